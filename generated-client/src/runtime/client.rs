@@ -1,0 +1,508 @@
+//! The client: configuration, credentials, and the one request path every operation takes.
+
+use super::error::{ApiError, Error};
+use super::request::{Body, Request};
+use super::response::RawResponse;
+use super::retry::{parse_retry_after, Attempt, RetryPolicy};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, COOKIE, USER_AGENT};
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tracing::Instrument as _;
+use url::Url;
+
+/// How an API takes its credential (from its `securitySchemes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// No credential.
+    None,
+    /// `Authorization: Bearer <credential>`.
+    Bearer,
+    /// `Authorization: Basic <base64 of credential>`, the credential being `user:password`.
+    Basic,
+    /// The credential in the named header.
+    Header(&'static str),
+    /// The credential in the named query parameter.
+    Query(&'static str),
+    /// The credential in the named cookie.
+    Cookie(&'static str),
+}
+
+/// What the runtime knows about the API it serves; the generator writes it into `lib.rs`.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiInfo {
+    /// The API's title.
+    pub title: &'static str,
+    /// The first server URL of the API description (empty if it has none usable).
+    pub default_base_url: &'static str,
+    /// The environment variable `Client::from_env` reads the credential from.
+    pub api_key_env: &'static str,
+    /// The environment variable `Client::from_env` reads the base URL from.
+    pub base_url_env: &'static str,
+    /// How the credential is sent.
+    pub auth: Auth,
+    /// The default `User-Agent`: the crate's name and version.
+    pub user_agent: &'static str,
+}
+
+/// A credential that never shows up in `Debug` output or error messages.
+#[derive(Clone)]
+struct Secret(String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"<redacted>\"")
+    }
+}
+
+/// A client for the API. Cheap to clone (clones share one connection pool and
+/// configuration), and safe to share between tasks.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: Url,
+    credential: Option<Secret>,
+    auth: Auth,
+    timeout: Duration,
+    retry: RetryPolicy,
+    user_agent: HeaderValue,
+    log_bodies: bool,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("credential", &self.inner.credential)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client for the API at `base_url` that authenticates with `api_key`, with default
+    /// settings (see [`ClientBuilder`]).
+    pub fn new(base_url: impl Into<String>, api_key: impl Into<String>) -> Result<Self, Error> {
+        Self::builder().base_url(base_url).api_key(api_key).build()
+    }
+
+    /// A builder for a client with custom settings.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment: the credential from the variable named in
+    /// [`ClientBuilder::from_env`], the base URL from its own variable or the API's first server.
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// Sends a request, retrying as the [`RetryPolicy`] allows. Error statuses become
+    /// [`Error::Api`].
+    pub(crate) async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
+        let span = tracing::info_span!(
+            "http_request",
+            method = %request.method,
+            path = request.template,
+            operation = request.operation,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        self.execute_with_retries(request).instrument(span).await
+    }
+
+    async fn execute_with_retries(&self, request: Request) -> Result<RawResponse, Error> {
+        let span = tracing::Span::current();
+        let started = Instant::now();
+        let mut retry = 0;
+        loop {
+            span.record("attempt", retry + 1);
+            let outcome = self.attempt(&request).await;
+            let kind = match &outcome {
+                Ok(response) => {
+                    let retry_after = response
+                        .headers
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(parse_retry_after);
+                    Attempt::Status(response.status, retry_after)
+                }
+                Err(Error::Timeout { .. } | Error::Connection { .. }) => Attempt::Transient,
+                Err(_) => Attempt::Fatal,
+            };
+            retry += 1;
+            let success = matches!(&outcome, Ok(r) if r.status.is_success());
+            let delay = if success {
+                None
+            } else {
+                self.inner.retry.delay(&request.method, kind, retry)
+            };
+            if let Some(delay) = delay {
+                tracing::debug!(?delay, outcome = ?kind, "retrying");
+                tokio::time::sleep(delay).await;
+                continue;
+            }
+            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+            return match outcome {
+                Ok(response) => {
+                    span.record("status", response.status.as_u16());
+                    if response.status.is_success() {
+                        Ok(response)
+                    } else {
+                        Err(Error::Api(Box::new(ApiError::new(
+                            request.operation,
+                            response.status,
+                            response.headers,
+                            &response.body,
+                        ))))
+                    }
+                }
+                Err(e) => Err(e),
+            };
+        }
+    }
+
+    /// One attempt: build, send, read the whole body.
+    async fn attempt(&self, request: &Request) -> Result<RawResponse, Error> {
+        let inner = &self.inner;
+        let operation = request.operation;
+        let mut url = inner.base_url.clone();
+        let path = if request.path_is_absolute {
+            request.path.clone()
+        } else {
+            format!(
+                "{}{}",
+                inner.base_url.path().trim_end_matches('/'),
+                request.path
+            )
+        };
+        url.set_path(&path);
+        let mut query = request.query.clone();
+        let mut headers = HeaderMap::new();
+        headers.insert(USER_AGENT, inner.user_agent.clone());
+        let mut cookies = request.cookies.clone();
+        if request.authenticated {
+            if let Some(Secret(credential)) = &inner.credential {
+                match inner.auth {
+                    Auth::None => {}
+                    Auth::Bearer => {
+                        headers.insert(AUTHORIZATION, sensitive(&format!("Bearer {credential}"))?);
+                    }
+                    Auth::Basic => {
+                        use base64::Engine as _;
+                        let encoded = base64::engine::general_purpose::STANDARD.encode(credential);
+                        headers.insert(AUTHORIZATION, sensitive(&format!("Basic {encoded}"))?);
+                    }
+                    Auth::Header(name) => {
+                        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                            Error::invalid("auth", "the API's credential header name is invalid")
+                        })?;
+                        headers.insert(name, sensitive(credential)?);
+                    }
+                    Auth::Query(name) => query.push((name.to_owned(), credential.clone())),
+                    Auth::Cookie(name) => cookies.push((name.to_owned(), credential.clone())),
+                }
+            }
+        }
+        if !query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+        for (name, value) in &request.headers {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::invalid(name.clone(), "not a valid header name"))?;
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| Error::invalid(name.as_str(), "not a valid header value"))?;
+            headers.append(name, value);
+        }
+        if !cookies.is_empty() {
+            let joined: Vec<String> = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            headers.insert(COOKIE, sensitive(&joined.join("; "))?);
+        }
+        let mut builder = inner
+            .http
+            .request(request.method.clone(), url)
+            .headers(headers)
+            .timeout(inner.timeout);
+        builder = match &request.body {
+            Body::None => builder,
+            Body::Bytes {
+                bytes,
+                content_type,
+            } => {
+                if inner.log_bodies {
+                    tracing::debug!(body = %String::from_utf8_lossy(bytes), "request body");
+                }
+                builder
+                    .header(reqwest::header::CONTENT_TYPE, content_type.as_str())
+                    .body(bytes.clone())
+            }
+            Body::Multipart(parts) => {
+                let mut form = reqwest::multipart::Form::new();
+                for (name, value, mime) in parts {
+                    let mut part = reqwest::multipart::Part::text(value.clone());
+                    if let Some(mime) = mime {
+                        part = part
+                            .mime_str(mime)
+                            .map_err(|_| Error::invalid(name.clone(), "invalid content type"))?;
+                    }
+                    form = form.part(name.clone(), part);
+                }
+                builder.multipart(form)
+            }
+        };
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| transport_error(operation, e))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| transport_error(operation, e))?;
+        if inner.log_bodies {
+            tracing::debug!(%status, body = %String::from_utf8_lossy(&body), "response body");
+        }
+        Ok(RawResponse {
+            operation,
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+/// A header value marked sensitive, so that HTTP-level logging never prints it.
+fn sensitive(value: &str) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(value).map_err(|_| {
+        Error::invalid(
+            "api_key",
+            "the credential contains characters a header cannot carry",
+        )
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// Classifies a reqwest error, removing its URL (which may carry a query-string credential).
+fn transport_error(operation: &'static str, error: reqwest::Error) -> Error {
+    let source = error.without_url();
+    if source.is_timeout() {
+        Error::Timeout { operation, source }
+    } else if source.is_connect() {
+        Error::Connection { operation, source }
+    } else {
+        Error::Transport { operation, source }
+    }
+}
+
+/// Settings of a [`Client`].
+#[derive(Clone)]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    api_key: Option<Secret>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    retry: RetryPolicy,
+    user_agent: Option<String>,
+    http: Option<reqwest::Client>,
+    log_bodies: bool,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("user_agent", &self.user_agent)
+            .field("custom_http_client", &self.http.is_some())
+            .field("log_bodies", &self.log_bodies)
+            .finish()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            base_url: None,
+            api_key: None,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
+            user_agent: None,
+            http: None,
+            log_bodies: false,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with the credential and base URL read from the environment: the credential
+    /// from the API's key variable (for PostHog, `POSTHOG_PERSONAL_API_KEY`), which must be
+    /// set; the base URL from the API's host variable (for PostHog, `POSTHOG_HOST`), else the
+    /// API's first server.
+    pub fn from_env() -> Result<Self, Error> {
+        let api = crate::API;
+        let key = std::env::var(api.api_key_env)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .ok_or_else(|| {
+                Error::invalid(
+                    api.api_key_env,
+                    format!(
+                        "set the environment variable {} to your API key",
+                        api.api_key_env
+                    ),
+                )
+            })?;
+        let mut builder = ClientBuilder::default().api_key(key.trim());
+        if let Some(base) = std::env::var(api.base_url_env)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+        {
+            let base = base.trim();
+            builder = builder.base_url(if base.contains("://") {
+                base.to_owned()
+            } else {
+                format!("https://{base}")
+            });
+        }
+        Ok(builder)
+    }
+
+    /// The base URL, such as one of the API's server constants or a self-hosted URL. Defaults
+    /// to the API's first server.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// The credential.
+    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.api_key = Some(Secret(api_key.into()));
+        self
+    }
+
+    /// How long to wait for a connection. Default 10 s. Ignored with
+    /// [`http_client`](Self::http_client), whose own setting applies.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one attempt may take, from sending to the end of the body. Default 60 s.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Retries after the first attempt; 0 disables retries. Default 2.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// The whole retry policy.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The `User-Agent` header. Defaults to the crate's name and version.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// A `reqwest::Client` to send requests with (for proxies, custom TLS, shared pools).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Logs request and response bodies at `debug` level (off by default: bodies can hold
+    /// personal data). The credential is never logged.
+    pub fn log_bodies(mut self, enabled: bool) -> Self {
+        self.log_bodies = enabled;
+        self
+    }
+
+    /// Checks the settings and makes the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let api = crate::API;
+        let base = self
+            .base_url
+            .unwrap_or_else(|| api.default_base_url.to_owned());
+        if base.is_empty() {
+            return Err(Error::invalid(
+                "base_url",
+                "no base URL given and the API description lists no server",
+            ));
+        }
+        let base_url = Url::parse(&base)
+            .map_err(|e| Error::invalid("base_url", format!("`{base}` is not a URL: {e}")))?;
+        if !matches!(base_url.scheme(), "http" | "https") || base_url.host_str().is_none() {
+            return Err(Error::invalid(
+                "base_url",
+                format!("`{base}` is not an http or https URL"),
+            ));
+        }
+        if base_url.query().is_some() || base_url.fragment().is_some() {
+            return Err(Error::invalid(
+                "base_url",
+                "a base URL cannot have a query or fragment",
+            ));
+        }
+        if let Some(Secret(key)) = &self.api_key {
+            if key.is_empty() {
+                return Err(Error::invalid("api_key", "the credential is empty"));
+            }
+            if HeaderValue::from_str(key).is_err() {
+                return Err(Error::invalid(
+                    "api_key",
+                    "the credential contains characters a header cannot carry",
+                ));
+            }
+        }
+        if self.timeout.is_zero() {
+            return Err(Error::invalid("timeout", "must be longer than zero"));
+        }
+        let user_agent = self.user_agent.unwrap_or_else(|| api.user_agent.to_owned());
+        let user_agent = HeaderValue::from_str(&user_agent)
+            .map_err(|_| Error::invalid("user_agent", "not a valid header value"))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(|e| Error::invalid("http_client", e.to_string()))?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                credential: self.api_key,
+                auth: api.auth,
+                timeout: self.timeout,
+                retry: self.retry,
+                user_agent,
+                log_bodies: self.log_bodies,
+            }),
+        })
+    }
+}

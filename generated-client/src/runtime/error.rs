@@ -1,0 +1,307 @@
+//! The one error type of the client.
+
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::time::Duration;
+
+/// Everything that can go wrong with a call.
+///
+/// Match on the variant to act on it, or use the helpers: [`status`](Self::status),
+/// [`is_not_found`](Self::is_not_found), [`is_rate_limited`](Self::is_rate_limited),
+/// [`retry_after`](Self::retry_after). No error message or `Debug` output contains the
+/// credential.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with an error status (after any retries).
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// The request (or reading its response) took longer than the configured timeout.
+    #[error("{operation}: the request timed out")]
+    Timeout {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The underlying error, with its URL removed.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The server could not be reached.
+    #[error("{operation}: could not connect to the server")]
+    Connection {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The underlying error, with its URL removed.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// Another failure of the HTTP exchange (a redirect loop, a broken body, a TLS error).
+    #[error("{operation}: the request failed")]
+    Transport {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The underlying error, with its URL removed.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The response body does not match the type the API description promises.
+    #[error("{operation}: could not decode the {status} response at `{path}`: {message} (body starts: {excerpt:?})")]
+    Decode {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The response status.
+        status: StatusCode,
+        /// The JSON path of the value that failed (`results[3].created_at`); `.` for the root.
+        path: String,
+        /// What was wrong.
+        message: String,
+        /// The beginning of the body.
+        excerpt: String,
+    },
+    /// An argument was rejected before anything was sent.
+    #[error("invalid argument `{argument}`: {message}")]
+    InvalidInput {
+        /// The argument (or setting) at fault.
+        argument: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A list kept pointing at pages it had already returned.
+    #[error("{operation}: pagination stopped: {message}")]
+    Pagination {
+        /// The operation that was called.
+        operation: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// An invalid argument or setting.
+    pub(crate) fn invalid(argument: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            argument: argument.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The API error, if the server answered with an error status.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, if the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Whether the server answered `404 Not Found`.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// Whether the server answered `429 Too Many Requests` (after the client's own retries).
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Whether the server refused the credential (`401`) or its permissions (`403`).
+    pub fn is_auth_error(&self) -> bool {
+        matches!(
+            self.status(),
+            Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
+        )
+    }
+
+    /// Whether the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// How long the server asked the caller to wait (`Retry-After`), if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api().and_then(ApiError::retry_after)
+    }
+}
+
+/// An error status from the server, with everything it sent.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// The operation that was called.
+    pub operation: &'static str,
+    /// The status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body as text (lossily decoded if it is not UTF-8).
+    pub body: String,
+    /// The body decoded as a structured error, when it is a JSON object.
+    pub details: Option<ErrorBody>,
+}
+
+impl ApiError {
+    pub(crate) fn new(
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: &[u8],
+    ) -> Self {
+        let body = String::from_utf8_lossy(body).into_owned();
+        let details = serde_json::from_str::<ErrorBody>(&body).ok();
+        ApiError {
+            operation,
+            status,
+            headers,
+            body,
+            details,
+        }
+    }
+
+    /// A human-readable message: the error body's `detail`, `error` or `message`, or the start
+    /// of the body.
+    pub fn message(&self) -> String {
+        if let Some(text) = self.details.as_ref().and_then(ErrorBody::message) {
+            return text.to_owned();
+        }
+        excerpt(self.body.as_bytes(), 300)
+    }
+
+    /// The machine-readable error code (`code`), if the body has one.
+    pub fn code(&self) -> Option<&str> {
+        self.details.as_ref()?.code.as_deref()
+    }
+
+    /// The `Retry-After` header, as a duration.
+    pub fn retry_after(&self) -> Option<Duration> {
+        let value = self
+            .headers
+            .get(reqwest::header::RETRY_AFTER)?
+            .to_str()
+            .ok()?;
+        super::retry::parse_retry_after(value)
+    }
+
+    /// Decodes the body as the type the API description gives for this status.
+    pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(&self.body)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed with {}", self.operation, self.status)?;
+        let message = self.message();
+        if !message.is_empty() {
+            write!(f, ": {message}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A structured error body: the fields APIs commonly use, PostHog's among them
+/// (`{"type": ..., "code": ..., "detail": ..., "attr": ...}`). Other fields are kept in
+/// [`extra`](Self::extra).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The kind of error (`validation_error`, `authentication_error`, ...).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// A machine-readable code (`invalid_input`, `not_found`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// A human-readable explanation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The request field the error is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attr: Option<String>,
+    /// Every other field of the body (`error`, `message`, `extra`, ...).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ErrorBody {
+    /// `detail`, or a string `error` or `message` field.
+    pub fn message(&self) -> Option<&str> {
+        self.detail
+            .as_deref()
+            .or_else(|| self.extra.get("error").and_then(serde_json::Value::as_str))
+            .or_else(|| {
+                self.extra
+                    .get("message")
+                    .and_then(serde_json::Value::as_str)
+            })
+    }
+}
+
+/// The first `limit` characters of a body, for messages.
+pub(crate) fn excerpt(body: &[u8], limit: usize) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text.chars().take(limit).collect();
+    if text.chars().count() > limit {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn posthog_error_bodies_decode() {
+        let body = br#"{"type":"validation_error","code":"invalid_input","detail":"This field is required.","attr":"target_value"}"#;
+        let e = ApiError::new(
+            "subscriptions_create",
+            StatusCode::BAD_REQUEST,
+            HeaderMap::new(),
+            body,
+        );
+        let details = e.details.as_ref().unwrap();
+        assert_eq!(details.kind.as_deref(), Some("validation_error"));
+        assert_eq!(details.attr.as_deref(), Some("target_value"));
+        assert_eq!(e.code(), Some("invalid_input"));
+        assert_eq!(
+            e.to_string(),
+            "subscriptions_create failed with 400 Bad Request: This field is required."
+        );
+    }
+
+    #[test]
+    fn other_bodies_are_kept_as_text() {
+        let e = ApiError::new(
+            "op",
+            StatusCode::FORBIDDEN,
+            HeaderMap::new(),
+            br#"{"error": "Password required"}"#,
+        );
+        assert_eq!(e.message(), "Password required");
+        let e = ApiError::new(
+            "op",
+            StatusCode::BAD_GATEWAY,
+            HeaderMap::new(),
+            b"<html>Bad gateway</html>",
+        );
+        assert!(e.details.is_none());
+        assert_eq!(e.message(), "<html>Bad gateway</html>");
+    }
+
+    #[test]
+    fn error_stays_small() {
+        assert!(
+            std::mem::size_of::<Error>() <= 128,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
+    }
+}

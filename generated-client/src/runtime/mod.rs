@@ -1,0 +1,44 @@
+//! The hand-written runtime that every generated client shares: configuration,
+//! authentication, the one request path (with retries, timeouts and tracing), errors,
+//! responses and pagination.
+//!
+//! Generated code calls into this module; nothing here is specific to one API. What differs
+//! per API (its name, default server, credential scheme, environment variables) comes from
+//! `crate::API`, which the generator writes into `lib.rs`. `cargo xtask generate` copies these
+//! files verbatim into every standalone crate it makes, so this is the one source of truth.
+
+// Every API uses a different part of the runtime (one has no paginated lists, another no
+// discriminated unions), so a helper one crate leaves unused is not dead code.
+#![allow(dead_code)]
+
+mod base64;
+mod client;
+mod error;
+mod nullable;
+mod pagination;
+mod request;
+mod response;
+mod retry;
+pub(crate) mod serde_helpers;
+
+pub(crate) use client::{ApiInfo, Auth};
+// Not every API has styled query parameters.
+#[allow(unused_imports)]
+pub(crate) use request::{QueryStyle, Request};
+pub(crate) use reqwest::Method;
+
+pub use base64::Base64;
+pub use client::{Client, ClientBuilder};
+pub use error::{ApiError, Error, ErrorBody};
+pub use nullable::Nullable;
+pub use pagination::Paginator;
+pub use response::ApiResponse;
+pub use retry::RetryPolicy;
+
+/// The items the crate root re-exports.
+pub mod exports {
+    pub use super::{
+        ApiError, ApiResponse, Base64, Client, ClientBuilder, Error, ErrorBody, Nullable,
+        Paginator, RetryPolicy,
+    };
+}

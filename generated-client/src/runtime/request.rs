@@ -1,0 +1,511 @@
+//! `Request`: what generated code builds for one call, before the client sends it.
+//!
+//! Parameters are serialised through `serde_json::Value`, so any type the models define
+//! (strings, numbers, enums, dates, arrays, objects) is written the way OpenAPI's `style` and
+//! `explode` say, from one implementation.
+
+use super::error::Error;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::Method;
+use serde::Serialize;
+use serde_json::Value;
+
+/// Characters escaped in a path segment: everything but RFC 3986 unreserved characters and
+/// `@` and `:`, which path segments allow (`@me`, `@current`).
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'@')
+    .remove(b':');
+
+/// How a query parameter is written (OpenAPI `style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `name=a&name=b` (exploded) or `name=a,b`.
+    Form,
+    /// `name=a b`.
+    SpaceDelimited,
+    /// `name=a|b`.
+    PipeDelimited,
+    /// `name[key]=value`.
+    DeepObject,
+}
+
+/// A request body, kept as data so that a retry can send it again.
+#[derive(Debug, Clone)]
+pub(crate) enum Body {
+    None,
+    Bytes {
+        bytes: bytes::Bytes,
+        content_type: String,
+    },
+    Multipart(Vec<(String, String, Option<&'static str>)>),
+}
+
+/// One call, ready to send.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub(crate) method: Method,
+    /// The path template, for tracing and errors (`/api/users/{uuid}/`).
+    pub(crate) template: &'static str,
+    /// The operation id, for tracing and errors.
+    pub(crate) operation: &'static str,
+    pub(crate) path: String,
+    /// Whether `path` already includes the base URL's path (a followed `next` link).
+    pub(crate) path_is_absolute: bool,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) cookies: Vec<(String, String)>,
+    pub(crate) body: Body,
+    pub(crate) authenticated: bool,
+}
+
+impl Request {
+    /// A request for `operation`, to be completed by the push methods.
+    pub fn new(method: Method, template: &'static str, operation: &'static str) -> Self {
+        Request {
+            method,
+            template,
+            operation,
+            path: String::new(),
+            path_is_absolute: false,
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: Body::None,
+            authenticated: true,
+        }
+    }
+
+    /// Appends literal path text.
+    pub fn push_path(&mut self, text: &str) {
+        self.path.push_str(text);
+    }
+
+    /// Appends a path parameter, percent-encoded. Empty values are refused: they would change
+    /// which resource the path names.
+    pub fn push_path_param<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), Error> {
+        let text = match to_value(name, value)? {
+            Value::Null => return Err(Error::invalid(name, "a path parameter cannot be null")),
+            Value::Array(items) => join_scalars(name, &items, ",")?,
+            Value::Object(map) => flatten_object(name, &map)?.join(","),
+            scalar => scalar_text(&scalar),
+        };
+        if text.is_empty() {
+            return Err(Error::invalid(name, "a path parameter cannot be empty"));
+        }
+        self.path.extend(utf8_percent_encode(&text, PATH_SEGMENT));
+        Ok(())
+    }
+
+    /// Adds a query parameter in `form` style with `explode` (OpenAPI's default). `None` and
+    /// null values are left out.
+    pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        self.query_styled(name, value, QueryStyle::Form, true)
+    }
+
+    /// Adds a query parameter in the given style.
+    pub fn query_styled<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: QueryStyle,
+        explode: bool,
+    ) -> Result<(), Error> {
+        match to_value(name, value)? {
+            Value::Null => {}
+            Value::Array(items) => {
+                if style == QueryStyle::Form && explode {
+                    for item in &items {
+                        if !item.is_null() {
+                            self.query.push((name.to_owned(), scalar_or_json(item)));
+                        }
+                    }
+                } else {
+                    let separator = match style {
+                        QueryStyle::SpaceDelimited => " ",
+                        QueryStyle::PipeDelimited => "|",
+                        QueryStyle::Form | QueryStyle::DeepObject => ",",
+                    };
+                    self.query
+                        .push((name.to_owned(), join_scalars(name, &items, separator)?));
+                }
+            }
+            Value::Object(map) => match style {
+                QueryStyle::DeepObject => deep_object(name, &Value::Object(map), &mut self.query),
+                _ if explode => {
+                    for (key, item) in &map {
+                        if !item.is_null() {
+                            self.query.push((key.clone(), scalar_or_json(item)));
+                        }
+                    }
+                }
+                _ => self
+                    .query
+                    .push((name.to_owned(), flatten_object(name, &map)?.join(","))),
+            },
+            scalar => self.query.push((name.to_owned(), scalar_text(&scalar))),
+        }
+        Ok(())
+    }
+
+    /// Adds a header parameter (`simple` style). `None` is left out.
+    pub fn header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        let text = match to_value(name, value)? {
+            Value::Null => return Ok(()),
+            Value::Array(items) => join_scalars(name, &items, ",")?,
+            Value::Object(map) => flatten_object(name, &map)?.join(","),
+            scalar => scalar_text(&scalar),
+        };
+        if reqwest::header::HeaderValue::from_str(&text).is_err() {
+            return Err(Error::invalid(
+                name,
+                "a header value cannot contain line breaks or control characters",
+            ));
+        }
+        self.headers.push((name.to_owned(), text));
+        Ok(())
+    }
+
+    /// Adds a cookie parameter. `None` is left out.
+    pub fn cookie<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        let text = match to_value(name, value)? {
+            Value::Null => return Ok(()),
+            Value::Array(items) => join_scalars(name, &items, ",")?,
+            Value::Object(map) => flatten_object(name, &map)?.join(","),
+            scalar => scalar_text(&scalar),
+        };
+        if text.contains([';', '\r', '\n']) {
+            return Err(Error::invalid(
+                name,
+                "a cookie value cannot contain `;` or line breaks",
+            ));
+        }
+        self.cookies.push((name.to_owned(), text));
+        Ok(())
+    }
+
+    /// Sets a JSON body.
+    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
+        let bytes = serde_json::to_vec(body).map_err(|e| Error::invalid("body", e.to_string()))?;
+        self.body = Body::Bytes {
+            bytes: bytes.into(),
+            content_type: "application/json".to_owned(),
+        };
+        Ok(())
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body. Nested objects are written as
+    /// `a[b]=c`, arrays as repeated keys.
+    pub fn form<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
+        let mut pairs = Vec::new();
+        match to_value("body", body)? {
+            Value::Object(map) => {
+                for (key, value) in &map {
+                    form_pairs(key, value, &mut pairs);
+                }
+            }
+            Value::Null => {}
+            _ => return Err(Error::invalid("body", "a form body must be an object")),
+        }
+        let encoded = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        self.body = Body::Bytes {
+            bytes: encoded.into(),
+            content_type: "application/x-www-form-urlencoded".to_owned(),
+        };
+        Ok(())
+    }
+
+    /// Sets a `multipart/form-data` body: one part per field, objects as JSON parts.
+    pub fn multipart<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
+        let mut parts = Vec::new();
+        match to_value("body", body)? {
+            Value::Object(map) => {
+                for (key, value) in map {
+                    match value {
+                        Value::Null => {}
+                        Value::Array(items) => {
+                            for item in items {
+                                parts.push(multipart_part(&key, item));
+                            }
+                        }
+                        other => parts.push(multipart_part(&key, other)),
+                    }
+                }
+            }
+            Value::Null => {}
+            _ => return Err(Error::invalid("body", "a multipart body must be an object")),
+        }
+        self.body = Body::Multipart(parts);
+        Ok(())
+    }
+
+    /// Sets a text body.
+    pub fn text(&mut self, body: &str) {
+        self.body = Body::Bytes {
+            bytes: body.to_owned().into(),
+            content_type: "text/plain".to_owned(),
+        };
+    }
+
+    /// Sets a binary body.
+    pub fn bytes(&mut self, body: &[u8]) {
+        self.body = Body::Bytes {
+            bytes: body.to_vec().into(),
+            content_type: "application/octet-stream".to_owned(),
+        };
+    }
+
+    /// Overrides the body's content type (`application/merge-patch+json`, ...).
+    pub fn content_type(&mut self, content_type: &str) {
+        if let Body::Bytes {
+            content_type: current,
+            ..
+        } = &mut self.body
+        {
+            *current = content_type.to_owned();
+        }
+    }
+
+    /// Sends no credentials with this request.
+    pub fn without_auth(&mut self) {
+        self.authenticated = false;
+    }
+
+    /// The same call for a page link: its path and query, on the client's own host.
+    pub(crate) fn follow(&self, link: &str, base: &url::Url) -> Result<Request, Error> {
+        let url = base.join(link).map_err(|e| Error::Pagination {
+            operation: self.operation,
+            message: format!("the next-page link is not a URL: {e}"),
+        })?;
+        let mut next = Request::new(self.method.clone(), self.template, self.operation);
+        next.path = url.path().to_owned();
+        next.path_is_absolute = true;
+        next.query = url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        next.headers = self.headers.clone();
+        next.cookies = self.cookies.clone();
+        next.authenticated = self.authenticated;
+        Ok(next)
+    }
+
+    /// Identifies the resource a request reads, to notice a page link that repeats.
+    pub(crate) fn key(&self) -> String {
+        let mut query = self.query.clone();
+        query.sort();
+        let query: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        format!("{}?{}", self.path, query.join("&"))
+    }
+}
+
+fn to_value<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Value, Error> {
+    serde_json::to_value(value).map_err(|e| Error::invalid(name, e.to_string()))
+}
+
+/// The text of a scalar (strings unquoted).
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// A scalar's text, or JSON for nested arrays and objects.
+fn scalar_or_json(value: &Value) -> String {
+    match value {
+        Value::Array(_) | Value::Object(_) => value.to_string(),
+        scalar => scalar_text(scalar),
+    }
+}
+
+fn join_scalars(name: &str, items: &[Value], separator: &str) -> Result<String, Error> {
+    let mut parts = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            Value::Array(_) | Value::Object(_) => {
+                return Err(Error::invalid(
+                    name,
+                    "nested arrays and objects cannot be written in this parameter style",
+                ))
+            }
+            Value::Null => {}
+            scalar => parts.push(scalar_text(scalar)),
+        }
+    }
+    Ok(parts.join(separator))
+}
+
+/// `{a: 1, b: 2}` as `["a", "1", "b", "2"]` (non-exploded object style).
+fn flatten_object(name: &str, map: &serde_json::Map<String, Value>) -> Result<Vec<String>, Error> {
+    let mut out = Vec::with_capacity(map.len() * 2);
+    for (key, value) in map {
+        if value.is_null() {
+            continue;
+        }
+        if value.is_object() || value.is_array() {
+            return Err(Error::invalid(
+                name,
+                "nested objects cannot be written in this parameter style",
+            ));
+        }
+        out.push(key.clone());
+        out.push(scalar_text(value));
+    }
+    Ok(out)
+}
+
+/// `name[key][sub]=value` pairs.
+fn deep_object(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map {
+                deep_object(&format!("{prefix}[{key}]"), item, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                deep_object(&format!("{prefix}[]"), item, out);
+            }
+        }
+        Value::Null => {}
+        scalar => out.push((prefix.to_owned(), scalar_text(scalar))),
+    }
+}
+
+fn form_pairs(key: &str, value: &Value, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Null => {}
+        Value::Array(items) => {
+            for item in items {
+                match item {
+                    Value::Object(_) => deep_object(&format!("{key}[]"), item, out),
+                    other => out.push((key.to_owned(), scalar_or_json(other))),
+                }
+            }
+        }
+        Value::Object(_) => deep_object(key, value, out),
+        scalar => out.push((key.to_owned(), scalar_text(scalar))),
+    }
+}
+
+fn multipart_part(name: &str, value: Value) -> (String, String, Option<&'static str>) {
+    match value {
+        Value::Object(_) | Value::Array(_) => {
+            (name.to_owned(), value.to_string(), Some("application/json"))
+        }
+        scalar => (name.to_owned(), scalar_text(&scalar), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn request() -> Request {
+        Request::new(Method::GET, "/t", "op")
+    }
+
+    #[test]
+    fn path_parameters_are_encoded_and_checked() {
+        let mut r = request();
+        r.push_path("/api/users/");
+        r.push_path_param("uuid", "@me").unwrap();
+        r.push_path("/x/");
+        r.push_path_param("id", &42).unwrap();
+        r.push_path("/");
+        r.push_path_param("name", "a b/c?d").unwrap();
+        assert_eq!(r.path, "/api/users/@me/x/42/a%20b%2Fc%3Fd");
+        let err = request().push_path_param("project_id", "").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid argument `project_id`: a path parameter cannot be empty"
+        );
+    }
+
+    #[test]
+    fn query_styles() {
+        let mut r = request();
+        r.query("limit", &Some(10)).unwrap();
+        r.query("offset", &None::<i64>).unwrap();
+        r.query("event_names", &["a", "b"]).unwrap();
+        r.query_styled("ids", &[1, 2], QueryStyle::Form, false)
+            .unwrap();
+        r.query_styled("tags", &["x", "y"], QueryStyle::SpaceDelimited, false)
+            .unwrap();
+        r.query_styled("tags", &["x", "y"], QueryStyle::PipeDelimited, false)
+            .unwrap();
+        r.query_styled(
+            "filter",
+            &json!({"name": "n", "range": {"min": 1}}),
+            QueryStyle::DeepObject,
+            true,
+        )
+        .unwrap();
+        r.query("obj", &json!({"k": "v"})).unwrap();
+        let pairs: Vec<String> = r.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        assert_eq!(
+            pairs,
+            [
+                "limit=10",
+                "event_names=a",
+                "event_names=b",
+                "ids=1,2",
+                "tags=x y",
+                "tags=x|y",
+                "filter[name]=n",
+                "filter[range][min]=1",
+                "k=v"
+            ]
+        );
+    }
+
+    #[test]
+    fn forms_and_headers() {
+        let mut r = request();
+        r.form(&json!({"a": 1, "b": ["x", "y"], "c": {"d": true}, "e": null}))
+            .unwrap();
+        let Body::Bytes {
+            bytes,
+            content_type,
+        } = &r.body
+        else {
+            panic!()
+        };
+        assert_eq!(
+            std::str::from_utf8(bytes).unwrap(),
+            "a=1&b=x&b=y&c%5Bd%5D=true"
+        );
+        assert_eq!(content_type, "application/x-www-form-urlencoded");
+        assert!(r.header("X-Trace", "a\nb").is_err());
+        r.header("X-Ids", &[1, 2]).unwrap();
+        assert_eq!(r.headers, [("X-Ids".to_owned(), "1,2".to_owned())]);
+    }
+
+    #[test]
+    fn following_a_link_stays_on_the_clients_host() {
+        let base = url::Url::parse("https://us.posthog.com").unwrap();
+        let mut r = request();
+        r.query("limit", &10).unwrap();
+        let next = r
+            .follow(
+                "http://api.example.org/accounts/?offset=400&limit=100",
+                &base,
+            )
+            .unwrap();
+        assert_eq!(next.path, "/accounts/");
+        assert_eq!(next.key(), "/accounts/?limit=100&offset=400");
+        assert!(next.path_is_absolute);
+    }
+}

@@ -1,0 +1,125 @@
+//! Responses: the raw answer to a request, and the decoded [`ApiResponse`].
+
+use super::error::{excerpt, Error};
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+/// A decoded response body with the response's status and headers.
+#[derive(Debug, Clone)]
+pub struct ApiResponse<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: T,
+}
+
+impl<T> ApiResponse<T> {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The decoded body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// The decoded body, dropping status and headers.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    /// Status, headers and body.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+        (self.status, self.headers, self.body)
+    }
+
+    /// Applies a function to the body.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ApiResponse<U> {
+        ApiResponse {
+            status: self.status,
+            headers: self.headers,
+            body: f(self.body),
+        }
+    }
+}
+
+/// A successful response whose body has not been decoded yet.
+#[derive(Debug)]
+pub(crate) struct RawResponse {
+    pub(crate) operation: &'static str,
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: bytes::Bytes,
+}
+
+impl RawResponse {
+    /// The status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    fn wrap<T>(self, body: T) -> ApiResponse<T> {
+        ApiResponse {
+            status: self.status,
+            headers: self.headers,
+            body,
+        }
+    }
+
+    /// Decodes a JSON body; a failure names the JSON path of the value that did not fit.
+    pub fn json<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        let decoded: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
+        match decoded {
+            Ok(body) => match deserializer.end() {
+                Ok(()) => Ok(self.wrap(body)),
+                Err(e) => Err(self.decode_error(".".to_owned(), e.to_string())),
+            },
+            Err(e) => Err(self.decode_error(e.path().to_string(), e.inner().to_string())),
+        }
+    }
+
+    fn decode_error(&self, path: String, message: String) -> Error {
+        Error::Decode {
+            operation: self.operation,
+            status: self.status,
+            path,
+            message,
+            excerpt: excerpt(&self.body, 200),
+        }
+    }
+
+    /// A text body.
+    pub fn text(self) -> Result<ApiResponse<String>, Error> {
+        match String::from_utf8(self.body.to_vec()) {
+            Ok(text) => Ok(self.wrap(text)),
+            Err(e) => Err(self.decode_error(".".to_owned(), format!("the body is not UTF-8: {e}"))),
+        }
+    }
+
+    /// A binary body.
+    pub fn bytes(self) -> ApiResponse<Vec<u8>> {
+        let body = self.body.to_vec();
+        self.wrap(body)
+    }
+
+    /// A response whose body, if any, is ignored.
+    pub fn empty(self) -> ApiResponse<()> {
+        self.wrap(())
+    }
+
+    /// The error for a success status the API description does not document, when the
+    /// operation's outcomes depend on the status.
+    pub fn unexpected_status(self) -> Error {
+        self.decode_error(
+            ".".to_owned(),
+            "the API description documents no response for this status".to_owned(),
+        )
+    }
+}

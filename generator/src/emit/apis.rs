@@ -1,0 +1,454 @@
+//! `apis/`: one module per group, with a request builder per operation.
+
+use super::common::{doc, ident, inner_doc, type_tokens, Place};
+use crate::docs::code;
+use crate::ir::{
+    Api, Body, BodyEncoding, Group, Operation, Outcome, Param, ParamLocation, ParamStyle, PathPart,
+    Presence, Response, ResponseBody, TypeRef,
+};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `apis/mod.rs`.
+pub fn apis_mod(api: &Api) -> TokenStream {
+    let header = inner_doc(
+        "The API's operations, grouped by resource.\n\nEach group is reached through a method of \
+         [`Client`](crate::Client); each operation returns a request builder whose `send` method \
+         runs it.",
+    );
+    let modules = api.groups.iter().map(|g| {
+        let module = ident(&g.module);
+        let ty = ident(&g.type_name);
+        let group_doc = doc(&first_paragraph(&g.doc));
+        quote! {
+            #group_doc
+            pub mod #module;
+            pub use #module::#ty;
+        }
+    });
+    quote! {
+        #header
+        #(#modules)*
+    }
+}
+
+fn first_paragraph(text: &str) -> String {
+    text.split("\n\n").next().unwrap_or_default().to_owned()
+}
+
+/// `apis/<group>.rs`.
+pub fn group_module(group: &Group) -> TokenStream {
+    let header = inner_doc(&group.doc);
+    let ty = ident(&group.type_name);
+    let accessor = ident(&group.accessor);
+    let group_doc = doc(&format!(
+        "{}\n\nGet one with [`Client::{}`].",
+        group.doc,
+        crate::names::unraw(&group.accessor)
+    ));
+    let accessor_doc = doc(&first_paragraph(&group.doc));
+    let methods = group
+        .operations
+        .iter()
+        .map(|op| operation_method(group, op));
+    let builders = group.operations.iter().map(|op| builder(group, op));
+    let uses_models = group.operations.iter().any(mentions_models);
+    let uses_paginator = group.operations.iter().any(|op| op.pagination.is_some());
+    let models_import = uses_models.then(|| {
+        quote!(
+            use crate::models;
+        )
+    });
+    let paginator = uses_paginator.then(|| quote!(Paginator,));
+    quote! {
+        #header
+        #models_import
+        use crate::runtime::{ApiResponse, Client, Error, Method, #paginator Request};
+
+        #group_doc
+        #[derive(Debug, Clone)]
+        pub struct #ty {
+            client: Client,
+        }
+
+        impl Client {
+            #accessor_doc
+            pub fn #accessor(&self) -> #ty {
+                #ty { client: self.clone() }
+            }
+        }
+
+        impl #ty {
+            #(#methods)*
+        }
+
+        #(#builders)*
+    }
+}
+
+fn mentions_models(op: &Operation) -> bool {
+    fn named(ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(_) => true,
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => named(inner),
+            _ => false,
+        }
+    }
+    let response = match &op.response {
+        Response::Unit => false,
+        Response::Body(b) => named(&b.ty),
+        Response::Outcomes { variants, .. } => variants
+            .iter()
+            .any(|v| v.body.as_ref().is_some_and(|b| named(&b.ty))),
+    };
+    response
+        || op.params.iter().any(|p| named(&p.ty))
+        || op.body.as_ref().is_some_and(|b| named(&b.ty))
+        || op.pagination.as_ref().is_some_and(|p| named(&p.item))
+}
+
+/// The argument type of a required value: strings accept anything that converts.
+fn argument(ty: &TypeRef) -> (TokenStream, TokenStream) {
+    match ty {
+        TypeRef::String => (quote!(impl Into<String>), quote!(.into())),
+        other => (type_tokens(other, Place::Elsewhere), quote!()),
+    }
+}
+
+fn operation_method(group: &Group, op: &Operation) -> TokenStream {
+    let docs = doc(&op.doc);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let name = ident(&op.method_name);
+    let builder = ident(&op.builder);
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for p in &required {
+        let pname = ident(&p.name);
+        let (ty, convert) = argument(&p.ty);
+        args.push(quote!(#pname: #ty));
+        inits.push(if convert.is_empty() {
+            quote!(#pname)
+        } else {
+            quote!(#pname: #pname #convert)
+        });
+    }
+    for p in op.params.iter().filter(|p| !p.required) {
+        let pname = ident(&p.name);
+        inits.push(quote!(#pname: None));
+    }
+    if let Some(body) = &op.body {
+        if body.required {
+            let (ty, convert) = argument(&body.ty);
+            args.push(quote!(body: #ty));
+            inits.push(if convert.is_empty() {
+                quote!(body)
+            } else {
+                quote!(body: body #convert)
+            });
+        } else {
+            inits.push(quote!(body: None));
+        }
+    }
+    let _ = group;
+    quote! {
+        #docs
+        #deprecated
+        pub fn #name(&self, #(#args),*) -> #builder {
+            #builder {
+                client: self.client.clone(),
+                #(#inits,)*
+            }
+        }
+    }
+}
+
+fn output_type(op: &Operation) -> TokenStream {
+    match &op.response {
+        Response::Unit => quote!(()),
+        Response::Body(b) => type_tokens(&b.ty, Place::Elsewhere),
+        Response::Outcomes { name, .. } => {
+            let name = ident(name);
+            quote!(#name)
+        }
+    }
+}
+
+fn builder(group: &Group, op: &Operation) -> TokenStream {
+    let name = ident(&op.builder);
+    let method = crate::names::unraw(&op.method_name);
+    let group_ty = &group.type_name;
+    let builder_doc = doc(&format!(
+        "A request to [`{group_ty}::{method}`]: set optional parameters, then call [`send`](Self::send)."
+    ));
+    let mut fields = vec![quote!(client: Client)];
+    for p in &op.params {
+        let pname = ident(&p.name);
+        let ty = type_tokens(&p.ty, Place::Elsewhere);
+        fields.push(if p.required {
+            quote!(#pname: #ty)
+        } else {
+            quote!(#pname: Option<#ty>)
+        });
+    }
+    if let Some(body) = &op.body {
+        let ty = type_tokens(&body.ty, Place::Elsewhere);
+        fields.push(if body.required {
+            quote!(body: #ty)
+        } else {
+            quote!(body: Option<#ty>)
+        });
+    }
+    let setters = op.params.iter().filter(|p| !p.required).map(|p| {
+        let pname = ident(&p.name);
+        let pdoc = doc(&p.doc);
+        let (ty, convert) = argument(&p.ty);
+        quote! {
+            #pdoc
+            pub fn #pname(mut self, value: #ty) -> Self {
+                self.#pname = Some(value #convert);
+                self
+            }
+        }
+    });
+    let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
+        let bdoc = doc(&b.doc);
+        let (ty, convert) = argument(&b.ty);
+        quote! {
+            #bdoc
+            pub fn body(mut self, body: #ty) -> Self {
+                self.body = Some(body #convert);
+                self
+            }
+        }
+    });
+    let output = output_type(op);
+    let decode = decode(op);
+    let stream = op.pagination.as_ref().map(|p| {
+        let item = type_tokens(&p.item, Place::Elsewhere);
+        let Response::Body(ResponseBody { ty: page, .. }) = &op.response else {
+            unreachable!("paginated operations return a page")
+        };
+        let page = type_tokens(page, Place::Elsewhere);
+        let items_field = ident(&p.items_field);
+        let next_field = ident(&p.next_field);
+        let items = match p.items_presence {
+            Presence::Required => quote!(page.#items_field),
+            Presence::OptionalNullable => {
+                quote!(page.#items_field.into_option().unwrap_or_default())
+            }
+            _ => quote!(page.#items_field.unwrap_or_default()),
+        };
+        let next = match p.next_presence {
+            Presence::OptionalNullable => quote!(page.#next_field.into_option()),
+            _ => quote!(page.#next_field),
+        };
+        quote! {
+            /// Every item on every page, as a stream: pages are fetched as the stream is
+            /// polled, by following each page's `next` link, until a page has none.
+            ///
+            /// Use [`Paginator::max_pages`] to stop early.
+            pub fn stream(self) -> Paginator<#item> {
+                let first = self.to_request();
+                Paginator::new(self.client, first, |page: #page| (#items, #next))
+            }
+        }
+    });
+    let to_request = to_request(op);
+    let outcomes = match &op.response {
+        Response::Outcomes { name, variants } => Some(outcomes_enum(group, op, name, variants)),
+        _ => None,
+    };
+    quote! {
+        #builder_doc
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #name {
+            #(#fields,)*
+        }
+
+        impl #name {
+            #(#setters)*
+            #body_setter
+
+            /// Sends the request and decodes the response body.
+            pub async fn send(self) -> Result<#output, Error> {
+                self.send_with_response().await.map(ApiResponse::into_body)
+            }
+
+            /// Sends the request and decodes the response body, keeping the status and headers.
+            pub async fn send_with_response(self) -> Result<ApiResponse<#output>, Error> {
+                let request = self.to_request()?;
+                let response = self.client.execute(request).await?;
+                #decode
+            }
+
+            #stream
+
+            #to_request
+        }
+
+        #outcomes
+    }
+}
+
+fn decode_body(body: &ResponseBody) -> TokenStream {
+    match body.decoding {
+        BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
+            quote!(response.json())
+        }
+        BodyEncoding::Text => quote!(response.text()),
+        BodyEncoding::Binary => quote!(Ok(response.bytes())),
+    }
+}
+
+fn decode(op: &Operation) -> TokenStream {
+    match &op.response {
+        Response::Unit => quote!(Ok(response.empty())),
+        Response::Body(body) => decode_body(body),
+        Response::Outcomes { name, variants } => {
+            let enum_name = ident(name);
+            let arm = |v: &Outcome| {
+                let vname = ident(&v.name);
+                match &v.body {
+                    Some(body) => {
+                        let d = decode_body(body);
+                        quote!(#d.map(|r| r.map(#enum_name::#vname)))
+                    }
+                    None => quote!(Ok(response.empty().map(|()| #enum_name::#vname))),
+                }
+            };
+            let arms = variants.iter().filter_map(|v| {
+                let status = v.status?;
+                let body = arm(v);
+                Some(quote!(#status => #body,))
+            });
+            let fallback = match variants.iter().find(|v| v.status.is_none()) {
+                Some(v) => arm(v),
+                None => quote!(Err(response.unexpected_status())),
+            };
+            quote! {
+                match response.status().as_u16() {
+                    #(#arms)*
+                    _ => #fallback,
+                }
+            }
+        }
+    }
+}
+
+fn outcomes_enum(group: &Group, op: &Operation, name: &str, variants: &[Outcome]) -> TokenStream {
+    let enum_name = ident(name);
+    let enum_doc = doc(&format!(
+        "The successful outcomes of [`{}::{}`], one per documented status.",
+        group.type_name,
+        crate::names::unraw(&op.method_name)
+    ));
+    let variants = variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let status = v.status.map_or_else(
+            || "Any other success status".to_owned(),
+            |s| format!("Status {s}"),
+        );
+        let vdoc = doc(&format!("{status}: {}", v.doc));
+        match &v.body {
+            Some(body) => {
+                let ty = type_tokens(&body.ty, Place::Elsewhere);
+                quote!(#vdoc #vname(#ty),)
+            }
+            None => quote!(#vdoc #vname,),
+        }
+    });
+    quote! {
+        #enum_doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #enum_name {
+            #(#variants)*
+        }
+    }
+}
+
+fn to_request(op: &Operation) -> TokenStream {
+    let method = ident(&op.http_method);
+    let template = &op.path;
+    let id = &op.id;
+    let path = op.path_parts.iter().map(|part| match part {
+        PathPart::Literal(text) => quote!(request.push_path(#text);),
+        PathPart::Param(name) => {
+            let param = op
+                .params
+                .iter()
+                .find(|p| &p.name == name)
+                .expect("path parts name parameters");
+            let field = ident(name);
+            let wire = &param.wire;
+            quote!(request.push_path_param(#wire, &self.#field)?;)
+        }
+    });
+    let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
+        let field = ident(&p.name);
+        let wire = &p.wire;
+        match p.location {
+            ParamLocation::Query => match (p.style, p.explode) {
+                (ParamStyle::Form, true) => quote!(request.query(#wire, &self.#field)?;),
+                (style, explode) => {
+                    let style = match style {
+                        ParamStyle::Form => quote!(Form),
+                        ParamStyle::SpaceDelimited => quote!(SpaceDelimited),
+                        ParamStyle::PipeDelimited => quote!(PipeDelimited),
+                        ParamStyle::DeepObject => quote!(DeepObject),
+                    };
+                    quote!(request.query_styled(#wire, &self.#field, crate::runtime::QueryStyle::#style, #explode)?;)
+                }
+            },
+            ParamLocation::Header => quote!(request.header(#wire, &self.#field)?;),
+            ParamLocation::Cookie => quote!(request.cookie(#wire, &self.#field)?;),
+            ParamLocation::Path => unreachable!("filtered above"),
+        }
+    });
+    let body = op.body.as_ref().map(body_tokens);
+    let auth = (!op.authenticated).then(|| quote!(request.without_auth();));
+    let _ = code;
+    quote! {
+        fn to_request(&self) -> Result<Request, Error> {
+            let mut request = Request::new(Method::#method, #template, #id);
+            #(#path)*
+            #(#params)*
+            #body
+            #auth
+            Ok(request)
+        }
+    }
+}
+
+fn body_tokens(body: &Body) -> TokenStream {
+    let set = |value: TokenStream| match body.encoding {
+        BodyEncoding::Json => quote!(request.json(#value)?;),
+        BodyEncoding::Form => quote!(request.form(#value)?;),
+        BodyEncoding::Multipart => quote!(request.multipart(#value)?;),
+        BodyEncoding::Text => quote!(request.text(#value);),
+        BodyEncoding::Binary => quote!(request.bytes(#value);),
+    };
+    let default_type = match body.encoding {
+        BodyEncoding::Json => "application/json",
+        BodyEncoding::Form => "application/x-www-form-urlencoded",
+        BodyEncoding::Multipart => "multipart/form-data",
+        BodyEncoding::Text => "text/plain",
+        BodyEncoding::Binary => "application/octet-stream",
+    };
+    let content_type = &body.content_type;
+    let override_type = (content_type != default_type && body.encoding != BodyEncoding::Multipart)
+        .then(|| quote!(request.content_type(#content_type);));
+    if body.required {
+        let apply = set(quote!(&self.body));
+        quote!(#apply #override_type)
+    } else {
+        let apply = set(quote!(body));
+        quote! {
+            if let Some(body) = &self.body {
+                #apply
+                #override_type
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! Small translations shared by the emitters: identifiers, docs, type references.
+
+use crate::ir::TypeRef;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+/// An identifier; `r#name` becomes a raw identifier.
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// Outer doc attributes (`///`), one per line.
+pub fn doc(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Inner doc attributes (`//!`), one per line.
+pub fn inner_doc(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
+    quote! { #( #![doc = #lines] )* }
+}
+
+/// Where a type reference is written: inside `models.rs`, or in another module that reaches
+/// models through `models::`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Models,
+    Elsewhere,
+}
+
+/// The Rust type for a type reference.
+pub fn type_tokens(ty: &TypeRef, place: Place) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            match place {
+                Place::Models => quote!(#name),
+                Place::Elsewhere => quote!(models::#name),
+            }
+        }
+        TypeRef::String => quote!(String),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F32 => quote!(f32),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        TypeRef::Date => quote!(chrono::NaiveDate),
+        TypeRef::Uuid => quote!(uuid::Uuid),
+        TypeRef::Base64 => match place {
+            Place::Models => quote!(Base64),
+            Place::Elsewhere => quote!(crate::runtime::Base64),
+        },
+        TypeRef::Bytes => quote!(Vec<u8>),
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::Vec(inner) => {
+            let inner = type_tokens(inner, place);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_tokens(inner, place);
+            match place {
+                Place::Models => quote!(BTreeMap<String, #inner>),
+                Place::Elsewhere => quote!(std::collections::BTreeMap<String, #inner>),
+            }
+        }
+        TypeRef::Option(inner) => {
+            let inner = type_tokens(inner, place);
+            quote!(Option<#inner>)
+        }
+    }
+}
+
+/// Whether a type reference mentions a map (so `BTreeMap` must be imported).
+pub fn mentions_map(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Map(_) => true,
+        TypeRef::Vec(inner) | TypeRef::Option(inner) => mentions_map(inner),
+        _ => false,
+    }
+}
+
+/// Whether a type reference mentions `Base64`.
+pub fn mentions_base64(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Base64 => true,
+        TypeRef::Vec(inner) | TypeRef::Option(inner) | TypeRef::Map(inner) => {
+            mentions_base64(inner)
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,374 @@
+//! `models.rs`: one Rust type per IR type.
+
+use super::common::{doc, ident, inner_doc, mentions_base64, mentions_map, type_tokens, Place};
+use crate::ir::{Api, Enum, EnumRepr, Field, Presence, Struct, TypeDef, TypeKind, TypeRef, Union};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+/// The models module.
+pub fn models(api: &Api) -> TokenStream {
+    let types = api.types.iter().map(type_def);
+    let all_refs: Vec<&TypeRef> = api.types.iter().flat_map(type_refs).collect();
+    let uses_map = all_refs.iter().any(|t| mentions_map(t));
+    let uses_base64 = all_refs.iter().any(|t| mentions_base64(t));
+    let uses_nullable = api.types.iter().any(|t| {
+        matches!(&t.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.presence == Presence::OptionalNullable))
+    });
+    let uses_serde = api
+        .types
+        .iter()
+        .any(|t| !matches!(t.kind, TypeKind::Alias(_)));
+    let imports = [
+        uses_map.then(|| {
+            quote!(
+                use std::collections::BTreeMap;
+            )
+        }),
+        uses_serde.then(|| {
+            quote!(
+                use serde::{Deserialize, Serialize};
+            )
+        }),
+        uses_nullable.then(|| {
+            quote!(
+                use crate::runtime::Nullable;
+            )
+        }),
+        uses_base64.then(|| {
+            quote!(
+                use crate::runtime::Base64;
+            )
+        }),
+    ];
+    let header = inner_doc(
+        "The types of request and response bodies.\n\nEach type is generated from a schema of the API description; the \
+         docs of each item name the schema it comes from.",
+    );
+    quote! {
+        #header
+        #(#imports)*
+        #(#types)*
+    }
+}
+
+fn type_refs(t: &TypeDef) -> Vec<&TypeRef> {
+    match &t.kind {
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .map(|f| &f.ty)
+            .chain(s.additional.iter())
+            .collect(),
+        TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Alias(target) => vec![target],
+        TypeKind::Enum(_) => Vec::new(),
+    }
+}
+
+fn derives(t: &TypeDef, serde: bool) -> TokenStream {
+    let mut list = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
+    if t.derives.eq {
+        list.push(quote!(Eq));
+    }
+    if t.derives.hash {
+        list.push(quote!(Hash));
+    }
+    if t.derives.default {
+        list.push(quote!(Default));
+    }
+    if serde {
+        list.push(quote!(Serialize));
+        list.push(quote!(Deserialize));
+    }
+    quote!(#[derive(#(#list),*)])
+}
+
+fn type_def(t: &TypeDef) -> TokenStream {
+    let docs = doc(&format!(
+        "{}\n\nSchema: {}",
+        t.doc,
+        crate::docs::code(&t.source)
+    ));
+    let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
+    let name = ident(&t.name);
+    match &t.kind {
+        TypeKind::Struct(s) => {
+            let derive = derives(t, true);
+            let body = struct_body(s);
+            quote! {
+                #docs
+                #deprecated
+                #derive
+                pub struct #name { #body }
+            }
+        }
+        TypeKind::Enum(e) => enum_def(t, e, docs, deprecated),
+        TypeKind::Union(u) => union_def(t, u, docs, deprecated),
+        TypeKind::Alias(target) => {
+            let target = type_tokens(target, Place::Models);
+            quote! {
+                #docs
+                #deprecated
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+fn struct_body(s: &Struct) -> TokenStream {
+    let fields = s.fields.iter().map(field);
+    let additional = s.additional.as_ref().map(|value| {
+        let value = type_tokens(value, Place::Models);
+        quote! {
+            /// Properties not listed in the schema, by name.
+            #[serde(flatten)]
+            pub additional_properties: BTreeMap<String, #value>,
+        }
+    });
+    quote! { #(#fields)* #additional }
+}
+
+fn field(f: &Field) -> TokenStream {
+    let docs = doc(&f.doc);
+    let name = ident(&f.name);
+    let mut value = type_tokens(&f.ty, Place::Models);
+    if f.boxed {
+        value = quote!(Box<#value>);
+    }
+    let unraw = crate::names::unraw(&f.name);
+    let wire = &f.wire;
+    let rename = (unraw != wire).then(|| quote!(rename = #wire));
+    let (ty, presence): (TokenStream, Option<TokenStream>) = match f.presence {
+        Presence::Required => (value, None),
+        Presence::RequiredNullable => (quote!(Option<#value>), None),
+        Presence::Optional => (
+            quote!(Option<#value>),
+            Some(quote!(default, skip_serializing_if = "Option::is_none")),
+        ),
+        Presence::OptionalNullable => (
+            quote!(Nullable<#value>),
+            Some(quote!(default, skip_serializing_if = "Nullable::is_absent")),
+        ),
+        Presence::OptionalJson => (
+            quote!(Option<#value>),
+            Some(quote!(
+                default,
+                deserialize_with = "crate::runtime::serde_helpers::present",
+                skip_serializing_if = "Option::is_none"
+            )),
+        ),
+    };
+    let serde_args: Vec<TokenStream> = rename.into_iter().chain(presence).collect();
+    let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+    let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #docs
+        #deprecated
+        #serde_attr
+        pub #name: #ty,
+    }
+}
+
+fn enum_def(
+    t: &TypeDef,
+    e: &Enum,
+    docs: TokenStream,
+    deprecated: Option<TokenStream>,
+) -> TokenStream {
+    let name = ident(&t.name);
+    let other = ident(&e.other);
+    let variant_names: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
+    let variant_docs: Vec<_> = e.variants.iter().map(|v| doc(&v.doc)).collect();
+    match e.repr {
+        EnumRepr::String => {
+            let wires: Vec<&str> = e.variants.iter().map(|v| v.wire.as_str()).collect();
+            let derive = derives(t, true);
+            quote! {
+                #docs
+                #deprecated
+                #derive
+                pub enum #name {
+                    #(
+                        #variant_docs
+                        #[serde(rename = #wires)]
+                        #variant_names,
+                    )*
+                    /// A value this version of the client does not know; the API may add values
+                    /// over time.
+                    #[serde(untagged)]
+                    #other(String),
+                }
+
+                impl #name {
+                    /// The value as it is sent and received.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #( Self::#variant_names => #wires, )*
+                            Self::#other(value) => value,
+                        }
+                    }
+                }
+
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+
+                impl std::str::FromStr for #name {
+                    type Err = std::convert::Infallible;
+
+                    fn from_str(value: &str) -> Result<Self, Self::Err> {
+                        let parsed = match value {
+                            #( #wires => Self::#variant_names, )*
+                            other => Self::#other(other.to_owned()),
+                        };
+                        Ok(parsed)
+                    }
+                }
+            }
+        }
+        EnumRepr::Integer => {
+            let values: Vec<Literal> = e
+                .variants
+                .iter()
+                .map(|v| {
+                    Literal::i64_unsuffixed(
+                        v.wire.parse().expect("integer enum values are integers"),
+                    )
+                })
+                .collect();
+            let derive = derives(t, true);
+            quote! {
+                #docs
+                #deprecated
+                #derive
+                #[serde(from = "i64", into = "i64")]
+                pub enum #name {
+                    #(
+                        #variant_docs
+                        #variant_names,
+                    )*
+                    /// A value this version of the client does not know; the API may add values
+                    /// over time.
+                    #other(i64),
+                }
+
+                impl #name {
+                    /// The value as it is sent and received.
+                    pub fn value(&self) -> i64 {
+                        match self {
+                            #( Self::#variant_names => #values, )*
+                            Self::#other(value) => *value,
+                        }
+                    }
+                }
+
+                impl From<i64> for #name {
+                    fn from(value: i64) -> Self {
+                        match value {
+                            #( #values => Self::#variant_names, )*
+                            other => Self::#other(other),
+                        }
+                    }
+                }
+
+                impl From<#name> for i64 {
+                    fn from(value: #name) -> Self {
+                        value.value()
+                    }
+                }
+
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(f, "{}", self.value())
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn union_def(
+    t: &TypeDef,
+    u: &Union,
+    docs: TokenStream,
+    deprecated: Option<TokenStream>,
+) -> TokenStream {
+    let name = ident(&t.name);
+    let variants = u.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let mut inner = type_tokens(&v.ty, Place::Models);
+        if v.boxed {
+            inner = quote!(Box<#inner>);
+        }
+        let vdoc = doc(&variant_doc(&v.ty));
+        quote! {
+            #vdoc
+            #vname(#inner),
+        }
+    });
+    match &u.discriminator {
+        None => {
+            let derive = derives(t, true);
+            quote! {
+                #docs
+                #deprecated
+                #derive
+                #[serde(untagged)]
+                pub enum #name { #(#variants)* }
+            }
+        }
+        Some(property) => {
+            let derive = {
+                let base = derives(t, false);
+                quote!(#base #[derive(Serialize)])
+            };
+            let arms = u.variants.iter().map(|v| {
+                let vname = ident(&v.name);
+                let tags = &v.tags;
+                let wrap = if v.boxed { quote!(|v| Self::#vname(Box::new(v))) } else { quote!(Self::#vname) };
+                quote! {
+                    #( Some(#tags) )|* => crate::runtime::serde_helpers::from_value(value).map(#wrap),
+                }
+            });
+            quote! {
+                #docs
+                #deprecated
+                #derive
+                #[serde(untagged)]
+                pub enum #name { #(#variants)* }
+
+                impl<'de> Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let value = serde_json::Value::deserialize(deserializer)?;
+                        match crate::runtime::serde_helpers::tag(&value, #property) {
+                            #(#arms)*
+                            other => Err(serde::de::Error::custom(format_args!(
+                                "unknown `{}` value {:?}", #property, other
+                            ))),
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn variant_doc(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => format!("A [`{name}`]."),
+        TypeRef::Vec(inner) => format!("A list. Each item: {}", variant_doc(inner)),
+        TypeRef::Map(_) => "An object of named values.".into(),
+        TypeRef::String => "A string.".into(),
+        TypeRef::Bool => "A boolean.".into(),
+        TypeRef::I32 | TypeRef::I64 => "An integer.".into(),
+        TypeRef::F32 | TypeRef::F64 => "A number.".into(),
+        TypeRef::DateTime => "A date and time.".into(),
+        TypeRef::Date => "A date.".into(),
+        TypeRef::Uuid => "A UUID.".into(),
+        TypeRef::Base64 | TypeRef::Bytes => "Bytes.".into(),
+        TypeRef::Json => "Any other JSON value.".into(),
+        TypeRef::Option(inner) => variant_doc(inner),
+    }
+}

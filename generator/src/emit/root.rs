@@ -1,0 +1,68 @@
+//! `lib.rs`: the crate root, its docs, re-exports and the facts the runtime needs.
+
+use super::common::{doc, ident, inner_doc};
+use crate::ir::{Api, AuthScheme, ParamLocation};
+use crate::settings::Settings;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
+    let crate_doc = inner_doc(&api.doc);
+    let servers = api.servers.iter().map(|s| {
+        let name = ident(&s.const_name);
+        let url = &s.url;
+        let text = s
+            .description
+            .as_deref()
+            .map(crate::docs::sanitize)
+            .filter(|d| !d.is_empty());
+        let sdoc =
+            doc(&text.unwrap_or_else(|| format!("The server at {}.", crate::docs::code(url))));
+        quote! {
+            #sdoc
+            pub const #name: &str = #url;
+        }
+    });
+    let title = &api.title;
+    let default_base_url = api
+        .servers
+        .iter()
+        .map(|s| s.url.as_str())
+        .find(|u| u.starts_with("http"))
+        .unwrap_or("");
+    let api_key_env = settings.api_key_env();
+    let base_url_env = settings.base_url_env();
+    let auth = match &api.auth {
+        None => quote!(runtime::Auth::None),
+        Some(AuthScheme::Bearer) => quote!(runtime::Auth::Bearer),
+        Some(AuthScheme::Basic) => quote!(runtime::Auth::Basic),
+        Some(AuthScheme::ApiKey { location, name }) => match location {
+            ParamLocation::Query => quote!(runtime::Auth::Query(#name)),
+            ParamLocation::Cookie => quote!(runtime::Auth::Cookie(#name)),
+            ParamLocation::Header | ParamLocation::Path => quote!(runtime::Auth::Header(#name)),
+        },
+    };
+    quote! {
+        #crate_doc
+        #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
+
+        pub mod apis;
+        pub mod models;
+        mod runtime;
+
+        pub use runtime::exports::*;
+
+        #(#servers)*
+
+        /// What the runtime needs to know about this API.
+        pub(crate) const API: runtime::ApiInfo = runtime::ApiInfo {
+            title: #title,
+            default_base_url: #default_base_url,
+            api_key_env: #api_key_env,
+            base_url_env: #base_url_env,
+            auth: #auth,
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+        };
+    }
+}

@@ -1,0 +1,54 @@
+//! The generator's error: what went wrong and where, as a JSON pointer into the document.
+
+use std::fmt;
+
+/// A document the generator cannot turn into a client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    /// JSON pointer (`#/paths/~1users~1{uuid}/get`) of the offending node.
+    pub pointer: String,
+    /// What is wrong, in one line.
+    pub message: String,
+}
+
+impl Error {
+    /// An error at `pointer`.
+    pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Error {
+            pointer: pointer.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.pointer, self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Escapes one JSON pointer segment (`~` -> `~0`, `/` -> `~1`).
+pub fn escape_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Builds a JSON pointer from segments.
+pub fn pointer<I, S>(segments: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut out = String::from("#");
+    for segment in segments {
+        out.push('/');
+        out.push_str(&escape_segment(segment.as_ref()));
+    }
+    out
+}
+
+/// Appends a segment to a pointer.
+pub fn child(parent: &str, segment: &str) -> String {
+    format!("{parent}/{}", escape_segment(segment))
+}

@@ -1,0 +1,437 @@
+//! The intermediate representation: plain data that holds every decision the generator makes.
+//!
+//! Lowering (`crate::lower`) turns an OpenAPI document into an [`Api`]; emitting
+//! (`crate::emit`) only translates an [`Api`] into tokens. Every Rust name sits beside the wire
+//! name it came from and the JSON pointer of its source, so snapshots of this IR explain the
+//! generated code.
+
+/// A whole API, ready to be emitted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`, as the document states it.
+    pub version: String,
+    /// Crate-level documentation, already sanitised for rustdoc.
+    pub doc: String,
+    /// The servers the document lists, in order.
+    pub servers: Vec<Server>,
+    /// How requests authenticate, from `components.securitySchemes`.
+    pub auth: Option<AuthScheme>,
+    /// Every model type, in a stable order.
+    pub types: Vec<TypeDef>,
+    /// Operations grouped by resource (tag).
+    pub groups: Vec<Group>,
+    /// What the generated code needs beyond the runtime.
+    pub needs: Needs,
+    /// Things the generator could not type exactly and degraded, with their pointers.
+    pub notes: Vec<Note>,
+}
+
+/// One server URL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    /// The name of the constant that holds the URL.
+    pub const_name: String,
+    /// The URL with server variables replaced by their defaults.
+    pub url: String,
+    /// Its description, if any.
+    pub description: Option<String>,
+}
+
+/// The authentication scheme the client applies to operations that require one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthScheme {
+    /// `Authorization: Bearer <credential>` (http bearer, oauth2, openIdConnect).
+    Bearer,
+    /// `Authorization: Basic <credential>` (the credential is `user:password`).
+    Basic,
+    /// An API key in a header, query parameter or cookie.
+    ApiKey {
+        /// Where the key goes.
+        location: ParamLocation,
+        /// The header, query parameter or cookie name.
+        name: String,
+    },
+}
+
+/// Crates the generated models or operations need besides the runtime's own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// `chrono`, for `date-time` and `date`.
+    pub chrono: bool,
+    /// `uuid`, for `uuid`.
+    pub uuid: bool,
+}
+
+/// A place where the generator degraded a construct it could not type exactly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    /// JSON pointer of the construct.
+    pub pointer: String,
+    /// What was done instead.
+    pub message: String,
+}
+
+/// A named model type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust type name.
+    pub name: String,
+    /// JSON pointer of the schema it was made from.
+    pub source: String,
+    /// Documentation lines, sanitised for rustdoc.
+    pub doc: String,
+    /// `deprecated: true` in the schema.
+    pub deprecated: bool,
+    /// Which optional derives are valid.
+    pub derives: Derives,
+    /// The shape of the type.
+    pub kind: TypeKind,
+}
+
+/// Derives beyond the ones every model has (`Debug, Clone, PartialEq, Serialize, Deserialize`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Derives {
+    /// `Eq` (no floats, no free-form JSON anywhere inside).
+    pub eq: bool,
+    /// `Hash` (as `Eq`, and no maps).
+    pub hash: bool,
+    /// `Default` (every field optional).
+    pub default: bool,
+}
+
+/// The shape of a model type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct(Struct),
+    /// A closed set of string or integer values, plus a variant that keeps unknown ones.
+    Enum(Enum),
+    /// One of several types (`oneOf`/`anyOf`).
+    Union(Union),
+    /// Another name for a type (free-form objects, maps, arrays, scalars).
+    Alias(TypeRef),
+}
+
+/// A struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    /// Fields in document order.
+    pub fields: Vec<Field>,
+    /// `additionalProperties` beside named properties: collected into a flattened map.
+    pub additional: Option<TypeRef>,
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust field name (escaped if it is a keyword).
+    pub name: String,
+    /// The JSON property name.
+    pub wire: String,
+    /// Documentation, sanitised.
+    pub doc: String,
+    /// The value type, without the presence wrapper.
+    pub ty: TypeRef,
+    /// Whether the field may be absent or null, and how that is kept.
+    pub presence: Presence,
+    /// Boxed because the type contains itself.
+    pub boxed: bool,
+    /// `deprecated: true` on the property.
+    pub deprecated: bool,
+}
+
+/// How a field's absence and nullness are represented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Always present, never null: `T`.
+    Required,
+    /// May be absent, never null: `Option<T>`, left out when `None`.
+    Optional,
+    /// Always present, may be null: `Option<T>`, written as `null` when `None`.
+    RequiredNullable,
+    /// May be absent or null: `Nullable<T>`, which keeps the difference.
+    OptionalNullable,
+    /// A free-form JSON value that may be absent: `Option<serde_json::Value>`, where
+    /// `Some(Value::Null)` is an explicit null.
+    OptionalJson,
+}
+
+/// An enum of known values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    /// What the values are.
+    pub repr: EnumRepr,
+    /// The known values.
+    pub variants: Vec<EnumVariant>,
+    /// The name of the variant that keeps an unknown value.
+    pub other: String,
+}
+
+/// The wire type of an enum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumRepr {
+    /// JSON strings.
+    String,
+    /// JSON integers.
+    Integer,
+}
+
+/// One known enum value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The value on the wire (a string, or an integer's decimal digits).
+    pub wire: String,
+    /// Documentation, sanitised.
+    pub doc: String,
+}
+
+/// A choice between types.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// Variants in the order decoding tries them.
+    pub variants: Vec<UnionVariant>,
+    /// The property whose value names the variant, when the schema has a discriminator.
+    pub discriminator: Option<String>,
+}
+
+/// One variant of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The variant's payload.
+    pub ty: TypeRef,
+    /// Discriminator values that select this variant (empty for untagged unions).
+    pub tags: Vec<String>,
+    /// Boxed because the type contains itself.
+    pub boxed: bool,
+}
+
+/// A reference to a Rust type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    /// A generated model type.
+    Named(String),
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// `chrono::DateTime<chrono::Utc>`.
+    DateTime,
+    /// `chrono::NaiveDate`.
+    Date,
+    /// `uuid::Uuid`.
+    Uuid,
+    /// Base64 text on the wire, bytes in Rust.
+    Base64,
+    /// Raw bytes: a binary request or response body, `Vec<u8>`.
+    Bytes,
+    /// Any JSON value.
+    Json,
+    /// `Vec<T>`.
+    Vec(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// `Option<T>`, for nullable array items and map values.
+    Option(Box<TypeRef>),
+}
+
+/// A group of operations, one per tag: `client.subscriptions()`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// Module name under `apis`.
+    pub module: String,
+    /// The accessor method on `Client`.
+    pub accessor: String,
+    /// The type the accessor returns.
+    pub type_name: String,
+    /// Documentation, sanitised.
+    pub doc: String,
+    /// The operations, in document order.
+    pub operations: Vec<Operation>,
+}
+
+/// One HTTP operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId`, or a stable name made from the method and path.
+    pub id: String,
+    /// JSON pointer of the operation.
+    pub source: String,
+    /// The method name on the group type.
+    pub method_name: String,
+    /// The request builder type.
+    pub builder: String,
+    /// The HTTP method, upper case.
+    pub http_method: String,
+    /// The path template as written in the document.
+    pub path: String,
+    /// The path split into literals and parameters.
+    pub path_parts: Vec<PathPart>,
+    /// Documentation, sanitised.
+    pub doc: String,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Parameters: required ones first in document order, then optional ones.
+    pub params: Vec<Param>,
+    /// The request body, if any.
+    pub body: Option<Body>,
+    /// What a successful response decodes into.
+    pub response: Response,
+    /// Whether the request carries credentials.
+    pub authenticated: bool,
+    /// The auto-pager, for list operations that return `next` links.
+    pub pagination: Option<Pagination>,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathPart {
+    /// Literal text.
+    Literal(String),
+    /// The Rust name of a path parameter.
+    Param(String),
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a header.
+    Header,
+    /// In the `Cookie` header.
+    Cookie,
+}
+
+/// How a parameter value is written (OpenAPI `style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `form` (query, cookie) or `simple` (path, header).
+    Form,
+    /// `spaceDelimited`.
+    SpaceDelimited,
+    /// `pipeDelimited`.
+    PipeDelimited,
+    /// `deepObject`.
+    DeepObject,
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The Rust name (argument and builder method).
+    pub name: String,
+    /// The name on the wire.
+    pub wire: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Required parameters are arguments of the operation method; optional ones are builder
+    /// methods.
+    pub required: bool,
+    /// Serialisation style.
+    pub style: ParamStyle,
+    /// `explode`.
+    pub explode: bool,
+    /// Documentation, sanitised.
+    pub doc: String,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// The Rust type of the body.
+    pub ty: TypeRef,
+    /// How it is encoded.
+    pub encoding: BodyEncoding,
+    /// The `Content-Type` sent.
+    pub content_type: String,
+    /// Required bodies are an argument of the operation method; optional ones a builder method.
+    pub required: bool,
+    /// Documentation, sanitised.
+    pub doc: String,
+}
+
+/// How a body is put on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// JSON.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`.
+    Multipart,
+    /// Plain text.
+    Text,
+    /// Raw bytes.
+    Binary,
+}
+
+/// What a successful response gives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Response {
+    /// Nothing (204, 202, or no documented body).
+    Unit,
+    /// One body type for every success status.
+    Body(ResponseBody),
+    /// Different bodies per status: an enum of outcomes.
+    Outcomes {
+        /// The enum's name.
+        name: String,
+        /// One variant per documented success status.
+        variants: Vec<Outcome>,
+    },
+}
+
+/// A response body type and how to decode it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseBody {
+    /// The Rust type.
+    pub ty: TypeRef,
+    /// How it is decoded.
+    pub decoding: BodyEncoding,
+}
+
+/// One success status of an operation with several.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// The Rust variant name.
+    pub name: String,
+    /// The status code, or `None` for the variant that takes any other success status.
+    pub status: Option<u16>,
+    /// The body, or `None` when the status has none.
+    pub body: Option<ResponseBody>,
+    /// Documentation, sanitised.
+    pub doc: String,
+}
+
+/// How a list operation pages: by following the `next` URL each page carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The item type.
+    pub item: TypeRef,
+    /// The Rust field of the page holding the items.
+    pub items_field: String,
+    /// How the items field is wrapped.
+    pub items_presence: Presence,
+    /// The Rust field of the page holding the next page's URL.
+    pub next_field: String,
+    /// How the next field is wrapped.
+    pub next_presence: Presence,
+}

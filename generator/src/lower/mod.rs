@@ -1,0 +1,232 @@
+//! Lowering: an OpenAPI document into the IR. Every decision happens here.
+
+mod operations;
+mod reach;
+pub(crate) mod refs;
+mod schema;
+mod shape;
+mod types;
+
+use crate::error::Error;
+use crate::ir::{Api, Needs, Note, Server, TypeDef};
+use crate::names::Namespace;
+use crate::settings::Settings;
+use openapiv3::OpenAPI;
+use refs::SchemaIndex;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// Whether a schema is being lowered for a request body or for a response.
+///
+/// Read-only properties are left out of request types; write-only properties are never
+/// required in response types. A schema that has neither lowers the same way in both modes
+/// and gets one type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Mode {
+    Response,
+    Request,
+}
+
+/// Names that generated model code uses unqualified, so no model may take them.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "Vec",
+    "String",
+    "Box",
+    "Default",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Serialize",
+    "Deserialize",
+    "BTreeMap",
+    "Nullable",
+    "Base64",
+    "Self_",
+    "Send",
+    "Sync",
+    "Copy",
+    "Sized",
+    "Iterator",
+    "Into",
+    "From",
+    "ToString",
+    "ToOwned",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "PartialOrd",
+    "Ord",
+    "AsRef",
+    "AsMut",
+    "IntoIterator",
+    "Extend",
+    "TryFrom",
+    "TryInto",
+    "FromIterator",
+    "Unpin",
+];
+
+/// The state of one lowering run.
+pub(crate) struct Lowerer<'a> {
+    pub doc: &'a OpenAPI,
+    pub index: SchemaIndex<'a>,
+    pub type_names: Namespace,
+    pub types: BTreeMap<String, TypeDef>,
+    /// Rust name of each component, claimed up front in document order.
+    pub component_names: HashMap<String, String>,
+    /// Rust type of each (component, mode) lowered so far.
+    pub component_types: HashMap<(String, Mode), String>,
+    /// Inline schemas lowered so far, by pointer and mode.
+    pub inline_types: HashMap<(String, Mode), schema::Use>,
+    /// Whether a component lowers differently in the two modes.
+    pub differs: HashMap<String, bool>,
+    /// Components reachable from request bodies and parameters.
+    pub request_reachable: HashSet<String>,
+    /// Components reachable from responses.
+    pub response_reachable: HashSet<String>,
+    /// String enums that drf-style `oneOf: [X, BlankEnum, NullEnum]` uses with a blank value.
+    pub blank_enums: BTreeSet<String>,
+    pub notes: Vec<Note>,
+    pub needs: Needs,
+}
+
+/// Lowers a document into the IR.
+pub fn lower(doc: &OpenAPI, _settings: &Settings) -> Result<Api, Error> {
+    let mut lowerer = Lowerer {
+        doc,
+        index: SchemaIndex::new(doc),
+        type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
+        types: BTreeMap::new(),
+        component_names: HashMap::new(),
+        component_types: HashMap::new(),
+        inline_types: HashMap::new(),
+        differs: HashMap::new(),
+        request_reachable: HashSet::new(),
+        response_reachable: HashSet::new(),
+        blank_enums: BTreeSet::new(),
+        notes: Vec::new(),
+        needs: Needs::default(),
+    };
+    lowerer.claim_component_names();
+    lowerer.compute_reachability()?;
+    // Operations first, so that inline types are named after the operations that use them;
+    // then every component, so that unused components are still part of the crate.
+    let groups = lowerer.lower_operations()?;
+    lowerer.lower_all_components()?;
+    lowerer.add_blank_variants();
+    let mut types: Vec<TypeDef> = std::mem::take(&mut lowerer.types).into_values().collect();
+    for name in types::break_alias_cycles(&mut types) {
+        let source = types
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| t.source.clone())
+            .unwrap_or_default();
+        lowerer.note(
+            &source,
+            format!("`{name}` is defined in terms of itself; typed as serde_json::Value"),
+        );
+    }
+    types::box_recursive_fields(&mut types);
+    types::compute_derives(&mut types);
+    let auth = lowerer.auth_scheme();
+    Ok(Api {
+        title: doc.info.title.clone(),
+        version: doc.info.version.clone(),
+        doc: crate_doc(doc),
+        servers: servers(doc),
+        auth,
+        types,
+        groups,
+        needs: lowerer.needs,
+        notes: lowerer.notes,
+    })
+}
+
+fn crate_doc(doc: &OpenAPI) -> String {
+    let title = crate::docs::sanitize(&doc.info.title);
+    let description = doc
+        .info
+        .description
+        .as_deref()
+        .map(crate::docs::sanitize)
+        .unwrap_or_default();
+    crate::docs::paragraphs([
+        format!(
+            "A client for {title}, version {}.",
+            crate::docs::code(&doc.info.version)
+        ),
+        description,
+    ])
+}
+
+fn servers(doc: &OpenAPI) -> Vec<Server> {
+    let mut names = Namespace::with_reserved(&["API"]);
+    doc.servers
+        .iter()
+        .map(|s| {
+            let mut url = s.url.clone();
+            for (name, var) in s.variables.iter().flatten() {
+                url = url.replace(&format!("{{{name}}}"), &var.default);
+            }
+            let host = url
+                .split("://")
+                .nth(1)
+                .map(|rest| rest.split('/').next().unwrap_or(rest));
+            let label = s
+                .description
+                .as_deref()
+                .filter(|d| !d.trim().is_empty() && d.len() <= 60)
+                .or(host)
+                .unwrap_or("server");
+            let const_name = names.claim(&crate::names::const_name(label));
+            Server {
+                const_name,
+                url,
+                description: s.description.clone(),
+            }
+        })
+        .collect()
+}
+
+impl<'a> Lowerer<'a> {
+    /// Records that something was degraded.
+    pub fn note(&mut self, pointer: &str, message: impl Into<String>) {
+        self.notes.push(Note {
+            pointer: pointer.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    fn claim_component_names(&mut self) {
+        let names: Vec<String> = self
+            .index
+            .components()
+            .map(|(name, _, _)| name.to_owned())
+            .collect();
+        for name in names {
+            let rust = self.type_names.claim(&crate::names::type_name(&name));
+            self.component_names.insert(name, rust);
+        }
+    }
+
+    fn lower_all_components(&mut self) -> Result<(), Error> {
+        let names: Vec<String> = self
+            .index
+            .components()
+            .map(|(name, _, _)| name.to_owned())
+            .collect();
+        for name in names {
+            let mode = self.primary_mode(&name);
+            self.component_use(&name, mode)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,777 @@
+//! Paths and operations to groups of request builders.
+
+use super::reach::Node;
+use super::schema::Use;
+use super::{Lowerer, Mode};
+use crate::docs::{self, code};
+use crate::error::{child, pointer, Error};
+use crate::ir::{
+    AuthScheme, Body, BodyEncoding, Group, Operation, Outcome, Pagination, Param, ParamLocation,
+    ParamStyle, PathPart, Presence, Response, ResponseBody, TypeKind, TypeRef,
+};
+use crate::names::{self, Namespace};
+use indexmap::IndexMap;
+use openapiv3::{
+    MediaType, Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr,
+    SecurityScheme, StatusCode,
+};
+
+/// Argument and field names every builder uses itself.
+const RESERVED_VALUE_NAMES: &[&str] = &[
+    "client",
+    "body",
+    "send",
+    "send_with_response",
+    "stream",
+    "to_request",
+];
+/// Type names every group module uses unqualified.
+const RESERVED_GROUP_TYPES: &[&str] = &[
+    "Client",
+    "Error",
+    "ApiResponse",
+    "Request",
+    "Result",
+    "Option",
+    "String",
+    "Vec",
+];
+
+/// A group being assembled.
+struct GroupBuilder {
+    group: Group,
+    methods: Namespace,
+    types: Namespace,
+}
+
+/// One parameter before naming.
+struct RawParam<'a> {
+    wire: String,
+    location: ParamLocation,
+    parameter: &'a Parameter,
+    pointer: String,
+}
+
+impl<'a> Lowerer<'a> {
+    pub(crate) fn lower_operations(&mut self) -> Result<Vec<Group>, Error> {
+        let doc = self.doc;
+        let mut groups: IndexMap<String, GroupBuilder> = IndexMap::new();
+        let mut modules = Namespace::with_reserved(&["models", "apis", "runtime", "client"]);
+        let mut group_types = Namespace::with_reserved(&["Client"]);
+        for (path, item) in doc.paths.paths.iter() {
+            let item_ptr = pointer(["paths", path]);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { reference } => {
+                    self.note(&item_ptr, format!("path item $ref `{reference}` is not supported; its operations are left out"));
+                    continue;
+                }
+            };
+            for (method, op) in item.iter() {
+                let op_ptr = child(&item_ptr, method);
+                let tag = op
+                    .tags
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "default".to_owned());
+                if !groups.contains_key(&tag) {
+                    let module = modules.claim(&names::value_name(&tag));
+                    let type_name = group_types.claim(&format!("{}Api", names::type_name(&tag)));
+                    let description = doc
+                        .tags
+                        .iter()
+                        .find(|t| t.name == tag)
+                        .and_then(|t| t.description.clone());
+                    let group_doc = match description {
+                        Some(d) => docs::sanitize(&d),
+                        None => format!("Operations tagged {}.", code(&tag)),
+                    };
+                    let mut types = Namespace::with_reserved(RESERVED_GROUP_TYPES);
+                    types.claim(&type_name);
+                    groups.insert(
+                        tag.clone(),
+                        GroupBuilder {
+                            group: Group {
+                                accessor: names::unraw(&module).to_owned(),
+                                module,
+                                type_name,
+                                doc: group_doc,
+                                operations: Vec::new(),
+                            },
+                            methods: Namespace::with_reserved(&["new", "client"]),
+                            types,
+                        },
+                    );
+                }
+                let builder = &mut groups[&tag];
+                let id = op
+                    .operation_id
+                    .clone()
+                    .unwrap_or_else(|| format!("{method} {path}"));
+                let method_name = builder.methods.claim(&method_name(&id, &tag));
+                let builder_name = builder.types.claim(&format!(
+                    "{}Request",
+                    names::type_name(names::unraw(&method_name))
+                ));
+                let mut types = std::mem::take(&mut builder.types);
+                let operation = self.lower_operation(OperationInput {
+                    id,
+                    method,
+                    path,
+                    pointer: op_ptr,
+                    method_name,
+                    builder: builder_name,
+                    item_params: &item.parameters,
+                    op,
+                    group_types: &mut types,
+                })?;
+                let builder = &mut groups[&tag];
+                builder.types = types;
+                builder.group.operations.push(operation);
+            }
+        }
+        let mut out: Vec<Group> = groups.into_values().map(|b| b.group).collect();
+        out.sort_by(|a, b| a.module.cmp(&b.module));
+        Ok(out)
+    }
+
+    fn lower_operation(&mut self, input: OperationInput<'a, '_>) -> Result<Operation, Error> {
+        let OperationInput {
+            id,
+            method,
+            path,
+            pointer: op_ptr,
+            method_name,
+            builder,
+            item_params,
+            op,
+            group_types,
+        } = input;
+        let type_prefix = names::type_name(&id);
+
+        // Parameters: path-level first, overridden by operation-level ones with the same name
+        // and location.
+        let mut raw: IndexMap<(String, &'static str), RawParam<'a>> = IndexMap::new();
+        let item_ptr = op_ptr
+            .rsplit_once('/')
+            .map(|(p, _)| p.to_owned())
+            .unwrap_or_default();
+        for (list, base) in [
+            (item_params, child(&item_ptr, "parameters")),
+            (&op.parameters, child(&op_ptr, "parameters")),
+        ] {
+            for (i, p) in list.iter().enumerate() {
+                let at = child(&base, &i.to_string());
+                let parameter = super::refs::parameter(self.doc, p, &at)?;
+                let data = parameter.parameter_data_ref();
+                let location = match parameter {
+                    Parameter::Query { .. } => ParamLocation::Query,
+                    Parameter::Header { .. } => ParamLocation::Header,
+                    Parameter::Path { .. } => ParamLocation::Path,
+                    Parameter::Cookie { .. } => ParamLocation::Cookie,
+                };
+                if location == ParamLocation::Header
+                    && ["accept", "content-type", "authorization"]
+                        .contains(&data.name.to_ascii_lowercase().as_str())
+                {
+                    continue;
+                }
+                let key = (data.name.clone(), location_key(location));
+                raw.insert(
+                    key,
+                    RawParam {
+                        wire: data.name.clone(),
+                        location,
+                        parameter,
+                        pointer: at,
+                    },
+                );
+            }
+        }
+
+        // The path template decides which path parameters exist and their order.
+        let template = parse_template(path);
+        let mut value_names = Namespace::with_reserved(RESERVED_VALUE_NAMES);
+        let mut params: Vec<Param> = Vec::new();
+        let mut path_parts = Vec::new();
+        for piece in &template {
+            match piece {
+                Piece::Literal(text) => path_parts.push(PathPart::Literal(text.clone())),
+                Piece::Param(wire) => {
+                    let found = raw.shift_remove(&(wire.clone(), "path"));
+                    let param = match found {
+                        Some(rawp) => self.lower_param(&rawp, &type_prefix, &mut value_names)?,
+                        None => {
+                            self.note(
+                                &op_ptr,
+                                format!("path parameter `{wire}` is not declared; typed as String"),
+                            );
+                            Param {
+                                name: value_names.claim(&names::value_name(wire)),
+                                wire: wire.clone(),
+                                location: ParamLocation::Path,
+                                ty: TypeRef::String,
+                                required: true,
+                                style: ParamStyle::Form,
+                                explode: false,
+                                doc: format!("The {} path parameter.", code(wire)),
+                            }
+                        }
+                    };
+                    path_parts.push(PathPart::Param(param.name.clone()));
+                    params.push(param);
+                }
+            }
+        }
+        let mut optional = Vec::new();
+        for rawp in raw.values() {
+            if rawp.location == ParamLocation::Path {
+                self.note(
+                    &rawp.pointer,
+                    format!(
+                        "path parameter `{}` is not in the path template; left out",
+                        rawp.wire
+                    ),
+                );
+                continue;
+            }
+            let param = self.lower_param(rawp, &type_prefix, &mut value_names)?;
+            if param.required {
+                params.push(param);
+            } else {
+                optional.push(param);
+            }
+        }
+        params.extend(optional);
+
+        let body = match &op.request_body {
+            Some(body) => self.lower_body(body, &child(&op_ptr, "requestBody"), &type_prefix)?,
+            None => None,
+        };
+        let response =
+            self.lower_responses(op, &op_ptr, &type_prefix, &method_name, group_types)?;
+        let pagination = self.pagination(&response);
+        let (authenticated, scopes) = self.security(op);
+
+        let summary = op
+            .summary
+            .as_deref()
+            .map(docs::sanitize)
+            .unwrap_or_default();
+        let description = op
+            .description
+            .as_deref()
+            .map(docs::sanitize)
+            .unwrap_or_default();
+        let http_method = method.to_ascii_uppercase();
+        let mut facts = vec![format!(
+            "{} (operation {})",
+            code(&format!("{http_method} {path}")),
+            code(&op_ptr_id(&op.operation_id, &id))
+        )];
+        if !scopes.is_empty() {
+            let list: Vec<String> = scopes.iter().map(|s| code(s)).collect();
+            facts.push(format!("Required API key scopes: {}.", list.join(", ")));
+        } else if authenticated
+            && self
+                .doc
+                .components
+                .as_ref()
+                .is_some_and(|c| !c.security_schemes.is_empty())
+        {
+            facts.push(
+                "Sends the configured credentials; the API lists no scope for this operation."
+                    .into(),
+            );
+        }
+        let facts = facts
+            .into_iter()
+            .map(|f| format!("- {f}"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let first = if summary.is_empty() {
+            format!("Calls {}.", code(&id))
+        } else {
+            summary
+        };
+        let doc = docs::paragraphs([first, description, facts]);
+
+        Ok(Operation {
+            id,
+            source: op_ptr,
+            method_name,
+            builder,
+            http_method,
+            path: path.to_owned(),
+            path_parts,
+            doc,
+            deprecated: op.deprecated,
+            params,
+            body,
+            response,
+            authenticated,
+            pagination,
+        })
+    }
+
+    fn lower_param(
+        &mut self,
+        rawp: &RawParam<'a>,
+        type_prefix: &str,
+        value_names: &mut Namespace,
+    ) -> Result<Param, Error> {
+        let data = rawp.parameter.parameter_data_ref();
+        let hint = format!("{type_prefix}{}", names::type_name(&data.name));
+        let used = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => self.node_use(
+                Node::from(schema),
+                &child(&rawp.pointer, "schema"),
+                &hint,
+                Mode::Request,
+            )?,
+            ParameterSchemaOrContent::Content(content) => {
+                match content.values().next().and_then(|m| m.schema.as_ref()) {
+                    Some(schema) => self.node_use(
+                        Node::from(schema),
+                        &child(&rawp.pointer, "content"),
+                        &hint,
+                        Mode::Request,
+                    )?,
+                    None => Use {
+                        ty: TypeRef::String,
+                        nullable: false,
+                    },
+                }
+            }
+        };
+        let (style, explode_default) = match rawp.parameter {
+            Parameter::Query { style, .. } => match style {
+                QueryStyle::Form => (ParamStyle::Form, true),
+                QueryStyle::SpaceDelimited => (ParamStyle::SpaceDelimited, false),
+                QueryStyle::PipeDelimited => (ParamStyle::PipeDelimited, false),
+                QueryStyle::DeepObject => (ParamStyle::DeepObject, true),
+            },
+            Parameter::Cookie { .. } => (ParamStyle::Form, true),
+            Parameter::Path { style, .. } => {
+                if *style != PathStyle::Simple {
+                    self.note(
+                        &rawp.pointer,
+                        "matrix and label path styles are sent as simple style",
+                    );
+                }
+                (ParamStyle::Form, false)
+            }
+            Parameter::Header { .. } => (ParamStyle::Form, false),
+        };
+        let description = data
+            .description
+            .as_deref()
+            .map(docs::sanitize)
+            .unwrap_or_default();
+        let doc = if description.is_empty() {
+            format!(
+                "The {} {} parameter.",
+                code(&data.name),
+                location_key(rawp.location)
+            )
+        } else {
+            description
+        };
+        Ok(Param {
+            name: value_names.claim(&names::value_name(&data.name)),
+            wire: data.name.clone(),
+            location: rawp.location,
+            ty: used.ty,
+            required: data.required || rawp.location == ParamLocation::Path,
+            style,
+            explode: data.explode.unwrap_or(explode_default),
+            doc,
+        })
+    }
+
+    fn lower_body(
+        &mut self,
+        body: &'a ReferenceOr<openapiv3::RequestBody>,
+        at: &str,
+        type_prefix: &str,
+    ) -> Result<Option<Body>, Error> {
+        let body = super::refs::request_body(self.doc, body, at)?;
+        let Some((content_type, media, encoding)) = pick_media(&body.content, true) else {
+            return Ok(None);
+        };
+        let media_ptr = child(&child(at, "content"), content_type);
+        let ty = match encoding {
+            BodyEncoding::Text => TypeRef::String,
+            BodyEncoding::Binary => TypeRef::Bytes,
+            BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
+                match &media.schema {
+                    Some(schema) => {
+                        let used = self.node_use(
+                            Node::from(schema),
+                            &child(&media_ptr, "schema"),
+                            &format!("{type_prefix}Body"),
+                            Mode::Request,
+                        )?;
+                        used.ty
+                    }
+                    None => TypeRef::Json,
+                }
+            }
+        };
+        let description = body
+            .description
+            .as_deref()
+            .map(docs::sanitize)
+            .unwrap_or_default();
+        Ok(Some(Body {
+            ty,
+            encoding,
+            content_type: content_type.to_owned(),
+            required: body.required,
+            doc: if description.is_empty() {
+                "The request body.".to_owned()
+            } else {
+                description
+            },
+        }))
+    }
+
+    fn lower_responses(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        op_ptr: &str,
+        type_prefix: &str,
+        method_name: &str,
+        group_types: &mut Namespace,
+    ) -> Result<Response, Error> {
+        let responses_ptr = child(op_ptr, "responses");
+        let mut success: Vec<(Option<u16>, String, &'a ReferenceOr<openapiv3::Response>)> =
+            Vec::new();
+        for (status, response) in &op.responses.responses {
+            match status {
+                StatusCode::Code(code) if (200..300).contains(code) => {
+                    success.push((Some(*code), code.to_string(), response))
+                }
+                StatusCode::Range(2) => success.push((None, "2XX".to_owned(), response)),
+                _ => {}
+            }
+        }
+        if success.is_empty() {
+            if let Some(default) = &op.responses.default {
+                success.push((None, "default".to_owned(), default));
+            }
+        }
+        success.sort_by_key(|(code, _, _)| code.unwrap_or(u16::MAX));
+        let several = success.len() > 1;
+        let mut bodies: Vec<(Option<u16>, Option<ResponseBody>, String)> = Vec::new();
+        for (code, key, response) in success {
+            let at = child(&responses_ptr, &key);
+            let response = super::refs::response(self.doc, response, &at)?;
+            let hint = if several {
+                format!("{type_prefix}Response{key}")
+            } else {
+                format!("{type_prefix}Response")
+            };
+            let body = match pick_media(&response.content, false) {
+                None => None,
+                Some((content_type, media, decoding)) => {
+                    let ty = match decoding {
+                        BodyEncoding::Text => TypeRef::String,
+                        BodyEncoding::Binary => TypeRef::Bytes,
+                        _ => match &media.schema {
+                            Some(schema) => {
+                                let schema_ptr =
+                                    child(&child(&child(&at, "content"), content_type), "schema");
+                                self.node_use(
+                                    Node::from(schema),
+                                    &schema_ptr,
+                                    &hint,
+                                    Mode::Response,
+                                )?
+                                .ty
+                            }
+                            None => TypeRef::Json,
+                        },
+                    };
+                    Some(ResponseBody { ty, decoding })
+                }
+            };
+            bodies.push((code, body, docs::sanitize(&response.description)));
+        }
+        if bodies.iter().all(|(_, b, _)| b.is_none()) {
+            return Ok(Response::Unit);
+        }
+        let first = bodies
+            .iter()
+            .find_map(|(_, b, _)| b.clone())
+            .expect("at least one body");
+        if bodies.iter().all(|(_, b, _)| b.as_ref() == Some(&first)) {
+            return Ok(Response::Body(first));
+        }
+        let name = group_types.claim(&format!(
+            "{}Response",
+            names::type_name(names::unraw(method_name))
+        ));
+        let mut variant_names = Namespace::default();
+        let variants = bodies
+            .into_iter()
+            .map(|(status, body, doc)| Outcome {
+                name: variant_names.claim(&outcome_name(status)),
+                status,
+                body,
+                doc: if doc.is_empty() {
+                    format!(
+                        "Status {}.",
+                        status.map_or("other".into(), |s| s.to_string())
+                    )
+                } else {
+                    doc
+                },
+            })
+            .collect();
+        Ok(Response::Outcomes { name, variants })
+    }
+
+    /// Pages with a `next` URL and a list of items (`count`/`next`/`previous`/`results`, or
+    /// similar) make an operation pageable.
+    fn pagination(&self, response: &Response) -> Option<Pagination> {
+        let Response::Body(ResponseBody {
+            ty: TypeRef::Named(page),
+            decoding: BodyEncoding::Json,
+        }) = response
+        else {
+            return None;
+        };
+        let TypeKind::Struct(page) = &self.types.get(page)?.kind else {
+            return None;
+        };
+        let items = page
+            .fields
+            .iter()
+            .find(|f| ["results", "items", "data"].contains(&f.wire.as_str()))?;
+        let TypeRef::Vec(item) = &items.ty else {
+            return None;
+        };
+        let next = page
+            .fields
+            .iter()
+            .find(|f| f.wire == "next" && f.ty == TypeRef::String)?;
+        if next.presence == Presence::Required {
+            return None;
+        }
+        Some(Pagination {
+            item: (**item).clone(),
+            items_field: items.name.clone(),
+            items_presence: items.presence,
+            next_field: next.name.clone(),
+            next_presence: next.presence,
+        })
+    }
+
+    /// Whether an operation sends credentials, and the scopes it needs.
+    fn security(&self, op: &openapiv3::Operation) -> (bool, Vec<String>) {
+        let requirements = op.security.as_ref().or(self.doc.security.as_ref());
+        match requirements {
+            Some(list) if list.is_empty() => (false, Vec::new()),
+            Some(list) => {
+                let mut scopes: Vec<String> = Vec::new();
+                for requirement in list {
+                    for s in requirement.values().flatten() {
+                        if !scopes.contains(s) {
+                            scopes.push(s.clone());
+                        }
+                    }
+                }
+                (true, scopes)
+            }
+            None => (true, Vec::new()),
+        }
+    }
+
+    /// The scheme the client authenticates with: the first one the document requires.
+    pub(crate) fn auth_scheme(&mut self) -> Option<AuthScheme> {
+        let schemes = &self.doc.components.as_ref()?.security_schemes;
+        let required = self
+            .doc
+            .security
+            .iter()
+            .flatten()
+            .chain(
+                self.doc
+                    .paths
+                    .paths
+                    .values()
+                    .filter_map(|p| p.as_item())
+                    .flat_map(|p| p.iter())
+                    .flat_map(|(_, op)| op.security.iter().flatten()),
+            )
+            .flat_map(|req| req.keys())
+            .find(|name| schemes.contains_key(*name));
+        let name = required.or_else(|| schemes.keys().next())?;
+        let at = pointer(["components", "securitySchemes", name]);
+        let scheme = match &schemes[name] {
+            ReferenceOr::Item(s) => s,
+            ReferenceOr::Reference { .. } => {
+                self.note(
+                    &at,
+                    "security scheme $refs are not supported; the client sends no credentials",
+                );
+                return None;
+            }
+        };
+        match scheme {
+            SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+                Some(AuthScheme::Bearer)
+            }
+            SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => {
+                Some(AuthScheme::Basic)
+            }
+            SecurityScheme::HTTP { scheme, .. } => {
+                let message = format!(
+                    "HTTP scheme `{scheme}` is sent as `Authorization: {scheme} <credential>`"
+                );
+                self.note(&at, message);
+                Some(AuthScheme::ApiKey {
+                    location: ParamLocation::Header,
+                    name: "Authorization".into(),
+                })
+            }
+            SecurityScheme::APIKey { location, name, .. } => Some(AuthScheme::ApiKey {
+                location: match location {
+                    openapiv3::APIKeyLocation::Query => ParamLocation::Query,
+                    openapiv3::APIKeyLocation::Header => ParamLocation::Header,
+                    openapiv3::APIKeyLocation::Cookie => ParamLocation::Cookie,
+                },
+                name: name.clone(),
+            }),
+            SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => {
+                Some(AuthScheme::Bearer)
+            }
+        }
+    }
+}
+
+/// What `lower_operation` needs.
+struct OperationInput<'a, 'n> {
+    id: String,
+    method: &'a str,
+    path: &'a str,
+    pointer: String,
+    method_name: String,
+    builder: String,
+    item_params: &'a [ReferenceOr<Parameter>],
+    op: &'a openapiv3::Operation,
+    group_types: &'n mut Namespace,
+}
+
+fn op_ptr_id(operation_id: &Option<String>, id: &str) -> String {
+    operation_id.clone().unwrap_or_else(|| id.to_owned())
+}
+
+fn location_key(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    }
+}
+
+/// The method name for an operation in its group: its id in snake case, without the group's
+/// name in front (`subscriptions_list` in `subscriptions` is `list`).
+fn method_name(id: &str, tag: &str) -> String {
+    let full = names::value_name(id);
+    let prefix = format!("{}_", names::unraw(&names::value_name(tag)));
+    match names::unraw(&full).strip_prefix(&prefix) {
+        Some(rest) if !rest.is_empty() && !rest.starts_with(|c: char| c.is_ascii_digit()) => {
+            names::escape_keyword(rest.to_owned())
+        }
+        _ => full,
+    }
+}
+
+/// A piece of a path template.
+enum Piece {
+    Literal(String),
+    Param(String),
+}
+
+fn parse_template(path: &str) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| c + open) else {
+            break;
+        };
+        if open > 0 {
+            out.push(Piece::Literal(rest[..open].to_owned()));
+        }
+        out.push(Piece::Param(rest[open + 1..close].to_owned()));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(Piece::Literal(rest.to_owned()));
+    }
+    out
+}
+
+/// Picks the media type to send or decode: JSON first, then forms (for requests), then text,
+/// then anything as bytes.
+fn pick_media(
+    content: &IndexMap<String, MediaType>,
+    request: bool,
+) -> Option<(&str, &MediaType, BodyEncoding)> {
+    let is_json = |t: &str| {
+        let t = t.split(';').next().unwrap_or(t).trim().to_ascii_lowercase();
+        t == "application/json" || t.ends_with("+json") || t.ends_with("/json")
+    };
+    let find = |pred: &dyn Fn(&str) -> bool| {
+        content
+            .iter()
+            .find(|(k, _)| pred(k))
+            .map(|(k, v)| (k.as_str(), v))
+    };
+    if let Some((k, v)) = find(&is_json) {
+        return Some((k, v, BodyEncoding::Json));
+    }
+    if request {
+        if let Some((k, v)) = find(&|t: &str| t.starts_with("application/x-www-form-urlencoded")) {
+            return Some((k, v, BodyEncoding::Form));
+        }
+        if let Some((k, v)) = find(&|t: &str| t.starts_with("multipart/")) {
+            return Some((k, v, BodyEncoding::Multipart));
+        }
+    }
+    if let Some((k, v)) = find(&|t: &str| t.starts_with("text/")) {
+        return Some((k, v, BodyEncoding::Text));
+    }
+    content.iter().next().map(|(k, v)| {
+        // `*/*` with a JSON-shaped schema is still JSON in practice.
+        let json_schema = k == "*/*" && v.schema.is_some();
+        (
+            k.as_str(),
+            v,
+            if json_schema {
+                BodyEncoding::Json
+            } else {
+                BodyEncoding::Binary
+            },
+        )
+    })
+}
+
+/// The variant name of a success status.
+fn outcome_name(status: Option<u16>) -> String {
+    match status {
+        Some(200) => "Ok".into(),
+        Some(201) => "Created".into(),
+        Some(202) => "Accepted".into(),
+        Some(203) => "NonAuthoritativeInformation".into(),
+        Some(204) => "NoContent".into(),
+        Some(205) => "ResetContent".into(),
+        Some(206) => "PartialContent".into(),
+        Some(207) => "MultiStatus".into(),
+        Some(code) => format!("Status{code}"),
+        None => "Other".into(),
+    }
+}

@@ -1,0 +1,78 @@
+//! Generator settings: data, loadable from YAML beside the spec.
+
+use serde::Deserialize;
+
+/// What to generate and how to name it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub struct Settings {
+    /// The Cargo package name of the generated crate (`posthog-api`).
+    pub crate_name: String,
+    /// The spec path shown in the header of every generated file (`spec/posthog.yaml`).
+    pub spec_label: String,
+    /// The environment variable `Client::from_env` reads the credential from.
+    #[serde(default)]
+    pub api_key_env: Option<String>,
+    /// The environment variable `Client::from_env` reads the base URL from.
+    #[serde(default)]
+    pub base_url_env: Option<String>,
+    /// What kind of output to produce.
+    #[serde(default)]
+    pub layout: Layout,
+    /// The crate's version; by default `info.version` when it is valid semver, else `0.1.0`.
+    #[serde(default)]
+    pub crate_version: Option<String>,
+}
+
+/// What files the generator produces.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    /// `src/lib.rs`, `src/models.rs`, `src/apis/*.rs`: a crate whose `Cargo.toml` and
+    /// `src/runtime/` are maintained beside the generated files (`posthog-api`).
+    #[default]
+    Embedded,
+    /// Everything, including `Cargo.toml` and the runtime: a crate that builds on its own.
+    Standalone,
+    /// Only `models.rs`, for mounting as a module of another crate (test fixtures).
+    ModelsOnly,
+}
+
+impl Settings {
+    /// Settings for a crate named `crate_name` made from the spec at `spec_label`.
+    pub fn new(crate_name: impl Into<String>, spec_label: impl Into<String>) -> Self {
+        Settings {
+            crate_name: crate_name.into(),
+            spec_label: spec_label.into(),
+            api_key_env: None,
+            base_url_env: None,
+            layout: Layout::Embedded,
+            crate_version: None,
+        }
+    }
+
+    /// The same settings with another layout.
+    pub fn with_layout(mut self, layout: Layout) -> Self {
+        self.layout = layout;
+        self
+    }
+
+    /// The environment variable for the credential (`POSTHOG_API_API_KEY` by default).
+    pub fn api_key_env(&self) -> String {
+        self.api_key_env
+            .clone()
+            .unwrap_or_else(|| format!("{}_API_KEY", self.env_prefix()))
+    }
+
+    /// The environment variable for the base URL (`POSTHOG_API_BASE_URL` by default).
+    pub fn base_url_env(&self) -> String {
+        self.base_url_env
+            .clone()
+            .unwrap_or_else(|| format!("{}_BASE_URL", self.env_prefix()))
+    }
+
+    fn env_prefix(&self) -> String {
+        use heck::ToShoutySnakeCase;
+        self.crate_name.to_shouty_snake_case()
+    }
+}

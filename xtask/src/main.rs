@@ -1,0 +1,40 @@
+//! `cargo xtask <command>`: see `cargo xtask help`.
+
+use std::process::ExitCode;
+use xtask::{codegen, workspace_root};
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  codegen [--check]   regenerate the committed client and fixture models from the specs;
+                      with --check, write nothing and fail if anything would change
+  help                show this text
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => match &args[1..] {
+            [] => codegen::run(&root, false),
+            [flag] if flag == "--check" => codegen::run(&root, true),
+            [other, ..] => Err(format!(
+                "codegen: unknown argument `{other}` (expected `--check`)"
+            )),
+        },
+        Some("help") | Some("--help") | Some("-h") | None => {
+            print!("{USAGE}");
+            Ok(true)
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
