@@ -26,8 +26,105 @@ pub fn parse_document(text: &str) -> Result<OpenAPI, Error> {
     };
     match parsed {
         Ok(doc) => check_version(&doc.openapi).map(|()| doc),
-        Err(err) => Err(explain_version(text).unwrap_or(err)),
+        Err(err) => Err(explain_version(text).or_else(|| refine(text, is_json, &err)).unwrap_or(err)),
     }
+}
+
+/// openapiv3 uses untagged enums (`ReferenceOr<T>`), behind which serde loses the path: an
+/// error deep inside an operation is reported at `#/paths`. This descends from there, trying
+/// each child as the type its position implies, to the deepest node that fails.
+fn refine(text: &str, is_json: bool, err: &Error) -> Option<Error> {
+    let root: serde_json::Value =
+        if is_json { serde_json::from_str(text).ok()? } else { serde_yaml::from_str(text).ok()? };
+    let mut pointer = err.pointer.clone();
+    let mut message = None;
+    for _ in 0..32 {
+        let node = root.pointer(pointer.strip_prefix('#')?)?;
+        let Some((deeper, why)) = failing_child(&pointer, node) else { break };
+        if deeper == pointer {
+            message = Some(why);
+            break;
+        }
+        pointer = deeper;
+        message = Some(why);
+    }
+    let message = message?;
+    (pointer != err.pointer || !err.message.contains(&message)).then(|| Error::new(pointer, message))
+}
+
+/// Deserialises `node` as the type its pointer implies; on failure, the pointer and message
+/// of the failure inside it.
+fn failing_child(pointer: &str, node: &serde_json::Value) -> Option<(String, String)> {
+    let segments: Vec<&str> = pointer.split('/').skip(1).collect();
+    let last = segments.last().copied().unwrap_or("");
+    let parent = segments.len().checked_sub(2).and_then(|i| segments.get(i)).copied().unwrap_or("");
+    let schema_position = matches!(last, "schema" | "items" | "not" | "additionalProperties")
+        || matches!(parent, "properties" | "allOf" | "oneOf" | "anyOf")
+        || (segments.len() == 3 && segments[0] == "components" && segments[1] == "schemas");
+    let at = |result: Result<(), (String, String)>| result.err().map(|(p, m)| (format!("{pointer}{p}"), m));
+    if segments.is_empty() {
+        return at(attempt::<OpenAPI>(node));
+    }
+    if segments == ["paths"] {
+        let map = node.as_object()?;
+        return map.iter().find_map(|(path, item)| {
+            attempt::<openapiv3::PathItem>(item).err().map(|(p, m)| (format!("{pointer}/{}{p}", escape_segment(path)), m))
+        });
+    }
+    if segments == ["components"] {
+        return at(attempt::<openapiv3::Components>(node));
+    }
+    if segments.len() == 2 && segments[0] == "components" {
+        let map = node.as_object()?;
+        let kind = segments[1];
+        return map.iter().find_map(|(name, item)| {
+            let child = format!("{pointer}/{}", escape_segment(name));
+            let value = item;
+            let result = match kind {
+                "schemas" => attempt::<openapiv3::Schema>(value),
+                "parameters" => attempt::<openapiv3::Parameter>(value),
+                "responses" => attempt::<openapiv3::Response>(value),
+                "requestBodies" => attempt::<openapiv3::RequestBody>(value),
+                "securitySchemes" => attempt::<openapiv3::SecurityScheme>(value),
+                _ => Ok(()),
+            };
+            if is_reference(value) {
+                return None;
+            }
+            result.err().map(|(p, m)| (format!("{child}{p}"), m))
+        });
+    }
+    if is_reference(node) {
+        return None;
+    }
+    if segments.len() == 2 && segments[0] == "paths" {
+        return at(attempt::<openapiv3::PathItem>(node));
+    }
+    if parent == "parameters" {
+        return at(attempt::<openapiv3::Parameter>(node));
+    }
+    if last == "requestBody" {
+        return at(attempt::<openapiv3::RequestBody>(node));
+    }
+    if parent == "responses" {
+        return at(attempt::<openapiv3::Response>(node));
+    }
+    if schema_position {
+        return at(attempt::<openapiv3::Schema>(node));
+    }
+    None
+}
+
+fn is_reference(node: &serde_json::Value) -> bool {
+    node.get("$ref").is_some()
+}
+
+/// Deserialises a value, returning the pointer suffix and message of a failure.
+fn attempt<T: serde::de::DeserializeOwned>(node: &serde_json::Value) -> Result<(), (String, String)> {
+    serde_path_to_error::deserialize::<_, T>(node).map(|_| ()).map_err(|e| {
+        let suffix = to_pointer(e.path()).trim_start_matches('#').to_owned();
+        (suffix, e.into_inner().to_string())
+    })
 }
 
 fn check_version(version: &str) -> Result<(), Error> {
@@ -93,6 +190,16 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.pointer, "#/paths");
         assert!(err.message.contains("line 3"), "{err}");
+    }
+
+    #[test]
+    fn errors_inside_operations_are_located() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: [x]\n      responses: {}\n";
+        let err = parse_document(text).unwrap_err();
+        assert_eq!(err.pointer, "#/paths/~1a/get/operationId", "{err}");
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {type: object, required: 5}\n";
+        let err = parse_document(text).unwrap_err();
+        assert!(err.pointer.starts_with("#/components/schemas/A"), "{err}");
     }
 
     #[test]

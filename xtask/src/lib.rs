@@ -2,11 +2,17 @@
 
 pub mod codegen;
 pub mod files;
+pub mod test;
+pub mod tools;
 
 use std::path::PathBuf;
 
-/// The workspace root (the parent of this crate's directory).
+/// The workspace root: the parent of this crate's directory, or `XTASK_WORKSPACE_ROOT` (which
+/// the xtask's own tests set to run commands on a scratch copy of the tree).
 pub fn workspace_root() -> PathBuf {
+    if let Some(root) = std::env::var_os("XTASK_WORKSPACE_ROOT") {
+        return PathBuf::from(root);
+    }
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().map(PathBuf::from).unwrap_or(manifest)
 }

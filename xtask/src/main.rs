@@ -1,7 +1,7 @@
 //! `cargo xtask <command>`: see `cargo xtask help`.
 
 use std::process::ExitCode;
-use xtask::{codegen, workspace_root};
+use xtask::{codegen, test, workspace_root};
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
@@ -9,6 +9,8 @@ usage: cargo xtask <command> [options]
 commands:
   codegen [--check]   regenerate the committed client and fixture models from the specs;
                       with --check, write nothing and fail if anything would change
+  test [-- ARGS]      install the test tools (Prism, the spec validator) into target/tools,
+                      validate the specs, and run every test (ARGS go to cargo test)
   help                show this text
 ";
 
@@ -22,6 +24,11 @@ fn main() -> ExitCode {
             [other, ..] => Err(format!(
                 "codegen: unknown argument `{other}` (expected `--check`)"
             )),
+        },
+        Some("test") => match &args[1..] {
+            [] => test::run(&root, &[]),
+            [sep, rest @ ..] if sep == "--" => test::run(&root, rest),
+            [other, ..] => Err(format!("test: unknown argument `{other}` (pass cargo test arguments after `--`)")),
         },
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{USAGE}");

@@ -108,7 +108,7 @@ impl PropertyDefinitionsApi {
     }
 }
 
-/// A request to [`PropertyDefinitionsApi::destroy`]: set optional parameters, then call [`send`](Self::send).
+/// A request to [`PropertyDefinitionsApi::destroy`]: call [`send`](Self::send) to run it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DestroyRequest {
@@ -194,7 +194,7 @@ impl PartialUpdateRequest {
     }
 }
 
-/// A request to [`PropertyDefinitionsApi::bulk_update_tags_create`]: set optional parameters, then call [`send`](Self::send).
+/// A request to [`PropertyDefinitionsApi::bulk_update_tags_create`]: call [`send`](Self::send) to run it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BulkUpdateTagsCreateRequest {
@@ -232,7 +232,7 @@ impl BulkUpdateTagsCreateRequest {
     }
 }
 
-/// A request to [`PropertyDefinitionsApi::seen_together_retrieve`]: set optional parameters, then call [`send`](Self::send).
+/// A request to [`PropertyDefinitionsApi::seen_together_retrieve`]: call [`send`](Self::send) to run it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SeenTogetherRetrieveRequest {

@@ -106,7 +106,7 @@ impl SessionRecordingsApi {
     }
 }
 
-/// A request to [`SessionRecordingsApi::sharing_list`]: set optional parameters, then call [`send`](Self::send).
+/// A request to [`SessionRecordingsApi::sharing_list`]: call [`send`](Self::send) to run it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SharingListRequest {
@@ -174,8 +174,8 @@ impl SharingPasswordsCreateRequest {
         let request = self.to_request()?;
         let response = self.client.execute(request).await?;
         match response.status().as_u16() {
-            200u16 => response.json().map(|r| r.map(SharingPasswordsCreateResponse::Ok)),
-            201u16 => {
+            200 => response.json().map(|r| r.map(SharingPasswordsCreateResponse::Ok)),
+            201 => {
                 response.json().map(|r| r.map(SharingPasswordsCreateResponse::Created))
             }
             _ => Err(response.unexpected_status()),
@@ -209,7 +209,7 @@ pub enum SharingPasswordsCreateResponse {
     Created(models::SharePasswordCreated),
 }
 
-/// A request to [`SessionRecordingsApi::sharing_passwords_destroy`]: set optional parameters, then call [`send`](Self::send).
+/// A request to [`SessionRecordingsApi::sharing_passwords_destroy`]: call [`send`](Self::send) to run it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SharingPasswordsDestroyRequest {

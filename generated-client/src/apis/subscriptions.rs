@@ -280,7 +280,7 @@ impl ListRequest {
     }
 }
 
-/// A request to [`SubscriptionsApi::create`]: set optional parameters, then call [`send`](Self::send).
+/// A request to [`SubscriptionsApi::create`]: call [`send`](Self::send) to run it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRequest {
@@ -318,7 +318,7 @@ impl CreateRequest {
     }
 }
 
-/// A request to [`SubscriptionsApi::retrieve`]: set optional parameters, then call [`send`](Self::send).
+/// A request to [`SubscriptionsApi::retrieve`]: call [`send`](Self::send) to run it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RetrieveRequest {
@@ -357,7 +357,7 @@ impl RetrieveRequest {
     }
 }
 
-/// A request to [`SubscriptionsApi::destroy`]: set optional parameters, then call [`send`](Self::send).
+/// A request to [`SubscriptionsApi::destroy`]: call [`send`](Self::send) to run it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DestroyRequest {
@@ -443,7 +443,7 @@ impl PartialUpdateRequest {
     }
 }
 
-/// A request to [`SubscriptionsApi::test_delivery_create`]: set optional parameters, then call [`send`](Self::send).
+/// A request to [`SubscriptionsApi::test_delivery_create`]: call [`send`](Self::send) to run it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestDeliveryCreateRequest {
@@ -480,7 +480,7 @@ impl TestDeliveryCreateRequest {
     }
 }
 
-/// A request to [`SubscriptionsApi::summary_quota_retrieve`]: set optional parameters, then call [`send`](Self::send).
+/// A request to [`SubscriptionsApi::summary_quota_retrieve`]: call [`send`](Self::send) to run it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SummaryQuotaRetrieveRequest {

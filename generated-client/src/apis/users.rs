@@ -225,7 +225,7 @@ impl ListRequest {
     }
 }
 
-/// A request to [`UsersApi::retrieve`]: set optional parameters, then call [`send`](Self::send).
+/// A request to [`UsersApi::retrieve`]: call [`send`](Self::send) to run it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RetrieveRequest {
@@ -259,7 +259,7 @@ impl RetrieveRequest {
     }
 }
 
-/// A request to [`UsersApi::destroy`]: set optional parameters, then call [`send`](Self::send).
+/// A request to [`UsersApi::destroy`]: call [`send`](Self::send) to run it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DestroyRequest {
@@ -337,7 +337,7 @@ impl PartialUpdateRequest {
     }
 }
 
-/// A request to [`UsersApi::credentials_review_complete_create`]: set optional parameters, then call [`send`](Self::send).
+/// A request to [`UsersApi::credentials_review_complete_create`]: call [`send`](Self::send) to run it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CredentialsReviewCompleteCreateRequest {
@@ -371,7 +371,7 @@ impl CredentialsReviewCompleteCreateRequest {
     }
 }
 
-/// A request to [`UsersApi::github_login_retrieve`]: set optional parameters, then call [`send`](Self::send).
+/// A request to [`UsersApi::github_login_retrieve`]: call [`send`](Self::send) to run it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GithubLoginRetrieveRequest {
@@ -407,7 +407,7 @@ impl GithubLoginRetrieveRequest {
     }
 }
 
-/// A request to [`UsersApi::hedgehog_config_retrieve`]: set optional parameters, then call [`send`](Self::send).
+/// A request to [`UsersApi::hedgehog_config_retrieve`]: call [`send`](Self::send) to run it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct HedgehogConfigRetrieveRequest {

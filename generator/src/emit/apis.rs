@@ -1,7 +1,6 @@
 //! `apis/`: one module per group, with a request builder per operation.
 
 use super::common::{doc, ident, inner_doc, type_tokens, Place};
-use crate::docs::code;
 use crate::ir::{
     Api, Body, BodyEncoding, Group, Operation, Outcome, Param, ParamLocation, ParamStyle, PathPart,
     Presence, Response, ResponseBody, TypeRef,
@@ -47,10 +46,7 @@ pub fn group_module(group: &Group) -> TokenStream {
         crate::names::unraw(&group.accessor)
     ));
     let accessor_doc = doc(&first_paragraph(&group.doc));
-    let methods = group
-        .operations
-        .iter()
-        .map(|op| operation_method(group, op));
+    let methods = group.operations.iter().map(operation_method);
     let builders = group.operations.iter().map(|op| builder(group, op));
     let uses_models = group.operations.iter().any(mentions_models);
     let uses_paginator = group.operations.iter().any(|op| op.pagination.is_some());
@@ -115,7 +111,7 @@ fn argument(ty: &TypeRef) -> (TokenStream, TokenStream) {
     }
 }
 
-fn operation_method(group: &Group, op: &Operation) -> TokenStream {
+fn operation_method(op: &Operation) -> TokenStream {
     let docs = doc(&op.doc);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&op.method_name);
@@ -150,7 +146,6 @@ fn operation_method(group: &Group, op: &Operation) -> TokenStream {
             inits.push(quote!(body: None));
         }
     }
-    let _ = group;
     quote! {
         #docs
         #deprecated
@@ -178,9 +173,12 @@ fn builder(group: &Group, op: &Operation) -> TokenStream {
     let name = ident(&op.builder);
     let method = crate::names::unraw(&op.method_name);
     let group_ty = &group.type_name;
-    let builder_doc = doc(&format!(
-        "A request to [`{group_ty}::{method}`]: set optional parameters, then call [`send`](Self::send)."
-    ));
+    let has_options = op.params.iter().any(|p| !p.required) || op.body.as_ref().is_some_and(|b| !b.required);
+    let builder_doc = doc(&if has_options {
+        format!("A request to [`{group_ty}::{method}`]: set optional parameters, then call [`send`](Self::send).")
+    } else {
+        format!("A request to [`{group_ty}::{method}`]: call [`send`](Self::send) to run it.")
+    });
     let mut fields = vec![quote!(client: Client)];
     for p in &op.params {
         let pname = ident(&p.name);
@@ -319,7 +317,7 @@ fn decode(op: &Operation) -> TokenStream {
                 }
             };
             let arms = variants.iter().filter_map(|v| {
-                let status = v.status?;
+                let status = proc_macro2::Literal::u16_unsuffixed(v.status?);
                 let body = arm(v);
                 Some(quote!(#status => #body,))
             });
@@ -408,7 +406,6 @@ fn to_request(op: &Operation) -> TokenStream {
     });
     let body = op.body.as_ref().map(body_tokens);
     let auth = (!op.authenticated).then(|| quote!(request.without_auth();));
-    let _ = code;
     quote! {
         fn to_request(&self) -> Result<Request, Error> {
             let mut request = Request::new(Method::#method, #template, #id);

@@ -775,8 +775,15 @@ impl<'a> Lowerer<'a> {
                 (Some(d), Node::Ref(reference)) => discriminator_tags(d, reference),
                 _ => Vec::new(),
             };
+            let wanted = self.variant_name(&used.ty);
+            // An inline variant type is named after the union (`WrapperChoiceById`); inside
+            // the union, the part after the union's name is enough (`ById`).
+            let wanted = match wanted.strip_prefix(name.as_str()) {
+                Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest.to_owned(),
+                _ => wanted,
+            };
             variants.push(UnionVariant {
-                name: variant_names.claim(&self.variant_name(&used.ty)),
+                name: variant_names.claim(&wanted),
                 ty: used.ty,
                 tags,
                 boxed: false,

@@ -1,0 +1,30 @@
+//! Calls PostHog with `posthog-api`: set POSTHOG_PERSONAL_API_KEY (and POSTHOG_HOST for the EU
+//! cloud or a self-hosted instance), then `cargo run --example quickstart`.
+
+use futures::TryStreamExt;
+use posthog_api::models::PatchedSubscription;
+use posthog_api::{Client, Error, Nullable};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    // Reads POSTHOG_PERSONAL_API_KEY, and POSTHOG_HOST (default: https://us.posthog.com).
+    let client = Client::from_env()?;
+
+    // Required parameters up front, optional ones on the builder, then `send`.
+    let me = client.users().retrieve("@me").send().await?;
+    println!("signed in as {}", me.email);
+
+    // `stream` follows the `next` links and yields every subscription on every page.
+    let subscriptions: Vec<_> = client.subscriptions().list("@current").limit(50).stream().try_collect().await?;
+    println!("{} subscriptions", subscriptions.len());
+
+    // Errors say what went wrong, and can be matched.
+    let pause = PatchedSubscription { enabled: Some(false), title: Nullable::Null, ..Default::default() };
+    match client.subscriptions().partial_update("@current", 42).body(pause).send().await {
+        Ok(updated) => println!("paused {}", updated.id),
+        Err(e) if e.is_not_found() => println!("no subscription 42"),
+        Err(Error::Api(api)) => println!("PostHog said {}: {}", api.status, api.message()),
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! The parts of the client runtime that models use, mounted from their one source.
+
+#[path = "../../../generated-client/src/runtime/base64.rs"]
+mod base64;
+#[path = "../../../generated-client/src/runtime/nullable.rs"]
+mod nullable;
+#[path = "../../../generated-client/src/runtime/serde_helpers.rs"]
+pub mod serde_helpers;
+
+pub use base64::Base64;
+pub use nullable::Nullable;

@@ -1,0 +1,290 @@
+//! Every construct's generated models decode the JSON the schema allows and encode it back
+//! unchanged, and have the Rust shape a careful person would write.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+use snapshot_tests::fixtures::*;
+use snapshot_tests::runtime::{Base64, Nullable};
+use std::fmt::Debug;
+use std::str::FromStr;
+
+/// Decodes `input` as `T` from JSON text, checks that encoding it as text gives the same JSON
+/// back, returns the value.
+fn roundtrip<T: Serialize + DeserializeOwned + Debug>(input: Value) -> T {
+    let text = input.to_string();
+    let decoded: T = serde_json::from_str(&text).unwrap_or_else(|e| panic!("decode {input}: {e}"));
+    let encoded: Value = serde_json::from_str(&serde_json::to_string(&decoded).expect("encode")).expect("valid JSON");
+    assert_eq!(encoded, input, "re-encoding {decoded:?} changed the JSON");
+    decoded
+}
+
+#[test]
+fn objects() {
+    let pet: object::Pet = roundtrip(json!({"id": 7, "name": "Rex", "owner": {"name": "Ann"}}));
+    assert_eq!(pet.tag, None);
+    assert_eq!(pet.owner.as_ref().map(|o| o.name.as_str()), Some("Ann"));
+    roundtrip::<object::Pet>(json!({"id": 7, "name": "Rex", "tag": "dog", "vaccinated": true, "weight": 12.5}));
+    // Required fields are required; unknown fields are ignored.
+    assert!(serde_json::from_value::<object::Pet>(json!({"id": 7})).is_err());
+    let pet: object::Pet = serde_json::from_value(json!({"id": 1, "name": "x", "added_later": 1})).unwrap();
+    assert_eq!(pet.name, "x");
+}
+
+#[test]
+fn string_enums_keep_unknown_values() {
+    let listing: enums::Listing = roundtrip(json!({"status": "sold"}));
+    assert_eq!(listing.status, enums::Status::Sold);
+    let listing: enums::Listing = roundtrip(json!({"status": "archived"}));
+    assert_eq!(listing.status, enums::Status::Unknown("archived".into()));
+    assert_eq!(listing.status.as_str(), "archived");
+    assert_eq!(enums::Status::Pending.to_string(), "pending");
+    assert_eq!(enums::Status::from_str("available").unwrap(), enums::Status::Available);
+    assert_eq!(enums::Status::from_str("new").unwrap(), enums::Status::Unknown("new".into()));
+}
+
+#[test]
+fn integer_enums_keep_unknown_values() {
+    let listing: enums::Listing = roundtrip(json!({"status": "sold", "level": 8}));
+    assert_eq!(listing.level, Some(enums::Level::Administrator));
+    let listing: enums::Listing = roundtrip(json!({"status": "sold", "level": 99}));
+    assert_eq!(listing.level, Some(enums::Level::Unknown(99)));
+    assert_eq!(enums::Level::Owner.value(), 15);
+    assert_eq!(enums::Priority::from(-1), enums::Priority::Minus1);
+    assert_eq!(enums::Level::Member.to_string(), "1");
+}
+
+#[test]
+fn colliding_enum_names_stay_distinct() {
+    let all = json!(["+1", "-1", "Etc/GMT+1", "Etc/GMT-1", "etc/gmt+1", "1"]);
+    let listing: enums::Listing = roundtrip(json!({"status": "sold", "offsets": all}));
+    let offsets = listing.offsets.unwrap();
+    assert_eq!(offsets[0], enums::Offset::Plus1);
+    assert_eq!(offsets[1], enums::Offset::Minus1);
+    assert_eq!(offsets[2], enums::Offset::EtcGmtPlus1);
+    assert_eq!(offsets[3], enums::Offset::EtcGmtMinus1);
+    assert_eq!(offsets[4], enums::Offset::EtcGmtPlus12);
+    assert_eq!(offsets[5], enums::Offset::V1);
+}
+
+#[test]
+fn nullable_enum() {
+    let listing: enums::Listing = roundtrip(json!({"status": "sold", "color": null}));
+    assert_eq!(listing.color, Nullable::Null);
+    let listing: enums::Listing = roundtrip(json!({"status": "sold", "color": "red"}));
+    assert_eq!(listing.color, Nullable::Value(enums::NullableColor::Red));
+}
+
+#[test]
+fn arrays() {
+    let tags: arrays::Tags = roundtrip(json!([{"name": "a"}, {"name": "b"}]));
+    assert_eq!(tags.len(), 2);
+    let bag: arrays::Bag = roundtrip(json!({
+        "numbers": [1, 2],
+        "maybe_numbers": [1, null, 3],
+        "anything": [1, "two", {"three": 3}],
+        "matrix": [[1.5, 2.0], []],
+        "inline_items": [{"label": "x"}, {}]
+    }));
+    assert_eq!(bag.maybe_numbers, Some(vec![Some(1), None, Some(3)]));
+    assert_eq!(bag.inline_items.unwrap()[0].label.as_deref(), Some("x"));
+}
+
+#[test]
+fn maps() {
+    let counts: maps::Counts = roundtrip(json!({"a": 1, "b": 2}));
+    assert_eq!(counts["b"], 2);
+    let labels: maps::Labels = roundtrip(json!({"a": "x", "b": [1]}));
+    assert_eq!(labels.len(), 2);
+    let _: maps::Anything = roundtrip(json!({"anything": {"goes": true}}));
+    let scores: maps::Scores = roundtrip(json!({"x": 1.5, "y": null}));
+    assert_eq!(scores["y"], None);
+    let described: maps::Described = roundtrip(json!({"name": "n", "color": "blue", "size": "L"}));
+    assert_eq!(described.additional_properties["color"], "blue");
+    let nested: maps::Nested = roundtrip(json!({"by_team": {"core": {"open": 3}}}));
+    assert_eq!(nested.by_team.unwrap()["core"]["open"], 3);
+}
+
+#[test]
+fn references() {
+    let person: refs::Person = roundtrip(json!({"id": "u1", "home": {"street": "Main"}, "city": "Paris"}));
+    let id: refs::UserId = person.id;
+    assert_eq!(id, "u1");
+    assert_eq!(person.city.as_deref(), Some("Paris"));
+    assert!(person.work.is_none());
+}
+
+#[test]
+fn optional_and_nullable_fields() {
+    // Required and not nullable: T. Required and nullable: Option<T>, written as null.
+    let p: nullable::Presence = roundtrip(json!({"required": "a", "required_nullable": null, "required_json": null}));
+    assert_eq!(p.required_nullable, None);
+    assert_eq!(p.optional, None);
+    assert_eq!(p.optional_nullable, Nullable::Absent);
+    assert_eq!(p.optional_json, None);
+    // Optional and nullable: absent, null and a value all stay apart.
+    let p: nullable::Presence = roundtrip(json!({
+        "required": "a", "required_nullable": "b", "required_json": {"k": 1},
+        "optional": "c", "optional_nullable": null, "optional_json": null,
+        "optional_nullable_object": null
+    }));
+    assert_eq!(p.optional_nullable, Nullable::Null);
+    assert_eq!(p.optional_json, Some(Value::Null));
+    assert_eq!(p.optional_nullable_object, Nullable::Null);
+    let p: nullable::Presence = roundtrip(json!({
+        "required": "a", "required_nullable": "b", "required_json": 1,
+        "optional_nullable": "d", "optional_nullable_object": {"x": 1, "y": 2}
+    }));
+    assert_eq!(p.optional_nullable, Nullable::Value("d".into()));
+    assert_eq!(p.optional_nullable_object.as_option().map(|pt| pt.x), Some(1));
+}
+
+#[test]
+fn patch_bodies_are_tri_state() {
+    // Leave unchanged / set to null / set to a value.
+    let unchanged = patch::PatchedReport::default();
+    assert_eq!(serde_json::to_value(&unchanged).unwrap(), json!({}));
+    let cleared = patch::PatchedReport { title: Nullable::Null, until_date: Nullable::Null, ..Default::default() };
+    assert_eq!(serde_json::to_value(&cleared).unwrap(), json!({"title": null, "until_date": null}));
+    let set = patch::PatchedReport { title: "Weekly".to_owned().into(), interval: Some(2), ..Default::default() };
+    assert_eq!(serde_json::to_value(&set).unwrap(), json!({"title": "Weekly", "interval": 2}));
+    roundtrip::<patch::PatchedReport>(json!({"title": null, "until_date": "2024-01-02T03:04:05Z", "enabled": false}));
+}
+
+#[test]
+fn read_only_fields_stay_out_of_requests_and_write_only_are_never_required() {
+    // The response type has the read-only fields; `password` (write-only, yet listed in
+    // `required`) may be absent.
+    let account: read_write_only::Account = roundtrip(json!({
+        "id": 1, "created_at": "2024-01-02T03:04:05Z", "email": "a@example.com",
+        "owner": {"id": "095be615-a8ad-4c33-8e9c-c7612fbf6c9f", "name": "Ann"}
+    }));
+    assert_eq!(account.password, None);
+    // The request type has no read-only fields, and requires the write-only one.
+    let request = read_write_only::AccountRequest {
+        email: "a@example.com".into(),
+        password: "secret".into(),
+        owner: read_write_only::OwnerRequest { name: "Ann".into() },
+    };
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({"email": "a@example.com", "password": "secret", "owner": {"name": "Ann"}})
+    );
+}
+
+#[test]
+fn drf_enum_shapes_become_options_of_the_enum() {
+    let s: drf_enums::Settings = roundtrip(json!({"theme": "dark", "level": 8, "timezone": "monday"}));
+    assert_eq!(s.theme, Some(drf_enums::ThemeEnum::Dark));
+    assert_eq!(s.level, Some(drf_enums::LevelEnum::V8));
+    assert_eq!(s.timezone, drf_enums::DayEnum::Monday);
+    // Blank is its own variant, null is None.
+    let s: drf_enums::Settings = roundtrip(json!({"theme": "", "level": null, "timezone": "sunday", "week_start": null}));
+    assert_eq!(s.theme, Some(drf_enums::ThemeEnum::Blank));
+    assert_eq!(s.week_start, Nullable::Null);
+    let s: drf_enums::Settings = roundtrip(json!({"theme": null, "level": 1, "timezone": "sunday", "week_start": "sunday"}));
+    assert_eq!(s.theme, None);
+    assert_eq!(s.week_start, Nullable::Value(drf_enums::DayEnum::Sunday));
+}
+
+#[test]
+fn all_of_merges_into_one_struct() {
+    let named: composition::Named = roundtrip(json!({"id": 1, "name": "n", "created": "2024-01-02T03:04:05Z"}));
+    assert_eq!((named.id, named.name.as_str()), (1, "n"));
+}
+
+#[test]
+fn discriminated_unions_follow_the_tag() {
+    let pet: composition::Pet = roundtrip(json!({"pet_type": "dog", "barks": true, "good": true}));
+    assert!(matches!(pet, composition::Pet::Dog(_)));
+    let pet: composition::Pet = roundtrip(json!({"pet_type": "cat", "meows": false}));
+    assert!(matches!(pet, composition::Pet::Cat(_)));
+    let unknown = serde_json::from_value::<composition::Pet>(json!({"pet_type": "fish"})).unwrap_err();
+    assert!(unknown.to_string().contains("pet_type"), "{unknown}");
+}
+
+#[test]
+fn untagged_unions_pick_the_most_specific_variant() {
+    // A dog also has every field a cat needs but `meows`; the dog (more required fields) is
+    // tried first, so a dog never decodes as a cat and a cat never as a dog.
+    let shape: composition::Shape = roundtrip(json!({"pet_type": "dog", "barks": true, "good": true}));
+    assert!(matches!(shape, composition::Shape::Dog(_)));
+    let shape: composition::Shape = roundtrip(json!({"pet_type": "cat", "meows": true}));
+    assert!(matches!(shape, composition::Shape::Cat(_)));
+    // Integers before numbers before strings.
+    assert_eq!(roundtrip::<composition::Scalar>(json!(3)), composition::Scalar::Integer(3));
+    assert_eq!(roundtrip::<composition::Scalar>(json!(3.5)), composition::Scalar::Number(3.5));
+    assert_eq!(roundtrip::<composition::Scalar>(json!("3")), composition::Scalar::String("3".into()));
+    assert_eq!(roundtrip::<composition::Scalar>(json!(true)), composition::Scalar::Boolean(true));
+    let w: composition::Wrapper = roundtrip(json!({"inline_choice": {"name": "x"}}));
+    assert!(matches!(w.inline_choice, Some(composition::WrapperInlineChoice::ByName(_))));
+}
+
+#[test]
+fn free_form_values() {
+    let _: free_form::AnyValue = roundtrip(json!([1, {"a": null}]));
+    let config: free_form::Config = roundtrip(json!({"nested": {"deep": [true]}}));
+    assert_eq!(config["nested"]["deep"][0], true);
+    let event: free_form::Event = roundtrip(json!({"name": "e", "properties": {"$browser": "x"}, "payload": null, "extra": null}));
+    assert_eq!(event.payload, Some(Value::Null));
+    let event: free_form::Event = roundtrip(json!({"name": "e", "properties": {}}));
+    assert_eq!(event.payload, None);
+}
+
+#[test]
+fn formats() {
+    let f: formats::Formats = roundtrip(json!({
+        "when": "2024-01-02T03:04:05Z", "day": "2024-01-02", "id": "095be615-a8ad-4c33-8e9c-c7612fbf6c9f",
+        "small": 2147483647, "big": 9007199254740993i64, "ratio": 0.1, "precise": 0.1, "blob": "aGVsbG8=",
+        "email": "a@example.com", "link": "/relative/link", "secret": "x"
+    }));
+    assert_eq!(f.blob, Base64(b"hello".to_vec()));
+    assert_eq!(f.day, chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap());
+    assert_eq!(f.big, 9007199254740993);
+    // Any RFC 3339 offset is accepted (and normalised to UTC).
+    let f: formats::Formats = serde_json::from_value(json!({
+        "when": "2024-01-02T05:04:05+02:00", "day": "2024-01-02", "id": "095be615-a8ad-4c33-8e9c-c7612fbf6c9f",
+        "small": 1, "big": 1, "ratio": 1.0, "precise": 1.0, "blob": ""
+    }))
+    .unwrap();
+    assert_eq!(f.when.to_rfc3339(), "2024-01-02T03:04:05+00:00");
+}
+
+#[test]
+fn awkward_names_keep_their_wire_names() {
+    let input = json!({
+        "type": "t", "self": "s", "2fa": true, "@id": "i", "x-rate-limit": 5, "dotted.name": "d",
+        "$ref": "r", "with space": "w", "café": "c", "camelCase": "cc", "snake_case": "sc", "camel_case": "c2"
+    });
+    let t: names::Type = roundtrip(input);
+    assert_eq!(t.r#type.as_deref(), Some("t"));
+    assert_eq!(t.self_.as_deref(), Some("s"));
+    assert_eq!(t._2fa, Some(true));
+    assert_eq!(t.camel_case.as_deref(), Some("cc"));
+    assert_eq!(t.camel_case2.as_deref(), Some("c2"));
+    let _: names::Nullable2 = roundtrip(json!({"option": "o"}));
+    let _: names::UserProfile = roundtrip(json!({"name": "n"}));
+    let _: names::UserProfile2 = roundtrip(json!({"id": 1}));
+    assert_eq!(roundtrip::<names::V1stPlace>(json!("gold")), names::V1stPlace::Gold);
+}
+
+#[test]
+fn documented_types_round_trip() {
+    let d: docs::Documented = roundtrip(json!({"count": 3, "code": "ABC"}));
+    assert_eq!(d.count, 3);
+}
+
+#[test]
+fn recursive_types_are_boxed() {
+    let tree: recursion::TreeNode = roundtrip(json!({
+        "value": 1,
+        "children": [{"value": 2, "children": []}],
+        "parent": {"value": 0}
+    }));
+    let parent: Option<Box<recursion::TreeNode>> = tree.parent;
+    assert_eq!(parent.map(|p| p.value), Some(0));
+    let even: recursion::Even = roundtrip(json!({"next": {"next": {"next": {}}}}));
+    assert!(even.next.is_some());
+    let expr: recursion::Expr = roundtrip(json!({"left": 1, "right": {"left": 2, "right": 3}}));
+    assert!(matches!(expr, recursion::Expr::Sum(_)));
+}
