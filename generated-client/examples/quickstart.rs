@@ -15,12 +15,28 @@ async fn main() -> Result<(), Error> {
     println!("signed in as {}", me.email);
 
     // `stream` follows the `next` links and yields every subscription on every page.
-    let subscriptions: Vec<_> = client.subscriptions().list("@current").limit(50).stream().try_collect().await?;
+    let subscriptions: Vec<_> = client
+        .subscriptions()
+        .list("@current")
+        .limit(50)
+        .stream()
+        .try_collect()
+        .await?;
     println!("{} subscriptions", subscriptions.len());
 
     // Errors say what went wrong, and can be matched.
-    let pause = PatchedSubscription { enabled: Some(false), title: Nullable::Null, ..Default::default() };
-    match client.subscriptions().partial_update("@current", 42).body(pause).send().await {
+    let pause = PatchedSubscription {
+        enabled: Some(false),
+        title: Nullable::Null,
+        ..Default::default()
+    };
+    match client
+        .subscriptions()
+        .partial_update("@current", 42)
+        .body(pause)
+        .send()
+        .await
+    {
         Ok(updated) => println!("paused {}", updated.id),
         Err(e) if e.is_not_found() => println!("no subscription 42"),
         Err(Error::Api(api)) => println!("PostHog said {}: {}", api.status, api.message()),

@@ -26,7 +26,9 @@ pub fn parse_document(text: &str) -> Result<OpenAPI, Error> {
     };
     match parsed {
         Ok(doc) => check_version(&doc.openapi).map(|()| doc),
-        Err(err) => Err(explain_version(text).or_else(|| refine(text, is_json, &err)).unwrap_or(err)),
+        Err(err) => Err(explain_version(text)
+            .or_else(|| refine(text, is_json, &err))
+            .unwrap_or(err)),
     }
 }
 
@@ -34,13 +36,18 @@ pub fn parse_document(text: &str) -> Result<OpenAPI, Error> {
 /// error deep inside an operation is reported at `#/paths`. This descends from there, trying
 /// each child as the type its position implies, to the deepest node that fails.
 fn refine(text: &str, is_json: bool, err: &Error) -> Option<Error> {
-    let root: serde_json::Value =
-        if is_json { serde_json::from_str(text).ok()? } else { serde_yaml::from_str(text).ok()? };
+    let root: serde_json::Value = if is_json {
+        serde_json::from_str(text).ok()?
+    } else {
+        serde_yaml::from_str(text).ok()?
+    };
     let mut pointer = err.pointer.clone();
     let mut message = None;
     for _ in 0..32 {
         let node = root.pointer(pointer.strip_prefix('#')?)?;
-        let Some((deeper, why)) = failing_child(&pointer, node) else { break };
+        let Some((deeper, why)) = failing_child(&pointer, node) else {
+            break;
+        };
         if deeper == pointer {
             message = Some(why);
             break;
@@ -49,7 +56,8 @@ fn refine(text: &str, is_json: bool, err: &Error) -> Option<Error> {
         message = Some(why);
     }
     let message = message?;
-    (pointer != err.pointer || !err.message.contains(&message)).then(|| Error::new(pointer, message))
+    (pointer != err.pointer || !err.message.contains(&message))
+        .then(|| Error::new(pointer, message))
 }
 
 /// Deserialises `node` as the type its pointer implies; on failure, the pointer and message
@@ -57,18 +65,27 @@ fn refine(text: &str, is_json: bool, err: &Error) -> Option<Error> {
 fn failing_child(pointer: &str, node: &serde_json::Value) -> Option<(String, String)> {
     let segments: Vec<&str> = pointer.split('/').skip(1).collect();
     let last = segments.last().copied().unwrap_or("");
-    let parent = segments.len().checked_sub(2).and_then(|i| segments.get(i)).copied().unwrap_or("");
+    let parent = segments
+        .len()
+        .checked_sub(2)
+        .and_then(|i| segments.get(i))
+        .copied()
+        .unwrap_or("");
     let schema_position = matches!(last, "schema" | "items" | "not" | "additionalProperties")
         || matches!(parent, "properties" | "allOf" | "oneOf" | "anyOf")
         || (segments.len() == 3 && segments[0] == "components" && segments[1] == "schemas");
-    let at = |result: Result<(), (String, String)>| result.err().map(|(p, m)| (format!("{pointer}{p}"), m));
+    let at = |result: Result<(), (String, String)>| {
+        result.err().map(|(p, m)| (format!("{pointer}{p}"), m))
+    };
     if segments.is_empty() {
         return at(attempt::<OpenAPI>(node));
     }
     if segments == ["paths"] {
         let map = node.as_object()?;
         return map.iter().find_map(|(path, item)| {
-            attempt::<openapiv3::PathItem>(item).err().map(|(p, m)| (format!("{pointer}/{}{p}", escape_segment(path)), m))
+            attempt::<openapiv3::PathItem>(item)
+                .err()
+                .map(|(p, m)| (format!("{pointer}/{}{p}", escape_segment(path)), m))
         });
     }
     if segments == ["components"] {
@@ -120,11 +137,15 @@ fn is_reference(node: &serde_json::Value) -> bool {
 }
 
 /// Deserialises a value, returning the pointer suffix and message of a failure.
-fn attempt<T: serde::de::DeserializeOwned>(node: &serde_json::Value) -> Result<(), (String, String)> {
-    serde_path_to_error::deserialize::<_, T>(node).map(|_| ()).map_err(|e| {
-        let suffix = to_pointer(e.path()).trim_start_matches('#').to_owned();
-        (suffix, e.into_inner().to_string())
-    })
+fn attempt<T: serde::de::DeserializeOwned>(
+    node: &serde_json::Value,
+) -> Result<(), (String, String)> {
+    serde_path_to_error::deserialize::<_, T>(node)
+        .map(|_| ())
+        .map_err(|e| {
+            let suffix = to_pointer(e.path()).trim_start_matches('#').to_owned();
+            (suffix, e.into_inner().to_string())
+        })
 }
 
 fn check_version(version: &str) -> Result<(), Error> {

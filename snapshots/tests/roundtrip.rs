@@ -14,7 +14,8 @@ use std::str::FromStr;
 fn roundtrip<T: Serialize + DeserializeOwned + Debug>(input: Value) -> T {
     let text = input.to_string();
     let decoded: T = serde_json::from_str(&text).unwrap_or_else(|e| panic!("decode {input}: {e}"));
-    let encoded: Value = serde_json::from_str(&serde_json::to_string(&decoded).expect("encode")).expect("valid JSON");
+    let encoded: Value = serde_json::from_str(&serde_json::to_string(&decoded).expect("encode"))
+        .expect("valid JSON");
     assert_eq!(encoded, input, "re-encoding {decoded:?} changed the JSON");
     decoded
 }
@@ -24,10 +25,13 @@ fn objects() {
     let pet: object::Pet = roundtrip(json!({"id": 7, "name": "Rex", "owner": {"name": "Ann"}}));
     assert_eq!(pet.tag, None);
     assert_eq!(pet.owner.as_ref().map(|o| o.name.as_str()), Some("Ann"));
-    roundtrip::<object::Pet>(json!({"id": 7, "name": "Rex", "tag": "dog", "vaccinated": true, "weight": 12.5}));
+    roundtrip::<object::Pet>(
+        json!({"id": 7, "name": "Rex", "tag": "dog", "vaccinated": true, "weight": 12.5}),
+    );
     // Required fields are required; unknown fields are ignored.
     assert!(serde_json::from_value::<object::Pet>(json!({"id": 7})).is_err());
-    let pet: object::Pet = serde_json::from_value(json!({"id": 1, "name": "x", "added_later": 1})).unwrap();
+    let pet: object::Pet =
+        serde_json::from_value(json!({"id": 1, "name": "x", "added_later": 1})).unwrap();
     assert_eq!(pet.name, "x");
 }
 
@@ -39,8 +43,14 @@ fn string_enums_keep_unknown_values() {
     assert_eq!(listing.status, enums::Status::Unknown("archived".into()));
     assert_eq!(listing.status.as_str(), "archived");
     assert_eq!(enums::Status::Pending.to_string(), "pending");
-    assert_eq!(enums::Status::from_str("available").unwrap(), enums::Status::Available);
-    assert_eq!(enums::Status::from_str("new").unwrap(), enums::Status::Unknown("new".into()));
+    assert_eq!(
+        enums::Status::from_str("available").unwrap(),
+        enums::Status::Available
+    );
+    assert_eq!(
+        enums::Status::from_str("new").unwrap(),
+        enums::Status::Unknown("new".into())
+    );
 }
 
 #[test]
@@ -107,7 +117,8 @@ fn maps() {
 
 #[test]
 fn references() {
-    let person: refs::Person = roundtrip(json!({"id": "u1", "home": {"street": "Main"}, "city": "Paris"}));
+    let person: refs::Person =
+        roundtrip(json!({"id": "u1", "home": {"street": "Main"}, "city": "Paris"}));
     let id: refs::UserId = person.id;
     assert_eq!(id, "u1");
     assert_eq!(person.city.as_deref(), Some("Paris"));
@@ -117,7 +128,8 @@ fn references() {
 #[test]
 fn optional_and_nullable_fields() {
     // Required and not nullable: T. Required and nullable: Option<T>, written as null.
-    let p: nullable::Presence = roundtrip(json!({"required": "a", "required_nullable": null, "required_json": null}));
+    let p: nullable::Presence =
+        roundtrip(json!({"required": "a", "required_nullable": null, "required_json": null}));
     assert_eq!(p.required_nullable, None);
     assert_eq!(p.optional, None);
     assert_eq!(p.optional_nullable, Nullable::Absent);
@@ -136,7 +148,10 @@ fn optional_and_nullable_fields() {
         "optional_nullable": "d", "optional_nullable_object": {"x": 1, "y": 2}
     }));
     assert_eq!(p.optional_nullable, Nullable::Value("d".into()));
-    assert_eq!(p.optional_nullable_object.as_option().map(|pt| pt.x), Some(1));
+    assert_eq!(
+        p.optional_nullable_object.as_option().map(|pt| pt.x),
+        Some(1)
+    );
 }
 
 #[test]
@@ -144,11 +159,27 @@ fn patch_bodies_are_tri_state() {
     // Leave unchanged / set to null / set to a value.
     let unchanged = patch::PatchedReport::default();
     assert_eq!(serde_json::to_value(&unchanged).unwrap(), json!({}));
-    let cleared = patch::PatchedReport { title: Nullable::Null, until_date: Nullable::Null, ..Default::default() };
-    assert_eq!(serde_json::to_value(&cleared).unwrap(), json!({"title": null, "until_date": null}));
-    let set = patch::PatchedReport { title: "Weekly".to_owned().into(), interval: Some(2), ..Default::default() };
-    assert_eq!(serde_json::to_value(&set).unwrap(), json!({"title": "Weekly", "interval": 2}));
-    roundtrip::<patch::PatchedReport>(json!({"title": null, "until_date": "2024-01-02T03:04:05Z", "enabled": false}));
+    let cleared = patch::PatchedReport {
+        title: Nullable::Null,
+        until_date: Nullable::Null,
+        ..Default::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&cleared).unwrap(),
+        json!({"title": null, "until_date": null})
+    );
+    let set = patch::PatchedReport {
+        title: "Weekly".to_owned().into(),
+        interval: Some(2),
+        ..Default::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&set).unwrap(),
+        json!({"title": "Weekly", "interval": 2})
+    );
+    roundtrip::<patch::PatchedReport>(
+        json!({"title": null, "until_date": "2024-01-02T03:04:05Z", "enabled": false}),
+    );
 }
 
 #[test]
@@ -174,22 +205,26 @@ fn read_only_fields_stay_out_of_requests_and_write_only_are_never_required() {
 
 #[test]
 fn drf_enum_shapes_become_options_of_the_enum() {
-    let s: drf_enums::Settings = roundtrip(json!({"theme": "dark", "level": 8, "timezone": "monday"}));
+    let s: drf_enums::Settings =
+        roundtrip(json!({"theme": "dark", "level": 8, "timezone": "monday"}));
     assert_eq!(s.theme, Some(drf_enums::ThemeEnum::Dark));
     assert_eq!(s.level, Some(drf_enums::LevelEnum::V8));
     assert_eq!(s.timezone, drf_enums::DayEnum::Monday);
     // Blank is its own variant, null is None.
-    let s: drf_enums::Settings = roundtrip(json!({"theme": "", "level": null, "timezone": "sunday", "week_start": null}));
+    let s: drf_enums::Settings =
+        roundtrip(json!({"theme": "", "level": null, "timezone": "sunday", "week_start": null}));
     assert_eq!(s.theme, Some(drf_enums::ThemeEnum::Blank));
     assert_eq!(s.week_start, Nullable::Null);
-    let s: drf_enums::Settings = roundtrip(json!({"theme": null, "level": 1, "timezone": "sunday", "week_start": "sunday"}));
+    let s: drf_enums::Settings =
+        roundtrip(json!({"theme": null, "level": 1, "timezone": "sunday", "week_start": "sunday"}));
     assert_eq!(s.theme, None);
     assert_eq!(s.week_start, Nullable::Value(drf_enums::DayEnum::Sunday));
 }
 
 #[test]
 fn all_of_merges_into_one_struct() {
-    let named: composition::Named = roundtrip(json!({"id": 1, "name": "n", "created": "2024-01-02T03:04:05Z"}));
+    let named: composition::Named =
+        roundtrip(json!({"id": 1, "name": "n", "created": "2024-01-02T03:04:05Z"}));
     assert_eq!((named.id, named.name.as_str()), (1, "n"));
 }
 
@@ -199,7 +234,8 @@ fn discriminated_unions_follow_the_tag() {
     assert!(matches!(pet, composition::Pet::Dog(_)));
     let pet: composition::Pet = roundtrip(json!({"pet_type": "cat", "meows": false}));
     assert!(matches!(pet, composition::Pet::Cat(_)));
-    let unknown = serde_json::from_value::<composition::Pet>(json!({"pet_type": "fish"})).unwrap_err();
+    let unknown =
+        serde_json::from_value::<composition::Pet>(json!({"pet_type": "fish"})).unwrap_err();
     assert!(unknown.to_string().contains("pet_type"), "{unknown}");
 }
 
@@ -207,17 +243,33 @@ fn discriminated_unions_follow_the_tag() {
 fn untagged_unions_pick_the_most_specific_variant() {
     // A dog also has every field a cat needs but `meows`; the dog (more required fields) is
     // tried first, so a dog never decodes as a cat and a cat never as a dog.
-    let shape: composition::Shape = roundtrip(json!({"pet_type": "dog", "barks": true, "good": true}));
+    let shape: composition::Shape =
+        roundtrip(json!({"pet_type": "dog", "barks": true, "good": true}));
     assert!(matches!(shape, composition::Shape::Dog(_)));
     let shape: composition::Shape = roundtrip(json!({"pet_type": "cat", "meows": true}));
     assert!(matches!(shape, composition::Shape::Cat(_)));
     // Integers before numbers before strings.
-    assert_eq!(roundtrip::<composition::Scalar>(json!(3)), composition::Scalar::Integer(3));
-    assert_eq!(roundtrip::<composition::Scalar>(json!(3.5)), composition::Scalar::Number(3.5));
-    assert_eq!(roundtrip::<composition::Scalar>(json!("3")), composition::Scalar::String("3".into()));
-    assert_eq!(roundtrip::<composition::Scalar>(json!(true)), composition::Scalar::Boolean(true));
+    assert_eq!(
+        roundtrip::<composition::Scalar>(json!(3)),
+        composition::Scalar::Integer(3)
+    );
+    assert_eq!(
+        roundtrip::<composition::Scalar>(json!(3.5)),
+        composition::Scalar::Number(3.5)
+    );
+    assert_eq!(
+        roundtrip::<composition::Scalar>(json!("3")),
+        composition::Scalar::String("3".into())
+    );
+    assert_eq!(
+        roundtrip::<composition::Scalar>(json!(true)),
+        composition::Scalar::Boolean(true)
+    );
     let w: composition::Wrapper = roundtrip(json!({"inline_choice": {"name": "x"}}));
-    assert!(matches!(w.inline_choice, Some(composition::WrapperInlineChoice::ByName(_))));
+    assert!(matches!(
+        w.inline_choice,
+        Some(composition::WrapperInlineChoice::ByName(_))
+    ));
 }
 
 #[test]
@@ -225,7 +277,9 @@ fn free_form_values() {
     let _: free_form::AnyValue = roundtrip(json!([1, {"a": null}]));
     let config: free_form::Config = roundtrip(json!({"nested": {"deep": [true]}}));
     assert_eq!(config["nested"]["deep"][0], true);
-    let event: free_form::Event = roundtrip(json!({"name": "e", "properties": {"$browser": "x"}, "payload": null, "extra": null}));
+    let event: free_form::Event = roundtrip(
+        json!({"name": "e", "properties": {"$browser": "x"}, "payload": null, "extra": null}),
+    );
     assert_eq!(event.payload, Some(Value::Null));
     let event: free_form::Event = roundtrip(json!({"name": "e", "properties": {}}));
     assert_eq!(event.payload, None);
@@ -265,7 +319,10 @@ fn awkward_names_keep_their_wire_names() {
     let _: names::Nullable2 = roundtrip(json!({"option": "o"}));
     let _: names::UserProfile = roundtrip(json!({"name": "n"}));
     let _: names::UserProfile2 = roundtrip(json!({"id": 1}));
-    assert_eq!(roundtrip::<names::V1stPlace>(json!("gold")), names::V1stPlace::Gold);
+    assert_eq!(
+        roundtrip::<names::V1stPlace>(json!("gold")),
+        names::V1stPlace::Gold
+    );
 }
 
 #[test]

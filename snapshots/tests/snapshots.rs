@@ -6,17 +6,25 @@ use generator::{GeneratedFile, Settings};
 use std::path::{Path, PathBuf};
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("snapshots/ is inside the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("snapshots/ is inside the workspace")
+        .to_path_buf()
 }
 
 fn load(relative: &str) -> openapiv3::OpenAPI {
-    let text = std::fs::read_to_string(workspace_root().join(relative)).expect("fixture spec is readable");
+    let text =
+        std::fs::read_to_string(workspace_root().join(relative)).expect("fixture spec is readable");
     generator::parse_document(&text).unwrap_or_else(|e| panic!("{relative}: {e}"))
 }
 
 /// All generated files as one text, each behind a line naming its path.
 fn joined(files: &[GeneratedFile]) -> String {
-    files.iter().map(|f| format!("=== {} ===\n{}", f.path, f.contents)).collect::<Vec<_>>().join("\n")
+    files
+        .iter()
+        .map(|f| format!("=== {} ===\n{}", f.path, f.contents))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn snapshot(name: &str, relative: &str, settings: &Settings) {
@@ -45,10 +53,18 @@ fn every_fixture_has_a_snapshot() {
     let missing: Vec<String> = std::fs::read_dir(root.join("spec/fixtures"))
         .expect("spec/fixtures exists")
         .flatten()
-        .filter_map(|e| e.path().file_stem().and_then(|s| s.to_str()).map(str::to_owned))
+        .filter_map(|e| {
+            e.path()
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .map(str::to_owned)
+        })
         .filter(|name| !root.join(format!("snapshots/code/{name}.snap")).exists())
         .collect();
-    assert!(missing.is_empty(), "fixture specs without a snapshot test: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "fixture specs without a snapshot test: {missing:?}"
+    );
 }
 
 macro_rules! fixtures {

@@ -28,7 +28,9 @@ fn main() -> ExitCode {
         Some("test") => match &args[1..] {
             [] => test::run(&root, &[]),
             [sep, rest @ ..] if sep == "--" => test::run(&root, rest),
-            [other, ..] => Err(format!("test: unknown argument `{other}` (pass cargo test arguments after `--`)")),
+            [other, ..] => Err(format!(
+                "test: unknown argument `{other}` (pass cargo test arguments after `--`)"
+            )),
         },
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{USAGE}");

@@ -25,7 +25,9 @@ pub fn validate_specs(root: &Path) -> Result<(), String> {
     tools::ensure_python_tools(root)?;
     let specs = specs(root)?;
     tools::run(
-        Command::new(tools::spec_validator_bin(root)).args(&specs).current_dir(root),
+        Command::new(tools::spec_validator_bin(root))
+            .args(&specs)
+            .current_dir(root),
         "openapi-spec-validator",
     )?;
     eprintln!("openapi-spec-validator: {} specs valid", specs.len());

@@ -21,7 +21,9 @@ pub fn spec_validator_bin(root: &Path) -> PathBuf {
 
 /// Runs a command, failing with its name and output if it fails or cannot start.
 pub fn run(command: &mut Command, what: &str) -> Result<(), String> {
-    let output = command.output().map_err(|e| format!("{what}: cannot start {:?}: {e}", command.get_program()))?;
+    let output = command
+        .output()
+        .map_err(|e| format!("{what}: cannot start {:?}: {e}", command.get_program()))?;
     if output.status.success() {
         Ok(())
     } else {
@@ -42,7 +44,8 @@ fn stage_manifest(from: &Path, to: &Path) -> Result<bool, String> {
     if current.as_deref() == Some(wanted.as_slice()) {
         return Ok(false);
     }
-    std::fs::create_dir_all(to.parent().expect("staged manifests live in a folder")).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(to.parent().expect("staged manifests live in a folder"))
+        .map_err(|e| e.to_string())?;
     std::fs::write(to, wanted).map_err(|e| format!("{}: {e}", to.display()))?;
     Ok(true)
 }
@@ -52,17 +55,25 @@ pub fn ensure_node_tools(root: &Path) -> Result<(), String> {
     let dir = tools_dir(root).join("node");
     let manifests = root.join("xtask/tools");
     let changed = stage_manifest(&manifests.join("package.json"), &dir.join("package.json"))?
-        | stage_manifest(&manifests.join("package-lock.json"), &dir.join("package-lock.json"))?;
+        | stage_manifest(
+            &manifests.join("package-lock.json"),
+            &dir.join("package-lock.json"),
+        )?;
     if !changed && prism_bin(root).exists() {
         return Ok(());
     }
     eprintln!("installing Prism (npm ci) into {}", dir.display());
     run(
-        Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&dir),
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&dir),
         "npm ci (is node with npm installed?)",
     )?;
     if !prism_bin(root).exists() {
-        return Err(format!("npm ci finished but {} is missing", prism_bin(root).display()));
+        return Err(format!(
+            "npm ci finished but {} is missing",
+            prism_bin(root).display()
+        ));
     }
     Ok(())
 }
@@ -76,10 +87,19 @@ pub fn ensure_python_tools(root: &Path) -> Result<(), String> {
         return Ok(());
     }
     eprintln!("installing openapi-spec-validator into {}", dir.display());
-    run(Command::new("python3").args(["-m", "venv"]).arg(&dir), "python3 -m venv (is python3 installed?)")?;
+    run(
+        Command::new("python3").args(["-m", "venv"]).arg(&dir),
+        "python3 -m venv (is python3 installed?)",
+    )?;
     run(
         Command::new(dir.join("bin/pip"))
-            .args(["install", "--quiet", "--disable-pip-version-check", "--no-deps", "-r"])
+            .args([
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "-r",
+            ])
             .arg(&requirements),
         "pip install",
     )?;

@@ -173,7 +173,8 @@ fn builder(group: &Group, op: &Operation) -> TokenStream {
     let name = ident(&op.builder);
     let method = crate::names::unraw(&op.method_name);
     let group_ty = &group.type_name;
-    let has_options = op.params.iter().any(|p| !p.required) || op.body.as_ref().is_some_and(|b| !b.required);
+    let has_options =
+        op.params.iter().any(|p| !p.required) || op.body.as_ref().is_some_and(|b| !b.required);
     let builder_doc = doc(&if has_options {
         format!("A request to [`{group_ty}::{method}`]: set optional parameters, then call [`send`](Self::send).")
     } else {
