@@ -137,6 +137,7 @@ pub struct BulkUpdateTagsResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct BulkUpdateTagsSkipped {
     /// The `id` field.
+    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub id: i64,
     /// The `reason` field.
     pub reason: String,
@@ -148,6 +149,7 @@ pub struct BulkUpdateTagsSkipped {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct BulkUpdateTagsUpdated {
     /// The `id` field.
+    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub id: i64,
     /// The object's tags after the update.
     pub tags: Vec<String>,
@@ -558,6 +560,7 @@ pub struct Organization {
     /// The `member_count` field.
     ///
     /// Read-only: set by the server.
+    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub member_count: i64,
     /// The `is_ai_data_processing_approved` field.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -631,6 +634,7 @@ pub struct OrganizationBasic {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PaginatedSubscriptionList {
     /// The number of subscriptions on all pages.
+    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub count: i64,
     /// The URL of the next page; null on the last page.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -648,6 +652,7 @@ pub struct PaginatedSubscriptionList {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PaginatedUserList {
     /// The number of users on all pages.
+    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub count: i64,
     /// The URL of the next page; null on the last page.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -687,10 +692,18 @@ pub struct PatchedEnterprisePropertyDefinition {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct PatchedSubscription {
     /// The `dashboard` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::runtime::serde_helpers::integer"
+    )]
     pub dashboard: Nullable<i64>,
     /// The `insight` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::runtime::serde_helpers::integer"
+    )]
     pub insight: Nullable<i64>,
     /// The `dashboard_export_insights` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -707,7 +720,11 @@ pub struct PatchedSubscription {
     /// The `interval` field.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::serde_helpers::integer"
+    )]
     pub interval: Option<i32>,
     /// The `byweekday` field.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -715,12 +732,20 @@ pub struct PatchedSubscription {
     /// The `bysetpos` field.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::runtime::serde_helpers::integer"
+    )]
     pub bysetpos: Nullable<i32>,
     /// The `count` field.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::runtime::serde_helpers::integer"
+    )]
     pub count: Nullable<i32>,
     /// The `start_date` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -740,7 +765,11 @@ pub struct PatchedSubscription {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// The `integration_id` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::runtime::serde_helpers::integer"
+    )]
     pub integration_id: Nullable<i64>,
     /// The `invite_message` field.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -1084,7 +1113,11 @@ pub struct ScenePersonalisation {
     /// At most 200 characters.
     pub scene: String,
     /// The `dashboard` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::runtime::serde_helpers::integer"
+    )]
     pub dashboard: Nullable<i64>,
 }
 
@@ -1101,6 +1134,7 @@ pub struct SharePassword {
     /// The `id` field.
     ///
     /// Read-only: set by the server.
+    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub id: i64,
     /// The `created_at` field.
     ///
@@ -1154,6 +1188,7 @@ pub struct SharePasswordCreate {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SharePasswordCreated {
     /// The `id` field.
+    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub id: i64,
     /// The `password` field.
     pub password: String,
@@ -1315,12 +1350,21 @@ pub struct Subscription {
     /// The `id` field.
     ///
     /// Read-only: set by the server.
+    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub id: i64,
     /// The `dashboard` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::runtime::serde_helpers::integer"
+    )]
     pub dashboard: Nullable<i64>,
     /// The `insight` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::runtime::serde_helpers::integer"
+    )]
     pub insight: Nullable<i64>,
     /// The `insight_short_id` field.
     ///
@@ -1342,7 +1386,11 @@ pub struct Subscription {
     /// Deliver every `interval` periods of `frequency`. Default 1.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::serde_helpers::integer"
+    )]
     pub interval: Option<i32>,
     /// The `byweekday` field.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -1350,12 +1398,20 @@ pub struct Subscription {
     /// The `bysetpos` field.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::runtime::serde_helpers::integer"
+    )]
     pub bysetpos: Nullable<i32>,
     /// The `count` field.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::runtime::serde_helpers::integer"
+    )]
     pub count: Nullable<i32>,
     /// The `start_date` field.
     pub start_date: chrono::DateTime<chrono::Utc>,
@@ -1391,7 +1447,11 @@ pub struct Subscription {
     /// Read-only: set by the server.
     pub next_delivery_date: Option<chrono::DateTime<chrono::Utc>>,
     /// The Slack integration to deliver through; required for Slack subscriptions.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::runtime::serde_helpers::integer"
+    )]
     pub integration_id: Nullable<i64>,
     /// The `invite_message` field.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -1412,10 +1472,18 @@ pub struct Subscription {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SubscriptionRequest {
     /// The `dashboard` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::runtime::serde_helpers::integer"
+    )]
     pub dashboard: Nullable<i64>,
     /// The `insight` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::runtime::serde_helpers::integer"
+    )]
     pub insight: Nullable<i64>,
     /// The insights of the dashboard to deliver; required for dashboard subscriptions, at most 6.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1429,7 +1497,11 @@ pub struct SubscriptionRequest {
     /// Deliver every `interval` periods of `frequency`. Default 1.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::serde_helpers::integer"
+    )]
     pub interval: Option<i32>,
     /// The `byweekday` field.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -1437,12 +1509,20 @@ pub struct SubscriptionRequest {
     /// The `bysetpos` field.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::runtime::serde_helpers::integer"
+    )]
     pub bysetpos: Nullable<i32>,
     /// The `count` field.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::runtime::serde_helpers::integer"
+    )]
     pub count: Nullable<i32>,
     /// The `start_date` field.
     pub start_date: chrono::DateTime<chrono::Utc>,
@@ -1462,7 +1542,11 @@ pub struct SubscriptionRequest {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// The Slack integration to deliver through; required for Slack subscriptions.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::runtime::serde_helpers::integer"
+    )]
     pub integration_id: Nullable<i64>,
     /// The `invite_message` field.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -1483,8 +1567,10 @@ pub struct SubscriptionRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SubscriptionSummaryQuota {
     /// How many subscriptions have AI summaries enabled.
+    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub active_count: i64,
     /// The most the plan allows; null when there is no cap.
+    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub limit: Option<i64>,
     /// Whether the cap is reached.
     pub at_limit: bool,
@@ -1649,6 +1735,7 @@ pub struct TeamBasic {
     /// The `id` field.
     ///
     /// Read-only: set by the server.
+    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub id: i64,
     /// The `uuid` field.
     ///
@@ -1661,6 +1748,7 @@ pub struct TeamBasic {
     /// The `project_id` field.
     ///
     /// Read-only: set by the server.
+    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub project_id: i64,
     /// The `api_token` field.
     ///
@@ -1864,6 +1952,7 @@ pub struct User {
     /// The `id` field.
     ///
     /// Read-only: set by the server.
+    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub id: i64,
     /// Staff status
     ///
@@ -1993,6 +2082,7 @@ pub struct UserBasic {
     /// The `id` field.
     ///
     /// Read-only: set by the server.
+    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub id: i64,
     /// The `uuid` field.
     ///

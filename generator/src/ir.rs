@@ -140,6 +140,19 @@ pub struct Field {
     pub boxed: bool,
     /// `deprecated: true` on the property.
     pub deprecated: bool,
+    /// Whether decoding accepts looser wire forms of the type (see [`Decode`]).
+    pub decode: Decode,
+}
+
+/// How strictly a field decodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decode {
+    /// As the type's own `Deserialize` says.
+    Strict,
+    /// An integer that also accepts integral floats (`5.0`, or an int64 a JavaScript server
+    /// rounded to a double) and numeric strings (`"5"`). Lossless: the value is the same
+    /// integer; only its spelling on the wire was loose.
+    LenientInteger,
 }
 
 /// How a field's absence and nullness are represented.

@@ -2,6 +2,7 @@
 
 pub mod codegen;
 pub mod files;
+pub mod reference;
 pub mod test;
 pub mod tools;
 

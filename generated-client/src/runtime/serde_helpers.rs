@@ -25,3 +25,133 @@ pub fn from_value<T: DeserializeOwned, E: serde::de::Error>(
 ) -> Result<T, E> {
     serde_json::from_value(value).map_err(E::custom)
 }
+
+/// For integer fields: accepts an integer, an integral float (`5.0`, or an int64 that a
+/// JavaScript server rounded to a double, such as `-9223372036854776000`) or a numeric
+/// string (`"5"`). Each is the same integer spelled loosely, so nothing is lost; anything else
+/// (a fraction, an out-of-range value) is still an error.
+pub fn integer<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: LenientInteger<'de>,
+{
+    T::deserialize_lenient(deserializer)
+}
+
+/// Types [`integer`] can decode: `i32`, `i64`, and `Option`/`Nullable` of them.
+pub trait LenientInteger<'de>: Sized {
+    /// Decodes `Self`, accepting the loose spellings.
+    fn deserialize_lenient<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+}
+
+struct IntegerVisitor<T>(std::marker::PhantomData<T>);
+
+impl<T: TryFrom<i64>> serde::de::Visitor<'_> for IntegerVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "an integer that fits {}", std::any::type_name::<T>())
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<T, E> {
+        T::try_from(value)
+            .map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(value), &self))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<T, E> {
+        let unexpected = || E::invalid_value(serde::de::Unexpected::Unsigned(value), &self);
+        let value = i64::try_from(value).map_err(|_| unexpected())?;
+        T::try_from(value).map_err(|_| unexpected())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<T, E> {
+        // The range check is on doubles: i64::MIN is exactly -2^63, and 2^63 (just above
+        // i64::MAX) is where rounding starts to matter.
+        let integral = value.fract() == 0.0
+            && value >= -9_223_372_036_854_775_808.0
+            && value < 9_223_372_036_854_775_808.0;
+        if !integral {
+            return Err(E::invalid_value(serde::de::Unexpected::Float(value), &self));
+        }
+        self.visit_i64(value as i64)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+        match value.trim().parse::<i64>() {
+            Ok(parsed) => self.visit_i64(parsed),
+            Err(_) => Err(E::invalid_value(serde::de::Unexpected::Str(value), &self)),
+        }
+    }
+}
+
+impl<'de> LenientInteger<'de> for i64 {
+    fn deserialize_lenient<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(IntegerVisitor(std::marker::PhantomData))
+    }
+}
+
+impl<'de> LenientInteger<'de> for i32 {
+    fn deserialize_lenient<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(IntegerVisitor(std::marker::PhantomData))
+    }
+}
+
+impl<'de, T: LenientInteger<'de>> LenientInteger<'de> for Option<T> {
+    fn deserialize_lenient<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OptionVisitor<T>(std::marker::PhantomData<T>);
+
+        impl<'de, T: LenientInteger<'de>> serde::de::Visitor<'de> for OptionVisitor<T> {
+            type Value = Option<T>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an integer or null")
+            }
+
+            fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+
+            fn visit_some<D: Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> Result<Self::Value, D::Error> {
+                T::deserialize_lenient(deserializer).map(Some)
+            }
+        }
+
+        deserializer.deserialize_option(OptionVisitor(std::marker::PhantomData))
+    }
+}
+
+impl<'de, T: LenientInteger<'de>> LenientInteger<'de> for super::Nullable<T> {
+    fn deserialize_lenient<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Option::<T>::deserialize_lenient(deserializer).map(super::Nullable::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LenientInteger;
+
+    fn decode<T: for<'de> LenientInteger<'de>>(json: &str) -> Result<T, serde_json::Error> {
+        T::deserialize_lenient(&mut serde_json::Deserializer::from_str(json))
+    }
+
+    #[test]
+    fn loose_integers_decode_without_loss() {
+        assert_eq!(decode::<i64>("5").unwrap(), 5);
+        assert_eq!(decode::<i64>("5.0").unwrap(), 5);
+        assert_eq!(decode::<i64>("\"42\"").unwrap(), 42);
+        assert_eq!(decode::<i64>("-9223372036854776000").unwrap(), i64::MIN);
+        assert_eq!(decode::<Option<i32>>("null").unwrap(), None);
+        assert_eq!(decode::<Option<i32>>("7").unwrap(), Some(7));
+        assert!(decode::<i64>("5.5").is_err());
+        assert!(decode::<i32>("2147483648").is_err());
+        assert!(decode::<i64>("9223372036854775808").is_err());
+        assert!(decode::<i64>("\"five\"").is_err());
+    }
+}

@@ -158,7 +158,10 @@ fn field(f: &Field) -> TokenStream {
             )),
         ),
     };
-    let serde_args: Vec<TokenStream> = rename.into_iter().chain(presence).collect();
+    let lenient = (f.decode == crate::ir::Decode::LenientInteger
+        && f.presence != Presence::OptionalJson)
+        .then(|| quote!(deserialize_with = "crate::runtime::serde_helpers::integer"));
+    let serde_args: Vec<TokenStream> = rename.into_iter().chain(presence).chain(lenient).collect();
     let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
     let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
     quote! {

@@ -6,8 +6,8 @@ use super::{Lowerer, Mode};
 use crate::docs::{self, code};
 use crate::error::{child, Error};
 use crate::ir::{
-    Enum, EnumRepr, EnumVariant, Field, Presence, Struct, TypeDef, TypeKind, TypeRef, Union,
-    UnionVariant,
+    Decode, Enum, EnumRepr, EnumVariant, Field, Presence, Struct, TypeDef, TypeKind, TypeRef,
+    Union, UnionVariant,
 };
 use crate::names::{self, Namespace};
 use indexmap::IndexMap;
@@ -547,7 +547,12 @@ impl<'a> Lowerer<'a> {
                 Node::Inline(s) => Some(s),
                 Node::Ref(_) => None,
             };
+            let decode = match used.ty {
+                TypeRef::I32 | TypeRef::I64 => Decode::LenientInteger,
+                _ => Decode::Strict,
+            };
             fields.push(Field {
+                decode,
                 name: field_names.claim(&names::value_name(wire)),
                 wire: wire.to_owned(),
                 doc: field_doc(wire, data, inline, mode),
