@@ -67,9 +67,8 @@ impl<T: TryFrom<i64>> serde::de::Visitor<'_> for IntegerVisitor<T> {
     fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<T, E> {
         // The range check is on doubles: i64::MIN is exactly -2^63, and 2^63 (just above
         // i64::MAX) is where rounding starts to matter.
-        let integral = value.fract() == 0.0
-            && value >= -9_223_372_036_854_775_808.0
-            && value < 9_223_372_036_854_775_808.0;
+        const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+        let integral = value.fract() == 0.0 && (-TWO_POW_63..TWO_POW_63).contains(&value);
         if !integral {
             return Err(E::invalid_value(serde::de::Unexpected::Float(value), &self));
         }
