@@ -386,6 +386,37 @@ pub struct EnterprisePropertyDefinition {
     pub hidden: Nullable<bool>,
 }
 
+impl EnterprisePropertyDefinition {
+    /// A [`EnterprisePropertyDefinition`] with its required fields; every optional field is left out.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: uuid::Uuid,
+        name: impl Into<String>,
+        is_numerical: bool,
+        updated_at: chrono::DateTime<chrono::Utc>,
+        updated_by: Option<UserBasic>,
+        is_seen_on_filtered_events: Option<bool>,
+        verified_at: Option<chrono::DateTime<chrono::Utc>>,
+        verified_by: Option<UserBasic>,
+    ) -> Self {
+        Self {
+            id,
+            name: name.into(),
+            description: Nullable::Absent,
+            tags: None,
+            is_numerical,
+            updated_at,
+            updated_by,
+            is_seen_on_filtered_events,
+            property_type: Nullable::Absent,
+            verified: None,
+            verified_at,
+            verified_by,
+            hidden: Nullable::Absent,
+        }
+    }
+}
+
 /// PostHog's error body.
 ///
 /// Schema: `#/components/schemas/ErrorDetail`
@@ -401,6 +432,22 @@ pub struct ErrorDetail {
     /// The request field the error is about, with nested fields joined by `__`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub attr: Nullable<String>,
+}
+
+impl ErrorDetail {
+    /// A [`ErrorDetail`] with its required fields; every optional field is left out.
+    pub fn new(
+        r#type: impl Into<String>,
+        code: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            code: code.into(),
+            detail: detail.into(),
+            attr: Nullable::Absent,
+        }
+    }
 }
 
 /// The error body of the sharing password endpoints.
@@ -588,6 +635,59 @@ pub struct Organization {
     pub is_pending_deletion: Option<bool>,
 }
 
+impl Organization {
+    /// A [`Organization`] with its required fields; every optional field is left out.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: uuid::Uuid,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        created_at: chrono::DateTime<chrono::Utc>,
+        updated_at: chrono::DateTime<chrono::Utc>,
+        membership_level: Option<EffectiveMembershipLevelEnum>,
+        plugins_access_level: PluginsAccessLevelEnum,
+        teams: Vec<BTreeMap<String, serde_json::Value>>,
+        projects: Vec<BTreeMap<String, serde_json::Value>>,
+        available_product_features: Option<Vec<serde_json::Value>>,
+        is_member_join_email_enabled: bool,
+        metadata: BTreeMap<String, String>,
+        customer_id: Option<String>,
+        member_count: i64,
+        is_active: Option<bool>,
+        is_not_active_reason: Option<String>,
+        is_pending_deletion: Option<bool>,
+    ) -> Self {
+        Self {
+            id,
+            name: name.into(),
+            slug: slug.into(),
+            logo_media_id: Nullable::Absent,
+            created_at,
+            updated_at,
+            membership_level,
+            plugins_access_level,
+            teams,
+            projects,
+            available_product_features,
+            is_member_join_email_enabled,
+            metadata,
+            customer_id,
+            enforce_2fa: Nullable::Absent,
+            members_can_invite: Nullable::Absent,
+            members_can_use_personal_api_keys: None,
+            allow_publicly_shared_resources: None,
+            member_count,
+            is_ai_data_processing_approved: Nullable::Absent,
+            default_experiment_stats_method: Nullable::Absent,
+            default_anonymize_ips: None,
+            default_role_id: Nullable::Absent,
+            is_active,
+            is_not_active_reason,
+            is_pending_deletion,
+        }
+    }
+}
+
 /// A short description of an organization.
 ///
 /// Schema: `#/components/schemas/OrganizationBasic`
@@ -628,6 +728,28 @@ pub struct OrganizationBasic {
     pub is_pending_deletion: Nullable<bool>,
 }
 
+impl OrganizationBasic {
+    /// A [`OrganizationBasic`] with its required fields; every optional field is left out.
+    pub fn new(
+        id: uuid::Uuid,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        membership_level: Option<EffectiveMembershipLevelEnum>,
+    ) -> Self {
+        Self {
+            id,
+            name: name.into(),
+            slug: slug.into(),
+            logo_media_id: Nullable::Absent,
+            membership_level,
+            members_can_use_personal_api_keys: None,
+            is_active: Nullable::Absent,
+            is_not_active_reason: Nullable::Absent,
+            is_pending_deletion: Nullable::Absent,
+        }
+    }
+}
+
 /// One page of subscriptions.
 ///
 /// Schema: `#/components/schemas/PaginatedSubscriptionList`
@@ -646,6 +768,18 @@ pub struct PaginatedSubscriptionList {
     pub results: Vec<Subscription>,
 }
 
+impl PaginatedSubscriptionList {
+    /// A [`PaginatedSubscriptionList`] with its required fields; every optional field is left out.
+    pub fn new(count: i64, results: Vec<Subscription>) -> Self {
+        Self {
+            count,
+            next: Nullable::Absent,
+            previous: Nullable::Absent,
+            results,
+        }
+    }
+}
+
 /// One page of users.
 ///
 /// Schema: `#/components/schemas/PaginatedUserList`
@@ -662,6 +796,18 @@ pub struct PaginatedUserList {
     pub previous: Nullable<String>,
     /// The `results` field.
     pub results: Vec<User>,
+}
+
+impl PaginatedUserList {
+    /// A [`PaginatedUserList`] with its required fields; every optional field is left out.
+    pub fn new(count: i64, results: Vec<User>) -> Self {
+        Self {
+            count,
+            next: Nullable::Absent,
+            previous: Nullable::Absent,
+            results,
+        }
+    }
 }
 
 /// The fields of a property definition that can be changed.
@@ -1121,6 +1267,16 @@ pub struct ScenePersonalisation {
     pub dashboard: Nullable<i64>,
 }
 
+impl ScenePersonalisation {
+    /// A [`ScenePersonalisation`] with its required fields; every optional field is left out.
+    pub fn new(scene: impl Into<String>) -> Self {
+        Self {
+            scene: scene.into(),
+            dashboard: Nullable::Absent,
+        }
+    }
+}
+
 /// Whether the property was ever seen with each event name.
 ///
 /// Schema: `#/components/schemas/SeenTogether`
@@ -1153,6 +1309,24 @@ pub struct SharePassword {
     ///
     /// Read-only: set by the server.
     pub is_active: bool,
+}
+
+impl SharePassword {
+    /// A [`SharePassword`] with its required fields; every optional field is left out.
+    pub fn new(
+        id: i64,
+        created_at: chrono::DateTime<chrono::Utc>,
+        created_by_email: impl Into<String>,
+        is_active: bool,
+    ) -> Self {
+        Self {
+            id,
+            created_at,
+            note: Nullable::Absent,
+            created_by_email: created_by_email.into(),
+            is_active,
+        }
+    }
 }
 
 /// The body of a new share password. The documentation lists `enabled`, `settings` and
@@ -1226,6 +1400,24 @@ pub struct SharingConfiguration {
     ///
     /// Read-only: set by the server.
     pub share_passwords: Vec<SharePassword>,
+}
+
+impl SharingConfiguration {
+    /// A [`SharingConfiguration`] with its required fields; every optional field is left out.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        access_token: Option<String>,
+        share_passwords: Vec<SharePassword>,
+    ) -> Self {
+        Self {
+            created_at,
+            enabled: None,
+            access_token,
+            settings: Nullable::Absent,
+            password_required: None,
+            share_passwords,
+        }
+    }
 }
 
 /// PostHog's schema declares a list of sharing configurations; the server returns one.
@@ -1466,6 +1658,53 @@ pub struct Subscription {
     pub summary_prompt_guide: Option<String>,
 }
 
+impl Subscription {
+    /// A [`Subscription`] with its required fields; every optional field is left out.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: i64,
+        insight_short_id: Option<String>,
+        resource_name: Option<String>,
+        target_type: TargetTypeEnum,
+        target_value: impl Into<String>,
+        frequency: FrequencyEnum,
+        start_date: chrono::DateTime<chrono::Utc>,
+        created_at: chrono::DateTime<chrono::Utc>,
+        created_by: UserBasic,
+        summary: impl Into<String>,
+        next_delivery_date: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            id,
+            dashboard: Nullable::Absent,
+            insight: Nullable::Absent,
+            insight_short_id,
+            resource_name,
+            dashboard_export_insights: None,
+            target_type,
+            target_value: target_value.into(),
+            frequency,
+            interval: None,
+            byweekday: Nullable::Absent,
+            bysetpos: Nullable::Absent,
+            count: Nullable::Absent,
+            start_date,
+            until_date: Nullable::Absent,
+            created_at,
+            created_by,
+            deleted: None,
+            enabled: None,
+            title: Nullable::Absent,
+            summary: summary.into(),
+            next_delivery_date,
+            integration_id: Nullable::Absent,
+            invite_message: Nullable::Absent,
+            summary_enabled: None,
+            summary_prompt_guide: None,
+        }
+    }
+}
+
 /// A scheduled delivery of an insight or a dashboard.
 ///
 /// Schema: `#/components/schemas/Subscription`
@@ -1559,6 +1798,38 @@ pub struct SubscriptionRequest {
     /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_prompt_guide: Option<String>,
+}
+
+impl SubscriptionRequest {
+    /// A [`SubscriptionRequest`] with its required fields; every optional field is left out.
+    pub fn new(
+        target_type: TargetTypeEnum,
+        target_value: impl Into<String>,
+        frequency: FrequencyEnum,
+        start_date: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            dashboard: Nullable::Absent,
+            insight: Nullable::Absent,
+            dashboard_export_insights: None,
+            target_type,
+            target_value: target_value.into(),
+            frequency,
+            interval: None,
+            byweekday: Nullable::Absent,
+            bysetpos: Nullable::Absent,
+            count: Nullable::Absent,
+            start_date,
+            until_date: Nullable::Absent,
+            deleted: None,
+            enabled: None,
+            title: Nullable::Absent,
+            integration_id: Nullable::Absent,
+            invite_message: Nullable::Absent,
+            summary_enabled: None,
+            summary_prompt_guide: None,
+        }
+    }
 }
 
 /// The organization's AI summary quota.
@@ -2074,6 +2345,76 @@ pub struct User {
     pub hide_mcp_hints: Option<bool>,
 }
 
+impl User {
+    /// A [`User`] with its required fields; every optional field is left out.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        date_joined: chrono::DateTime<chrono::Utc>,
+        uuid: uuid::Uuid,
+        distinct_id: Option<String>,
+        email: impl Into<String>,
+        pending_email: Option<String>,
+        is_email_verified: Option<bool>,
+        has_password: bool,
+        id: i64,
+        is_impersonated: Option<bool>,
+        is_impersonated_until: Option<String>,
+        is_impersonated_read_only: Option<bool>,
+        sensitive_session_expires_at: Option<String>,
+        team: Option<TeamBasic>,
+        organization: Option<Organization>,
+        organizations: Vec<OrganizationBasic>,
+        is_2fa_enabled: bool,
+        has_social_auth: bool,
+        has_sso_enforcement: bool,
+        scene_personalisation: Vec<ScenePersonalisation>,
+    ) -> Self {
+        Self {
+            date_joined,
+            uuid,
+            distinct_id,
+            first_name: None,
+            last_name: None,
+            email: email.into(),
+            pending_email,
+            is_email_verified,
+            notification_settings: None,
+            anonymize_data: Nullable::Absent,
+            allow_impersonation: Nullable::Absent,
+            toolbar_mode: Nullable::Absent,
+            has_password,
+            id,
+            is_staff: None,
+            is_impersonated,
+            is_impersonated_until,
+            is_impersonated_read_only,
+            sensitive_session_expires_at,
+            team,
+            organization,
+            organizations,
+            set_current_organization: None,
+            set_current_team: None,
+            password: None,
+            current_password: None,
+            events_column_config: None,
+            is_2fa_enabled,
+            has_social_auth,
+            has_sso_enforcement,
+            has_seen_product_intro_for: None,
+            scene_personalisation,
+            theme_mode: Nullable::Absent,
+            hedgehog_config: None,
+            allow_sidebar_suggestions: Nullable::Absent,
+            shortcut_position: Nullable::Absent,
+            role_at_organization: None,
+            passkeys_enabled_for_2fa: Nullable::Absent,
+            is_organization_first_user: Nullable::Absent,
+            pending_invites: None,
+            hide_mcp_hints: None,
+        }
+    }
+}
+
 /// A short description of a user.
 ///
 /// Schema: `#/components/schemas/UserBasic`
@@ -2117,6 +2458,28 @@ pub struct UserBasic {
     /// The `role_at_organization` field.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub role_at_organization: Nullable<RoleAtOrganizationEnum>,
+}
+
+impl UserBasic {
+    /// A [`UserBasic`] with its required fields; every optional field is left out.
+    pub fn new(
+        id: i64,
+        uuid: uuid::Uuid,
+        email: impl Into<String>,
+        hedgehog_config: Option<BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        Self {
+            id,
+            uuid,
+            distinct_id: Nullable::Absent,
+            first_name: None,
+            last_name: None,
+            email: email.into(),
+            is_email_verified: Nullable::Absent,
+            hedgehog_config,
+            role_at_organization: Nullable::Absent,
+        }
+    }
 }
 
 /// The GitHub login linked to a user.

@@ -121,6 +121,9 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// `additionalProperties` beside named properties: collected into a flattened map.
     pub additional: Option<TypeRef>,
+    /// Whether to generate `new(required fields...)`, which leaves every optional field out
+    /// (structs with both required and optional fields cannot use `..Default::default()`).
+    pub constructor: bool,
 }
 
 /// A struct field.

@@ -95,11 +95,14 @@ fn type_def(t: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => {
             let derive = derives(t, true);
             let body = struct_body(s);
+            let constructor = s.constructor.then(|| constructor(t, s));
             quote! {
                 #docs
                 #deprecated
                 #derive
                 pub struct #name { #body }
+
+                #constructor
             }
         }
         TypeKind::Enum(e) => enum_def(t, e, docs, deprecated),
@@ -126,6 +129,65 @@ fn struct_body(s: &Struct) -> TokenStream {
         }
     });
     quote! { #(#fields)* #additional }
+}
+
+/// `new(required fields...)`, leaving every optional field out.
+fn constructor(t: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&t.name);
+    let required: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable))
+        .collect();
+    let args = required.iter().map(|f| {
+        let fname = ident(&f.name);
+        let value = type_tokens(&f.ty, Place::Models);
+        match (f.presence, &f.ty) {
+            (Presence::Required, TypeRef::String) => quote!(#fname: impl Into<String>),
+            (Presence::Required, _) => quote!(#fname: #value),
+            (_, _) => quote!(#fname: Option<#value>),
+        }
+    });
+    let inits = s.fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        let is_required = matches!(f.presence, Presence::Required | Presence::RequiredNullable);
+        match (is_required, f.presence, &f.ty, f.boxed) {
+            (true, Presence::Required, TypeRef::String, _) => quote!(#fname: #fname.into()),
+            (true, Presence::Required, _, true) => quote!(#fname: Box::new(#fname)),
+            (true, _, _, true) => quote!(#fname: #fname.map(Box::new)),
+            (true, _, _, false) => quote!(#fname),
+            (false, Presence::OptionalNullable, _, _) => quote!(#fname: Nullable::Absent),
+            (false, _, _, _) => quote!(#fname: None),
+        }
+    });
+    let additional = s
+        .additional
+        .as_ref()
+        .map(|_| quote!(additional_properties: BTreeMap::new(),));
+    let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let doc_text = format!(
+        "A [`{}`] with its required fields; every optional field is left out.",
+        t.name
+    );
+    let doc_attr = doc(&doc_text);
+    let deprecated = s
+        .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        impl #name {
+            #doc_attr
+            #allow
+            #deprecated
+            pub fn new(#(#args),*) -> Self {
+                Self {
+                    #(#inits,)*
+                    #additional
+                }
+            }
+        }
+    }
 }
 
 fn field(f: &Field) -> TokenStream {

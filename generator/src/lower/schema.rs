@@ -576,7 +576,11 @@ impl<'a> Lowerer<'a> {
             Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Json),
             Some((AdditionalProperties::Any(false), _)) | None => None,
         };
-        Ok(Struct { fields, additional })
+        Ok(Struct {
+            fields,
+            additional,
+            constructor: false,
+        })
     }
 
     fn lower_all_of(
