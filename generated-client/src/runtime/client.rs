@@ -70,6 +70,7 @@ struct Inner {
     timeout: Duration,
     retry: RetryPolicy,
     user_agent: HeaderValue,
+    default_headers: HeaderMap,
     log_bodies: bool,
 }
 
@@ -189,7 +190,7 @@ impl Client {
         };
         url.set_path(&path);
         let mut query = request.query.clone();
-        let mut headers = HeaderMap::new();
+        let mut headers = inner.default_headers.clone();
         headers.insert(USER_AGENT, inner.user_agent.clone());
         let mut cookies = request.cookies.clone();
         if request.authenticated {
@@ -317,6 +318,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     retry: RetryPolicy,
     user_agent: Option<String>,
+    default_headers: Vec<(String, String)>,
     http: Option<reqwest::Client>,
     log_bodies: bool,
 }
@@ -330,6 +332,14 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
+            .field(
+                "default_headers",
+                &self
+                    .default_headers
+                    .iter()
+                    .map(|(name, _)| name)
+                    .collect::<Vec<_>>(),
+            )
             .field("custom_http_client", &self.http.is_some())
             .field("log_bodies", &self.log_bodies)
             .finish()
@@ -345,6 +355,7 @@ impl Default for ClientBuilder {
             timeout: Duration::from_secs(60),
             retry: RetryPolicy::default(),
             user_agent: None,
+            default_headers: Vec::new(),
             http: None,
             log_bodies: false,
         }
@@ -429,6 +440,13 @@ impl ClientBuilder {
         self
     }
 
+    /// A header sent with every request (a tracing header, `Prefer` for a mock server, ...).
+    /// Operation parameters and credentials take precedence over it.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
     /// A `reqwest::Client` to send requests with (for proxies, custom TLS, shared pools).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
@@ -485,6 +503,22 @@ impl ClientBuilder {
         let user_agent = self.user_agent.unwrap_or_else(|| api.user_agent.to_owned());
         let user_agent = HeaderValue::from_str(&user_agent)
             .map_err(|_| Error::invalid("user_agent", "not a valid header value"))?;
+        let mut default_headers = HeaderMap::new();
+        for (name, value) in &self.default_headers {
+            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Error::invalid(
+                    "default_header",
+                    format!("`{name}` is not a valid header name"),
+                )
+            })?;
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                Error::invalid(
+                    "default_header",
+                    format!("the value of `{name}` is not a valid header value"),
+                )
+            })?;
+            default_headers.append(header, value);
+        }
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -501,6 +535,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 retry: self.retry,
                 user_agent,
+                default_headers,
                 log_bodies: self.log_bodies,
             }),
         })

@@ -46,19 +46,8 @@ pub enum Error {
         source: reqwest::Error,
     },
     /// The response body does not match the type the API description promises.
-    #[error("{operation}: could not decode the {status} response at `{path}`: {message} (body starts: {excerpt:?})")]
-    Decode {
-        /// The operation that was called.
-        operation: &'static str,
-        /// The response status.
-        status: StatusCode,
-        /// The JSON path of the value that failed (`results[3].created_at`); `.` for the root.
-        path: String,
-        /// What was wrong.
-        message: String,
-        /// The beginning of the body.
-        excerpt: String,
-    },
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
     /// An argument was rejected before anything was sent.
     #[error("invalid argument `{argument}`: {message}")]
     InvalidInput {
@@ -98,7 +87,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode(decode) => Some(decode.status),
             _ => None,
         }
     }
@@ -129,6 +118,29 @@ impl Error {
     /// How long the server asked the caller to wait (`Retry-After`), if it did.
     pub fn retry_after(&self) -> Option<Duration> {
         self.api().and_then(ApiError::retry_after)
+    }
+}
+
+/// A response body that does not match the type the API description promises.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{operation}: could not decode the {status} response at `{path}`: {message} (body starts: {:?})", excerpt(body.as_bytes(), 200))]
+pub struct DecodeError {
+    /// The operation that was called.
+    pub operation: &'static str,
+    /// The response status.
+    pub status: StatusCode,
+    /// The JSON path of the value that failed (`results[3].created_at`); `.` for the root.
+    pub path: String,
+    /// What was wrong.
+    pub message: String,
+    /// The whole body (lossily decoded if it is not UTF-8).
+    pub body: String,
+}
+
+impl DecodeError {
+    /// The beginning of the body, for messages.
+    pub fn excerpt(&self) -> String {
+        excerpt(self.body.as_bytes(), 200)
     }
 }
 

@@ -29,7 +29,7 @@ pub(crate) use reqwest::Method;
 
 pub use base64::Base64;
 pub use client::{Client, ClientBuilder};
-pub use error::{ApiError, Error, ErrorBody};
+pub use error::{ApiError, DecodeError, Error, ErrorBody};
 pub use nullable::Nullable;
 pub use pagination::Paginator;
 pub use response::ApiResponse;
@@ -38,7 +38,7 @@ pub use retry::RetryPolicy;
 /// The items the crate root re-exports.
 pub mod exports {
     pub use super::{
-        ApiError, ApiResponse, Base64, Client, ClientBuilder, Error, ErrorBody, Nullable,
-        Paginator, RetryPolicy,
+        ApiError, ApiResponse, Base64, Client, ClientBuilder, DecodeError, Error, ErrorBody,
+        Nullable, Paginator, RetryPolicy,
     };
 }

@@ -1,6 +1,6 @@
 //! Responses: the raw answer to a request, and the decoded [`ApiResponse`].
 
-use super::error::{excerpt, Error};
+use super::error::{DecodeError, Error};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
@@ -86,13 +86,13 @@ impl RawResponse {
     }
 
     fn decode_error(&self, path: String, message: String) -> Error {
-        Error::Decode {
+        Error::Decode(Box::new(DecodeError {
             operation: self.operation,
             status: self.status,
             path,
             message,
-            excerpt: excerpt(&self.body, 200),
-        }
+            body: String::from_utf8_lossy(&self.body).into_owned(),
+        }))
     }
 
     /// A text body.
