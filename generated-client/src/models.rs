@@ -530,7 +530,7 @@ pub type NotificationSettings = BTreeMap<String, serde_json::Value>;
 /// The `NullEnum` schema.
 ///
 /// Schema: `#/components/schemas/NullEnum`
-pub type NullEnum = serde_json::Value;
+pub type NullEnum = ();
 
 /// An organization.
 ///

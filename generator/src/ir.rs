@@ -256,6 +256,8 @@ pub enum TypeRef {
     Bytes,
     /// Any JSON value.
     Json,
+    /// `()`: a schema whose only value is `null`.
+    Null,
     /// `Vec<T>`.
     Vec(Box<TypeRef>),
     /// `BTreeMap<String, T>`.

@@ -69,6 +69,7 @@ pub fn type_tokens(ty: &TypeRef, place: Place) -> TokenStream {
         },
         TypeRef::Bytes => quote!(Vec<u8>),
         TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::Null => quote!(()),
         TypeRef::Vec(inner) => {
             let inner = type_tokens(inner, place);
             quote!(Vec<#inner>)

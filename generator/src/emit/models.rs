@@ -434,6 +434,7 @@ fn variant_doc(ty: &TypeRef) -> String {
         TypeRef::Uuid => "A UUID.".into(),
         TypeRef::Base64 | TypeRef::Bytes => "Bytes.".into(),
         TypeRef::Json => "Any other JSON value.".into(),
+        TypeRef::Null => "`null`.".into(),
         TypeRef::Option(inner) => variant_doc(inner),
     }
 }

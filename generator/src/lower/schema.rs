@@ -321,6 +321,9 @@ impl<'a> Lowerer<'a> {
                 Ok(self.plain(&slot, schema, pointer, ty, nullable))
             }
             Shape::Boolean => Ok(self.plain(&slot, schema, pointer, TypeRef::Bool, nullable)),
+            Shape::UntypedEnum(values) if values.iter().all(serde_json::Value::is_null) => {
+                Ok(self.plain(&slot, schema, pointer, TypeRef::Null, true))
+            }
             Shape::UntypedEnum(values) => {
                 let strings: Vec<String> = values
                     .iter()
@@ -881,6 +884,7 @@ impl<'a> Lowerer<'a> {
             TypeRef::Uuid => "Uuid".into(),
             TypeRef::Base64 | TypeRef::Bytes => "Bytes".into(),
             TypeRef::Json => "Value".into(),
+            TypeRef::Null => "Null".into(),
             TypeRef::Vec(inner) => format!("{}List", self.variant_name(inner)),
             TypeRef::Map(inner) => format!("{}Map", self.variant_name(inner)),
             TypeRef::Option(inner) => self.variant_name(inner),
@@ -921,6 +925,7 @@ impl<'a> Lowerer<'a> {
             TypeRef::Option(inner) => self.specificity(inner),
             TypeRef::Map(_) => (7, 0),
             TypeRef::Json => (8, 0),
+            TypeRef::Null => (4, 1),
         }
     }
 }
