@@ -108,13 +108,11 @@ fn json_values_appear_only_where_the_spec_leaves_the_type_open() {
                     }
                 }
             }
-            TypeKind::Alias(target) => {
-                if !json_only_where_open(&spec, target, schema) {
-                    wrong.push(format!(
-                        "{} has serde_json::Value where the spec types it: {schema}",
-                        t.name
-                    ));
-                }
+            TypeKind::Alias(target) if !json_only_where_open(&spec, target, schema) => {
+                wrong.push(format!(
+                    "{} has serde_json::Value where the spec types it: {schema}",
+                    t.name
+                ));
             }
             _ => {}
         }
