@@ -20,6 +20,7 @@ pub mod ir;
 mod load;
 mod lower;
 pub mod names;
+mod repair;
 mod runtime_source;
 mod settings;
 mod validate;
@@ -28,7 +29,7 @@ mod format_file;
 
 pub use emit::Content;
 pub use error::Error;
-pub use load::parse_document;
+pub use load::{parse_document, parse_document_lenient};
 pub use settings::{Layout, Settings};
 pub use validate::validate;
 

@@ -7,8 +7,20 @@ use crate::error::{escape_segment, Error};
 use openapiv3::OpenAPI;
 use serde_path_to_error::Segment;
 
-/// Parses an OpenAPI 3.0.x document from YAML or JSON text.
+/// Parses an OpenAPI 3.0.x document from YAML or JSON text, strictly: a document openapiv3
+/// refuses is an error naming the JSON pointer.
 pub fn parse_document(text: &str) -> Result<OpenAPI, Error> {
+    parse(text, false).map(|(doc, _)| doc)
+}
+
+/// Parses like [`parse_document`], but when the strict parse fails, repairs the mistakes
+/// real-world documents commonly make ([`crate::repair`]) and tries again. Returns the
+/// document and the repairs made (empty when the strict parse succeeded).
+pub fn parse_document_lenient(text: &str) -> Result<(OpenAPI, Vec<String>), Error> {
+    parse(text, true)
+}
+
+fn parse(text: &str, lenient: bool) -> Result<(OpenAPI, Vec<String>), Error> {
     let is_json = text.trim_start().starts_with('{');
     let parsed = if is_json {
         let mut de = serde_json::Deserializer::from_str(text);
@@ -25,11 +37,30 @@ pub fn parse_document(text: &str) -> Result<OpenAPI, Error> {
         })
     };
     match parsed {
-        Ok(doc) => check_version(&doc.openapi).map(|()| doc),
-        Err(err) => Err(explain_version(text)
-            .or_else(|| refine(text, is_json, &err))
-            .unwrap_or(err)),
+        Ok(doc) => check_version(&doc.openapi).map(|()| (doc, Vec::new())),
+        Err(err) => {
+            if let Some(version_error) = explain_version(text) {
+                return Err(version_error);
+            }
+            if lenient {
+                if let Some((doc, repairs)) = parse_repaired(text, is_json) {
+                    return check_version(&doc.openapi).map(|()| (doc, repairs));
+                }
+            }
+            Err(refine(text, is_json, &err).unwrap_or(err))
+        }
     }
+}
+
+/// The document after [`crate::repair`], if that makes it parse.
+fn parse_repaired(text: &str, is_json: bool) -> Option<(OpenAPI, Vec<String>)> {
+    let mut value: serde_json::Value = if is_json {
+        serde_json::from_str(text).ok()?
+    } else {
+        serde_yaml::from_str(text).ok()?
+    };
+    let repairs = crate::repair::repair(&mut value);
+    serde_json::from_value(value).ok().map(|doc| (doc, repairs))
 }
 
 /// openapiv3 uses untagged enums (`ReferenceOr<T>`), behind which serde loses the path: an
@@ -221,6 +252,15 @@ mod tests {
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {type: object, required: 5}\n";
         let err = parse_document(text).unwrap_err();
         assert!(err.pointer.starts_with("#/components/schemas/A"), "{err}");
+    }
+
+    #[test]
+    fn repairable_documents_load() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: string, pattern: 0}\n";
+        assert!(parse_document(text).is_err(), "the strict parse refuses it");
+        let (doc, repairs) = parse_document_lenient(text).unwrap();
+        assert!(doc.components.unwrap().schemas.contains_key("A"));
+        assert_eq!(repairs, ["#/components/schemas/A: `pattern` 0 -> \"0\""]);
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The project's driver, as a library so that tests run the same checks as the commands.
 
 pub mod codegen;
+pub mod corpus;
 pub mod files;
+pub mod generate;
 pub mod reference;
 pub mod test;
 pub mod tools;

@@ -1,7 +1,7 @@
 //! `cargo xtask <command>`: see `cargo xtask help`.
 
 use std::process::ExitCode;
-use xtask::{codegen, test, workspace_root};
+use xtask::{codegen, corpus, generate, test, workspace_root};
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
@@ -9,6 +9,11 @@ usage: cargo xtask <command> [options]
 commands:
   codegen [--check]   regenerate the committed client and fixture models from the specs;
                       with --check, write nothing and fail if anything would change
+  generate --spec FILE --out DIR [--crate-name NAME]
+                      a standalone client crate for any OpenAPI 3.0 document (JSON or YAML)
+  corpus [--sample N] [--seed S] [--spec-list FILE] [--no-check] [--report FILE]
+                      generate (and cargo check) the APIs.guru specs, installed with npm
+                      into target/tools/corpus; prints a table and failures by reason
   test [-- ARGS]      install the test tools (Prism, the spec validator) into target/tools,
                       validate the specs, and run every test (ARGS go to cargo test)
   help                show this text
@@ -25,6 +30,8 @@ fn main() -> ExitCode {
                 "codegen: unknown argument `{other}` (expected `--check`)"
             )),
         },
+        Some("generate") => generate::run(&args[1..]),
+        Some("corpus") => corpus::run(&root, &args[1..]),
         Some("test") => match &args[1..] {
             [] => test::run(&root, &[]),
             [sep, rest @ ..] if sep == "--" => test::run(&root, rest),

@@ -50,32 +50,41 @@ fn stage_manifest(from: &Path, to: &Path) -> Result<bool, String> {
     Ok(true)
 }
 
-/// Installs the pinned npm packages (Prism) with `npm ci`.
-pub fn ensure_node_tools(root: &Path) -> Result<(), String> {
-    let dir = tools_dir(root).join("node");
-    let manifests = root.join("xtask/tools");
+/// Installs the npm packages pinned in `xtask/tools/<name>/` into `target/tools/<name>/` with
+/// `npm ci`, unless `installed` exists and the manifests have not changed.
+pub fn ensure_npm_package(root: &Path, name: &str, installed: &Path) -> Result<(), String> {
+    let dir = tools_dir(root).join(name);
+    let manifests = root.join("xtask/tools").join(name);
     let changed = stage_manifest(&manifests.join("package.json"), &dir.join("package.json"))?
         | stage_manifest(
             &manifests.join("package-lock.json"),
             &dir.join("package-lock.json"),
         )?;
-    if !changed && prism_bin(root).exists() {
+    if !changed && installed.exists() {
         return Ok(());
     }
-    eprintln!("installing Prism (npm ci) into {}", dir.display());
+    eprintln!(
+        "installing xtask/tools/{name} (npm ci) into {}",
+        dir.display()
+    );
     run(
         Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
             .current_dir(&dir),
         "npm ci (is node with npm installed?)",
     )?;
-    if !prism_bin(root).exists() {
+    if !installed.exists() {
         return Err(format!(
             "npm ci finished but {} is missing",
-            prism_bin(root).display()
+            installed.display()
         ));
     }
     Ok(())
+}
+
+/// Installs Prism.
+pub fn ensure_node_tools(root: &Path) -> Result<(), String> {
+    ensure_npm_package(root, "node", &prism_bin(root))
 }
 
 /// Creates a Python virtual environment with the pinned spec validator.

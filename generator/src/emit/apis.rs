@@ -40,11 +40,13 @@ pub fn group_module(group: &Group) -> TokenStream {
     let header = inner_doc(&group.doc);
     let ty = ident(&group.type_name);
     let accessor = ident(&group.accessor);
-    let group_doc = doc(&format!(
-        "{}\n\nGet one with [`Client::{}`].",
-        group.doc,
-        crate::names::unraw(&group.accessor)
-    ));
+    // Intra-doc links cannot name raw identifiers (`Client::r#async`).
+    let accessor_link = if group.accessor.starts_with("r#") {
+        format!("`Client::{}`", group.accessor)
+    } else {
+        format!("[`Client::{}`]", group.accessor)
+    };
+    let group_doc = doc(&format!("{}\n\nGet one with {accessor_link}.", group.doc));
     let accessor_doc = doc(&first_paragraph(&group.doc));
     let methods = group.operations.iter().map(operation_method);
     let builders = group.operations.iter().map(|op| builder(group, op));

@@ -86,7 +86,10 @@ pub(crate) struct Lowerer<'a> {
     pub component_types: HashMap<(String, Mode), String>,
     /// Inline schemas lowered so far, by pointer and mode.
     pub inline_types: HashMap<(String, Mode), schema::Use>,
-    /// Whether a component lowers differently in the two modes.
+    /// Schemas referenced inside other schemas, by pointer and mode.
+    pub nested_types: HashMap<(String, Mode), schema::Use>,
+    /// Whether a component (by name) or a nested schema (by pointer) lowers differently in
+    /// the two modes.
     pub differs: HashMap<String, bool>,
     /// Components reachable from request bodies and parameters.
     pub request_reachable: HashSet<String>,
@@ -108,6 +111,7 @@ pub fn lower(doc: &OpenAPI, _settings: &Settings) -> Result<Api, Error> {
         component_names: HashMap::new(),
         component_types: HashMap::new(),
         inline_types: HashMap::new(),
+        nested_types: HashMap::new(),
         differs: HashMap::new(),
         request_reachable: HashSet::new(),
         response_reachable: HashSet::new(),

@@ -56,7 +56,9 @@ impl<'a> Lowerer<'a> {
     pub(crate) fn lower_operations(&mut self) -> Result<Vec<Group>, Error> {
         let doc = self.doc;
         let mut groups: IndexMap<String, GroupBuilder> = IndexMap::new();
-        let mut modules = Namespace::with_reserved(&["models", "apis", "runtime", "client"]);
+        // `r#mod` would be written to `apis/mod.rs`, the module list itself.
+        let mut modules =
+            Namespace::with_reserved(&["models", "apis", "runtime", "client", "r#mod"]);
         let mut group_types = Namespace::with_reserved(&["Client"]);
         for (path, item) in doc.paths.paths.iter() {
             let item_ptr = pointer(["paths", path]);
@@ -92,7 +94,7 @@ impl<'a> Lowerer<'a> {
                         tag.clone(),
                         GroupBuilder {
                             group: Group {
-                                accessor: names::unraw(&module).to_owned(),
+                                accessor: module.clone(),
                                 module,
                                 type_name,
                                 doc: group_doc,
@@ -466,7 +468,11 @@ impl<'a> Lowerer<'a> {
         let mut bodies: Vec<(Option<u16>, Option<ResponseBody>, String)> = Vec::new();
         for (code, key, response) in success {
             let at = child(&responses_ptr, &key);
-            let response = super::refs::response(self.doc, response, &at)?;
+            let Some(response) = super::refs::response(self.doc, response, &at)? else {
+                self.note(&at, "this $ref does not point at a response; the status is treated as having no body");
+                bodies.push((code, None, String::new()));
+                continue;
+            };
             let hint = if several {
                 format!("{type_prefix}Response{key}")
             } else {

@@ -121,7 +121,7 @@ impl<'a> Lowerer<'a> {
                     .iter()
                     .chain(op.responses.responses.values());
                 for r in responses {
-                    if let Ok(r) = super::refs::response(doc, r, &at) {
+                    if let Ok(Some(r)) = super::refs::response(doc, r, &at) {
                         response.extend(
                             r.content
                                 .values()
@@ -197,9 +197,16 @@ impl<'a> Lowerer<'a> {
                         let component = component.to_owned();
                         self.component_differs(&component)
                     }
+                    // A schema inside another (`#/components/schemas/A/allOf/0`): memoised by
+                    // pointer like a component, which also ends cycles through such pointers.
                     None => {
-                        let schema = resolved.schema;
-                        self.schema_differs(schema)
+                        if let Some(&known) = self.differs.get(&resolved.pointer) {
+                            return known;
+                        }
+                        self.differs.insert(resolved.pointer.clone(), false);
+                        let answer = self.schema_differs(resolved.schema);
+                        self.differs.insert(resolved.pointer, answer);
+                        answer
                     }
                 },
                 Err(_) => false,

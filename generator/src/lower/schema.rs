@@ -70,12 +70,50 @@ impl<'a> Lowerer<'a> {
             Node::Inline(schema) => self.inline_use(schema, at, hint, mode),
             Node::Ref(reference) => {
                 let resolved = self.index.resolve(reference, at)?;
+                if let Some(why) = &resolved.degraded {
+                    self.note(at, why.clone());
+                    return Ok(Use::of(TypeRef::Json));
+                }
                 match resolved.component {
                     Some(component) => self.component_use(component, mode),
-                    None => self.inline_use(resolved.schema, &resolved.pointer, hint, mode),
+                    None => self.nested_use(resolved, hint, mode),
                 }
             }
         }
+    }
+
+    /// A schema a reference points at inside another one (`#/components/schemas/A/allOf/0`,
+    /// or one under a path). It gets a named type, lowered once, like a component: references
+    /// to it may come from anywhere, including from inside itself.
+    fn nested_use(
+        &mut self,
+        resolved: super::refs::Resolved<'a>,
+        hint: &str,
+        mode: Mode,
+    ) -> Result<Use, Error> {
+        let schema = resolved.schema;
+        let mode = if self.schema_differs(schema) {
+            mode
+        } else {
+            Mode::Response
+        };
+        let key = (resolved.pointer.clone(), mode);
+        if let Some(found) = self.nested_types.get(&key) {
+            return Ok(found.clone());
+        }
+        let wanted = match resolved.pointer.strip_prefix("#/components/schemas/") {
+            Some(rest) => names::type_name(&rest.replace(['/', '~'], " ")),
+            None => hint.to_owned(),
+        };
+        let name = self.type_names.claim(&wanted);
+        let nullable = self.schema_nullable(schema);
+        let used = Use {
+            ty: TypeRef::Named(name.clone()),
+            nullable,
+        };
+        self.nested_types.insert(key, used.clone());
+        self.lower_schema(schema, &resolved.pointer, Slot::Component(name), mode)?;
+        Ok(used)
     }
 
     /// The type of a component in a mode: lowered once, then reused.
@@ -912,6 +950,8 @@ impl<'a> Lowerer<'a> {
                 }
                 Some(TypeKind::Enum(e)) if e.repr == EnumRepr::Integer => (3, 0),
                 Some(TypeKind::Enum(_)) => (5, 1),
+                // Aliases of aliases are few; a cycle among them is broken later, so stop here.
+                Some(TypeKind::Alias(TypeRef::Named(_))) => (2, 0),
                 Some(TypeKind::Alias(inner)) => self.specificity(inner),
                 Some(TypeKind::Union(_)) | None => (2, 0),
             },

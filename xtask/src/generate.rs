@@ -1,0 +1,192 @@
+//! `cargo xtask generate --spec FILE --out DIR [--crate-name NAME]`: a standalone client crate
+//! (manifest, generated code and the shared runtime) for any OpenAPI 3.0 document.
+
+use crate::files::write_atomic;
+use generator::{Layout, Settings};
+use std::path::{Path, PathBuf};
+
+/// Parsed arguments.
+#[derive(Debug)]
+pub struct Args {
+    pub spec: PathBuf,
+    pub out: PathBuf,
+    pub crate_name: Option<String>,
+}
+
+/// Parses `--spec FILE --out DIR [--crate-name NAME]`, naming any bad argument.
+pub fn parse_args(args: &[String]) -> Result<Args, String> {
+    let mut spec = None;
+    let mut out = None;
+    let mut crate_name = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let mut value = |name: &str| {
+            iter.next()
+                .cloned()
+                .ok_or_else(|| format!("generate: `{name}` needs a value"))
+        };
+        match arg.as_str() {
+            "--spec" => spec = Some(PathBuf::from(value("--spec")?)),
+            "--out" => out = Some(PathBuf::from(value("--out")?)),
+            "--crate-name" => {
+                let name = value("--crate-name")?;
+                if !valid_crate_name(&name) {
+                    return Err(format!("generate: `--crate-name {name}` is not a valid crate name (letters, digits, `-` and `_`, starting with a letter)"));
+                }
+                crate_name = Some(name);
+            }
+            other => {
+                return Err(format!(
+                    "generate: unknown argument `{other}` (expected --spec, --out or --crate-name)"
+                ))
+            }
+        }
+    }
+    Ok(Args {
+        spec: spec.ok_or("generate: `--spec FILE` is required")?,
+        out: out.ok_or("generate: `--out DIR` is required")?,
+        crate_name,
+    })
+}
+
+fn valid_crate_name(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && name.len() <= 64
+}
+
+/// A crate name for a spec: the file's name (or the API's title) in kebab case.
+pub fn default_crate_name(spec: &Path, title: &str) -> String {
+    let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let base = if stem.is_empty() || stem == "openapi" || stem == "swagger" || stem == "api" {
+        title
+    } else {
+        stem
+    };
+    let mut name: String = generator::names::value_name(base)
+        .trim_start_matches("r#")
+        .trim_matches('_')
+        .replace('_', "-");
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name.insert_str(0, "api-");
+    }
+    name.truncate(60);
+    let name = name.trim_end_matches('-').to_owned();
+    if name.is_empty() || name == "api" || name == "test" || name == "core" || name == "std" {
+        format!("{name}-client")
+    } else {
+        name
+    }
+}
+
+/// Settings for a standalone crate.
+pub fn settings(spec_label: &str, crate_name: String) -> Settings {
+    Settings::new(crate_name, spec_label).with_layout(Layout::Standalone)
+}
+
+/// Generates the crate in memory; `Err` names the spec and the JSON pointer.
+pub fn generate_files(
+    spec: &Path,
+    crate_name: Option<String>,
+) -> Result<(String, Vec<generator::GeneratedFile>), String> {
+    let label = spec.display().to_string();
+    let text = std::fs::read_to_string(spec).map_err(|e| format!("{label}: cannot read: {e}"))?;
+    let (doc, repairs) =
+        generator::parse_document_lenient(&text).map_err(|e| format!("{label}: {e}"))?;
+    for repair in &repairs {
+        eprintln!("warning: {label}: repaired {repair}");
+    }
+    let name = crate_name.unwrap_or_else(|| default_crate_name(spec, &doc.info.title));
+    let files = generator::generate(&doc, &settings(&label, name.clone()))
+        .map_err(|e| format!("{label}: {e}"))?;
+    Ok((name, files))
+}
+
+/// Writes generated files under `out`, only those whose bytes differ.
+pub fn write_files(out: &Path, files: &[generator::GeneratedFile]) -> Result<usize, String> {
+    let mut written = 0;
+    for file in files {
+        let path = out.join(&file.path);
+        if std::fs::read(&path).ok().as_deref() == Some(file.contents.as_bytes()) {
+            continue;
+        }
+        write_atomic(&path, file.contents.as_bytes())
+            .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+        written += 1;
+    }
+    Ok(written)
+}
+
+/// Runs `f` on a thread with a large stack: lowering recurses along the document's nesting,
+/// and real-world documents can nest deeply.
+pub fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(f)
+        .expect("a generator thread starts")
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// `cargo xtask generate`.
+pub fn run(args: &[String]) -> Result<bool, String> {
+    let args = parse_args(args)?;
+    let spec = args.spec.clone();
+    let crate_name = args.crate_name.clone();
+    let (name, files) = on_big_stack(move || generate_files(&spec, crate_name))?;
+    let written = write_files(&args.out, &files)?;
+    println!(
+        "{name}: {} files in {} ({written} written)",
+        files.len(),
+        args.out.display()
+    );
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names() {
+        assert_eq!(
+            default_crate_name(Path::new("api/github.com/api.github.com.json"), "GitHub"),
+            "api-github-com"
+        );
+        assert_eq!(
+            default_crate_name(Path::new("x/openapi.yaml"), "Pet Store"),
+            "pet-store"
+        );
+        assert_eq!(
+            default_crate_name(Path::new("1forge.com.json"), "1Forge"),
+            "api-1forge-com"
+        );
+        assert_eq!(
+            default_crate_name(Path::new("x/openapi.yaml"), "API"),
+            "api-client"
+        );
+    }
+
+    #[test]
+    fn bad_arguments_are_named() {
+        let err = parse_args(&["--spec".into()]).unwrap_err();
+        assert!(err.contains("`--spec` needs a value"), "{err}");
+        let err =
+            parse_args(&["--spec".into(), "a".into(), "--outt".into(), "b".into()]).unwrap_err();
+        assert!(err.contains("`--outt`"), "{err}");
+        let err = parse_args(&["--spec".into(), "a".into()]).unwrap_err();
+        assert!(err.contains("--out DIR"), "{err}");
+        let err = parse_args(&[
+            "--spec".into(),
+            "a".into(),
+            "--out".into(),
+            "b".into(),
+            "--crate-name".into(),
+            "9x".into(),
+        ])
+        .unwrap_err();
+        assert!(err.contains("not a valid crate name"), "{err}");
+    }
+}
