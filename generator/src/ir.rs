@@ -26,6 +26,9 @@ pub struct Api {
     pub needs: Needs,
     /// Things the generator could not type exactly and degraded, with their pointers.
     pub notes: Vec<Note>,
+    /// Whether any type, field or operation is deprecated: the generated modules then allow
+    /// their own uses of deprecated items (callers still get the warnings).
+    pub has_deprecated: bool,
 }
 
 /// One server URL.

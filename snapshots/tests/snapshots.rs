@@ -95,6 +95,8 @@ fixtures!(
     names,
     docs,
     recursion,
+    operations,
+    real_world,
 );
 
 #[test]

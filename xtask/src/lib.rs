@@ -1,5 +1,6 @@
 //! The project's driver, as a library so that tests run the same checks as the commands.
 
+pub mod bench;
 pub mod codegen;
 pub mod corpus;
 pub mod files;

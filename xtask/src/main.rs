@@ -1,7 +1,7 @@
 //! `cargo xtask <command>`: see `cargo xtask help`.
 
 use std::process::ExitCode;
-use xtask::{codegen, corpus, generate, test, workspace_root};
+use xtask::{bench, codegen, corpus, generate, test, workspace_root};
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
@@ -14,6 +14,9 @@ commands:
   corpus [--sample N] [--seed S] [--spec-list FILE] [--no-check] [--report FILE]
                       generate (and cargo check) the APIs.guru specs, installed with npm
                       into target/tools/corpus; prints a table and failures by reason
+  bench [--spec FILE ...] [--runs N] [--compile] [--out FILE]
+                      time each stage and measure peak memory on PostHog and four large
+                      directory specs (or the given ones); --compile adds cargo check
   test [-- ARGS]      install the test tools (Prism, the spec validator) into target/tools,
                       validate the specs, and run every test (ARGS go to cargo test)
   help                show this text
@@ -32,6 +35,9 @@ fn main() -> ExitCode {
         },
         Some("generate") => generate::run(&args[1..]),
         Some("corpus") => corpus::run(&root, &args[1..]),
+        Some("bench") => bench::run(&root, &args[1..]),
+        Some("bench-one") => bench::run_one(&root, &args[1..]),
+        Some("bench-check") => bench::run_check(&root, &args[1..]),
         Some("test") => match &args[1..] {
             [] => test::run(&root, &[]),
             [sep, rest @ ..] if sep == "--" => test::run(&root, rest),

@@ -541,3 +541,109 @@ impl ClientBuilder {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::Method;
+    use wiremock::matchers::{body_string, header, method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    /// Every parameter location reaches the wire: path, query, header, cookie, and the body
+    /// with its content type.
+    #[tokio::test]
+    async fn every_parameter_location_is_sent() {
+        let server = MockServer::start().await;
+        Mock::given(method("PUT"))
+            .and(path("/base/items/a%20b/"))
+            .and(query_param("expand", "owner"))
+            .and(header("x-request-id", "r-1"))
+            .and(header("cookie", "session=s1; theme=dark"))
+            .and(header("content-type", "application/merge-patch+json"))
+            .and(body_string(r#"{"name":"n"}"#))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .base_url(format!("{}/base/", server.uri()))
+            .build()
+            .unwrap();
+        let mut request = Request::new(Method::PUT, "/items/{id}/", "items_update");
+        request.push_path("/items/");
+        request.push_path_param("id", "a b").unwrap();
+        request.push_path("/");
+        request.query("expand", &["owner"]).unwrap();
+        request.header("X-Request-Id", "r-1").unwrap();
+        request.cookie("session", "s1").unwrap();
+        request.cookie("theme", &Some("dark")).unwrap();
+        request.header("X-Absent", &None::<String>).unwrap();
+        request.json(&serde_json::json!({"name": "n"})).unwrap();
+        request.content_type("application/merge-patch+json");
+        client.execute(request).await.unwrap();
+        server.verify().await;
+    }
+
+    /// Each credential scheme puts the key where the API description says.
+    #[tokio::test]
+    async fn credentials_go_where_the_scheme_says() {
+        for (auth, matcher_name, expected) in [
+            (Auth::Bearer, "authorization", "Bearer k"),
+            (Auth::Basic, "authorization", "Basic dXNlcjpwdw=="),
+            (Auth::Header("X-API-Key"), "x-api-key", "k"),
+            (Auth::Cookie("token"), "cookie", "token=k"),
+        ] {
+            let server = MockServer::start().await;
+            Mock::given(header(matcher_name, expected))
+                .respond_with(ResponseTemplate::new(204))
+                .expect(1)
+                .mount(&server)
+                .await;
+            let key = if auth == Auth::Basic { "user:pw" } else { "k" };
+            let mut client = Client::builder()
+                .base_url(server.uri())
+                .api_key(key)
+                .build()
+                .unwrap();
+            Arc::get_mut(&mut client.inner).unwrap().auth = auth;
+            client
+                .execute(Request::new(Method::GET, "/", "op"))
+                .await
+                .unwrap();
+            server.verify().await;
+        }
+        let server = MockServer::start().await;
+        Mock::given(query_param("api_key", "k"))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let mut client = Client::builder()
+            .base_url(server.uri())
+            .api_key("k")
+            .build()
+            .unwrap();
+        Arc::get_mut(&mut client.inner).unwrap().auth = Auth::Query("api_key");
+        client
+            .execute(Request::new(Method::GET, "/", "op"))
+            .await
+            .unwrap();
+        server.verify().await;
+        // An operation that needs no credentials gets none.
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(204))
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .api_key("k")
+            .build()
+            .unwrap();
+        let mut request = Request::new(Method::GET, "/", "op");
+        request.without_auth();
+        client.execute(request).await.unwrap();
+        let received = server.received_requests().await.unwrap();
+        assert!(received[0].headers.get("authorization").is_none());
+    }
+}

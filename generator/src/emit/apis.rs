@@ -36,8 +36,9 @@ fn first_paragraph(text: &str) -> String {
 }
 
 /// `apis/<group>.rs`.
-pub fn group_module(group: &Group) -> TokenStream {
+pub fn group_module(group: &Group, has_deprecated: bool) -> TokenStream {
     let header = inner_doc(&group.doc);
+    let allow = has_deprecated.then(|| quote!(#![allow(deprecated)]));
     let ty = ident(&group.type_name);
     let accessor = ident(&group.accessor);
     // Intra-doc links cannot name raw identifiers (`Client::r#async`).
@@ -60,6 +61,7 @@ pub fn group_module(group: &Group) -> TokenStream {
     let paginator = uses_paginator.then(|| quote!(Paginator,));
     quote! {
         #header
+        #allow
         #models_import
         use crate::runtime::{ApiResponse, Client, Error, Method, #paginator Request};
 

@@ -51,6 +51,12 @@ pub fn cargo_toml(api: &Api, settings: &Settings) -> String {
     if api.needs.uuid {
         out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
     }
+    // The runtime's own tests come with it, so `cargo test` works in the generated crate.
+    out.push_str(
+        "\n[dev-dependencies]\n\
+         tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"time\"] }\n\
+         wiremock = \"0.6\"\n",
+    );
     // Its own workspace, so it builds wherever it is written.
     out.push_str("\n[workspace]\n");
     out

@@ -39,7 +39,10 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<(String, Content)> {
     ));
     for group in &api.groups {
         let path = format!("src/apis/{}.rs", crate::names::unraw(&group.module));
-        files.push((path, Content::Rust(apis::group_module(group))));
+        files.push((
+            path,
+            Content::Rust(apis::group_module(group, api.has_deprecated)),
+        ));
     }
     if settings.layout == Layout::Standalone {
         files.push((

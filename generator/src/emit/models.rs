@@ -44,8 +44,10 @@ pub fn models(api: &Api) -> TokenStream {
         "The types of request and response bodies.\n\nEach type is generated from a schema of the API description; the \
          docs of each item name the schema it comes from.",
     );
+    let allow = api.has_deprecated.then(|| quote!(#![allow(deprecated)]));
     quote! {
         #header
+        #allow
         #(#imports)*
         #(#types)*
     }
@@ -170,16 +172,10 @@ fn constructor(t: &TypeDef, s: &Struct) -> TokenStream {
         t.name
     );
     let doc_attr = doc(&doc_text);
-    let deprecated = s
-        .fields
-        .iter()
-        .any(|f| f.deprecated)
-        .then(|| quote!(#[allow(deprecated)]));
     quote! {
         impl #name {
             #doc_attr
             #allow
-            #deprecated
             pub fn new(#(#args),*) -> Self {
                 Self {
                     #(#inits,)*

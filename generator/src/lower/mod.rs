@@ -141,6 +141,9 @@ pub fn lower(doc: &OpenAPI, _settings: &Settings) -> Result<Api, Error> {
     types::box_recursive_fields(&mut types);
     types::compute_derives(&mut types);
     let auth = lowerer.auth_scheme();
+    let has_deprecated = types.iter().any(|t| {
+        t.deprecated || matches!(&t.kind, crate::ir::TypeKind::Struct(s) if s.fields.iter().any(|f| f.deprecated))
+    }) || groups.iter().flat_map(|g| &g.operations).any(|op| op.deprecated);
     Ok(Api {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
@@ -151,6 +154,7 @@ pub fn lower(doc: &OpenAPI, _settings: &Settings) -> Result<Api, Error> {
         groups,
         needs: lowerer.needs,
         notes: lowerer.notes,
+        has_deprecated,
     })
 }
 
