@@ -22,9 +22,10 @@ mod retry;
 pub(crate) mod serde_helpers;
 
 pub(crate) use client::{ApiInfo, Auth};
-// Not every API has styled query parameters.
+// Not every API has styled query parameters (or any operation at all).
 #[allow(unused_imports)]
 pub(crate) use request::{QueryStyle, Request};
+#[allow(unused_imports)]
 pub(crate) use reqwest::Method;
 
 pub use base64::Base64;

@@ -9,7 +9,12 @@ use quote::quote;
 pub fn models(api: &Api) -> TokenStream {
     let types = api.types.iter().map(type_def);
     let all_refs: Vec<&TypeRef> = api.types.iter().flat_map(type_refs).collect();
-    let uses_map = all_refs.iter().any(|t| mentions_map(t));
+    // Extra properties beside named ones are collected into a `BTreeMap` too.
+    let uses_map = all_refs.iter().any(|t| mentions_map(t))
+        || api
+            .types
+            .iter()
+            .any(|t| matches!(&t.kind, TypeKind::Struct(s) if s.additional.is_some()));
     let uses_base64 = all_refs.iter().any(|t| mentions_base64(t));
     let uses_nullable = api.types.iter().any(|t| {
         matches!(&t.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.presence == Presence::OptionalNullable))

@@ -84,10 +84,10 @@ impl<'a> Lowerer<'a> {
                         .iter()
                         .find(|t| t.name == tag)
                         .and_then(|t| t.description.clone());
-                    let group_doc = match description {
-                        Some(d) => docs::sanitize(&d),
-                        None => format!("Operations tagged {}.", code(&tag)),
-                    };
+                    let group_doc = description
+                        .map(|d| docs::sanitize(&d))
+                        .filter(|d| !d.trim().is_empty())
+                        .unwrap_or_else(|| format!("Operations tagged {}.", code(&tag)));
                     let mut types = Namespace::with_reserved(RESERVED_GROUP_TYPES);
                     types.claim(&type_name);
                     groups.insert(
