@@ -11,14 +11,12 @@ use crate::runtime::Nullable;
 /// The `BlankEnum` schema.
 ///
 /// Schema: `#/components/schemas/BlankEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BlankEnum {
     /// `""`
-    #[serde(rename = "")]
     Empty,
     /// A value this version of the client does not know; the API may add values
     /// over time.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -50,24 +48,34 @@ impl std::str::FromStr for BlankEnum {
     }
 }
 
+impl Serialize for BlankEnum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BlankEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::serde_helpers::from_str(deserializer)
+    }
+}
+
 /// `add` adds the tags to each object's tags, `remove` removes them, `set` replaces
 /// each object's tags with them.
 ///
 /// Schema: `#/components/schemas/BulkUpdateTagsActionEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BulkUpdateTagsActionEnum {
     /// `add`
-    #[serde(rename = "add")]
     Add,
     /// `remove`
-    #[serde(rename = "remove")]
     Remove,
     /// `set`
-    #[serde(rename = "set")]
     Set,
     /// A value this version of the client does not know; the API may add values
     /// over time.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -100,6 +108,20 @@ impl std::str::FromStr for BulkUpdateTagsActionEnum {
             other => Self::Unknown(other.to_owned()),
         };
         Ok(parsed)
+    }
+}
+
+impl Serialize for BulkUpdateTagsActionEnum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateTagsActionEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::serde_helpers::from_str(deserializer)
     }
 }
 
@@ -158,32 +180,24 @@ pub struct BulkUpdateTagsUpdated {
 /// The `ByweekdayEnum` schema.
 ///
 /// Schema: `#/components/schemas/ByweekdayEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ByweekdayEnum {
     /// `monday`
-    #[serde(rename = "monday")]
     Monday,
     /// `tuesday`
-    #[serde(rename = "tuesday")]
     Tuesday,
     /// `wednesday`
-    #[serde(rename = "wednesday")]
     Wednesday,
     /// `thursday`
-    #[serde(rename = "thursday")]
     Thursday,
     /// `friday`
-    #[serde(rename = "friday")]
     Friday,
     /// `saturday`
-    #[serde(rename = "saturday")]
     Saturday,
     /// `sunday`
-    #[serde(rename = "sunday")]
     Sunday,
     /// A value this version of the client does not know; the API may add values
     /// over time.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -227,23 +241,33 @@ impl std::str::FromStr for ByweekdayEnum {
     }
 }
 
+impl Serialize for ByweekdayEnum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ByweekdayEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::serde_helpers::from_str(deserializer)
+    }
+}
+
 /// The `DefaultExperimentStatsMethodEnum` schema.
 ///
 /// Schema: `#/components/schemas/DefaultExperimentStatsMethodEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DefaultExperimentStatsMethodEnum {
     /// `bayesian`
-    #[serde(rename = "bayesian")]
     Bayesian,
     /// `frequentist`
-    #[serde(rename = "frequentist")]
     Frequentist,
     /// The empty string: no value chosen.
-    #[serde(rename = "")]
     Blank,
     /// A value this version of the client does not know; the API may add values
     /// over time.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -276,6 +300,20 @@ impl std::str::FromStr for DefaultExperimentStatsMethodEnum {
             other => Self::Unknown(other.to_owned()),
         };
         Ok(parsed)
+    }
+}
+
+impl Serialize for DefaultExperimentStatsMethodEnum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DefaultExperimentStatsMethodEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::serde_helpers::from_str(deserializer)
     }
 }
 
@@ -462,23 +500,18 @@ pub struct ErrorResponse {
 /// How often a subscription is delivered.
 ///
 /// Schema: `#/components/schemas/FrequencyEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FrequencyEnum {
     /// `daily`
-    #[serde(rename = "daily")]
     Daily,
     /// `weekly`
-    #[serde(rename = "weekly")]
     Weekly,
     /// `monthly`
-    #[serde(rename = "monthly")]
     Monthly,
     /// `yearly`
-    #[serde(rename = "yearly")]
     Yearly,
     /// A value this version of the client does not know; the API may add values
     /// over time.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -513,6 +546,20 @@ impl std::str::FromStr for FrequencyEnum {
             other => Self::Unknown(other.to_owned()),
         };
         Ok(parsed)
+    }
+}
+
+impl Serialize for FrequencyEnum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FrequencyEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::serde_helpers::from_str(deserializer)
     }
 }
 
@@ -1103,29 +1150,22 @@ impl std::fmt::Display for PluginsAccessLevelEnum {
 /// The type of a property's values.
 ///
 /// Schema: `#/components/schemas/PropertyTypeEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PropertyTypeEnum {
     /// `DateTime`
-    #[serde(rename = "DateTime")]
     DateTime,
     /// `String`
-    #[serde(rename = "String")]
     String,
     /// `Numeric`
-    #[serde(rename = "Numeric")]
     Numeric,
     /// `Boolean`
-    #[serde(rename = "Boolean")]
     Boolean,
     /// `Duration`
-    #[serde(rename = "Duration")]
     Duration,
     /// The empty string: no value chosen.
-    #[serde(rename = "")]
     Blank,
     /// A value this version of the client does not know; the API may add values
     /// over time.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1167,41 +1207,45 @@ impl std::str::FromStr for PropertyTypeEnum {
     }
 }
 
+impl Serialize for PropertyTypeEnum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PropertyTypeEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::serde_helpers::from_str(deserializer)
+    }
+}
+
 /// The user's role at their organization.
 ///
 /// Schema: `#/components/schemas/RoleAtOrganizationEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RoleAtOrganizationEnum {
     /// `engineering`
-    #[serde(rename = "engineering")]
     Engineering,
     /// `data`
-    #[serde(rename = "data")]
     Data,
     /// `product`
-    #[serde(rename = "product")]
     Product,
     /// `founder`
-    #[serde(rename = "founder")]
     Founder,
     /// `leadership`
-    #[serde(rename = "leadership")]
     Leadership,
     /// `marketing`
-    #[serde(rename = "marketing")]
     Marketing,
     /// `sales`
-    #[serde(rename = "sales")]
     Sales,
     /// `other`
-    #[serde(rename = "other")]
     Other,
     /// The empty string: no value chosen.
-    #[serde(rename = "")]
     Blank,
     /// A value this version of the client does not know; the API may add values
     /// over time.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1246,6 +1290,20 @@ impl std::str::FromStr for RoleAtOrganizationEnum {
             other => Self::Unknown(other.to_owned()),
         };
         Ok(parsed)
+    }
+}
+
+impl Serialize for RoleAtOrganizationEnum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RoleAtOrganizationEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::serde_helpers::from_str(deserializer)
     }
 }
 
@@ -1480,23 +1538,18 @@ pub struct SharingConfigurationSettings {
 /// The `ShortcutPositionEnum` schema.
 ///
 /// Schema: `#/components/schemas/ShortcutPositionEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ShortcutPositionEnum {
     /// `above`
-    #[serde(rename = "above")]
     Above,
     /// `below`
-    #[serde(rename = "below")]
     Below,
     /// `hidden`
-    #[serde(rename = "hidden")]
     Hidden,
     /// The empty string: no value chosen.
-    #[serde(rename = "")]
     Blank,
     /// A value this version of the client does not know; the API may add values
     /// over time.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1531,6 +1584,20 @@ impl std::str::FromStr for ShortcutPositionEnum {
             other => Self::Unknown(other.to_owned()),
         };
         Ok(parsed)
+    }
+}
+
+impl Serialize for ShortcutPositionEnum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ShortcutPositionEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::serde_helpers::from_str(deserializer)
     }
 }
 
@@ -1850,17 +1917,14 @@ pub struct SubscriptionSummaryQuota {
 /// A type defined inline in the API description.
 ///
 /// Schema: `#/paths/~1api~1projects~1{project_id}~1subscriptions~1/get/parameters/6/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SubscriptionsListResourceType {
     /// `dashboard`
-    #[serde(rename = "dashboard")]
     Dashboard,
     /// `insight`
-    #[serde(rename = "insight")]
     Insight,
     /// A value this version of the client does not know; the API may add values
     /// over time.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1894,23 +1958,33 @@ impl std::str::FromStr for SubscriptionsListResourceType {
     }
 }
 
+impl Serialize for SubscriptionsListResourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SubscriptionsListResourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::serde_helpers::from_str(deserializer)
+    }
+}
+
 /// A type defined inline in the API description.
 ///
 /// Schema: `#/paths/~1api~1projects~1{project_id}~1subscriptions~1/get/parameters/8/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SubscriptionsListTargetType {
     /// `email`
-    #[serde(rename = "email")]
     Email,
     /// `slack`
-    #[serde(rename = "slack")]
     Slack,
     /// `webhook`
-    #[serde(rename = "webhook")]
     Webhook,
     /// A value this version of the client does not know; the API may add values
     /// over time.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1946,23 +2020,33 @@ impl std::str::FromStr for SubscriptionsListTargetType {
     }
 }
 
+impl Serialize for SubscriptionsListTargetType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SubscriptionsListTargetType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::serde_helpers::from_str(deserializer)
+    }
+}
+
 /// How a subscription is delivered.
 ///
 /// Schema: `#/components/schemas/TargetTypeEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TargetTypeEnum {
     /// `email`
-    #[serde(rename = "email")]
     Email,
     /// `slack`
-    #[serde(rename = "slack")]
     Slack,
     /// `webhook`
-    #[serde(rename = "webhook")]
     Webhook,
     /// A value this version of the client does not know; the API may add values
     /// over time.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1995,6 +2079,20 @@ impl std::str::FromStr for TargetTypeEnum {
             other => Self::Unknown(other.to_owned()),
         };
         Ok(parsed)
+    }
+}
+
+impl Serialize for TargetTypeEnum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TargetTypeEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::serde_helpers::from_str(deserializer)
     }
 }
 
@@ -2058,23 +2156,18 @@ pub struct TeamBasic {
 /// The `ThemeModeEnum` schema.
 ///
 /// Schema: `#/components/schemas/ThemeModeEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ThemeModeEnum {
     /// `light`
-    #[serde(rename = "light")]
     Light,
     /// `dark`
-    #[serde(rename = "dark")]
     Dark,
     /// `system`
-    #[serde(rename = "system")]
     System,
     /// The empty string: no value chosen.
-    #[serde(rename = "")]
     Blank,
     /// A value this version of the client does not know; the API may add values
     /// over time.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -2112,23 +2205,33 @@ impl std::str::FromStr for ThemeModeEnum {
     }
 }
 
+impl Serialize for ThemeModeEnum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ThemeModeEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::serde_helpers::from_str(deserializer)
+    }
+}
+
 /// The `ToolbarModeEnum` schema.
 ///
 /// Schema: `#/components/schemas/ToolbarModeEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ToolbarModeEnum {
     /// `disabled`
-    #[serde(rename = "disabled")]
     Disabled,
     /// `toolbar`
-    #[serde(rename = "toolbar")]
     Toolbar,
     /// The empty string: no value chosen.
-    #[serde(rename = "")]
     Blank,
     /// A value this version of the client does not know; the API may add values
     /// over time.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -2161,6 +2264,20 @@ impl std::str::FromStr for ToolbarModeEnum {
             other => Self::Unknown(other.to_owned()),
         };
         Ok(parsed)
+    }
+}
+
+impl Serialize for ToolbarModeEnum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ToolbarModeEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::serde_helpers::from_str(deserializer)
     }
 }
 

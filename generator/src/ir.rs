@@ -29,6 +29,20 @@ pub struct Api {
     /// Whether any type, field or operation is deprecated: the generated modules then allow
     /// their own uses of deprecated items (callers still get the warnings).
     pub has_deprecated: bool,
+    /// For large APIs, the files `models/` is split into (empty: one `models.rs`). Smaller
+    /// files keep the generator's memory low and let it format them in parallel.
+    pub model_modules: Vec<ModelModule>,
+}
+
+/// One file of a split `models/` module.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelModule {
+    /// The module (and file) name.
+    pub name: String,
+    /// What its types' names start with, for its docs.
+    pub label: String,
+    /// Indices into [`Api::types`], in order.
+    pub types: Vec<usize>,
 }
 
 /// One server URL.

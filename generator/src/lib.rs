@@ -10,7 +10,8 @@
 //! 4. [`emit`]: the IR into token streams, one per file;
 //! 5. [`format()`]: token streams into formatted source text with the generated-file header.
 //!
-//! [`generate`] runs stages 2 to 5. The library does no file I/O: writing is the caller's job
+//! [`generate`] runs stages 2 to 5, with 4 and 5 fused per file on several threads
+//! ([`render`]). The library does no file I/O: writing is the caller's job
 //! (`cargo xtask codegen`).
 
 pub mod docs;
@@ -42,14 +43,14 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Generates every file of the client crate.
+/// Generates every file of the client crate: [`validate`], [`lower`], then [`render`].
 pub fn generate(
     doc: &openapiv3::OpenAPI,
     settings: &Settings,
 ) -> Result<Vec<GeneratedFile>, Error> {
     validate(doc)?;
     let api = lower(doc, settings)?;
-    format(emit(&api, settings), settings)
+    render(&api, settings)
 }
 
 /// Lowers a validated document into the IR.
@@ -67,22 +68,71 @@ pub fn format(
     files: Vec<(String, Content)>,
     settings: &Settings,
 ) -> Result<Vec<GeneratedFile>, Error> {
-    let command = match settings.layout {
-        Layout::Standalone => "cargo xtask generate",
-        Layout::Embedded | Layout::ModelsOnly => "cargo xtask codegen",
-    };
-    let header = format_file::header(&settings.spec_label, command);
+    let header = format_file::header(&settings.spec_label, command(settings));
     files
         .into_iter()
-        .map(|(path, content)| {
-            let contents = match content {
-                Content::Rust(tokens) => {
-                    format!("{header}{}", format_file::rust_file(tokens, &path)?)
-                }
-                Content::Text(text) if path.ends_with(".rs") => format!("{header}{text}"),
-                Content::Text(text) => text,
-            };
-            Ok(GeneratedFile { path, contents })
-        })
+        .map(|(path, content)| finish(&path, content, &header))
         .collect()
+}
+
+/// [`emit`] and [`format()`], file by file, on as many threads as the machine has (up to 8).
+/// Each file's tokens are dropped as soon as it is formatted, so memory stays near one file's
+/// worth at a time; the output does not depend on the number of threads.
+pub fn render(api: &ir::Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let jobs = emit::jobs(api, settings);
+    let header = format_file::header(&settings.spec_label, command(settings));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+        .min(jobs.len().max(1));
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some((path, job)) = jobs.get(i) else {
+                break;
+            };
+            let content = emit::run_job(api, settings, *job);
+            done.push((i, finish(path, content, &header)));
+        }
+        done
+    };
+    let mut results: Vec<(usize, Result<GeneratedFile, Error>)> = if threads == 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+            handles
+                .into_iter()
+                .flat_map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
+    };
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, file)| file).collect()
+}
+
+fn command(settings: &Settings) -> &'static str {
+    match settings.layout {
+        Layout::Standalone => "cargo xtask generate",
+        Layout::Embedded | Layout::ModelsOnly => "cargo xtask codegen",
+    }
+}
+
+/// Formats one emitted file behind the header.
+fn finish(path: &str, content: Content, header: &str) -> Result<GeneratedFile, Error> {
+    let contents = match content {
+        Content::Rust(tokens) => format!("{header}{}", format_file::rust_file(tokens, path)?),
+        Content::Text(text) if path.ends_with(".rs") => format!("{header}{text}"),
+        Content::Text(text) => text,
+    };
+    Ok(GeneratedFile {
+        path: path.to_owned(),
+        contents,
+    })
 }

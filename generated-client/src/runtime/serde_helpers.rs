@@ -132,6 +132,35 @@ impl<'de, T: LenientInteger<'de>> LenientInteger<'de> for super::Nullable<T> {
     }
 }
 
+/// Decodes a string through `FromStr` (string enums, whose `FromStr` keeps unknown values and
+/// so never fails). Known values are matched without allocating.
+pub fn from_str<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: std::str::FromStr<Err = std::convert::Infallible>,
+{
+    struct StrVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<T: std::str::FromStr<Err = std::convert::Infallible>> serde::de::Visitor<'_>
+        for StrVisitor<T>
+    {
+        type Value = T;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+            match value.parse() {
+                Ok(parsed) => Ok(parsed),
+                Err(never) => match never {},
+            }
+        }
+    }
+
+    deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
+}
+
 #[cfg(test)]
 mod tests {
     use super::LenientInteger;

@@ -1,4 +1,8 @@
 //! Emitting: the IR into token streams, one per file. No decisions here.
+//!
+//! The files to make are listed first ([`jobs`]); each is then emitted on its own
+//! ([`run_job`]), so that `generate` can emit and format files on several threads and drop
+//! each file's tokens as soon as it is formatted.
 
 mod apis;
 mod common;
@@ -18,40 +22,85 @@ pub enum Content {
     Text(String),
 }
 
+/// One file to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// `src/lib.rs`.
+    Lib,
+    /// `models.rs` (all types in one file).
+    Models,
+    /// `models/mod.rs` of a split `models/`.
+    ModelsMod,
+    /// One file of a split `models/`.
+    ModelFile(usize),
+    /// `apis/mod.rs`.
+    ApisMod,
+    /// One group's `apis/<group>.rs`.
+    Group(usize),
+    /// `Cargo.toml` of a standalone crate.
+    Manifest,
+    /// A copied runtime file.
+    Runtime(usize),
+}
+
 /// Every file of the output, with its path relative to the crate root.
-pub fn emit(api: &Api, settings: &Settings) -> Vec<(String, Content)> {
-    let mut files = Vec::new();
-    if settings.layout == Layout::ModelsOnly {
-        files.push(("models.rs".to_owned(), Content::Rust(models::models(api))));
-        return files;
+pub fn jobs(api: &Api, settings: &Settings) -> Vec<(String, Job)> {
+    let mut jobs = Vec::new();
+    let models_dir = match settings.layout {
+        Layout::ModelsOnly => "",
+        Layout::Embedded | Layout::Standalone => "src/",
+    };
+    if settings.layout != Layout::ModelsOnly {
+        jobs.push(("src/lib.rs".to_owned(), Job::Lib));
     }
-    files.push((
-        "src/lib.rs".to_owned(),
-        Content::Rust(root::lib_rs(api, settings)),
-    ));
-    files.push((
-        "src/models.rs".to_owned(),
-        Content::Rust(models::models(api)),
-    ));
-    files.push((
-        "src/apis/mod.rs".to_owned(),
-        Content::Rust(apis::apis_mod(api)),
-    ));
-    for group in &api.groups {
-        let path = format!("src/apis/{}.rs", crate::names::unraw(&group.module));
-        files.push((
-            path,
-            Content::Rust(apis::group_module(group, api.has_deprecated)),
+    if api.model_modules.is_empty() || settings.layout == Layout::ModelsOnly {
+        jobs.push((format!("{models_dir}models.rs"), Job::Models));
+    } else {
+        jobs.push((format!("{models_dir}models/mod.rs"), Job::ModelsMod));
+        for (i, module) in api.model_modules.iter().enumerate() {
+            jobs.push((
+                format!("{models_dir}models/{}.rs", module.name),
+                Job::ModelFile(i),
+            ));
+        }
+    }
+    if settings.layout == Layout::ModelsOnly {
+        return jobs;
+    }
+    jobs.push(("src/apis/mod.rs".to_owned(), Job::ApisMod));
+    for (i, group) in api.groups.iter().enumerate() {
+        jobs.push((
+            format!("src/apis/{}.rs", crate::names::unraw(&group.module)),
+            Job::Group(i),
         ));
     }
     if settings.layout == Layout::Standalone {
-        files.push((
-            "Cargo.toml".to_owned(),
-            Content::Text(manifest::cargo_toml(api, settings)),
-        ));
-        for (path, text) in crate::runtime_source::FILES {
-            files.push((path.to_string(), Content::Text(text.to_string())));
+        jobs.push(("Cargo.toml".to_owned(), Job::Manifest));
+        for (i, (path, _)) in crate::runtime_source::FILES.iter().enumerate() {
+            jobs.push((path.to_string(), Job::Runtime(i)));
         }
     }
-    files
+    jobs
+}
+
+/// Emits one file.
+pub fn run_job(api: &Api, settings: &Settings, job: Job) -> Content {
+    match job {
+        Job::Lib => Content::Rust(root::lib_rs(api, settings)),
+        Job::Models => Content::Rust(models::models(api)),
+        Job::ModelsMod => Content::Rust(models::models_mod(api)),
+        Job::ModelFile(i) => Content::Rust(models::model_file(api, i)),
+        Job::ApisMod => Content::Rust(apis::apis_mod(api)),
+        Job::Group(i) => Content::Rust(apis::group_module(&api.groups[i], api.has_deprecated)),
+        Job::Manifest => Content::Text(manifest::cargo_toml(api, settings)),
+        Job::Runtime(i) => Content::Text(crate::runtime_source::FILES[i].1.to_owned()),
+    }
+}
+
+/// Every file, emitted one after another.
+pub fn emit(api: &Api, settings: &Settings) -> Vec<(String, Content)> {
+    jobs(api, settings)
+        .into_iter()
+        .map(|(path, job)| (path, run_job(api, settings, job)))
+        .collect()
 }

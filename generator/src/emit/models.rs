@@ -5,25 +5,82 @@ use crate::ir::{Api, Enum, EnumRepr, Field, Presence, Struct, TypeDef, TypeKind,
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-/// The models module.
+const MODELS_DOC: &str =
+    "The types of request and response bodies.\n\nEach type is generated from a schema of the API \
+     description; the docs of each item name the schema it comes from.";
+
+/// `models.rs`: every type in one file.
 pub fn models(api: &Api) -> TokenStream {
-    let types = api.types.iter().map(type_def);
-    let all_refs: Vec<&TypeRef> = api.types.iter().flat_map(type_refs).collect();
+    let all: Vec<&TypeDef> = api.types.iter().collect();
+    type_file(&all, api.has_deprecated, inner_doc(MODELS_DOC), false)
+}
+
+/// `models/mod.rs` of a split `models/`: the files, each re-exported.
+pub fn models_mod(api: &Api) -> TokenStream {
+    let header = inner_doc(MODELS_DOC);
+    let modules = api.model_modules.iter().map(|m| {
+        let name = ident(&m.name);
+        let mdoc = doc(&format!("Types whose names start with {}.", m.label));
+        quote! {
+            #mdoc
+            mod #name;
+            pub use #name::*;
+        }
+    });
+    quote! {
+        #header
+        #(#modules)*
+    }
+}
+
+/// One file of a split `models/`.
+pub fn model_file(api: &Api, index: usize) -> TokenStream {
+    let module = &api.model_modules[index];
+    let types: Vec<&TypeDef> = module.types.iter().map(|&i| &api.types[i]).collect();
+    // Types of the other files come in through the parent's re-exports.
+    let own: std::collections::HashSet<&str> = types.iter().map(|t| t.name.as_str()).collect();
+    let refers_outside = types
+        .iter()
+        .flat_map(|t| type_refs(t))
+        .any(|ty| names_outside(ty, &own));
+    let header = inner_doc(&format!("Types whose names start with {}.", module.label));
+    type_file(&types, api.has_deprecated, header, refers_outside)
+}
+
+fn names_outside(ty: &TypeRef, own: &std::collections::HashSet<&str>) -> bool {
+    match ty {
+        TypeRef::Named(name) => !own.contains(name.as_str()),
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => {
+            names_outside(inner, own)
+        }
+        _ => false,
+    }
+}
+
+/// A file of types, with the imports they use.
+fn type_file(
+    types: &[&TypeDef],
+    has_deprecated: bool,
+    header: TokenStream,
+    use_siblings: bool,
+) -> TokenStream {
+    let all_refs: Vec<&TypeRef> = types.iter().flat_map(|t| type_refs(t)).collect();
     // Extra properties beside named ones are collected into a `BTreeMap` too.
     let uses_map = all_refs.iter().any(|t| mentions_map(t))
-        || api
-            .types
+        || types
             .iter()
             .any(|t| matches!(&t.kind, TypeKind::Struct(s) if s.additional.is_some()));
     let uses_base64 = all_refs.iter().any(|t| mentions_base64(t));
-    let uses_nullable = api.types.iter().any(|t| {
+    let uses_nullable = types.iter().any(|t| {
         matches!(&t.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.presence == Presence::OptionalNullable))
     });
-    let uses_serde = api
-        .types
-        .iter()
-        .any(|t| !matches!(t.kind, TypeKind::Alias(_)));
+    let uses_serde = types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_)));
     let imports = [
+        use_siblings.then(|| {
+            quote!(
+                use super::*;
+            )
+        }),
         uses_map.then(|| {
             quote!(
                 use std::collections::BTreeMap;
@@ -45,16 +102,13 @@ pub fn models(api: &Api) -> TokenStream {
             )
         }),
     ];
-    let header = inner_doc(
-        "The types of request and response bodies.\n\nEach type is generated from a schema of the API description; the \
-         docs of each item name the schema it comes from.",
-    );
-    let allow = api.has_deprecated.then(|| quote!(#![allow(deprecated)]));
+    let allow = has_deprecated.then(|| quote!(#![allow(deprecated)]));
+    let defs = types.iter().map(|t| type_def(t));
     quote! {
         #header
         #allow
         #(#imports)*
-        #(#types)*
+        #(#defs)*
     }
 }
 
@@ -248,7 +302,9 @@ fn enum_def(
     match e.repr {
         EnumRepr::String => {
             let wires: Vec<&str> = e.variants.iter().map(|v| v.wire.as_str()).collect();
-            let derive = derives(t, true);
+            // Serialised through `as_str` and `FromStr`: far less code for the compiler than
+            // serde's derive for an enum with a catch-all variant.
+            let derive = derives(t, false);
             quote! {
                 #docs
                 #deprecated
@@ -256,12 +312,10 @@ fn enum_def(
                 pub enum #name {
                     #(
                         #variant_docs
-                        #[serde(rename = #wires)]
                         #variant_names,
                     )*
                     /// A value this version of the client does not know; the API may add values
                     /// over time.
-                    #[serde(untagged)]
                     #other(String),
                 }
 
@@ -290,6 +344,18 @@ fn enum_def(
                             other => Self::#other(other.to_owned()),
                         };
                         Ok(parsed)
+                    }
+                }
+
+                impl Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+
+                impl<'de> Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        crate::runtime::serde_helpers::from_str(deserializer)
                     }
                 }
             }

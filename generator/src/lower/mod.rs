@@ -140,6 +140,7 @@ pub fn lower(doc: &OpenAPI, _settings: &Settings) -> Result<Api, Error> {
     }
     types::box_recursive_fields(&mut types);
     types::compute_derives(&mut types);
+    let model_modules = types::plan_model_modules(&types);
     let auth = lowerer.auth_scheme();
     let has_deprecated = types.iter().any(|t| {
         t.deprecated || matches!(&t.kind, crate::ir::TypeKind::Struct(s) if s.fields.iter().any(|f| f.deprecated))
@@ -155,6 +156,7 @@ pub fn lower(doc: &OpenAPI, _settings: &Settings) -> Result<Api, Error> {
         needs: lowerer.needs,
         notes: lowerer.notes,
         has_deprecated,
+        model_modules,
     })
 }
 

@@ -1,7 +1,7 @@
 //! Passes over the finished type list: breaking alias cycles, boxing recursive fields and
 //! deciding which derives are valid.
 
-use crate::ir::{Presence, TypeDef, TypeKind, TypeRef};
+use crate::ir::{ModelModule, Presence, TypeDef, TypeKind, TypeRef};
 use std::collections::{HashMap, HashSet};
 
 /// Names a type holds by value (not behind a `Vec` or map, which already allocate).
@@ -166,6 +166,51 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
         }
     }
     component
+}
+
+/// APIs with more types than this get a `models/` folder instead of one `models.rs`.
+const SPLIT_MODELS_ABOVE: usize = 400;
+/// The most types one file of a split `models/` holds.
+const TYPES_PER_FILE: usize = 250;
+
+/// Splits the (sorted) types of a large API into files by the first letter of their names,
+/// cutting letters that hold many types into numbered parts.
+pub fn plan_model_modules(types: &[TypeDef]) -> Vec<ModelModule> {
+    if types.len() <= SPLIT_MODELS_ABOVE {
+        return Vec::new();
+    }
+    let mut by_letter: Vec<(char, Vec<usize>)> = Vec::new();
+    for (i, t) in types.iter().enumerate() {
+        let letter = t.name.chars().next().unwrap_or('_').to_ascii_lowercase();
+        match by_letter.last_mut() {
+            Some((l, indices)) if *l == letter => indices.push(i),
+            _ => by_letter.push((letter, vec![i])),
+        }
+    }
+    let mut out = Vec::new();
+    for (letter, indices) in by_letter {
+        let label = letter.to_ascii_uppercase().to_string();
+        let base = if letter.is_ascii_alphabetic() {
+            letter.to_string()
+        } else {
+            "other".to_owned()
+        };
+        let parts: Vec<&[usize]> = indices.chunks(TYPES_PER_FILE).collect();
+        let several = parts.len() > 1;
+        for (n, part) in parts.into_iter().enumerate() {
+            let name = if several {
+                format!("{base}{}", n + 1)
+            } else {
+                base.clone()
+            };
+            out.push(ModelModule {
+                name,
+                label: label.clone(),
+                types: part.to_vec(),
+            });
+        }
+    }
+    out
 }
 
 /// Decides `Eq`, `Hash` and `Default` for every type.
