@@ -215,25 +215,23 @@ impl<'a> Lowerer<'a> {
         });
     }
 
-    fn claim_component_names(&mut self) {
-        let names: Vec<String> = self
-            .index
+    /// Component schema names, in document order.
+    fn component_list(&self) -> Vec<String> {
+        self.index
             .components()
             .map(|(name, _, _)| name.to_owned())
-            .collect();
-        for name in names {
+            .collect()
+    }
+
+    fn claim_component_names(&mut self) {
+        for name in self.component_list() {
             let rust = self.type_names.claim(&crate::names::type_name(&name));
             self.component_names.insert(name, rust);
         }
     }
 
     fn lower_all_components(&mut self) -> Result<(), Error> {
-        let names: Vec<String> = self
-            .index
-            .components()
-            .map(|(name, _, _)| name.to_owned())
-            .collect();
-        for name in names {
+        for name in self.component_list() {
             let mode = self.primary_mode(&name);
             self.component_use(&name, mode)?;
         }

@@ -1142,48 +1142,12 @@ fn constraints(schema: &Schema) -> Vec<String> {
             }
         }
         SchemaKind::Type(openapiv3::Type::Integer(i)) => {
-            if let Some(n) = i.minimum {
-                out.push(format!(
-                    "Minimum: {n}{}.",
-                    if i.exclusive_minimum {
-                        " (exclusive)"
-                    } else {
-                        ""
-                    }
-                ));
-            }
-            if let Some(n) = i.maximum {
-                out.push(format!(
-                    "Maximum: {n}{}.",
-                    if i.exclusive_maximum {
-                        " (exclusive)"
-                    } else {
-                        ""
-                    }
-                ));
-            }
+            out.extend(bound("Minimum", i.minimum, i.exclusive_minimum));
+            out.extend(bound("Maximum", i.maximum, i.exclusive_maximum));
         }
         SchemaKind::Type(openapiv3::Type::Number(n)) => {
-            if let Some(v) = n.minimum {
-                out.push(format!(
-                    "Minimum: {v}{}.",
-                    if n.exclusive_minimum {
-                        " (exclusive)"
-                    } else {
-                        ""
-                    }
-                ));
-            }
-            if let Some(v) = n.maximum {
-                out.push(format!(
-                    "Maximum: {v}{}.",
-                    if n.exclusive_maximum {
-                        " (exclusive)"
-                    } else {
-                        ""
-                    }
-                ));
-            }
+            out.extend(bound("Minimum", n.minimum, n.exclusive_minimum));
+            out.extend(bound("Maximum", n.maximum, n.exclusive_maximum));
         }
         SchemaKind::Type(openapiv3::Type::Array(a)) => {
             if let Some(n) = a.min_items {
@@ -1196,4 +1160,13 @@ fn constraints(schema: &Schema) -> Vec<String> {
         _ => {}
     }
     out
+}
+
+/// `Minimum: 3 (exclusive).`
+fn bound<T: std::fmt::Display>(label: &str, value: Option<T>, exclusive: bool) -> Option<String> {
+    let value = value?;
+    Some(format!(
+        "{label}: {value}{}.",
+        if exclusive { " (exclusive)" } else { "" }
+    ))
 }
