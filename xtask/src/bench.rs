@@ -262,7 +262,7 @@ pub fn table(results: &[SpecResult]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "| spec | in | ops | types | parse | validate | lower | emit | format | write | total | floor ratio | peak RSS | out lines | check | check RSS |"
+        "| spec | in | ops | types | parse | validate | lower | render | write | total | floor ratio | peak RSS | emit / format (1 thread) | out lines | check | check RSS |"
     );
     let _ = writeln!(
         out,
