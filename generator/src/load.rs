@@ -14,7 +14,7 @@ pub fn parse_document(text: &str) -> Result<OpenAPI, Error> {
 }
 
 /// Parses like [`parse_document`], but when the strict parse fails, repairs the mistakes
-/// real-world documents commonly make ([`crate::repair`]) and tries again. Returns the
+/// real-world documents commonly make (see the `repair` module) and tries again. Returns the
 /// document and the repairs made (empty when the strict parse succeeded).
 pub fn parse_document_lenient(text: &str) -> Result<(OpenAPI, Vec<String>), Error> {
     parse(text, true)
@@ -52,7 +52,7 @@ fn parse(text: &str, lenient: bool) -> Result<(OpenAPI, Vec<String>), Error> {
     }
 }
 
-/// The document after [`crate::repair`], if that makes it parse.
+/// The document after the `repair` module, if that makes it parse.
 fn parse_repaired(text: &str, is_json: bool) -> Option<(OpenAPI, Vec<String>)> {
     let mut value: serde_json::Value = if is_json {
         serde_json::from_str(text).ok()?
