@@ -345,3 +345,27 @@ fn recursive_types_are_boxed() {
     let expr: recursion::Expr = roundtrip(json!({"left": 1, "right": {"left": 2, "right": 3}}));
     assert!(matches!(expr, recursion::Expr::Sum(_)));
 }
+
+#[test]
+fn repeated_inline_schemas_share_one_type() {
+    use repeated_inline::*;
+    let opened: IssueOpened = roundtrip(json!({
+        "action": "opened", "permissions": {"checks": "read", "contents": "write"}
+    }));
+    // The second copy of the inline object is the first one under another name, so values
+    // move between them without conversion.
+    let permissions: IssueClosedPermissions = opened.permissions.unwrap();
+    let contents: &IssueClosedPermissionsChecks = permissions.contents.as_ref().unwrap();
+    assert_eq!(contents, &IssueClosedPermissionsChecks::Write);
+    let closed = IssueClosed {
+        action: "closed".into(),
+        permissions: Some(permissions),
+    };
+    roundtrip::<IssueClosed>(serde_json::to_value(&closed).unwrap());
+    // A copy with other values keeps its own type.
+    let edited: IssueEdited = roundtrip(json!({"permissions": {"checks": "admin"}}));
+    let checks: IssueEditedPermissionsChecks = edited.permissions.unwrap().checks.unwrap();
+    assert_eq!(checks, IssueEditedPermissionsChecks::Admin);
+    // A component with the same values stays its own type.
+    assert_eq!(Access::from_str("read").unwrap(), Access::Read);
+}

@@ -97,6 +97,7 @@ fixtures!(
     recursion,
     operations,
     real_world,
+    repeated_inline,
 );
 
 #[test]

@@ -1,5 +1,6 @@
 //! Lowering: an OpenAPI document into the IR. Every decision happens here.
 
+mod dedupe;
 mod operations;
 mod reach;
 pub(crate) mod refs;
@@ -127,6 +128,7 @@ pub fn lower(doc: &OpenAPI, _settings: &Settings) -> Result<Api, Error> {
     lowerer.lower_all_components()?;
     lowerer.add_blank_variants();
     let mut types: Vec<TypeDef> = std::mem::take(&mut lowerer.types).into_values().collect();
+    dedupe::merge_identical_inline_types(&mut types);
     for name in types::break_alias_cycles(&mut types) {
         let source = types
             .iter()

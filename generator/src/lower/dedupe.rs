@@ -1,0 +1,195 @@
+//! Merging inline types that have exactly the same shape.
+//!
+//! Large documents repeat the same inline schema many times: GitHub's webhook payloads spell out
+//! the same `permissions` object, and its `read`/`write` enums, in hundreds of places. Each copy
+//! would otherwise become a full type with its own serde impls, which costs generation time and,
+//! far more, the compile time of every user of the crate. A copy keeps its own name (so code
+//! and docs stay readable where it is used) but becomes a type alias of the first type with the
+//! same shape.
+//!
+//! Only inline types merge; every component schema keeps its own definition, because its name
+//! is part of the API's vocabulary.
+
+use crate::ir::{TypeDef, TypeKind, TypeRef};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Turns every inline type that has the same shape (fields, field docs, variants, wire names)
+/// as an earlier one (in name order) into an alias of it. Returns how many types became aliases.
+pub fn merge_identical_inline_types(types: &mut [TypeDef]) -> usize {
+    // `canonical[name]` is the type an alias stands for. Every merge points at a type earlier
+    // in name order, so following the map always ends.
+    let mut canonical: HashMap<String, String> = HashMap::new();
+    // The shape of every inline type that is still a candidate; `None` for the rest.
+    let mut shapes: Vec<Option<String>> = types
+        .iter()
+        .map(|t| {
+            let candidate = is_inline(&t.source) && !matches!(t.kind, TypeKind::Alias(_));
+            candidate.then(|| shape_key(&t.kind, &canonical))
+        })
+        .collect();
+    loop {
+        let mut first_with_shape: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut merges = Vec::new();
+        for (i, shape) in shapes.iter().enumerate() {
+            let Some(shape) = shape else { continue };
+            match first_with_shape.get(shape.as_str()) {
+                Some(&first) => merges.push((i, types[first].name.clone())),
+                None => {
+                    first_with_shape.insert(shape, i);
+                }
+            }
+        }
+        if merges.is_empty() {
+            break;
+        }
+        let mut merged = HashSet::new();
+        for (i, target) in merges {
+            merged.insert(types[i].name.clone());
+            canonical.insert(types[i].name.clone(), target);
+            shapes[i] = None;
+        }
+        // Merging inner types can make their containers identical: re-read the shapes of the
+        // types that mention a type merged in this round, and go again. Rounds are bounded by
+        // the nesting depth of inline schemas.
+        for (i, t) in types.iter().enumerate() {
+            if shapes[i].is_some() && mentions_any(&t.kind, &merged) {
+                shapes[i] = Some(shape_key(&t.kind, &canonical));
+            }
+        }
+    }
+    for t in types.iter_mut() {
+        if let Some(target) = canonical.get(&t.name) {
+            let target = resolve(target, &canonical);
+            t.doc = crate::docs::paragraphs([
+                std::mem::take(&mut t.doc),
+                format!("The same shape as [`{target}`], so it is another name for that type."),
+            ]);
+            t.kind = TypeKind::Alias(TypeRef::Named(target));
+        }
+    }
+    canonical.len()
+}
+
+/// Follows merges to the type that keeps its definition.
+fn resolve(name: &str, canonical: &HashMap<String, String>) -> String {
+    let mut name = name;
+    while let Some(next) = canonical.get(name) {
+        name = next;
+    }
+    name.to_owned()
+}
+
+/// A type's shape as text, with every reference to a merged type replaced by the type it
+/// merged into, so that containers of identical types compare equal.
+fn shape_key(kind: &TypeKind, canonical: &HashMap<String, String>) -> String {
+    let mut kind = kind.clone();
+    let canon = |ty: &mut TypeRef| rename(ty, canonical);
+    match &mut kind {
+        TypeKind::Struct(s) => {
+            s.fields.iter_mut().for_each(|f| canon(&mut f.ty));
+            if let Some(extra) = &mut s.additional {
+                canon(extra);
+            }
+        }
+        TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| canon(&mut v.ty)),
+        TypeKind::Alias(target) => canon(target),
+        TypeKind::Enum(_) => {}
+    }
+    format!("{kind:?}")
+}
+
+/// Whether a type refers directly to any of `names`.
+fn mentions_any(kind: &TypeKind, names: &HashSet<String>) -> bool {
+    fn refers(ty: &TypeRef, names: &HashSet<String>) -> bool {
+        match ty {
+            TypeRef::Named(name) => names.contains(name),
+            TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) => {
+                refers(inner, names)
+            }
+            _ => false,
+        }
+    }
+    match kind {
+        TypeKind::Struct(s) => {
+            s.fields.iter().any(|f| refers(&f.ty, names))
+                || s.additional.as_ref().is_some_and(|a| refers(a, names))
+        }
+        TypeKind::Union(u) => u.variants.iter().any(|v| refers(&v.ty, names)),
+        TypeKind::Alias(target) => refers(target, names),
+        TypeKind::Enum(_) => false,
+    }
+}
+
+fn rename(ty: &mut TypeRef, canonical: &HashMap<String, String>) {
+    match ty {
+        TypeRef::Named(name) => *name = resolve(name, canonical),
+        TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) => {
+            rename(inner, canonical)
+        }
+        _ => {}
+    }
+}
+
+/// Whether a type comes from an inline schema rather than from `#/components/schemas/<name>`
+/// itself.
+fn is_inline(source: &str) -> bool {
+    match source.strip_prefix("#/components/schemas/") {
+        Some(name) => name.contains('/'),
+        None => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Enum, EnumRepr, EnumVariant};
+
+    fn read_write(name: &str, source: &str) -> TypeDef {
+        let variant = |v: &str| EnumVariant {
+            name: heck::ToUpperCamelCase::to_upper_camel_case(v),
+            wire: v.to_owned(),
+            doc: format!("`{v}`"),
+        };
+        TypeDef {
+            name: name.to_owned(),
+            source: source.to_owned(),
+            doc: String::from("A type defined inline in the API description."),
+            deprecated: false,
+            derives: Default::default(),
+            kind: TypeKind::Enum(Enum {
+                repr: EnumRepr::String,
+                variants: vec![variant("read"), variant("write")],
+                other: String::from("Unknown"),
+            }),
+        }
+    }
+
+    #[test]
+    fn identical_inline_enums_merge_into_the_first_by_name() {
+        let mut types = vec![
+            read_write("AppChecks", "#/components/schemas/app/properties/checks"),
+            read_write("AppContents", "#/components/schemas/app/properties/contents"),
+            read_write("Permission", "#/components/schemas/Permission"),
+        ];
+        assert_eq!(merge_identical_inline_types(&mut types), 1);
+        assert_eq!(
+            types[1].kind,
+            TypeKind::Alias(TypeRef::Named(String::from("AppChecks")))
+        );
+        assert!(types[1].doc.contains("[`AppChecks`]"));
+        // The component keeps its own definition.
+        assert!(matches!(types[2].kind, TypeKind::Enum(_)));
+    }
+
+    #[test]
+    fn different_values_do_not_merge() {
+        let mut types = vec![
+            read_write("A", "#/paths/~1a/get/x"),
+            read_write("B", "#/paths/~1b/get/x"),
+        ];
+        if let TypeKind::Enum(e) = &mut types[1].kind {
+            e.variants.pop();
+        }
+        assert_eq!(merge_identical_inline_types(&mut types), 0);
+    }
+}
