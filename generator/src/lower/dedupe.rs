@@ -168,7 +168,10 @@ mod tests {
     fn identical_inline_enums_merge_into_the_first_by_name() {
         let mut types = vec![
             read_write("AppChecks", "#/components/schemas/app/properties/checks"),
-            read_write("AppContents", "#/components/schemas/app/properties/contents"),
+            read_write(
+                "AppContents",
+                "#/components/schemas/app/properties/contents",
+            ),
             read_write("Permission", "#/components/schemas/Permission"),
         ];
         assert_eq!(merge_identical_inline_types(&mut types), 1);
