@@ -82,6 +82,9 @@ fn resolve(name: &str, canonical: &HashMap<String, String>) -> String {
 /// A type's shape as text, with every reference to a merged type replaced by the type it
 /// merged into, so that containers of identical types compare equal.
 fn shape_key(kind: &TypeKind, canonical: &HashMap<String, String>) -> String {
+    if canonical.is_empty() {
+        return format!("{kind:?}");
+    }
     let mut kind = kind.clone();
     let canon = |ty: &mut TypeRef| rename(ty, canonical);
     match &mut kind {
