@@ -119,7 +119,7 @@ pub struct Derives {
 }
 
 /// The shape of a model type.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeKind {
     /// A struct with named fields.
     Struct(Struct),
@@ -132,7 +132,7 @@ pub enum TypeKind {
 }
 
 /// A struct.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Struct {
     /// Fields in document order.
     pub fields: Vec<Field>,
@@ -144,7 +144,7 @@ pub struct Struct {
 }
 
 /// A struct field.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {
     /// The Rust field name (escaped if it is a keyword).
     pub name: String,
@@ -165,7 +165,7 @@ pub struct Field {
 }
 
 /// How strictly a field decodes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Decode {
     /// As the type's own `Deserialize` says.
     Strict,
@@ -176,7 +176,7 @@ pub enum Decode {
 }
 
 /// How a field's absence and nullness are represented.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Presence {
     /// Always present, never null: `T`.
     Required,
@@ -192,7 +192,7 @@ pub enum Presence {
 }
 
 /// An enum of known values.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Enum {
     /// What the values are.
     pub repr: EnumRepr,
@@ -203,7 +203,7 @@ pub struct Enum {
 }
 
 /// The wire type of an enum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EnumRepr {
     /// JSON strings.
     String,
@@ -212,7 +212,7 @@ pub enum EnumRepr {
 }
 
 /// One known enum value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EnumVariant {
     /// The Rust variant name.
     pub name: String,
@@ -223,7 +223,7 @@ pub struct EnumVariant {
 }
 
 /// A choice between types.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Union {
     /// Variants in the order decoding tries them.
     pub variants: Vec<UnionVariant>,
@@ -232,7 +232,7 @@ pub struct Union {
 }
 
 /// One variant of a union.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UnionVariant {
     /// The Rust variant name.
     pub name: String,

@@ -11,7 +11,10 @@
 //! is part of the API's vocabulary.
 
 use crate::ir::{TypeDef, TypeKind, TypeRef};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 /// Turns every inline type that has the same shape (fields, field docs, variants, wire names)
 /// as an earlier one (in name order) into an alias of it. Returns how many types became aliases.
@@ -19,24 +22,32 @@ pub fn merge_identical_inline_types(types: &mut [TypeDef]) -> usize {
     // `canonical[name]` is the type an alias stands for. Every merge points at a type earlier
     // in name order, so following the map always ends.
     let mut canonical: HashMap<String, String> = HashMap::new();
-    // The shape of every inline type that is still a candidate; `None` for the rest.
-    let mut shapes: Vec<Option<String>> = types
+    // The shape of every inline type that is still a candidate (`None` for the rest): its kind
+    // with references to merged types replaced by the types they merged into, so that
+    // containers of identical types compare equal. Borrowed until a reference changes.
+    let mut shapes: Vec<Option<Shape>> = types
         .iter()
         .map(|t| {
             let candidate = is_inline(&t.source) && !matches!(t.kind, TypeKind::Alias(_));
-            candidate.then(|| shape_key(&t.kind, &canonical))
+            candidate.then(|| Shape::new(Cow::Borrowed(&t.kind)))
         })
         .collect();
     loop {
-        let mut first_with_shape: BTreeMap<&str, usize> = BTreeMap::new();
+        // Types with equal shapes, found through each shape's hash. The order of merges comes
+        // from walking `types`, so the result does not depend on hashing.
+        let mut by_hash: HashMap<u64, Vec<usize>> = HashMap::new();
         let mut merges = Vec::new();
         for (i, shape) in shapes.iter().enumerate() {
             let Some(shape) = shape else { continue };
-            match first_with_shape.get(shape.as_str()) {
+            let seen = by_hash.entry(shape.hash).or_default();
+            let same = seen.iter().find(|&&j| {
+                shapes[j]
+                    .as_ref()
+                    .is_some_and(|other| other.kind == shape.kind)
+            });
+            match same {
                 Some(&first) => merges.push((i, types[first].name.clone())),
-                None => {
-                    first_with_shape.insert(shape, i);
-                }
+                None => seen.push(i),
             }
         }
         if merges.is_empty() {
@@ -51,9 +62,9 @@ pub fn merge_identical_inline_types(types: &mut [TypeDef]) -> usize {
         // Merging inner types can make their containers identical: re-read the shapes of the
         // types that mention a type merged in this round, and go again. Rounds are bounded by
         // the nesting depth of inline schemas.
-        for (i, t) in types.iter().enumerate() {
-            if shapes[i].is_some() && mentions_any(&t.kind, &merged) {
-                shapes[i] = Some(shape_key(&t.kind, &canonical));
+        for shape in shapes.iter_mut().flatten() {
+            if mentions_any(&shape.kind, &merged) {
+                *shape = Shape::new(Cow::Owned(canonical_shape(&shape.kind, &canonical)));
             }
         }
     }
@@ -70,6 +81,23 @@ pub fn merge_identical_inline_types(types: &mut [TypeDef]) -> usize {
     canonical.len()
 }
 
+/// A candidate's kind as it compares for merging, with its hash computed once.
+struct Shape<'a> {
+    kind: Cow<'a, TypeKind>,
+    hash: u64,
+}
+
+impl<'a> Shape<'a> {
+    fn new(kind: Cow<'a, TypeKind>) -> Self {
+        let mut hasher = DefaultHasher::new();
+        kind.hash(&mut hasher);
+        Shape {
+            hash: hasher.finish(),
+            kind,
+        }
+    }
+}
+
 /// Follows merges to the type that keeps its definition.
 fn resolve(name: &str, canonical: &HashMap<String, String>) -> String {
     let mut name = name;
@@ -79,12 +107,8 @@ fn resolve(name: &str, canonical: &HashMap<String, String>) -> String {
     name.to_owned()
 }
 
-/// A type's shape as text, with every reference to a merged type replaced by the type it
-/// merged into, so that containers of identical types compare equal.
-fn shape_key(kind: &TypeKind, canonical: &HashMap<String, String>) -> String {
-    if canonical.is_empty() {
-        return format!("{kind:?}");
-    }
+/// A kind with every reference to a merged type replaced by the type it merged into.
+fn canonical_shape(kind: &TypeKind, canonical: &HashMap<String, String>) -> TypeKind {
     let mut kind = kind.clone();
     let canon = |ty: &mut TypeRef| rename(ty, canonical);
     match &mut kind {
@@ -98,7 +122,7 @@ fn shape_key(kind: &TypeKind, canonical: &HashMap<String, String>) -> String {
         TypeKind::Alias(target) => canon(target),
         TypeKind::Enum(_) => {}
     }
-    format!("{kind:?}")
+    kind
 }
 
 /// Whether a type refers directly to any of `names`.
