@@ -32,6 +32,8 @@ pub struct Api {
     /// For large APIs, the files `models/` is split into (empty: one `models.rs`). Smaller
     /// files keep the generator's memory low and let it format them in parallel.
     pub model_modules: Vec<ModelModule>,
+    /// With a cargo feature per group: the feature of the model types no operation uses.
+    pub extra_models_feature: Option<String>,
 }
 
 /// One file of a split `models/` module.
@@ -105,6 +107,9 @@ pub struct TypeDef {
     pub derives: Derives,
     /// The shape of the type.
     pub kind: TypeKind,
+    /// The cargo features of the groups whose operations use the type: it is compiled when
+    /// any of them is on. Empty: always compiled.
+    pub features: Vec<String>,
 }
 
 /// Derives beyond the ones every model has (`Debug, Clone, PartialEq, Serialize, Deserialize`).
@@ -296,6 +301,8 @@ pub struct Group {
     pub doc: String,
     /// The operations, in document order.
     pub operations: Vec<Operation>,
+    /// The cargo feature that compiles the group, when the crate has one per group.
+    pub feature: Option<String>,
 }
 
 /// One HTTP operation.

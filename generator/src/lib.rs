@@ -31,7 +31,7 @@ mod format_file;
 pub use emit::Content;
 pub use error::Error;
 pub use load::{parse_document, parse_document_lenient};
-pub use settings::{Layout, Settings};
+pub use settings::{Layout, Settings, TagFeatures};
 pub use validate::validate;
 
 /// One output file.

@@ -22,6 +22,29 @@ pub struct Settings {
     /// The crate's version; by default `info.version` when it is valid semver, else `0.1.0`.
     #[serde(default)]
     pub crate_version: Option<String>,
+    /// Whether a standalone crate gets one cargo feature per resource group.
+    #[serde(default)]
+    pub tag_features: TagFeatures,
+}
+
+/// Whether each resource group (tag) of a standalone crate sits behind its own cargo feature,
+/// so that users of a very large API compile only the operations, and the models, they use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TagFeatures {
+    /// For large APIs only: more than [`TagFeatures::AUTO_MIN_OPERATIONS`] operations in at
+    /// least two groups.
+    #[default]
+    Auto,
+    /// Whenever there are at least two groups.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl TagFeatures {
+    /// The number of operations above which [`TagFeatures::Auto`] turns features on.
+    pub const AUTO_MIN_OPERATIONS: usize = 200;
 }
 
 /// What files the generator produces.
@@ -48,6 +71,7 @@ impl Settings {
             base_url_env: None,
             layout: Layout::Embedded,
             crate_version: None,
+            tag_features: TagFeatures::Auto,
         }
     }
 

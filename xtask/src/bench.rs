@@ -96,8 +96,11 @@ fn peak_rss_mb(children: bool) -> f64 {
 pub fn bench_one(root: &Path, spec: &Path, label: &str, runs: usize) -> Result<SpecResult, String> {
     let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
     let out_dir = crate_dir(root, spec);
-    let settings =
-        crate::generate::settings(label, crate::generate::default_crate_name(spec, "spec"));
+    let settings = crate::generate::settings(
+        label,
+        crate::generate::default_crate_name(spec, "spec"),
+        generator::TagFeatures::Auto,
+    );
     let mut samples: Vec<Vec<f64>> = vec![Vec::new(); STAGES.len()];
     let mut totals = Vec::new();
     let mut last_files = Vec::new();

@@ -198,7 +198,7 @@ fn generate_one(spec: &Spec, out: &Path) -> Outcome {
                     std::fs::read_to_string(&path).map_err(|e| format!("cannot read: {e}"))?;
                 let (doc, _repairs) =
                     generator::parse_document_lenient(&text).map_err(|e| e.to_string())?;
-                let settings = crate::generate::settings(&id, name);
+                let settings = crate::generate::settings(&id, name, generator::TagFeatures::Auto);
                 generator::generate(&doc, &settings).map_err(|e| e.to_string())
             },
         ))
@@ -226,29 +226,85 @@ fn generate_one(spec: &Spec, out: &Path) -> Outcome {
     outcome
 }
 
-/// `cargo check`s a generated crate with the shared target directory; counts its warnings.
+/// `cargo check`s a generated crate with the shared target directory; counts its warnings. A
+/// crate with a cargo feature per group is also checked with no features and with only its
+/// first one, so that every subset of features is known to compile cleanly at its edges.
 fn check_one(root: &Path, dir: &Path, target: &Path, outcome: &mut Outcome) {
     let started = Instant::now();
     // The workspace's lock file pins the same dependency versions for every crate, so they
     // compile once into the shared target directory, and no network is needed.
     let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
+    let mut feature_sets = vec![Vec::new()];
+    if let Some(first) = first_feature(&dir.join("Cargo.toml")) {
+        feature_sets.push(vec!["--no-default-features".to_owned()]);
+        feature_sets.push(vec![
+            "--no-default-features".to_owned(),
+            "--features".to_owned(),
+            first,
+        ]);
+    }
+    outcome.compiled = Some(true);
+    for features in feature_sets {
+        let check = cargo_check(dir, target, &features);
+        let label = if features.is_empty() {
+            String::new()
+        } else {
+            format!("with `{}`: ", features.join(" "))
+        };
+        outcome.warnings += check.warnings;
+        if outcome.first_error.is_none() {
+            outcome.first_error = check.first_problem.map(|p| format!("{label}{p}"));
+        }
+        if !check.success {
+            outcome.compiled = Some(false);
+            break;
+        }
+    }
+    outcome.check_seconds = started.elapsed().as_secs_f64();
+}
+
+/// The first group feature a generated manifest declares (the one after `full`).
+fn first_feature(manifest: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(manifest).ok()?;
+    let features = text.split("\n[features]\n").nth(1)?;
+    features
+        .lines()
+        .take_while(|line| !line.starts_with('['))
+        .filter_map(|line| line.strip_suffix(" = []"))
+        .map(str::to_owned)
+        .next()
+}
+
+/// What one `cargo check` found.
+struct Check {
+    success: bool,
+    warnings: usize,
+    /// The first error, or else the first warning.
+    first_problem: Option<String>,
+}
+
+fn cargo_check(dir: &Path, target: &Path, extra: &[String]) -> Check {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["check", "--offline", "--quiet", "--message-format=json"])
+        .args(extra)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
         .env_remove("RUSTFLAGS")
         .output();
-    outcome.check_seconds = started.elapsed().as_secs_f64();
     let output = match output {
         Ok(output) => output,
         Err(e) => {
-            outcome.compiled = Some(false);
-            outcome.first_error = Some(format!("cannot run cargo check: {e}"));
-            return;
+            return Check {
+                success: false,
+                warnings: 0,
+                first_problem: Some(format!("cannot run cargo check: {e}")),
+            }
         }
     };
     let manifest = dir.join("Cargo.toml");
     let mut first_error = None;
+    let mut first_warning = None;
+    let mut warnings = 0;
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
@@ -280,24 +336,31 @@ fn check_one(root: &Path, dir: &Path, target: &Path, outcome: &mut Outcome) {
                 ));
             }
             "warning" if ours => {
-                outcome.warnings += 1;
-                if outcome.first_error.is_none() {
-                    outcome.first_error = Some(format!("warning: {text}"));
+                warnings += 1;
+                if first_warning.is_none() {
+                    first_warning = Some(format!("warning: {text}"));
                 }
             }
             _ => {}
         }
     }
-    outcome.compiled = Some(output.status.success());
-    if !output.status.success() {
-        outcome.first_error = first_error
+    let success = output.status.success();
+    let first_problem = if success {
+        first_warning
+    } else {
+        first_error
             .or_else(|| {
                 String::from_utf8_lossy(&output.stderr)
                     .lines()
                     .find(|l| l.contains("error"))
                     .map(str::to_owned)
             })
-            .or(Some(format!("cargo check failed ({})", output.status)));
+            .or(Some(format!("cargo check failed ({})", output.status)))
+    };
+    Check {
+        success,
+        warnings,
+        first_problem,
     }
 }
 

@@ -1,8 +1,9 @@
-//! `cargo xtask generate --spec FILE --out DIR [--crate-name NAME]`: a standalone client crate
-//! (manifest, generated code and the shared runtime) for any OpenAPI 3.0 document.
+//! `cargo xtask generate --spec FILE --out DIR [--crate-name NAME] [--tag-features WHEN]`: a
+//! standalone client crate (manifest, generated code and the shared runtime) for any OpenAPI 3.0
+//! document.
 
 use crate::files::write_atomic;
-use generator::{Layout, Settings};
+use generator::{Layout, Settings, TagFeatures};
 use std::path::{Path, PathBuf};
 
 /// Parsed arguments.
@@ -11,13 +12,16 @@ pub struct Args {
     pub spec: PathBuf,
     pub out: PathBuf,
     pub crate_name: Option<String>,
+    pub tag_features: TagFeatures,
 }
 
-/// Parses `--spec FILE --out DIR [--crate-name NAME]`, naming any bad argument.
+/// Parses `--spec FILE --out DIR [--crate-name NAME] [--tag-features auto|always|never]`,
+/// naming any bad argument.
 pub fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut spec = None;
     let mut out = None;
     let mut crate_name = None;
+    let mut tag_features = TagFeatures::Auto;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let mut value = |name: &str| {
@@ -35,9 +39,21 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
                 }
                 crate_name = Some(name);
             }
+            "--tag-features" => {
+                tag_features = match value("--tag-features")?.as_str() {
+                    "auto" => TagFeatures::Auto,
+                    "always" => TagFeatures::Always,
+                    "never" => TagFeatures::Never,
+                    other => {
+                        return Err(format!(
+                            "generate: `--tag-features {other}` is not one of auto, always, never"
+                        ))
+                    }
+                };
+            }
             other => {
                 return Err(format!(
-                    "generate: unknown argument `{other}` (expected --spec, --out or --crate-name)"
+                    "generate: unknown argument `{other}` (expected --spec, --out, --crate-name or --tag-features)"
                 ))
             }
         }
@@ -46,6 +62,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
         spec: spec.ok_or("generate: `--spec FILE` is required")?,
         out: out.ok_or("generate: `--out DIR` is required")?,
         crate_name,
+        tag_features,
     })
 }
 
@@ -82,14 +99,18 @@ pub fn default_crate_name(spec: &Path, title: &str) -> String {
 }
 
 /// Settings for a standalone crate.
-pub fn settings(spec_label: &str, crate_name: String) -> Settings {
-    Settings::new(crate_name, spec_label).with_layout(Layout::Standalone)
+pub fn settings(spec_label: &str, crate_name: String, tag_features: TagFeatures) -> Settings {
+    Settings {
+        tag_features,
+        ..Settings::new(crate_name, spec_label).with_layout(Layout::Standalone)
+    }
 }
 
 /// Generates the crate in memory; `Err` names the spec and the JSON pointer.
 pub fn generate_files(
     spec: &Path,
     crate_name: Option<String>,
+    tag_features: TagFeatures,
 ) -> Result<(String, Vec<generator::GeneratedFile>), String> {
     let label = spec.display().to_string();
     let text = std::fs::read_to_string(spec).map_err(|e| format!("{label}: cannot read: {e}"))?;
@@ -99,7 +120,7 @@ pub fn generate_files(
         eprintln!("warning: {label}: repaired {repair}");
     }
     let name = crate_name.unwrap_or_else(|| default_crate_name(spec, &doc.info.title));
-    let files = generator::generate(&doc, &settings(&label, name.clone()))
+    let files = generator::generate(&doc, &settings(&label, name.clone(), tag_features))
         .map_err(|e| format!("{label}: {e}"))?;
     Ok((name, files))
 }
@@ -135,7 +156,8 @@ pub fn run(args: &[String]) -> Result<bool, String> {
     let args = parse_args(args)?;
     let spec = args.spec.clone();
     let crate_name = args.crate_name.clone();
-    let (name, files) = on_big_stack(move || generate_files(&spec, crate_name))?;
+    let tag_features = args.tag_features;
+    let (name, files) = on_big_stack(move || generate_files(&spec, crate_name, tag_features))?;
     let written = write_files(&args.out, &files)?;
     println!(
         "{name}: {} files in {} ({written} written)",

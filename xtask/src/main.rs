@@ -9,8 +9,9 @@ usage: cargo xtask <command> [options]
 commands:
   codegen [--check]   regenerate the committed client and fixture models from the specs;
                       with --check, write nothing and fail if anything would change
-  generate --spec FILE --out DIR [--crate-name NAME]
-                      a standalone client crate for any OpenAPI 3.0 document (JSON or YAML)
+  generate --spec FILE --out DIR [--crate-name NAME] [--tag-features auto|always|never]
+                      a standalone client crate for any OpenAPI 3.0 document (JSON or YAML);
+                      large APIs (auto: over 200 operations) get a cargo feature per group
   corpus [--sample N] [--seed S] [--spec-list FILE] [--no-check] [--report FILE]
                       generate (and cargo check) the APIs.guru specs, installed with npm
                       into target/tools/corpus; prints a table and failures by reason

@@ -1,6 +1,6 @@
 //! `apis/`: one module per group, with a request builder per operation.
 
-use super::common::{doc, ident, inner_doc, type_tokens, Place};
+use super::common::{cfg_any, doc, ident, inner_doc, type_tokens, Place};
 use crate::ir::{
     Api, Body, BodyEncoding, Group, Operation, Outcome, Param, ParamLocation, ParamStyle, PathPart,
     Presence, Response, ResponseBody, TypeRef,
@@ -19,9 +19,12 @@ pub fn apis_mod(api: &Api) -> TokenStream {
         let module = ident(&g.module);
         let ty = ident(&g.type_name);
         let group_doc = doc(&first_paragraph(&g.doc));
+        let cfg = cfg_any(g.feature.as_slice());
         quote! {
             #group_doc
+            #cfg
             pub mod #module;
+            #cfg
             pub use #module::#ty;
         }
     });

@@ -107,3 +107,18 @@ pub fn mentions_base64(ty: &TypeRef) -> bool {
         _ => false,
     }
 }
+
+/// `#[cfg(...)]` for an item compiled when any of `features` is on; nothing when the list is
+/// empty (always compiled).
+pub fn cfg_any(features: &[String]) -> TokenStream {
+    match features {
+        [] => TokenStream::new(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        several => quote!(#[cfg(any(#(feature = #several),*))]),
+    }
+}
+
+/// Whether the crate has a cargo feature per group.
+pub fn has_tag_features(api: &crate::ir::Api) -> bool {
+    api.groups.iter().any(|g| g.feature.is_some())
+}

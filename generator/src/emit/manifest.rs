@@ -51,6 +51,21 @@ pub fn cargo_toml(api: &Api, settings: &Settings) -> String {
     if api.needs.uuid {
         out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
     }
+    let features: Vec<&str> = api
+        .groups
+        .iter()
+        .filter_map(|g| g.feature.as_deref())
+        .chain(api.extra_models_feature.as_deref())
+        .collect();
+    if !features.is_empty() {
+        // One feature per resource group, all on by default.
+        out.push_str("\n[features]\ndefault = [\"full\"]\n");
+        let quoted: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
+        out.push_str(&format!("full = [{}]\n", quoted.join(", ")));
+        for feature in &features {
+            out.push_str(&format!("{feature} = []\n"));
+        }
+    }
     // The runtime's own tests come with it, so `cargo test` works in the generated crate.
     out.push_str(
         "\n[dev-dependencies]\n\

@@ -1,6 +1,9 @@
 //! `models.rs`: one Rust type per IR type.
 
-use super::common::{doc, ident, inner_doc, mentions_base64, mentions_map, type_tokens, Place};
+use super::common::{
+    cfg_any, doc, has_tag_features, ident, inner_doc, mentions_base64, mentions_map, type_tokens,
+    Place,
+};
 use crate::ir::{Api, Enum, EnumRepr, Field, Presence, Struct, TypeDef, TypeKind, TypeRef, Union};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -12,7 +15,7 @@ const MODELS_DOC: &str =
 /// `models.rs`: every type in one file.
 pub fn models(api: &Api) -> TokenStream {
     let all: Vec<&TypeDef> = api.types.iter().collect();
-    type_file(&all, api.has_deprecated, inner_doc(MODELS_DOC), false)
+    type_file(&all, api, inner_doc(MODELS_DOC), false)
 }
 
 /// `models/mod.rs` of a split `models/`: the files, each re-exported.
@@ -27,8 +30,11 @@ pub fn models_mod(api: &Api) -> TokenStream {
             pub use #name::*;
         }
     });
+    // With only some features on, a file may have nothing compiled to re-export.
+    let allow_imports = has_tag_features(api).then(|| quote!(#![allow(unused_imports)]));
     quote! {
         #header
+        #allow_imports
         #(#modules)*
     }
 }
@@ -44,7 +50,7 @@ pub fn model_file(api: &Api, index: usize) -> TokenStream {
         .flat_map(|t| type_refs(t))
         .any(|ty| names_outside(ty, &own));
     let header = inner_doc(&format!("Types whose names start with {}.", module.label));
-    type_file(&types, api.has_deprecated, header, refers_outside)
+    type_file(&types, api, header, refers_outside)
 }
 
 fn names_outside(ty: &TypeRef, own: &std::collections::HashSet<&str>) -> bool {
@@ -60,7 +66,7 @@ fn names_outside(ty: &TypeRef, own: &std::collections::HashSet<&str>) -> bool {
 /// A file of types, with the imports they use.
 fn type_file(
     types: &[&TypeDef],
-    has_deprecated: bool,
+    api: &Api,
     header: TokenStream,
     use_siblings: bool,
 ) -> TokenStream {
@@ -102,11 +108,14 @@ fn type_file(
             )
         }),
     ];
-    let allow = has_deprecated.then(|| quote!(#![allow(deprecated)]));
+    let allow = api.has_deprecated.then(|| quote!(#![allow(deprecated)]));
+    // With only some features on, a file may have no compiled user of an import.
+    let allow_imports = has_tag_features(api).then(|| quote!(#![allow(unused_imports)]));
     let defs = types.iter().map(|t| type_def(t));
     quote! {
         #header
         #allow
+        #allow_imports
         #(#imports)*
         #(#defs)*
     }
@@ -151,14 +160,17 @@ fn type_def(t: &TypeDef) -> TokenStream {
         crate::docs::code(&t.source)
     ));
     let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
+    let cfg = cfg_any(&t.features);
+    let cfg = &cfg;
     let name = ident(&t.name);
     match &t.kind {
         TypeKind::Struct(s) => {
             let derive = derives(t, true);
             let body = struct_body(s);
-            let constructor = s.constructor.then(|| constructor(t, s));
+            let constructor = s.constructor.then(|| constructor(t, s, cfg));
             quote! {
                 #docs
+                #cfg
                 #deprecated
                 #derive
                 pub struct #name { #body }
@@ -166,12 +178,13 @@ fn type_def(t: &TypeDef) -> TokenStream {
                 #constructor
             }
         }
-        TypeKind::Enum(e) => enum_def(t, e, docs, deprecated),
-        TypeKind::Union(u) => union_def(t, u, docs, deprecated),
+        TypeKind::Enum(e) => enum_def(t, e, docs, deprecated, cfg),
+        TypeKind::Union(u) => union_def(t, u, docs, deprecated, cfg),
         TypeKind::Alias(target) => {
             let target = type_tokens(target, Place::Models);
             quote! {
                 #docs
+                #cfg
                 #deprecated
                 pub type #name = #target;
             }
@@ -193,7 +206,7 @@ fn struct_body(s: &Struct) -> TokenStream {
 }
 
 /// `new(required fields...)`, leaving every optional field out.
-fn constructor(t: &TypeDef, s: &Struct) -> TokenStream {
+fn constructor(t: &TypeDef, s: &Struct, cfg: &TokenStream) -> TokenStream {
     let name = ident(&t.name);
     let required: Vec<&Field> = s
         .fields
@@ -232,6 +245,7 @@ fn constructor(t: &TypeDef, s: &Struct) -> TokenStream {
     );
     let doc_attr = doc(&doc_text);
     quote! {
+        #cfg
         impl #name {
             #doc_attr
             #allow
@@ -294,6 +308,7 @@ fn enum_def(
     e: &Enum,
     docs: TokenStream,
     deprecated: Option<TokenStream>,
+    cfg: &TokenStream,
 ) -> TokenStream {
     let name = ident(&t.name);
     let other = ident(&e.other);
@@ -307,6 +322,7 @@ fn enum_def(
             let derive = derives(t, false);
             quote! {
                 #docs
+                #cfg
                 #deprecated
                 #derive
                 pub enum #name {
@@ -319,6 +335,7 @@ fn enum_def(
                     #other(String),
                 }
 
+                #cfg
                 impl #name {
                     /// The value as it is sent and received.
                     pub fn as_str(&self) -> &str {
@@ -329,12 +346,14 @@ fn enum_def(
                     }
                 }
 
+                #cfg
                 impl std::fmt::Display for #name {
                     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str(self.as_str())
                     }
                 }
 
+                #cfg
                 impl std::str::FromStr for #name {
                     type Err = std::convert::Infallible;
 
@@ -347,12 +366,14 @@ fn enum_def(
                     }
                 }
 
+                #cfg
                 impl Serialize for #name {
                     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                         serializer.serialize_str(self.as_str())
                     }
                 }
 
+                #cfg
                 impl<'de> Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         crate::runtime::serde_helpers::from_str(deserializer)
@@ -373,6 +394,7 @@ fn enum_def(
             let derive = derives(t, true);
             quote! {
                 #docs
+                #cfg
                 #deprecated
                 #derive
                 #[serde(from = "i64", into = "i64")]
@@ -386,6 +408,7 @@ fn enum_def(
                     #other(i64),
                 }
 
+                #cfg
                 impl #name {
                     /// The value as it is sent and received.
                     pub fn value(&self) -> i64 {
@@ -396,6 +419,7 @@ fn enum_def(
                     }
                 }
 
+                #cfg
                 impl From<i64> for #name {
                     fn from(value: i64) -> Self {
                         match value {
@@ -405,12 +429,14 @@ fn enum_def(
                     }
                 }
 
+                #cfg
                 impl From<#name> for i64 {
                     fn from(value: #name) -> Self {
                         value.value()
                     }
                 }
 
+                #cfg
                 impl std::fmt::Display for #name {
                     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         write!(f, "{}", self.value())
@@ -426,6 +452,7 @@ fn union_def(
     u: &Union,
     docs: TokenStream,
     deprecated: Option<TokenStream>,
+    cfg: &TokenStream,
 ) -> TokenStream {
     let name = ident(&t.name);
     let variants = u.variants.iter().map(|v| {
@@ -445,6 +472,7 @@ fn union_def(
             let derive = derives(t, true);
             quote! {
                 #docs
+                #cfg
                 #deprecated
                 #derive
                 #[serde(untagged)]
@@ -466,11 +494,13 @@ fn union_def(
             });
             quote! {
                 #docs
+                #cfg
                 #deprecated
                 #derive
                 #[serde(untagged)]
                 pub enum #name { #(#variants)* }
 
+                #cfg
                 impl<'de> Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         let value = serde_json::Value::deserialize(deserializer)?;

@@ -42,6 +42,9 @@ pub fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
             ParamLocation::Header | ParamLocation::Path => quote!(runtime::Auth::Header(#name)),
         },
     };
+    // With only some features on, the parts of the runtime that only operations use go
+    // unused.
+    let allow_unused = super::common::has_tag_features(api).then(|| quote!(#[allow(dead_code)]));
     quote! {
         #crate_doc
         #![forbid(unsafe_code)]
@@ -49,6 +52,7 @@ pub fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
 
         pub mod apis;
         pub mod models;
+        #allow_unused
         mod runtime;
 
         pub use runtime::exports::*;

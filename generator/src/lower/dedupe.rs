@@ -188,6 +188,7 @@ mod tests {
                 variants: vec![variant("read"), variant("write")],
                 other: String::from("Unknown"),
             }),
+            features: Vec::new(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Lowering: an OpenAPI document into the IR. Every decision happens here.
 
 mod dedupe;
+mod features;
 mod operations;
 mod reach;
 pub(crate) mod refs;
@@ -103,7 +104,7 @@ pub(crate) struct Lowerer<'a> {
 }
 
 /// Lowers a document into the IR.
-pub fn lower(doc: &OpenAPI, _settings: &Settings) -> Result<Api, Error> {
+pub fn lower(doc: &OpenAPI, settings: &Settings) -> Result<Api, Error> {
     let mut lowerer = Lowerer {
         doc,
         index: SchemaIndex::new(doc),
@@ -147,7 +148,7 @@ pub fn lower(doc: &OpenAPI, _settings: &Settings) -> Result<Api, Error> {
     let has_deprecated = types.iter().any(|t| {
         t.deprecated || matches!(&t.kind, crate::ir::TypeKind::Struct(s) if s.fields.iter().any(|f| f.deprecated))
     }) || groups.iter().flat_map(|g| &g.operations).any(|op| op.deprecated);
-    Ok(Api {
+    let mut api = Api {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
         doc: crate_doc(doc),
@@ -159,7 +160,12 @@ pub fn lower(doc: &OpenAPI, _settings: &Settings) -> Result<Api, Error> {
         notes: lowerer.notes,
         has_deprecated,
         model_modules,
-    })
+        extra_models_feature: None,
+    };
+    if features::wanted(&api, settings) {
+        features::assign(&mut api);
+    }
+    Ok(api)
 }
 
 fn crate_doc(doc: &OpenAPI) -> String {

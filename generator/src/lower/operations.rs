@@ -99,6 +99,7 @@ impl<'a> Lowerer<'a> {
                                 type_name,
                                 doc: group_doc,
                                 operations: Vec::new(),
+                                feature: None,
                             },
                             methods: Namespace::with_reserved(&["new", "client"]),
                             types,

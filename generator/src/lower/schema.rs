@@ -266,6 +266,7 @@ impl<'a> Lowerer<'a> {
             deprecated,
             derives: Default::default(),
             kind,
+            features: Vec::new(),
         };
         self.types.insert(name.to_owned(), def);
     }
