@@ -1,6 +1,10 @@
 //! How `posthog-api` behaves on the wire, against wiremock on loopback: auth, retries,
 //! timeouts, errors, pagination, concurrency. Backoff settings are tiny, so nothing sleeps long.
 
+mod wire;
+
+use wire::{user, KEY};
+
 use futures::{StreamExt, TryStreamExt};
 use posthog_api::models::{
     FrequencyEnum, PatchedSubscription, SubscriptionRequest, SubscriptionsListTargetType,
@@ -11,8 +15,6 @@ use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
-const KEY: &str = "phx_TEST_personal_api_key_123";
 
 fn fast_retries(max_retries: u32) -> RetryPolicy {
     RetryPolicy {
@@ -42,17 +44,6 @@ fn subscription(id: i64) -> Value {
         "target_value": "ann@example.com", "frequency": "weekly", "start_date": "2024-01-01T00:00:00Z",
         "created_at": "2024-01-01T00:00:00Z", "created_by": user_basic(), "summary": "weekly",
         "next_delivery_date": null
-    })
-}
-
-fn user() -> Value {
-    json!({
-        "date_joined": "2024-01-01T00:00:00Z", "uuid": "095be615-a8ad-4c33-8e9c-c7612fbf6c9f",
-        "distinct_id": "d", "email": "ann@example.com", "pending_email": null, "is_email_verified": true,
-        "has_password": true, "id": 1, "is_impersonated": false, "is_impersonated_until": null,
-        "is_impersonated_read_only": null, "sensitive_session_expires_at": null, "team": null,
-        "organization": null, "organizations": [], "is_2fa_enabled": false, "has_social_auth": false,
-        "has_sso_enforcement": false, "scene_personalisation": [], "role_at_organization": "engineering"
     })
 }
 

@@ -2,14 +2,15 @@
 //! test and a process-wide subscriber: `tracing` caches per-callsite interest globally, so a
 //! thread-local subscriber in a binary whose other tests run concurrently can miss the span.
 
+mod wire;
+
+use wire::{user, KEY};
+
 use posthog_api::{Client, RetryPolicy};
-use serde_json::json;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-const KEY: &str = "phx_TEST_personal_api_key_123";
 
 #[derive(Clone, Default)]
 struct Buffer(Arc<Mutex<Vec<u8>>>);
@@ -22,17 +23,6 @@ impl std::io::Write for Buffer {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
-}
-
-fn user() -> serde_json::Value {
-    json!({
-        "date_joined": "2024-01-01T00:00:00Z", "uuid": "095be615-a8ad-4c33-8e9c-c7612fbf6c9f",
-        "distinct_id": "d", "email": "ann@example.com", "pending_email": null, "is_email_verified": true,
-        "has_password": true, "id": 1, "is_impersonated": false, "is_impersonated_until": null,
-        "is_impersonated_read_only": null, "sensitive_session_expires_at": null, "team": null,
-        "organization": null, "organizations": [], "is_2fa_enabled": false, "has_social_auth": false,
-        "has_sso_enforcement": false, "scene_personalisation": [], "role_at_organization": "engineering"
-    })
 }
 
 #[tokio::test]
