@@ -201,15 +201,17 @@ struct CheckResult {
 }
 
 /// `cargo check` of a generated crate on a warm dependency cache: the dependencies are
-/// checked first, then the crate is checked again after touching it, in a fresh process
+/// checked first; then everything cargo kept of the crate itself (including its incremental
+/// cache) is cleaned, and the crate is checked from scratch in a fresh process
 /// (`bench-check`) so that its peak memory is the measured check's alone.
 fn measure_check(exe: &Path, root: &Path, dir: &Path) -> Result<CheckResult, String> {
     let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let target = root.join("target/bench/target");
     let warm = Command::new(&cargo)
         .args(["check", "--offline", "--quiet", "--lib"])
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", root.join("target/bench/target"))
+        .env("CARGO_TARGET_DIR", &target)
         .status()
         .map_err(|e| format!("cargo check: {e}"))?;
     if !warm.success() {
@@ -218,6 +220,16 @@ fn measure_check(exe: &Path, root: &Path, dir: &Path) -> Result<CheckResult, Str
             peak_rss_mb: 0.0,
             ok: false,
         });
+    }
+    let name = crate_name(&dir.join("Cargo.toml"))?;
+    let clean = Command::new(&cargo)
+        .args(["clean", "--offline", "--quiet", "--package", &name])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .status()
+        .map_err(|e| format!("cargo clean: {e}"))?;
+    if !clean.success() {
+        return Err(format!("cargo clean --package {name} failed"));
     }
     let output = Command::new(exe)
         .arg("bench-check")
@@ -230,6 +242,17 @@ fn measure_check(exe: &Path, root: &Path, dir: &Path) -> Result<CheckResult, Str
             String::from_utf8_lossy(&output.stderr)
         )
     })
+}
+
+/// The package name a generated manifest declares.
+fn crate_name(manifest: &Path) -> Result<String, String> {
+    let text =
+        std::fs::read_to_string(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    text.lines()
+        .find_map(|line| line.strip_prefix("name = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .map(str::to_owned)
+        .ok_or_else(|| format!("{}: no package name", manifest.display()))
 }
 
 /// `cargo xtask bench-check DIR` (internal): touches the crate, checks it, prints JSON.
