@@ -10,6 +10,7 @@
 //! Only inline types merge; every component schema keeps its own definition, because its name
 //! is part of the API's vocabulary.
 
+use super::types::referenced_names;
 use crate::ir::{TypeDef, TypeKind, TypeRef};
 use std::borrow::Cow;
 use std::collections::hash_map::DefaultHasher;
@@ -63,7 +64,9 @@ pub fn merge_identical_inline_types(types: &mut [TypeDef]) -> usize {
         // types that mention a type merged in this round, and go again. Rounds are bounded by
         // the nesting depth of inline schemas.
         for shape in shapes.iter_mut().flatten() {
-            if mentions_any(&shape.kind, &merged) {
+            let mut names = Vec::new();
+            referenced_names(&shape.kind, &mut names);
+            if names.iter().any(|name| merged.contains(name)) {
                 *shape = Shape::new(Cow::Owned(canonical_shape(&shape.kind, &canonical)));
             }
         }
@@ -123,28 +126,6 @@ fn canonical_shape(kind: &TypeKind, canonical: &HashMap<String, String>) -> Type
         TypeKind::Enum(_) => {}
     }
     kind
-}
-
-/// Whether a type refers directly to any of `names`.
-fn mentions_any(kind: &TypeKind, names: &HashSet<String>) -> bool {
-    fn refers(ty: &TypeRef, names: &HashSet<String>) -> bool {
-        match ty {
-            TypeRef::Named(name) => names.contains(name),
-            TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) => {
-                refers(inner, names)
-            }
-            _ => false,
-        }
-    }
-    match kind {
-        TypeKind::Struct(s) => {
-            s.fields.iter().any(|f| refers(&f.ty, names))
-                || s.additional.as_ref().is_some_and(|a| refers(a, names))
-        }
-        TypeKind::Union(u) => u.variants.iter().any(|v| refers(&v.ty, names)),
-        TypeKind::Alias(target) => refers(target, names),
-        TypeKind::Enum(_) => false,
-    }
 }
 
 fn rename(ty: &mut TypeRef, canonical: &HashMap<String, String>) {

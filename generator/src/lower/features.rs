@@ -6,7 +6,8 @@
 //! Types that every group uses, or that no operation uses, are always compiled, as is
 //! everything they refer to.
 
-use crate::ir::{Api, Group, TypeDef, TypeKind, TypeRef};
+use super::types::{mentioned, referenced_names};
+use crate::ir::{Api, Group};
 use crate::settings::{Layout, Settings, TagFeatures};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -63,7 +64,7 @@ pub fn assign(api: &mut Api) {
         .iter()
         .map(|t| {
             let mut names = Vec::new();
-            type_names(t, &mut names);
+            referenced_names(&t.kind, &mut names);
             names
                 .iter()
                 .filter_map(|n| index.get(n.as_str()).copied())
@@ -186,29 +187,6 @@ fn group_roots(group: &Group, out: &mut Vec<String>) {
         if let Some(pagination) = &op.pagination {
             mentioned(&pagination.item, out);
         }
-    }
-}
-
-/// The model types a type refers to.
-fn type_names(t: &TypeDef, out: &mut Vec<String>) {
-    match &t.kind {
-        TypeKind::Struct(s) => {
-            s.fields.iter().for_each(|f| mentioned(&f.ty, out));
-            if let Some(extra) = &s.additional {
-                mentioned(extra, out);
-            }
-        }
-        TypeKind::Union(u) => u.variants.iter().for_each(|v| mentioned(&v.ty, out)),
-        TypeKind::Alias(target) => mentioned(target, out),
-        TypeKind::Enum(_) => {}
-    }
-}
-
-fn mentioned(ty: &TypeRef, out: &mut Vec<String>) {
-    match ty {
-        TypeRef::Named(name) => out.push(name.clone()),
-        TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) => mentioned(inner, out),
-        _ => {}
     }
 }
 

@@ -13,8 +13,23 @@ fn by_value(ty: &TypeRef, out: &mut Vec<String>) {
     }
 }
 
+/// Every model type a type definition refers to, at any depth of `Vec`, map or `Option`.
+pub fn referenced_names(kind: &TypeKind, out: &mut Vec<String>) {
+    match kind {
+        TypeKind::Struct(s) => {
+            s.fields.iter().for_each(|f| mentioned(&f.ty, out));
+            if let Some(extra) = &s.additional {
+                mentioned(extra, out);
+            }
+        }
+        TypeKind::Union(u) => u.variants.iter().for_each(|v| mentioned(&v.ty, out)),
+        TypeKind::Alias(target) => mentioned(target, out),
+        TypeKind::Enum(_) => {}
+    }
+}
+
 /// Every name a type mentions, at any depth.
-fn mentioned(ty: &TypeRef, out: &mut Vec<String>) {
+pub fn mentioned(ty: &TypeRef, out: &mut Vec<String>) {
     match ty {
         TypeRef::Named(name) => out.push(name.clone()),
         TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) => mentioned(inner, out),
