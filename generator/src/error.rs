@@ -5,6 +5,8 @@ use std::fmt;
 /// A document the generator cannot turn into a client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
+    /// The file the pointer is in, when the document has several (or the caller named it).
+    pub file: Option<String>,
     /// JSON pointer (`#/paths/~1users~1{uuid}/get`) of the offending node.
     pub pointer: String,
     /// What is wrong, in one line.
@@ -15,15 +17,25 @@ impl Error {
     /// An error at `pointer`.
     pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Error {
+            file: None,
             pointer: pointer.into(),
             message: message.into(),
         }
+    }
+
+    /// The same error, located in `file`.
+    pub fn in_file(mut self, file: &str) -> Self {
+        self.file = Some(file.to_owned());
+        self
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.pointer, self.message)
+        match &self.file {
+            Some(file) => write!(f, "{file}: {}: {}", self.pointer, self.message),
+            None => write!(f, "{}: {}", self.pointer, self.message),
+        }
     }
 }
 

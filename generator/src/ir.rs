@@ -83,13 +83,27 @@ pub struct Needs {
     pub uuid: bool,
 }
 
-/// A place where the generator degraded a construct it could not type exactly.
+/// A place where the generator repaired the document or could not type a construct exactly.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Note {
     /// JSON pointer of the construct.
     pub pointer: String,
     /// What was done instead.
     pub message: String,
+    /// What kind of note it is.
+    pub kind: NoteKind,
+}
+
+/// What a [`Note`] reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NoteKind {
+    /// The document broke the OpenAPI rules; it was read as it evidently meant.
+    Repair,
+    /// A construct was typed as `serde_json::Value`, so values are not checked.
+    Untyped,
+    /// A construct was typed, sent or kept less exactly than the document describes, or left
+    /// out.
+    Approximate,
 }
 
 /// A named model type.

@@ -1,9 +1,12 @@
-//! Turns an OpenAPI 3.0 document into a typed, documented Rust client crate.
+//! Turns an API description (Swagger 2.0, OpenAPI 3.0, 3.1 or 3.2; one file or many; with
+//! overlays) into a typed, documented Rust client crate.
 //!
 //! The pipeline is plain data flowing through stages, each a public function so that tools
 //! and benchmarks can time them:
 //!
-//! 1. [`parse_document`]: YAML or JSON text into `openapiv3::OpenAPI`;
+//! 1. [`load`] (or [`parse_document`] for one file of text): every input format into one
+//!    [`Document`], OpenAPI 3.0 in `openapiv3`'s model, so that no later stage knows versions
+//!    (see [`normal`] for the representation and why);
 //! 2. [`validate`]: reject what cannot be generated, naming the JSON pointer;
 //! 3. [`lower`]: every decision (names, types, request and response shapes) into the IR
 //!    ([`ir::Api`]);
@@ -30,7 +33,10 @@ mod format_file;
 
 pub use emit::Content;
 pub use error::Error;
-pub use load::{parse_document, parse_document_lenient};
+pub use load::{
+    load, normal, parse_document, parse_document_lenient, AdditionalOperation, Document,
+    FileReader, LoadOptions, Version,
+};
 pub use settings::{Layout, Settings, TagFeatures};
 pub use validate::validate;
 
@@ -44,17 +50,23 @@ pub struct GeneratedFile {
 }
 
 /// Generates every file of the client crate: [`validate`], [`lower`], then [`render`].
-pub fn generate(
-    doc: &openapiv3::OpenAPI,
+pub fn generate(doc: &Document, settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
+    generate_with_api(doc, settings).map(|(_, files)| files)
+}
+
+/// Like [`generate`], also returning the IR, whose notes and counts a caller reports.
+pub fn generate_with_api(
+    doc: &Document,
     settings: &Settings,
-) -> Result<Vec<GeneratedFile>, Error> {
+) -> Result<(ir::Api, Vec<GeneratedFile>), Error> {
     validate(doc)?;
     let api = lower(doc, settings)?;
-    render(&api, settings)
+    let files = render(&api, settings)?;
+    Ok((api, files))
 }
 
 /// Lowers a validated document into the IR.
-pub fn lower(doc: &openapiv3::OpenAPI, settings: &Settings) -> Result<ir::Api, Error> {
+pub fn lower(doc: &Document, settings: &Settings) -> Result<ir::Api, Error> {
     lower::lower(doc, settings)
 }
 

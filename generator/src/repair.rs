@@ -31,8 +31,8 @@ const COUNT_KEYS: &[&str] = &[
 /// the most common cause of a failed parse.
 const UNUSED_KEYS: &[&str] = &["callbacks", "links", "examples"];
 
-/// Repairs a document in place; returns what was changed, one line each, with JSON pointers.
-pub fn repair(document: &mut Value) -> Vec<String> {
+/// Repairs a document in place; returns what was changed: a JSON pointer and what changed there.
+pub fn repair(document: &mut Value) -> Vec<(String, String)> {
     let mut changes = Vec::new();
     repair_node(document, Context::Document, "#", &mut changes);
     changes
@@ -47,7 +47,12 @@ enum Context {
     Object,
 }
 
-fn repair_node(node: &mut Value, context: Context, pointer: &str, changes: &mut Vec<String>) {
+fn repair_node(
+    node: &mut Value,
+    context: Context,
+    pointer: &str,
+    changes: &mut Vec<(String, String)>,
+) {
     match node {
         Value::Array(items) => {
             for (i, item) in items.iter_mut().enumerate() {
@@ -59,7 +64,7 @@ fn repair_node(node: &mut Value, context: Context, pointer: &str, changes: &mut 
                 let before = map.clone();
                 repair_object(map);
                 if *map != before {
-                    changes.push(describe_change(pointer, &before, map));
+                    changes.push((pointer.to_owned(), describe_change(&before, map)));
                 }
             }
             for (key, child) in map.iter_mut() {
@@ -83,12 +88,8 @@ fn repair_node(node: &mut Value, context: Context, pointer: &str, changes: &mut 
     }
 }
 
-/// `#/a/b: pattern 0 -> "0"; callbacks removed`.
-fn describe_change(
-    pointer: &str,
-    before: &Map<String, Value>,
-    after: &Map<String, Value>,
-) -> String {
+/// `pattern 0 -> "0"; callbacks removed`.
+fn describe_change(before: &Map<String, Value>, after: &Map<String, Value>) -> String {
     let mut parts = Vec::new();
     for (key, old) in before {
         match after.get(key) {
@@ -104,7 +105,7 @@ fn describe_change(
             parts.push(format!("`{key}` added as {}", short(new)));
         }
     }
-    format!("{pointer}: {}", parts.join("; "))
+    parts.join("; ")
 }
 
 fn short(value: &Value) -> String {
@@ -302,13 +303,14 @@ mod tests {
         assert!(
             changes
                 .iter()
-                .any(|c| c.starts_with("#/paths/~1a/get: `callbacks` removed")),
+                .any(|(p, c)| p == "#/paths/~1a/get" && c.starts_with("`callbacks` removed")),
             "{changes:?}"
         );
         assert!(
             changes
                 .iter()
-                .any(|c| c == "#/components/schemas/A/properties/pattern: `pattern` 0 -> \"0\""),
+                .any(|(p, c)| p == "#/components/schemas/A/properties/pattern"
+                    && c == "`pattern` 0 -> \"0\""),
             "{changes:?}"
         );
         assert_eq!(doc["paths"]["/a"]["get"].get("callbacks"), None);

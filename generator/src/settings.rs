@@ -25,6 +25,11 @@ pub struct Settings {
     /// Whether a standalone crate gets one cargo feature per resource group.
     #[serde(default)]
     pub tag_features: TagFeatures,
+    /// Whether a document with no operations may become a crate of models only. Off by default:
+    /// no operations usually means the document was not read as intended (a multi-file tree
+    /// read as one file, say), and a crate with no methods would hide that.
+    #[serde(default)]
+    pub allow_no_operations: bool,
 }
 
 /// Whether each resource group (tag) of a standalone crate sits behind its own cargo feature,
@@ -72,6 +77,7 @@ impl Settings {
             layout: Layout::Embedded,
             crate_version: None,
             tag_features: TagFeatures::Auto,
+            allow_no_operations: false,
         }
     }
 

@@ -3,11 +3,13 @@
 //! in the document (including components nothing uses).
 
 use crate::error::{child, pointer, Error};
+use crate::load::Document;
 use crate::lower::refs::{self, SchemaIndex};
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 
 /// Checks a document. Returns the first problem in document order.
-pub fn validate(doc: &OpenAPI) -> Result<(), Error> {
+pub fn validate(document: &Document) -> Result<(), Error> {
+    let doc = &document.openapi;
     let index = SchemaIndex::new(doc);
     let check = Checker { doc, index: &index };
     if let Some(components) = &doc.components {
@@ -32,20 +34,20 @@ pub fn validate(doc: &OpenAPI) -> Result<(), Error> {
         for (i, p) in item.parameters.iter().enumerate() {
             check.parameter(p, &child(&child(&at, "parameters"), &i.to_string()))?;
         }
-        for (method, op) in item.iter() {
-            let op_at = child(&at, method);
-            for (i, p) in op.parameters.iter().enumerate() {
-                check.parameter(p, &child(&child(&op_at, "parameters"), &i.to_string()))?;
-            }
-            if let Some(body) = &op.request_body {
-                check.request_body(body, &child(&op_at, "requestBody"))?;
-            }
-            if let Some(default) = &op.responses.default {
-                check.response(default, &child(&child(&op_at, "responses"), "default"))?;
-            }
-            for (status, r) in &op.responses.responses {
-                check.response(r, &child(&child(&op_at, "responses"), &status.to_string()))?;
-            }
+    }
+    for site in crate::lower::operation_sites(doc, &document.additional_operations) {
+        let (op, op_at) = (site.op, site.pointer);
+        for (i, p) in op.parameters.iter().enumerate() {
+            check.parameter(p, &child(&child(&op_at, "parameters"), &i.to_string()))?;
+        }
+        if let Some(body) = &op.request_body {
+            check.request_body(body, &child(&op_at, "requestBody"))?;
+        }
+        if let Some(default) = &op.responses.default {
+            check.response(default, &child(&child(&op_at, "responses"), "default"))?;
+        }
+        for (status, r) in &op.responses.responses {
+            check.response(r, &child(&child(&op_at, "responses"), &status.to_string()))?;
         }
     }
     Ok(())

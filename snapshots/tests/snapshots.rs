@@ -12,10 +12,41 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn load(relative: &str) -> openapiv3::OpenAPI {
+/// Reads the other files of multi-file fixtures.
+struct Files;
+
+impl generator::FileReader for Files {
+    fn read(&self, path: &str) -> Result<String, String> {
+        std::fs::read_to_string(workspace_root().join(path)).map_err(|e| e.to_string())
+    }
+}
+
+/// Loads a spec as `cargo xtask codegen` does, with the overlays of its fixture folder.
+fn load(relative: &str) -> generator::Document {
     let text =
         std::fs::read_to_string(workspace_root().join(relative)).expect("fixture spec is readable");
-    generator::parse_document(&text).unwrap_or_else(|e| panic!("{relative}: {e}"))
+    let folder = Path::new(relative).parent().expect("specs sit in a folder");
+    let mut overlays: Vec<(String, String)> = Vec::new();
+    if folder != Path::new("spec/fixtures") && folder != Path::new("spec") {
+        let mut names: Vec<String> = std::fs::read_dir(workspace_root().join(folder))
+            .expect("the fixture folder is readable")
+            .flatten()
+            .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+            .filter(|f| f.starts_with("overlay"))
+            .collect();
+        names.sort();
+        for name in names {
+            let path = folder.join(&name).display().to_string();
+            let text = std::fs::read_to_string(workspace_root().join(&path)).expect("readable");
+            overlays.push((path, text));
+        }
+    }
+    let options = generator::LoadOptions {
+        overlays,
+        files: Some(&Files),
+        ..Default::default()
+    };
+    generator::load(relative, &text, &options).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// All generated files as one text, each behind a line naming its path. The runtime a
@@ -43,8 +74,31 @@ fn snapshot(name: &str, relative: &str, settings: &Settings) {
 }
 
 fn fixture(name: &str) {
-    let relative = format!("spec/fixtures/{name}.yaml");
-    let settings = Settings::new(format!("fixture-{name}"), relative.clone());
+    let root = workspace_root();
+    let folder = format!("spec/fixtures/{name}");
+    let relative = if root.join(&folder).is_dir() {
+        [
+            "openapi.yaml",
+            "openapi.json",
+            "swagger.yaml",
+            "swagger.json",
+        ]
+        .iter()
+        .map(|f| format!("{folder}/{f}"))
+        .find(|p| root.join(p).exists())
+        .expect("a fixture folder has a root document")
+    } else {
+        ["yaml", "json"]
+            .iter()
+            .map(|e| format!("{folder}.{e}"))
+            .find(|p| root.join(p).exists())
+            .expect("the fixture spec exists")
+    };
+    // Most fixtures describe models only.
+    let settings = Settings {
+        allow_no_operations: true,
+        ..Settings::new(format!("fixture-{name}"), relative.clone())
+    };
     snapshot(name, &relative, &settings);
 }
 

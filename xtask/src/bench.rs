@@ -108,8 +108,7 @@ pub fn bench_one(root: &Path, spec: &Path, label: &str, runs: usize) -> Result<S
     for run in 0..=runs {
         let mut times = [Duration::ZERO; 5];
         let t = Instant::now();
-        let (doc, _) =
-            generator::parse_document_lenient(&text).map_err(|e| format!("{label}: {e}"))?;
+        let doc = generator::parse_document_lenient(&text).map_err(|e| format!("{label}: {e}"))?;
         times[0] = t.elapsed();
         let t = Instant::now();
         generator::validate(&doc).map_err(|e| format!("{label}: {e}"))?;
@@ -144,7 +143,7 @@ pub fn bench_one(root: &Path, spec: &Path, label: &str, runs: usize) -> Result<S
     // Peak memory of the pipeline as `generate` runs it, before the profiling pass below
     // (which holds every file's tokens at once) can raise it.
     let peak_rss = peak_rss_mb(false);
-    let (doc, _) = generator::parse_document_lenient(&text).map_err(|e| format!("{label}: {e}"))?;
+    let doc = generator::parse_document_lenient(&text).map_err(|e| format!("{label}: {e}"))?;
     let api = generator::lower(&doc, &settings).map_err(|e| format!("{label}: {e}"))?;
     let t = Instant::now();
     let emitted = generator::emit(&api, &settings);

@@ -23,6 +23,10 @@ struct Target {
     spec: String,
     /// The crate directory, relative to the workspace root.
     out: String,
+    /// Overlay documents applied to the spec before generating, in order (relative to the
+    /// workspace root).
+    #[serde(default)]
+    overlays: Vec<String>,
     settings: Settings,
 }
 
@@ -31,18 +35,25 @@ const FIXTURE_SPECS: &str = "spec/fixtures";
 const FIXTURE_OUT: &str = "snapshots/src/fixtures";
 
 /// Everything codegen would write: absolute path -> contents. Also the directories whose
-/// generated files codegen owns (to find files it no longer makes).
+/// generated files codegen owns (to find files it no longer makes), and what to tell the
+/// maintainer about each target.
 pub struct Plan {
     pub files: BTreeMap<PathBuf, String>,
     pub owned_dirs: Vec<PathBuf>,
+    /// Per target: its spec, its summary line and its notes.
+    pub reports: Vec<(String, String, Vec<generator::ir::Note>)>,
+    /// One line about the fixtures.
+    pub fixture_summary: String,
 }
 
-/// Reads and parses a spec, with errors that name the file.
-pub fn load_spec(root: &Path, relative: &str) -> Result<openapiv3::OpenAPI, String> {
-    let path = root.join(relative);
-    let text =
-        std::fs::read_to_string(&path).map_err(|e| format!("{relative}: cannot read: {e}"))?;
-    generator::parse_document(&text).map_err(|e| format!("{relative}: {e}"))
+/// Reads and parses a spec (strictly: the project's own specs need no repairs), with errors
+/// that name the file and pointer.
+pub fn load_spec(
+    root: &Path,
+    relative: &str,
+    overlays: &[String],
+) -> Result<generator::Document, String> {
+    crate::spec::load(root, relative, overlays, false)
 }
 
 /// Generates everything in memory. Nothing is written, so an error leaves the tree as it was.
@@ -54,10 +65,16 @@ pub fn plan(root: &Path) -> Result<Plan, String> {
         serde_yaml::from_str(&config_text).map_err(|e| format!("spec/codegen.yaml: {e}"))?;
     let mut files = BTreeMap::new();
     let mut owned_dirs = Vec::new();
+    let mut reports = Vec::new();
     for target in &config.targets {
-        let doc = load_spec(root, &target.spec)?;
-        let generated = generator::generate(&doc, &target.settings)
+        let doc = load_spec(root, &target.spec, &target.overlays)?;
+        let (api, generated) = generator::generate_with_api(&doc, &target.settings)
             .map_err(|e| format!("{}: {e}", target.spec))?;
+        reports.push((
+            target.spec.clone(),
+            crate::spec::summary(&target.settings.crate_name, &api),
+            api.notes.clone(),
+        ));
         let out = root.join(&target.out);
         for GeneratedFile { path, contents } in generated {
             files.insert(out.join(path), contents);
@@ -65,23 +82,19 @@ pub fn plan(root: &Path) -> Result<Plan, String> {
         owned_dirs.push(out);
     }
     let mut fixture_modules = Vec::new();
-    for spec in fixture_specs(root)? {
-        let stem = spec
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        let relative = format!(
-            "{FIXTURE_SPECS}/{}",
-            spec.file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default()
-        );
-        let doc = load_spec(root, &relative)?;
+    let mut fixture_notes = 0;
+    for fixture in fixture_specs(root)? {
+        let Fixture {
+            stem,
+            spec: relative,
+            overlays,
+        } = fixture;
+        let doc = load_spec(root, &relative, &overlays)?;
         let settings = Settings::new(format!("fixture-{stem}"), relative.clone())
             .with_layout(Layout::ModelsOnly);
-        let generated =
-            generator::generate(&doc, &settings).map_err(|e| format!("{relative}: {e}"))?;
+        let (api, generated) = generator::generate_with_api(&doc, &settings)
+            .map_err(|e| format!("{relative}: {e}"))?;
+        fixture_notes += api.notes.len();
         let module = generator::names::value_name(&stem);
         for GeneratedFile { contents, .. } in generated {
             files.insert(
@@ -97,22 +110,87 @@ pub fn plan(root: &Path) -> Result<Plan, String> {
         fixture_mod_rs(&fixture_modules),
     );
     owned_dirs.push(root.join(FIXTURE_OUT));
-    Ok(Plan { files, owned_dirs })
+    let fixture_summary = format!(
+        "fixtures: {} specs, {fixture_notes} notes (in the generated docs; the fixtures degrade on purpose)",
+        fixture_modules.len()
+    );
+    Ok(Plan {
+        files,
+        owned_dirs,
+        reports,
+        fixture_summary,
+    })
 }
 
-fn fixture_specs(root: &Path) -> Result<Vec<PathBuf>, String> {
+/// One fixture: a spec file in `spec/fixtures/`, or a folder there whose root document is
+/// `openapi.yaml` (or `.json`), with the folder's `overlay*.yaml` files applied in name order.
+pub struct Fixture {
+    /// The module name's source: the file's stem or the folder's name.
+    pub stem: String,
+    /// The root document, relative to the workspace root.
+    pub spec: String,
+    /// Overlays, relative to the workspace root.
+    pub overlays: Vec<String>,
+}
+
+/// Every fixture, sorted by name.
+pub fn fixture_specs(root: &Path) -> Result<Vec<Fixture>, String> {
     let dir = root.join(FIXTURE_SPECS);
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
+    let is_spec = |p: &Path| {
+        p.extension()
+            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+    };
+    let mut out = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(|e| format!("{FIXTURE_SPECS}: cannot read: {e}"))?
         .flatten()
         .map(|e| e.path())
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-        })
         .collect();
-    specs.sort();
-    Ok(specs)
+    entries.sort();
+    for path in entries {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        if path.is_dir() {
+            let Some(root_doc) = [
+                "openapi.yaml",
+                "openapi.json",
+                "swagger.yaml",
+                "swagger.json",
+            ]
+            .into_iter()
+            .find(|f| path.join(f).exists()) else {
+                continue;
+            };
+            let mut overlays: Vec<String> = std::fs::read_dir(&path)
+                .map_err(|e| format!("{FIXTURE_SPECS}/{name}: cannot read: {e}"))?
+                .flatten()
+                .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+                .filter(|f| f.starts_with("overlay") && is_spec(Path::new(f)))
+                .map(|f| format!("{FIXTURE_SPECS}/{name}/{f}"))
+                .collect();
+            overlays.sort();
+            out.push(Fixture {
+                stem: name.clone(),
+                spec: format!("{FIXTURE_SPECS}/{name}/{root_doc}"),
+                overlays,
+            });
+        } else if is_spec(&path) {
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            out.push(Fixture {
+                stem,
+                spec: format!("{FIXTURE_SPECS}/{name}"),
+                overlays: Vec::new(),
+            });
+        }
+    }
+    Ok(out)
 }
 
 fn fixture_mod_rs(modules: &[(String, String)]) -> String {
@@ -234,6 +312,11 @@ pub fn describe(root: &Path, drifts: &[Drift]) -> String {
 /// `cargo xtask codegen [--check]`.
 pub fn run(root: &Path, check: bool) -> Result<bool, String> {
     let plan = plan(root)?;
+    for (spec, summary, notes) in &plan.reports {
+        crate::spec::print_notes(spec, notes, false);
+        eprintln!("{summary}");
+    }
+    eprintln!("{}", plan.fixture_summary);
     let drifts = drift(&plan);
     if check {
         if drifts.is_empty() {

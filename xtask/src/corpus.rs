@@ -83,31 +83,6 @@ pub struct Spec {
     pub path: PathBuf,
 }
 
-/// The OpenAPI version a spec declares, read from its first bytes.
-pub fn declared_version(path: &Path) -> Option<String> {
-    use std::io::Read;
-    let mut head = vec![0u8; 4096];
-    let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
-    let text = String::from_utf8_lossy(&head[..n]);
-    for key in ["\"openapi\"", "openapi:", "\"swagger\"", "swagger:"] {
-        if let Some(at) = text.find(key) {
-            let rest = &text[at + key.len()..];
-            let rest = rest.trim_start_matches([':', ' ', '"', '\'']);
-            let version: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
-                .collect();
-            let prefix = if key.contains("swagger") {
-                "swagger "
-            } else {
-                ""
-            };
-            return Some(format!("{prefix}{version}"));
-        }
-    }
-    None
-}
-
 /// Every spec file under the directory, sorted.
 pub fn all_specs(api: &Path) -> Vec<Spec> {
     let mut out = Vec::new();
@@ -161,6 +136,15 @@ pub struct Outcome {
     pub first_error: Option<String>,
     pub generate_seconds: f64,
     pub check_seconds: f64,
+    /// The version the document was written in.
+    pub version: Option<generator::Version>,
+    /// Operations and model types generated.
+    pub operations: usize,
+    pub models: usize,
+    /// Notes: repairs, fallbacks to `serde_json::Value`, other approximations.
+    pub repairs: usize,
+    pub untyped: usize,
+    pub approximate: usize,
 }
 
 impl Outcome {
@@ -193,19 +177,27 @@ fn generate_one(spec: &Spec, out: &Path) -> Outcome {
     let name = crate_name.clone();
     let result = crate::generate::on_big_stack(move || {
         std::panic::catch_unwind(AssertUnwindSafe(
-            || -> Result<Vec<generator::GeneratedFile>, String> {
-                let text =
-                    std::fs::read_to_string(&path).map_err(|e| format!("cannot read: {e}"))?;
-                let (doc, _repairs) =
-                    generator::parse_document_lenient(&text).map_err(|e| e.to_string())?;
-                let settings = crate::generate::settings(&id, name, generator::TagFeatures::Auto);
-                generator::generate(&doc, &settings).map_err(|e| e.to_string())
+            || -> Result<(generator::Version, generator::ir::Api, Vec<generator::GeneratedFile>), String> {
+                let label = path.display().to_string();
+                let doc = crate::spec::load(Path::new("."), &label, &[], true)?;
+                let mut settings =
+                    crate::generate::settings(&id, name, generator::TagFeatures::Auto);
+                // A document of models only (webhooks, say) is counted, not failed.
+                settings.allow_no_operations = true;
+                let (api, files) =
+                    generator::generate_with_api(&doc, &settings).map_err(|e| e.to_string())?;
+                Ok((doc.version, api, files))
             },
         ))
     });
     outcome.generate_seconds = started.elapsed().as_secs_f64();
     match result {
-        Ok(Ok(files)) => {
+        Ok(Ok((version, api, files))) => {
+            outcome.version = Some(version);
+            outcome.operations = api.groups.iter().map(|g| g.operations.len()).sum();
+            outcome.models = api.types.len();
+            (outcome.repairs, outcome.untyped, outcome.approximate) =
+                crate::spec::note_counts(&api.notes);
             let _ = std::fs::remove_dir_all(out);
             match crate::generate::write_files(out, &files) {
                 Ok(_) => outcome.generated = true,
@@ -400,13 +392,13 @@ fn reason(outcome: &Outcome) -> String {
 }
 
 /// The report: a table, totals and failures by reason.
-pub fn report(outcomes: &[Outcome], skipped: &BTreeMap<String, usize>, checked: bool) -> String {
+pub fn report(outcomes: &[Outcome], checked: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "| spec | generated | compiled | warnings | first error | seconds |"
+        "| spec | version | operations | models | repairs | untyped | approximate | generated | compiled | warnings | first error | seconds |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|---|---|");
     for o in outcomes {
         let compiled = match o.compiled {
             Some(true) => "yes",
@@ -422,8 +414,14 @@ pub fn report(outcomes: &[Outcome], skipped: &BTreeMap<String, usize>, checked: 
         let error: String = error.chars().take(160).collect();
         let _ = writeln!(
             out,
-            "| {} | {} | {compiled} | {} | {error} | {:.2} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {compiled} | {} | {error} | {:.2} |",
             o.id,
+            o.version.map(|v| v.to_string()).unwrap_or_default(),
+            o.operations,
+            o.models,
+            o.repairs,
+            o.untyped,
+            o.approximate,
             if o.panicked {
                 "PANIC"
             } else if o.generated {
@@ -465,11 +463,33 @@ pub fn report(outcomes: &[Outcome], skipped: &BTreeMap<String, usize>, checked: 
         let check_seconds: f64 = outcomes.iter().map(|o| o.check_seconds).sum();
         let _ = writeln!(out, "cargo check time: {check_seconds:.0} s");
     }
+    let mut by_version: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for o in outcomes {
+        let entry = by_version
+            .entry(
+                o.version
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "unread".into()),
+            )
+            .or_default();
+        entry.0 += 1;
+        entry.1 += usize::from(o.passed());
+    }
+    for (version, (count, passed)) in &by_version {
+        let _ = writeln!(out, "{version}: {count} specs, {passed} passed");
+    }
+    let untyped: usize = outcomes.iter().map(|o| o.untyped).sum();
+    let repairs: usize = outcomes.iter().map(|o| o.repairs).sum();
+    let no_operations = outcomes
+        .iter()
+        .filter(|o| o.generated && o.operations == 0)
+        .count();
+    let _ = writeln!(
+        out,
+        "Notes: {repairs} repairs, {untyped} untyped fallbacks; {no_operations} documents have no operations (models only)"
+    );
     let generate_seconds: f64 = outcomes.iter().map(|o| o.generate_seconds).sum();
     let _ = writeln!(out, "Generation time: {generate_seconds:.1} s");
-    for (why, count) in skipped {
-        let _ = writeln!(out, "Skipped {count} specs: {why}");
-    }
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     for o in outcomes.iter().filter(|o| !o.passed()) {
         *reasons.entry(reason(o)).or_default() += 1;
@@ -532,18 +552,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
     } else {
         None
     };
-    let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
     let specs = match (&args.spec_list, &api) {
         (Some(list), _) => read_spec_list(root, api.as_deref(), list)?,
         (None, Some(api)) => {
-            let mut usable = Vec::new();
-            for spec in all_specs(api) {
-                match declared_version(&spec.path) {
-                    Some(v) if v.starts_with("3.0") => usable.push(spec),
-                    Some(v) => *skipped.entry(format!("OpenAPI {v} (not 3.0)")).or_default() += 1,
-                    None => *skipped.entry("no version".into()).or_default() += 1,
-                }
-            }
+            // Every document is read whole by the loader, which says what it is.
+            let usable = all_specs(api);
             match args.sample {
                 Some(n) => seeded_sample(&usable, n, args.seed),
                 None => usable,
@@ -586,7 +599,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
         }
         outcomes.push(outcome);
     }
-    let text = report(&outcomes, &skipped, args.check);
+    let text = report(&outcomes, args.check);
     println!("{text}");
     let path = args
         .report

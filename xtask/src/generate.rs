@@ -1,6 +1,6 @@
-//! `cargo xtask generate --spec FILE --out DIR [--crate-name NAME] [--tag-features WHEN]`: a
-//! standalone client crate (manifest, generated code and the shared runtime) for any OpenAPI 3.0
-//! document.
+//! `cargo xtask generate --spec FILE --out DIR [...]`: a standalone client crate (manifest,
+//! generated code and the shared runtime) for any API description the generator reads (Swagger
+//! 2.0, OpenAPI 3.0 to 3.2, one file or many, with overlays).
 
 use crate::files::write_atomic;
 use generator::{Layout, Settings, TagFeatures};
@@ -13,15 +13,24 @@ pub struct Args {
     pub out: PathBuf,
     pub crate_name: Option<String>,
     pub tag_features: TagFeatures,
+    /// Overlays to apply, in order.
+    pub overlays: Vec<String>,
+    /// Print every note, not a count per kind of note.
+    pub verbose: bool,
+    /// Make a crate of models only when the document has no operations.
+    pub allow_no_operations: bool,
 }
 
-/// Parses `--spec FILE --out DIR [--crate-name NAME] [--tag-features auto|always|never]`,
-/// naming any bad argument.
+/// Parses `--spec FILE --out DIR [--crate-name NAME] [--tag-features auto|always|never]
+/// [--overlay FILE]... [--verbose] [--allow-no-operations]`, naming any bad argument.
 pub fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut spec = None;
     let mut out = None;
     let mut crate_name = None;
     let mut tag_features = TagFeatures::Auto;
+    let mut overlays = Vec::new();
+    let mut verbose = false;
+    let mut allow_no_operations = false;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let mut value = |name: &str| {
@@ -32,6 +41,9 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
         match arg.as_str() {
             "--spec" => spec = Some(PathBuf::from(value("--spec")?)),
             "--out" => out = Some(PathBuf::from(value("--out")?)),
+            "--overlay" => overlays.push(value("--overlay")?),
+            "--verbose" => verbose = true,
+            "--allow-no-operations" => allow_no_operations = true,
             "--crate-name" => {
                 let name = value("--crate-name")?;
                 if !valid_crate_name(&name) {
@@ -53,7 +65,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             }
             other => {
                 return Err(format!(
-                    "generate: unknown argument `{other}` (expected --spec, --out, --crate-name or --tag-features)"
+                    "generate: unknown argument `{other}` (expected --spec, --out, --crate-name, --tag-features, --overlay, --verbose or --allow-no-operations)"
                 ))
             }
         }
@@ -63,6 +75,9 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
         out: out.ok_or("generate: `--out DIR` is required")?,
         crate_name,
         tag_features,
+        overlays,
+        verbose,
+        allow_no_operations,
     })
 }
 
@@ -106,23 +121,28 @@ pub fn settings(spec_label: &str, crate_name: String, tag_features: TagFeatures)
     }
 }
 
-/// Generates the crate in memory; `Err` names the spec and the JSON pointer.
-pub fn generate_files(
-    spec: &Path,
-    crate_name: Option<String>,
-    tag_features: TagFeatures,
-) -> Result<(String, Vec<generator::GeneratedFile>), String> {
-    let label = spec.display().to_string();
-    let text = std::fs::read_to_string(spec).map_err(|e| format!("{label}: cannot read: {e}"))?;
-    let (doc, repairs) =
-        generator::parse_document_lenient(&text).map_err(|e| format!("{label}: {e}"))?;
-    for repair in &repairs {
-        eprintln!("warning: {label}: repaired {repair}");
-    }
-    let name = crate_name.unwrap_or_else(|| default_crate_name(spec, &doc.info.title));
-    let files = generator::generate(&doc, &settings(&label, name.clone(), tag_features))
-        .map_err(|e| format!("{label}: {e}"))?;
-    Ok((name, files))
+/// What generating a crate in memory gives: its name, its files, and the IR (for its notes and
+/// counts).
+pub struct Generated {
+    pub name: String,
+    pub files: Vec<generator::GeneratedFile>,
+    pub api: generator::ir::Api,
+}
+
+/// Generates the crate in memory; `Err` names the file and the JSON pointer.
+pub fn generate_files(args: &Args) -> Result<Generated, String> {
+    let label = args.spec.display().to_string();
+    // Other files are resolved relative to the root document's own path, as given.
+    let doc = crate::spec::load(Path::new("."), &label, &args.overlays, true)?;
+    let name = args
+        .crate_name
+        .clone()
+        .unwrap_or_else(|| default_crate_name(&args.spec, &doc.openapi.info.title));
+    let mut settings = settings(&label, name.clone(), args.tag_features);
+    settings.allow_no_operations = args.allow_no_operations;
+    let (api, files) =
+        generator::generate_with_api(&doc, &settings).map_err(|e| format!("{label}: {e}"))?;
+    Ok(Generated { name, files, api })
 }
 
 /// Writes generated files under `out`, only those whose bytes differ.
@@ -154,16 +174,19 @@ pub fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -
 /// `cargo xtask generate`.
 pub fn run(args: &[String]) -> Result<bool, String> {
     let args = parse_args(args)?;
-    let spec = args.spec.clone();
-    let crate_name = args.crate_name.clone();
-    let tag_features = args.tag_features;
-    let (name, files) = on_big_stack(move || generate_files(&spec, crate_name, tag_features))?;
-    let written = write_files(&args.out, &files)?;
+    let out = args.out.clone();
+    let verbose = args.verbose;
+    let label = args.spec.display().to_string();
+    let generated = on_big_stack(move || generate_files(&args))?;
+    crate::spec::print_notes(&label, &generated.api.notes, verbose);
+    let written = write_files(&out, &generated.files)?;
     println!(
-        "{name}: {} files in {} ({written} written)",
-        files.len(),
-        args.out.display()
+        "{}: {} files in {} ({written} written)",
+        generated.name,
+        generated.files.len(),
+        out.display()
     );
+    println!("{}", crate::spec::summary(&generated.name, &generated.api));
     Ok(true)
 }
 

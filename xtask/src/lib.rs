@@ -6,6 +6,7 @@ pub mod corpus;
 pub mod files;
 pub mod generate;
 pub mod reference;
+pub mod spec;
 pub mod test;
 pub mod tools;
 

@@ -12,7 +12,8 @@ fn spec_json() -> Value {
 }
 
 fn posthog_ir() -> Api {
-    let doc = xtask::codegen::load_spec(&xtask::workspace_root(), "spec/posthog.yaml").unwrap();
+    let doc =
+        xtask::codegen::load_spec(&xtask::workspace_root(), "spec/posthog.yaml", &[]).unwrap();
     generator::lower(
         &doc,
         &generator::Settings::new("posthog-api", "spec/posthog.yaml"),

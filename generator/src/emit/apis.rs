@@ -375,7 +375,17 @@ fn outcomes_enum(group: &Group, op: &Operation, name: &str, variants: &[Outcome]
 }
 
 fn to_request(op: &Operation) -> TokenStream {
-    let method = ident(&op.http_method);
+    let method = match op.http_method.as_str() {
+        "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE" => {
+            let name = ident(&op.http_method);
+            quote!(Method::#name)
+        }
+        // Lowering only lets through methods that are valid HTTP tokens.
+        other => {
+            let bytes = proc_macro2::Literal::byte_string(other.as_bytes());
+            quote!(Method::from_bytes(#bytes).expect("the method is a valid HTTP token"))
+        }
+    };
     let template = &op.path;
     let id = &op.id;
     let path = op.path_parts.iter().map(|part| match part {
@@ -416,7 +426,7 @@ fn to_request(op: &Operation) -> TokenStream {
     let auth = (!op.authenticated).then(|| quote!(request.without_auth();));
     quote! {
         fn to_request(&self) -> Result<Request, Error> {
-            let mut request = Request::new(Method::#method, #template, #id);
+            let mut request = Request::new(#method, #template, #id);
             #(#path)*
             #(#params)*
             #body

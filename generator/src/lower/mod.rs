@@ -10,10 +10,12 @@ mod shape;
 mod types;
 
 use crate::error::Error;
+use crate::ir::NoteKind;
 use crate::ir::{Api, Needs, Note, Server, TypeDef};
+use crate::load::{AdditionalOperation, Document};
 use crate::names::Namespace;
 use crate::settings::Settings;
-use openapiv3::OpenAPI;
+use openapiv3::{OpenAPI, PathItem, ReferenceOr};
 use refs::SchemaIndex;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -79,6 +81,8 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 /// The state of one lowering run.
 pub(crate) struct Lowerer<'a> {
     pub doc: &'a OpenAPI,
+    /// Operations under methods 3.0 has no field for (3.2's `QUERY`, ...).
+    pub additional_operations: &'a [AdditionalOperation],
     pub index: SchemaIndex<'a>,
     pub type_names: Namespace,
     pub types: BTreeMap<String, TypeDef>,
@@ -103,10 +107,68 @@ pub(crate) struct Lowerer<'a> {
     pub needs: Needs,
 }
 
+/// One operation of the document, wherever it sits.
+pub struct OperationSite<'a> {
+    /// The path template.
+    pub path: &'a str,
+    /// The path item (for its shared parameters).
+    pub item: &'a PathItem,
+    /// The method: lower case for the ones with a field of their own, else as written.
+    pub method: &'a str,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+    /// The operation.
+    pub op: &'a openapiv3::Operation,
+}
+
+/// Every operation of a document, in document order (per path, the methods with fields of their
+/// own first, then the additional ones).
+pub fn operation_sites<'a>(
+    doc: &'a OpenAPI,
+    additional: &'a [AdditionalOperation],
+) -> Vec<OperationSite<'a>> {
+    let mut out = Vec::new();
+    for (path, item) in doc.paths.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        let item_ptr = crate::error::pointer(["paths", path]);
+        for (method, op) in item.iter() {
+            out.push(OperationSite {
+                path,
+                item,
+                method,
+                pointer: crate::error::child(&item_ptr, method),
+                op,
+            });
+        }
+        for extra in additional.iter().filter(|a| a.path == *path) {
+            let pointer = if extra.method == "QUERY" {
+                crate::error::child(&item_ptr, "query")
+            } else {
+                crate::error::child(
+                    &crate::error::child(&item_ptr, "additionalOperations"),
+                    &extra.method,
+                )
+            };
+            out.push(OperationSite {
+                path,
+                item,
+                method: &extra.method,
+                pointer,
+                op: &extra.operation,
+            });
+        }
+    }
+    out
+}
+
 /// Lowers a document into the IR.
-pub fn lower(doc: &OpenAPI, settings: &Settings) -> Result<Api, Error> {
+pub fn lower(document: &Document, settings: &Settings) -> Result<Api, Error> {
+    let doc = &document.openapi;
     let mut lowerer = Lowerer {
         doc,
+        additional_operations: &document.additional_operations,
         index: SchemaIndex::new(doc),
         type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
         types: BTreeMap::new(),
@@ -118,7 +180,7 @@ pub fn lower(doc: &OpenAPI, settings: &Settings) -> Result<Api, Error> {
         request_reachable: HashSet::new(),
         response_reachable: HashSet::new(),
         blank_enums: BTreeSet::new(),
-        notes: Vec::new(),
+        notes: document.notes.clone(),
         needs: Needs::default(),
     };
     lowerer.claim_component_names();
@@ -126,6 +188,23 @@ pub fn lower(doc: &OpenAPI, settings: &Settings) -> Result<Api, Error> {
     // Operations first, so that inline types are named after the operations that use them;
     // then every component, so that unused components are still part of the crate.
     let groups = lowerer.lower_operations()?;
+    if groups.is_empty()
+        && !settings.allow_no_operations
+        && settings.layout != crate::settings::Layout::ModelsOnly
+    {
+        let skipped = lowerer
+            .notes
+            .iter()
+            .filter(|n| n.pointer.starts_with("#/paths"))
+            .count();
+        return Err(Error::new(
+            "#/paths",
+            format!(
+                "the document has no operations{}, so the client would have no methods; if a crate of models only is what you want, allow it (`--allow-no-operations`)",
+                if skipped > 0 { format!(" ({skipped} were left out; see the warnings)") } else { String::new() }
+            ),
+        ));
+    }
     lowerer.lower_all_components()?;
     lowerer.add_blank_variants();
     let mut types: Vec<TypeDef> = std::mem::take(&mut lowerer.types).into_values().collect();
@@ -136,7 +215,7 @@ pub fn lower(doc: &OpenAPI, settings: &Settings) -> Result<Api, Error> {
             .find(|t| t.name == name)
             .map(|t| t.source.clone())
             .unwrap_or_default();
-        lowerer.note(
+        lowerer.note_untyped(
             &source,
             format!("`{name}` is defined in terms of itself; typed as serde_json::Value"),
         );
@@ -215,12 +294,27 @@ fn servers(doc: &OpenAPI) -> Vec<Server> {
 }
 
 impl<'a> Lowerer<'a> {
-    /// Records that something was degraded.
+    /// Records that something was typed, sent or kept less exactly than described.
     pub fn note(&mut self, pointer: &str, message: impl Into<String>) {
         self.notes.push(Note {
             pointer: pointer.to_owned(),
             message: message.into(),
+            kind: NoteKind::Approximate,
         });
+    }
+
+    /// Records that something was typed as `serde_json::Value`.
+    pub fn note_untyped(&mut self, pointer: &str, message: impl Into<String>) {
+        self.notes.push(Note {
+            pointer: pointer.to_owned(),
+            message: message.into(),
+            kind: NoteKind::Untyped,
+        });
+    }
+
+    /// Every operation, in document order.
+    pub fn operation_sites(&self) -> Vec<OperationSite<'a>> {
+        operation_sites(self.doc, self.additional_operations)
     }
 
     /// Component schema names, in document order.

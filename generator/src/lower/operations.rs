@@ -61,20 +61,33 @@ impl<'a> Lowerer<'a> {
             Namespace::with_reserved(&["models", "apis", "runtime", "client", "r#mod"]);
         let mut group_types = Namespace::with_reserved(&["Client"]);
         for (path, item) in doc.paths.paths.iter() {
-            let item_ptr = pointer(["paths", path]);
-            let item = match item {
-                ReferenceOr::Item(item) => item,
-                ReferenceOr::Reference { reference } => {
-                    self.note(&item_ptr, format!("path item $ref `{reference}` is not supported; its operations are left out"));
-                    continue;
-                }
-            };
-            for (method, op) in item.iter() {
-                let op_ptr = child(&item_ptr, method);
-                let tag = op
-                    .tags
-                    .first()
-                    .cloned()
+            if let ReferenceOr::Reference { reference } = item {
+                let item_ptr = pointer(["paths", path]);
+                self.note(&item_ptr, format!("path item $ref `{reference}` is not supported; its operations are left out"));
+            }
+        }
+        for site in self.operation_sites() {
+            let super::OperationSite {
+                path,
+                item,
+                method,
+                pointer: op_ptr,
+                op,
+            } = site;
+            if method.is_empty()
+                || !method
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+            {
+                self.note(
+                    &op_ptr,
+                    format!("`{method}` is not a valid HTTP method; the operation is left out"),
+                );
+                continue;
+            }
+            {
+                let tag = self
+                    .grouping_tag(&op.tags)
                     .unwrap_or_else(|| "default".to_owned());
                 if !groups.contains_key(&tag) {
                     let module = modules.claim(&names::value_name(&tag));
@@ -84,10 +97,21 @@ impl<'a> Lowerer<'a> {
                         .iter()
                         .find(|t| t.name == tag)
                         .and_then(|t| t.description.clone());
+                    let parent = doc
+                        .tags
+                        .iter()
+                        .find(|t| t.name == tag)
+                        .and_then(|t| t.extensions.get(crate::load::normal::TAG_PARENT))
+                        .and_then(|p| p.as_str())
+                        .map(|p| format!("Part of {}.", code(p)));
                     let group_doc = description
                         .map(|d| docs::sanitize(&d))
                         .filter(|d| !d.trim().is_empty())
                         .unwrap_or_else(|| format!("Operations tagged {}.", code(&tag)));
+                    let group_doc = match parent {
+                        Some(parent) => docs::paragraphs([group_doc, parent]),
+                        None => group_doc,
+                    };
                     let mut types = Namespace::with_reserved(RESERVED_GROUP_TYPES);
                     types.claim(&type_name);
                     groups.insert(
@@ -155,10 +179,7 @@ impl<'a> Lowerer<'a> {
         // Parameters: path-level first, overridden by operation-level ones with the same name
         // and location.
         let mut raw: IndexMap<(String, &'static str), RawParam<'a>> = IndexMap::new();
-        let item_ptr = op_ptr
-            .rsplit_once('/')
-            .map(|(p, _)| p.to_owned())
-            .unwrap_or_default();
+        let item_ptr = pointer(["paths", path]);
         for (list, base) in [
             (item_params, child(&item_ptr, "parameters")),
             (&op.parameters, child(&op_ptr, "parameters")),
@@ -539,6 +560,24 @@ impl<'a> Lowerer<'a> {
         Ok(Response::Outcomes { name, variants })
     }
 
+    /// The tag that groups an operation: its first tag that is not a badge or audience label
+    /// (OpenAPI 3.2 tag `kind`s other than `nav`).
+    fn grouping_tag(&self, tags: &[String]) -> Option<String> {
+        let kind = |name: &str| {
+            self.doc
+                .tags
+                .iter()
+                .find(|t| t.name == name)
+                .and_then(|t| t.extensions.get(crate::load::normal::TAG_KIND))
+                .and_then(|k| k.as_str())
+                .map(str::to_owned)
+        };
+        tags.iter()
+            .find(|t| kind(t).is_none_or(|k| k == "nav"))
+            .or_else(|| tags.first())
+            .cloned()
+    }
+
     /// Pages with a `next` URL and a list of items (`count`/`next`/`previous`/`results`, or
     /// similar) make an operation pageable.
     fn pagination(&self, response: &Response) -> Option<Pagination> {
@@ -598,20 +637,13 @@ impl<'a> Lowerer<'a> {
     /// The scheme the client authenticates with: the first one the document requires.
     pub(crate) fn auth_scheme(&mut self) -> Option<AuthScheme> {
         let schemes = &self.doc.components.as_ref()?.security_schemes;
+        let sites = self.operation_sites();
         let required = self
             .doc
             .security
             .iter()
             .flatten()
-            .chain(
-                self.doc
-                    .paths
-                    .paths
-                    .values()
-                    .filter_map(|p| p.as_item())
-                    .flat_map(|p| p.iter())
-                    .flat_map(|(_, op)| op.security.iter().flatten()),
-            )
+            .chain(sites.iter().flat_map(|s| s.op.security.iter().flatten()))
             .flat_map(|req| req.keys())
             .find(|name| schemes.contains_key(*name));
         let name = required.or_else(|| schemes.keys().next())?;

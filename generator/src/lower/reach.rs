@@ -3,7 +3,7 @@
 
 use super::shape::{classify, Shape};
 use super::{Lowerer, Mode};
-use crate::error::{child, Error};
+use crate::error::Error;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use std::collections::HashSet;
 
@@ -88,18 +88,15 @@ impl<'a> Lowerer<'a> {
         let doc = self.doc;
         let mut request: Vec<Node<'a>> = Vec::new();
         let mut response: Vec<Node<'a>> = Vec::new();
-        for (path, item) in doc.paths.paths.iter() {
-            let ReferenceOr::Item(item) = item else {
-                continue;
-            };
-            let item_ptr = crate::error::pointer(["paths", path]);
-            for param in &item.parameters {
-                if let Ok(p) = super::refs::parameter(doc, param, &item_ptr) {
-                    request.extend(param_schema(p));
+        for site in self.operation_sites() {
+            let (item, op, at) = (site.item, site.op, site.pointer);
+            {
+                let item_ptr = crate::error::pointer(["paths", site.path]);
+                for param in &item.parameters {
+                    if let Ok(p) = super::refs::parameter(doc, param, &item_ptr) {
+                        request.extend(param_schema(p));
+                    }
                 }
-            }
-            for (method, op) in item.iter() {
-                let at = child(&item_ptr, method);
                 for param in &op.parameters {
                     if let Ok(p) = super::refs::parameter(doc, param, &at) {
                         request.extend(param_schema(p));

@@ -71,7 +71,7 @@ impl<'a> Lowerer<'a> {
             Node::Ref(reference) => {
                 let resolved = self.index.resolve(reference, at)?;
                 if let Some(why) = &resolved.degraded {
-                    self.note(at, why.clone());
+                    self.note_untyped(at, why.clone());
                     return Ok(Use::of(TypeRef::Json));
                 }
                 match resolved.component {
@@ -425,7 +425,7 @@ impl<'a> Lowerer<'a> {
                 .lower_choice(schema, pointer, slot, mode, list)
                 .map(|u| u.nullable_if(nullable)),
             Shape::Not => {
-                self.note(
+                self.note_untyped(
                     pointer,
                     "`not` cannot be expressed as a type; typed as serde_json::Value",
                 );
@@ -663,7 +663,7 @@ impl<'a> Lowerer<'a> {
             });
         }
         if !complete {
-            self.note(
+            self.note_untyped(
                 pointer,
                 "allOf mixes objects with other kinds of schema; typed as serde_json::Value",
             );

@@ -1,27 +1,17 @@
-//! Loading: document text (YAML or JSON) into `openapiv3::OpenAPI`.
-//!
-//! No file I/O: the caller reads the file and passes its text. Errors name the JSON pointer
-//! of the node that failed and, where the parser knows it, the line and column.
+//! The typed parse: a document (as text, or as a JSON value after conversion) into
+//! `openapiv3::OpenAPI`, with errors that name the JSON pointer of the node that failed and,
+//! for text, the line and column where the parser knows them.
 
 use crate::error::{escape_segment, Error};
 use openapiv3::OpenAPI;
+use serde_json::Value;
 use serde_path_to_error::Segment;
 
-/// Parses an OpenAPI 3.0.x document from YAML or JSON text, strictly: a document openapiv3
-/// refuses is an error naming the JSON pointer.
-pub fn parse_document(text: &str) -> Result<OpenAPI, Error> {
-    parse(text, false).map(|(doc, _)| doc)
-}
-
-/// Parses like [`parse_document`], but when the strict parse fails, repairs the mistakes
-/// real-world documents commonly make (see the `repair` module) and tries again. Returns the
-/// document and the repairs made (empty when the strict parse succeeded).
-pub fn parse_document_lenient(text: &str) -> Result<(OpenAPI, Vec<String>), Error> {
-    parse(text, true)
-}
-
-fn parse(text: &str, lenient: bool) -> Result<(OpenAPI, Vec<String>), Error> {
-    let is_json = text.trim_start().starts_with('{');
+/// Parses document text straight into the typed model (the fast path for OpenAPI 3.0). When
+/// that fails and `lenient` is set, the `repair` module fixes what it can and the parse is
+/// tried again. Returns the document and the repairs made.
+pub fn parse_text(text: &str, lenient: bool) -> Result<(OpenAPI, Vec<(String, String)>), Error> {
+    let is_json = super::text::is_json(text);
     let parsed = if is_json {
         let mut de = serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize::<_, OpenAPI>(&mut de).map_err(|e| {
@@ -37,28 +27,40 @@ fn parse(text: &str, lenient: bool) -> Result<(OpenAPI, Vec<String>), Error> {
         })
     };
     match parsed {
-        Ok(doc) => check_version(&doc.openapi).map(|()| (doc, Vec::new())),
+        Ok(doc) => Ok((doc, Vec::new())),
         Err(err) => {
-            if let Some(version_error) = explain_version(text) {
-                return Err(version_error);
-            }
+            let Ok((root, _)) = super::text::to_value(text) else {
+                return Err(err);
+            };
             if lenient {
-                if let Some((doc, repairs)) = parse_repaired(text, is_json) {
-                    return check_version(&doc.openapi).map(|()| (doc, repairs));
+                if let Some(done) = parse_repaired(root.clone()) {
+                    return Ok(done);
                 }
             }
-            Err(refine(text, is_json, &err).unwrap_or(err))
+            Err(refine(&root, &err).unwrap_or(err))
+        }
+    }
+}
+
+/// Parses a document held as a JSON value (after bundling, overlays or conversion), repairing
+/// it first when the strict parse fails and `lenient` is set.
+pub fn parse_value(root: Value, lenient: bool) -> Result<(OpenAPI, Vec<(String, String)>), Error> {
+    match serde_path_to_error::deserialize::<_, OpenAPI>(&root) {
+        Ok(doc) => Ok((doc, Vec::new())),
+        Err(e) => {
+            let err = Error::new(to_pointer(e.path()), e.into_inner().to_string());
+            if lenient {
+                if let Some(done) = parse_repaired(root.clone()) {
+                    return Ok(done);
+                }
+            }
+            Err(refine(&root, &err).unwrap_or(err))
         }
     }
 }
 
 /// The document after the `repair` module, if that makes it parse.
-fn parse_repaired(text: &str, is_json: bool) -> Option<(OpenAPI, Vec<String>)> {
-    let mut value: serde_json::Value = if is_json {
-        serde_json::from_str(text).ok()?
-    } else {
-        serde_yaml::from_str(text).ok()?
-    };
+fn parse_repaired(mut value: Value) -> Option<(OpenAPI, Vec<(String, String)>)> {
     let repairs = crate::repair::repair(&mut value);
     serde_json::from_value(value).ok().map(|doc| (doc, repairs))
 }
@@ -66,12 +68,7 @@ fn parse_repaired(text: &str, is_json: bool) -> Option<(OpenAPI, Vec<String>)> {
 /// openapiv3 uses untagged enums (`ReferenceOr<T>`), behind which serde loses the path: an
 /// error deep inside an operation is reported at `#/paths`. This descends from there, trying
 /// each child as the type its position implies, to the deepest node that fails.
-fn refine(text: &str, is_json: bool, err: &Error) -> Option<Error> {
-    let root: serde_json::Value = if is_json {
-        serde_json::from_str(text).ok()?
-    } else {
-        serde_yaml::from_str(text).ok()?
-    };
+fn refine(root: &Value, err: &Error) -> Option<Error> {
     let mut pointer = err.pointer.clone();
     let mut message = None;
     for _ in 0..32 {
@@ -179,41 +176,6 @@ fn attempt<T: serde::de::DeserializeOwned>(
         })
 }
 
-fn check_version(version: &str) -> Result<(), Error> {
-    if version.starts_with("3.0") {
-        Ok(())
-    } else {
-        Err(Error::new(
-            "#/openapi",
-            format!("OpenAPI {version} is not supported; this generator reads OpenAPI 3.0.x"),
-        ))
-    }
-}
-
-/// When parsing fails, a document of another version (Swagger 2.0, OpenAPI 3.1) is the
-/// likeliest cause; say so rather than report the first field that did not fit.
-fn explain_version(text: &str) -> Option<Error> {
-    let head: String = text.chars().take(4096).collect();
-    for line in head.lines() {
-        let line = line.trim().trim_start_matches('{').trim();
-        let unquoted = line.replace(['"', '\''], "");
-        if let Some(rest) = unquoted.strip_prefix("swagger:") {
-            let version = rest.trim().trim_end_matches(',').trim();
-            return Some(Error::new(
-                "#/swagger",
-                format!("Swagger {version} is not supported; this generator reads OpenAPI 3.0.x"),
-            ));
-        }
-        if let Some(rest) = unquoted.strip_prefix("openapi:") {
-            let version = rest.trim().trim_end_matches(',').trim();
-            if !version.starts_with("3.0") {
-                return check_version(version).err();
-            }
-        }
-    }
-    None
-}
-
 fn to_pointer(path: &serde_path_to_error::Path) -> String {
     let mut out = String::from("#");
     for segment in path.iter() {
@@ -238,8 +200,11 @@ mod tests {
 
     #[test]
     fn yaml_errors_name_pointer_and_line() {
-        let err = parse_document("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: 5\n")
-            .unwrap_err();
+        let err = parse_text(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: 5\n",
+            false,
+        )
+        .unwrap_err();
         assert_eq!(err.pointer, "#/paths");
         assert!(err.message.contains("line 3"), "{err}");
     }
@@ -247,51 +212,34 @@ mod tests {
     #[test]
     fn errors_inside_operations_are_located() {
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: [x]\n      responses: {}\n";
-        let err = parse_document(text).unwrap_err();
+        let err = parse_text(text, false).unwrap_err();
         assert_eq!(err.pointer, "#/paths/~1a/get/operationId", "{err}");
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {type: object, required: 5}\n";
-        let err = parse_document(text).unwrap_err();
+        let err = parse_text(text, false).unwrap_err();
         assert!(err.pointer.starts_with("#/components/schemas/A"), "{err}");
     }
 
     #[test]
     fn repairable_documents_load() {
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: string, pattern: 0}\n";
-        assert!(parse_document(text).is_err(), "the strict parse refuses it");
-        let (doc, repairs) = parse_document_lenient(text).unwrap();
+        assert!(
+            parse_text(text, false).is_err(),
+            "the strict parse refuses it"
+        );
+        let (doc, repairs) = parse_text(text, true).unwrap();
         assert!(doc.components.unwrap().schemas.contains_key("A"));
-        assert_eq!(repairs, ["#/components/schemas/A: `pattern` 0 -> \"0\""]);
+        assert_eq!(
+            repairs,
+            [(
+                "#/components/schemas/A".to_owned(),
+                "`pattern` 0 -> \"0\"".to_owned()
+            )]
+        );
     }
 
     #[test]
     fn invalid_yaml_is_reported_with_its_location() {
-        let err = parse_document("openapi: 3.0.3\ninfo: [\n").unwrap_err();
+        let err = parse_text("openapi: 3.0.3\ninfo: [\n", false).unwrap_err();
         assert!(err.message.contains("line"), "{err}");
-    }
-
-    #[test]
-    fn other_versions_are_named() {
-        let err = parse_document("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n")
-            .unwrap_err();
-        assert_eq!(
-            err.message,
-            "Swagger 2.0 is not supported; this generator reads OpenAPI 3.0.x"
-        );
-        let err = parse_document("{\"openapi\": \"3.1.0\", \"info\": {\"title\": \"t\", \"version\": \"1\"}, \"paths\": {}}")
-            .unwrap_err();
-        assert!(
-            err.message.starts_with("OpenAPI 3.1.0 is not supported"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn json_and_yaml_both_load() {
-        let doc = parse_document("{\"openapi\": \"3.0.0\", \"info\": {\"title\": \"t\", \"version\": \"1\"}, \"paths\": {}}")
-            .unwrap();
-        assert_eq!(doc.info.title, "t");
-        let doc =
-            parse_document("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap();
-        assert_eq!(doc.openapi, "3.0.3");
     }
 }

@@ -1,0 +1,131 @@
+//! Reading an API description for any command: the root file, the files it refers to, and
+//! overlays, with every note the generator makes printed rather than kept quiet.
+
+use generator::ir::{Note, NoteKind};
+use generator::{Document, FileReader, LoadOptions};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Reads the files of a multi-file document from disk, relative to `base`.
+pub struct DiskFiles {
+    pub base: PathBuf,
+}
+
+impl FileReader for DiskFiles {
+    fn read(&self, path: &str) -> Result<String, String> {
+        std::fs::read_to_string(self.base.join(path)).map_err(|e| e.to_string())
+    }
+}
+
+/// Loads the document at `spec` (shown as `label`, which is also the path other files are
+/// resolved against, relative to `base`), applying `overlays` in order. Errors name the file
+/// and the JSON pointer.
+pub fn load(
+    base: &Path,
+    label: &str,
+    overlays: &[String],
+    lenient: bool,
+) -> Result<Document, String> {
+    let text = std::fs::read_to_string(base.join(label))
+        .map_err(|e| format!("{label}: cannot read: {e}"))?;
+    let mut overlay_texts = Vec::new();
+    for overlay in overlays {
+        let overlay_text = std::fs::read_to_string(base.join(overlay))
+            .map_err(|e| format!("{overlay}: cannot read overlay: {e}"))?;
+        overlay_texts.push((overlay.clone(), overlay_text));
+    }
+    let files = DiskFiles {
+        base: base.to_path_buf(),
+    };
+    let options = LoadOptions {
+        lenient,
+        overlays: overlay_texts,
+        files: Some(&files),
+    };
+    generator::load(label, &text, &options).map_err(|e| e.to_string())
+}
+
+/// How many notes of one kind of message are printed one by one before they are grouped.
+const UNGROUPED: usize = 5;
+
+/// Prints every note as a warning (`label: pointer: message`). Notes that say the same thing
+/// in many places are grouped with a count and their first place, unless `verbose`.
+pub fn print_notes(label: &str, notes: &[Note], verbose: bool) {
+    let mut groups: BTreeMap<String, Vec<&Note>> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for note in notes {
+        let key = message_shape(&note.message);
+        if !groups.contains_key(&key) {
+            order.push(key.clone());
+        }
+        groups.entry(key).or_default().push(note);
+    }
+    for key in order {
+        let group = &groups[&key];
+        if verbose || group.len() <= UNGROUPED {
+            for note in group {
+                eprintln!("warning: {label}: {}: {}", note.pointer, note.message);
+            }
+        } else {
+            let first = group[0];
+            eprintln!(
+                "warning: {label}: {} places: {} (first: {}: {}; `--verbose` lists every one)",
+                group.len(),
+                key,
+                first.pointer,
+                first.message
+            );
+        }
+    }
+}
+
+/// A message without the names in it (`` `Pet` `` becomes `` `…` ``), so that notes saying the
+/// same thing about different items group together.
+fn message_shape(message: &str) -> String {
+    let mut out = String::new();
+    let mut in_code = false;
+    for c in message.chars() {
+        if c == '`' {
+            in_code = !in_code;
+            if in_code {
+                out.push_str("`…`");
+            }
+        } else if !in_code {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Counts of notes by kind: (repairs, untyped fallbacks, other approximations).
+pub fn note_counts(notes: &[Note]) -> (usize, usize, usize) {
+    let count = |kind| notes.iter().filter(|n| n.kind == kind).count();
+    (
+        count(NoteKind::Repair),
+        count(NoteKind::Untyped),
+        count(NoteKind::Approximate),
+    )
+}
+
+/// The one-line summary a generating command ends with.
+pub fn summary(name: &str, api: &generator::ir::Api) -> String {
+    let operations: usize = api.groups.iter().map(|g| g.operations.len()).sum();
+    let (repairs, untyped, approximate) = note_counts(&api.notes);
+    format!(
+        "{name}: {operations} operations, {} models, {repairs} repairs, {untyped} untyped fallbacks, {approximate} other approximations",
+        api.types.len()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_group_by_shape() {
+        assert_eq!(
+            message_shape("`A` is defined in terms of itself; typed as serde_json::Value"),
+            "`…` is defined in terms of itself; typed as serde_json::Value"
+        );
+    }
+}
