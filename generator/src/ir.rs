@@ -300,6 +300,8 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// `Option<T>`, for nullable array items and map values.
     Option(Box<TypeRef>),
+    /// `(A, B, ...)`: a fixed-length JSON array with a type per position (`prefixItems`).
+    Tuple(Vec<TypeRef>),
 }
 
 /// A group of operations, one per tag: `client.subscriptions()`.
@@ -437,6 +439,17 @@ pub enum BodyEncoding {
     Text,
     /// Raw bytes.
     Binary,
+    /// A response that is a stream of server-sent events, each decoded as one item.
+    EventStream,
+    /// A response that is a stream of JSON values, one per line, each decoded as one item.
+    JsonLines,
+}
+
+impl BodyEncoding {
+    /// Whether a response body so encoded is a stream of items.
+    pub fn is_stream(self) -> bool {
+        matches!(self, BodyEncoding::EventStream | BodyEncoding::JsonLines)
+    }
 }
 
 /// What a successful response gives.
@@ -458,7 +471,7 @@ pub enum Response {
 /// A response body type and how to decode it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResponseBody {
-    /// The Rust type.
+    /// The Rust type (of each item, for a stream).
     pub ty: TypeRef,
     /// How it is decoded.
     pub decoding: BodyEncoding,

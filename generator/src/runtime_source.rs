@@ -36,6 +36,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../generated-client/src/runtime/response.rs"),
     ),
     (
+        "src/runtime/stream.rs",
+        include_str!("../../generated-client/src/runtime/stream.rs"),
+    ),
+    (
         "src/runtime/retry.rs",
         include_str!("../../generated-client/src/runtime/retry.rs"),
     ),

@@ -269,6 +269,15 @@ impl Client {
             .map_err(|e| transport_error(operation, e))?;
         let status = response.status();
         let headers = response.headers().clone();
+        if request.streamed && status.is_success() {
+            return Ok(RawResponse {
+                operation,
+                status,
+                headers,
+                body: bytes::Bytes::new(),
+                unread: Some(response),
+            });
+        }
         let body = response
             .bytes()
             .await
@@ -281,6 +290,7 @@ impl Client {
             status,
             headers,
             body,
+            unread: None,
         })
     }
 }

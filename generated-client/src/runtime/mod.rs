@@ -20,6 +20,7 @@ mod request;
 mod response;
 mod retry;
 pub(crate) mod serde_helpers;
+mod stream;
 
 pub(crate) use client::{ApiInfo, Auth};
 // Not every API has styled query parameters (or any operation at all).
@@ -27,6 +28,8 @@ pub(crate) use client::{ApiInfo, Auth};
 pub(crate) use request::{QueryStyle, Request};
 #[allow(unused_imports)]
 pub(crate) use reqwest::Method;
+#[allow(unused_imports)]
+pub(crate) use stream::Framing;
 
 pub use base64::Base64;
 pub use client::{Client, ClientBuilder};
@@ -35,11 +38,12 @@ pub use nullable::Nullable;
 pub use pagination::Paginator;
 pub use response::ApiResponse;
 pub use retry::RetryPolicy;
+pub use stream::ItemStream;
 
 /// The items the crate root re-exports.
 pub mod exports {
     pub use super::{
         ApiError, ApiResponse, Base64, Client, ClientBuilder, DecodeError, Error, ErrorBody,
-        Nullable, Paginator, RetryPolicy,
+        ItemStream, Nullable, Paginator, RetryPolicy,
     };
 }

@@ -60,6 +60,8 @@ pub struct Request {
     pub(crate) cookies: Vec<(String, String)>,
     pub(crate) body: Body,
     pub(crate) authenticated: bool,
+    /// Whether a successful response's body is left unread, to be consumed as a stream.
+    pub(crate) streamed: bool,
 }
 
 impl Request {
@@ -76,6 +78,7 @@ impl Request {
             cookies: Vec::new(),
             body: Body::None,
             authenticated: true,
+            streamed: false,
         }
     }
 
@@ -273,6 +276,11 @@ impl Request {
         {
             *current = content_type.to_owned();
         }
+    }
+
+    /// Leaves a successful response's body unread, for a streamed response.
+    pub fn stream_response(&mut self) {
+        self.streamed = true;
     }
 
     /// Sends no credentials with this request.

@@ -1,6 +1,7 @@
 //! Responses: the raw answer to a request, and the decoded [`ApiResponse`].
 
 use super::error::{DecodeError, Error};
+use super::stream::{Framing, ItemStream};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
@@ -56,6 +57,8 @@ pub(crate) struct RawResponse {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: bytes::Bytes,
+    /// For a streamed response, the response whose body has not been read.
+    pub(crate) unread: Option<reqwest::Response>,
 }
 
 impl RawResponse {
@@ -107,6 +110,21 @@ impl RawResponse {
     pub fn bytes(self) -> ApiResponse<Vec<u8>> {
         let body = self.body.to_vec();
         self.wrap(body)
+    }
+
+    /// A streamed body, decoded item by item as it arrives.
+    pub(crate) fn items<T: DeserializeOwned + Send + 'static>(
+        mut self,
+        framing: Framing,
+    ) -> Result<ApiResponse<ItemStream<T>>, Error> {
+        let Some(unread) = self.unread.take() else {
+            return Err(self.decode_error(
+                ".".to_owned(),
+                "the response was read before it could be streamed".to_owned(),
+            ));
+        };
+        let stream = ItemStream::new(unread, framing, self.operation);
+        Ok(self.wrap(stream))
     }
 
     /// A response whose body, if any, is ignored.

@@ -94,6 +94,7 @@ fn mentions_models(op: &Operation) -> bool {
         match ty {
             TypeRef::Named(_) => true,
             TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => named(inner),
+            TypeRef::Tuple(items) => items.iter().any(named),
             _ => false,
         }
     }
@@ -168,6 +169,10 @@ fn operation_method(op: &Operation) -> TokenStream {
 fn output_type(op: &Operation) -> TokenStream {
     match &op.response {
         Response::Unit => quote!(()),
+        Response::Body(b) if b.decoding.is_stream() => {
+            let item = type_tokens(&b.ty, Place::Elsewhere);
+            quote!(crate::runtime::ItemStream<#item>)
+        }
         Response::Body(b) => type_tokens(&b.ty, Place::Elsewhere),
         Response::Outcomes { name, .. } => {
             let name = ident(name);
@@ -305,6 +310,10 @@ fn decode_body(body: &ResponseBody) -> TokenStream {
         }
         BodyEncoding::Text => quote!(response.text()),
         BodyEncoding::Binary => quote!(Ok(response.bytes())),
+        BodyEncoding::EventStream => {
+            quote!(response.items(crate::runtime::Framing::EventStream))
+        }
+        BodyEncoding::JsonLines => quote!(response.items(crate::runtime::Framing::JsonLines)),
     }
 }
 
@@ -424,6 +433,8 @@ fn to_request(op: &Operation) -> TokenStream {
     });
     let body = op.body.as_ref().map(body_tokens);
     let auth = (!op.authenticated).then(|| quote!(request.without_auth();));
+    let streamed = matches!(&op.response, Response::Body(b) if b.decoding.is_stream())
+        .then(|| quote!(request.stream_response();));
     quote! {
         fn to_request(&self) -> Result<Request, Error> {
             let mut request = Request::new(#method, #template, #id);
@@ -431,6 +442,7 @@ fn to_request(op: &Operation) -> TokenStream {
             #(#params)*
             #body
             #auth
+            #streamed
             Ok(request)
         }
     }
@@ -442,14 +454,19 @@ fn body_tokens(body: &Body) -> TokenStream {
         BodyEncoding::Form => quote!(request.form(#value)?;),
         BodyEncoding::Multipart => quote!(request.multipart(#value)?;),
         BodyEncoding::Text => quote!(request.text(#value);),
-        BodyEncoding::Binary => quote!(request.bytes(#value);),
+        // Lowering never streams a request body; it sends bytes.
+        BodyEncoding::Binary | BodyEncoding::EventStream | BodyEncoding::JsonLines => {
+            quote!(request.bytes(#value);)
+        }
     };
     let default_type = match body.encoding {
         BodyEncoding::Json => "application/json",
         BodyEncoding::Form => "application/x-www-form-urlencoded",
         BodyEncoding::Multipart => "multipart/form-data",
         BodyEncoding::Text => "text/plain",
-        BodyEncoding::Binary => "application/octet-stream",
+        BodyEncoding::Binary | BodyEncoding::EventStream | BodyEncoding::JsonLines => {
+            "application/octet-stream"
+        }
     };
     let content_type = &body.content_type;
     let override_type = (content_type != default_type && body.encoding != BodyEncoding::Multipart)

@@ -85,6 +85,10 @@ pub fn type_tokens(ty: &TypeRef, place: Place) -> TokenStream {
             let inner = type_tokens(inner, place);
             quote!(Option<#inner>)
         }
+        TypeRef::Tuple(items) => {
+            let items = items.iter().map(|t| type_tokens(t, place));
+            quote!((#(#items,)*))
+        }
     }
 }
 
@@ -93,6 +97,7 @@ pub fn mentions_map(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Map(_) => true,
         TypeRef::Vec(inner) | TypeRef::Option(inner) => mentions_map(inner),
+        TypeRef::Tuple(items) => items.iter().any(mentions_map),
         _ => false,
     }
 }
@@ -104,6 +109,7 @@ pub fn mentions_base64(ty: &TypeRef) -> bool {
         TypeRef::Vec(inner) | TypeRef::Option(inner) | TypeRef::Map(inner) => {
             mentions_base64(inner)
         }
+        TypeRef::Tuple(items) => items.iter().any(mentions_base64),
         _ => false,
     }
 }

@@ -10,7 +10,7 @@ fastrand = "2"
 futures = "0.3"
 httpdate = "1"
 percent-encoding = "2"
-reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "json", "multipart"] }
+reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "json", "multipart", "stream"] }
 serde = { version = "1.0.190", features = ["derive"] }
 serde_json = "1.0.120"
 serde_path_to_error = "0.1"

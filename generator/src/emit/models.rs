@@ -59,6 +59,7 @@ fn names_outside(ty: &TypeRef, own: &std::collections::HashSet<&str>) -> bool {
         TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => {
             names_outside(inner, own)
         }
+        TypeRef::Tuple(items) => items.iter().any(|t| names_outside(t, own)),
         _ => false,
     }
 }
@@ -533,5 +534,6 @@ fn variant_doc(ty: &TypeRef) -> String {
         TypeRef::Json => "Any other JSON value.".into(),
         TypeRef::Null => "`null`.".into(),
         TypeRef::Option(inner) => variant_doc(inner),
+        TypeRef::Tuple(items) => format!("A list of {} values, one per position.", items.len()),
     }
 }

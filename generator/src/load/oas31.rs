@@ -52,15 +52,21 @@ pub fn convert(doc: &mut Value, notes: &mut Notes) -> Result<(), Error> {
     hoist_definitions(doc);
     hoist_webhooks(doc, notes);
     convert_tags(doc);
+    // Where rewriting a schema moved the keywords below it (`{$ref, properties}` becomes
+    // `{allOf: [{$ref}, {properties}]}`), so that references into them can follow.
+    let mut moves: HashMap<String, String> = HashMap::new();
     walk::visit(doc, Kind::Document, "#", &mut |node, kind, at| {
         match kind {
-            Kind::Schema => schema(node, at, notes),
+            Kind::Schema => schema(node, at, notes, &mut moves),
             Kind::PathItem => path_item(node),
             Kind::MediaType => media_type(node),
             _ => {}
         }
         Ok(())
     })?;
+    if !moves.is_empty() {
+        rewrite_refs(doc, &moves);
+    }
     drop_mutual_tls(doc, notes);
     Ok(())
 }
@@ -171,7 +177,7 @@ pub fn hoist_definitions(doc: &mut Value) {
         let mut moved: HashMap<String, String> = HashMap::new();
         let mut new_schemas = Vec::new();
         for (at, owner, defs) in found {
-            for (name, def) in defs {
+            for (name, def, old) in definition_entries(&at, defs) {
                 let mut wanted = name.clone();
                 if taken.contains(&wanted) {
                     if let Some(owner) = &owner {
@@ -186,7 +192,7 @@ pub fn hoist_definitions(doc: &mut Value) {
                 }
                 taken.insert(unique.clone());
                 moved.insert(
-                    format!("{at}/{}", escape_segment(&name)),
+                    old,
                     format!("#/components/schemas/{}", escape_segment(&unique)),
                 );
                 new_schemas.push((unique, def));
@@ -203,6 +209,47 @@ pub fn hoist_definitions(doc: &mut Value) {
             }
         }
         rewrite_refs(doc, &moved);
+    }
+}
+
+/// The schemas of a `$defs` (or `definitions`) map at `at`: (name, schema, pointer). An entry
+/// that is not a schema but a group of them (`definitions: {item: {type: {...}}}`, seen in real
+/// documents) gives its members, named `group_member`.
+fn definition_entries(at: &str, defs: Map<String, Value>) -> Vec<(String, Value, String)> {
+    let mut out = Vec::new();
+    for (name, def) in defs {
+        let pointer = format!("{at}/{}", escape_segment(&name));
+        // `{type: {...a schema...}}`: the schema, wrapped once too often.
+        let def = match def {
+            Value::Object(mut map)
+                if map.len() == 1 && map.get("type").is_some_and(Value::is_object) =>
+            {
+                map.remove("type").expect("checked above")
+            }
+            other => other,
+        };
+        if looks_like_schema(&def) {
+            out.push((name, def, pointer));
+        } else if let Value::Object(members) = def {
+            for (member, schema) in members {
+                let member_pointer = format!("{pointer}/{}", escape_segment(&member));
+                out.push((format!("{name}_{member}"), schema, member_pointer));
+            }
+        }
+    }
+    out
+}
+
+/// Whether a value can be a schema: a boolean, or an object whose `type` (if any) is a name or
+/// a list of names.
+fn looks_like_schema(value: &Value) -> bool {
+    match value {
+        Value::Bool(_) => true,
+        Value::Object(map) => matches!(
+            map.get("type"),
+            None | Some(Value::String(_)) | Some(Value::Array(_))
+        ),
+        _ => false,
     }
 }
 
@@ -394,7 +441,7 @@ fn drop_mutual_tls(doc: &mut Value, notes: &mut Notes) {
 }
 
 /// One schema node, before its children are visited.
-fn schema(node: &mut Value, at: &str, notes: &mut Notes) {
+fn schema(node: &mut Value, at: &str, notes: &mut Notes, moves: &mut HashMap<String, String>) {
     match node {
         // `additionalProperties: true/false` is 3.0 too; elsewhere a boolean schema is `{}`
         // (anything) or a schema nothing matches.
@@ -404,14 +451,23 @@ fn schema(node: &mut Value, at: &str, notes: &mut Notes) {
         _ => {}
     }
     let Value::Object(map) = node else { return };
-    ref_siblings(map);
+    for key in ref_siblings(map) {
+        let key = escape_segment(&key);
+        moves.insert(format!("{at}/{key}"), format!("{at}/allOf/1/{key}"));
+    }
     if map.contains_key("$ref") {
         return;
     }
     for key in ["$id", "$anchor", "$dynamicAnchor", "$schema", "$comment"] {
         map.remove(key);
     }
-    type_list(map);
+    for key in type_list(map) {
+        let key = escape_segment(&key);
+        moves.insert(format!("{at}/{key}"), format!("{at}/anyOf/0/{key}"));
+    }
+    if map.contains_key(normal::TUPLE) || map.contains_key("prefixItems") {
+        moves.insert(format!("{at}/prefixItems"), format!("{at}/anyOf"));
+    }
     if let Some(value) = map.remove("const") {
         if !map.contains_key("enum") {
             if value.is_null() {
@@ -524,14 +580,14 @@ fn schema(node: &mut Value, at: &str, notes: &mut Notes) {
 
 /// `{$ref, description, ...}`: 3.1 lets a reference carry keywords of its own. Annotations stay
 /// on an `allOf` wrapper around the reference (which lowering reads as the referenced type);
-/// constraints become a second part.
-fn ref_siblings(map: &mut Map<String, Value>) {
+/// constraints become a second part. Returns the keywords moved into that part.
+fn ref_siblings(map: &mut Map<String, Value>) -> Vec<String> {
     if !map.contains_key("$ref")
         || map
             .keys()
             .all(|k| REF_IGNORABLE.contains(&k.as_str()) || k.starts_with("x-"))
     {
-        return;
+        return Vec::new();
     }
     let reference = map.remove("$ref").expect("checked above");
     let mut outer = Map::new();
@@ -546,17 +602,20 @@ fn ref_siblings(map: &mut Map<String, Value>) {
             constraints.insert(k, v);
         }
     }
+    let moved: Vec<String> = constraints.keys().cloned().collect();
     let mut parts = vec![json!({ "$ref": reference })];
     if !constraints.is_empty() {
         parts.push(Value::Object(constraints));
     }
     outer.insert("allOf".into(), Value::Array(parts));
     *map = outer;
+    moved
 }
 
 /// `type: [T, "null"]` is `T` and nullable; several types become an `anyOf` of one schema per
-/// type; `type: "null"` is the schema whose one value is `null`.
-fn type_list(map: &mut Map<String, Value>) {
+/// type; `type: "null"` is the schema whose one value is `null`. Returns the keywords copied
+/// into the branches.
+fn type_list(map: &mut Map<String, Value>) -> Vec<String> {
     let types: Vec<String> = match map.get("type") {
         Some(Value::Array(list)) => list
             .iter()
@@ -564,7 +623,7 @@ fn type_list(map: &mut Map<String, Value>) {
             .map(str::to_owned)
             .collect(),
         Some(Value::String(t)) if t == "null" => vec!["null".to_owned()],
-        _ => return,
+        _ => return Vec::new(),
     };
     let nullable = types.iter().any(|t| t == "null");
     let mut rest: Vec<String> = types.into_iter().filter(|t| t != "null").collect();
@@ -579,9 +638,11 @@ fn type_list(map: &mut Map<String, Value>) {
     match rest.len() {
         0 => {
             map.entry("enum").or_insert_with(|| json!([null]));
+            Vec::new()
         }
         1 => {
             map.insert("type".into(), Value::String(rest.remove(0)));
+            Vec::new()
         }
         _ => {
             let (outer, constraints): (Map<String, Value>, Map<String, Value>) =
@@ -589,6 +650,7 @@ fn type_list(map: &mut Map<String, Value>) {
                     .into_iter()
                     .partition(|(k, _)| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"));
             *map = outer;
+            let moved = constraints.keys().cloned().collect();
             let branches: Vec<Value> = rest
                 .into_iter()
                 .map(|t| {
@@ -598,6 +660,7 @@ fn type_list(map: &mut Map<String, Value>) {
                 })
                 .collect();
             map.insert("anyOf".into(), Value::Array(branches));
+            moved
         }
     }
 }

@@ -174,6 +174,31 @@ where
     Ok(())
 }
 
+/// Whether the object at `pointer` maps author-chosen names to values (so none of its keys is
+/// a keyword).
+fn holds_names(pointer: &str) -> bool {
+    let last = pointer.rsplit('/').next().unwrap_or("");
+    matches!(
+        last,
+        "properties"
+            | "patternProperties"
+            | "dependentSchemas"
+            | "$defs"
+            | "definitions"
+            | "responses"
+            | "schemas"
+            | "parameters"
+            | "headers"
+            | "requestBodies"
+            | "pathItems"
+            | "callbacks"
+            | "content"
+            | "encoding"
+            | "webhooks"
+            | "paths"
+    )
+}
+
 /// Decodes `%XX` escapes (some documents percent-encode the pointers in their references).
 pub fn percent_decode(text: &str) -> String {
     if !text.contains('%') {
@@ -212,12 +237,12 @@ pub fn each_ref_mut(value: &mut Value, pointer: &mut String, f: &mut dyn FnMut(&
                     continue;
                 }
                 // Examples, defaults and extensions are data: a `$ref` key there is not one.
-                // (`default` under `responses` is a response.)
-                let data = match key.as_str() {
-                    "default" => !pointer.ends_with("/responses"),
-                    "example" | "examples" | "enum" | "const" => true,
-                    k => k.starts_with("x-"),
-                };
+                // In a map of names (`properties`, `responses`), a key is just a name.
+                let data = !holds_names(pointer)
+                    && (matches!(
+                        key.as_str(),
+                        "default" | "example" | "examples" | "enum" | "const"
+                    ) || key.starts_with("x-"));
                 if data {
                     continue;
                 }

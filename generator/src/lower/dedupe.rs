@@ -134,6 +134,7 @@ fn rename(ty: &mut TypeRef, canonical: &HashMap<String, String>) {
         TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) => {
             rename(inner, canonical)
         }
+        TypeRef::Tuple(items) => items.iter_mut().for_each(|t| rename(t, canonical)),
         _ => {}
     }
 }

@@ -2,6 +2,7 @@
 
 mod dedupe;
 mod features;
+mod notes;
 mod operations;
 mod reach;
 pub(crate) mod refs;
@@ -244,6 +245,7 @@ pub fn lower(document: &Document, settings: &Settings) -> Result<Api, Error> {
     if features::wanted(&api, settings) {
         features::assign(&mut api);
     }
+    notes::attach(&mut api);
     Ok(api)
 }
 

@@ -426,7 +426,9 @@ impl<'a> Lowerer<'a> {
         let media_ptr = child(&child(at, "content"), content_type);
         let ty = match encoding {
             BodyEncoding::Text => TypeRef::String,
-            BodyEncoding::Binary => TypeRef::Bytes,
+            BodyEncoding::Binary | BodyEncoding::EventStream | BodyEncoding::JsonLines => {
+                TypeRef::Bytes
+            }
             BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
                 match &media.schema {
                     Some(schema) => {
@@ -528,6 +530,21 @@ impl<'a> Lowerer<'a> {
         }
         if bodies.iter().all(|(_, b, _)| b.is_none()) {
             return Ok(Response::Unit);
+        }
+        if bodies.len() > 1 {
+            for (code, body, _) in &mut bodies {
+                if let Some(b) = body.as_mut().filter(|b| b.decoding.is_stream()) {
+                    let key = code.map_or("default".to_owned(), |c| c.to_string());
+                    self.note(
+                        &child(&responses_ptr, &key),
+                        "a stream of items among several success statuses is read as bytes",
+                    );
+                    *b = ResponseBody {
+                        ty: TypeRef::Bytes,
+                        decoding: BodyEncoding::Binary,
+                    };
+                }
+            }
         }
         let first = bodies
             .iter()
@@ -764,14 +781,38 @@ fn pick_media(
         let t = t.split(';').next().unwrap_or(t).trim().to_ascii_lowercase();
         t == "application/json" || t.ends_with("+json") || t.ends_with("/json")
     };
+    let streamed = |m: &MediaType| m.extensions.contains_key(crate::load::normal::ITEM_SCHEMA);
+    // A stream of items is only read from responses; a request that declares one sends bytes.
+    let content_iter = || content.iter().filter(|(_, m)| !request || !streamed(m));
     let find = |pred: &dyn Fn(&str) -> bool| {
-        content
-            .iter()
+        content_iter()
+            .filter(|(_, m)| !streamed(m))
             .find(|(k, _)| pred(k))
             .map(|(k, v)| (k.as_str(), v))
     };
     if let Some((k, v)) = find(&is_json) {
         return Some((k, v, BodyEncoding::Json));
+    }
+    if !request {
+        let framing = |t: &str| {
+            let t = t.split(';').next().unwrap_or(t).trim().to_ascii_lowercase();
+            match t.as_str() {
+                "text/event-stream" => Some(BodyEncoding::EventStream),
+                "application/jsonl"
+                | "application/x-ndjson"
+                | "application/x-jsonlines"
+                | "application/json-seq"
+                | "application/jsonlines" => Some(BodyEncoding::JsonLines),
+                _ => None,
+            }
+        };
+        let stream = content
+            .iter()
+            .filter(|(_, m)| streamed(m))
+            .find_map(|(k, v)| framing(k).map(|f| (k.as_str(), v, f)));
+        if stream.is_some() {
+            return stream;
+        }
     }
     if request {
         if let Some((k, v)) = find(&|t: &str| t.starts_with("application/x-www-form-urlencoded")) {
@@ -784,7 +825,7 @@ fn pick_media(
     if let Some((k, v)) = find(&|t: &str| t.starts_with("text/")) {
         return Some((k, v, BodyEncoding::Text));
     }
-    content.iter().next().map(|(k, v)| {
+    content_iter().next().map(|(k, v)| {
         // `*/*` with a JSON-shaped schema is still JSON in practice.
         let json_schema = k == "*/*" && v.schema.is_some();
         (

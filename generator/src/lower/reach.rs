@@ -56,7 +56,9 @@ pub(crate) fn children(schema: &Schema) -> Vec<Node<'_>> {
                 }
             }
         }
-        Shape::OneOf(list) | Shape::AnyOf(list) => out.extend(list.iter().map(Node::from)),
+        Shape::OneOf(list) | Shape::AnyOf(list) | Shape::Tuple(list) => {
+            out.extend(list.iter().map(Node::from))
+        }
         _ => {}
     }
     out

@@ -328,7 +328,7 @@ impl<'a> Lowerer<'a> {
                     return Ok(self.plain(&slot, schema, pointer, ty, nullable));
                 }
                 let name = self.slot_name(&slot);
-                let kind = TypeKind::Enum(self.string_enum(&values, schema));
+                let kind = TypeKind::Enum(string_enum(&values, schema));
                 let doc = self.type_doc(schema, &slot);
                 self.add_def(&name, pointer, doc, schema.schema_data.deprecated, kind);
                 Ok(Use {
@@ -374,7 +374,7 @@ impl<'a> Lowerer<'a> {
                     .collect();
                 let non_null = values.iter().filter(|v| !v.is_null()).count();
                 let kind = if !strings.is_empty() && strings.len() == non_null {
-                    TypeKind::Enum(self.string_enum(&strings, schema))
+                    TypeKind::Enum(string_enum(&strings, schema))
                 } else if !ints.is_empty() && ints.len() == non_null {
                     TypeKind::Enum(int_enum(&ints, schema))
                 } else {
@@ -417,6 +417,21 @@ impl<'a> Lowerer<'a> {
                 };
                 let ty = TypeRef::Vec(Box::new(wrap_nullable(item)));
                 Ok(self.plain(&slot, schema, pointer, ty, nullable))
+            }
+            Shape::Tuple(list) => {
+                let hint = self.hint_of(&slot);
+                let mut items = Vec::with_capacity(list.len());
+                for (i, item) in list.iter().enumerate() {
+                    let at = child(&child(pointer, "prefixItems"), &i.to_string());
+                    let used = self.node_use(
+                        Node::from(item),
+                        &at,
+                        &format!("{hint}Item{}", i + 1),
+                        mode,
+                    )?;
+                    items.push(wrap_nullable(used));
+                }
+                Ok(self.plain(&slot, schema, pointer, TypeRef::Tuple(items), nullable))
             }
             Shape::AllOf { parts, own } => self
                 .lower_all_of(schema, pointer, slot, mode, parts, own)
@@ -481,36 +496,6 @@ impl<'a> Lowerer<'a> {
             _ => TypeRef::Json,
         };
         Ok(TypeRef::Map(Box::new(value)))
-    }
-
-    fn string_enum(&mut self, values: &[String], schema: &Schema) -> Enum {
-        let names = extension_names(schema, values.len());
-        let descriptions = extension_descriptions(schema, values.len());
-        let mut namespace = Namespace::default();
-        let variants = values
-            .iter()
-            .enumerate()
-            .map(|(i, value)| {
-                let wanted = names
-                    .as_ref()
-                    .map(|n| names::type_name(&n[i]))
-                    .unwrap_or_else(|| names::type_name(value));
-                let doc = descriptions
-                    .as_ref()
-                    .map(|d| docs::sanitize(&d[i]))
-                    .filter(|d| !d.is_empty());
-                EnumVariant {
-                    name: namespace.claim(&wanted),
-                    wire: value.clone(),
-                    doc: doc.unwrap_or_else(|| code(value)),
-                }
-            })
-            .collect();
-        Enum {
-            repr: EnumRepr::String,
-            variants,
-            other: namespace.claim("Unknown"),
-        }
     }
 
     fn define_struct(
@@ -849,17 +834,28 @@ impl<'a> Lowerer<'a> {
             });
         }
         let tagged = discriminator.is_some() && variants.iter().all(|v| !v.tags.is_empty());
+        let mut property = tagged
+            .then(|| discriminator.map(|d| d.property_name.clone()))
+            .flatten();
         if !tagged {
             for v in &mut variants {
                 v.tags.clear();
             }
-            variants.sort_by_key(|v| self.specificity(&v.ty));
+            // Variants told apart by a property with one allowed value each (`type: A` or
+            // `const: A`) are tagged by it: generated enums accept unknown values, so trying
+            // the variants in turn would decode every record as the first one.
+            if let Some((wire, tags)) = self.constant_tags(&variants) {
+                for (v, tag) in variants.iter_mut().zip(tags) {
+                    v.tags = vec![tag];
+                }
+                property = Some(wire);
+            } else {
+                variants.sort_by_key(|v| self.specificity(&v.ty));
+            }
         }
         let union = Union {
             variants,
-            discriminator: tagged
-                .then(|| discriminator.map(|d| d.property_name.clone()))
-                .flatten(),
+            discriminator: property,
         };
         self.add_def(
             &name,
@@ -872,6 +868,57 @@ impl<'a> Lowerer<'a> {
             ty: TypeRef::Named(name),
             nullable,
         })
+    }
+
+    /// The property (wire name) that tells the variants apart, and each variant's value of it:
+    /// a property every variant requires, whose type in each is an enum of one value, different
+    /// in every variant.
+    fn constant_tags(&self, variants: &[UnionVariant]) -> Option<(String, Vec<String>)> {
+        let structs: Vec<&Struct> = variants
+            .iter()
+            .map(|v| match &v.ty {
+                TypeRef::Named(name) => match self.types.get(name).map(|t| &t.kind) {
+                    Some(TypeKind::Struct(s)) => Some(s),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect::<Option<_>>()?;
+        if structs.len() < 2 {
+            return None;
+        }
+        let single_value = |field: &Field| -> Option<String> {
+            if field.presence != Presence::Required {
+                return None;
+            }
+            let mut ty = &field.ty;
+            // Follow aliases a few steps (a component enum may be named twice).
+            for _ in 0..4 {
+                let TypeRef::Named(name) = ty else {
+                    return None;
+                };
+                match self.types.get(name).map(|t| &t.kind) {
+                    Some(TypeKind::Enum(e)) if e.variants.len() == 1 => {
+                        return Some(e.variants[0].wire.clone());
+                    }
+                    Some(TypeKind::Alias(next)) => ty = next,
+                    _ => return None,
+                }
+            }
+            None
+        };
+        'candidates: for candidate in &structs[0].fields {
+            let mut tags = Vec::with_capacity(structs.len());
+            for s in &structs {
+                let field = s.fields.iter().find(|f| f.wire == candidate.wire);
+                match field.and_then(single_value) {
+                    Some(tag) if !tags.contains(&tag) => tags.push(tag),
+                    _ => continue 'candidates,
+                }
+            }
+            return Some((candidate.wire.clone(), tags));
+        }
+        None
     }
 
     /// drf-spectacular's `oneOf: [XEnum, BlankEnum]`: the enum gets a variant for `""`.
@@ -927,6 +974,7 @@ impl<'a> Lowerer<'a> {
             TypeRef::Vec(inner) => format!("{}List", self.variant_name(inner)),
             TypeRef::Map(inner) => format!("{}Map", self.variant_name(inner)),
             TypeRef::Option(inner) => self.variant_name(inner),
+            TypeRef::Tuple(_) => "Tuple".into(),
         }
     }
 
@@ -962,7 +1010,7 @@ impl<'a> Lowerer<'a> {
             TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => (5, 0),
             TypeRef::Base64 | TypeRef::Bytes => (5, 2),
             TypeRef::String => (5, 3),
-            TypeRef::Vec(_) => (6, 0),
+            TypeRef::Vec(_) | TypeRef::Tuple(_) => (6, 0),
             TypeRef::Option(inner) => self.specificity(inner),
             TypeRef::Map(_) => (7, 0),
             TypeRef::Json => (8, 0),
@@ -988,31 +1036,43 @@ fn integer_type(format: Option<&str>) -> TypeRef {
 }
 
 fn int_enum(values: &[i64], schema: &Schema) -> Enum {
-    let names = extension_names(schema, values.len());
-    let descriptions = extension_descriptions(schema, values.len());
+    let wires: Vec<String> = values.iter().map(i64::to_string).collect();
+    enum_type(EnumRepr::Integer, &wires, schema)
+}
+
+fn string_enum(values: &[String], schema: &Schema) -> Enum {
+    enum_type(EnumRepr::String, values, schema)
+}
+
+/// An enum of the given wire values. A value listed twice (`enum: [1, 2, 1]`, which real
+/// documents have) is one variant, named and documented from its first listing.
+fn enum_type(repr: EnumRepr, wires: &[String], schema: &Schema) -> Enum {
+    let names = extension_names(schema, wires.len());
+    let descriptions = extension_descriptions(schema, wires.len());
     let mut namespace = Namespace::default();
-    let variants = values
+    let mut seen = std::collections::HashSet::new();
+    let variants = wires
         .iter()
         .enumerate()
-        .map(|(i, value)| {
-            let wire = value.to_string();
+        .filter(|(_, wire)| seen.insert(wire.as_str()))
+        .map(|(i, wire)| {
             let wanted = names
                 .as_ref()
                 .map(|n| names::type_name(&n[i]))
-                .unwrap_or_else(|| names::type_name(&wire));
+                .unwrap_or_else(|| names::type_name(wire));
             let doc = descriptions
                 .as_ref()
                 .map(|d| docs::sanitize(&d[i]))
                 .filter(|d| !d.is_empty());
             EnumVariant {
                 name: namespace.claim(&wanted),
-                doc: doc.unwrap_or_else(|| code(&wire)),
-                wire,
+                doc: doc.unwrap_or_else(|| code(wire)),
+                wire: wire.clone(),
             }
         })
         .collect();
     Enum {
-        repr: EnumRepr::Integer,
+        repr,
         variants,
         other: namespace.claim("Unknown"),
     }

@@ -47,6 +47,8 @@ pub enum Shape<'a> {
         parts: &'a [ReferenceOr<Schema>],
         own: Option<OwnObject<'a>>,
     },
+    /// A fixed-length array with a type per position (the loader's form of `prefixItems`).
+    Tuple(&'a [ReferenceOr<Schema>]),
     /// `oneOf`.
     OneOf(&'a [ReferenceOr<Schema>]),
     /// `anyOf`.
@@ -107,6 +109,15 @@ fn integer_format(f: &IntegerFormat) -> &'static str {
 
 /// Says what a schema is.
 pub fn classify(schema: &Schema) -> Shape<'_> {
+    if schema
+        .schema_data
+        .extensions
+        .contains_key(crate::load::normal::TUPLE)
+    {
+        if let SchemaKind::AnyOf { any_of } = &schema.schema_kind {
+            return Shape::Tuple(any_of);
+        }
+    }
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) => Shape::String {
             format: format_str(&s.format, string_format),

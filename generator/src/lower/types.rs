@@ -9,6 +9,7 @@ fn by_value(ty: &TypeRef, out: &mut Vec<String>) {
     match ty {
         TypeRef::Named(name) => out.push(name.clone()),
         TypeRef::Option(inner) => by_value(inner, out),
+        TypeRef::Tuple(items) => items.iter().for_each(|t| by_value(t, out)),
         _ => {}
     }
 }
@@ -33,6 +34,7 @@ pub fn mentioned(ty: &TypeRef, out: &mut Vec<String>) {
     match ty {
         TypeRef::Named(name) => out.push(name.clone()),
         TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) => mentioned(inner, out),
+        TypeRef::Tuple(items) => items.iter().for_each(|t| mentioned(t, out)),
         _ => {}
     }
 }
@@ -286,6 +288,7 @@ fn ty_eq(ty: &TypeRef, eq: &HashMap<String, bool>) -> bool {
         TypeRef::F32 | TypeRef::F64 => false,
         TypeRef::Named(name) => eq.get(name).copied().unwrap_or(true),
         TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) => ty_eq(inner, eq),
+        TypeRef::Tuple(items) => items.iter().all(|t| ty_eq(t, eq)),
         _ => true,
     }
 }

@@ -1,0 +1,281 @@
+//! Responses that are streams of items (OpenAPI 3.2 `itemSchema`): server-sent events
+//! (`text/event-stream`) and JSON lines (`application/jsonl`, `application/x-ndjson`). Items
+//! are decoded as they arrive, not after the whole body has been read.
+
+use super::error::{DecodeError, Error};
+use futures::stream::{self, Stream, StreamExt};
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// How the items of a streamed body are framed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Framing {
+    /// Server-sent events: each event (its `event`, `data`, `id` and `retry` fields) is one
+    /// item, decoded from the object `{"event": ..., "data": ..., "id": ..., "retry": ...}`.
+    EventStream,
+    /// One JSON value per line.
+    JsonLines,
+}
+
+/// The decoded items of a streamed response body, in order. Ends when the server closes the
+/// body; a transport failure or an item that does not decode is yielded as an error.
+pub struct ItemStream<T> {
+    inner: Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>,
+}
+
+impl<T> std::fmt::Debug for ItemStream<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ItemStream").finish_non_exhaustive()
+    }
+}
+
+impl<T> Stream for ItemStream<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+/// The reading state: bytes not yet framed, and the event being assembled.
+struct Reader {
+    framing: Framing,
+    operation: &'static str,
+    status: StatusCode,
+    pending: Vec<u8>,
+    event: Event,
+    done: bool,
+}
+
+/// A server-sent event being assembled from its field lines.
+#[derive(Default)]
+struct Event {
+    name: Option<String>,
+    data: Option<String>,
+    id: Option<String>,
+    retry: Option<u64>,
+}
+
+impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
+    pub(crate) fn new(
+        response: reqwest::Response,
+        framing: Framing,
+        operation: &'static str,
+    ) -> Self {
+        let status = response.status();
+        let reader = Reader {
+            framing,
+            operation,
+            status,
+            pending: Vec::new(),
+            event: Event::default(),
+            done: false,
+        };
+        let chunks = response.bytes_stream();
+        let items = stream::unfold(
+            (chunks, reader, std::collections::VecDeque::new()),
+            |(mut chunks, mut reader, mut ready)| async move {
+                loop {
+                    if let Some(item) = ready.pop_front() {
+                        return Some((item, (chunks, reader, ready)));
+                    }
+                    if reader.done {
+                        return None;
+                    }
+                    match chunks.next().await {
+                        Some(Ok(bytes)) => reader.push(&bytes, &mut ready),
+                        Some(Err(e)) => {
+                            reader.done = true;
+                            let error = Error::Transport {
+                                operation: reader.operation,
+                                source: e.without_url(),
+                            };
+                            ready.push_back(Err(error));
+                        }
+                        None => {
+                            reader.done = true;
+                            reader.finish(&mut ready);
+                        }
+                    }
+                }
+            },
+        );
+        ItemStream {
+            inner: Box::pin(items),
+        }
+    }
+}
+
+impl Reader {
+    fn push<T: DeserializeOwned>(
+        &mut self,
+        bytes: &[u8],
+        out: &mut std::collections::VecDeque<Result<T, Error>>,
+    ) {
+        self.pending.extend_from_slice(bytes);
+        while let Some(end) = self.pending.iter().position(|&b| b == b'\n' || b == b'\r') {
+            // A `\r\n` pair is one line break; wait for the `\n` if the `\r` ends the chunk.
+            if self.pending[end] == b'\r' && end + 1 == self.pending.len() {
+                break;
+            }
+            let skip = if self.pending[end] == b'\r' && self.pending.get(end + 1) == Some(&b'\n') {
+                2
+            } else {
+                1
+            };
+            let line: Vec<u8> = self.pending.drain(..end + skip).take(end).collect();
+            self.line(&String::from_utf8_lossy(&line), out);
+        }
+    }
+
+    fn finish<T: DeserializeOwned>(
+        &mut self,
+        out: &mut std::collections::VecDeque<Result<T, Error>>,
+    ) {
+        if !self.pending.is_empty() {
+            let line = String::from_utf8_lossy(&std::mem::take(&mut self.pending)).into_owned();
+            self.line(&line, out);
+        }
+        if self.framing == Framing::EventStream {
+            self.line("", out);
+        }
+    }
+
+    fn line<T: DeserializeOwned>(
+        &mut self,
+        line: &str,
+        out: &mut std::collections::VecDeque<Result<T, Error>>,
+    ) {
+        match self.framing {
+            Framing::JsonLines => {
+                if !line.trim().is_empty() {
+                    out.push_back(self.decode(line.as_bytes()));
+                }
+            }
+            Framing::EventStream => {
+                if line.is_empty() {
+                    let event = std::mem::take(&mut self.event);
+                    if let Some(data) = event.data {
+                        let mut object = serde_json::Map::new();
+                        object.insert(
+                            "event".into(),
+                            event.name.unwrap_or_else(|| "message".into()).into(),
+                        );
+                        object.insert("data".into(), data.into());
+                        if let Some(id) = event.id {
+                            object.insert("id".into(), id.into());
+                        }
+                        if let Some(retry) = event.retry {
+                            object.insert("retry".into(), retry.into());
+                        }
+                        let text = serde_json::Value::Object(object).to_string();
+                        out.push_back(self.decode(text.as_bytes()));
+                    }
+                    return;
+                }
+                if line.starts_with(':') {
+                    return;
+                }
+                let (field, value) = match line.split_once(':') {
+                    Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
+                    None => (line, ""),
+                };
+                match field {
+                    "event" => self.event.name = Some(value.to_owned()),
+                    "data" => match &mut self.event.data {
+                        Some(data) => {
+                            data.push('\n');
+                            data.push_str(value);
+                        }
+                        None => self.event.data = Some(value.to_owned()),
+                    },
+                    "id" if !value.contains('\0') => self.event.id = Some(value.to_owned()),
+                    "retry" => {
+                        if let Ok(ms) = value.parse() {
+                            self.event.retry = Some(ms);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn decode<T: DeserializeOwned>(&self, text: &[u8]) -> Result<T, Error> {
+        let mut deserializer = serde_json::Deserializer::from_slice(text);
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+            Error::Decode(Box::new(DecodeError {
+                operation: self.operation,
+                status: self.status,
+                path: e.path().to_string(),
+                message: e.inner().to_string(),
+                body: String::from_utf8_lossy(text).into_owned(),
+            }))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::VecDeque;
+
+    fn read<T: DeserializeOwned>(framing: Framing, chunks: &[&str]) -> Vec<Result<T, Error>> {
+        let mut reader = Reader {
+            framing,
+            operation: "op",
+            status: StatusCode::OK,
+            pending: Vec::new(),
+            event: Event::default(),
+            done: false,
+        };
+        let mut out = VecDeque::new();
+        for chunk in chunks {
+            reader.push(chunk.as_bytes(), &mut out);
+        }
+        reader.finish(&mut out);
+        out.into_iter().collect()
+    }
+
+    #[test]
+    fn json_lines_split_across_chunks() {
+        let items: Vec<Result<serde_json::Value, Error>> =
+            read(Framing::JsonLines, &["{\"a\":", "1}\r", "\n\n{\"a\":2}"]);
+        let values: Vec<_> = items.into_iter().map(Result::unwrap).collect();
+        assert_eq!(
+            values,
+            [serde_json::json!({"a": 1}), serde_json::json!({"a": 2})]
+        );
+    }
+
+    #[test]
+    fn server_sent_events_become_objects() {
+        let items: Vec<Result<serde_json::Value, Error>> = read(
+            Framing::EventStream,
+            &[
+                ": comment\nevent: delta\ndata: {\"x\":",
+                "1}\ndata: more\nid: 7\n\n",
+                "data: last",
+            ],
+        );
+        let values: Vec<_> = items.into_iter().map(Result::unwrap).collect();
+        assert_eq!(
+            values,
+            [
+                serde_json::json!({"event": "delta", "data": "{\"x\":1}\nmore", "id": "7"}),
+                serde_json::json!({"event": "message", "data": "last"}),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_item_that_does_not_decode_names_its_path() {
+        let items: Vec<Result<Vec<u32>, Error>> = read(Framing::JsonLines, &["[1, \"x\"]\n"]);
+        match &items[0] {
+            Err(Error::Decode(e)) => assert_eq!(e.path, "[1]"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

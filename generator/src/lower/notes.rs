@@ -1,0 +1,105 @@
+//! Putting every note (repairs, fallbacks to `serde_json::Value`, approximations) into the
+//! documentation of the item it concerns, so that a user reading the generated docs sees what
+//! was not typed exactly, where it was not.
+//!
+//! A note goes to the type or operation whose source pointer is the longest prefix of the
+//! note's pointer; notes that concern no generated item (a component nothing uses, the
+//! document as a whole) are listed in the crate's documentation.
+
+use crate::docs::{self, code};
+use crate::ir::{Api, Note, NoteKind};
+use std::collections::HashMap;
+
+/// How many notes the crate documentation lists one by one.
+const CRATE_DOC_LIMIT: usize = 50;
+
+/// Appends each note to its item's docs, and a summary (with the notes no item took) to the
+/// crate docs.
+pub fn attach(api: &mut Api) {
+    if api.notes.is_empty() {
+        return;
+    }
+    enum Target {
+        Type(usize),
+        Operation(usize, usize),
+    }
+    let mut by_source: HashMap<&str, Target> = HashMap::new();
+    for (i, t) in api.types.iter().enumerate() {
+        by_source
+            .entry(t.source.as_str())
+            .or_insert(Target::Type(i));
+    }
+    for (g, group) in api.groups.iter().enumerate() {
+        for (o, op) in group.operations.iter().enumerate() {
+            by_source
+                .entry(op.source.as_str())
+                .or_insert(Target::Operation(g, o));
+        }
+    }
+    let mut per_type: HashMap<usize, Vec<String>> = HashMap::new();
+    let mut per_op: HashMap<(usize, usize), Vec<String>> = HashMap::new();
+    let mut unattached: Vec<&Note> = Vec::new();
+    for note in &api.notes {
+        let mut prefix = note.pointer.as_str();
+        let found = loop {
+            if let Some(target) = by_source.get(prefix) {
+                break Some(target);
+            }
+            match prefix.rfind('/') {
+                Some(i) if i > 1 => prefix = &prefix[..i],
+                _ => break None,
+            }
+        };
+        let relative = note.pointer[prefix.len()..].trim_start_matches('/');
+        let line = if relative.is_empty() {
+            format!("- {}", docs::sanitize(&note.message))
+        } else {
+            format!("- {}: {}", code(relative), docs::sanitize(&note.message))
+        };
+        match found {
+            Some(Target::Type(i)) => per_type.entry(*i).or_default().push(line),
+            Some(Target::Operation(g, o)) => per_op.entry((*g, *o)).or_default().push(line),
+            None => unattached.push(note),
+        }
+    }
+    for (i, lines) in per_type {
+        let doc = &mut api.types[i].doc;
+        *doc = with_section(doc, &lines);
+    }
+    for ((g, o), lines) in per_op {
+        let doc = &mut api.groups[g].operations[o].doc;
+        *doc = with_section(doc, &lines);
+    }
+    let count = |kind| api.notes.iter().filter(|n| n.kind == kind).count();
+    let mut summary = format!(
+        "# Generator notes\n\nThe generator made {} notes about the API description: {} repairs of rule-breaking parts, {} parts typed as `serde_json::Value`, {} other approximations. Each is in the documentation of the item it concerns.",
+        api.notes.len(),
+        count(NoteKind::Repair),
+        count(NoteKind::Untyped),
+        count(NoteKind::Approximate),
+    );
+    if !unattached.is_empty() {
+        summary.push_str(" These concern no generated item:\n");
+        for note in unattached.iter().take(CRATE_DOC_LIMIT) {
+            summary.push_str(&format!(
+                "\n- {}: {}",
+                code(&note.pointer),
+                docs::sanitize(&note.message)
+            ));
+        }
+        if unattached.len() > CRATE_DOC_LIMIT {
+            summary.push_str(&format!(
+                "\n- and {} more",
+                unattached.len() - CRATE_DOC_LIMIT
+            ));
+        }
+    }
+    api.doc = docs::paragraphs([api.doc.clone(), summary]);
+}
+
+fn with_section(doc: &str, lines: &[String]) -> String {
+    docs::paragraphs([
+        doc.to_owned(),
+        format!("Generator notes:\n\n{}", lines.join("\n")),
+    ])
+}
