@@ -369,3 +369,70 @@ fn repeated_inline_schemas_share_one_type() {
     // A component with the same values stays its own type.
     assert_eq!(Access::from_str("read").unwrap(), Access::Read);
 }
+
+#[test]
+fn records_told_apart_by_a_constant_decode_as_their_own_variant() {
+    use oas31::DnsRecord;
+    let a: DnsRecord = roundtrip(json!({"type": "A", "name": "x", "content": "192.0.2.1"}));
+    assert!(matches!(a, DnsRecord::ARecord(r) if r.content == "192.0.2.1"));
+    let aaaa: DnsRecord = roundtrip(json!({"type": "AAAA", "name": "x", "content": "2001:db8::1"}));
+    assert!(matches!(aaaa, DnsRecord::AaaaRecord(_)), "{aaaa:?}");
+    let cname: DnsRecord = roundtrip(
+        json!({"type": "CNAME", "name": "www", "content": "example.com", "proxied": true}),
+    );
+    assert!(matches!(cname, DnsRecord::CnameRecord(r) if r.proxied == Some(true)));
+    // A value no variant has is an error that names the property, not a wrong variant.
+    let err =
+        serde_json::from_value::<DnsRecord>(json!({"type": "MX", "name": "x", "content": "y"}))
+            .unwrap_err();
+    assert!(err.to_string().contains("unknown `type` value"), "{err}");
+}
+
+#[test]
+fn openapi_3_1_schemas_have_their_3_0_types() {
+    let kitchen: oas31::Kitchen = roundtrip(json!({
+        "id": null,
+        "label": "main",
+        "kind": "kitchen",
+        "nickname": 7,
+        "owner": null,
+        "point": [1.5, -2.0, "origin"],
+        "photo": "aGVsbG8=",
+        "line": {"sku": "a-1", "quantity": 2}
+    }));
+    assert_eq!(kitchen.id, None);
+    assert_eq!(kitchen.point, (1.5, -2.0, "origin".to_owned()));
+    assert!(kitchen.owner.is_null());
+    assert_eq!(kitchen.photo, Some(Base64(b"hello".to_vec())));
+    assert!(matches!(
+        kitchen.nickname,
+        Some(oas31::KitchenNickname::Integer(7))
+    ));
+    // A tuple has exactly its positions.
+    assert!(serde_json::from_value::<oas31::Kitchen>(json!({
+        "id": 1, "label": "l", "kind": "kitchen", "point": [1.0, 2.0]
+    }))
+    .is_err());
+    let owner: oas31::Owner = roundtrip(json!({"name": "Ann", "theme": ""}));
+    assert_eq!(owner.theme, Nullable::Value(oas31::ThemeEnum::Blank));
+}
+
+#[test]
+fn converted_documents_keep_their_meaning() {
+    // Swagger 2.0: `x-nullable` is nullable, a string discriminator is kept.
+    let pet: swagger2_quirks::Pet =
+        roundtrip(json!({"name": "Rex", "petType": "dog", "tag": null}));
+    assert!(pet.tag.is_null());
+    // Multi-file: a schema from another file refers to itself and to a third file.
+    let user: multi_file::User = roundtrip(json!({
+        "id": "5f0c1f9e-1b1a-4c2a-9d5e-2f1f2f1f2f1f",
+        "name": "Ann",
+        "manager": {"id": "5f0c1f9e-1b1a-4c2a-9d5e-2f1f2f1f2f10", "name": "Bo"},
+        "address": {"country": "DE"}
+    }));
+    assert_eq!(user.manager.map(|m| m.name), Some("Bo".to_owned()));
+    // The overlay made every field required and `total` a number.
+    let order: overlay::Order = roundtrip(json!({"id": "o1", "total": 12.5, "status": "paid"}));
+    assert_eq!(order.total, 12.5);
+    assert!(serde_json::from_value::<overlay::Order>(json!({"id": "o1"})).is_err());
+}

@@ -154,6 +154,14 @@ fixtures!(
     operations,
     real_world,
     repeated_inline,
+    oas31,
+    oas31_models_only,
+    oas32,
+    swagger2_quirks,
+    swagger2_xkcd,
+    swagger2_apis_guru,
+    multi_file,
+    overlay,
 );
 
 /// A standalone crate with a cargo feature per group (on for this small API only because the

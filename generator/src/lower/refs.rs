@@ -43,6 +43,12 @@ fn percent_decode(s: &str) -> String {
 /// The segments of a local reference, or an error if it is not local.
 fn local_segments(reference: &str, at: &str) -> Result<Vec<String>, Error> {
     let Some(rest) = reference.strip_prefix("#/") else {
+        if reference.starts_with('#') {
+            return Err(Error::new(
+                at,
+                format!("$ref `{reference}` names an anchor that no schema in scope declares (`$anchor`)"),
+            ));
+        }
         return Err(Error::new(
             at,
             format!("$ref `{reference}` points outside this document; only local references (`#/components/...`) are supported"),
