@@ -7,7 +7,10 @@ use std::process::Command;
 
 /// Every spec the project keeps: the API and the fixtures.
 fn specs(root: &Path) -> Result<Vec<String>, String> {
-    let mut out = vec!["spec/posthog.yaml".to_owned()];
+    let mut out = vec![
+        "spec/posthog.yaml".to_owned(),
+        "spec/posthog-oas31.yaml".to_owned(),
+    ];
     out.extend(
         crate::codegen::fixture_specs(root)?
             .into_iter()

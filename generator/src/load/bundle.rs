@@ -98,7 +98,8 @@ pub fn bundle(
         for (name, schema) in schemas.iter() {
             if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
                 if is_external(reference) {
-                    let (file, pointer) = bundler.target(root_name, reference, "#")?;
+                    let at = format!("{}/{}", bundler.container_pointer, escape_segment(name));
+                    let (file, pointer) = bundler.target(root_name, reference, &at)?;
                     if file != bundler.root_name {
                         bundler.schemas.insert(
                             (file, pointer),
