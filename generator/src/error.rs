@@ -14,14 +14,22 @@ pub struct Error {
 }
 
 impl Error {
-    /// An error at `pointer`.
+    /// An error at `pointer`. A message longer than [`Error::MAX_MESSAGE`] characters (a
+    /// parser quoting a long value back, say) is cut.
     pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut message: String = message.into();
+        if message.chars().count() > Self::MAX_MESSAGE {
+            message = message.chars().take(Self::MAX_MESSAGE).collect::<String>() + "…";
+        }
         Error {
             file: None,
             pointer: pointer.into(),
-            message: message.into(),
+            message,
         }
     }
+
+    /// The longest message an error carries, in characters.
+    pub const MAX_MESSAGE: usize = 400;
 
     /// The same error, located in `file`.
     pub fn in_file(mut self, file: &str) -> Self {

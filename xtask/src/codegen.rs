@@ -312,15 +312,20 @@ pub fn describe(root: &Path, drifts: &[Drift]) -> String {
 /// `cargo xtask codegen [--check]`.
 pub fn run(root: &Path, check: bool) -> Result<bool, String> {
     let plan = plan(root)?;
-    for (spec, summary, notes) in &plan.reports {
+    for (spec, _, notes) in &plan.reports {
         crate::spec::print_notes(spec, notes, false);
-        eprintln!("{summary}");
     }
-    eprintln!("{}", plan.fixture_summary);
+    let summaries = || {
+        for (_, summary, _) in &plan.reports {
+            eprintln!("{summary}");
+        }
+        eprintln!("{}", plan.fixture_summary);
+    };
     let drifts = drift(&plan);
     if check {
         if drifts.is_empty() {
             println!("generated code is up to date ({} files)", plan.files.len());
+            summaries();
             return Ok(true);
         }
         eprint!("{}", describe(root, &drifts));
@@ -330,5 +335,6 @@ pub fn run(root: &Path, check: bool) -> Result<bool, String> {
         println!("{line}");
     }
     println!("{} files up to date", plan.files.len());
+    summaries();
     Ok(true)
 }

@@ -9,8 +9,11 @@ usage: cargo xtask <command> [options]
 commands:
   codegen [--check]   regenerate the committed client and fixture models from the specs;
                       with --check, write nothing and fail if anything would change
-  generate --spec FILE --out DIR [--crate-name NAME] [--tag-features auto|always|never]
-                      a standalone client crate for any OpenAPI 3.0 document (JSON or YAML);
+  generate --spec FILE --out DIR [--crate-name NAME] [--overlay FILE]... [--verbose]
+           [--tag-features auto|always|never] [--allow-no-operations]
+                      a standalone client crate for any Swagger 2.0 or OpenAPI 3.0/3.1/3.2
+                      document (JSON or YAML, one file or many, with overlays applied in
+                      order); prints every repair and degradation (grouped unless --verbose);
                       large APIs (auto: over 200 operations) get a cargo feature per group
   corpus [--sample N] [--seed S] [--spec-list FILE] [--no-check] [--report FILE]
                       generate (and cargo check) the APIs.guru specs, installed with npm

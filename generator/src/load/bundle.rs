@@ -35,12 +35,30 @@ pub fn has_external_refs(doc: &mut Value) -> bool {
     found
 }
 
-/// A quick look at the text for `$ref`s to other files, without parsing it.
+/// A quick look at the text for `$ref`s to other files, without parsing it: a `$ref` key (not
+/// the end of a path like OData's `/owners/$ref`) whose value does not start with `#`.
 pub fn text_may_have_external_refs(text: &str) -> bool {
-    let mut rest = text;
-    while let Some(at) = rest.find("$ref") {
-        rest = &rest[at + 4..];
-        let value = rest.trim_start_matches(['"', '\'', ' ', '\t', ':', '\r', '\n']);
+    let mut from = 0;
+    while let Some(found) = text[from..].find("$ref") {
+        let at = from + found;
+        from = at + 4;
+        let before = text[..at].chars().next_back();
+        if !matches!(
+            before,
+            None | Some('"' | '\'' | ' ' | '\t' | '\n' | '{' | ',')
+        ) {
+            continue;
+        }
+        let rest = &text[at + 4..];
+        let rest = rest
+            .strip_prefix('"')
+            .or_else(|| rest.strip_prefix('\''))
+            .unwrap_or(rest)
+            .trim_start_matches([' ', '\t']);
+        let Some(value) = rest.strip_prefix(':') else {
+            continue;
+        };
+        let value = value.trim_start_matches([' ', '\t', '"', '\'', '\r', '\n']);
         if !value.starts_with('#') {
             return true;
         }

@@ -141,14 +141,18 @@ pub fn load(name: &str, text: &str, options: &LoadOptions) -> Result<Document, E
 fn load_inner(name: &str, text: &str, options: &LoadOptions) -> Result<Document, Error> {
     let mut notes = Notes::default();
     // The fast path: one file of OpenAPI 3.0, parsed straight into the typed model.
+    let mut fast_error = None;
     if options.overlays.is_empty() && !bundle::text_may_have_external_refs(text) {
-        if let Ok((doc, repairs)) = typed::parse_text(text, options.lenient) {
-            let plain = doc.openapi.starts_with("3.0")
-                && doc.paths.paths.values().all(|p| p.as_item().is_some());
-            if plain {
-                notes.repaired(repairs);
-                return Ok(finish(doc, Version::OpenApi30, notes));
+        match typed::parse_text(text, options.lenient) {
+            Ok((doc, repairs)) => {
+                let plain = doc.openapi.starts_with("3.0")
+                    && doc.paths.paths.values().all(|p| p.as_item().is_some());
+                if plain {
+                    notes.repaired(repairs);
+                    return Ok(finish(doc, Version::OpenApi30, notes));
+                }
             }
+            Err(e) => fast_error = Some(e),
         }
     }
     let (mut value, wide) = text::to_value(text)?;
@@ -156,15 +160,11 @@ fn load_inner(name: &str, text: &str, options: &LoadOptions) -> Result<Document,
         notes.approximate(&pointer, message);
     }
     let version = version(&value)?;
-    if version == Version::OpenApi30
-        && options.overlays.is_empty()
-        && !bundle::has_external_refs(&mut value)
-    {
-        // A 3.0 document the fast path refused: the text parse has the best errors (lines).
-        if !has_path_item_refs(&value) {
-            let (doc, repairs) = typed::parse_text(text, options.lenient)?;
-            notes.repaired(repairs);
-            return Ok(finish(doc, version, notes));
+    if let Some(error) = fast_error {
+        // A single-file 3.0 document the fast path refused (after repairs, if asked for): its
+        // error, which knows lines, is the answer.
+        if version == Version::OpenApi30 && !has_path_item_refs(&value) {
+            return Err(error);
         }
     }
     if matches!(version, Version::OpenApi31 | Version::OpenApi32) {

@@ -74,6 +74,17 @@ pub fn convert(doc: &mut Value, notes: &mut Notes) -> Result<(), Error> {
 /// Path items that are `$ref`s to `#/components/pathItems/...` (or to another path) are
 /// replaced by what they point at; `components.pathItems` then goes.
 pub fn inline_path_item_refs(doc: &mut Value, notes: &mut Notes) -> Result<(), Error> {
+    let has_refs = ["paths", "webhooks"].iter().any(|section| {
+        doc.get(*section)
+            .and_then(Value::as_object)
+            .is_some_and(|items| items.values().any(|item| item.get("$ref").is_some()))
+    });
+    if !has_refs {
+        if let Some(Value::Object(components)) = doc.get_mut("components") {
+            components.remove("pathItems");
+        }
+        return Ok(());
+    }
     let snapshot = doc.clone();
     let resolve = |reference: &str, at: &str| -> Result<Value, Error> {
         let mut reference = reference.to_owned();
