@@ -25,11 +25,11 @@ async fn main() -> Result<(), Error> {
     println!("{} subscriptions", subscriptions.len());
 
     // Errors say what went wrong, and can be matched.
-    let pause = PatchedSubscription {
-        enabled: Some(false),
-        title: Nullable::Null,
-        ..Default::default()
-    };
+    // Request bodies are built with `new` and a setter per field to send; a PATCH sends only
+    // what was set (`Nullable::Null` clears a field).
+    let pause = PatchedSubscription::new()
+        .enabled(false)
+        .title(Nullable::Null);
     match client
         .subscriptions()
         .partial_update("@current", 42)

@@ -615,15 +615,14 @@ async fn patch_sends_only_what_changes_and_null_clears() {
         .expect(1)
         .mount(&server)
         .await;
-    let patch = PatchedSubscription {
-        title: Nullable::Null,
-        enabled: Some(false),
-        until_date: "2025-01-01T00:00:00Z"
-            .parse::<chrono::DateTime<chrono::Utc>>()
-            .unwrap()
-            .into(),
-        ..Default::default()
-    };
+    let patch = PatchedSubscription::new()
+        .title(Nullable::Null)
+        .enabled(false)
+        .until_date(
+            "2025-01-01T00:00:00Z"
+                .parse::<chrono::DateTime<chrono::Utc>>()
+                .unwrap(),
+        );
     client(&server)
         .subscriptions()
         .partial_update("1", 42)

@@ -73,11 +73,9 @@ fn clients(prism: &Prism, key: Option<&str>, prefer: Option<u16>) -> Clients {
 }
 
 fn settings() -> SharingConfigurationSettings {
-    SharingConfigurationSettings {
-        whitelabel: Some(true),
-        no_header: Some(false),
-        ..Default::default()
-    }
+    SharingConfigurationSettings::new()
+        .whitelabel(true)
+        .no_header(false)
 }
 
 /// Calls one operation with realistic arguments, optional parameters and nested bodies
@@ -87,13 +85,12 @@ async fn call(clients: &Clients, operation: &str) -> Result<(), Error> {
     let when = Utc.with_ymd_and_hms(2025, 3, 1, 9, 0, 0).unwrap();
     match operation {
         "property_definitions_partial_update" => {
-            let body = PatchedEnterprisePropertyDefinition {
-                description: "The browser the event came from".to_owned().into(),
-                tags: Some(vec![json!("web"), json!("core")]),
-                property_type: PropertyTypeEnum::String.into(),
-                verified: Some(true),
-                hidden: Nullable::Null,
-            };
+            let body = PatchedEnterprisePropertyDefinition::new()
+                .description("The browser the event came from".to_owned())
+                .tags(vec![json!("web"), json!("core")])
+                .property_type(PropertyTypeEnum::String)
+                .verified(true)
+                .hidden(Nullable::Null);
             let id = uuid::Uuid::parse_str("497f6eca-6276-4993-bfeb-53cbbbba6f08").unwrap();
             client
                 .property_definitions()
@@ -114,11 +111,11 @@ async fn call(clients: &Clients, operation: &str) -> Result<(), Error> {
                 .await
         }
         "property_definitions_bulk_update_tags_create" => {
-            let body = BulkUpdateTagsRequest {
-                ids: vec![1, 2, 3],
-                action: BulkUpdateTagsActionEnum::Add,
-                tags: vec!["marketing".into(), "q3".into()],
-            };
+            let body = BulkUpdateTagsRequest::new(
+                vec![1, 2, 3],
+                BulkUpdateTagsActionEnum::Add,
+                vec!["marketing".into(), "q3".into()],
+            );
             client
                 .property_definitions()
                 .bulk_update_tags_create(PROJECT, body)
@@ -143,13 +140,12 @@ async fn call(clients: &Clients, operation: &str) -> Result<(), Error> {
             .await
             .map(drop),
         "session_recordings_sharing_passwords_create" => {
-            let body = SharePasswordCreate {
-                enabled: Some(true),
-                settings: settings().into(),
-                password_required: Some(true),
-                raw_password: Some("correct horse battery staple".into()),
-                note: Some("for the board meeting".into()),
-            };
+            let body = SharePasswordCreate::new()
+                .enabled(true)
+                .settings(settings())
+                .password_required(true)
+                .raw_password("correct horse battery staple")
+                .note("for the board meeting");
             client
                 .session_recordings()
                 .sharing_passwords_create(PROJECT, RECORDING)
@@ -166,11 +162,10 @@ async fn call(clients: &Clients, operation: &str) -> Result<(), Error> {
                 .await
         }
         "session_recordings_sharing_refresh_create" => {
-            let body = SharingConfigurationRequest {
-                enabled: Some(true),
-                settings: settings().into(),
-                password_required: Some(false),
-            };
+            let body = SharingConfigurationRequest::new()
+                .enabled(true)
+                .settings(settings())
+                .password_required(false);
             client
                 .session_recordings()
                 .sharing_refresh_create(PROJECT, RECORDING)
@@ -195,23 +190,21 @@ async fn call(clients: &Clients, operation: &str) -> Result<(), Error> {
             .await
             .map(drop),
         "subscriptions_create" => {
-            let body = SubscriptionRequest {
-                insight: Nullable::Value(7),
-                dashboard_export_insights: Some(vec![7, 8]),
-                interval: Some(2),
-                byweekday: Nullable::Value(vec![ByweekdayEnum::Monday, ByweekdayEnum::Thursday]),
-                bysetpos: Nullable::Null,
-                until_date: Nullable::Value(when + chrono::Duration::days(90)),
-                title: Nullable::Value("Weekly growth".into()),
-                invite_message: Nullable::Value("Here is the weekly report".into()),
-                summary_enabled: Some(false),
-                ..SubscriptionRequest::new(
-                    TargetTypeEnum::Email,
-                    "ann@example.com, bo@example.com",
-                    FrequencyEnum::Weekly,
-                    when,
-                )
-            };
+            let body = SubscriptionRequest::new(
+                TargetTypeEnum::Email,
+                "ann@example.com, bo@example.com",
+                FrequencyEnum::Weekly,
+                when,
+            )
+            .insight(7)
+            .dashboard_export_insights(vec![7, 8])
+            .interval(2)
+            .byweekday(vec![ByweekdayEnum::Monday, ByweekdayEnum::Thursday])
+            .bysetpos(Nullable::Null)
+            .until_date(when + chrono::Duration::days(90))
+            .title("Weekly growth".to_owned())
+            .invite_message("Here is the weekly report".to_owned())
+            .summary_enabled(false);
             client
                 .subscriptions()
                 .create(PROJECT, body)
@@ -226,14 +219,12 @@ async fn call(clients: &Clients, operation: &str) -> Result<(), Error> {
             .await
             .map(drop),
         "subscriptions_partial_update" => {
-            let body = PatchedSubscription {
-                title: Nullable::Null,
-                until_date: Nullable::Value(when),
-                byweekday: Nullable::Value(vec![ByweekdayEnum::Friday]),
-                enabled: Some(false),
-                frequency: Some(FrequencyEnum::Monthly),
-                ..Default::default()
-            };
+            let body = PatchedSubscription::new()
+                .title(Nullable::Null)
+                .until_date(when)
+                .byweekday(vec![ByweekdayEnum::Friday])
+                .enabled(false)
+                .frequency(FrequencyEnum::Monthly);
             client
                 .subscriptions()
                 .partial_update(PROJECT, 42)
@@ -281,20 +272,18 @@ async fn call(clients: &Clients, operation: &str) -> Result<(), Error> {
         "users_partial_update" => {
             let mut notifications = BTreeMap::new();
             notifications.insert("plugin_disabled".to_owned(), json!(false));
-            let body = PatchedUser {
-                first_name: Some("Ann".into()),
-                last_name: Some("Lee".into()),
-                notification_settings: Some(notifications),
-                anonymize_data: Nullable::Value(false),
-                theme_mode: Nullable::Value(ThemeModeEnum::Dark),
-                toolbar_mode: Nullable::Null,
-                role_at_organization: Some(RoleAtOrganizationEnum::Engineering),
-                events_column_config: Some(json!({"active": ["event", "person"]})),
-                hedgehog_config: Some(json!({"color": "green"})),
-                shortcut_position: Nullable::Value(ShortcutPositionEnum::Above),
-                hide_mcp_hints: Some(true),
-                ..Default::default()
-            };
+            let body = PatchedUser::new()
+                .first_name("Ann")
+                .last_name("Lee")
+                .notification_settings(notifications)
+                .anonymize_data(false)
+                .theme_mode(ThemeModeEnum::Dark)
+                .toolbar_mode(Nullable::Null)
+                .role_at_organization(RoleAtOrganizationEnum::Engineering)
+                .events_column_config(json!({"active": ["event", "person"]}))
+                .hedgehog_config(json!({"color": "green"}))
+                .shortcut_position(ShortcutPositionEnum::Above)
+                .hide_mcp_hints(true);
             client
                 .users()
                 .partial_update("@me")

@@ -34,6 +34,10 @@ pub struct Api {
     pub model_modules: Vec<ModelModule>,
     /// With a cargo feature per group: the feature of the model types no operation uses.
     pub extra_models_feature: Option<String>,
+    /// Whether structs and enums are `#[non_exhaustive]` (see [`Construction`]), so that what
+    /// APIs add every month (fields, enum values, union variants, success statuses) is a
+    /// semver-minor change of the crate.
+    pub non_exhaustive: bool,
 }
 
 /// One file of a split `models/` module.
@@ -157,9 +161,30 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// `additionalProperties` beside named properties: collected into a flattened map.
     pub additional: Option<TypeRef>,
-    /// Whether to generate `new(required fields...)`, which leaves every optional field out
-    /// (structs with both required and optional fields cannot use `..Default::default()`).
-    pub constructor: bool,
+    /// How values of the struct are built.
+    pub construction: Construction,
+}
+
+/// How a struct's values are built by users (requests, and test doubles of responses).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Construction {
+    /// An exhaustive struct built with a struct literal, plus `new(required fields...)` when it
+    /// has both required and optional fields (which `..Default::default()` cannot cover). A new
+    /// field is a breaking change.
+    Literal {
+        /// Whether to generate `new(required fields...)`.
+        constructor: bool,
+    },
+    /// A `#[non_exhaustive]` struct built with `new(required fields...)` and a chained setter
+    /// per optional field: a type that requests send. A new optional field is a new setter; a
+    /// new required field changes `new` (as it should: old calls would be refused).
+    Constructor,
+    /// A `#[non_exhaustive]` struct built with `builder()`, a setter per field and a checked
+    /// `build()`: a type that only responses carry. Any new field is a new setter.
+    Builder {
+        /// The builder type's name.
+        name: String,
+    },
 }
 
 /// A struct field.
@@ -181,6 +206,9 @@ pub struct Field {
     pub deprecated: bool,
     /// Whether decoding accepts looser wire forms of the type (see [`Decode`]).
     pub decode: Decode,
+    /// The name of the chained setter that sets the field, when the struct has setters (see
+    /// [`Construction`]).
+    pub setter: Option<String>,
 }
 
 /// How strictly a field decodes.

@@ -12,6 +12,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../generated-client/src/runtime/base64.rs"),
     ),
     (
+        "src/runtime/build.rs",
+        include_str!("../../generated-client/src/runtime/build.rs"),
+    ),
+    (
         "src/runtime/client.rs",
         include_str!("../../generated-client/src/runtime/client.rs"),
     ),

@@ -25,6 +25,11 @@ pub struct Settings {
     /// Whether a standalone crate gets one cargo feature per resource group.
     #[serde(default)]
     pub tag_features: TagFeatures,
+    /// Plain exhaustive structs and enums, built with struct literals, instead of the default
+    /// `#[non_exhaustive]` types with constructors, setters and builders. With plain types a
+    /// new response field or enum value is a breaking change of the crate.
+    #[serde(default)]
+    pub exhaustive: bool,
     /// Whether a document with no operations may become a crate of models only. Off by default:
     /// no operations usually means the document was not read as intended (a multi-file tree
     /// read as one file, say), and a crate with no methods would hide that.
@@ -78,6 +83,7 @@ impl Settings {
             crate_version: None,
             tag_features: TagFeatures::Auto,
             allow_no_operations: false,
+            exhaustive: false,
         }
     }
 

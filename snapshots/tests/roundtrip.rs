@@ -159,20 +159,18 @@ fn patch_bodies_are_tri_state() {
     // Leave unchanged / set to null / set to a value.
     let unchanged = patch::PatchedReport::default();
     assert_eq!(serde_json::to_value(&unchanged).unwrap(), json!({}));
-    let cleared = patch::PatchedReport {
-        title: Nullable::Null,
-        until_date: Nullable::Null,
-        ..Default::default()
-    };
+    // Request types are built with `new` and a setter per optional field; a `Nullable`
+    // setter takes a value, `None` (null) or a `Nullable`.
+    let cleared = patch::PatchedReport::new()
+        .title(Nullable::Null)
+        .until_date(None::<chrono::DateTime<chrono::Utc>>);
     assert_eq!(
         serde_json::to_value(&cleared).unwrap(),
         json!({"title": null, "until_date": null})
     );
-    let set = patch::PatchedReport {
-        title: "Weekly".to_owned().into(),
-        interval: Some(2),
-        ..Default::default()
-    };
+    let set = patch::PatchedReport::new()
+        .title("Weekly".to_owned())
+        .interval(2);
     assert_eq!(
         serde_json::to_value(&set).unwrap(),
         json!({"title": "Weekly", "interval": 2})
@@ -192,11 +190,8 @@ fn read_only_fields_stay_out_of_requests_and_write_only_are_never_required() {
     }));
     assert_eq!(account.password, None);
     // The request type has no read-only fields, and requires the write-only one.
-    let request = read_write_only::AccountRequest {
-        email: "a@example.com".into(),
-        password: "secret".into(),
-        owner: read_write_only::OwnerRequest { name: "Ann".into() },
-    };
+    let owner = read_write_only::OwnerRequest::new("Ann");
+    let request = read_write_only::AccountRequest::new("a@example.com", "secret", owner);
     assert_eq!(
         serde_json::to_value(&request).unwrap(),
         json!({"email": "a@example.com", "password": "secret", "owner": {"name": "Ann"}})
@@ -357,10 +352,18 @@ fn repeated_inline_schemas_share_one_type() {
     let permissions: IssueClosedPermissions = opened.permissions.unwrap();
     let contents: &IssueClosedPermissionsChecks = permissions.contents.as_ref().unwrap();
     assert_eq!(contents, &IssueClosedPermissionsChecks::Write);
-    let closed = IssueClosed {
-        action: "closed".into(),
-        permissions: Some(permissions),
-    };
+    // Types only responses carry are built (for tests) with builders; a required field left
+    // unset is an error that names it.
+    let missing = IssueClosed::builder().build().unwrap_err();
+    assert_eq!(
+        missing.to_string(),
+        "IssueClosed: the required field `action` was not set"
+    );
+    let closed = IssueClosed::builder()
+        .action("closed")
+        .permissions(permissions)
+        .build()
+        .unwrap();
     roundtrip::<IssueClosed>(serde_json::to_value(&closed).unwrap());
     // A copy with other values keeps its own type.
     let edited: IssueEdited = roundtrip(json!({"permissions": {"checks": "admin"}}));

@@ -155,6 +155,7 @@ fixtures!(
     real_world,
     repeated_inline,
     oas31,
+    oas31_ids,
     oas31_models_only,
     oas32,
     swagger2_quirks,

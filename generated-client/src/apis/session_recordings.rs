@@ -202,6 +202,7 @@ impl SharingPasswordsCreateRequest {
 
 /// The successful outcomes of [`SessionRecordingsApi::sharing_passwords_create`], one per documented status.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SharingPasswordsCreateResponse {
     /// Status 200: The sharing configuration, as the documentation states.
     Ok(models::SharingConfiguration),

@@ -12,6 +12,7 @@
 #![allow(dead_code)]
 
 mod base64;
+mod build;
 mod client;
 mod error;
 mod nullable;
@@ -32,6 +33,7 @@ pub(crate) use reqwest::Method;
 pub(crate) use stream::Framing;
 
 pub use base64::Base64;
+pub use build::BuildError;
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, ErrorBody};
 pub use nullable::Nullable;
@@ -43,7 +45,7 @@ pub use stream::ItemStream;
 /// The items the crate root re-exports.
 pub mod exports {
     pub use super::{
-        ApiError, ApiResponse, Base64, Client, ClientBuilder, DecodeError, Error, ErrorBody,
-        ItemStream, Nullable, Paginator, RetryPolicy,
+        ApiError, ApiResponse, Base64, BuildError, Client, ClientBuilder, DecodeError, Error,
+        ErrorBody, ItemStream, Nullable, Paginator, RetryPolicy,
     };
 }

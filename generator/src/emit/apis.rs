@@ -39,7 +39,7 @@ fn first_paragraph(text: &str) -> String {
 }
 
 /// `apis/<group>.rs`.
-pub fn group_module(group: &Group, has_deprecated: bool) -> TokenStream {
+pub fn group_module(group: &Group, has_deprecated: bool, non_exhaustive: bool) -> TokenStream {
     let header = inner_doc(&group.doc);
     let allow = has_deprecated.then(|| quote!(#![allow(deprecated)]));
     let ty = ident(&group.type_name);
@@ -53,7 +53,10 @@ pub fn group_module(group: &Group, has_deprecated: bool) -> TokenStream {
     let group_doc = doc(&format!("{}\n\nGet one with {accessor_link}.", group.doc));
     let accessor_doc = doc(&first_paragraph(&group.doc));
     let methods = group.operations.iter().map(operation_method);
-    let builders = group.operations.iter().map(|op| builder(group, op));
+    let builders = group
+        .operations
+        .iter()
+        .map(|op| builder(group, op, non_exhaustive));
     let uses_models = group.operations.iter().any(mentions_models);
     let uses_paginator = group.operations.iter().any(|op| op.pagination.is_some());
     let models_import = uses_models.then(|| {
@@ -181,7 +184,7 @@ fn output_type(op: &Operation) -> TokenStream {
     }
 }
 
-fn builder(group: &Group, op: &Operation) -> TokenStream {
+fn builder(group: &Group, op: &Operation, non_exhaustive: bool) -> TokenStream {
     let name = ident(&op.builder);
     let method = crate::names::unraw(&op.method_name);
     let group_ty = &group.type_name;
@@ -267,7 +270,9 @@ fn builder(group: &Group, op: &Operation) -> TokenStream {
     });
     let to_request = to_request(op);
     let outcomes = match &op.response {
-        Response::Outcomes { name, variants } => Some(outcomes_enum(group, op, name, variants)),
+        Response::Outcomes { name, variants } => {
+            Some(outcomes_enum(group, op, name, variants, non_exhaustive))
+        }
         _ => None,
     };
     quote! {
@@ -352,7 +357,14 @@ fn decode(op: &Operation) -> TokenStream {
     }
 }
 
-fn outcomes_enum(group: &Group, op: &Operation, name: &str, variants: &[Outcome]) -> TokenStream {
+fn outcomes_enum(
+    group: &Group,
+    op: &Operation,
+    name: &str,
+    variants: &[Outcome],
+    non_exhaustive: bool,
+) -> TokenStream {
+    let marker = non_exhaustive.then(|| quote!(#[non_exhaustive]));
     let enum_name = ident(name);
     let enum_doc = doc(&format!(
         "The successful outcomes of [`{}::{}`], one per documented status.",
@@ -377,6 +389,7 @@ fn outcomes_enum(group: &Group, op: &Operation, name: &str, variants: &[Outcome]
     quote! {
         #enum_doc
         #[derive(Debug, Clone, PartialEq)]
+        #marker
         pub enum #enum_name {
             #(#variants)*
         }

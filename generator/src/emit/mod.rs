@@ -6,6 +6,7 @@
 
 mod apis;
 mod common;
+mod construction;
 mod manifest;
 mod models;
 mod root;
@@ -91,7 +92,11 @@ pub fn run_job(api: &Api, settings: &Settings, job: Job) -> Content {
         Job::ModelsMod => Content::Rust(models::models_mod(api)),
         Job::ModelFile(i) => Content::Rust(models::model_file(api, i)),
         Job::ApisMod => Content::Rust(apis::apis_mod(api)),
-        Job::Group(i) => Content::Rust(apis::group_module(&api.groups[i], api.has_deprecated)),
+        Job::Group(i) => Content::Rust(apis::group_module(
+            &api.groups[i],
+            api.has_deprecated,
+            api.non_exhaustive,
+        )),
         Job::Manifest => Content::Text(manifest::cargo_toml(api, settings)),
         Job::Runtime(i) => Content::Text(crate::runtime_source::FILES[i].1.to_owned()),
     }

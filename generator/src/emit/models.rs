@@ -112,7 +112,7 @@ fn type_file(
     let allow = api.has_deprecated.then(|| quote!(#![allow(deprecated)]));
     // With only some features on, a file may have no compiled user of an import.
     let allow_imports = has_tag_features(api).then(|| quote!(#![allow(unused_imports)]));
-    let defs = types.iter().map(|t| type_def(t));
+    let defs = types.iter().map(|t| type_def(t, api.non_exhaustive));
     quote! {
         #header
         #allow
@@ -154,13 +154,17 @@ fn derives(t: &TypeDef, serde: bool) -> TokenStream {
     quote!(#[derive(#(#list),*)])
 }
 
-fn type_def(t: &TypeDef) -> TokenStream {
+fn type_def(t: &TypeDef, non_exhaustive: bool) -> TokenStream {
     let docs = doc(&format!(
         "{}\n\nSchema: {}",
         t.doc,
         crate::docs::code(&t.source)
     ));
+    // Attributes every kind of type takes the same way (an alias cannot be non-exhaustive).
     let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
+    let non_exhaustive = (non_exhaustive && !matches!(t.kind, TypeKind::Alias(_)))
+        .then(|| quote!(#[non_exhaustive]));
+    let markers = quote!(#deprecated #non_exhaustive);
     let cfg = cfg_any(&t.features);
     let cfg = &cfg;
     let name = ident(&t.name);
@@ -168,19 +172,19 @@ fn type_def(t: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => {
             let derive = derives(t, true);
             let body = struct_body(s);
-            let constructor = s.constructor.then(|| constructor(t, s, cfg));
+            let constructor = super::construction::construction(t, s, cfg);
             quote! {
                 #docs
                 #cfg
-                #deprecated
+                #markers
                 #derive
                 pub struct #name { #body }
 
                 #constructor
             }
         }
-        TypeKind::Enum(e) => enum_def(t, e, docs, deprecated, cfg),
-        TypeKind::Union(u) => union_def(t, u, docs, deprecated, cfg),
+        TypeKind::Enum(e) => enum_def(t, e, docs, markers, cfg),
+        TypeKind::Union(u) => union_def(t, u, docs, markers, cfg),
         TypeKind::Alias(target) => {
             let target = type_tokens(target, Place::Models);
             quote! {
@@ -204,60 +208,6 @@ fn struct_body(s: &Struct) -> TokenStream {
         }
     });
     quote! { #(#fields)* #additional }
-}
-
-/// `new(required fields...)`, leaving every optional field out.
-fn constructor(t: &TypeDef, s: &Struct, cfg: &TokenStream) -> TokenStream {
-    let name = ident(&t.name);
-    let required: Vec<&Field> = s
-        .fields
-        .iter()
-        .filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable))
-        .collect();
-    let args = required.iter().map(|f| {
-        let fname = ident(&f.name);
-        let value = type_tokens(&f.ty, Place::Models);
-        match (f.presence, &f.ty) {
-            (Presence::Required, TypeRef::String) => quote!(#fname: impl Into<String>),
-            (Presence::Required, _) => quote!(#fname: #value),
-            (_, _) => quote!(#fname: Option<#value>),
-        }
-    });
-    let inits = s.fields.iter().map(|f| {
-        let fname = ident(&f.name);
-        let is_required = matches!(f.presence, Presence::Required | Presence::RequiredNullable);
-        match (is_required, f.presence, &f.ty, f.boxed) {
-            (true, Presence::Required, TypeRef::String, _) => quote!(#fname: #fname.into()),
-            (true, Presence::Required, _, true) => quote!(#fname: Box::new(#fname)),
-            (true, _, _, true) => quote!(#fname: #fname.map(Box::new)),
-            (true, _, _, false) => quote!(#fname),
-            (false, Presence::OptionalNullable, _, _) => quote!(#fname: Nullable::Absent),
-            (false, _, _, _) => quote!(#fname: None),
-        }
-    });
-    let additional = s
-        .additional
-        .as_ref()
-        .map(|_| quote!(additional_properties: BTreeMap::new(),));
-    let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let doc_text = format!(
-        "A [`{}`] with its required fields; every optional field is left out.",
-        t.name
-    );
-    let doc_attr = doc(&doc_text);
-    quote! {
-        #cfg
-        impl #name {
-            #doc_attr
-            #allow
-            pub fn new(#(#args),*) -> Self {
-                Self {
-                    #(#inits,)*
-                    #additional
-                }
-            }
-        }
-    }
 }
 
 fn field(f: &Field) -> TokenStream {
@@ -308,7 +258,7 @@ fn enum_def(
     t: &TypeDef,
     e: &Enum,
     docs: TokenStream,
-    deprecated: Option<TokenStream>,
+    markers: TokenStream,
     cfg: &TokenStream,
 ) -> TokenStream {
     let name = ident(&t.name);
@@ -324,7 +274,7 @@ fn enum_def(
             quote! {
                 #docs
                 #cfg
-                #deprecated
+                #markers
                 #derive
                 pub enum #name {
                     #(
@@ -396,7 +346,7 @@ fn enum_def(
             quote! {
                 #docs
                 #cfg
-                #deprecated
+                #markers
                 #derive
                 #[serde(from = "i64", into = "i64")]
                 pub enum #name {
@@ -452,7 +402,7 @@ fn union_def(
     t: &TypeDef,
     u: &Union,
     docs: TokenStream,
-    deprecated: Option<TokenStream>,
+    markers: TokenStream,
     cfg: &TokenStream,
 ) -> TokenStream {
     let name = ident(&t.name);
@@ -474,7 +424,7 @@ fn union_def(
             quote! {
                 #docs
                 #cfg
-                #deprecated
+                #markers
                 #derive
                 #[serde(untagged)]
                 pub enum #name { #(#variants)* }
@@ -496,7 +446,7 @@ fn union_def(
             quote! {
                 #docs
                 #cfg
-                #deprecated
+                #markers
                 #derive
                 #[serde(untagged)]
                 pub enum #name { #(#variants)* }

@@ -1,5 +1,6 @@
 //! Lowering: an OpenAPI document into the IR. Every decision happens here.
 
+mod construction;
 mod dedupe;
 mod features;
 mod notes;
@@ -223,6 +224,12 @@ pub fn lower(document: &Document, settings: &Settings) -> Result<Api, Error> {
     }
     types::box_recursive_fields(&mut types);
     types::compute_derives(&mut types);
+    construction::assign(
+        &mut types,
+        &groups,
+        settings.exhaustive,
+        &mut lowerer.type_names,
+    );
     let model_modules = types::plan_model_modules(&types);
     let auth = lowerer.auth_scheme();
     let has_deprecated = types.iter().any(|t| {
@@ -241,6 +248,7 @@ pub fn lower(document: &Document, settings: &Settings) -> Result<Api, Error> {
         has_deprecated,
         model_modules,
         extra_models_feature: None,
+        non_exhaustive: !settings.exhaustive,
     };
     if features::wanted(&api, settings) {
         features::assign(&mut api);

@@ -587,6 +587,7 @@ impl<'a> Lowerer<'a> {
                 presence,
                 boxed: false,
                 deprecated: data.is_some_and(|d| d.deprecated),
+                setter: None,
             });
         }
         let additional = match additional {
@@ -606,7 +607,7 @@ impl<'a> Lowerer<'a> {
         Ok(Struct {
             fields,
             additional,
-            constructor: false,
+            construction: crate::ir::Construction::Literal { constructor: false },
         })
     }
 

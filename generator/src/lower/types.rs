@@ -260,10 +260,6 @@ pub fn compute_derives(types: &mut [TypeDef]) {
         }
     }
     for t in types.iter_mut() {
-        if let TypeKind::Struct(s) = &mut t.kind {
-            let required = s.fields.iter().filter(|f| is_required(f.presence)).count();
-            s.constructor = required > 0 && required < s.fields.len();
-        }
         let is_eq = eq[&t.name];
         t.derives.eq = is_eq;
         t.derives.hash = is_eq;
@@ -277,10 +273,6 @@ pub fn compute_derives(types: &mut [TypeDef]) {
             _ => false,
         };
     }
-}
-
-fn is_required(presence: Presence) -> bool {
-    matches!(presence, Presence::Required | Presence::RequiredNullable)
 }
 
 fn ty_eq(ty: &TypeRef, eq: &HashMap<String, bool>) -> bool {

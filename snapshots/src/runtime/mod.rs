@@ -2,10 +2,13 @@
 
 #[path = "../../../generated-client/src/runtime/base64.rs"]
 mod base64;
+#[path = "../../../generated-client/src/runtime/build.rs"]
+mod build;
 #[path = "../../../generated-client/src/runtime/nullable.rs"]
 mod nullable;
 #[path = "../../../generated-client/src/runtime/serde_helpers.rs"]
 pub mod serde_helpers;
 
 pub use base64::Base64;
+pub use build::BuildError;
 pub use nullable::Nullable;
