@@ -46,6 +46,17 @@ pub struct Plan {
     pub fixture_summary: String,
 }
 
+/// The generator settings of the target made from `spec`, if `spec/codegen.yaml` has one.
+pub fn target_settings(root: &Path, spec: &str) -> Option<Settings> {
+    let text = std::fs::read_to_string(root.join("spec/codegen.yaml")).ok()?;
+    let config: CodegenFile = serde_yaml::from_str(&text).ok()?;
+    config
+        .targets
+        .into_iter()
+        .find(|t| t.spec == spec)
+        .map(|t| t.settings)
+}
+
 /// Reads and parses a spec (strictly: the project's own specs need no repairs), with errors
 /// that name the file and pointer.
 pub fn load_spec(

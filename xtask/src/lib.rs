@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod codegen;
 pub mod corpus;
+pub mod diff;
 pub mod files;
 pub mod generate;
 pub mod reference;

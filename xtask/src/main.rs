@@ -1,7 +1,7 @@
 //! `cargo xtask <command>`: see `cargo xtask help`.
 
 use std::process::ExitCode;
-use xtask::{bench, codegen, corpus, generate, test, workspace_root};
+use xtask::{bench, codegen, corpus, diff, generate, test, workspace_root};
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
@@ -15,6 +15,11 @@ commands:
                       document (JSON or YAML, one file or many, with overlays applied in
                       order); prints every repair and degradation (grouped unless --verbose);
                       large APIs (auto: over 200 operations) get a cargo feature per group
+  diff OLD NEW [--overlay FILE]... [--json] [--fail-on breaking|any]
+  diff --base GIT_REV [SPEC] [--json] [--fail-on breaking|any]
+                      what changed between two versions of an API description, as changes
+                      to the generated crate (breaking, breaking on the wire, additive,
+                      patch), and the release it needs; SPEC defaults to spec/posthog.yaml
   corpus [--sample N] [--seed S] [--spec-list FILE] [--no-check] [--report FILE]
                       generate (and cargo check) the APIs.guru specs, installed with npm
                       into target/tools/corpus; prints a table and failures by reason
@@ -38,6 +43,7 @@ fn main() -> ExitCode {
             )),
         },
         Some("generate") => generate::run(&args[1..]),
+        Some("diff") => diff::run(&root, &args[1..]),
         Some("corpus") => corpus::run(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
         Some("bench-one") => bench::run_one(&root, &args[1..]),
