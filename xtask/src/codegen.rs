@@ -68,12 +68,59 @@ pub fn load_spec(
 }
 
 /// Generates everything in memory. Nothing is written, so an error leaves the tree as it was.
-pub fn plan(root: &Path) -> Result<Plan, String> {
-    let config_path = root.join("spec/codegen.yaml");
-    let config_text = std::fs::read_to_string(&config_path)
+fn load_config(root: &Path) -> Result<CodegenFile, String> {
+    let config_text = std::fs::read_to_string(root.join("spec/codegen.yaml"))
         .map_err(|e| format!("spec/codegen.yaml: cannot read: {e}"))?;
-    let config: CodegenFile =
-        serde_yaml::from_str(&config_text).map_err(|e| format!("spec/codegen.yaml: {e}"))?;
+    serde_yaml::from_str(&config_text).map_err(|e| format!("spec/codegen.yaml: {e}"))
+}
+
+/// What the regenerated crate gained and lost against the one the committed spec makes, and
+/// the release that needs, in a few lines.
+fn changes_since_head(root: &Path, target: &Target) -> String {
+    let crate_name = &target.settings.crate_name;
+    let old_tree = match crate::diff::checkout_at(root, "HEAD", &target.spec) {
+        Ok(tree) if tree.path().join(&target.spec).exists() => tree,
+        _ => {
+            return format!(
+                "{crate_name}: no committed version of {} to compare with",
+                target.spec
+            )
+        }
+    };
+    let report = match crate::diff::compare(
+        (old_tree.path(), &target.spec),
+        (root, &target.spec),
+        &target.overlays,
+        &target.settings,
+    ) {
+        Ok(report) => report,
+        Err(e) => return format!("{crate_name}: cannot compare with the committed spec: {e}"),
+    };
+    if report.changes.is_empty() {
+        return format!("{crate_name}: no API changes against the committed spec");
+    }
+    let mut out = format!(
+        "{crate_name} against the committed spec: {} changes, which need a {} release (`cargo xtask diff --base HEAD` lists them all):",
+        report.changes.len(),
+        report.bump()
+    );
+    for change in report.changes.iter().take(10) {
+        let _ = write!(
+            out,
+            "\n  {}: `{}`: {}",
+            change.effect.label(),
+            change.item,
+            change.message
+        );
+    }
+    if report.changes.len() > 10 {
+        let _ = write!(out, "\n  and {} more", report.changes.len() - 10);
+    }
+    out
+}
+
+pub fn plan(root: &Path) -> Result<Plan, String> {
+    let config = load_config(root)?;
     let mut files = BTreeMap::new();
     let mut owned_dirs = Vec::new();
     let mut reports = Vec::new();
@@ -347,5 +394,8 @@ pub fn run(root: &Path, check: bool) -> Result<bool, String> {
     }
     println!("{} files up to date", plan.files.len());
     summaries();
+    for target in load_config(root)?.targets {
+        eprintln!("{}", changes_since_head(root, &target));
+    }
     Ok(true)
 }
