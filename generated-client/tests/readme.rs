@@ -1,12 +1,16 @@
-//! The README's example is the compiled example, word for word.
+//! The READMEs' example is the compiled example, word for word.
 
 #[test]
 fn readme_shows_the_quickstart_example() {
-    let readme = include_str!("../../README.md");
     let example = include_str!("../examples/quickstart.rs");
     let block = format!("```rust\n{example}```");
-    assert!(
-        readme.contains(&block),
-        "README.md's Rust example differs from generated-client/examples/quickstart.rs"
-    );
+    for (name, readme) in [
+        ("README.md", include_str!("../../README.md")),
+        ("generated-client/README.md", include_str!("../README.md")),
+    ] {
+        assert!(
+            readme.contains(&block),
+            "{name}'s Rust example differs from generated-client/examples/quickstart.rs"
+        );
+    }
 }

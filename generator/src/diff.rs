@@ -979,6 +979,34 @@ pub fn markdown(report: &Report) -> String {
     out
 }
 
+/// The report as a `CHANGELOG.md` entry for `version`, for a maintainer to edit.
+pub fn changelog(report: &Report, version: &str) -> String {
+    let mut out = format!("## {version}\n");
+    for (effect, heading) in [
+        (Effect::Breaking, "Breaking changes"),
+        (Effect::WireBreaking, "Changes that break calls"),
+        (Effect::Additive, "Added"),
+        (Effect::Patch, "Documentation and behaviour"),
+    ] {
+        let changes: Vec<&Change> = report
+            .changes
+            .iter()
+            .filter(|c| c.effect == effect)
+            .collect();
+        if changes.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n### {heading}\n\n"));
+        for c in changes {
+            out.push_str(&format!("- `{}`: {}\n", c.item, c.message));
+        }
+    }
+    if report.changes.is_empty() {
+        out.push_str("\nNo API changes.\n");
+    }
+    out
+}
+
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {

@@ -2,8 +2,8 @@
 //! users, with the release it needs (see `generator::diff`).
 //!
 //! ```text
-//! cargo xtask diff OLD NEW [--overlay FILE]... [--json] [--fail-on breaking|any]
-//! cargo xtask diff --base GIT_REV [SPEC] [--json] [--fail-on breaking|any]
+//! cargo xtask diff OLD NEW [--overlay FILE]... [--json | --changelog VERSION] [--fail-on breaking|any]
+//! cargo xtask diff --base GIT_REV [SPEC] [--json | --changelog VERSION] [--fail-on breaking|any]
 //! ```
 
 use generator::diff::{Bump, Report};
@@ -28,6 +28,8 @@ pub struct Args {
     pub overlays: Vec<String>,
     pub json: bool,
     pub fail_on: FailOn,
+    /// Print a `CHANGELOG.md` entry for this version instead of the report.
+    pub changelog: Option<String>,
 }
 
 pub fn parse_args(args: &[String]) -> Result<Args, String> {
@@ -38,6 +40,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
         overlays: Vec::new(),
         json: false,
         fail_on: FailOn::Never,
+        changelog: None,
     };
     let mut positional = Vec::new();
     let mut iter = args.iter();
@@ -51,6 +54,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             "--base" => out.base = Some(value("--base")?),
             "--overlay" => out.overlays.push(value("--overlay")?),
             "--json" => out.json = true,
+            "--changelog" => out.changelog = Some(value("--changelog")?),
             "--fail-on" => {
                 out.fail_on = match value("--fail-on")?.as_str() {
                     "breaking" => FailOn::Breaking,
@@ -59,7 +63,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
                 }
             }
             other if other.starts_with("--") => {
-                return Err(format!("diff: unknown argument `{other}` (expected --base, --overlay, --json or --fail-on)"))
+                return Err(format!("diff: unknown argument `{other}` (expected --base, --overlay, --json, --changelog or --fail-on)"))
             }
             other => positional.push(other.to_owned()),
         }
@@ -180,7 +184,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
             compare((&cwd, &old), (&cwd, &new), &args.overlays, &settings)?
         }
     };
-    if args.json {
+    if let Some(version) = &args.changelog {
+        print!("{}", generator::diff::changelog(&report, version));
+    } else if args.json {
         println!("{:#}", json(&report));
     } else {
         print!("{}", generator::diff::markdown(&report));

@@ -7,6 +7,7 @@ pub mod diff;
 pub mod files;
 pub mod generate;
 pub mod reference;
+pub mod release;
 pub mod spec;
 pub mod test;
 pub mod tools;

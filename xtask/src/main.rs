@@ -15,8 +15,8 @@ commands:
                       document (JSON or YAML, one file or many, with overlays applied in
                       order); prints every repair and degradation (grouped unless --verbose);
                       large APIs (auto: over 200 operations) get a cargo feature per group
-  diff OLD NEW [--overlay FILE]... [--json] [--fail-on breaking|any]
-  diff --base GIT_REV [SPEC] [--json] [--fail-on breaking|any]
+  diff OLD NEW [--overlay FILE]... [--json | --changelog VERSION] [--fail-on breaking|any]
+  diff --base GIT_REV [SPEC] [--json | --changelog VERSION] [--fail-on breaking|any]
                       what changed between two versions of an API description, as changes
                       to the generated crate (breaking, breaking on the wire, additive,
                       patch), and the release it needs; SPEC defaults to spec/posthog.yaml
