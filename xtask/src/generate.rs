@@ -19,6 +19,8 @@ pub struct Args {
     pub verbose: bool,
     /// Make a crate of models only when the document has no operations.
     pub allow_no_operations: bool,
+    /// Plain exhaustive structs and enums (see `generator::Settings::exhaustive`).
+    pub exhaustive: bool,
 }
 
 /// Parses `--spec FILE --out DIR [--crate-name NAME] [--tag-features auto|always|never]
@@ -31,6 +33,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut overlays = Vec::new();
     let mut verbose = false;
     let mut allow_no_operations = false;
+    let mut exhaustive = false;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let mut value = |name: &str| {
@@ -44,6 +47,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             "--overlay" => overlays.push(value("--overlay")?),
             "--verbose" => verbose = true,
             "--allow-no-operations" => allow_no_operations = true,
+            "--exhaustive" => exhaustive = true,
             "--crate-name" => {
                 let name = value("--crate-name")?;
                 if !valid_crate_name(&name) {
@@ -65,7 +69,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             }
             other => {
                 return Err(format!(
-                    "generate: unknown argument `{other}` (expected --spec, --out, --crate-name, --tag-features, --overlay, --verbose or --allow-no-operations)"
+                    "generate: unknown argument `{other}` (expected --spec, --out, --crate-name, --tag-features, --overlay, --verbose, --allow-no-operations or --exhaustive)"
                 ))
             }
         }
@@ -78,6 +82,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
         overlays,
         verbose,
         allow_no_operations,
+        exhaustive,
     })
 }
 
@@ -140,6 +145,7 @@ pub fn generate_files(args: &Args) -> Result<Generated, String> {
         .unwrap_or_else(|| default_crate_name(&args.spec, &doc.openapi.info.title));
     let mut settings = settings(&label, name.clone(), args.tag_features);
     settings.allow_no_operations = args.allow_no_operations;
+    settings.exhaustive = args.exhaustive;
     let (api, files) =
         generator::generate_with_api(&doc, &settings).map_err(|e| format!("{label}: {e}"))?;
     Ok(Generated { name, files, api })

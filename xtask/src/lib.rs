@@ -8,6 +8,7 @@ pub mod files;
 pub mod generate;
 pub mod reference;
 pub mod release;
+pub mod semver_oracle;
 pub mod spec;
 pub mod test;
 pub mod tools;

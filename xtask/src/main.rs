@@ -1,7 +1,7 @@
 //! `cargo xtask <command>`: see `cargo xtask help`.
 
 use std::process::ExitCode;
-use xtask::{bench, codegen, corpus, diff, generate, test, workspace_root};
+use xtask::{bench, codegen, corpus, diff, generate, semver_oracle, test, workspace_root};
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
@@ -10,16 +10,21 @@ commands:
   codegen [--check]   regenerate the committed client and fixture models from the specs;
                       with --check, write nothing and fail if anything would change
   generate --spec FILE --out DIR [--crate-name NAME] [--overlay FILE]... [--verbose]
-           [--tag-features auto|always|never] [--allow-no-operations]
+           [--tag-features auto|always|never] [--allow-no-operations] [--exhaustive]
                       a standalone client crate for any Swagger 2.0 or OpenAPI 3.0/3.1/3.2
                       document (JSON or YAML, one file or many, with overlays applied in
                       order); prints every repair and degradation (grouped unless --verbose);
+                      --exhaustive: plain structs and enums instead of #[non_exhaustive] ones;
                       large APIs (auto: over 200 operations) get a cargo feature per group
   diff OLD NEW [--overlay FILE]... [--json | --changelog VERSION] [--fail-on breaking|any]
   diff --base GIT_REV [SPEC] [--json | --changelog VERSION] [--fail-on breaking|any]
                       what changed between two versions of an API description, as changes
                       to the generated crate (breaking, breaking on the wire, additive,
                       patch), and the release it needs; SPEC defaults to spec/posthog.yaml
+  semver-oracle [--case NAME]
+                      check diff's verdicts on spec/semver/cases.yaml against
+                      cargo-semver-checks (installed into target/tools), and compile a
+                      downstream crate against every additive edit
   corpus [--sample N] [--seed S] [--spec-list FILE] [--no-check] [--report FILE]
                       generate (and cargo check) the APIs.guru specs, installed with npm
                       into target/tools/corpus; prints a table and failures by reason
@@ -44,6 +49,7 @@ fn main() -> ExitCode {
         },
         Some("generate") => generate::run(&args[1..]),
         Some("diff") => diff::run(&root, &args[1..]),
+        Some("semver-oracle") => semver_oracle::run(&root, &args[1..]),
         Some("corpus") => corpus::run(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
         Some("bench-one") => bench::run_one(&root, &args[1..]),
