@@ -48,3 +48,46 @@ fn every_edit_gets_its_expected_verdict() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// `cargo xtask diff --fail-on breaking` passes additive edits and fails a removed operation.
+#[test]
+fn diff_fails_on_breaking_changes_only() {
+    let root = xtask::workspace_root();
+    let cases = xtask::semver_oracle::cases(&root).unwrap();
+    let run = |name: &str| {
+        let case = cases.cases.iter().find(|c| c.name == name).unwrap();
+        let overlay = tempfile::NamedTempFile::new().unwrap();
+        xtask::semver_oracle::write_overlay(case, overlay.path()).unwrap();
+        std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args([
+                "diff",
+                "spec/posthog.yaml",
+                "spec/posthog.yaml",
+                "--fail-on",
+                "breaking",
+                "--overlay",
+            ])
+            .arg(overlay.path())
+            .current_dir(&root)
+            .env("XTASK_WORKSPACE_ROOT", &root)
+            .output()
+            .unwrap()
+    };
+    for additive in [
+        "response-gains-a-read-only-field",
+        "enum-gains-a-value",
+        "patch-bodies-gain-an-optional-field",
+    ] {
+        let output = run(additive);
+        assert!(
+            output.status.success(),
+            "{additive}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(String::from_utf8_lossy(&output.stdout).contains("release: minor"));
+    }
+    let output = run("operation-removed");
+    assert!(!output.status.success());
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(report.contains("[operation_removed]"), "{report}");
+}
