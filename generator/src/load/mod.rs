@@ -20,7 +20,7 @@ mod overlay;
 mod swagger2;
 mod text;
 mod typed;
-mod walk;
+pub(crate) mod walk;
 
 use crate::error::Error;
 use crate::ir::{Note, NoteKind};

@@ -14,31 +14,10 @@ const MAX_HOPS: usize = 64;
 /// Unescapes one JSON pointer segment (`~1` -> `/`, `~0` -> `~`), and percent-decoding that
 /// some documents apply to `$ref`s.
 fn unescape(segment: &str) -> String {
-    let decoded = percent_decode(segment);
+    let decoded = crate::load::walk::percent_decode(segment);
     decoded.replace("~1", "/").replace("~0", "~")
 }
 
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_owned();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
-}
 
 /// The segments of a local reference, or an error if it is not local.
 fn local_segments(reference: &str, at: &str) -> Result<Vec<String>, Error> {
