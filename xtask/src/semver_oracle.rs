@@ -4,9 +4,11 @@
 //!
 //! For each edit it generates `posthog-api` as a standalone crate before and after, asks
 //! cargo-semver-checks whether a minor release is enough (`--release-type minor`), and compares
-//! that with whether our diff calls the Rust API change major. For each edit expected to be
-//! minor, it also compiles a downstream crate written against the old client
-//! (`xtask/tools/semver-downstream`) against the new one. A report goes to
+//! that with whether our diff calls the Rust API change major. cargo-semver-checks 0.51 has no
+//! lint for a changed field, parameter or return type; an edit of that kind carries a `probe`,
+//! a function written against the old client that must stop compiling against the new one.
+//! For each edit expected to be minor, it also compiles a downstream crate written against the
+//! old client (`xtask/tools/semver-downstream`) against the new one. A report goes to
 //! `target/semver-oracle/report.md`.
 
 use generator::{Layout, Settings};
@@ -31,6 +33,9 @@ pub struct Case {
     pub expect: String,
     #[serde(default)]
     pub wire: bool,
+    /// A function, written against the unchanged client, that the edit must break.
+    #[serde(default)]
+    pub probe: Option<String>,
     pub actions: serde_json::Value,
 }
 
@@ -135,20 +140,25 @@ fn semver_checks(
     Ok((output.status.success(), summary))
 }
 
-/// Compiles the downstream crate against the client in `client`.
+/// Compiles the downstream crate against the client in `client`, with a probe function
+/// appended when given.
 fn downstream_compiles(
     root: &Path,
     client: &Path,
     work: &Path,
     target: &Path,
+    probe: Option<&str>,
 ) -> Result<bool, String> {
     let dir = work.join("downstream");
     std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
-    std::fs::copy(
-        root.join("xtask/tools/semver-downstream/src/lib.rs"),
-        dir.join("src/lib.rs"),
-    )
-    .map_err(|e| e.to_string())?;
+    let mut source = std::fs::read_to_string(root.join("xtask/tools/semver-downstream/src/lib.rs"))
+        .map_err(|e| e.to_string())?;
+    if let Some(probe) = probe {
+        source.push_str("\n#[allow(unused_imports)]\nmod probe {\n    use posthog_api::models::*;\n    use posthog_api::*;\n    ");
+        source.push_str(probe);
+        source.push_str("\n}\n");
+    }
+    std::fs::write(dir.join("src/lib.rs"), source).map_err(|e| e.to_string())?;
     let manifest = format!(
         "[package]\nname = \"semver-downstream\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nposthog-api = {{ path = {:?} }}\nchrono = {{ version = \"0.4\", default-features = false }}\nfutures = \"0.3\"\n\n[workspace]\n",
         client.display().to_string()
@@ -176,11 +186,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
     let target = work.join("target");
     let base_dir = work.join("base");
     let base = generate(root, &[], &base_dir)?;
-    if !downstream_compiles(root, &base_dir, &work, &target)? {
+    if !downstream_compiles(root, &base_dir, &work, &target, None)? {
         return Err("the downstream crate does not compile against the unchanged client".into());
     }
     let mut report = String::from(
-        "| edit | expected | our release | our Rust API verdict | cargo-semver-checks (minor enough?) | agree | downstream compiles |\n|---|---|---|---|---|---|---|\n",
+        "| edit | expected | our release | our Rust API verdict | cargo-semver-checks (minor enough?) | probe breaks | agree | downstream compiles |\n|---|---|---|---|---|---|---|---|\n",
     );
     let mut all_good = true;
     for case in cases(root)?.cases {
@@ -194,15 +204,34 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
         let diff = generator::diff::diff(&base, &new);
         let ours_major = diff.rust_bump() == generator::diff::Bump::Major;
         let (minor_ok, summary) = semver_checks(&bin, &base_dir, &dir, &target)?;
-        let agree = ours_major != minor_ok;
+        // A probe must compile against the unchanged client and break against the new one.
+        let probe_breaks = match case.probe.as_deref() {
+            Some(probe) => {
+                if !downstream_compiles(root, &base_dir, &work, &target, Some(probe))? {
+                    return Err(format!(
+                        "{}: the probe does not compile against the unchanged client",
+                        case.name
+                    ));
+                }
+                Some(!downstream_compiles(
+                    root,
+                    &dir,
+                    &work,
+                    &target,
+                    Some(probe),
+                )?)
+            }
+            None => None,
+        };
+        let agree = ours_major != minor_ok || (ours_major && probe_breaks == Some(true));
         let downstream = if case.expect == "minor" || case.expect == "patch" {
-            Some(downstream_compiles(root, &dir, &work, &target)?)
+            Some(downstream_compiles(root, &dir, &work, &target, None)?)
         } else {
             None
         };
         all_good &= agree && downstream != Some(false) && diff.bump().to_string() == case.expect;
         let line = format!(
-            "| {} | {}{} | {} | {} | {} ({}) | {} | {} |",
+            "| {} | {}{} | {} | {} | {} ({}) | {} | {} | {} |",
             case.name,
             case.expect,
             if case.wire { " (wire)" } else { "" },
@@ -210,6 +239,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
             diff.rust_bump(),
             if minor_ok { "yes" } else { "no" },
             summary.replace('|', "/"),
+            match probe_breaks {
+                Some(true) => "yes",
+                Some(false) => "NO",
+                None => "-",
+            },
             if agree { "yes" } else { "NO" },
             match downstream {
                 Some(true) => "yes",

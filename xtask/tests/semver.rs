@@ -25,6 +25,7 @@ fn every_edit_gets_its_expected_verdict() {
             case.name,
             loaded.notes
         );
+        generator::validate(&loaded).unwrap_or_else(|e| panic!("{}: {e}", case.name));
         let new = generator::lower(&loaded, &settings).unwrap();
         let report = generator::diff::diff(&base, &new);
         let got = report.bump().to_string();

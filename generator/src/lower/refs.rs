@@ -18,7 +18,6 @@ fn unescape(segment: &str) -> String {
     decoded.replace("~1", "/").replace("~0", "~")
 }
 
-
 /// The segments of a local reference, or an error if it is not local.
 fn local_segments(reference: &str, at: &str) -> Result<Vec<String>, Error> {
     let Some(rest) = reference.strip_prefix("#/") else {
