@@ -167,55 +167,17 @@ pub struct BulkUpdateTagsResponse {
     /// The `skipped` field.
     pub skipped: Vec<BulkUpdateTagsSkipped>,
 }
-
-impl BulkUpdateTagsResponse {
-    /// A builder of [`BulkUpdateTagsResponse`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.
-    pub fn builder() -> BulkUpdateTagsResponseBuilder {
-        BulkUpdateTagsResponseBuilder::default()
-    }
-}
-
-/// Builds a [`BulkUpdateTagsResponse`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct BulkUpdateTagsResponseBuilder {
-    updated: Option<Vec<BulkUpdateTagsUpdated>>,
-    skipped: Option<Vec<BulkUpdateTagsSkipped>>,
+crate::runtime::model_builder! {
+    BulkUpdateTagsResponse => BulkUpdateTagsResponseBuilder { required { updated : Vec <
+    BulkUpdateTagsUpdated > = "updated", skipped : Vec < BulkUpdateTagsSkipped > =
+    "skipped", } optional {} }
 }
 
 impl BulkUpdateTagsResponseBuilder {
-    /// Sets `updated`.
-    pub fn updated(mut self, value: Vec<BulkUpdateTagsUpdated>) -> Self {
-        self.updated = Some(value);
-        self
-    }
-
-    /// Sets `skipped`.
-    pub fn skipped(mut self, value: Vec<BulkUpdateTagsSkipped>) -> Self {
-        self.skipped = Some(value);
-        self
-    }
-
-    /// The [`BulkUpdateTagsResponse`], or the first required field that was not set.
-    pub fn build(self) -> Result<BulkUpdateTagsResponse, crate::runtime::BuildError> {
-        Ok(BulkUpdateTagsResponse {
-            updated: self
-                .updated
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "BulkUpdateTagsResponse",
-                        "updated",
-                    ),
-                )?,
-            skipped: self
-                .skipped
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "BulkUpdateTagsResponse",
-                        "skipped",
-                    ),
-                )?,
-        })
+    crate::runtime::setters! {
+        "updated" updated(updated) : Vec < BulkUpdateTagsUpdated > => value =>
+        Some(value); "skipped" skipped(skipped) : Vec < BulkUpdateTagsSkipped > => value
+        => Some(value);
     }
 }
 
@@ -231,52 +193,15 @@ pub struct BulkUpdateTagsSkipped {
     /// The `reason` field.
     pub reason: String,
 }
-
-impl BulkUpdateTagsSkipped {
-    /// A builder of [`BulkUpdateTagsSkipped`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.
-    pub fn builder() -> BulkUpdateTagsSkippedBuilder {
-        BulkUpdateTagsSkippedBuilder::default()
-    }
-}
-
-/// Builds a [`BulkUpdateTagsSkipped`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct BulkUpdateTagsSkippedBuilder {
-    id: Option<i64>,
-    reason: Option<String>,
+crate::runtime::model_builder! {
+    BulkUpdateTagsSkipped => BulkUpdateTagsSkippedBuilder { required { id : i64 = "id",
+    reason : String = "reason", } optional {} }
 }
 
 impl BulkUpdateTagsSkippedBuilder {
-    /// Sets `id`.
-    pub fn id(mut self, value: i64) -> Self {
-        self.id = Some(value);
-        self
-    }
-
-    /// Sets `reason`.
-    pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.reason = Some(value.into());
-        self
-    }
-
-    /// The [`BulkUpdateTagsSkipped`], or the first required field that was not set.
-    pub fn build(self) -> Result<BulkUpdateTagsSkipped, crate::runtime::BuildError> {
-        Ok(BulkUpdateTagsSkipped {
-            id: self
-                .id
-                .ok_or(
-                    crate::runtime::BuildError::missing("BulkUpdateTagsSkipped", "id"),
-                )?,
-            reason: self
-                .reason
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "BulkUpdateTagsSkipped",
-                        "reason",
-                    ),
-                )?,
-        })
+    crate::runtime::setters! {
+        "id" id(id) : i64 => value => Some(value); "reason" reason(reason) : impl Into <
+        String > => value => Some(value.into());
     }
 }
 
@@ -292,49 +217,15 @@ pub struct BulkUpdateTagsUpdated {
     /// The object's tags after the update.
     pub tags: Vec<String>,
 }
-
-impl BulkUpdateTagsUpdated {
-    /// A builder of [`BulkUpdateTagsUpdated`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.
-    pub fn builder() -> BulkUpdateTagsUpdatedBuilder {
-        BulkUpdateTagsUpdatedBuilder::default()
-    }
-}
-
-/// Builds a [`BulkUpdateTagsUpdated`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct BulkUpdateTagsUpdatedBuilder {
-    id: Option<i64>,
-    tags: Option<Vec<String>>,
+crate::runtime::model_builder! {
+    BulkUpdateTagsUpdated => BulkUpdateTagsUpdatedBuilder { required { id : i64 = "id",
+    tags : Vec < String > = "tags", } optional {} }
 }
 
 impl BulkUpdateTagsUpdatedBuilder {
-    /// Sets `id`.
-    pub fn id(mut self, value: i64) -> Self {
-        self.id = Some(value);
-        self
-    }
-
-    /// Sets `tags`.
-    pub fn tags(mut self, value: Vec<String>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-
-    /// The [`BulkUpdateTagsUpdated`], or the first required field that was not set.
-    pub fn build(self) -> Result<BulkUpdateTagsUpdated, crate::runtime::BuildError> {
-        Ok(BulkUpdateTagsUpdated {
-            id: self
-                .id
-                .ok_or(
-                    crate::runtime::BuildError::missing("BulkUpdateTagsUpdated", "id"),
-                )?,
-            tags: self
-                .tags
-                .ok_or(
-                    crate::runtime::BuildError::missing("BulkUpdateTagsUpdated", "tags"),
-                )?,
-        })
+    crate::runtime::setters! {
+        "id" id(id) : i64 => value => Some(value); "tags" tags(tags) : Vec < String > =>
+        value => Some(value);
     }
 }
 
@@ -588,190 +479,36 @@ pub struct EnterprisePropertyDefinition {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub hidden: Nullable<bool>,
 }
-
-impl EnterprisePropertyDefinition {
-    /// A builder of [`EnterprisePropertyDefinition`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.
-    pub fn builder() -> EnterprisePropertyDefinitionBuilder {
-        EnterprisePropertyDefinitionBuilder::default()
-    }
-}
-
-/// Builds a [`EnterprisePropertyDefinition`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct EnterprisePropertyDefinitionBuilder {
-    id: Option<uuid::Uuid>,
-    name: Option<String>,
-    description: Nullable<String>,
-    tags: Option<Vec<serde_json::Value>>,
-    is_numerical: Option<bool>,
-    updated_at: Option<chrono::DateTime<chrono::Utc>>,
-    updated_by: Option<Option<UserBasic>>,
-    is_seen_on_filtered_events: Option<Option<bool>>,
-    property_type: Nullable<PropertyTypeEnum>,
-    verified: Option<bool>,
-    verified_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    verified_by: Option<Option<UserBasic>>,
-    hidden: Nullable<bool>,
+crate::runtime::model_builder! {
+    EnterprisePropertyDefinition => EnterprisePropertyDefinitionBuilder { required { id :
+    uuid::Uuid = "id", name : String = "name", is_numerical : bool = "is_numerical",
+    updated_at : chrono::DateTime < chrono::Utc > = "updated_at", updated_by : Option <
+    UserBasic > = "updated_by", is_seen_on_filtered_events : Option < bool > =
+    "is_seen_on_filtered_events", verified_at : Option < chrono::DateTime < chrono::Utc >
+    > = "verified_at", verified_by : Option < UserBasic > = "verified_by", } optional {
+    description : Nullable < String >, tags : Option < Vec < serde_json::Value > >,
+    property_type : Nullable < PropertyTypeEnum >, verified : Option < bool >, hidden :
+    Nullable < bool >, } }
 }
 
 impl EnterprisePropertyDefinitionBuilder {
-    /// Sets `id`.
-    pub fn id(mut self, value: uuid::Uuid) -> Self {
-        self.id = Some(value);
-        self
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Sets `description`.
-    pub fn description(mut self, value: impl Into<Nullable<String>>) -> Self {
-        self.description = value.into();
-        self
-    }
-
-    /// Sets `tags`.
-    pub fn tags(mut self, value: Vec<serde_json::Value>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-
-    /// Sets `is_numerical`.
-    pub fn is_numerical(mut self, value: bool) -> Self {
-        self.is_numerical = Some(value);
-        self
-    }
-
-    /// Sets `updated_at`.
-    pub fn updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
-        self.updated_at = Some(value);
-        self
-    }
-
-    /// Sets `updated_by`.
-    pub fn updated_by(mut self, value: Option<UserBasic>) -> Self {
-        self.updated_by = Some(value);
-        self
-    }
-
-    /// Sets `is_seen_on_filtered_events`.
-    pub fn is_seen_on_filtered_events(mut self, value: Option<bool>) -> Self {
-        self.is_seen_on_filtered_events = Some(value);
-        self
-    }
-
-    /// Sets `property_type`.
-    pub fn property_type(
-        mut self,
-        value: impl Into<Nullable<PropertyTypeEnum>>,
-    ) -> Self {
-        self.property_type = value.into();
-        self
-    }
-
-    /// Sets `verified`.
-    pub fn verified(mut self, value: bool) -> Self {
-        self.verified = Some(value);
-        self
-    }
-
-    /// Sets `verified_at`.
-    pub fn verified_at(mut self, value: Option<chrono::DateTime<chrono::Utc>>) -> Self {
-        self.verified_at = Some(value);
-        self
-    }
-
-    /// Sets `verified_by`.
-    pub fn verified_by(mut self, value: Option<UserBasic>) -> Self {
-        self.verified_by = Some(value);
-        self
-    }
-
-    /// Sets `hidden`.
-    pub fn hidden(mut self, value: impl Into<Nullable<bool>>) -> Self {
-        self.hidden = value.into();
-        self
-    }
-
-    /// The [`EnterprisePropertyDefinition`], or the first required field that was not set.
-    pub fn build(
-        self,
-    ) -> Result<EnterprisePropertyDefinition, crate::runtime::BuildError> {
-        Ok(EnterprisePropertyDefinition {
-            id: self
-                .id
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "EnterprisePropertyDefinition",
-                        "id",
-                    ),
-                )?,
-            name: self
-                .name
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "EnterprisePropertyDefinition",
-                        "name",
-                    ),
-                )?,
-            description: self.description,
-            tags: self.tags,
-            is_numerical: self
-                .is_numerical
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "EnterprisePropertyDefinition",
-                        "is_numerical",
-                    ),
-                )?,
-            updated_at: self
-                .updated_at
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "EnterprisePropertyDefinition",
-                        "updated_at",
-                    ),
-                )?,
-            updated_by: self
-                .updated_by
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "EnterprisePropertyDefinition",
-                        "updated_by",
-                    ),
-                )?,
-            is_seen_on_filtered_events: self
-                .is_seen_on_filtered_events
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "EnterprisePropertyDefinition",
-                        "is_seen_on_filtered_events",
-                    ),
-                )?,
-            property_type: self.property_type,
-            verified: self.verified,
-            verified_at: self
-                .verified_at
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "EnterprisePropertyDefinition",
-                        "verified_at",
-                    ),
-                )?,
-            verified_by: self
-                .verified_by
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "EnterprisePropertyDefinition",
-                        "verified_by",
-                    ),
-                )?,
-            hidden: self.hidden,
-        })
+    crate::runtime::setters! {
+        "id" id(id) : uuid::Uuid => value => Some(value); "name" name(name) : impl Into <
+        String > => value => Some(value.into()); "description" description(description) :
+        impl Into < Nullable < String >> => value => value.into(); "tags" tags(tags) :
+        Vec < serde_json::Value > => value => Some(value); "is_numerical"
+        is_numerical(is_numerical) : bool => value => Some(value); "updated_at"
+        updated_at(updated_at) : chrono::DateTime < chrono::Utc > => value =>
+        Some(value); "updated_by" updated_by(updated_by) : Option < UserBasic > => value
+        => Some(value); "is_seen_on_filtered_events"
+        is_seen_on_filtered_events(is_seen_on_filtered_events) : Option < bool > => value
+        => Some(value); "property_type" property_type(property_type) : impl Into <
+        Nullable < PropertyTypeEnum >> => value => value.into(); "verified"
+        verified(verified) : bool => value => Some(value); "verified_at"
+        verified_at(verified_at) : Option < chrono::DateTime < chrono::Utc > > => value
+        => Some(value); "verified_by" verified_by(verified_by) : Option < UserBasic > =>
+        value => Some(value); "hidden" hidden(hidden) : impl Into < Nullable < bool >> =>
+        value => value.into();
     }
 }
 
@@ -792,63 +529,18 @@ pub struct ErrorDetail {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub attr: Nullable<String>,
 }
-
-impl ErrorDetail {
-    /// A builder of [`ErrorDetail`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.
-    pub fn builder() -> ErrorDetailBuilder {
-        ErrorDetailBuilder::default()
-    }
-}
-
-/// Builds a [`ErrorDetail`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct ErrorDetailBuilder {
-    r#type: Option<String>,
-    code: Option<String>,
-    detail: Option<String>,
-    attr: Nullable<String>,
+crate::runtime::model_builder! {
+    ErrorDetail => ErrorDetailBuilder { required { r#type : String = "type", code :
+    String = "code", detail : String = "detail", } optional { attr : Nullable < String >,
+    } }
 }
 
 impl ErrorDetailBuilder {
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-
-    /// Sets `code`.
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-
-    /// Sets `detail`.
-    pub fn detail(mut self, value: impl Into<String>) -> Self {
-        self.detail = Some(value.into());
-        self
-    }
-
-    /// Sets `attr`.
-    pub fn attr(mut self, value: impl Into<Nullable<String>>) -> Self {
-        self.attr = value.into();
-        self
-    }
-
-    /// The [`ErrorDetail`], or the first required field that was not set.
-    pub fn build(self) -> Result<ErrorDetail, crate::runtime::BuildError> {
-        Ok(ErrorDetail {
-            r#type: self
-                .r#type
-                .ok_or(crate::runtime::BuildError::missing("ErrorDetail", "type"))?,
-            code: self
-                .code
-                .ok_or(crate::runtime::BuildError::missing("ErrorDetail", "code"))?,
-            detail: self
-                .detail
-                .ok_or(crate::runtime::BuildError::missing("ErrorDetail", "detail"))?,
-            attr: self.attr,
-        })
+    crate::runtime::setters! {
+        "type" r#type(r#type) : impl Into < String > => value => Some(value.into());
+        "code" code(code) : impl Into < String > => value => Some(value.into()); "detail"
+        detail(detail) : impl Into < String > => value => Some(value.into()); "attr"
+        attr(attr) : impl Into < Nullable < String >> => value => value.into();
     }
 }
 
@@ -861,35 +553,14 @@ pub struct ErrorResponse {
     /// A human-readable explanation.
     pub error: String,
 }
-
-impl ErrorResponse {
-    /// A builder of [`ErrorResponse`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.
-    pub fn builder() -> ErrorResponseBuilder {
-        ErrorResponseBuilder::default()
-    }
-}
-
-/// Builds a [`ErrorResponse`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct ErrorResponseBuilder {
-    error: Option<String>,
+crate::runtime::model_builder! {
+    ErrorResponse => ErrorResponseBuilder { required { error : String = "error", }
+    optional {} }
 }
 
 impl ErrorResponseBuilder {
-    /// Sets `error`.
-    pub fn error(mut self, value: impl Into<String>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-
-    /// The [`ErrorResponse`], or the first required field that was not set.
-    pub fn build(self) -> Result<ErrorResponse, crate::runtime::BuildError> {
-        Ok(ErrorResponse {
-            error: self
-                .error
-                .ok_or(crate::runtime::BuildError::missing("ErrorResponse", "error"))?,
-        })
+    crate::runtime::setters! {
+        "error" error(error) : impl Into < String > => value => Some(value.into());
     }
 }
 
@@ -1079,319 +750,68 @@ pub struct Organization {
     /// Read-only: set by the server.
     pub is_pending_deletion: Option<bool>,
 }
-
-impl Organization {
-    /// A builder of [`Organization`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.
-    pub fn builder() -> OrganizationBuilder {
-        OrganizationBuilder::default()
-    }
-}
-
-/// Builds a [`Organization`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct OrganizationBuilder {
-    id: Option<uuid::Uuid>,
-    name: Option<String>,
-    slug: Option<String>,
-    logo_media_id: Nullable<uuid::Uuid>,
-    created_at: Option<chrono::DateTime<chrono::Utc>>,
-    updated_at: Option<chrono::DateTime<chrono::Utc>>,
-    membership_level: Option<Option<EffectiveMembershipLevelEnum>>,
-    plugins_access_level: Option<PluginsAccessLevelEnum>,
-    teams: Option<Vec<BTreeMap<String, serde_json::Value>>>,
-    projects: Option<Vec<BTreeMap<String, serde_json::Value>>>,
-    available_product_features: Option<Option<Vec<serde_json::Value>>>,
-    is_member_join_email_enabled: Option<bool>,
-    metadata: Option<BTreeMap<String, String>>,
-    customer_id: Option<Option<String>>,
-    enforce_2fa: Nullable<bool>,
-    members_can_invite: Nullable<bool>,
-    members_can_use_personal_api_keys: Option<bool>,
-    allow_publicly_shared_resources: Option<bool>,
-    member_count: Option<i64>,
-    is_ai_data_processing_approved: Nullable<bool>,
-    default_experiment_stats_method: Nullable<DefaultExperimentStatsMethodEnum>,
-    default_anonymize_ips: Option<bool>,
-    default_role_id: Nullable<String>,
-    is_active: Option<Option<bool>>,
-    is_not_active_reason: Option<Option<String>>,
-    is_pending_deletion: Option<Option<bool>>,
+crate::runtime::model_builder! {
+    Organization => OrganizationBuilder { required { id : uuid::Uuid = "id", name :
+    String = "name", slug : String = "slug", created_at : chrono::DateTime < chrono::Utc
+    > = "created_at", updated_at : chrono::DateTime < chrono::Utc > = "updated_at",
+    membership_level : Option < EffectiveMembershipLevelEnum > = "membership_level",
+    plugins_access_level : PluginsAccessLevelEnum = "plugins_access_level", teams : Vec <
+    BTreeMap < String, serde_json::Value > > = "teams", projects : Vec < BTreeMap <
+    String, serde_json::Value > > = "projects", available_product_features : Option < Vec
+    < serde_json::Value > > = "available_product_features", is_member_join_email_enabled
+    : bool = "is_member_join_email_enabled", metadata : BTreeMap < String, String > =
+    "metadata", customer_id : Option < String > = "customer_id", member_count : i64 =
+    "member_count", is_active : Option < bool > = "is_active", is_not_active_reason :
+    Option < String > = "is_not_active_reason", is_pending_deletion : Option < bool > =
+    "is_pending_deletion", } optional { logo_media_id : Nullable < uuid::Uuid >,
+    enforce_2fa : Nullable < bool >, members_can_invite : Nullable < bool >,
+    members_can_use_personal_api_keys : Option < bool >, allow_publicly_shared_resources
+    : Option < bool >, is_ai_data_processing_approved : Nullable < bool >,
+    default_experiment_stats_method : Nullable < DefaultExperimentStatsMethodEnum >,
+    default_anonymize_ips : Option < bool >, default_role_id : Nullable < String >, } }
 }
 
 impl OrganizationBuilder {
-    /// Sets `id`.
-    pub fn id(mut self, value: uuid::Uuid) -> Self {
-        self.id = Some(value);
-        self
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Sets `slug`.
-    pub fn slug(mut self, value: impl Into<String>) -> Self {
-        self.slug = Some(value.into());
-        self
-    }
-
-    /// Sets `logo_media_id`.
-    pub fn logo_media_id(mut self, value: impl Into<Nullable<uuid::Uuid>>) -> Self {
-        self.logo_media_id = value.into();
-        self
-    }
-
-    /// Sets `created_at`.
-    pub fn created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-
-    /// Sets `updated_at`.
-    pub fn updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
-        self.updated_at = Some(value);
-        self
-    }
-
-    /// Sets `membership_level`.
-    pub fn membership_level(
-        mut self,
-        value: Option<EffectiveMembershipLevelEnum>,
-    ) -> Self {
-        self.membership_level = Some(value);
-        self
-    }
-
-    /// Sets `plugins_access_level`.
-    pub fn plugins_access_level(mut self, value: PluginsAccessLevelEnum) -> Self {
-        self.plugins_access_level = Some(value);
-        self
-    }
-
-    /// Sets `teams`.
-    pub fn teams(mut self, value: Vec<BTreeMap<String, serde_json::Value>>) -> Self {
-        self.teams = Some(value);
-        self
-    }
-
-    /// Sets `projects`.
-    pub fn projects(mut self, value: Vec<BTreeMap<String, serde_json::Value>>) -> Self {
-        self.projects = Some(value);
-        self
-    }
-
-    /// Sets `available_product_features`.
-    pub fn available_product_features(
-        mut self,
-        value: Option<Vec<serde_json::Value>>,
-    ) -> Self {
-        self.available_product_features = Some(value);
-        self
-    }
-
-    /// Sets `is_member_join_email_enabled`.
-    pub fn is_member_join_email_enabled(mut self, value: bool) -> Self {
-        self.is_member_join_email_enabled = Some(value);
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, value: BTreeMap<String, String>) -> Self {
-        self.metadata = Some(value);
-        self
-    }
-
-    /// Sets `customer_id`.
-    pub fn customer_id(mut self, value: Option<String>) -> Self {
-        self.customer_id = Some(value);
-        self
-    }
-
-    /// Sets `enforce_2fa`.
-    pub fn enforce_2fa(mut self, value: impl Into<Nullable<bool>>) -> Self {
-        self.enforce_2fa = value.into();
-        self
-    }
-
-    /// Sets `members_can_invite`.
-    pub fn members_can_invite(mut self, value: impl Into<Nullable<bool>>) -> Self {
-        self.members_can_invite = value.into();
-        self
-    }
-
-    /// Sets `members_can_use_personal_api_keys`.
-    pub fn members_can_use_personal_api_keys(mut self, value: bool) -> Self {
-        self.members_can_use_personal_api_keys = Some(value);
-        self
-    }
-
-    /// Sets `allow_publicly_shared_resources`.
-    pub fn allow_publicly_shared_resources(mut self, value: bool) -> Self {
-        self.allow_publicly_shared_resources = Some(value);
-        self
-    }
-
-    /// Sets `member_count`.
-    pub fn member_count(mut self, value: i64) -> Self {
-        self.member_count = Some(value);
-        self
-    }
-
-    /// Sets `is_ai_data_processing_approved`.
-    pub fn is_ai_data_processing_approved(
-        mut self,
-        value: impl Into<Nullable<bool>>,
-    ) -> Self {
-        self.is_ai_data_processing_approved = value.into();
-        self
-    }
-
-    /// Sets `default_experiment_stats_method`.
-    pub fn default_experiment_stats_method(
-        mut self,
-        value: impl Into<Nullable<DefaultExperimentStatsMethodEnum>>,
-    ) -> Self {
-        self.default_experiment_stats_method = value.into();
-        self
-    }
-
-    /// Sets `default_anonymize_ips`.
-    pub fn default_anonymize_ips(mut self, value: bool) -> Self {
-        self.default_anonymize_ips = Some(value);
-        self
-    }
-
-    /// Sets `default_role_id`.
-    pub fn default_role_id(mut self, value: impl Into<Nullable<String>>) -> Self {
-        self.default_role_id = value.into();
-        self
-    }
-
-    /// Sets `is_active`.
-    pub fn is_active(mut self, value: Option<bool>) -> Self {
-        self.is_active = Some(value);
-        self
-    }
-
-    /// Sets `is_not_active_reason`.
-    pub fn is_not_active_reason(mut self, value: Option<String>) -> Self {
-        self.is_not_active_reason = Some(value);
-        self
-    }
-
-    /// Sets `is_pending_deletion`.
-    pub fn is_pending_deletion(mut self, value: Option<bool>) -> Self {
-        self.is_pending_deletion = Some(value);
-        self
-    }
-
-    /// The [`Organization`], or the first required field that was not set.
-    pub fn build(self) -> Result<Organization, crate::runtime::BuildError> {
-        Ok(Organization {
-            id: self
-                .id
-                .ok_or(crate::runtime::BuildError::missing("Organization", "id"))?,
-            name: self
-                .name
-                .ok_or(crate::runtime::BuildError::missing("Organization", "name"))?,
-            slug: self
-                .slug
-                .ok_or(crate::runtime::BuildError::missing("Organization", "slug"))?,
-            logo_media_id: self.logo_media_id,
-            created_at: self
-                .created_at
-                .ok_or(
-                    crate::runtime::BuildError::missing("Organization", "created_at"),
-                )?,
-            updated_at: self
-                .updated_at
-                .ok_or(
-                    crate::runtime::BuildError::missing("Organization", "updated_at"),
-                )?,
-            membership_level: self
-                .membership_level
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "Organization",
-                        "membership_level",
-                    ),
-                )?,
-            plugins_access_level: self
-                .plugins_access_level
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "Organization",
-                        "plugins_access_level",
-                    ),
-                )?,
-            teams: self
-                .teams
-                .ok_or(crate::runtime::BuildError::missing("Organization", "teams"))?,
-            projects: self
-                .projects
-                .ok_or(crate::runtime::BuildError::missing("Organization", "projects"))?,
-            available_product_features: self
-                .available_product_features
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "Organization",
-                        "available_product_features",
-                    ),
-                )?,
-            is_member_join_email_enabled: self
-                .is_member_join_email_enabled
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "Organization",
-                        "is_member_join_email_enabled",
-                    ),
-                )?,
-            metadata: self
-                .metadata
-                .ok_or(crate::runtime::BuildError::missing("Organization", "metadata"))?,
-            customer_id: self
-                .customer_id
-                .ok_or(
-                    crate::runtime::BuildError::missing("Organization", "customer_id"),
-                )?,
-            enforce_2fa: self.enforce_2fa,
-            members_can_invite: self.members_can_invite,
-            members_can_use_personal_api_keys: self.members_can_use_personal_api_keys,
-            allow_publicly_shared_resources: self.allow_publicly_shared_resources,
-            member_count: self
-                .member_count
-                .ok_or(
-                    crate::runtime::BuildError::missing("Organization", "member_count"),
-                )?,
-            is_ai_data_processing_approved: self.is_ai_data_processing_approved,
-            default_experiment_stats_method: self.default_experiment_stats_method,
-            default_anonymize_ips: self.default_anonymize_ips,
-            default_role_id: self.default_role_id,
-            is_active: self
-                .is_active
-                .ok_or(
-                    crate::runtime::BuildError::missing("Organization", "is_active"),
-                )?,
-            is_not_active_reason: self
-                .is_not_active_reason
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "Organization",
-                        "is_not_active_reason",
-                    ),
-                )?,
-            is_pending_deletion: self
-                .is_pending_deletion
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "Organization",
-                        "is_pending_deletion",
-                    ),
-                )?,
-        })
+    crate::runtime::setters! {
+        "id" id(id) : uuid::Uuid => value => Some(value); "name" name(name) : impl Into <
+        String > => value => Some(value.into()); "slug" slug(slug) : impl Into < String >
+        => value => Some(value.into()); "logo_media_id" logo_media_id(logo_media_id) :
+        impl Into < Nullable < uuid::Uuid >> => value => value.into(); "created_at"
+        created_at(created_at) : chrono::DateTime < chrono::Utc > => value =>
+        Some(value); "updated_at" updated_at(updated_at) : chrono::DateTime < chrono::Utc
+        > => value => Some(value); "membership_level" membership_level(membership_level)
+        : Option < EffectiveMembershipLevelEnum > => value => Some(value);
+        "plugins_access_level" plugins_access_level(plugins_access_level) :
+        PluginsAccessLevelEnum => value => Some(value); "teams" teams(teams) : Vec <
+        BTreeMap < String, serde_json::Value > > => value => Some(value); "projects"
+        projects(projects) : Vec < BTreeMap < String, serde_json::Value > > => value =>
+        Some(value); "available_product_features"
+        available_product_features(available_product_features) : Option < Vec <
+        serde_json::Value > > => value => Some(value); "is_member_join_email_enabled"
+        is_member_join_email_enabled(is_member_join_email_enabled) : bool => value =>
+        Some(value); "metadata" metadata(metadata) : BTreeMap < String, String > => value
+        => Some(value); "customer_id" customer_id(customer_id) : Option < String > =>
+        value => Some(value); "enforce_2fa" enforce_2fa(enforce_2fa) : impl Into <
+        Nullable < bool >> => value => value.into(); "members_can_invite"
+        members_can_invite(members_can_invite) : impl Into < Nullable < bool >> => value
+        => value.into(); "members_can_use_personal_api_keys"
+        members_can_use_personal_api_keys(members_can_use_personal_api_keys) : bool =>
+        value => Some(value); "allow_publicly_shared_resources"
+        allow_publicly_shared_resources(allow_publicly_shared_resources) : bool => value
+        => Some(value); "member_count" member_count(member_count) : i64 => value =>
+        Some(value); "is_ai_data_processing_approved"
+        is_ai_data_processing_approved(is_ai_data_processing_approved) : impl Into <
+        Nullable < bool >> => value => value.into(); "default_experiment_stats_method"
+        default_experiment_stats_method(default_experiment_stats_method) : impl Into <
+        Nullable < DefaultExperimentStatsMethodEnum >> => value => value.into();
+        "default_anonymize_ips" default_anonymize_ips(default_anonymize_ips) : bool =>
+        value => Some(value); "default_role_id" default_role_id(default_role_id) : impl
+        Into < Nullable < String >> => value => value.into(); "is_active"
+        is_active(is_active) : Option < bool > => value => Some(value);
+        "is_not_active_reason" is_not_active_reason(is_not_active_reason) : Option <
+        String > => value => Some(value); "is_pending_deletion"
+        is_pending_deletion(is_pending_deletion) : Option < bool > => value =>
+        Some(value);
     }
 }
 
@@ -1435,117 +855,30 @@ pub struct OrganizationBasic {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub is_pending_deletion: Nullable<bool>,
 }
-
-impl OrganizationBasic {
-    /// A builder of [`OrganizationBasic`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.
-    pub fn builder() -> OrganizationBasicBuilder {
-        OrganizationBasicBuilder::default()
-    }
-}
-
-/// Builds a [`OrganizationBasic`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct OrganizationBasicBuilder {
-    id: Option<uuid::Uuid>,
-    name: Option<String>,
-    slug: Option<String>,
-    logo_media_id: Nullable<uuid::Uuid>,
-    membership_level: Option<Option<EffectiveMembershipLevelEnum>>,
-    members_can_use_personal_api_keys: Option<bool>,
-    is_active: Nullable<bool>,
-    is_not_active_reason: Nullable<String>,
-    is_pending_deletion: Nullable<bool>,
+crate::runtime::model_builder! {
+    OrganizationBasic => OrganizationBasicBuilder { required { id : uuid::Uuid = "id",
+    name : String = "name", slug : String = "slug", membership_level : Option <
+    EffectiveMembershipLevelEnum > = "membership_level", } optional { logo_media_id :
+    Nullable < uuid::Uuid >, members_can_use_personal_api_keys : Option < bool >,
+    is_active : Nullable < bool >, is_not_active_reason : Nullable < String >,
+    is_pending_deletion : Nullable < bool >, } }
 }
 
 impl OrganizationBasicBuilder {
-    /// Sets `id`.
-    pub fn id(mut self, value: uuid::Uuid) -> Self {
-        self.id = Some(value);
-        self
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Sets `slug`.
-    pub fn slug(mut self, value: impl Into<String>) -> Self {
-        self.slug = Some(value.into());
-        self
-    }
-
-    /// Sets `logo_media_id`.
-    pub fn logo_media_id(mut self, value: impl Into<Nullable<uuid::Uuid>>) -> Self {
-        self.logo_media_id = value.into();
-        self
-    }
-
-    /// Sets `membership_level`.
-    pub fn membership_level(
-        mut self,
-        value: Option<EffectiveMembershipLevelEnum>,
-    ) -> Self {
-        self.membership_level = Some(value);
-        self
-    }
-
-    /// Sets `members_can_use_personal_api_keys`.
-    pub fn members_can_use_personal_api_keys(mut self, value: bool) -> Self {
-        self.members_can_use_personal_api_keys = Some(value);
-        self
-    }
-
-    /// Sets `is_active`.
-    pub fn is_active(mut self, value: impl Into<Nullable<bool>>) -> Self {
-        self.is_active = value.into();
-        self
-    }
-
-    /// Sets `is_not_active_reason`.
-    pub fn is_not_active_reason(mut self, value: impl Into<Nullable<String>>) -> Self {
-        self.is_not_active_reason = value.into();
-        self
-    }
-
-    /// Sets `is_pending_deletion`.
-    pub fn is_pending_deletion(mut self, value: impl Into<Nullable<bool>>) -> Self {
-        self.is_pending_deletion = value.into();
-        self
-    }
-
-    /// The [`OrganizationBasic`], or the first required field that was not set.
-    pub fn build(self) -> Result<OrganizationBasic, crate::runtime::BuildError> {
-        Ok(OrganizationBasic {
-            id: self
-                .id
-                .ok_or(crate::runtime::BuildError::missing("OrganizationBasic", "id"))?,
-            name: self
-                .name
-                .ok_or(
-                    crate::runtime::BuildError::missing("OrganizationBasic", "name"),
-                )?,
-            slug: self
-                .slug
-                .ok_or(
-                    crate::runtime::BuildError::missing("OrganizationBasic", "slug"),
-                )?,
-            logo_media_id: self.logo_media_id,
-            membership_level: self
-                .membership_level
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "OrganizationBasic",
-                        "membership_level",
-                    ),
-                )?,
-            members_can_use_personal_api_keys: self.members_can_use_personal_api_keys,
-            is_active: self.is_active,
-            is_not_active_reason: self.is_not_active_reason,
-            is_pending_deletion: self.is_pending_deletion,
-        })
+    crate::runtime::setters! {
+        "id" id(id) : uuid::Uuid => value => Some(value); "name" name(name) : impl Into <
+        String > => value => Some(value.into()); "slug" slug(slug) : impl Into < String >
+        => value => Some(value.into()); "logo_media_id" logo_media_id(logo_media_id) :
+        impl Into < Nullable < uuid::Uuid >> => value => value.into(); "membership_level"
+        membership_level(membership_level) : Option < EffectiveMembershipLevelEnum > =>
+        value => Some(value); "members_can_use_personal_api_keys"
+        members_can_use_personal_api_keys(members_can_use_personal_api_keys) : bool =>
+        value => Some(value); "is_active" is_active(is_active) : impl Into < Nullable <
+        bool >> => value => value.into(); "is_not_active_reason"
+        is_not_active_reason(is_not_active_reason) : impl Into < Nullable < String >> =>
+        value => value.into(); "is_pending_deletion"
+        is_pending_deletion(is_pending_deletion) : impl Into < Nullable < bool >> =>
+        value => value.into();
     }
 }
 
@@ -1567,71 +900,18 @@ pub struct PaginatedSubscriptionList {
     /// The `results` field.
     pub results: Vec<Subscription>,
 }
-
-impl PaginatedSubscriptionList {
-    /// A builder of [`PaginatedSubscriptionList`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.
-    pub fn builder() -> PaginatedSubscriptionListBuilder {
-        PaginatedSubscriptionListBuilder::default()
-    }
-}
-
-/// Builds a [`PaginatedSubscriptionList`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct PaginatedSubscriptionListBuilder {
-    count: Option<i64>,
-    next: Nullable<String>,
-    previous: Nullable<String>,
-    results: Option<Vec<Subscription>>,
+crate::runtime::model_builder! {
+    PaginatedSubscriptionList => PaginatedSubscriptionListBuilder { required { count :
+    i64 = "count", results : Vec < Subscription > = "results", } optional { next :
+    Nullable < String >, previous : Nullable < String >, } }
 }
 
 impl PaginatedSubscriptionListBuilder {
-    /// Sets `count`.
-    pub fn count(mut self, value: i64) -> Self {
-        self.count = Some(value);
-        self
-    }
-
-    /// Sets `next`.
-    pub fn next(mut self, value: impl Into<Nullable<String>>) -> Self {
-        self.next = value.into();
-        self
-    }
-
-    /// Sets `previous`.
-    pub fn previous(mut self, value: impl Into<Nullable<String>>) -> Self {
-        self.previous = value.into();
-        self
-    }
-
-    /// Sets `results`.
-    pub fn results(mut self, value: Vec<Subscription>) -> Self {
-        self.results = Some(value);
-        self
-    }
-
-    /// The [`PaginatedSubscriptionList`], or the first required field that was not set.
-    pub fn build(self) -> Result<PaginatedSubscriptionList, crate::runtime::BuildError> {
-        Ok(PaginatedSubscriptionList {
-            count: self
-                .count
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "PaginatedSubscriptionList",
-                        "count",
-                    ),
-                )?,
-            next: self.next,
-            previous: self.previous,
-            results: self
-                .results
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "PaginatedSubscriptionList",
-                        "results",
-                    ),
-                )?,
-        })
+    crate::runtime::setters! {
+        "count" count(count) : i64 => value => Some(value); "next" next(next) : impl Into
+        < Nullable < String >> => value => value.into(); "previous" previous(previous) :
+        impl Into < Nullable < String >> => value => value.into(); "results"
+        results(results) : Vec < Subscription > => value => Some(value);
     }
 }
 
@@ -1653,65 +933,18 @@ pub struct PaginatedUserList {
     /// The `results` field.
     pub results: Vec<User>,
 }
-
-impl PaginatedUserList {
-    /// A builder of [`PaginatedUserList`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.
-    pub fn builder() -> PaginatedUserListBuilder {
-        PaginatedUserListBuilder::default()
-    }
-}
-
-/// Builds a [`PaginatedUserList`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct PaginatedUserListBuilder {
-    count: Option<i64>,
-    next: Nullable<String>,
-    previous: Nullable<String>,
-    results: Option<Vec<User>>,
+crate::runtime::model_builder! {
+    PaginatedUserList => PaginatedUserListBuilder { required { count : i64 = "count",
+    results : Vec < User > = "results", } optional { next : Nullable < String >, previous
+    : Nullable < String >, } }
 }
 
 impl PaginatedUserListBuilder {
-    /// Sets `count`.
-    pub fn count(mut self, value: i64) -> Self {
-        self.count = Some(value);
-        self
-    }
-
-    /// Sets `next`.
-    pub fn next(mut self, value: impl Into<Nullable<String>>) -> Self {
-        self.next = value.into();
-        self
-    }
-
-    /// Sets `previous`.
-    pub fn previous(mut self, value: impl Into<Nullable<String>>) -> Self {
-        self.previous = value.into();
-        self
-    }
-
-    /// Sets `results`.
-    pub fn results(mut self, value: Vec<User>) -> Self {
-        self.results = Some(value);
-        self
-    }
-
-    /// The [`PaginatedUserList`], or the first required field that was not set.
-    pub fn build(self) -> Result<PaginatedUserList, crate::runtime::BuildError> {
-        Ok(PaginatedUserList {
-            count: self
-                .count
-                .ok_or(
-                    crate::runtime::BuildError::missing("PaginatedUserList", "count"),
-                )?,
-            next: self.next,
-            previous: self.previous,
-            results: self
-                .results
-                .ok_or(
-                    crate::runtime::BuildError::missing("PaginatedUserList", "results"),
-                )?,
-        })
+    crate::runtime::setters! {
+        "count" count(count) : i64 => value => Some(value); "next" next(next) : impl Into
+        < Nullable < String >> => value => value.into(); "previous" previous(previous) :
+        impl Into < Nullable < String >> => value => value.into(); "results"
+        results(results) : Vec < User > => value => Some(value);
     }
 }
 
@@ -1749,38 +982,13 @@ impl PatchedEnterprisePropertyDefinition {
             hidden: Nullable::Absent,
         }
     }
-
-    /// Sets `description`.
-    pub fn description(mut self, value: impl Into<Nullable<String>>) -> Self {
-        self.description = value.into();
-        self
-    }
-
-    /// Sets `tags`.
-    pub fn tags(mut self, value: Vec<serde_json::Value>) -> Self {
-        self.tags = Some(value);
-        self
-    }
-
-    /// Sets `property_type`.
-    pub fn property_type(
-        mut self,
-        value: impl Into<Nullable<PropertyTypeEnum>>,
-    ) -> Self {
-        self.property_type = value.into();
-        self
-    }
-
-    /// Sets `verified`.
-    pub fn verified(mut self, value: bool) -> Self {
-        self.verified = Some(value);
-        self
-    }
-
-    /// Sets `hidden`.
-    pub fn hidden(mut self, value: impl Into<Nullable<bool>>) -> Self {
-        self.hidden = value.into();
-        self
+    crate::runtime::setters! {
+        "description" description(description) : impl Into < Nullable < String >> =>
+        value => value.into(); "tags" tags(tags) : Vec < serde_json::Value > => value =>
+        Some(value); "property_type" property_type(property_type) : impl Into < Nullable
+        < PropertyTypeEnum >> => value => value.into(); "verified" verified(verified) :
+        bool => value => Some(value); "hidden" hidden(hidden) : impl Into < Nullable <
+        bool >> => value => value.into();
     }
 }
 
@@ -1908,122 +1116,31 @@ impl PatchedSubscription {
             summary_prompt_guide: None,
         }
     }
-
-    /// Sets `dashboard`.
-    pub fn dashboard(mut self, value: impl Into<Nullable<i64>>) -> Self {
-        self.dashboard = value.into();
-        self
-    }
-
-    /// Sets `insight`.
-    pub fn insight(mut self, value: impl Into<Nullable<i64>>) -> Self {
-        self.insight = value.into();
-        self
-    }
-
-    /// Sets `dashboard_export_insights`.
-    pub fn dashboard_export_insights(mut self, value: Vec<i64>) -> Self {
-        self.dashboard_export_insights = Some(value);
-        self
-    }
-
-    /// Sets `target_type`.
-    pub fn target_type(mut self, value: TargetTypeEnum) -> Self {
-        self.target_type = Some(value);
-        self
-    }
-
-    /// Sets `target_value`.
-    pub fn target_value(mut self, value: impl Into<String>) -> Self {
-        self.target_value = Some(value.into());
-        self
-    }
-
-    /// Sets `frequency`.
-    pub fn frequency(mut self, value: FrequencyEnum) -> Self {
-        self.frequency = Some(value);
-        self
-    }
-
-    /// Sets `interval`.
-    pub fn interval(mut self, value: i32) -> Self {
-        self.interval = Some(value);
-        self
-    }
-
-    /// Sets `byweekday`.
-    pub fn byweekday(mut self, value: impl Into<Nullable<Vec<ByweekdayEnum>>>) -> Self {
-        self.byweekday = value.into();
-        self
-    }
-
-    /// Sets `bysetpos`.
-    pub fn bysetpos(mut self, value: impl Into<Nullable<i32>>) -> Self {
-        self.bysetpos = value.into();
-        self
-    }
-
-    /// Sets `count`.
-    pub fn count(mut self, value: impl Into<Nullable<i32>>) -> Self {
-        self.count = value.into();
-        self
-    }
-
-    /// Sets `start_date`.
-    pub fn start_date(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
-        self.start_date = Some(value);
-        self
-    }
-
-    /// Sets `until_date`.
-    pub fn until_date(
-        mut self,
-        value: impl Into<Nullable<chrono::DateTime<chrono::Utc>>>,
-    ) -> Self {
-        self.until_date = value.into();
-        self
-    }
-
-    /// Sets `deleted`.
-    pub fn deleted(mut self, value: bool) -> Self {
-        self.deleted = Some(value);
-        self
-    }
-
-    /// Sets `enabled`.
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-
-    /// Sets `title`.
-    pub fn title(mut self, value: impl Into<Nullable<String>>) -> Self {
-        self.title = value.into();
-        self
-    }
-
-    /// Sets `integration_id`.
-    pub fn integration_id(mut self, value: impl Into<Nullable<i64>>) -> Self {
-        self.integration_id = value.into();
-        self
-    }
-
-    /// Sets `invite_message`.
-    pub fn invite_message(mut self, value: impl Into<Nullable<String>>) -> Self {
-        self.invite_message = value.into();
-        self
-    }
-
-    /// Sets `summary_enabled`.
-    pub fn summary_enabled(mut self, value: bool) -> Self {
-        self.summary_enabled = Some(value);
-        self
-    }
-
-    /// Sets `summary_prompt_guide`.
-    pub fn summary_prompt_guide(mut self, value: impl Into<String>) -> Self {
-        self.summary_prompt_guide = Some(value.into());
-        self
+    crate::runtime::setters! {
+        "dashboard" dashboard(dashboard) : impl Into < Nullable < i64 >> => value =>
+        value.into(); "insight" insight(insight) : impl Into < Nullable < i64 >> => value
+        => value.into(); "dashboard_export_insights"
+        dashboard_export_insights(dashboard_export_insights) : Vec < i64 > => value =>
+        Some(value); "target_type" target_type(target_type) : TargetTypeEnum => value =>
+        Some(value); "target_value" target_value(target_value) : impl Into < String > =>
+        value => Some(value.into()); "frequency" frequency(frequency) : FrequencyEnum =>
+        value => Some(value); "interval" interval(interval) : i32 => value =>
+        Some(value); "byweekday" byweekday(byweekday) : impl Into < Nullable < Vec <
+        ByweekdayEnum > >> => value => value.into(); "bysetpos" bysetpos(bysetpos) : impl
+        Into < Nullable < i32 >> => value => value.into(); "count" count(count) : impl
+        Into < Nullable < i32 >> => value => value.into(); "start_date"
+        start_date(start_date) : chrono::DateTime < chrono::Utc > => value =>
+        Some(value); "until_date" until_date(until_date) : impl Into < Nullable <
+        chrono::DateTime < chrono::Utc > >> => value => value.into(); "deleted"
+        deleted(deleted) : bool => value => Some(value); "enabled" enabled(enabled) :
+        bool => value => Some(value); "title" title(title) : impl Into < Nullable <
+        String >> => value => value.into(); "integration_id"
+        integration_id(integration_id) : impl Into < Nullable < i64 >> => value => value
+        .into(); "invite_message" invite_message(invite_message) : impl Into < Nullable <
+        String >> => value => value.into(); "summary_enabled"
+        summary_enabled(summary_enabled) : bool => value => Some(value);
+        "summary_prompt_guide" summary_prompt_guide(summary_prompt_guide) : impl Into <
+        String > => value => Some(value.into());
     }
 }
 
@@ -2152,137 +1269,39 @@ impl PatchedUser {
             hide_mcp_hints: None,
         }
     }
-
-    /// Sets `first_name`.
-    pub fn first_name(mut self, value: impl Into<String>) -> Self {
-        self.first_name = Some(value.into());
-        self
-    }
-
-    /// Sets `last_name`.
-    pub fn last_name(mut self, value: impl Into<String>) -> Self {
-        self.last_name = Some(value.into());
-        self
-    }
-
-    /// Sets `email`.
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-
-    /// Sets `notification_settings`.
-    pub fn notification_settings(mut self, value: NotificationSettings) -> Self {
-        self.notification_settings = Some(value);
-        self
-    }
-
-    /// Sets `anonymize_data`.
-    pub fn anonymize_data(mut self, value: impl Into<Nullable<bool>>) -> Self {
-        self.anonymize_data = value.into();
-        self
-    }
-
-    /// Sets `allow_impersonation`.
-    pub fn allow_impersonation(mut self, value: impl Into<Nullable<bool>>) -> Self {
-        self.allow_impersonation = value.into();
-        self
-    }
-
-    /// Sets `toolbar_mode`.
-    pub fn toolbar_mode(mut self, value: impl Into<Nullable<ToolbarModeEnum>>) -> Self {
-        self.toolbar_mode = value.into();
-        self
-    }
-
-    /// Sets `is_staff`.
-    pub fn is_staff(mut self, value: bool) -> Self {
-        self.is_staff = Some(value);
-        self
-    }
-
-    /// Sets `set_current_organization`.
-    pub fn set_current_organization(mut self, value: impl Into<String>) -> Self {
-        self.set_current_organization = Some(value.into());
-        self
-    }
-
-    /// Sets `set_current_team`.
-    pub fn set_current_team(mut self, value: impl Into<String>) -> Self {
-        self.set_current_team = Some(value.into());
-        self
-    }
-
-    /// Sets `password`.
-    pub fn password(mut self, value: impl Into<String>) -> Self {
-        self.password = Some(value.into());
-        self
-    }
-
-    /// Sets `current_password`.
-    pub fn current_password(mut self, value: impl Into<String>) -> Self {
-        self.current_password = Some(value.into());
-        self
-    }
-
-    /// Sets `events_column_config`.
-    pub fn events_column_config(mut self, value: serde_json::Value) -> Self {
-        self.events_column_config = Some(value);
-        self
-    }
-
-    /// Sets `has_seen_product_intro_for`.
-    pub fn has_seen_product_intro_for(mut self, value: serde_json::Value) -> Self {
-        self.has_seen_product_intro_for = Some(value);
-        self
-    }
-
-    /// Sets `theme_mode`.
-    pub fn theme_mode(mut self, value: impl Into<Nullable<ThemeModeEnum>>) -> Self {
-        self.theme_mode = value.into();
-        self
-    }
-
-    /// Sets `hedgehog_config`.
-    pub fn hedgehog_config(mut self, value: serde_json::Value) -> Self {
-        self.hedgehog_config = Some(value);
-        self
-    }
-
-    /// Sets `allow_sidebar_suggestions`.
-    pub fn allow_sidebar_suggestions(
-        mut self,
-        value: impl Into<Nullable<bool>>,
-    ) -> Self {
-        self.allow_sidebar_suggestions = value.into();
-        self
-    }
-
-    /// Sets `shortcut_position`.
-    pub fn shortcut_position(
-        mut self,
-        value: impl Into<Nullable<ShortcutPositionEnum>>,
-    ) -> Self {
-        self.shortcut_position = value.into();
-        self
-    }
-
-    /// Sets `role_at_organization`.
-    pub fn role_at_organization(mut self, value: RoleAtOrganizationEnum) -> Self {
-        self.role_at_organization = Some(value);
-        self
-    }
-
-    /// Sets `passkeys_enabled_for_2fa`.
-    pub fn passkeys_enabled_for_2fa(mut self, value: impl Into<Nullable<bool>>) -> Self {
-        self.passkeys_enabled_for_2fa = value.into();
-        self
-    }
-
-    /// Sets `hide_mcp_hints`.
-    pub fn hide_mcp_hints(mut self, value: bool) -> Self {
-        self.hide_mcp_hints = Some(value);
-        self
+    crate::runtime::setters! {
+        "first_name" first_name(first_name) : impl Into < String > => value => Some(value
+        .into()); "last_name" last_name(last_name) : impl Into < String > => value =>
+        Some(value.into()); "email" email(email) : impl Into < String > => value =>
+        Some(value.into()); "notification_settings"
+        notification_settings(notification_settings) : NotificationSettings => value =>
+        Some(value); "anonymize_data" anonymize_data(anonymize_data) : impl Into <
+        Nullable < bool >> => value => value.into(); "allow_impersonation"
+        allow_impersonation(allow_impersonation) : impl Into < Nullable < bool >> =>
+        value => value.into(); "toolbar_mode" toolbar_mode(toolbar_mode) : impl Into <
+        Nullable < ToolbarModeEnum >> => value => value.into(); "is_staff"
+        is_staff(is_staff) : bool => value => Some(value); "set_current_organization"
+        set_current_organization(set_current_organization) : impl Into < String > =>
+        value => Some(value.into()); "set_current_team"
+        set_current_team(set_current_team) : impl Into < String > => value => Some(value
+        .into()); "password" password(password) : impl Into < String > => value =>
+        Some(value.into()); "current_password" current_password(current_password) : impl
+        Into < String > => value => Some(value.into()); "events_column_config"
+        events_column_config(events_column_config) : serde_json::Value => value =>
+        Some(value); "has_seen_product_intro_for"
+        has_seen_product_intro_for(has_seen_product_intro_for) : serde_json::Value =>
+        value => Some(value); "theme_mode" theme_mode(theme_mode) : impl Into < Nullable
+        < ThemeModeEnum >> => value => value.into(); "hedgehog_config"
+        hedgehog_config(hedgehog_config) : serde_json::Value => value => Some(value);
+        "allow_sidebar_suggestions" allow_sidebar_suggestions(allow_sidebar_suggestions)
+        : impl Into < Nullable < bool >> => value => value.into(); "shortcut_position"
+        shortcut_position(shortcut_position) : impl Into < Nullable <
+        ShortcutPositionEnum >> => value => value.into(); "role_at_organization"
+        role_at_organization(role_at_organization) : RoleAtOrganizationEnum => value =>
+        Some(value); "passkeys_enabled_for_2fa"
+        passkeys_enabled_for_2fa(passkeys_enabled_for_2fa) : impl Into < Nullable < bool
+        >> => value => value.into(); "hide_mcp_hints" hide_mcp_hints(hide_mcp_hints) :
+        bool => value => Some(value);
     }
 }
 
@@ -2303,89 +1322,22 @@ pub struct PendingInvite {
     /// The `created_at` field.
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
-
-impl PendingInvite {
-    /// A builder of [`PendingInvite`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.
-    pub fn builder() -> PendingInviteBuilder {
-        PendingInviteBuilder::default()
-    }
-}
-
-/// Builds a [`PendingInvite`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct PendingInviteBuilder {
-    id: Option<String>,
-    target_email: Option<String>,
-    organization_id: Option<String>,
-    organization_name: Option<String>,
-    created_at: Option<chrono::DateTime<chrono::Utc>>,
+crate::runtime::model_builder! {
+    PendingInvite => PendingInviteBuilder { required { id : String = "id", target_email :
+    String = "target_email", organization_id : String = "organization_id",
+    organization_name : String = "organization_name", created_at : chrono::DateTime <
+    chrono::Utc > = "created_at", } optional {} }
 }
 
 impl PendingInviteBuilder {
-    /// Sets `id`.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-
-    /// Sets `target_email`.
-    pub fn target_email(mut self, value: impl Into<String>) -> Self {
-        self.target_email = Some(value.into());
-        self
-    }
-
-    /// Sets `organization_id`.
-    pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-
-    /// Sets `organization_name`.
-    pub fn organization_name(mut self, value: impl Into<String>) -> Self {
-        self.organization_name = Some(value.into());
-        self
-    }
-
-    /// Sets `created_at`.
-    pub fn created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-
-    /// The [`PendingInvite`], or the first required field that was not set.
-    pub fn build(self) -> Result<PendingInvite, crate::runtime::BuildError> {
-        Ok(PendingInvite {
-            id: self
-                .id
-                .ok_or(crate::runtime::BuildError::missing("PendingInvite", "id"))?,
-            target_email: self
-                .target_email
-                .ok_or(
-                    crate::runtime::BuildError::missing("PendingInvite", "target_email"),
-                )?,
-            organization_id: self
-                .organization_id
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "PendingInvite",
-                        "organization_id",
-                    ),
-                )?,
-            organization_name: self
-                .organization_name
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "PendingInvite",
-                        "organization_name",
-                    ),
-                )?,
-            created_at: self
-                .created_at
-                .ok_or(
-                    crate::runtime::BuildError::missing("PendingInvite", "created_at"),
-                )?,
-        })
+    crate::runtime::setters! {
+        "id" id(id) : impl Into < String > => value => Some(value.into()); "target_email"
+        target_email(target_email) : impl Into < String > => value => Some(value.into());
+        "organization_id" organization_id(organization_id) : impl Into < String > =>
+        value => Some(value.into()); "organization_name"
+        organization_name(organization_name) : impl Into < String > => value =>
+        Some(value.into()); "created_at" created_at(created_at) : chrono::DateTime <
+        chrono::Utc > => value => Some(value);
     }
 }
 
@@ -2626,45 +1578,16 @@ pub struct ScenePersonalisation {
     )]
     pub dashboard: Nullable<i64>,
 }
-
-impl ScenePersonalisation {
-    /// A builder of [`ScenePersonalisation`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.
-    pub fn builder() -> ScenePersonalisationBuilder {
-        ScenePersonalisationBuilder::default()
-    }
-}
-
-/// Builds a [`ScenePersonalisation`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct ScenePersonalisationBuilder {
-    scene: Option<String>,
-    dashboard: Nullable<i64>,
+crate::runtime::model_builder! {
+    ScenePersonalisation => ScenePersonalisationBuilder { required { scene : String =
+    "scene", } optional { dashboard : Nullable < i64 >, } }
 }
 
 impl ScenePersonalisationBuilder {
-    /// Sets `scene`.
-    pub fn scene(mut self, value: impl Into<String>) -> Self {
-        self.scene = Some(value.into());
-        self
-    }
-
-    /// Sets `dashboard`.
-    pub fn dashboard(mut self, value: impl Into<Nullable<i64>>) -> Self {
-        self.dashboard = value.into();
-        self
-    }
-
-    /// The [`ScenePersonalisation`], or the first required field that was not set.
-    pub fn build(self) -> Result<ScenePersonalisation, crate::runtime::BuildError> {
-        Ok(ScenePersonalisation {
-            scene: self
-                .scene
-                .ok_or(
-                    crate::runtime::BuildError::missing("ScenePersonalisation", "scene"),
-                )?,
-            dashboard: self.dashboard,
-        })
+    crate::runtime::setters! {
+        "scene" scene(scene) : impl Into < String > => value => Some(value.into());
+        "dashboard" dashboard(dashboard) : impl Into < Nullable < i64 >> => value =>
+        value.into();
     }
 }
 
@@ -2702,82 +1625,20 @@ pub struct SharePassword {
     /// Read-only: set by the server.
     pub is_active: bool,
 }
-
-impl SharePassword {
-    /// A builder of [`SharePassword`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.
-    pub fn builder() -> SharePasswordBuilder {
-        SharePasswordBuilder::default()
-    }
-}
-
-/// Builds a [`SharePassword`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct SharePasswordBuilder {
-    id: Option<i64>,
-    created_at: Option<chrono::DateTime<chrono::Utc>>,
-    note: Nullable<String>,
-    created_by_email: Option<String>,
-    is_active: Option<bool>,
+crate::runtime::model_builder! {
+    SharePassword => SharePasswordBuilder { required { id : i64 = "id", created_at :
+    chrono::DateTime < chrono::Utc > = "created_at", created_by_email : String =
+    "created_by_email", is_active : bool = "is_active", } optional { note : Nullable <
+    String >, } }
 }
 
 impl SharePasswordBuilder {
-    /// Sets `id`.
-    pub fn id(mut self, value: i64) -> Self {
-        self.id = Some(value);
-        self
-    }
-
-    /// Sets `created_at`.
-    pub fn created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-
-    /// Sets `note`.
-    pub fn note(mut self, value: impl Into<Nullable<String>>) -> Self {
-        self.note = value.into();
-        self
-    }
-
-    /// Sets `created_by_email`.
-    pub fn created_by_email(mut self, value: impl Into<String>) -> Self {
-        self.created_by_email = Some(value.into());
-        self
-    }
-
-    /// Sets `is_active`.
-    pub fn is_active(mut self, value: bool) -> Self {
-        self.is_active = Some(value);
-        self
-    }
-
-    /// The [`SharePassword`], or the first required field that was not set.
-    pub fn build(self) -> Result<SharePassword, crate::runtime::BuildError> {
-        Ok(SharePassword {
-            id: self
-                .id
-                .ok_or(crate::runtime::BuildError::missing("SharePassword", "id"))?,
-            created_at: self
-                .created_at
-                .ok_or(
-                    crate::runtime::BuildError::missing("SharePassword", "created_at"),
-                )?,
-            note: self.note,
-            created_by_email: self
-                .created_by_email
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "SharePassword",
-                        "created_by_email",
-                    ),
-                )?,
-            is_active: self
-                .is_active
-                .ok_or(
-                    crate::runtime::BuildError::missing("SharePassword", "is_active"),
-                )?,
-        })
+    crate::runtime::setters! {
+        "id" id(id) : i64 => value => Some(value); "created_at" created_at(created_at) :
+        chrono::DateTime < chrono::Utc > => value => Some(value); "note" note(note) :
+        impl Into < Nullable < String >> => value => value.into(); "created_by_email"
+        created_by_email(created_by_email) : impl Into < String > => value => Some(value
+        .into()); "is_active" is_active(is_active) : bool => value => Some(value);
     }
 }
 
@@ -2820,38 +1681,13 @@ impl SharePasswordCreate {
             note: None,
         }
     }
-
-    /// Sets `enabled`.
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-
-    /// Sets `settings`.
-    pub fn settings(
-        mut self,
-        value: impl Into<Nullable<SharingConfigurationSettings>>,
-    ) -> Self {
-        self.settings = value.into();
-        self
-    }
-
-    /// Sets `password_required`.
-    pub fn password_required(mut self, value: bool) -> Self {
-        self.password_required = Some(value);
-        self
-    }
-
-    /// Sets `raw_password`.
-    pub fn raw_password(mut self, value: impl Into<String>) -> Self {
-        self.raw_password = Some(value.into());
-        self
-    }
-
-    /// Sets `note`.
-    pub fn note(mut self, value: impl Into<String>) -> Self {
-        self.note = Some(value.into());
-        self
+    crate::runtime::setters! {
+        "enabled" enabled(enabled) : bool => value => Some(value); "settings"
+        settings(settings) : impl Into < Nullable < SharingConfigurationSettings >> =>
+        value => value.into(); "password_required" password_required(password_required) :
+        bool => value => Some(value); "raw_password" raw_password(raw_password) : impl
+        Into < String > => value => Some(value.into()); "note" note(note) : impl Into <
+        String > => value => Some(value.into());
     }
 }
 
@@ -2873,94 +1709,21 @@ pub struct SharePasswordCreated {
     /// The `created_by_email` field.
     pub created_by_email: String,
 }
-
-impl SharePasswordCreated {
-    /// A builder of [`SharePasswordCreated`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.
-    pub fn builder() -> SharePasswordCreatedBuilder {
-        SharePasswordCreatedBuilder::default()
-    }
-}
-
-/// Builds a [`SharePasswordCreated`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct SharePasswordCreatedBuilder {
-    id: Option<i64>,
-    password: Option<String>,
-    note: Option<Option<String>>,
-    created_at: Option<chrono::DateTime<chrono::Utc>>,
-    created_by_email: Option<String>,
+crate::runtime::model_builder! {
+    SharePasswordCreated => SharePasswordCreatedBuilder { required { id : i64 = "id",
+    password : String = "password", note : Option < String > = "note", created_at :
+    chrono::DateTime < chrono::Utc > = "created_at", created_by_email : String =
+    "created_by_email", } optional {} }
 }
 
 impl SharePasswordCreatedBuilder {
-    /// Sets `id`.
-    pub fn id(mut self, value: i64) -> Self {
-        self.id = Some(value);
-        self
-    }
-
-    /// Sets `password`.
-    pub fn password(mut self, value: impl Into<String>) -> Self {
-        self.password = Some(value.into());
-        self
-    }
-
-    /// Sets `note`.
-    pub fn note(mut self, value: Option<String>) -> Self {
-        self.note = Some(value);
-        self
-    }
-
-    /// Sets `created_at`.
-    pub fn created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-
-    /// Sets `created_by_email`.
-    pub fn created_by_email(mut self, value: impl Into<String>) -> Self {
-        self.created_by_email = Some(value.into());
-        self
-    }
-
-    /// The [`SharePasswordCreated`], or the first required field that was not set.
-    pub fn build(self) -> Result<SharePasswordCreated, crate::runtime::BuildError> {
-        Ok(SharePasswordCreated {
-            id: self
-                .id
-                .ok_or(
-                    crate::runtime::BuildError::missing("SharePasswordCreated", "id"),
-                )?,
-            password: self
-                .password
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "SharePasswordCreated",
-                        "password",
-                    ),
-                )?,
-            note: self
-                .note
-                .ok_or(
-                    crate::runtime::BuildError::missing("SharePasswordCreated", "note"),
-                )?,
-            created_at: self
-                .created_at
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "SharePasswordCreated",
-                        "created_at",
-                    ),
-                )?,
-            created_by_email: self
-                .created_by_email
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "SharePasswordCreated",
-                        "created_by_email",
-                    ),
-                )?,
-        })
+    crate::runtime::setters! {
+        "id" id(id) : i64 => value => Some(value); "password" password(password) : impl
+        Into < String > => value => Some(value.into()); "note" note(note) : Option <
+        String > => value => Some(value); "created_at" created_at(created_at) :
+        chrono::DateTime < chrono::Utc > => value => Some(value); "created_by_email"
+        created_by_email(created_by_email) : impl Into < String > => value => Some(value
+        .into());
     }
 }
 
@@ -2992,97 +1755,24 @@ pub struct SharingConfiguration {
     /// Read-only: set by the server.
     pub share_passwords: Vec<SharePassword>,
 }
-
-impl SharingConfiguration {
-    /// A builder of [`SharingConfiguration`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.
-    pub fn builder() -> SharingConfigurationBuilder {
-        SharingConfigurationBuilder::default()
-    }
-}
-
-/// Builds a [`SharingConfiguration`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct SharingConfigurationBuilder {
-    created_at: Option<chrono::DateTime<chrono::Utc>>,
-    enabled: Option<bool>,
-    access_token: Option<Option<String>>,
-    settings: Nullable<SharingConfigurationSettings>,
-    password_required: Option<bool>,
-    share_passwords: Option<Vec<SharePassword>>,
+crate::runtime::model_builder! {
+    SharingConfiguration => SharingConfigurationBuilder { required { created_at :
+    chrono::DateTime < chrono::Utc > = "created_at", access_token : Option < String > =
+    "access_token", share_passwords : Vec < SharePassword > = "share_passwords", }
+    optional { enabled : Option < bool >, settings : Nullable <
+    SharingConfigurationSettings >, password_required : Option < bool >, } }
 }
 
 impl SharingConfigurationBuilder {
-    /// Sets `created_at`.
-    pub fn created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-
-    /// Sets `enabled`.
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-
-    /// Sets `access_token`.
-    pub fn access_token(mut self, value: Option<String>) -> Self {
-        self.access_token = Some(value);
-        self
-    }
-
-    /// Sets `settings`.
-    pub fn settings(
-        mut self,
-        value: impl Into<Nullable<SharingConfigurationSettings>>,
-    ) -> Self {
-        self.settings = value.into();
-        self
-    }
-
-    /// Sets `password_required`.
-    pub fn password_required(mut self, value: bool) -> Self {
-        self.password_required = Some(value);
-        self
-    }
-
-    /// Sets `share_passwords`.
-    pub fn share_passwords(mut self, value: Vec<SharePassword>) -> Self {
-        self.share_passwords = Some(value);
-        self
-    }
-
-    /// The [`SharingConfiguration`], or the first required field that was not set.
-    pub fn build(self) -> Result<SharingConfiguration, crate::runtime::BuildError> {
-        Ok(SharingConfiguration {
-            created_at: self
-                .created_at
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "SharingConfiguration",
-                        "created_at",
-                    ),
-                )?,
-            enabled: self.enabled,
-            access_token: self
-                .access_token
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "SharingConfiguration",
-                        "access_token",
-                    ),
-                )?,
-            settings: self.settings,
-            password_required: self.password_required,
-            share_passwords: self
-                .share_passwords
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "SharingConfiguration",
-                        "share_passwords",
-                    ),
-                )?,
-        })
+    crate::runtime::setters! {
+        "created_at" created_at(created_at) : chrono::DateTime < chrono::Utc > => value
+        => Some(value); "enabled" enabled(enabled) : bool => value => Some(value);
+        "access_token" access_token(access_token) : Option < String > => value =>
+        Some(value); "settings" settings(settings) : impl Into < Nullable <
+        SharingConfigurationSettings >> => value => value.into(); "password_required"
+        password_required(password_required) : bool => value => Some(value);
+        "share_passwords" share_passwords(share_passwords) : Vec < SharePassword > =>
+        value => Some(value);
     }
 }
 
@@ -3125,26 +1815,11 @@ impl SharingConfigurationRequest {
             password_required: None,
         }
     }
-
-    /// Sets `enabled`.
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-
-    /// Sets `settings`.
-    pub fn settings(
-        mut self,
-        value: impl Into<Nullable<SharingConfigurationSettings>>,
-    ) -> Self {
-        self.settings = value.into();
-        self
-    }
-
-    /// Sets `password_required`.
-    pub fn password_required(mut self, value: bool) -> Self {
-        self.password_required = Some(value);
-        self
+    crate::runtime::setters! {
+        "enabled" enabled(enabled) : bool => value => Some(value); "settings"
+        settings(settings) : impl Into < Nullable < SharingConfigurationSettings >> =>
+        value => value.into(); "password_required" password_required(password_required) :
+        bool => value => Some(value);
     }
 }
 
@@ -3190,41 +1865,13 @@ impl SharingConfigurationSettings {
             whitelabel: None,
         }
     }
-
-    /// Sets `detailed`.
-    pub fn detailed(mut self, value: bool) -> Self {
-        self.detailed = Some(value);
-        self
-    }
-
-    /// Sets `hideExtraDetails`.
-    pub fn hide_extra_details(mut self, value: bool) -> Self {
-        self.hide_extra_details = Some(value);
-        self
-    }
-
-    /// Sets `legend`.
-    pub fn legend(mut self, value: bool) -> Self {
-        self.legend = Some(value);
-        self
-    }
-
-    /// Sets `noHeader`.
-    pub fn no_header(mut self, value: bool) -> Self {
-        self.no_header = Some(value);
-        self
-    }
-
-    /// Sets `showInspector`.
-    pub fn show_inspector(mut self, value: bool) -> Self {
-        self.show_inspector = Some(value);
-        self
-    }
-
-    /// Sets `whitelabel`.
-    pub fn whitelabel(mut self, value: bool) -> Self {
-        self.whitelabel = Some(value);
-        self
+    crate::runtime::setters! {
+        "detailed" detailed(detailed) : bool => value => Some(value); "hideExtraDetails"
+        hide_extra_details(hide_extra_details) : bool => value => Some(value); "legend"
+        legend(legend) : bool => value => Some(value); "noHeader" no_header(no_header) :
+        bool => value => Some(value); "showInspector" show_inspector(show_inspector) :
+        bool => value => Some(value); "whitelabel" whitelabel(whitelabel) : bool => value
+        => Some(value);
     }
 }
 
@@ -3419,285 +2066,56 @@ pub struct Subscription {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_prompt_guide: Option<String>,
 }
-
-impl Subscription {
-    /// A builder of [`Subscription`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.
-    pub fn builder() -> SubscriptionBuilder {
-        SubscriptionBuilder::default()
-    }
-}
-
-/// Builds a [`Subscription`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct SubscriptionBuilder {
-    id: Option<i64>,
-    dashboard: Nullable<i64>,
-    insight: Nullable<i64>,
-    insight_short_id: Option<Option<String>>,
-    resource_name: Option<Option<String>>,
-    dashboard_export_insights: Option<Vec<i64>>,
-    target_type: Option<TargetTypeEnum>,
-    target_value: Option<String>,
-    frequency: Option<FrequencyEnum>,
-    interval: Option<i32>,
-    byweekday: Nullable<Vec<ByweekdayEnum>>,
-    bysetpos: Nullable<i32>,
-    count: Nullable<i32>,
-    start_date: Option<chrono::DateTime<chrono::Utc>>,
-    until_date: Nullable<chrono::DateTime<chrono::Utc>>,
-    created_at: Option<chrono::DateTime<chrono::Utc>>,
-    created_by: Option<UserBasic>,
-    deleted: Option<bool>,
-    enabled: Option<bool>,
-    title: Nullable<String>,
-    summary: Option<String>,
-    next_delivery_date: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    integration_id: Nullable<i64>,
-    invite_message: Nullable<String>,
-    summary_enabled: Option<bool>,
-    summary_prompt_guide: Option<String>,
+crate::runtime::model_builder! {
+    Subscription => SubscriptionBuilder { required { id : i64 = "id", insight_short_id :
+    Option < String > = "insight_short_id", resource_name : Option < String > =
+    "resource_name", target_type : TargetTypeEnum = "target_type", target_value : String
+    = "target_value", frequency : FrequencyEnum = "frequency", start_date :
+    chrono::DateTime < chrono::Utc > = "start_date", created_at : chrono::DateTime <
+    chrono::Utc > = "created_at", created_by : UserBasic = "created_by", summary : String
+    = "summary", next_delivery_date : Option < chrono::DateTime < chrono::Utc > > =
+    "next_delivery_date", } optional { dashboard : Nullable < i64 >, insight : Nullable <
+    i64 >, dashboard_export_insights : Option < Vec < i64 > >, interval : Option < i32 >,
+    byweekday : Nullable < Vec < ByweekdayEnum > >, bysetpos : Nullable < i32 >, count :
+    Nullable < i32 >, until_date : Nullable < chrono::DateTime < chrono::Utc > >, deleted
+    : Option < bool >, enabled : Option < bool >, title : Nullable < String >,
+    integration_id : Nullable < i64 >, invite_message : Nullable < String >,
+    summary_enabled : Option < bool >, summary_prompt_guide : Option < String >, } }
 }
 
 impl SubscriptionBuilder {
-    /// Sets `id`.
-    pub fn id(mut self, value: i64) -> Self {
-        self.id = Some(value);
-        self
-    }
-
-    /// Sets `dashboard`.
-    pub fn dashboard(mut self, value: impl Into<Nullable<i64>>) -> Self {
-        self.dashboard = value.into();
-        self
-    }
-
-    /// Sets `insight`.
-    pub fn insight(mut self, value: impl Into<Nullable<i64>>) -> Self {
-        self.insight = value.into();
-        self
-    }
-
-    /// Sets `insight_short_id`.
-    pub fn insight_short_id(mut self, value: Option<String>) -> Self {
-        self.insight_short_id = Some(value);
-        self
-    }
-
-    /// Sets `resource_name`.
-    pub fn resource_name(mut self, value: Option<String>) -> Self {
-        self.resource_name = Some(value);
-        self
-    }
-
-    /// Sets `dashboard_export_insights`.
-    pub fn dashboard_export_insights(mut self, value: Vec<i64>) -> Self {
-        self.dashboard_export_insights = Some(value);
-        self
-    }
-
-    /// Sets `target_type`.
-    pub fn target_type(mut self, value: TargetTypeEnum) -> Self {
-        self.target_type = Some(value);
-        self
-    }
-
-    /// Sets `target_value`.
-    pub fn target_value(mut self, value: impl Into<String>) -> Self {
-        self.target_value = Some(value.into());
-        self
-    }
-
-    /// Sets `frequency`.
-    pub fn frequency(mut self, value: FrequencyEnum) -> Self {
-        self.frequency = Some(value);
-        self
-    }
-
-    /// Sets `interval`.
-    pub fn interval(mut self, value: i32) -> Self {
-        self.interval = Some(value);
-        self
-    }
-
-    /// Sets `byweekday`.
-    pub fn byweekday(mut self, value: impl Into<Nullable<Vec<ByweekdayEnum>>>) -> Self {
-        self.byweekday = value.into();
-        self
-    }
-
-    /// Sets `bysetpos`.
-    pub fn bysetpos(mut self, value: impl Into<Nullable<i32>>) -> Self {
-        self.bysetpos = value.into();
-        self
-    }
-
-    /// Sets `count`.
-    pub fn count(mut self, value: impl Into<Nullable<i32>>) -> Self {
-        self.count = value.into();
-        self
-    }
-
-    /// Sets `start_date`.
-    pub fn start_date(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
-        self.start_date = Some(value);
-        self
-    }
-
-    /// Sets `until_date`.
-    pub fn until_date(
-        mut self,
-        value: impl Into<Nullable<chrono::DateTime<chrono::Utc>>>,
-    ) -> Self {
-        self.until_date = value.into();
-        self
-    }
-
-    /// Sets `created_at`.
-    pub fn created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
-        self.created_at = Some(value);
-        self
-    }
-
-    /// Sets `created_by`.
-    pub fn created_by(mut self, value: UserBasic) -> Self {
-        self.created_by = Some(value);
-        self
-    }
-
-    /// Sets `deleted`.
-    pub fn deleted(mut self, value: bool) -> Self {
-        self.deleted = Some(value);
-        self
-    }
-
-    /// Sets `enabled`.
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-
-    /// Sets `title`.
-    pub fn title(mut self, value: impl Into<Nullable<String>>) -> Self {
-        self.title = value.into();
-        self
-    }
-
-    /// Sets `summary`.
-    pub fn summary(mut self, value: impl Into<String>) -> Self {
-        self.summary = Some(value.into());
-        self
-    }
-
-    /// Sets `next_delivery_date`.
-    pub fn next_delivery_date(
-        mut self,
-        value: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> Self {
-        self.next_delivery_date = Some(value);
-        self
-    }
-
-    /// Sets `integration_id`.
-    pub fn integration_id(mut self, value: impl Into<Nullable<i64>>) -> Self {
-        self.integration_id = value.into();
-        self
-    }
-
-    /// Sets `invite_message`.
-    pub fn invite_message(mut self, value: impl Into<Nullable<String>>) -> Self {
-        self.invite_message = value.into();
-        self
-    }
-
-    /// Sets `summary_enabled`.
-    pub fn summary_enabled(mut self, value: bool) -> Self {
-        self.summary_enabled = Some(value);
-        self
-    }
-
-    /// Sets `summary_prompt_guide`.
-    pub fn summary_prompt_guide(mut self, value: impl Into<String>) -> Self {
-        self.summary_prompt_guide = Some(value.into());
-        self
-    }
-
-    /// The [`Subscription`], or the first required field that was not set.
-    pub fn build(self) -> Result<Subscription, crate::runtime::BuildError> {
-        Ok(Subscription {
-            id: self
-                .id
-                .ok_or(crate::runtime::BuildError::missing("Subscription", "id"))?,
-            dashboard: self.dashboard,
-            insight: self.insight,
-            insight_short_id: self
-                .insight_short_id
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "Subscription",
-                        "insight_short_id",
-                    ),
-                )?,
-            resource_name: self
-                .resource_name
-                .ok_or(
-                    crate::runtime::BuildError::missing("Subscription", "resource_name"),
-                )?,
-            dashboard_export_insights: self.dashboard_export_insights,
-            target_type: self
-                .target_type
-                .ok_or(
-                    crate::runtime::BuildError::missing("Subscription", "target_type"),
-                )?,
-            target_value: self
-                .target_value
-                .ok_or(
-                    crate::runtime::BuildError::missing("Subscription", "target_value"),
-                )?,
-            frequency: self
-                .frequency
-                .ok_or(
-                    crate::runtime::BuildError::missing("Subscription", "frequency"),
-                )?,
-            interval: self.interval,
-            byweekday: self.byweekday,
-            bysetpos: self.bysetpos,
-            count: self.count,
-            start_date: self
-                .start_date
-                .ok_or(
-                    crate::runtime::BuildError::missing("Subscription", "start_date"),
-                )?,
-            until_date: self.until_date,
-            created_at: self
-                .created_at
-                .ok_or(
-                    crate::runtime::BuildError::missing("Subscription", "created_at"),
-                )?,
-            created_by: self
-                .created_by
-                .ok_or(
-                    crate::runtime::BuildError::missing("Subscription", "created_by"),
-                )?,
-            deleted: self.deleted,
-            enabled: self.enabled,
-            title: self.title,
-            summary: self
-                .summary
-                .ok_or(crate::runtime::BuildError::missing("Subscription", "summary"))?,
-            next_delivery_date: self
-                .next_delivery_date
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "Subscription",
-                        "next_delivery_date",
-                    ),
-                )?,
-            integration_id: self.integration_id,
-            invite_message: self.invite_message,
-            summary_enabled: self.summary_enabled,
-            summary_prompt_guide: self.summary_prompt_guide,
-        })
+    crate::runtime::setters! {
+        "id" id(id) : i64 => value => Some(value); "dashboard" dashboard(dashboard) :
+        impl Into < Nullable < i64 >> => value => value.into(); "insight"
+        insight(insight) : impl Into < Nullable < i64 >> => value => value.into();
+        "insight_short_id" insight_short_id(insight_short_id) : Option < String > =>
+        value => Some(value); "resource_name" resource_name(resource_name) : Option <
+        String > => value => Some(value); "dashboard_export_insights"
+        dashboard_export_insights(dashboard_export_insights) : Vec < i64 > => value =>
+        Some(value); "target_type" target_type(target_type) : TargetTypeEnum => value =>
+        Some(value); "target_value" target_value(target_value) : impl Into < String > =>
+        value => Some(value.into()); "frequency" frequency(frequency) : FrequencyEnum =>
+        value => Some(value); "interval" interval(interval) : i32 => value =>
+        Some(value); "byweekday" byweekday(byweekday) : impl Into < Nullable < Vec <
+        ByweekdayEnum > >> => value => value.into(); "bysetpos" bysetpos(bysetpos) : impl
+        Into < Nullable < i32 >> => value => value.into(); "count" count(count) : impl
+        Into < Nullable < i32 >> => value => value.into(); "start_date"
+        start_date(start_date) : chrono::DateTime < chrono::Utc > => value =>
+        Some(value); "until_date" until_date(until_date) : impl Into < Nullable <
+        chrono::DateTime < chrono::Utc > >> => value => value.into(); "created_at"
+        created_at(created_at) : chrono::DateTime < chrono::Utc > => value =>
+        Some(value); "created_by" created_by(created_by) : UserBasic => value =>
+        Some(value); "deleted" deleted(deleted) : bool => value => Some(value); "enabled"
+        enabled(enabled) : bool => value => Some(value); "title" title(title) : impl Into
+        < Nullable < String >> => value => value.into(); "summary" summary(summary) :
+        impl Into < String > => value => Some(value.into()); "next_delivery_date"
+        next_delivery_date(next_delivery_date) : Option < chrono::DateTime < chrono::Utc
+        > > => value => Some(value); "integration_id" integration_id(integration_id) :
+        impl Into < Nullable < i64 >> => value => value.into(); "invite_message"
+        invite_message(invite_message) : impl Into < Nullable < String >> => value =>
+        value.into(); "summary_enabled" summary_enabled(summary_enabled) : bool => value
+        => Some(value); "summary_prompt_guide" summary_prompt_guide(summary_prompt_guide)
+        : impl Into < String > => value => Some(value.into());
     }
 }
 
@@ -3827,98 +2245,26 @@ impl SubscriptionRequest {
             summary_prompt_guide: None,
         }
     }
-
-    /// Sets `dashboard`.
-    pub fn dashboard(mut self, value: impl Into<Nullable<i64>>) -> Self {
-        self.dashboard = value.into();
-        self
-    }
-
-    /// Sets `insight`.
-    pub fn insight(mut self, value: impl Into<Nullable<i64>>) -> Self {
-        self.insight = value.into();
-        self
-    }
-
-    /// Sets `dashboard_export_insights`.
-    pub fn dashboard_export_insights(mut self, value: Vec<i64>) -> Self {
-        self.dashboard_export_insights = Some(value);
-        self
-    }
-
-    /// Sets `interval`.
-    pub fn interval(mut self, value: i32) -> Self {
-        self.interval = Some(value);
-        self
-    }
-
-    /// Sets `byweekday`.
-    pub fn byweekday(mut self, value: impl Into<Nullable<Vec<ByweekdayEnum>>>) -> Self {
-        self.byweekday = value.into();
-        self
-    }
-
-    /// Sets `bysetpos`.
-    pub fn bysetpos(mut self, value: impl Into<Nullable<i32>>) -> Self {
-        self.bysetpos = value.into();
-        self
-    }
-
-    /// Sets `count`.
-    pub fn count(mut self, value: impl Into<Nullable<i32>>) -> Self {
-        self.count = value.into();
-        self
-    }
-
-    /// Sets `until_date`.
-    pub fn until_date(
-        mut self,
-        value: impl Into<Nullable<chrono::DateTime<chrono::Utc>>>,
-    ) -> Self {
-        self.until_date = value.into();
-        self
-    }
-
-    /// Sets `deleted`.
-    pub fn deleted(mut self, value: bool) -> Self {
-        self.deleted = Some(value);
-        self
-    }
-
-    /// Sets `enabled`.
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
-    }
-
-    /// Sets `title`.
-    pub fn title(mut self, value: impl Into<Nullable<String>>) -> Self {
-        self.title = value.into();
-        self
-    }
-
-    /// Sets `integration_id`.
-    pub fn integration_id(mut self, value: impl Into<Nullable<i64>>) -> Self {
-        self.integration_id = value.into();
-        self
-    }
-
-    /// Sets `invite_message`.
-    pub fn invite_message(mut self, value: impl Into<Nullable<String>>) -> Self {
-        self.invite_message = value.into();
-        self
-    }
-
-    /// Sets `summary_enabled`.
-    pub fn summary_enabled(mut self, value: bool) -> Self {
-        self.summary_enabled = Some(value);
-        self
-    }
-
-    /// Sets `summary_prompt_guide`.
-    pub fn summary_prompt_guide(mut self, value: impl Into<String>) -> Self {
-        self.summary_prompt_guide = Some(value.into());
-        self
+    crate::runtime::setters! {
+        "dashboard" dashboard(dashboard) : impl Into < Nullable < i64 >> => value =>
+        value.into(); "insight" insight(insight) : impl Into < Nullable < i64 >> => value
+        => value.into(); "dashboard_export_insights"
+        dashboard_export_insights(dashboard_export_insights) : Vec < i64 > => value =>
+        Some(value); "interval" interval(interval) : i32 => value => Some(value);
+        "byweekday" byweekday(byweekday) : impl Into < Nullable < Vec < ByweekdayEnum >
+        >> => value => value.into(); "bysetpos" bysetpos(bysetpos) : impl Into < Nullable
+        < i32 >> => value => value.into(); "count" count(count) : impl Into < Nullable <
+        i32 >> => value => value.into(); "until_date" until_date(until_date) : impl Into
+        < Nullable < chrono::DateTime < chrono::Utc > >> => value => value.into();
+        "deleted" deleted(deleted) : bool => value => Some(value); "enabled"
+        enabled(enabled) : bool => value => Some(value); "title" title(title) : impl Into
+        < Nullable < String >> => value => value.into(); "integration_id"
+        integration_id(integration_id) : impl Into < Nullable < i64 >> => value => value
+        .into(); "invite_message" invite_message(invite_message) : impl Into < Nullable <
+        String >> => value => value.into(); "summary_enabled"
+        summary_enabled(summary_enabled) : bool => value => Some(value);
+        "summary_prompt_guide" summary_prompt_guide(summary_prompt_guide) : impl Into <
+        String > => value => Some(value.into());
     }
 }
 
@@ -3937,70 +2283,17 @@ pub struct SubscriptionSummaryQuota {
     /// Whether the cap is reached.
     pub at_limit: bool,
 }
-
-impl SubscriptionSummaryQuota {
-    /// A builder of [`SubscriptionSummaryQuota`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.
-    pub fn builder() -> SubscriptionSummaryQuotaBuilder {
-        SubscriptionSummaryQuotaBuilder::default()
-    }
-}
-
-/// Builds a [`SubscriptionSummaryQuota`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct SubscriptionSummaryQuotaBuilder {
-    active_count: Option<i64>,
-    limit: Option<Option<i64>>,
-    at_limit: Option<bool>,
+crate::runtime::model_builder! {
+    SubscriptionSummaryQuota => SubscriptionSummaryQuotaBuilder { required { active_count
+    : i64 = "active_count", limit : Option < i64 > = "limit", at_limit : bool =
+    "at_limit", } optional {} }
 }
 
 impl SubscriptionSummaryQuotaBuilder {
-    /// Sets `active_count`.
-    pub fn active_count(mut self, value: i64) -> Self {
-        self.active_count = Some(value);
-        self
-    }
-
-    /// Sets `limit`.
-    pub fn limit(mut self, value: Option<i64>) -> Self {
-        self.limit = Some(value);
-        self
-    }
-
-    /// Sets `at_limit`.
-    pub fn at_limit(mut self, value: bool) -> Self {
-        self.at_limit = Some(value);
-        self
-    }
-
-    /// The [`SubscriptionSummaryQuota`], or the first required field that was not set.
-    pub fn build(self) -> Result<SubscriptionSummaryQuota, crate::runtime::BuildError> {
-        Ok(SubscriptionSummaryQuota {
-            active_count: self
-                .active_count
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "SubscriptionSummaryQuota",
-                        "active_count",
-                    ),
-                )?,
-            limit: self
-                .limit
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "SubscriptionSummaryQuota",
-                        "limit",
-                    ),
-                )?,
-            at_limit: self
-                .at_limit
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "SubscriptionSummaryQuota",
-                        "at_limit",
-                    ),
-                )?,
-        })
+    crate::runtime::setters! {
+        "active_count" active_count(active_count) : i64 => value => Some(value); "limit"
+        limit(limit) : Option < i64 > => value => Some(value); "at_limit"
+        at_limit(at_limit) : bool => value => Some(value);
     }
 }
 
@@ -4246,159 +2539,32 @@ pub struct TeamBasic {
     /// Read-only: set by the server.
     pub access_control: bool,
 }
-
-impl TeamBasic {
-    /// A builder of [`TeamBasic`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.
-    pub fn builder() -> TeamBasicBuilder {
-        TeamBasicBuilder::default()
-    }
-}
-
-/// Builds a [`TeamBasic`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct TeamBasicBuilder {
-    id: Option<i64>,
-    uuid: Option<uuid::Uuid>,
-    organization: Option<uuid::Uuid>,
-    project_id: Option<i64>,
-    api_token: Option<String>,
-    name: Option<String>,
-    completed_snippet_onboarding: Option<bool>,
-    has_completed_onboarding_for: Option<serde_json::Value>,
-    ingested_event: Option<bool>,
-    is_demo: Option<bool>,
-    timezone: Option<String>,
-    access_control: Option<bool>,
+crate::runtime::model_builder! {
+    TeamBasic => TeamBasicBuilder { required { id : i64 = "id", uuid : uuid::Uuid =
+    "uuid", organization : uuid::Uuid = "organization", project_id : i64 = "project_id",
+    api_token : String = "api_token", name : String = "name",
+    completed_snippet_onboarding : bool = "completed_snippet_onboarding",
+    has_completed_onboarding_for : serde_json::Value = "has_completed_onboarding_for",
+    ingested_event : bool = "ingested_event", is_demo : bool = "is_demo", timezone :
+    String = "timezone", access_control : bool = "access_control", } optional {} }
 }
 
 impl TeamBasicBuilder {
-    /// Sets `id`.
-    pub fn id(mut self, value: i64) -> Self {
-        self.id = Some(value);
-        self
-    }
-
-    /// Sets `uuid`.
-    pub fn uuid(mut self, value: uuid::Uuid) -> Self {
-        self.uuid = Some(value);
-        self
-    }
-
-    /// Sets `organization`.
-    pub fn organization(mut self, value: uuid::Uuid) -> Self {
-        self.organization = Some(value);
-        self
-    }
-
-    /// Sets `project_id`.
-    pub fn project_id(mut self, value: i64) -> Self {
-        self.project_id = Some(value);
-        self
-    }
-
-    /// Sets `api_token`.
-    pub fn api_token(mut self, value: impl Into<String>) -> Self {
-        self.api_token = Some(value.into());
-        self
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Sets `completed_snippet_onboarding`.
-    pub fn completed_snippet_onboarding(mut self, value: bool) -> Self {
-        self.completed_snippet_onboarding = Some(value);
-        self
-    }
-
-    /// Sets `has_completed_onboarding_for`.
-    pub fn has_completed_onboarding_for(mut self, value: serde_json::Value) -> Self {
-        self.has_completed_onboarding_for = Some(value);
-        self
-    }
-
-    /// Sets `ingested_event`.
-    pub fn ingested_event(mut self, value: bool) -> Self {
-        self.ingested_event = Some(value);
-        self
-    }
-
-    /// Sets `is_demo`.
-    pub fn is_demo(mut self, value: bool) -> Self {
-        self.is_demo = Some(value);
-        self
-    }
-
-    /// Sets `timezone`.
-    pub fn timezone(mut self, value: impl Into<String>) -> Self {
-        self.timezone = Some(value.into());
-        self
-    }
-
-    /// Sets `access_control`.
-    pub fn access_control(mut self, value: bool) -> Self {
-        self.access_control = Some(value);
-        self
-    }
-
-    /// The [`TeamBasic`], or the first required field that was not set.
-    pub fn build(self) -> Result<TeamBasic, crate::runtime::BuildError> {
-        Ok(TeamBasic {
-            id: self.id.ok_or(crate::runtime::BuildError::missing("TeamBasic", "id"))?,
-            uuid: self
-                .uuid
-                .ok_or(crate::runtime::BuildError::missing("TeamBasic", "uuid"))?,
-            organization: self
-                .organization
-                .ok_or(
-                    crate::runtime::BuildError::missing("TeamBasic", "organization"),
-                )?,
-            project_id: self
-                .project_id
-                .ok_or(crate::runtime::BuildError::missing("TeamBasic", "project_id"))?,
-            api_token: self
-                .api_token
-                .ok_or(crate::runtime::BuildError::missing("TeamBasic", "api_token"))?,
-            name: self
-                .name
-                .ok_or(crate::runtime::BuildError::missing("TeamBasic", "name"))?,
-            completed_snippet_onboarding: self
-                .completed_snippet_onboarding
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "TeamBasic",
-                        "completed_snippet_onboarding",
-                    ),
-                )?,
-            has_completed_onboarding_for: self
-                .has_completed_onboarding_for
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "TeamBasic",
-                        "has_completed_onboarding_for",
-                    ),
-                )?,
-            ingested_event: self
-                .ingested_event
-                .ok_or(
-                    crate::runtime::BuildError::missing("TeamBasic", "ingested_event"),
-                )?,
-            is_demo: self
-                .is_demo
-                .ok_or(crate::runtime::BuildError::missing("TeamBasic", "is_demo"))?,
-            timezone: self
-                .timezone
-                .ok_or(crate::runtime::BuildError::missing("TeamBasic", "timezone"))?,
-            access_control: self
-                .access_control
-                .ok_or(
-                    crate::runtime::BuildError::missing("TeamBasic", "access_control"),
-                )?,
-        })
+    crate::runtime::setters! {
+        "id" id(id) : i64 => value => Some(value); "uuid" uuid(uuid) : uuid::Uuid =>
+        value => Some(value); "organization" organization(organization) : uuid::Uuid =>
+        value => Some(value); "project_id" project_id(project_id) : i64 => value =>
+        Some(value); "api_token" api_token(api_token) : impl Into < String > => value =>
+        Some(value.into()); "name" name(name) : impl Into < String > => value =>
+        Some(value.into()); "completed_snippet_onboarding"
+        completed_snippet_onboarding(completed_snippet_onboarding) : bool => value =>
+        Some(value); "has_completed_onboarding_for"
+        has_completed_onboarding_for(has_completed_onboarding_for) : serde_json::Value =>
+        value => Some(value); "ingested_event" ingested_event(ingested_event) : bool =>
+        value => Some(value); "is_demo" is_demo(is_demo) : bool => value => Some(value);
+        "timezone" timezone(timezone) : impl Into < String > => value => Some(value
+        .into()); "access_control" access_control(access_control) : bool => value =>
+        Some(value);
     }
 }
 
@@ -4713,412 +2879,94 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hide_mcp_hints: Option<bool>,
 }
-
-impl User {
-    /// A builder of [`User`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.
-    pub fn builder() -> UserBuilder {
-        UserBuilder::default()
-    }
-}
-
-/// Builds a [`User`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct UserBuilder {
-    date_joined: Option<chrono::DateTime<chrono::Utc>>,
-    uuid: Option<uuid::Uuid>,
-    distinct_id: Option<Option<String>>,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    email: Option<String>,
-    pending_email: Option<Option<String>>,
-    is_email_verified: Option<Option<bool>>,
-    notification_settings: Option<NotificationSettings>,
-    anonymize_data: Nullable<bool>,
-    allow_impersonation: Nullable<bool>,
-    toolbar_mode: Nullable<ToolbarModeEnum>,
-    has_password: Option<bool>,
-    id: Option<i64>,
-    is_staff: Option<bool>,
-    is_impersonated: Option<Option<bool>>,
-    is_impersonated_until: Option<Option<String>>,
-    is_impersonated_read_only: Option<Option<bool>>,
-    sensitive_session_expires_at: Option<Option<String>>,
-    team: Option<Option<TeamBasic>>,
-    organization: Option<Option<Organization>>,
-    organizations: Option<Vec<OrganizationBasic>>,
-    set_current_organization: Option<String>,
-    set_current_team: Option<String>,
-    password: Option<String>,
-    current_password: Option<String>,
-    events_column_config: Option<serde_json::Value>,
-    is_2fa_enabled: Option<bool>,
-    has_social_auth: Option<bool>,
-    has_sso_enforcement: Option<bool>,
-    has_seen_product_intro_for: Option<serde_json::Value>,
-    scene_personalisation: Option<Vec<ScenePersonalisation>>,
-    theme_mode: Nullable<ThemeModeEnum>,
-    hedgehog_config: Option<serde_json::Value>,
-    allow_sidebar_suggestions: Nullable<bool>,
-    shortcut_position: Nullable<ShortcutPositionEnum>,
-    role_at_organization: Option<RoleAtOrganizationEnum>,
-    passkeys_enabled_for_2fa: Nullable<bool>,
-    is_organization_first_user: Nullable<bool>,
-    pending_invites: Option<Vec<PendingInvite>>,
-    hide_mcp_hints: Option<bool>,
+crate::runtime::model_builder! {
+    User => UserBuilder { required { date_joined : chrono::DateTime < chrono::Utc > =
+    "date_joined", uuid : uuid::Uuid = "uuid", distinct_id : Option < String > =
+    "distinct_id", email : String = "email", pending_email : Option < String > =
+    "pending_email", is_email_verified : Option < bool > = "is_email_verified",
+    has_password : bool = "has_password", id : i64 = "id", is_impersonated : Option <
+    bool > = "is_impersonated", is_impersonated_until : Option < String > =
+    "is_impersonated_until", is_impersonated_read_only : Option < bool > =
+    "is_impersonated_read_only", sensitive_session_expires_at : Option < String > =
+    "sensitive_session_expires_at", team : Option < TeamBasic > = "team", organization :
+    Option < Organization > = "organization", organizations : Vec < OrganizationBasic > =
+    "organizations", is_2fa_enabled : bool = "is_2fa_enabled", has_social_auth : bool =
+    "has_social_auth", has_sso_enforcement : bool = "has_sso_enforcement",
+    scene_personalisation : Vec < ScenePersonalisation > = "scene_personalisation", }
+    optional { first_name : Option < String >, last_name : Option < String >,
+    notification_settings : Option < NotificationSettings >, anonymize_data : Nullable <
+    bool >, allow_impersonation : Nullable < bool >, toolbar_mode : Nullable <
+    ToolbarModeEnum >, is_staff : Option < bool >, set_current_organization : Option <
+    String >, set_current_team : Option < String >, password : Option < String >,
+    current_password : Option < String >, events_column_config : Option <
+    serde_json::Value >, has_seen_product_intro_for : Option < serde_json::Value >,
+    theme_mode : Nullable < ThemeModeEnum >, hedgehog_config : Option < serde_json::Value
+    >, allow_sidebar_suggestions : Nullable < bool >, shortcut_position : Nullable <
+    ShortcutPositionEnum >, role_at_organization : Option < RoleAtOrganizationEnum >,
+    passkeys_enabled_for_2fa : Nullable < bool >, is_organization_first_user : Nullable <
+    bool >, pending_invites : Option < Vec < PendingInvite > >, hide_mcp_hints : Option <
+    bool >, } }
 }
 
 impl UserBuilder {
-    /// Sets `date_joined`.
-    pub fn date_joined(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
-        self.date_joined = Some(value);
-        self
-    }
-
-    /// Sets `uuid`.
-    pub fn uuid(mut self, value: uuid::Uuid) -> Self {
-        self.uuid = Some(value);
-        self
-    }
-
-    /// Sets `distinct_id`.
-    pub fn distinct_id(mut self, value: Option<String>) -> Self {
-        self.distinct_id = Some(value);
-        self
-    }
-
-    /// Sets `first_name`.
-    pub fn first_name(mut self, value: impl Into<String>) -> Self {
-        self.first_name = Some(value.into());
-        self
-    }
-
-    /// Sets `last_name`.
-    pub fn last_name(mut self, value: impl Into<String>) -> Self {
-        self.last_name = Some(value.into());
-        self
-    }
-
-    /// Sets `email`.
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-
-    /// Sets `pending_email`.
-    pub fn pending_email(mut self, value: Option<String>) -> Self {
-        self.pending_email = Some(value);
-        self
-    }
-
-    /// Sets `is_email_verified`.
-    pub fn is_email_verified(mut self, value: Option<bool>) -> Self {
-        self.is_email_verified = Some(value);
-        self
-    }
-
-    /// Sets `notification_settings`.
-    pub fn notification_settings(mut self, value: NotificationSettings) -> Self {
-        self.notification_settings = Some(value);
-        self
-    }
-
-    /// Sets `anonymize_data`.
-    pub fn anonymize_data(mut self, value: impl Into<Nullable<bool>>) -> Self {
-        self.anonymize_data = value.into();
-        self
-    }
-
-    /// Sets `allow_impersonation`.
-    pub fn allow_impersonation(mut self, value: impl Into<Nullable<bool>>) -> Self {
-        self.allow_impersonation = value.into();
-        self
-    }
-
-    /// Sets `toolbar_mode`.
-    pub fn toolbar_mode(mut self, value: impl Into<Nullable<ToolbarModeEnum>>) -> Self {
-        self.toolbar_mode = value.into();
-        self
-    }
-
-    /// Sets `has_password`.
-    pub fn has_password(mut self, value: bool) -> Self {
-        self.has_password = Some(value);
-        self
-    }
-
-    /// Sets `id`.
-    pub fn id(mut self, value: i64) -> Self {
-        self.id = Some(value);
-        self
-    }
-
-    /// Sets `is_staff`.
-    pub fn is_staff(mut self, value: bool) -> Self {
-        self.is_staff = Some(value);
-        self
-    }
-
-    /// Sets `is_impersonated`.
-    pub fn is_impersonated(mut self, value: Option<bool>) -> Self {
-        self.is_impersonated = Some(value);
-        self
-    }
-
-    /// Sets `is_impersonated_until`.
-    pub fn is_impersonated_until(mut self, value: Option<String>) -> Self {
-        self.is_impersonated_until = Some(value);
-        self
-    }
-
-    /// Sets `is_impersonated_read_only`.
-    pub fn is_impersonated_read_only(mut self, value: Option<bool>) -> Self {
-        self.is_impersonated_read_only = Some(value);
-        self
-    }
-
-    /// Sets `sensitive_session_expires_at`.
-    pub fn sensitive_session_expires_at(mut self, value: Option<String>) -> Self {
-        self.sensitive_session_expires_at = Some(value);
-        self
-    }
-
-    /// Sets `team`.
-    pub fn team(mut self, value: Option<TeamBasic>) -> Self {
-        self.team = Some(value);
-        self
-    }
-
-    /// Sets `organization`.
-    pub fn organization(mut self, value: Option<Organization>) -> Self {
-        self.organization = Some(value);
-        self
-    }
-
-    /// Sets `organizations`.
-    pub fn organizations(mut self, value: Vec<OrganizationBasic>) -> Self {
-        self.organizations = Some(value);
-        self
-    }
-
-    /// Sets `set_current_organization`.
-    pub fn set_current_organization(mut self, value: impl Into<String>) -> Self {
-        self.set_current_organization = Some(value.into());
-        self
-    }
-
-    /// Sets `set_current_team`.
-    pub fn set_current_team(mut self, value: impl Into<String>) -> Self {
-        self.set_current_team = Some(value.into());
-        self
-    }
-
-    /// Sets `password`.
-    pub fn password(mut self, value: impl Into<String>) -> Self {
-        self.password = Some(value.into());
-        self
-    }
-
-    /// Sets `current_password`.
-    pub fn current_password(mut self, value: impl Into<String>) -> Self {
-        self.current_password = Some(value.into());
-        self
-    }
-
-    /// Sets `events_column_config`.
-    pub fn events_column_config(mut self, value: serde_json::Value) -> Self {
-        self.events_column_config = Some(value);
-        self
-    }
-
-    /// Sets `is_2fa_enabled`.
-    pub fn is_2fa_enabled(mut self, value: bool) -> Self {
-        self.is_2fa_enabled = Some(value);
-        self
-    }
-
-    /// Sets `has_social_auth`.
-    pub fn has_social_auth(mut self, value: bool) -> Self {
-        self.has_social_auth = Some(value);
-        self
-    }
-
-    /// Sets `has_sso_enforcement`.
-    pub fn has_sso_enforcement(mut self, value: bool) -> Self {
-        self.has_sso_enforcement = Some(value);
-        self
-    }
-
-    /// Sets `has_seen_product_intro_for`.
-    pub fn has_seen_product_intro_for(mut self, value: serde_json::Value) -> Self {
-        self.has_seen_product_intro_for = Some(value);
-        self
-    }
-
-    /// Sets `scene_personalisation`.
-    pub fn scene_personalisation(mut self, value: Vec<ScenePersonalisation>) -> Self {
-        self.scene_personalisation = Some(value);
-        self
-    }
-
-    /// Sets `theme_mode`.
-    pub fn theme_mode(mut self, value: impl Into<Nullable<ThemeModeEnum>>) -> Self {
-        self.theme_mode = value.into();
-        self
-    }
-
-    /// Sets `hedgehog_config`.
-    pub fn hedgehog_config(mut self, value: serde_json::Value) -> Self {
-        self.hedgehog_config = Some(value);
-        self
-    }
-
-    /// Sets `allow_sidebar_suggestions`.
-    pub fn allow_sidebar_suggestions(
-        mut self,
-        value: impl Into<Nullable<bool>>,
-    ) -> Self {
-        self.allow_sidebar_suggestions = value.into();
-        self
-    }
-
-    /// Sets `shortcut_position`.
-    pub fn shortcut_position(
-        mut self,
-        value: impl Into<Nullable<ShortcutPositionEnum>>,
-    ) -> Self {
-        self.shortcut_position = value.into();
-        self
-    }
-
-    /// Sets `role_at_organization`.
-    pub fn role_at_organization(mut self, value: RoleAtOrganizationEnum) -> Self {
-        self.role_at_organization = Some(value);
-        self
-    }
-
-    /// Sets `passkeys_enabled_for_2fa`.
-    pub fn passkeys_enabled_for_2fa(mut self, value: impl Into<Nullable<bool>>) -> Self {
-        self.passkeys_enabled_for_2fa = value.into();
-        self
-    }
-
-    /// Sets `is_organization_first_user`.
-    pub fn is_organization_first_user(
-        mut self,
-        value: impl Into<Nullable<bool>>,
-    ) -> Self {
-        self.is_organization_first_user = value.into();
-        self
-    }
-
-    /// Sets `pending_invites`.
-    pub fn pending_invites(mut self, value: Vec<PendingInvite>) -> Self {
-        self.pending_invites = Some(value);
-        self
-    }
-
-    /// Sets `hide_mcp_hints`.
-    pub fn hide_mcp_hints(mut self, value: bool) -> Self {
-        self.hide_mcp_hints = Some(value);
-        self
-    }
-
-    /// The [`User`], or the first required field that was not set.
-    pub fn build(self) -> Result<User, crate::runtime::BuildError> {
-        Ok(User {
-            date_joined: self
-                .date_joined
-                .ok_or(crate::runtime::BuildError::missing("User", "date_joined"))?,
-            uuid: self.uuid.ok_or(crate::runtime::BuildError::missing("User", "uuid"))?,
-            distinct_id: self
-                .distinct_id
-                .ok_or(crate::runtime::BuildError::missing("User", "distinct_id"))?,
-            first_name: self.first_name,
-            last_name: self.last_name,
-            email: self
-                .email
-                .ok_or(crate::runtime::BuildError::missing("User", "email"))?,
-            pending_email: self
-                .pending_email
-                .ok_or(crate::runtime::BuildError::missing("User", "pending_email"))?,
-            is_email_verified: self
-                .is_email_verified
-                .ok_or(
-                    crate::runtime::BuildError::missing("User", "is_email_verified"),
-                )?,
-            notification_settings: self.notification_settings,
-            anonymize_data: self.anonymize_data,
-            allow_impersonation: self.allow_impersonation,
-            toolbar_mode: self.toolbar_mode,
-            has_password: self
-                .has_password
-                .ok_or(crate::runtime::BuildError::missing("User", "has_password"))?,
-            id: self.id.ok_or(crate::runtime::BuildError::missing("User", "id"))?,
-            is_staff: self.is_staff,
-            is_impersonated: self
-                .is_impersonated
-                .ok_or(crate::runtime::BuildError::missing("User", "is_impersonated"))?,
-            is_impersonated_until: self
-                .is_impersonated_until
-                .ok_or(
-                    crate::runtime::BuildError::missing("User", "is_impersonated_until"),
-                )?,
-            is_impersonated_read_only: self
-                .is_impersonated_read_only
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "User",
-                        "is_impersonated_read_only",
-                    ),
-                )?,
-            sensitive_session_expires_at: self
-                .sensitive_session_expires_at
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "User",
-                        "sensitive_session_expires_at",
-                    ),
-                )?,
-            team: self.team.ok_or(crate::runtime::BuildError::missing("User", "team"))?,
-            organization: self
-                .organization
-                .ok_or(crate::runtime::BuildError::missing("User", "organization"))?,
-            organizations: self
-                .organizations
-                .ok_or(crate::runtime::BuildError::missing("User", "organizations"))?,
-            set_current_organization: self.set_current_organization,
-            set_current_team: self.set_current_team,
-            password: self.password,
-            current_password: self.current_password,
-            events_column_config: self.events_column_config,
-            is_2fa_enabled: self
-                .is_2fa_enabled
-                .ok_or(crate::runtime::BuildError::missing("User", "is_2fa_enabled"))?,
-            has_social_auth: self
-                .has_social_auth
-                .ok_or(crate::runtime::BuildError::missing("User", "has_social_auth"))?,
-            has_sso_enforcement: self
-                .has_sso_enforcement
-                .ok_or(
-                    crate::runtime::BuildError::missing("User", "has_sso_enforcement"),
-                )?,
-            has_seen_product_intro_for: self.has_seen_product_intro_for,
-            scene_personalisation: self
-                .scene_personalisation
-                .ok_or(
-                    crate::runtime::BuildError::missing("User", "scene_personalisation"),
-                )?,
-            theme_mode: self.theme_mode,
-            hedgehog_config: self.hedgehog_config,
-            allow_sidebar_suggestions: self.allow_sidebar_suggestions,
-            shortcut_position: self.shortcut_position,
-            role_at_organization: self.role_at_organization,
-            passkeys_enabled_for_2fa: self.passkeys_enabled_for_2fa,
-            is_organization_first_user: self.is_organization_first_user,
-            pending_invites: self.pending_invites,
-            hide_mcp_hints: self.hide_mcp_hints,
-        })
+    crate::runtime::setters! {
+        "date_joined" date_joined(date_joined) : chrono::DateTime < chrono::Utc > =>
+        value => Some(value); "uuid" uuid(uuid) : uuid::Uuid => value => Some(value);
+        "distinct_id" distinct_id(distinct_id) : Option < String > => value =>
+        Some(value); "first_name" first_name(first_name) : impl Into < String > => value
+        => Some(value.into()); "last_name" last_name(last_name) : impl Into < String > =>
+        value => Some(value.into()); "email" email(email) : impl Into < String > => value
+        => Some(value.into()); "pending_email" pending_email(pending_email) : Option <
+        String > => value => Some(value); "is_email_verified"
+        is_email_verified(is_email_verified) : Option < bool > => value => Some(value);
+        "notification_settings" notification_settings(notification_settings) :
+        NotificationSettings => value => Some(value); "anonymize_data"
+        anonymize_data(anonymize_data) : impl Into < Nullable < bool >> => value => value
+        .into(); "allow_impersonation" allow_impersonation(allow_impersonation) : impl
+        Into < Nullable < bool >> => value => value.into(); "toolbar_mode"
+        toolbar_mode(toolbar_mode) : impl Into < Nullable < ToolbarModeEnum >> => value
+        => value.into(); "has_password" has_password(has_password) : bool => value =>
+        Some(value); "id" id(id) : i64 => value => Some(value); "is_staff"
+        is_staff(is_staff) : bool => value => Some(value); "is_impersonated"
+        is_impersonated(is_impersonated) : Option < bool > => value => Some(value);
+        "is_impersonated_until" is_impersonated_until(is_impersonated_until) : Option <
+        String > => value => Some(value); "is_impersonated_read_only"
+        is_impersonated_read_only(is_impersonated_read_only) : Option < bool > => value
+        => Some(value); "sensitive_session_expires_at"
+        sensitive_session_expires_at(sensitive_session_expires_at) : Option < String > =>
+        value => Some(value); "team" team(team) : Option < TeamBasic > => value =>
+        Some(value); "organization" organization(organization) : Option < Organization >
+        => value => Some(value); "organizations" organizations(organizations) : Vec <
+        OrganizationBasic > => value => Some(value); "set_current_organization"
+        set_current_organization(set_current_organization) : impl Into < String > =>
+        value => Some(value.into()); "set_current_team"
+        set_current_team(set_current_team) : impl Into < String > => value => Some(value
+        .into()); "password" password(password) : impl Into < String > => value =>
+        Some(value.into()); "current_password" current_password(current_password) : impl
+        Into < String > => value => Some(value.into()); "events_column_config"
+        events_column_config(events_column_config) : serde_json::Value => value =>
+        Some(value); "is_2fa_enabled" is_2fa_enabled(is_2fa_enabled) : bool => value =>
+        Some(value); "has_social_auth" has_social_auth(has_social_auth) : bool => value
+        => Some(value); "has_sso_enforcement" has_sso_enforcement(has_sso_enforcement) :
+        bool => value => Some(value); "has_seen_product_intro_for"
+        has_seen_product_intro_for(has_seen_product_intro_for) : serde_json::Value =>
+        value => Some(value); "scene_personalisation"
+        scene_personalisation(scene_personalisation) : Vec < ScenePersonalisation > =>
+        value => Some(value); "theme_mode" theme_mode(theme_mode) : impl Into < Nullable
+        < ThemeModeEnum >> => value => value.into(); "hedgehog_config"
+        hedgehog_config(hedgehog_config) : serde_json::Value => value => Some(value);
+        "allow_sidebar_suggestions" allow_sidebar_suggestions(allow_sidebar_suggestions)
+        : impl Into < Nullable < bool >> => value => value.into(); "shortcut_position"
+        shortcut_position(shortcut_position) : impl Into < Nullable <
+        ShortcutPositionEnum >> => value => value.into(); "role_at_organization"
+        role_at_organization(role_at_organization) : RoleAtOrganizationEnum => value =>
+        Some(value); "passkeys_enabled_for_2fa"
+        passkeys_enabled_for_2fa(passkeys_enabled_for_2fa) : impl Into < Nullable < bool
+        >> => value => value.into(); "is_organization_first_user"
+        is_organization_first_user(is_organization_first_user) : impl Into < Nullable <
+        bool >> => value => value.into(); "pending_invites"
+        pending_invites(pending_invites) : Vec < PendingInvite > => value => Some(value);
+        "hide_mcp_hints" hide_mcp_hints(hide_mcp_hints) : bool => value => Some(value);
     }
 }
 
@@ -5167,111 +3015,29 @@ pub struct UserBasic {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub role_at_organization: Nullable<RoleAtOrganizationEnum>,
 }
-
-impl UserBasic {
-    /// A builder of [`UserBasic`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.
-    pub fn builder() -> UserBasicBuilder {
-        UserBasicBuilder::default()
-    }
-}
-
-/// Builds a [`UserBasic`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct UserBasicBuilder {
-    id: Option<i64>,
-    uuid: Option<uuid::Uuid>,
-    distinct_id: Nullable<String>,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    email: Option<String>,
-    is_email_verified: Nullable<bool>,
-    hedgehog_config: Option<Option<BTreeMap<String, serde_json::Value>>>,
-    role_at_organization: Nullable<RoleAtOrganizationEnum>,
+crate::runtime::model_builder! {
+    UserBasic => UserBasicBuilder { required { id : i64 = "id", uuid : uuid::Uuid =
+    "uuid", email : String = "email", hedgehog_config : Option < BTreeMap < String,
+    serde_json::Value > > = "hedgehog_config", } optional { distinct_id : Nullable <
+    String >, first_name : Option < String >, last_name : Option < String >,
+    is_email_verified : Nullable < bool >, role_at_organization : Nullable <
+    RoleAtOrganizationEnum >, } }
 }
 
 impl UserBasicBuilder {
-    /// Sets `id`.
-    pub fn id(mut self, value: i64) -> Self {
-        self.id = Some(value);
-        self
-    }
-
-    /// Sets `uuid`.
-    pub fn uuid(mut self, value: uuid::Uuid) -> Self {
-        self.uuid = Some(value);
-        self
-    }
-
-    /// Sets `distinct_id`.
-    pub fn distinct_id(mut self, value: impl Into<Nullable<String>>) -> Self {
-        self.distinct_id = value.into();
-        self
-    }
-
-    /// Sets `first_name`.
-    pub fn first_name(mut self, value: impl Into<String>) -> Self {
-        self.first_name = Some(value.into());
-        self
-    }
-
-    /// Sets `last_name`.
-    pub fn last_name(mut self, value: impl Into<String>) -> Self {
-        self.last_name = Some(value.into());
-        self
-    }
-
-    /// Sets `email`.
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-
-    /// Sets `is_email_verified`.
-    pub fn is_email_verified(mut self, value: impl Into<Nullable<bool>>) -> Self {
-        self.is_email_verified = value.into();
-        self
-    }
-
-    /// Sets `hedgehog_config`.
-    pub fn hedgehog_config(
-        mut self,
-        value: Option<BTreeMap<String, serde_json::Value>>,
-    ) -> Self {
-        self.hedgehog_config = Some(value);
-        self
-    }
-
-    /// Sets `role_at_organization`.
-    pub fn role_at_organization(
-        mut self,
-        value: impl Into<Nullable<RoleAtOrganizationEnum>>,
-    ) -> Self {
-        self.role_at_organization = value.into();
-        self
-    }
-
-    /// The [`UserBasic`], or the first required field that was not set.
-    pub fn build(self) -> Result<UserBasic, crate::runtime::BuildError> {
-        Ok(UserBasic {
-            id: self.id.ok_or(crate::runtime::BuildError::missing("UserBasic", "id"))?,
-            uuid: self
-                .uuid
-                .ok_or(crate::runtime::BuildError::missing("UserBasic", "uuid"))?,
-            distinct_id: self.distinct_id,
-            first_name: self.first_name,
-            last_name: self.last_name,
-            email: self
-                .email
-                .ok_or(crate::runtime::BuildError::missing("UserBasic", "email"))?,
-            is_email_verified: self.is_email_verified,
-            hedgehog_config: self
-                .hedgehog_config
-                .ok_or(
-                    crate::runtime::BuildError::missing("UserBasic", "hedgehog_config"),
-                )?,
-            role_at_organization: self.role_at_organization,
-        })
+    crate::runtime::setters! {
+        "id" id(id) : i64 => value => Some(value); "uuid" uuid(uuid) : uuid::Uuid =>
+        value => Some(value); "distinct_id" distinct_id(distinct_id) : impl Into <
+        Nullable < String >> => value => value.into(); "first_name"
+        first_name(first_name) : impl Into < String > => value => Some(value.into());
+        "last_name" last_name(last_name) : impl Into < String > => value => Some(value
+        .into()); "email" email(email) : impl Into < String > => value => Some(value
+        .into()); "is_email_verified" is_email_verified(is_email_verified) : impl Into <
+        Nullable < bool >> => value => value.into(); "hedgehog_config"
+        hedgehog_config(hedgehog_config) : Option < BTreeMap < String, serde_json::Value
+        > > => value => Some(value); "role_at_organization"
+        role_at_organization(role_at_organization) : impl Into < Nullable <
+        RoleAtOrganizationEnum >> => value => value.into();
     }
 }
 
@@ -5284,39 +3050,14 @@ pub struct UserGithubLogin {
     /// The `github_login` field.
     pub github_login: Option<String>,
 }
-
-impl UserGithubLogin {
-    /// A builder of [`UserGithubLogin`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.
-    pub fn builder() -> UserGithubLoginBuilder {
-        UserGithubLoginBuilder::default()
-    }
-}
-
-/// Builds a [`UserGithubLogin`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct UserGithubLoginBuilder {
-    github_login: Option<Option<String>>,
+crate::runtime::model_builder! {
+    UserGithubLogin => UserGithubLoginBuilder { required { github_login : Option < String
+    > = "github_login", } optional {} }
 }
 
 impl UserGithubLoginBuilder {
-    /// Sets `github_login`.
-    pub fn github_login(mut self, value: Option<String>) -> Self {
-        self.github_login = Some(value);
-        self
-    }
-
-    /// The [`UserGithubLogin`], or the first required field that was not set.
-    pub fn build(self) -> Result<UserGithubLogin, crate::runtime::BuildError> {
-        Ok(UserGithubLogin {
-            github_login: self
-                .github_login
-                .ok_or(
-                    crate::runtime::BuildError::missing(
-                        "UserGithubLogin",
-                        "github_login",
-                    ),
-                )?,
-        })
+    crate::runtime::setters! {
+        "github_login" github_login(github_login) : Option < String > => value =>
+        Some(value);
     }
 }

@@ -29,3 +29,57 @@ impl fmt::Display for BuildError {
 }
 
 impl std::error::Error for BuildError {}
+
+/// Chained setters: `name(field): ArgumentType => argument => stored value;` becomes
+/// `pub fn name(mut self, argument: ArgumentType) -> Self` that stores the value in `field`.
+/// Generated models use it so that a setter costs one line of generated code.
+macro_rules! setters {
+    ($( $wire:literal $name:ident($field:ident): $arg:ty => $value:ident => $expr:expr; )*) => {
+        $(
+            #[doc = concat!("Sets `", $wire, "`.")]
+            pub fn $name(mut self, $value: $arg) -> Self {
+                self.$field = $expr;
+                self
+            }
+        )*
+    };
+}
+pub(crate) use setters;
+
+/// A builder of a model that only responses carry: `T::builder()`, the builder type with its
+/// fields, and a `build()` that fails with the first required field left unset. The setters
+/// come from [`setters!`].
+macro_rules! model_builder {
+    (
+        $model:ident => $builder:ident {
+            required { $( $rfield:ident: $rty:ty = $rwire:literal, )* }
+            optional { $( $ofield:ident: $oty:ty, )* }
+        }
+    ) => {
+        impl $model {
+            #[doc = concat!("A builder of [`", stringify!($model), "`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses.")]
+            pub fn builder() -> $builder {
+                <$builder as Default>::default()
+            }
+        }
+
+        #[doc = concat!("Builds a [`", stringify!($model), "`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter.")]
+        #[derive(Debug, Clone, Default)]
+        #[must_use = "a builder does nothing until `build` is called"]
+        pub struct $builder {
+            $( $rfield: Option<$rty>, )*
+            $( $ofield: $oty, )*
+        }
+
+        impl $builder {
+            #[doc = concat!("The [`", stringify!($model), "`], or the first required field that was not set.")]
+            pub fn build(self) -> Result<$model, crate::runtime::BuildError> {
+                Ok($model {
+                    $( $rfield: self.$rfield.ok_or(crate::runtime::BuildError::missing(stringify!($model), $rwire))?, )*
+                    $( $ofield: self.$ofield, )*
+                })
+            }
+        }
+    };
+}
+pub(crate) use model_builder;

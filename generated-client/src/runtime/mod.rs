@@ -34,6 +34,9 @@ pub(crate) use stream::Framing;
 
 pub use base64::Base64;
 pub use build::BuildError;
+// Used by generated models; a crate generated with exhaustive types has none.
+#[allow(unused_imports)]
+pub(crate) use build::{model_builder, setters};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, ErrorBody};
 pub use nullable::Nullable;

@@ -12,13 +12,14 @@ pub fn construction(t: &TypeDef, s: &Struct, cfg: &TokenStream) -> TokenStream {
     match &s.construction {
         Construction::Literal { constructor: true } | Construction::Constructor => {
             let new = constructor(t, s);
-            let setters = s.fields.iter().filter_map(setter);
+            let has_setters = s.fields.iter().any(|f| f.setter.is_some());
+            let setters = has_setters.then(|| setters(s.fields.iter(), false));
             let name = ident(&t.name);
             quote! {
                 #cfg
                 impl #name {
                     #new
-                    #(#setters)*
+                    #setters
                 }
             }
         }
@@ -108,21 +109,27 @@ fn constructor(t: &TypeDef, s: &Struct) -> TokenStream {
     }
 }
 
-/// A chained setter for a field, when the field has one.
-fn setter(f: &Field) -> Option<TokenStream> {
-    let setter = ident(f.setter.as_ref()?);
-    let fname = ident(&f.name);
-    let value = ident("value");
-    let (arg, expr) = setter_value(f, &value);
-    let text = format!("Sets `{}`.", f.wire);
-    let doc_attr = doc(&text);
-    Some(quote! {
-        #doc_attr
-        pub fn #setter(mut self, value: #arg) -> Self {
-            self.#fname = #expr;
-            self
+/// The chained setters of the fields that have one, as one `setters!` invocation (a line per
+/// setter).
+fn setters<'a>(fields: impl Iterator<Item = &'a Field>, required_too: bool) -> TokenStream {
+    let lines = fields.filter_map(|f| {
+        let setter = ident(f.setter.as_ref()?);
+        let fname = ident(&f.name);
+        let value = ident("value");
+        let (arg, expr) = setter_value(f, &value);
+        let expr = if required_too && is_required(f) {
+            quote!(Some(#expr))
+        } else {
+            expr
+        };
+        let wire = &f.wire;
+        Some(quote!(#wire #setter(#fname): #arg => value => #expr;))
+    });
+    quote! {
+        crate::runtime::setters! {
+            #(#lines)*
         }
-    })
+    }
 }
 
 /// What a setter takes and stores, by the field's presence.
@@ -148,49 +155,32 @@ fn setter_value(f: &Field, value: &proc_macro2::Ident) -> (TokenStream, TokenStr
 }
 
 /// `T::builder()`, and the builder: a setter per field and a `build()` that checks the
-/// required ones were set.
+/// required ones were set (the runtime's `model_builder!` and `setters!` write them out).
 fn builder(t: &TypeDef, s: &Struct, builder_name: &str, cfg: &TokenStream) -> TokenStream {
     let name = ident(&t.name);
     let builder = ident(builder_name);
-    let type_name = &t.name;
-    let fields = s.fields.iter().map(|f| {
+    let required = s.fields.iter().filter(|f| is_required(f)).map(|f| {
         let fname = ident(&f.name);
         let ty = stored(f);
         let ty = match f.presence {
-            Presence::Required => quote!(Option<#ty>),
-            Presence::RequiredNullable => quote!(Option<Option<#ty>>),
-            Presence::Optional | Presence::OptionalJson => quote!(Option<#ty>),
-            Presence::OptionalNullable => quote!(Nullable<#ty>),
+            Presence::RequiredNullable => quote!(Option<#ty>),
+            _ => ty,
         };
-        quote!(#fname: #ty)
+        let wire = &f.wire;
+        quote!(#fname: #ty = #wire,)
     });
-    let additional_field = s.additional.as_ref().map(|value| {
+    let optional = s.fields.iter().filter(|f| !is_required(f)).map(|f| {
+        let fname = ident(&f.name);
+        let ty = stored(f);
+        let ty = match f.presence {
+            Presence::OptionalNullable => quote!(Nullable<#ty>),
+            _ => quote!(Option<#ty>),
+        };
+        quote!(#fname: #ty,)
+    });
+    let additional = s.additional.as_ref().map(|value| {
         let value = type_tokens(value, Place::Models);
         quote!(additional_properties: BTreeMap<String, #value>,)
-    });
-    let setters = s.fields.iter().map(|f| {
-        let setter = ident(
-            f.setter
-                .as_deref()
-                .expect("builder fields all have setters"),
-        );
-        let fname = ident(&f.name);
-        let value = ident("value");
-        let (arg, expr) = setter_value(f, &value);
-        let expr = if is_required(f) {
-            quote!(Some(#expr))
-        } else {
-            expr
-        };
-        let text = format!("Sets `{}`.", f.wire);
-        let doc_attr = doc(&text);
-        quote! {
-            #doc_attr
-            pub fn #setter(mut self, value: #arg) -> Self {
-                self.#fname = #expr;
-                self
-            }
-        }
     });
     let additional_setter = s.additional.as_ref().map(|value| {
         let value = type_tokens(value, Place::Models);
@@ -202,58 +192,20 @@ fn builder(t: &TypeDef, s: &Struct, builder_name: &str, cfg: &TokenStream) -> To
             }
         }
     });
-    let inits = s.fields.iter().map(|f| {
-        let fname = ident(&f.name);
-        let wire = &f.wire;
-        if is_required(f) {
-            quote!(#fname: self.#fname.ok_or(crate::runtime::BuildError::missing(#type_name, #wire))?)
-        } else {
-            quote!(#fname: self.#fname)
-        }
-    });
-    let additional_init = s
-        .additional
-        .as_ref()
-        .map(|_| quote!(additional_properties: self.additional_properties,));
-    let type_doc = doc(&format!(
-        "A builder of [`{type_name}`]: a setter per field, then `build()`. For tests and test doubles; the client itself decodes these from responses."
-    ));
-    let builder_doc = doc(&format!(
-        "Builds a [`{type_name}`]. A required field left unset makes `build()` fail; a field the API adds later is one more setter."
-    ));
-    let build_doc = doc(&format!(
-        "The [`{type_name}`], or the first required field that was not set."
-    ));
+    let setters = setters(s.fields.iter(), true);
     quote! {
         #cfg
-        impl #name {
-            #type_doc
-            pub fn builder() -> #builder {
-                #builder::default()
+        crate::runtime::model_builder! {
+            #name => #builder {
+                required { #(#required)* }
+                optional { #(#optional)* #additional }
             }
-        }
-
-        #builder_doc
-        #cfg
-        #[derive(Debug, Clone, Default)]
-        #[must_use = "a builder does nothing until `build` is called"]
-        pub struct #builder {
-            #(#fields,)*
-            #additional_field
         }
 
         #cfg
         impl #builder {
-            #(#setters)*
+            #setters
             #additional_setter
-
-            #build_doc
-            pub fn build(self) -> Result<#name, crate::runtime::BuildError> {
-                Ok(#name {
-                    #(#inits,)*
-                    #additional_init
-                })
-            }
         }
     }
 }

@@ -11,4 +11,6 @@ pub mod serde_helpers;
 
 pub use base64::Base64;
 pub use build::BuildError;
+#[allow(unused_imports)]
+pub(crate) use build::{model_builder, setters};
 pub use nullable::Nullable;
