@@ -33,6 +33,8 @@ impl std::error::Error for BuildError {}
 /// Chained setters: `name(field): ArgumentType => argument => stored value;` becomes
 /// `pub fn name(mut self, argument: ArgumentType) -> Self` that stores the value in `field`.
 /// Generated models use it so that a setter costs one line of generated code.
+// A crate without request types (or with exhaustive ones) has no setters.
+#[allow(unused_macros)]
 macro_rules! setters {
     ($( $wire:literal $name:ident($field:ident): $arg:ty => $value:ident => $expr:expr; )*) => {
         $(
@@ -49,6 +51,7 @@ pub(crate) use setters;
 /// A builder of a model that only responses carry: `T::builder()`, the builder type with its
 /// fields, and a `build()` that fails with the first required field left unset. The setters
 /// come from [`setters!`].
+#[allow(unused_macros)]
 macro_rules! model_builder {
     (
         $model:ident => $builder:ident {
