@@ -205,7 +205,7 @@ impl Bundler<'_> {
             file.to_owned()
         } else {
             let dir = file.rfind('/').map_or("", |i| &file[..=i]);
-            super::oas31::normalize_dots(&format!("{dir}{}", walk::percent_decode(path)))
+            super::ids::normalize_dots(&format!("{dir}{}", walk::percent_decode(path)))
         };
         let pointer = walk::percent_decode(fragment);
         Ok((
@@ -230,7 +230,7 @@ impl Bundler<'_> {
             })?;
             let (mut value, _) = text::to_value(&text).map_err(|e| e.in_file(file))?;
             if matches!(self.version, Version::OpenApi31 | Version::OpenApi32) {
-                super::oas31::resolve_schema_ids(&mut value).map_err(|e| e.in_file(file))?;
+                super::ids::resolve_schema_ids(&mut value).map_err(|e| e.in_file(file))?;
             }
             self.loaded.insert(file.to_owned(), value);
         }

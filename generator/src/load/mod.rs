@@ -5,7 +5,8 @@
 //! The stages, in order:
 //! 1. [`text`]: YAML or JSON into a value (the whole document is read; nothing is sniffed);
 //! 2. the version: Swagger 2.0, OpenAPI 3.0, 3.1 or 3.2, or a clear error;
-//! 3. [`bundle`]: `$ref`s to other files are followed and brought in;
+//! 3. [`ids`] then [`bundle`]: references by `$id`/`$anchor` become pointers, and `$ref`s to
+//!    other files are followed and brought in;
 //! 4. [`overlay`]: Overlay 1.0 documents are applied, in order;
 //! 5. [`swagger2`] or [`oas31`]: other versions are converted to 3.0;
 //! 6. [`typed`]: the typed parse, repairing (see `crate::repair`) when asked to.
@@ -14,6 +15,7 @@
 //! Everything the loader repairs or cannot express exactly is returned as notes with pointers.
 
 mod bundle;
+mod ids;
 pub mod normal;
 mod oas31;
 mod overlay;
@@ -168,7 +170,7 @@ fn load_inner(name: &str, text: &str, options: &LoadOptions) -> Result<Document,
         }
     }
     if matches!(version, Version::OpenApi31 | Version::OpenApi32) {
-        oas31::resolve_schema_ids(&mut value)?;
+        ids::resolve_schema_ids(&mut value)?;
     }
     bundle::bundle(&mut value, name, version, options.files)?;
     for (overlay_name, overlay_text) in &options.overlays {
