@@ -572,13 +572,10 @@ impl Differ<'_> {
         for (key, (g, op)) in &new_ops {
             match old_ops.get(key) {
                 None => {
-                    let renamed = old_ops.values().any(|(_, o)| {
+                    let renamed = old_ops.iter().any(|(old_key, (_, o))| {
                         o.http_method == op.http_method
                             && o.path == op.path
-                            && !new_ops.contains_key(&(
-                                o_group(&self.old.groups, o),
-                                o.method_name.as_str(),
-                            ))
+                            && !new_ops.contains_key(old_key)
                     });
                     if !renamed {
                         self.push(
@@ -887,14 +884,6 @@ impl Differ<'_> {
             );
         }
     }
-}
-
-fn o_group<'a>(groups: &'a [Group], op: &Operation) -> &'a str {
-    groups
-        .iter()
-        .find(|g| g.operations.iter().any(|o| std::ptr::eq(o, op)))
-        .map(|g| g.module.as_str())
-        .unwrap_or("")
 }
 
 /// Operations by (group module, method name).

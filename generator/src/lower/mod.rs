@@ -83,8 +83,8 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 /// The state of one lowering run.
 pub(crate) struct Lowerer<'a> {
     pub doc: &'a OpenAPI,
-    /// Operations under methods 3.0 has no field for (3.2's `QUERY`, ...).
-    pub additional_operations: &'a [AdditionalOperation],
+    /// Every operation of the document, found once.
+    pub sites: std::rc::Rc<Vec<OperationSite<'a>>>,
     pub index: SchemaIndex<'a>,
     pub type_names: Namespace,
     pub types: BTreeMap<String, TypeDef>,
@@ -110,6 +110,7 @@ pub(crate) struct Lowerer<'a> {
 }
 
 /// One operation of the document, wherever it sits.
+#[derive(Clone)]
 pub struct OperationSite<'a> {
     /// The path template.
     pub path: &'a str,
@@ -170,7 +171,7 @@ pub fn lower(document: &Document, settings: &Settings) -> Result<Api, Error> {
     let doc = &document.openapi;
     let mut lowerer = Lowerer {
         doc,
-        additional_operations: &document.additional_operations,
+        sites: std::rc::Rc::new(operation_sites(doc, &document.additional_operations)),
         index: SchemaIndex::new(doc),
         type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
         types: BTreeMap::new(),
@@ -323,8 +324,8 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Every operation, in document order.
-    pub fn operation_sites(&self) -> Vec<OperationSite<'a>> {
-        operation_sites(self.doc, self.additional_operations)
+    pub fn operation_sites(&self) -> std::rc::Rc<Vec<OperationSite<'a>>> {
+        std::rc::Rc::clone(&self.sites)
     }
 
     /// Component schema names, in document order.

@@ -66,7 +66,8 @@ impl<'a> Lowerer<'a> {
                 self.note(&item_ptr, format!("path item $ref `{reference}` is not supported; its operations are left out"));
             }
         }
-        for site in self.operation_sites() {
+        let sites = self.operation_sites();
+        for site in sites.iter().cloned() {
             let super::OperationSite {
                 path,
                 item,
@@ -85,77 +86,75 @@ impl<'a> Lowerer<'a> {
                 );
                 continue;
             }
-            {
-                let tag = self
-                    .grouping_tag(&op.tags)
-                    .unwrap_or_else(|| "default".to_owned());
-                if !groups.contains_key(&tag) {
-                    let module = modules.claim(&names::value_name(&tag));
-                    let type_name = group_types.claim(&format!("{}Api", names::type_name(&tag)));
-                    let description = doc
-                        .tags
-                        .iter()
-                        .find(|t| t.name == tag)
-                        .and_then(|t| t.description.clone());
-                    let parent = doc
-                        .tags
-                        .iter()
-                        .find(|t| t.name == tag)
-                        .and_then(|t| t.extensions.get(crate::load::normal::TAG_PARENT))
-                        .and_then(|p| p.as_str())
-                        .map(|p| format!("Part of {}.", code(p)));
-                    let group_doc = description
-                        .map(|d| docs::sanitize(&d))
-                        .filter(|d| !d.trim().is_empty())
-                        .unwrap_or_else(|| format!("Operations tagged {}.", code(&tag)));
-                    let group_doc = match parent {
-                        Some(parent) => docs::paragraphs([group_doc, parent]),
-                        None => group_doc,
-                    };
-                    let mut types = Namespace::with_reserved(RESERVED_GROUP_TYPES);
-                    types.claim(&type_name);
-                    groups.insert(
-                        tag.clone(),
-                        GroupBuilder {
-                            group: Group {
-                                accessor: module.clone(),
-                                module,
-                                type_name,
-                                doc: group_doc,
-                                operations: Vec::new(),
-                                feature: None,
-                            },
-                            methods: Namespace::with_reserved(&["new", "client"]),
-                            types,
+            let tag = self
+                .grouping_tag(&op.tags)
+                .unwrap_or_else(|| "default".to_owned());
+            if !groups.contains_key(&tag) {
+                let module = modules.claim(&names::value_name(&tag));
+                let type_name = group_types.claim(&format!("{}Api", names::type_name(&tag)));
+                let description = doc
+                    .tags
+                    .iter()
+                    .find(|t| t.name == tag)
+                    .and_then(|t| t.description.clone());
+                let parent = doc
+                    .tags
+                    .iter()
+                    .find(|t| t.name == tag)
+                    .and_then(|t| t.extensions.get(crate::load::normal::TAG_PARENT))
+                    .and_then(|p| p.as_str())
+                    .map(|p| format!("Part of {}.", code(p)));
+                let group_doc = description
+                    .map(|d| docs::sanitize(&d))
+                    .filter(|d| !d.trim().is_empty())
+                    .unwrap_or_else(|| format!("Operations tagged {}.", code(&tag)));
+                let group_doc = match parent {
+                    Some(parent) => docs::paragraphs([group_doc, parent]),
+                    None => group_doc,
+                };
+                let mut types = Namespace::with_reserved(RESERVED_GROUP_TYPES);
+                types.claim(&type_name);
+                groups.insert(
+                    tag.clone(),
+                    GroupBuilder {
+                        group: Group {
+                            accessor: module.clone(),
+                            module,
+                            type_name,
+                            doc: group_doc,
+                            operations: Vec::new(),
+                            feature: None,
                         },
-                    );
-                }
-                let builder = &mut groups[&tag];
-                let id = op
-                    .operation_id
-                    .clone()
-                    .unwrap_or_else(|| format!("{method} {path}"));
-                let method_name = builder.methods.claim(&method_name(&id, &tag));
-                let builder_name = builder.types.claim(&format!(
-                    "{}Request",
-                    names::type_name(names::unraw(&method_name))
-                ));
-                let mut types = std::mem::take(&mut builder.types);
-                let operation = self.lower_operation(OperationInput {
-                    id,
-                    method,
-                    path,
-                    pointer: op_ptr,
-                    method_name,
-                    builder: builder_name,
-                    item_params: &item.parameters,
-                    op,
-                    group_types: &mut types,
-                })?;
-                let builder = &mut groups[&tag];
-                builder.types = types;
-                builder.group.operations.push(operation);
+                        methods: Namespace::with_reserved(&["new", "client"]),
+                        types,
+                    },
+                );
             }
+            let builder = &mut groups[&tag];
+            let id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| format!("{method} {path}"));
+            let method_name = builder.methods.claim(&method_name(&id, &tag));
+            let builder_name = builder.types.claim(&format!(
+                "{}Request",
+                names::type_name(names::unraw(&method_name))
+            ));
+            let mut types = std::mem::take(&mut builder.types);
+            let operation = self.lower_operation(OperationInput {
+                id,
+                method,
+                path,
+                pointer: op_ptr,
+                method_name,
+                builder: builder_name,
+                item_params: &item.parameters,
+                op,
+                group_types: &mut types,
+            })?;
+            let builder = &mut groups[&tag];
+            builder.types = types;
+            builder.group.operations.push(operation);
         }
         let mut out: Vec<Group> = groups.into_values().map(|b| b.group).collect();
         out.sort_by(|a, b| a.module.cmp(&b.module));

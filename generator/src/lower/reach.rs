@@ -90,44 +90,43 @@ impl<'a> Lowerer<'a> {
         let doc = self.doc;
         let mut request: Vec<Node<'a>> = Vec::new();
         let mut response: Vec<Node<'a>> = Vec::new();
-        for site in self.operation_sites() {
+        let sites = self.operation_sites();
+        for site in sites.iter().cloned() {
             let (item, op, at) = (site.item, site.op, site.pointer);
-            {
-                let item_ptr = crate::error::pointer(["paths", site.path]);
-                for param in &item.parameters {
-                    if let Ok(p) = super::refs::parameter(doc, param, &item_ptr) {
-                        request.extend(param_schema(p));
-                    }
+            let item_ptr = crate::error::pointer(["paths", site.path]);
+            for param in &item.parameters {
+                if let Ok(p) = super::refs::parameter(doc, param, &item_ptr) {
+                    request.extend(param_schema(p));
                 }
-                for param in &op.parameters {
-                    if let Ok(p) = super::refs::parameter(doc, param, &at) {
-                        request.extend(param_schema(p));
-                    }
+            }
+            for param in &op.parameters {
+                if let Ok(p) = super::refs::parameter(doc, param, &at) {
+                    request.extend(param_schema(p));
                 }
-                if let Some(body) = &op.request_body {
-                    if let Ok(body) = super::refs::request_body(doc, body, &at) {
-                        request.extend(
-                            body.content
-                                .values()
-                                .filter_map(|m| m.schema.as_ref())
-                                .map(Node::from),
-                        );
-                    }
+            }
+            if let Some(body) = &op.request_body {
+                if let Ok(body) = super::refs::request_body(doc, body, &at) {
+                    request.extend(
+                        body.content
+                            .values()
+                            .filter_map(|m| m.schema.as_ref())
+                            .map(Node::from),
+                    );
                 }
-                let responses = op
-                    .responses
-                    .default
-                    .iter()
-                    .chain(op.responses.responses.values());
-                for r in responses {
-                    if let Ok(Some(r)) = super::refs::response(doc, r, &at) {
-                        response.extend(
-                            r.content
-                                .values()
-                                .filter_map(|m| m.schema.as_ref())
-                                .map(Node::from),
-                        );
-                    }
+            }
+            let responses = op
+                .responses
+                .default
+                .iter()
+                .chain(op.responses.responses.values());
+            for r in responses {
+                if let Ok(Some(r)) = super::refs::response(doc, r, &at) {
+                    response.extend(
+                        r.content
+                            .values()
+                            .filter_map(|m| m.schema.as_ref())
+                            .map(Node::from),
+                    );
                 }
             }
         }
