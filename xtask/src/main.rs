@@ -1,7 +1,8 @@
 //! `cargo xtask <command>`: see `cargo xtask help`.
 
 use std::process::ExitCode;
-use xtask::{bench, codegen, corpus, diff, generate, semver_oracle, test, workspace_root};
+use xtask::find_workspace_root;
+use xtask::{bench, codegen, corpus, diff, generate, semver_oracle, test};
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
@@ -38,7 +39,17 @@ commands:
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let root = workspace_root();
+    // `generate` and `help` work anywhere; the others act on the checkout they run in.
+    let root = match args.first().map(String::as_str) {
+        Some("generate" | "help" | "--help" | "-h") | None => Default::default(),
+        _ => match find_workspace_root() {
+            Ok(root) => root,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
     let result = match args.first().map(String::as_str) {
         Some("codegen") => match &args[1..] {
             [] => codegen::run(&root, false),
