@@ -36,7 +36,7 @@ pub use emit::Content;
 pub use error::Error;
 pub use load::{
     load, normal, parse_document, parse_document_lenient, AdditionalOperation, Document,
-    FileReader, LoadOptions, Version,
+    FileReader, LoadOptions, Origins, Version,
 };
 pub use settings::{Layout, Settings, TagFeatures};
 pub use validate::validate;
@@ -92,13 +92,23 @@ pub fn format(
 /// Each file's tokens are dropped as soon as it is formatted, so memory stays near one file's
 /// worth at a time; the output does not depend on the number of threads.
 pub fn render(api: &ir::Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    render_on(api, settings, threads)
+}
+
+/// [`render`] on exactly `threads` threads (at least one, at most one per file), for tools
+/// that check the output does not depend on the thread count.
+pub fn render_on(
+    api: &ir::Api,
+    settings: &Settings,
+    threads: usize,
+) -> Result<Vec<GeneratedFile>, Error> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let jobs = emit::jobs(api, settings);
     let header = format_file::header(&settings.spec_label, command(settings));
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8)
-        .min(jobs.len().max(1));
+    let threads = threads.clamp(1, jobs.len().max(1));
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();

@@ -126,7 +126,11 @@ impl Namespace {
         if self.taken.insert(wanted.to_owned()) {
             return wanted.to_owned();
         }
+        // `Self_` (a keyword made safe) continues as `Self2`, not `Self_2`, which the
+        // camel-case lint rejects.
         let base = unraw(wanted);
+        let trimmed = base.trim_end_matches('_');
+        let base = if trimmed.is_empty() { base } else { trimmed };
         (2..)
             .map(|n| format!("{base}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))

@@ -9,6 +9,10 @@ use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, 
 
 /// Checks a document. Returns the first problem in document order.
 pub fn validate(document: &Document) -> Result<(), Error> {
+    check_document(document).map_err(|e| document.origins.locate(e))
+}
+
+fn check_document(document: &Document) -> Result<(), Error> {
     let doc = &document.openapi;
     let index = SchemaIndex::new(doc);
     let check = Checker { doc, index: &index };

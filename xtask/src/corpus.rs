@@ -255,6 +255,20 @@ fn check_one(root: &Path, dir: &Path, target: &Path, outcome: &mut Outcome) {
     outcome.check_seconds = started.elapsed().as_secs_f64();
 }
 
+/// `cargo check`s a generated crate in `dir` as the corpus does (every edge of its feature
+/// set); `Err` is the first error, or the first warning.
+pub fn check_crate(root: &Path, dir: &Path, target: &Path) -> Result<(), String> {
+    let mut outcome = Outcome::default();
+    check_one(root, dir, target, &mut outcome);
+    if outcome.compiled == Some(true) && outcome.warnings == 0 {
+        Ok(())
+    } else {
+        Err(outcome
+            .first_error
+            .unwrap_or_else(|| "cargo check failed".into()))
+    }
+}
+
 /// The first group feature a generated manifest declares (the one after `full`).
 fn first_feature(manifest: &Path) -> Option<String> {
     let text = std::fs::read_to_string(manifest).ok()?;

@@ -5,6 +5,7 @@ pub mod codegen;
 pub mod corpus;
 pub mod diff;
 pub mod files;
+pub mod fuzz;
 pub mod generate;
 pub mod reference;
 pub mod release;

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 use xtask::find_workspace_root;
-use xtask::{bench, codegen, corpus, diff, generate, semver_oracle, test};
+use xtask::{bench, codegen, corpus, diff, fuzz, generate, semver_oracle, test};
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
@@ -29,6 +29,12 @@ commands:
   corpus [--sample N] [--seed S] [--spec-list FILE] [--no-check] [--report FILE]
                       generate (and cargo check) the APIs.guru specs, installed with npm
                       into target/tools/corpus; prints a table and failures by reason
+  fuzz [--time SECS | --cases N] [--seed S] [--compile N]
+                      generate documents from a grammar of OpenAPI 3.0/3.1 and Swagger 2.0
+                      and by mutating the project's specs; fail on a panic, an error whose
+                      pointer is not in the document, output that changes between runs or
+                      thread counts, or (for the N largest) a crate that does not compile
+                      cleanly; shrunk findings go to target/fuzz/findings (default: 60 s)
   bench [--spec FILE ...] [--runs N] [--compile] [--out FILE]
                       time each stage and measure peak memory on PostHog and four large
                       directory specs (or the given ones); --compile adds cargo check
@@ -62,6 +68,7 @@ fn main() -> ExitCode {
         Some("diff") => diff::run(&root, &args[1..]),
         Some("semver-oracle") => semver_oracle::run(&root, &args[1..]),
         Some("corpus") => corpus::run(&root, &args[1..]),
+        Some("fuzz") => fuzz::run(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
         Some("bench-one") => bench::run_one(&root, &args[1..]),
         Some("bench-check") => bench::run_check(&root, &args[1..]),

@@ -68,8 +68,15 @@ pub fn run(root: &Path, extra: &[String]) -> Result<bool, String> {
     }
     // Real-world specs, and the project's own, as standalone crates that must compile cleanly.
     eprintln!("corpus sample: xtask/tools/corpus-ci.txt");
-    crate::corpus::run(
+    let corpus = crate::corpus::run(
         root,
         &["--spec-list".into(), "xtask/tools/corpus-ci.txt".into()],
-    )
+    )?;
+    // The fuzzer with a fixed seed and budget (the corpus has built the dependencies its
+    // compiled samples need). `cargo xtask fuzz --time SECS` runs longer.
+    let fuzz = crate::fuzz::run(root, &FUZZ_BUDGET.map(String::from))?;
+    Ok(corpus && fuzz)
 }
+
+/// The test command's fuzzing: documents, seed, and how many generated crates to compile.
+pub const FUZZ_BUDGET: [&str; 6] = ["--cases", "2000", "--seed", "1", "--compile", "3"];

@@ -18,6 +18,7 @@ mod bundle;
 mod ids;
 pub mod normal;
 mod oas31;
+mod origins;
 mod overlay;
 mod swagger2;
 mod text;
@@ -28,6 +29,8 @@ use crate::error::Error;
 use crate::ir::{Note, NoteKind};
 use openapiv3::OpenAPI;
 use serde_json::Value;
+
+pub use origins::Origins;
 
 /// Reads the other files of a multi-file document. The library does no I/O of its own: the
 /// caller decides where paths lead (`cargo xtask` reads them relative to the root document).
@@ -84,6 +87,8 @@ pub struct Document {
     pub additional_operations: Vec<AdditionalOperation>,
     /// What loading repaired, converted inexactly or left out, with pointers.
     pub notes: Vec<Note>,
+    /// Where converted parts came from, for pointers into the user's document.
+    pub origins: Origins,
 }
 
 impl From<OpenAPI> for Document {
@@ -93,6 +98,7 @@ impl From<OpenAPI> for Document {
             version: Version::OpenApi30,
             additional_operations: Vec::new(),
             notes: Vec::new(),
+            origins: Origins::default(),
         }
     }
 }
@@ -112,6 +118,8 @@ pub struct LoadOptions<'a> {
 #[derive(Debug, Default)]
 pub(crate) struct Notes {
     pub list: Vec<Note>,
+    /// Where the conversions moved things.
+    pub origins: Origins,
 }
 
 impl Notes {
@@ -142,6 +150,16 @@ pub fn load(name: &str, text: &str, options: &LoadOptions) -> Result<Document, E
 
 fn load_inner(name: &str, text: &str, options: &LoadOptions) -> Result<Document, Error> {
     let mut notes = Notes::default();
+    // Errors after a conversion point into the user's document.
+    convert_and_parse(name, text, options, &mut notes).map_err(|e| notes.origins.locate(e))
+}
+
+fn convert_and_parse(
+    name: &str,
+    text: &str,
+    options: &LoadOptions,
+    notes: &mut Notes,
+) -> Result<Document, Error> {
     // The fast path: one file of OpenAPI 3.0, parsed straight into the typed model.
     let mut fast_error = None;
     if options.overlays.is_empty() && !bundle::text_may_have_external_refs(text) {
@@ -151,7 +169,7 @@ fn load_inner(name: &str, text: &str, options: &LoadOptions) -> Result<Document,
                     && doc.paths.paths.values().all(|p| p.as_item().is_some());
                 if plain {
                     notes.repaired(repairs);
-                    return Ok(finish(doc, Version::OpenApi30, notes));
+                    return Ok(finish(doc, Version::OpenApi30, std::mem::take(notes)));
                 }
             }
             Err(e) => fast_error = Some(e),
@@ -174,26 +192,26 @@ fn load_inner(name: &str, text: &str, options: &LoadOptions) -> Result<Document,
     }
     bundle::bundle(&mut value, name, version, options.files)?;
     for (overlay_name, overlay_text) in &options.overlays {
-        overlay::apply(&mut value, overlay_name, overlay_text, &mut notes)?;
+        overlay::apply(&mut value, overlay_name, overlay_text, notes)?;
     }
     let mut value = match version {
-        Version::Swagger2 => swagger2::convert(&value, &mut notes)?,
+        Version::Swagger2 => swagger2::convert(&value, notes)?,
         Version::OpenApi31 | Version::OpenApi32 => {
-            oas31::convert(&mut value, &mut notes)?;
+            oas31::convert(&mut value, notes)?;
             value
         }
         Version::OpenApi30 => {
-            oas31::hoist_definitions(&mut value);
+            oas31::hoist_definitions(&mut value, notes);
             value
         }
     };
     if version != Version::OpenApi31 && version != Version::OpenApi32 {
         // Path items that refer elsewhere are copied in for every version.
-        oas31::inline_path_item_refs(&mut value, &mut notes)?;
+        oas31::inline_path_item_refs(&mut value, notes)?;
     }
     let (doc, repairs) = typed::parse_value(value, options.lenient)?;
     notes.repaired(repairs);
-    Ok(finish(doc, version, notes))
+    Ok(finish(doc, version, std::mem::take(notes)))
 }
 
 /// Whether any path item is a `$ref`.
@@ -286,6 +304,7 @@ fn finish(mut openapi: OpenAPI, version: Version, notes: Notes) -> Document {
         version,
         additional_operations,
         notes: notes.list,
+        origins: notes.origins,
     }
 }
 

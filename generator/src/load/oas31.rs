@@ -49,7 +49,8 @@ pub fn convert(doc: &mut Value, notes: &mut Notes) -> Result<(), Error> {
     root.insert("openapi".into(), Value::String("3.0.3".into()));
     root.entry("paths").or_insert_with(|| json!({}));
     inline_path_item_refs(doc, notes)?;
-    hoist_definitions(doc);
+    hoist_definitions(doc, notes);
+    notes.origins.stage(false);
     hoist_webhooks(doc, notes);
     convert_tags(doc);
     // Where rewriting a schema moved the keywords below it (`{$ref, properties}` becomes
@@ -59,13 +60,17 @@ pub fn convert(doc: &mut Value, notes: &mut Notes) -> Result<(), Error> {
         match kind {
             Kind::Schema => schema(node, at, notes, &mut moves),
             Kind::PathItem => path_item(node),
-            Kind::MediaType => media_type(node),
+            Kind::MediaType => media_type(node, at, &mut moves),
             _ => {}
         }
         Ok(())
     })?;
     if !moves.is_empty() {
         rewrite_refs(doc, &moves);
+    }
+    notes.origins.stage(true);
+    for (original, converted) in moves {
+        notes.origins.record(converted, original);
     }
     drop_mutual_tls(doc, notes);
     Ok(())
@@ -85,8 +90,9 @@ pub fn inline_path_item_refs(doc: &mut Value, notes: &mut Notes) -> Result<(), E
         }
         return Ok(());
     }
+    notes.origins.stage(false);
     let snapshot = doc.clone();
-    let resolve = |reference: &str, at: &str| -> Result<Value, Error> {
+    let resolve = |reference: &str, at: &str| -> Result<(String, Value), Error> {
         let mut reference = reference.to_owned();
         for _ in 0..16 {
             let target = reference
@@ -100,7 +106,7 @@ pub fn inline_path_item_refs(doc: &mut Value, notes: &mut Notes) -> Result<(), E
                 })?;
             match target.get("$ref").and_then(Value::as_str) {
                 Some(next) => reference = next.to_owned(),
-                None => return Ok(target.clone()),
+                None => return Ok((reference, target.clone())),
             }
         }
         Err(Error::new(
@@ -123,7 +129,11 @@ pub fn inline_path_item_refs(doc: &mut Value, notes: &mut Notes) -> Result<(), E
                 *item = json!({});
                 continue;
             }
-            let mut target = resolve(&reference, &at)?;
+            let (found_at, mut target) = resolve(&reference, &at)?;
+            // Errors inside the copied item point where it is written.
+            notes
+                .origins
+                .record(at.clone(), walk::percent_decode(&found_at));
             // Fields beside the `$ref` (a summary, a description) are the referrer's own.
             if let (Value::Object(target), Value::Object(own)) = (&mut target, &*item) {
                 for (k, v) in own {
@@ -143,7 +153,8 @@ pub fn inline_path_item_refs(doc: &mut Value, notes: &mut Notes) -> Result<(), E
 
 /// `$defs` (and draft-4 `definitions`) anywhere in a schema, or at the top of the document,
 /// become component schemas; references to them (or into them) follow.
-pub fn hoist_definitions(doc: &mut Value) {
+pub fn hoist_definitions(doc: &mut Value, notes: &mut Notes) {
+    notes.origins.stage(true);
     let mut taken: std::collections::HashSet<String> = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -202,10 +213,9 @@ pub fn hoist_definitions(doc: &mut Value) {
                     n += 1;
                 }
                 taken.insert(unique.clone());
-                moved.insert(
-                    old,
-                    format!("#/components/schemas/{}", escape_segment(&unique)),
-                );
+                let new = format!("#/components/schemas/{}", escape_segment(&unique));
+                notes.origins.record(new.clone(), old.clone());
+                moved.insert(old, new);
                 new_schemas.push((unique, def));
             }
         }
@@ -343,6 +353,10 @@ fn hoist_webhooks(doc: &mut Value, notes: &mut Notes) {
                     n += 1;
                 }
                 taken.insert(unique.clone());
+                notes.origins.record(
+                    format!("#/components/schemas/{}", escape_segment(&unique)),
+                    format!("{at}/content/{}/schema", escape_segment(media)),
+                );
                 let mut schema = schema.clone();
                 if let Value::Object(s) = &mut schema {
                     if !s.contains_key("description") && !s.contains_key("title") {
@@ -424,9 +438,10 @@ fn path_item(node: &mut Value) {
 }
 
 /// 3.2 media types: `itemSchema` becomes the schema, marked as describing each item.
-fn media_type(node: &mut Value) {
+fn media_type(node: &mut Value, at: &str, moves: &mut HashMap<String, String>) {
     let Value::Object(media) = node else { return };
     if let Some(item) = media.remove("itemSchema") {
+        moves.insert(format!("{at}/itemSchema"), format!("{at}/schema"));
         media.insert("schema".into(), item);
         media.insert(normal::ITEM_SCHEMA.into(), Value::Bool(true));
     }
@@ -462,7 +477,13 @@ fn schema(node: &mut Value, at: &str, notes: &mut Notes, moves: &mut HashMap<Str
         _ => {}
     }
     let Value::Object(map) = node else { return };
-    for key in ref_siblings(map) {
+    let had_ref = map.contains_key("$ref");
+    let constraints = ref_siblings(map);
+    if had_ref && !map.contains_key("$ref") {
+        // The reference now sits in an `allOf` wrapper.
+        moves.insert(format!("{at}/$ref"), format!("{at}/allOf/0/$ref"));
+    }
+    for key in constraints {
         let key = escape_segment(&key);
         moves.insert(format!("{at}/{key}"), format!("{at}/allOf/1/{key}"));
     }

@@ -64,6 +64,16 @@ pub fn convert(doc: &Value, notes: &mut Notes) -> Result<Value, Error> {
         produces: &produces,
     };
     let mut components = Map::new();
+    notes.origins.stage(false);
+    for (converted, original) in [
+        ("#/components/schemas", "#/definitions"),
+        ("#/components/parameters", "#/parameters"),
+        ("#/components/requestBodies", "#/parameters"),
+        ("#/components/responses", "#/responses"),
+        ("#/components/securitySchemes", "#/securityDefinitions"),
+    ] {
+        notes.origins.record(converted, original);
+    }
     if let Some(Value::Object(definitions)) = root.get("definitions") {
         let schemas: Map<String, Value> = definitions
             .iter()
@@ -99,6 +109,20 @@ pub fn convert(doc: &Value, notes: &mut Notes) -> Result<Value, Error> {
             .iter()
             .map(|(k, v)| (k.clone(), context.response(v, &produces)))
             .collect();
+        for (name, response) in &converted {
+            let at = format!("#/components/responses/{}", escape_segment(name));
+            for media in response
+                .get("content")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                notes.origins.record(
+                    format!("{at}/content/{}/schema", escape_segment(media.0)),
+                    format!("#/responses/{}/schema", escape_segment(name)),
+                );
+            }
+        }
         components.insert("responses".into(), Value::Object(converted));
     }
     if let Some(Value::Object(schemes)) = root.get("securityDefinitions") {
@@ -157,18 +181,24 @@ impl Context<'_> {
                 "parameters" => {
                     // Path-level parameters other than bodies stay shared; bodies and form
                     // fields were handed to each operation.
-                    let kept: Vec<Value> = shared
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(i, p)| {
-                            let p_at = format!("{at}/parameters/{i}");
-                            match self.resolve_parameter(p).get("in").and_then(Value::as_str) {
-                                Some("body") | Some("formData") => None,
-                                _ if p.get("$ref").is_some() => Some(p.clone()),
-                                _ => Some(parameter(p, &p_at, notes)),
-                            }
-                        })
-                        .collect();
+                    let mut kept: Vec<Value> = Vec::new();
+                    for (i, p) in shared.iter().enumerate() {
+                        let p_at = format!("{at}/parameters/{i}");
+                        if matches!(
+                            self.resolve_parameter(p).get("in").and_then(Value::as_str),
+                            Some("body") | Some("formData")
+                        ) {
+                            continue;
+                        }
+                        let now = format!("{at}/parameters/{}", kept.len());
+                        notes.origins.record(format!("{now}/schema"), p_at.clone());
+                        notes.origins.record(now, p_at.clone());
+                        kept.push(if p.get("$ref").is_some() {
+                            p.clone()
+                        } else {
+                            parameter(p, &p_at, notes)
+                        });
+                    }
                     if !kept.is_empty() {
                         out.insert(key.clone(), Value::Array(kept));
                     }
@@ -250,6 +280,8 @@ impl Context<'_> {
             .collect();
         let mut parameters = Vec::new();
         let mut body = None;
+        let mut body_at: Option<String> = None;
+        let mut form_at: Vec<(&Value, String)> = Vec::new();
         let mut form: Vec<&Value> = Vec::new();
         let own_with_at: Vec<(String, Value)> = own
             .iter()
@@ -261,6 +293,10 @@ impl Context<'_> {
             let resolved = self.resolve_parameter(p);
             match resolved.get("in").and_then(Value::as_str) {
                 Some("body") => {
+                    notes
+                        .origins
+                        .record(format!("{at}/requestBody"), p_at.clone());
+                    body_at = Some(p_at.clone());
                     body = Some(if p.get("$ref").is_some() {
                         let name = p["$ref"]
                             .as_str()
@@ -271,13 +307,66 @@ impl Context<'_> {
                         self.body(resolved, consumes)
                     });
                 }
-                Some("formData") => form.push(resolved),
-                _ if p.get("$ref").is_some() => parameters.push(p.clone()),
-                _ => parameters.push(parameter(resolved, p_at, notes)),
+                Some("formData") => {
+                    form.push(resolved);
+                    form_at.push((resolved, p_at.clone()));
+                }
+                _ => {
+                    // Inline keywords of a 2.0 parameter are its schema in 3.0.
+                    let now = format!("{at}/parameters/{}", parameters.len());
+                    notes.origins.record(format!("{now}/schema"), p_at.clone());
+                    notes.origins.record(now, p_at.clone());
+                    parameters.push(if p.get("$ref").is_some() {
+                        p.clone()
+                    } else {
+                        parameter(resolved, p_at, notes)
+                    });
+                }
             }
         }
         if !form.is_empty() {
             body = Some(form_body(&form, consumes));
+            // The form's schema is made of the parameters, a property of each.
+            notes
+                .origins
+                .record(format!("{at}/requestBody"), format!("{at}/parameters"));
+            let media_types = body
+                .as_ref()
+                .and_then(|b| b.get("content"))
+                .and_then(Value::as_object)
+                .map(|c| c.keys().cloned().collect::<Vec<_>>())
+                .unwrap_or_default();
+            for media in media_types {
+                let schema_at =
+                    format!("{at}/requestBody/content/{}/schema", escape_segment(&media));
+                notes
+                    .origins
+                    .record(schema_at.clone(), format!("{at}/parameters"));
+                for (field, field_at) in &form_at {
+                    if let Some(name) = field.get("name").and_then(Value::as_str) {
+                        notes.origins.record(
+                            format!("{schema_at}/properties/{}", escape_segment(name)),
+                            field_at.clone(),
+                        );
+                    }
+                }
+            }
+        }
+        if let (Some(Value::Object(b)), Some(p_at)) = (&body, &body_at) {
+            for media in b
+                .get("content")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                notes.origins.record(
+                    format!(
+                        "{at}/requestBody/content/{}/schema",
+                        escape_segment(media.0)
+                    ),
+                    format!("{p_at}/schema"),
+                );
+            }
         }
         let mut out = Map::new();
         for (key, value) in op {
@@ -295,6 +384,18 @@ impl Context<'_> {
                             } else {
                                 self.response(r, produces)
                             };
+                            let response_at = format!("{at}/responses/{}", escape_segment(status));
+                            if let Some(Value::Object(content)) = converted.get("content") {
+                                for media in content.keys() {
+                                    notes.origins.record(
+                                        format!(
+                                            "{response_at}/content/{}/schema",
+                                            escape_segment(media)
+                                        ),
+                                        format!("{response_at}/schema"),
+                                    );
+                                }
+                            }
                             responses.insert(status.clone(), converted);
                         }
                     }

@@ -168,6 +168,16 @@ pub fn operation_sites<'a>(
 
 /// Lowers a document into the IR.
 pub fn lower(document: &Document, settings: &Settings) -> Result<Api, Error> {
+    let mut api = lower_converted(document, settings).map_err(|e| document.origins.locate(e))?;
+    // The loader's notes already point into the user's document; lowering's point into the
+    // converted one.
+    for note in api.notes.iter_mut().skip(document.notes.len()) {
+        note.pointer = document.origins.original(&note.pointer);
+    }
+    Ok(api)
+}
+
+fn lower_converted(document: &Document, settings: &Settings) -> Result<Api, Error> {
     let doc = &document.openapi;
     let mut lowerer = Lowerer {
         doc,

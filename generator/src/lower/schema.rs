@@ -636,9 +636,16 @@ impl<'a> Lowerer<'a> {
         }
         let mut object_parts = Vec::new();
         let mut complete = true;
+        let mut gathered = std::collections::HashSet::new();
         for (i, part) in parts.iter().enumerate() {
             let at = child(&child(pointer, "allOf"), &i.to_string());
-            complete &= self.gather_object_parts(Node::from(part), &at, &mut object_parts, 0)?;
+            complete &= self.gather_object_parts(
+                Node::from(part),
+                &at,
+                &mut object_parts,
+                &mut gathered,
+                0,
+            )?;
         }
         if let Some(own) = own {
             object_parts.push(ObjectPart {
@@ -678,11 +685,16 @@ impl<'a> Lowerer<'a> {
 
     /// Collects the object parts of an `allOf` member. Returns false when a member is not an
     /// object (so the parts cannot be merged into a struct).
+    ///
+    /// A component is gathered once (`gathered`): it adds the same properties however often
+    /// `allOf`s name it, and walking it again for each mention would take exponential time on
+    /// `A: allOf [B, B]`, `B: allOf [C, C]`, ... (or a schema that includes itself).
     fn gather_object_parts(
         &mut self,
         node: Node<'a>,
         at: &str,
         out: &mut Vec<ObjectPart<'a>>,
+        gathered: &mut std::collections::HashSet<String>,
         depth: usize,
     ) -> Result<bool, Error> {
         if depth > 32 {
@@ -692,6 +704,9 @@ impl<'a> Lowerer<'a> {
             Node::Inline(s) => (s, at.to_owned()),
             Node::Ref(r) => {
                 let resolved = self.index.resolve(r, at)?;
+                if !gathered.insert(resolved.pointer.clone()) {
+                    return Ok(true);
+                }
                 (resolved.schema, resolved.pointer)
             }
         };
@@ -716,7 +731,8 @@ impl<'a> Lowerer<'a> {
                 let mut complete = true;
                 for (i, part) in parts.iter().enumerate() {
                     let at = child(&child(&pointer, "allOf"), &i.to_string());
-                    complete &= self.gather_object_parts(Node::from(part), &at, out, depth + 1)?;
+                    complete &=
+                        self.gather_object_parts(Node::from(part), &at, out, gathered, depth + 1)?;
                 }
                 if let Some(own) = own {
                     out.push(ObjectPart {
