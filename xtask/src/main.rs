@@ -29,12 +29,13 @@ commands:
   corpus [--sample N] [--seed S] [--spec-list FILE] [--no-check] [--report FILE]
                       generate (and cargo check) the APIs.guru specs, installed with npm
                       into target/tools/corpus; prints a table and failures by reason
-  fuzz [--time SECS | --cases N] [--seed S] [--compile N]
+  fuzz [--time SECS | --cases N] [--seed S] [--compile N] [--out DIR]
                       generate documents from a grammar of OpenAPI 3.0/3.1 and Swagger 2.0
                       and by mutating the project's specs; fail on a panic, an error whose
                       pointer is not in the document, output that changes between runs or
                       thread counts, or (for the N largest) a crate that does not compile
-                      cleanly; shrunk findings go to target/fuzz/findings (default: 60 s)
+                      cleanly; shrunk findings go to DIR/findings (default target/fuzz;
+                      budget 60 s)
   bench [--spec FILE ...] [--runs N] [--compile] [--out FILE]
                       time each stage and measure peak memory on PostHog and four large
                       directory specs (or the given ones); --compile adds cargo check

@@ -94,6 +94,8 @@ pub(crate) struct Lowerer<'a> {
     pub component_types: HashMap<(String, Mode), String>,
     /// Inline schemas lowered so far, by pointer and mode.
     pub inline_types: HashMap<(String, Mode), schema::Use>,
+    /// Inline schemas being lowered, to stop one that contains itself.
+    pub inline_in_progress: HashSet<(String, Mode)>,
     /// Schemas referenced inside other schemas, by pointer and mode.
     pub nested_types: HashMap<(String, Mode), schema::Use>,
     /// Whether a component (by name) or a nested schema (by pointer) lowers differently in
@@ -188,6 +190,7 @@ fn lower_converted(document: &Document, settings: &Settings) -> Result<Api, Erro
         component_names: HashMap::new(),
         component_types: HashMap::new(),
         inline_types: HashMap::new(),
+        inline_in_progress: HashSet::new(),
         nested_types: HashMap::new(),
         differs: HashMap::new(),
         request_reachable: HashSet::new(),

@@ -182,7 +182,22 @@ impl<'a> Lowerer<'a> {
         if let Some(found) = self.inline_types.get(&key) {
             return Ok(found.clone());
         }
-        let lowered = self.lower_schema(schema, at, Slot::Inline(hint.to_owned()), mode)?;
+        // An inline schema met again while it is being lowered contains itself, through an
+        // `allOf` of the component it sits in (`Node.child: allOf [Node, ...]`): expanding it
+        // would never end.
+        if !self.inline_in_progress.insert(key.clone()) {
+            self.note_untyped(
+                at,
+                "this inline schema contains itself (an allOf of the schema it is part of); typed as serde_json::Value",
+            );
+            return Ok(Use {
+                ty: TypeRef::Json,
+                nullable: false,
+            });
+        }
+        let lowered = self.lower_schema(schema, at, Slot::Inline(hint.to_owned()), mode);
+        self.inline_in_progress.remove(&key);
+        let lowered = lowered?;
         self.inline_types.insert(key, lowered.clone());
         Ok(lowered)
     }

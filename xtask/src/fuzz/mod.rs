@@ -37,6 +37,8 @@ pub struct Args {
     pub cases: Option<u64>,
     /// How many generated crates to compile at the end.
     pub compile: usize,
+    /// Where findings and compiled samples go (default `target/fuzz`).
+    pub out: Option<PathBuf>,
 }
 
 pub fn parse_args(args: &[String]) -> Result<Args, String> {
@@ -45,6 +47,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
         time: None,
         cases: None,
         compile: 3,
+        out: None,
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -61,9 +64,14 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             "--time" => out.time = Some(Duration::from_secs(value("--time")?)),
             "--cases" => out.cases = Some(value("--cases")?),
             "--compile" => out.compile = value("--compile")? as usize,
+            "--out" => {
+                out.out = Some(PathBuf::from(
+                    it.next().ok_or("fuzz: `--out` needs a directory")?,
+                ))
+            }
             other => {
                 return Err(format!(
-                    "fuzz: unknown argument `{other}` (expected --time SECS, --cases N, --seed S, --compile N)"
+                    "fuzz: unknown argument `{other}` (expected --time SECS, --cases N, --seed S, --compile N, --out DIR)"
                 ))
             }
         }
@@ -309,31 +317,54 @@ fn shrink(tree: &mut impl ValueTree<Value = Value>, first: Finding, budget: Dura
 /// `hang` finding. Real documents of thousands of operations generate in a few seconds.
 const CASE_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Watches the case in progress; one that runs past `limit` (a loop, or memory growing
-/// without end) is written as a finding and the process exits, since a thread cannot be
-/// stopped from outside.
+/// The most memory the fuzzer may hold (resident) before the run stops with a `memory`
+/// finding: generating the largest real documents takes well under 1 GiB.
+const MEMORY_LIMIT_BYTES: u64 = 4 << 30;
+
+/// Watches the case in progress; one that runs past `limit`, or makes the process hold more
+/// than [`MEMORY_LIMIT_BYTES`], is written as a finding and the process exits, since a thread
+/// cannot be stopped from outside (and the kernel's OOM killer would leave nothing behind).
 fn watchdog(current: Arc<Mutex<(Instant, String, bool)>>, findings: PathBuf, limit: Duration) {
     std::thread::spawn(move || loop {
-        std::thread::sleep(Duration::from_secs(1));
-        let (started, text, running) = current.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        if running && started.elapsed() > limit {
+        std::thread::sleep(Duration::from_millis(100));
+        let (started, running) = {
+            let guard = current.lock().unwrap_or_else(|e| e.into_inner());
+            (guard.0, guard.2)
+        };
+        if !running {
+            continue;
+        }
+        let resident = resident_bytes();
+        let problem = if started.elapsed() > limit {
+            Some(("hang", format!("generation ran past {} s", limit.as_secs())))
+        } else if resident > MEMORY_LIMIT_BYTES {
+            Some(("memory", format!("generation held {} MiB", resident >> 20)))
+        } else {
+            None
+        };
+        if let Some((kind, message)) = problem {
+            let text = current.lock().unwrap_or_else(|e| e.into_inner()).1.clone();
             let _ = std::fs::create_dir_all(&findings);
-            let path = findings.join("hang.yaml");
+            let path = findings.join(format!("{kind}.yaml"));
             let _ = std::fs::write(
                 &path,
-                format!(
-                    "# not validated: fuzz finding (hang): generation ran past {} s\n{text}",
-                    limit.as_secs()
-                ),
+                format!("# not validated: fuzz finding ({kind}): {message}\n{text}"),
             );
             eprintln!(
-                "fuzz: hang: generation ran past {} s; the document is in {}",
-                limit.as_secs(),
+                "fuzz: {kind}: {message}; the document is in {}",
                 path.display()
             );
             std::process::exit(1);
         }
     });
+}
+
+/// This process's resident memory (Linux; 0 elsewhere, where only the time limit applies).
+fn resident_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * 4096)
 }
 
 /// A passed document kept for compiling: the largest ones of the run.
@@ -347,7 +378,10 @@ struct Sample {
 /// Runs the fuzzer; findings are written under `target/fuzz/findings`. Returns whether there
 /// were none.
 pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
-    run_in(root, &root.join("target/fuzz"), args)
+    let out = parse_args(args)?
+        .out
+        .unwrap_or_else(|| root.join("target/fuzz"));
+    run_in(root, &out, args)
 }
 
 /// [`run`], with its findings and compiled samples under `work`.
