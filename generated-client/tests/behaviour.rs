@@ -294,7 +294,7 @@ async fn rate_limits_are_retried_for_every_method() {
 }
 
 #[tokio::test]
-async fn retry_after_is_honoured_and_capped() {
+async fn retry_after_is_honoured_up_to_the_limit() {
     let server = MockServer::start().await;
     let limited = ResponseTemplate::new(429).insert_header("Retry-After", "1");
     first_then(
@@ -329,7 +329,8 @@ async fn retry_after_is_honoured_and_capped() {
         started.elapsed()
     );
 
-    // An hour is cut to the configured maximum (50 ms here).
+    // An hour is longer than the configured maximum (50 ms here): not waited for. The error
+    // comes at once, after one attempt, with the server's hint.
     let server = MockServer::start().await;
     let limited = ResponseTemplate::new(503).insert_header("Retry-After", "3600");
     first_then(
@@ -342,17 +343,19 @@ async fn retry_after_is_honoured_and_capped() {
     )
     .await;
     let started = Instant::now();
-    self::client(&server)
+    let error = self::client(&server)
         .subscriptions()
         .retrieve("1", 42)
         .send()
         .await
-        .unwrap();
+        .unwrap_err();
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "took {:?}",
         started.elapsed()
     );
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(3600)));
+    assert_eq!(requests_to(&server, SUBSCRIPTION_42).await, 1);
 }
 
 #[tokio::test]

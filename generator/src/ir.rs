@@ -378,6 +378,9 @@ pub struct Operation {
     pub response: Response,
     /// Whether the request carries credentials.
     pub authenticated: bool,
+    /// Whether the API says repeating the call is safe (`x-idempotent: true`), so that the
+    /// client retries it after a failure in flight even when its method is not idempotent.
+    pub idempotent: bool,
     /// The auto-pager, for list operations that return `next` links.
     pub pagination: Option<Pagination>,
 }

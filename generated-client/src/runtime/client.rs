@@ -72,6 +72,10 @@ struct Inner {
     user_agent: HeaderValue,
     default_headers: HeaderMap,
     log_bodies: bool,
+    max_response_size: u64,
+    stream_idle_timeout: Duration,
+    /// Calls in flight at once, shared by every clone; `None` when unlimited.
+    in_flight: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 impl fmt::Debug for Client {
@@ -126,6 +130,7 @@ impl Client {
     async fn execute_with_retries(&self, request: Request) -> Result<RawResponse, Error> {
         let span = tracing::Span::current();
         let started = Instant::now();
+        let idempotent = request.is_idempotent();
         let mut retry = 0;
         loop {
             span.record("attempt", retry + 1);
@@ -139,15 +144,14 @@ impl Client {
                         .and_then(parse_retry_after);
                     Attempt::Status(response.status, retry_after)
                 }
-                Err(Error::Timeout { .. } | Error::Connection { .. }) => Attempt::Transient,
-                Err(_) => Attempt::Fatal,
+                Err(error) => attempt_of(error),
             };
             retry += 1;
             let success = matches!(&outcome, Ok(r) if r.status.is_success());
             let delay = if success {
                 None
             } else {
-                self.inner.retry.delay(&request.method, kind, retry)
+                self.inner.retry.delay(idempotent, kind, retry)
             };
             if let Some(delay) = delay {
                 tracing::debug!(?delay, outcome = ?kind, "retrying");
@@ -160,6 +164,12 @@ impl Client {
                     span.record("status", response.status.as_u16());
                     if response.status.is_success() {
                         Ok(response)
+                    } else if let Some(location) = redirect_location(&response) {
+                        Err(Error::Redirect {
+                            operation: request.operation,
+                            status: response.status,
+                            location,
+                        })
                     } else {
                         Err(Error::Api(Box::new(ApiError::new(
                             request.operation,
@@ -174,10 +184,78 @@ impl Client {
         }
     }
 
-    /// One attempt: build, send, read the whole body.
+    /// One attempt: build, send, read the whole body (or, for a streamed call, the headers).
     async fn attempt(&self, request: &Request) -> Result<RawResponse, Error> {
+        // Held until the body is read (or, streamed, until the headers arrive); released when
+        // the attempt ends or its future is dropped.
+        let _permit = match &self.inner.in_flight {
+            Some(limit) => Some(limit.acquire().await.map_err(|_| {
+                Error::invalid(
+                    "max_concurrent_requests",
+                    "the client's call limit was closed",
+                )
+            })?),
+            None => None,
+        };
         let inner = &self.inner;
         let operation = request.operation;
+        let builder = self.build_request(request)?;
+        if request.streamed {
+            // A stream may last far longer than any timeout; its headers may not, and its
+            // body may not fall silent for longer than the idle timeout (see `ItemStream`).
+            let response = tokio::time::timeout(inner.timeout, builder.send())
+                .await
+                .map_err(|_| Error::Stalled {
+                    operation,
+                    after: inner.timeout,
+                })?
+                .map_err(|e| transport_error(operation, e))?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            if status.is_success() {
+                return Ok(RawResponse {
+                    operation,
+                    status,
+                    headers,
+                    body: bytes::Bytes::new(),
+                    unread: Some(response),
+                    idle_timeout: inner.stream_idle_timeout,
+                });
+            }
+            let body = read_body(response, operation, inner.max_response_size).await?;
+            return Ok(RawResponse {
+                operation,
+                status,
+                headers,
+                body,
+                unread: None,
+                idle_timeout: inner.stream_idle_timeout,
+            });
+        }
+        let response = builder
+            .timeout(inner.timeout)
+            .send()
+            .await
+            .map_err(|e| transport_error(operation, e))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = read_body(response, operation, inner.max_response_size).await?;
+        if inner.log_bodies {
+            tracing::debug!(%status, body = %String::from_utf8_lossy(&body), "response body");
+        }
+        Ok(RawResponse {
+            operation,
+            status,
+            headers,
+            body,
+            unread: None,
+            idle_timeout: inner.stream_idle_timeout,
+        })
+    }
+
+    /// The request on the wire: URL, credential, headers, cookies and body.
+    fn build_request(&self, request: &Request) -> Result<reqwest::RequestBuilder, Error> {
+        let inner = &self.inner;
         let mut url = inner.base_url.clone();
         let path = if request.path_is_absolute {
             request.path.clone()
@@ -231,12 +309,11 @@ impl Client {
             let joined: Vec<String> = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
             headers.insert(COOKIE, sensitive(&joined.join("; "))?);
         }
-        let mut builder = inner
+        let builder = inner
             .http
             .request(request.method.clone(), url)
-            .headers(headers)
-            .timeout(inner.timeout);
-        builder = match &request.body {
+            .headers(headers);
+        Ok(match &request.body {
             Body::None => builder,
             Body::Bytes {
                 bytes,
@@ -262,37 +339,73 @@ impl Client {
                 }
                 builder.multipart(form)
             }
-        };
-        let response = builder
-            .send()
-            .await
-            .map_err(|e| transport_error(operation, e))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        if request.streamed && status.is_success() {
-            return Ok(RawResponse {
-                operation,
-                status,
-                headers,
-                body: bytes::Bytes::new(),
-                unread: Some(response),
-            });
-        }
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport_error(operation, e))?;
-        if inner.log_bodies {
-            tracing::debug!(%status, body = %String::from_utf8_lossy(&body), "response body");
-        }
-        Ok(RawResponse {
-            operation,
-            status,
-            headers,
-            body,
-            unread: None,
         })
     }
+}
+
+/// How a failed attempt counts for retrying.
+fn attempt_of(error: &Error) -> Attempt {
+    match error {
+        Error::Connection { .. } => Attempt::NotSent,
+        Error::Timeout { .. } | Error::Stalled { .. } => Attempt::Broken,
+        // A reset connection or a body cut short; a redirect loop is not worth repeating.
+        Error::Transport { source, .. } if !source.is_redirect() && !source.is_builder() => {
+            Attempt::Broken
+        }
+        _ => Attempt::Fatal,
+    }
+}
+
+/// Where a redirect the client did not follow points, without its query string (which could
+/// echo parameters).
+fn redirect_location(response: &RawResponse) -> Option<String> {
+    if !response.status.is_redirection() || response.status == reqwest::StatusCode::NOT_MODIFIED {
+        return None;
+    }
+    let location = response
+        .headers
+        .get(reqwest::header::LOCATION)?
+        .to_str()
+        .unwrap_or("(not text)");
+    Some(location.split(['?', '#']).next().unwrap_or("").to_owned())
+}
+
+/// Reads a whole body, refusing one larger than `limit` bytes (by its `Content-Length`, or
+/// as soon as it grows past the limit).
+async fn read_body(
+    mut response: reqwest::Response,
+    operation: &'static str,
+    limit: u64,
+) -> Result<bytes::Bytes, Error> {
+    let too_large = || Error::TooLarge { operation, limit };
+    if response.content_length().is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut chunks: Vec<bytes::Bytes> = Vec::new();
+    let mut total: u64 = 0;
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| transport_error(operation, e))?
+    {
+        total += chunk.len() as u64;
+        if total > limit {
+            return Err(too_large());
+        }
+        chunks.push(chunk);
+    }
+    Ok(match chunks.len() {
+        0 => bytes::Bytes::new(),
+        // The common case: no copy.
+        1 => chunks.pop().expect("one chunk"),
+        _ => {
+            let mut all = bytes::BytesMut::with_capacity(total as usize);
+            for chunk in chunks {
+                all.extend_from_slice(&chunk);
+            }
+            all.freeze()
+        }
+    })
 }
 
 /// A header value marked sensitive, so that HTTP-level logging never prints it.
@@ -331,6 +444,9 @@ pub struct ClientBuilder {
     default_headers: Vec<(String, String)>,
     http: Option<reqwest::Client>,
     log_bodies: bool,
+    max_response_size: u64,
+    stream_idle_timeout: Duration,
+    max_concurrent_requests: usize,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -352,6 +468,9 @@ impl fmt::Debug for ClientBuilder {
             )
             .field("custom_http_client", &self.http.is_some())
             .field("log_bodies", &self.log_bodies)
+            .field("max_response_size", &self.max_response_size)
+            .field("stream_idle_timeout", &self.stream_idle_timeout)
+            .field("max_concurrent_requests", &self.max_concurrent_requests)
             .finish()
     }
 }
@@ -368,8 +487,34 @@ impl Default for ClientBuilder {
             default_headers: Vec::new(),
             http: None,
             log_bodies: false,
+            max_response_size: 128 << 20,
+            stream_idle_timeout: Duration::from_secs(60),
+            max_concurrent_requests: 512,
         }
     }
+}
+
+/// The largest number of redirects followed on the API's own host.
+const MAX_REDIRECTS: usize = 10;
+
+/// Redirects are followed on the base URL's host only (scheme, host and port), at most
+/// [`MAX_REDIRECTS`] times; one to another host is not followed and becomes
+/// [`Error::Redirect`], so that the credential, whatever header or query parameter carries
+/// it, never goes to a host the caller did not name.
+fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error("too many redirects")
+        } else if same_origin {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
 }
 
 impl ClientBuilder {
@@ -457,7 +602,33 @@ impl ClientBuilder {
         self
     }
 
-    /// A `reqwest::Client` to send requests with (for proxies, custom TLS, shared pools).
+    /// The largest response body the client reads, in bytes; a larger one ends the call with
+    /// [`Error::TooLarge`] without being read further. Default 128 MiB. (Streamed responses
+    /// are not limited: their items are read one at a time.)
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.max_response_size = bytes;
+        self
+    }
+
+    /// How long a streamed response (server-sent events, JSON lines) may send nothing before
+    /// the stream ends with [`Error::Stalled`]. Default 60 s. A streamed call has no overall
+    /// timeout; its headers must arrive within [`timeout`](Self::timeout).
+    pub fn stream_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.stream_idle_timeout = timeout;
+        self
+    }
+
+    /// The most calls one client (and its clones) has in flight at once; more wait for a
+    /// free slot. This bounds connections and file descriptors under any load. Default 512;
+    /// 0 removes the limit.
+    pub fn max_concurrent_requests(mut self, calls: usize) -> Self {
+        self.max_concurrent_requests = calls;
+        self
+    }
+
+    /// A `reqwest::Client` to send requests with (for proxies, custom TLS, shared pools). Its
+    /// own redirect policy then applies: configure it to keep the credential on the API's
+    /// host, as the default client does.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -510,6 +681,12 @@ impl ClientBuilder {
         if self.timeout.is_zero() {
             return Err(Error::invalid("timeout", "must be longer than zero"));
         }
+        if self.stream_idle_timeout.is_zero() {
+            return Err(Error::invalid(
+                "stream_idle_timeout",
+                "must be longer than zero",
+            ));
+        }
         let user_agent = self.user_agent.unwrap_or_else(|| api.user_agent.to_owned());
         let user_agent = HeaderValue::from_str(&user_agent)
             .map_err(|_| Error::invalid("user_agent", "not a valid header value"))?;
@@ -533,6 +710,7 @@ impl ClientBuilder {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
+                .redirect(redirect_policy())
                 .build()
                 .map_err(|e| Error::invalid("http_client", e.to_string()))?,
         };
@@ -547,6 +725,10 @@ impl ClientBuilder {
                 user_agent,
                 default_headers,
                 log_bodies: self.log_bodies,
+                max_response_size: self.max_response_size,
+                stream_idle_timeout: self.stream_idle_timeout,
+                in_flight: (self.max_concurrent_requests > 0)
+                    .then(|| Arc::new(tokio::sync::Semaphore::new(self.max_concurrent_requests))),
             }),
         })
     }

@@ -45,6 +45,36 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// The server sent nothing for too long: no response headers within the timeout of a
+    /// streamed call, or no bytes of a streamed body within the stream's idle timeout.
+    #[error("{operation}: the server sent nothing for {after:?}")]
+    Stalled {
+        /// The operation that was called.
+        operation: &'static str,
+        /// How long the client waited.
+        after: Duration,
+    },
+    /// The server redirected the request to another host. The client follows redirects only
+    /// on the API's own host, so that the credential never goes anywhere else.
+    #[error("{operation}: the server redirected ({status}) to another host, {location}; not followed, so that the credential stays with the API")]
+    Redirect {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The redirect status (301, 302, 303, 307 or 308).
+        status: StatusCode,
+        /// Where the server redirected to, without its query string.
+        location: String,
+    },
+    /// The response body is larger than the client accepts
+    /// ([`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size)); it
+    /// was not read further.
+    #[error("{operation}: the response body is larger than {limit} bytes")]
+    TooLarge {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// The response body does not match the type the API description promises.
     #[error(transparent)]
     Decode(Box<DecodeError>),
@@ -110,9 +140,9 @@ impl Error {
         )
     }
 
-    /// Whether the request timed out.
+    /// Whether the request timed out, or the server stalled.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout { .. })
+        matches!(self, Error::Timeout { .. } | Error::Stalled { .. })
     }
 
     /// How long the server asked the caller to wait (`Retry-After`), if it did.

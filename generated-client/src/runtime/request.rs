@@ -60,6 +60,8 @@ pub struct Request {
     pub(crate) cookies: Vec<(String, String)>,
     pub(crate) body: Body,
     pub(crate) authenticated: bool,
+    /// Whether the API description marks the operation safe to repeat (`x-idempotent`).
+    pub(crate) idempotent: bool,
     /// Whether a successful response's body is left unread, to be consumed as a stream.
     pub(crate) streamed: bool,
 }
@@ -78,6 +80,7 @@ impl Request {
             cookies: Vec::new(),
             body: Body::None,
             authenticated: true,
+            idempotent: false,
             streamed: false,
         }
     }
@@ -288,6 +291,24 @@ impl Request {
         self.authenticated = false;
     }
 
+    /// Marks the request safe to repeat whatever its method (the operation is
+    /// `x-idempotent: true`), so that it is retried after a failure in flight.
+    pub fn idempotent(&mut self) {
+        self.idempotent = true;
+    }
+
+    /// Whether a retry may send this request again after it may have reached the server: its
+    /// method is idempotent, the operation is marked so, or it carries an `Idempotency-Key`
+    /// (with which the server itself removes duplicates).
+    pub(crate) fn is_idempotent(&self) -> bool {
+        self.idempotent
+            || super::retry::is_idempotent(&self.method)
+            || self
+                .headers
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case("idempotency-key"))
+    }
+
     /// The same call for a page link: its path and query, on the client's own host.
     pub(crate) fn follow(&self, link: &str, base: &url::Url) -> Result<Request, Error> {
         let url = base.join(link).map_err(|e| Error::Pagination {
@@ -304,6 +325,7 @@ impl Request {
         next.headers = self.headers.clone();
         next.cookies = self.cookies.clone();
         next.authenticated = self.authenticated;
+        next.idempotent = self.idempotent;
         Ok(next)
     }
 

@@ -59,6 +59,8 @@ pub(crate) struct RawResponse {
     pub(crate) body: bytes::Bytes,
     /// For a streamed response, the response whose body has not been read.
     pub(crate) unread: Option<reqwest::Response>,
+    /// How long a streamed body may fall silent.
+    pub(crate) idle_timeout: std::time::Duration,
 }
 
 impl RawResponse {
@@ -123,7 +125,7 @@ impl RawResponse {
                 "the response was read before it could be streamed".to_owned(),
             ));
         };
-        let stream = ItemStream::new(unread, framing, self.operation);
+        let stream = ItemStream::new(unread, framing, self.operation, self.idle_timeout);
         Ok(self.wrap(stream))
     }
 

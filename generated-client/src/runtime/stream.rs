@@ -63,6 +63,7 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
         response: reqwest::Response,
         framing: Framing,
         operation: &'static str,
+        idle_timeout: std::time::Duration,
     ) -> Self {
         let status = response.status();
         let reader = Reader {
@@ -76,7 +77,7 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
         let chunks = response.bytes_stream();
         let items = stream::unfold(
             (chunks, reader, std::collections::VecDeque::new()),
-            |(mut chunks, mut reader, mut ready)| async move {
+            move |(mut chunks, mut reader, mut ready)| async move {
                 loop {
                     if let Some(item) = ready.pop_front() {
                         return Some((item, (chunks, reader, ready)));
@@ -84,7 +85,17 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
                     if reader.done {
                         return None;
                     }
-                    match chunks.next().await {
+                    // A server that stops sending without closing would hold the stream open
+                    // for ever.
+                    let Ok(next) = tokio::time::timeout(idle_timeout, chunks.next()).await else {
+                        reader.done = true;
+                        ready.push_back(Err(Error::Stalled {
+                            operation: reader.operation,
+                            after: idle_timeout,
+                        }));
+                        continue;
+                    };
+                    match next {
                         Some(Ok(bytes)) => reader.push(&bytes, &mut ready),
                         Some(Err(e)) => {
                             reader.done = true;

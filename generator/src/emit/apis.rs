@@ -446,6 +446,7 @@ fn to_request(op: &Operation) -> TokenStream {
     });
     let body = op.body.as_ref().map(body_tokens);
     let auth = (!op.authenticated).then(|| quote!(request.without_auth();));
+    let idempotent = op.idempotent.then(|| quote!(request.idempotent();));
     let streamed = matches!(&op.response, Response::Body(b) if b.decoding.is_stream())
         .then(|| quote!(request.stream_response();));
     quote! {
@@ -455,6 +456,7 @@ fn to_request(op: &Operation) -> TokenStream {
             #(#params)*
             #body
             #auth
+            #idempotent
             #streamed
             Ok(request)
         }

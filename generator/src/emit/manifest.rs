@@ -15,7 +15,7 @@ serde = { version = "1.0.190", features = ["derive"] }
 serde_json = "1.0.120"
 serde_path_to_error = "0.1"
 thiserror = "2"
-tokio = { version = "1", features = ["time"] }
+tokio = { version = "1", features = ["sync", "time"] }
 tracing = "0.1"
 url = "2"
 "#;

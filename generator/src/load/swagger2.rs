@@ -87,7 +87,20 @@ pub fn convert(doc: &Value, notes: &mut Notes) -> Result<Value, Error> {
         for (name, p) in parameters {
             match p.get("in").and_then(Value::as_str) {
                 Some("body") => {
-                    bodies.insert(name.clone(), context.body(p, &consumes));
+                    let body = context.body(p, &consumes);
+                    let at = format!("#/components/requestBodies/{}", escape_segment(name));
+                    for media in body
+                        .get("content")
+                        .and_then(Value::as_object)
+                        .into_iter()
+                        .flatten()
+                    {
+                        notes.origins.record(
+                            format!("{at}/content/{}/schema", escape_segment(media.0)),
+                            format!("#/parameters/{}/schema", escape_segment(name)),
+                        );
+                    }
+                    bodies.insert(name.clone(), body);
                 }
                 // Form fields are merged into the body of each operation that uses them.
                 Some("formData") => {}

@@ -333,6 +333,7 @@ impl<'a> Lowerer<'a> {
             body,
             response,
             authenticated,
+            idempotent: op.extensions.get("x-idempotent") == Some(&serde_json::Value::Bool(true)),
             pagination,
         })
     }
