@@ -711,6 +711,12 @@ impl ClientBuilder {
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
                 .redirect(redirect_policy())
+                // Idle connections beyond the calls in flight are closed, so that a burst
+                // leaves no more sockets open than it needs.
+                .pool_max_idle_per_host(match self.max_concurrent_requests {
+                    0 => usize::MAX,
+                    limit => limit,
+                })
                 .build()
                 .map_err(|e| Error::invalid("http_client", e.to_string()))?,
         };

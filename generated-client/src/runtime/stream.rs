@@ -233,6 +233,65 @@ mod tests {
     use super::*;
     use std::collections::VecDeque;
 
+    /// A stream whose server stops sending (without closing) ends with `Stalled` after the
+    /// idle timeout, having yielded what came before; and its headers-only call is not cut by
+    /// the overall timeout, however long the stream lasts.
+    #[tokio::test]
+    async fn a_stalled_stream_is_detected() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut buffer = [0u8; 4096];
+            let _ = socket.read(&mut buffer).await;
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/jsonl\r\nTransfer-Encoding: chunked\r\n\r\n";
+            socket.write_all(head.as_bytes()).await.unwrap();
+            for _ in 0..3 {
+                // Items keep coming for longer than the overall timeout...
+                socket.write_all(b"8\r\n{\"a\":1}\n\r\n").await.unwrap();
+                tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+            }
+            // ...then nothing, with the connection open.
+            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+        });
+        let client = crate::Client::builder()
+            .base_url(format!("http://{addr}"))
+            .timeout(std::time::Duration::from_millis(300))
+            .stream_idle_timeout(std::time::Duration::from_millis(400))
+            .build()
+            .unwrap();
+        let mut request =
+            crate::runtime::request::Request::new(reqwest::Method::GET, "/events", "events");
+        request.push_path("/events");
+        request.stream_response();
+        let started = std::time::Instant::now();
+        let response = client.execute(request).await.unwrap();
+        let mut items = response
+            .items::<serde_json::Value>(Framing::JsonLines)
+            .unwrap()
+            .into_body();
+        for _ in 0..3 {
+            assert_eq!(
+                items.next().await.unwrap().unwrap(),
+                serde_json::json!({"a": 1})
+            );
+        }
+        let error = items.next().await.unwrap().unwrap_err();
+        assert!(matches!(error, Error::Stalled { .. }), "{error:?}");
+        assert!(error.is_timeout());
+        assert!(
+            items.next().await.is_none(),
+            "the stream ends after the stall"
+        );
+        let took = started.elapsed();
+        assert!(
+            took >= std::time::Duration::from_millis(700)
+                && took < std::time::Duration::from_secs(5),
+            "{took:?}"
+        );
+    }
+
     fn read<T: DeserializeOwned>(framing: Framing, chunks: &[&str]) -> Vec<Result<T, Error>> {
         let mut reader = Reader {
             framing,

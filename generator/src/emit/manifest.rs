@@ -69,7 +69,7 @@ pub fn cargo_toml(api: &Api, settings: &Settings) -> String {
     // The runtime's own tests come with it, so `cargo test` works in the generated crate.
     out.push_str(
         "\n[dev-dependencies]\n\
-         tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"time\"] }\n\
+         tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"time\", \"net\", \"io-util\"] }\n\
          wiremock = \"0.6\"\n",
     );
     // Its own workspace, so it builds wherever it is written.

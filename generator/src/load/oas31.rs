@@ -558,16 +558,23 @@ fn schema(node: &mut Value, at: &str, notes: &mut Notes, moves: &mut HashMap<Str
     }
     content_keywords(map);
     if let Some(unevaluated) = map.remove("unevaluatedProperties") {
-        map.entry("additionalProperties").or_insert(unevaluated);
+        if !map.contains_key("additionalProperties") {
+            moves.insert(
+                format!("{at}/unevaluatedProperties"),
+                format!("{at}/additionalProperties"),
+            );
+            map.insert("additionalProperties".into(), unevaluated);
+        }
     }
     if let Some(Value::Object(patterns)) = map.remove("patternProperties") {
         if !map.contains_key("additionalProperties") {
             let value = if patterns.len() == 1 {
-                patterns
-                    .into_iter()
-                    .next()
-                    .map(|(_, v)| v)
-                    .unwrap_or(Value::Bool(true))
+                let (pattern, value) = patterns.into_iter().next().expect("one pattern");
+                moves.insert(
+                    format!("{at}/patternProperties/{}", escape_segment(&pattern)),
+                    format!("{at}/additionalProperties"),
+                );
+                value
             } else {
                 Value::Bool(true)
             };

@@ -94,8 +94,8 @@ pub(crate) struct Lowerer<'a> {
     pub component_types: HashMap<(String, Mode), String>,
     /// Inline schemas lowered so far, by pointer and mode.
     pub inline_types: HashMap<(String, Mode), schema::Use>,
-    /// Inline schemas being lowered, to stop one that contains itself.
-    pub inline_in_progress: HashSet<(String, Mode)>,
+    /// Inline schemas being lowered (by address), to stop one that contains itself.
+    pub inline_in_progress: HashSet<(usize, Mode)>,
     /// Schemas referenced inside other schemas, by pointer and mode.
     pub nested_types: HashMap<(String, Mode), schema::Use>,
     /// Whether a component (by name) or a nested schema (by pointer) lowers differently in

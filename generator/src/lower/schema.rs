@@ -185,7 +185,11 @@ impl<'a> Lowerer<'a> {
         // An inline schema met again while it is being lowered contains itself, through an
         // `allOf` of the component it sits in (`Node.child: allOf [Node, ...]`): expanding it
         // would never end.
-        if !self.inline_in_progress.insert(key.clone()) {
+        // The same schema object can come back under a longer pointer (a map whose values
+        // are an allOf of the map itself), so the schema's identity is checked, not its
+        // pointer. Only whether a cycle exists depends on it, never a name or an order.
+        let identity = (schema as *const Schema as usize, mode);
+        if !self.inline_in_progress.insert(identity) {
             self.note_untyped(
                 at,
                 "this inline schema contains itself (an allOf of the schema it is part of); typed as serde_json::Value",
@@ -196,7 +200,7 @@ impl<'a> Lowerer<'a> {
             });
         }
         let lowered = self.lower_schema(schema, at, Slot::Inline(hint.to_owned()), mode);
-        self.inline_in_progress.remove(&key);
+        self.inline_in_progress.remove(&identity);
         let lowered = lowered?;
         self.inline_types.insert(key, lowered.clone());
         Ok(lowered)
