@@ -782,6 +782,60 @@ mod tests {
         server.verify().await;
     }
 
+    /// A server that resets every connection after reading the request; counts requests.
+    async fn resetting_server() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+        use tokio::io::AsyncReadExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = Arc::clone(&hits);
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut buffer = [0u8; 4096];
+                let _ = socket.read(&mut buffer).await;
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let _ = socket.set_zero_linger();
+            }
+        });
+        (url, hits)
+    }
+
+    /// A POST that may have reached the server is sent again only when it is marked
+    /// idempotent (`x-idempotent`) or carries an `Idempotency-Key`.
+    #[tokio::test]
+    async fn a_post_is_repeated_only_when_marked_idempotent() {
+        let policy = RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(1),
+            ..Default::default()
+        };
+        for (mark, expected) in [("none", 1), ("x-idempotent", 3), ("Idempotency-Key", 3)] {
+            let (url, hits) = resetting_server().await;
+            let client = Client::builder()
+                .base_url(url)
+                .retry_policy(policy)
+                .build()
+                .unwrap();
+            let mut request = Request::new(Method::POST, "/charges", "charges_create");
+            request.push_path("/charges");
+            match mark {
+                "x-idempotent" => request.idempotent(),
+                "Idempotency-Key" => request.header("Idempotency-Key", "k-1").unwrap(),
+                _ => {}
+            }
+            let error = client.execute(request).await.unwrap_err();
+            assert!(
+                matches!(error, Error::Transport { .. }),
+                "{mark}: {error:?}"
+            );
+            assert_eq!(
+                hits.load(std::sync::atomic::Ordering::SeqCst),
+                expected,
+                "{mark}"
+            );
+        }
+    }
+
     /// Each credential scheme puts the key where the API description says.
     #[tokio::test]
     async fn credentials_go_where_the_scheme_says() {
