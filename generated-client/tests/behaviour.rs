@@ -791,3 +791,37 @@ async fn from_env_reads_the_key_and_host() {
     std::env::remove_var("POSTHOG_PERSONAL_API_KEY");
     std::env::remove_var("POSTHOG_HOST");
 }
+
+/// The helpers that say what to do about an error, and PostHog's error body, decoded.
+#[tokio::test]
+async fn errors_say_whether_to_retry_and_carry_posthogs_error_body() {
+    let body = json!({"type": "validation_error", "code": "invalid_input", "detail": "This field is required.", "attr": "target_value"});
+    for (status, retried, retryable, quota) in [
+        (402, false, false, true),
+        (400, false, false, false),
+        (504, true, true, false),
+        (512, false, false, false),
+        (429, true, true, false),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(status).set_body_json(&body))
+            .mount(&server)
+            .await;
+        let error = client(&server)
+            .subscriptions()
+            .retrieve("1", 42)
+            .send()
+            .await
+            .unwrap_err();
+        let attempts = server.received_requests().await.unwrap().len();
+        assert_eq!(attempts, if retried { 3 } else { 1 }, "{status}");
+        assert_eq!(error.is_retryable(), retryable, "{status}");
+        assert_eq!(error.is_quota_exceeded(), quota, "{status}");
+        let details = error.api().unwrap().details.as_ref().unwrap();
+        assert_eq!(details.kind.as_deref(), Some("validation_error"));
+        assert_eq!(details.code.as_deref(), Some("invalid_input"));
+        assert_eq!(details.attr.as_deref(), Some("target_value"));
+        assert_eq!(error.api().unwrap().message(), "This field is required.");
+    }
+}

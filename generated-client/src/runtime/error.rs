@@ -10,6 +10,7 @@ use std::time::Duration;
 ///
 /// Match on the variant to act on it, or use the helpers: [`status`](Self::status),
 /// [`is_not_found`](Self::is_not_found), [`is_rate_limited`](Self::is_rate_limited),
+/// [`is_quota_exceeded`](Self::is_quota_exceeded), [`is_retryable`](Self::is_retryable),
 /// [`retry_after`](Self::retry_after). No error message or `Debug` output contains the
 /// credential.
 #[derive(Debug, thiserror::Error)]
@@ -130,6 +131,30 @@ impl Error {
     /// Whether the server answered `429 Too Many Requests` (after the client's own retries).
     pub fn is_rate_limited(&self) -> bool {
         self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Whether the account's quota is used up (`402 Payment Required`): retrying will not
+    /// help until the quota is raised or renewed.
+    pub fn is_quota_exceeded(&self) -> bool {
+        self.status() == Some(StatusCode::PAYMENT_REQUIRED)
+    }
+
+    /// Whether the same call may succeed if made again later: rate limits (`429`), server
+    /// errors other than those that say the request can never succeed (`501`, `505`, `511`,
+    /// and PostHog's `512`), timeouts, stalls, and connection or transport failures. The
+    /// client has already retried what its [`RetryPolicy`](crate::RetryPolicy) allows; this
+    /// is for the caller's own, slower, retry (a job queue, say), with
+    /// [`retry_after`](Self::retry_after) as the server's hint.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(api) => {
+                api.status == StatusCode::TOO_MANY_REQUESTS
+                    || (api.status.is_server_error() && !super::retry::never_succeeds(api.status))
+            }
+            Error::Timeout { .. } | Error::Stalled { .. } | Error::Connection { .. } => true,
+            Error::Transport { source, .. } => !source.is_redirect() && !source.is_builder(),
+            _ => false,
+        }
     }
 
     /// Whether the server refused the credential (`401`) or its permissions (`403`).

@@ -13,8 +13,8 @@ use std::time::{Duration, SystemTime};
 ///   `Retry-After` that is neither seconds nor a date is ignored (the backoff applies).
 /// - A request that never reached the server (the connection was refused, the name did not
 ///   resolve, the TLS handshake failed) is retried for every method.
-/// - Other `5xx` statuses (but `501`, `505` and `511`, which say the request can never
-///   succeed), timeouts, and exchanges broken after the request may have been sent (a reset
+/// - Other `5xx` statuses (but `501`, `505`, `511` and `512`, which say the request can
+///   never succeed), timeouts, and exchanges broken after the request may have been sent (a reset
 ///   connection, a body cut short) are retried only for idempotent requests: methods
 ///   `GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS` and `TRACE`, operations the API description
 ///   marks `x-idempotent: true`, and requests that carry an `Idempotency-Key` header.
@@ -102,14 +102,16 @@ impl RetryPolicy {
     }
 }
 
-/// Server errors that say the request can never succeed, so repeating it is pointless.
-fn never_succeeds(status: StatusCode) -> bool {
+/// Server errors that say the request can never succeed, so repeating it is pointless: `501`,
+/// `505`, `511`, and `512`, which PostHog answers for a request it will never complete (a
+/// query too expensive to run).
+pub(crate) fn never_succeeds(status: StatusCode) -> bool {
     matches!(
         status,
         StatusCode::NOT_IMPLEMENTED
             | StatusCode::HTTP_VERSION_NOT_SUPPORTED
             | StatusCode::NETWORK_AUTHENTICATION_REQUIRED
-    )
+    ) || status.as_u16() == 512
 }
 
 /// Whether repeating a request with this method is safe (RFC 9110, 9.2.2).
@@ -175,7 +177,7 @@ mod tests {
         // Never sent: safe for every request.
         assert!(p.delay(NOT_IDEMPOTENT, Attempt::NotSent, 1).is_some());
         // Statuses that say the request can never succeed.
-        for status in [501, 505, 511] {
+        for status in [501, 505, 511, 512] {
             let status = StatusCode::from_u16(status).unwrap();
             assert!(p
                 .delay(IDEMPOTENT, Attempt::Status(status, None), 1)
