@@ -424,6 +424,16 @@ impl<'a> Lowerer<'a> {
             return Ok(None);
         };
         let media_ptr = child(&child(at, "content"), content_type);
+        // A file under `*/*` (GitHub's release assets) is bytes, not a JSON string.
+        let encoding = match (&media.schema, encoding) {
+            (Some(schema), BodyEncoding::Json | BodyEncoding::Text)
+                if self.is_binary_string(schema, &media_ptr) =>
+            {
+                BodyEncoding::Binary
+            }
+            _ => encoding,
+        };
+        let sent_type = self.concrete_content_type(content_type, encoding, &media_ptr);
         let ty = match encoding {
             BodyEncoding::Text => TypeRef::String,
             BodyEncoding::Binary | BodyEncoding::EventStream | BodyEncoding::JsonLines => {
@@ -452,7 +462,7 @@ impl<'a> Lowerer<'a> {
         Ok(Some(Body {
             ty,
             encoding,
-            content_type: content_type.to_owned(),
+            content_type: sent_type,
             required: body.required,
             doc: if description.is_empty() {
                 "The request body.".to_owned()
@@ -460,6 +470,52 @@ impl<'a> Lowerer<'a> {
                 description
             },
         }))
+    }
+
+    /// Whether a schema is a file: `type: string, format: binary`.
+    fn is_binary_string(&self, schema: &'a ReferenceOr<openapiv3::Schema>, at: &str) -> bool {
+        let schema = match schema {
+            ReferenceOr::Item(schema) => schema,
+            ReferenceOr::Reference { reference } => match self.index.resolve(reference, at) {
+                Ok(resolved) => resolved.schema,
+                Err(_) => return false,
+            },
+        };
+        matches!(
+            &schema.schema_kind,
+            openapiv3::SchemaKind::Type(openapiv3::Type::String(s))
+                if s.format == openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+        )
+    }
+
+    /// The `Content-Type` a body is sent with. A media range (`*/*`, `image/*`) says what
+    /// the server accepts, not what a request is: sending it literally is refused by many
+    /// servers. The body's own encoding names the type instead.
+    fn concrete_content_type(
+        &mut self,
+        declared: &str,
+        encoding: BodyEncoding,
+        at: &str,
+    ) -> String {
+        if !declared.contains('*') {
+            return declared.to_owned();
+        }
+        let concrete = match encoding {
+            BodyEncoding::Json => "application/json",
+            BodyEncoding::Text => "text/plain",
+            BodyEncoding::Form => "application/x-www-form-urlencoded",
+            BodyEncoding::Multipart => "multipart/form-data",
+            BodyEncoding::Binary | BodyEncoding::EventStream | BodyEncoding::JsonLines => {
+                "application/octet-stream"
+            }
+        };
+        if declared != "*/*" {
+            self.note(
+                at,
+                format!("the body may be any `{declared}`; the client sends it as `{concrete}`"),
+            );
+        }
+        concrete.to_owned()
     }
 
     fn lower_responses(
