@@ -23,13 +23,40 @@ const KEYWORDS: &[&str] = &[
 
 /// Turns characters that carry meaning into words and everything else unusual into
 /// separators, so heck sees only ASCII words.
+///
+/// Two spellings heck would split are joined first: the plural of an acronym (`CAs`, `IPs`,
+/// `URLs` give `cas`, `ips`, `urls`, not `c_as`) and a possessive (`user's invites` gives
+/// `user_invites`, not `user_s_invites`).
 fn words(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len() + 8);
     let mut prev: Option<char> = None;
-    let mut chars = raw.chars().peekable();
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied();
+    let chars: Vec<char> = raw.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        let after = chars.get(i + 2).copied();
+        let word_ends_after_next = !after.is_some_and(|a| a.is_ascii_lowercase());
+        i += 1;
         match c {
+            // `CAs`: an uppercase run of two or more, then a final `s`.
+            'A'..='Z'
+                if next == Some('s')
+                    && word_ends_after_next
+                    && prev.is_some_and(|p| p.is_ascii_uppercase()) =>
+            {
+                out.push(c);
+                out.push('S');
+                i += 1;
+                prev = Some('s');
+                continue;
+            }
+            // `user's`: the possessive goes.
+            '\'' | '\u{2019}' if next == Some('s') && word_ends_after_next => {
+                i += 1;
+                prev = Some('s');
+                continue;
+            }
             'a'..='z' | 'A'..='Z' | '0'..='9' => out.push(c),
             '+' => out.push_str(" Plus "),
             // A minus sign: at the start or after a letter, right before a digit (`-1`,
@@ -146,6 +173,21 @@ impl Namespace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn acronym_plurals_and_possessives_stay_one_word() {
+        assert_eq!(value_name("CAs"), "cas");
+        assert_eq!(value_name("IPs"), "ips");
+        assert_eq!(value_name("listURLs"), "list_urls");
+        assert_eq!(value_name("APIsList"), "apis_list");
+        assert_eq!(value_name("user's invites"), "user_invites");
+        assert_eq!(value_name("user’s invites"), "user_invites");
+        assert_eq!(type_name("IPs"), "Ips");
+        // Not plurals: a lowercase word, or a capital starting the next word.
+        assert_eq!(value_name("ThisIsIt"), "this_is_it");
+        assert_eq!(value_name("getIPSettings"), "get_ip_settings");
+        assert_eq!(value_name("it's"), "it");
+    }
 
     #[test]
     fn type_names() {
