@@ -88,7 +88,7 @@ impl<'a> Lowerer<'a> {
             }
             let tag = self
                 .grouping_tag(&op.tags)
-                .unwrap_or_else(|| "default".to_owned());
+                .unwrap_or_else(|| path_group(path));
             if !groups.contains_key(&tag) {
                 let module = modules.claim(&names::value_name(&tag));
                 let type_name = group_types.claim(&format!("{}Api", names::type_name(&tag)));
@@ -896,6 +896,22 @@ fn pick_media(
     })
 }
 
+/// The group of an operation without tags: its path's first segment that names a resource
+/// (`/v1/customers/{id}` is in `customers`), skipping parameters, versions and `api`; `default`
+/// when there is none (`/`, `/{id}`).
+fn path_group(path: &str) -> String {
+    let is_version = |s: &str| {
+        let s = s.trim_start_matches(['v', 'V']);
+        !s.is_empty() && s.starts_with(|c: char| c.is_ascii_digit())
+    };
+    path.split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .find(|s| !is_version(s) && !matches!(s.to_ascii_lowercase().as_str(), "api" | "rest"))
+        .map(|s| s.split(['.', ':']).next().unwrap_or(s).to_owned())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "default".to_owned())
+}
+
 /// The variant name of a success status.
 fn outcome_name(status: Option<u16>) -> String {
     match status {
@@ -909,5 +925,21 @@ fn outcome_name(status: Option<u16>) -> String {
         Some(207) => "MultiStatus".into(),
         Some(code) => format!("Status{code}"),
         None => "Other".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untagged_operations_are_grouped_by_their_resource() {
+        assert_eq!(path_group("/v1/customers/{customer}"), "customers");
+        assert_eq!(path_group("/api/v2.1/users"), "users");
+        assert_eq!(path_group("/pets/{id}/photo"), "pets");
+        assert_eq!(path_group("/{tenant}/orders"), "orders");
+        assert_eq!(path_group("/users.json"), "users");
+        assert_eq!(path_group("/"), "default");
+        assert_eq!(path_group("/{id}"), "default");
     }
 }
