@@ -200,55 +200,36 @@ impl Client {
         let inner = &self.inner;
         let operation = request.operation;
         let builder = self.build_request(request)?;
-        if request.streamed {
+        let response = if request.streamed {
             // A stream may last far longer than any timeout; its headers may not, and its
             // body may not fall silent for longer than the idle timeout (see `ItemStream`).
-            let response = tokio::time::timeout(inner.timeout, builder.send())
+            tokio::time::timeout(inner.timeout, builder.send())
                 .await
                 .map_err(|_| Error::Stalled {
                     operation,
                     after: inner.timeout,
                 })?
-                .map_err(|e| transport_error(operation, e))?;
-            let status = response.status();
-            let headers = response.headers().clone();
-            if status.is_success() {
-                return Ok(RawResponse {
-                    operation,
-                    status,
-                    headers,
-                    body: bytes::Bytes::new(),
-                    unread: Some(response),
-                    idle_timeout: inner.stream_idle_timeout,
-                });
-            }
-            let body = read_body(response, operation, inner.max_response_size).await?;
-            return Ok(RawResponse {
-                operation,
-                status,
-                headers,
-                body,
-                unread: None,
-                idle_timeout: inner.stream_idle_timeout,
-            });
+        } else {
+            builder.timeout(inner.timeout).send().await
         }
-        let response = builder
-            .timeout(inner.timeout)
-            .send()
-            .await
-            .map_err(|e| transport_error(operation, e))?;
+        .map_err(|e| transport_error(operation, e))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = read_body(response, operation, inner.max_response_size).await?;
-        if inner.log_bodies {
-            tracing::debug!(%status, body = %String::from_utf8_lossy(&body), "response body");
-        }
+        let (body, unread) = if request.streamed && status.is_success() {
+            (bytes::Bytes::new(), Some(response))
+        } else {
+            let body = read_body(response, operation, inner.max_response_size).await?;
+            if inner.log_bodies {
+                tracing::debug!(%status, body = %String::from_utf8_lossy(&body), "response body");
+            }
+            (body, None)
+        };
         Ok(RawResponse {
             operation,
             status,
             headers,
             body,
-            unread: None,
+            unread,
             idle_timeout: inner.stream_idle_timeout,
         })
     }
@@ -571,7 +552,8 @@ impl ClientBuilder {
         self
     }
 
-    /// How long one attempt may take, from sending to the end of the body. Default 60 s.
+    /// How long one attempt may take, from sending to the end of the body (for a streamed
+    /// response, until its headers arrive). Default 60 s.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self

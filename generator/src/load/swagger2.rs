@@ -88,18 +88,12 @@ pub fn convert(doc: &Value, notes: &mut Notes) -> Result<Value, Error> {
             match p.get("in").and_then(Value::as_str) {
                 Some("body") => {
                     let body = context.body(p, &consumes);
-                    let at = format!("#/components/requestBodies/{}", escape_segment(name));
-                    for media in body
-                        .get("content")
-                        .and_then(Value::as_object)
-                        .into_iter()
-                        .flatten()
-                    {
-                        notes.origins.record(
-                            format!("{at}/content/{}/schema", escape_segment(media.0)),
-                            format!("#/parameters/{}/schema", escape_segment(name)),
-                        );
-                    }
+                    record_content_origins(
+                        notes,
+                        &body,
+                        &format!("#/components/requestBodies/{}", escape_segment(name)),
+                        &format!("#/parameters/{}/schema", escape_segment(name)),
+                    );
                     bodies.insert(name.clone(), body);
                 }
                 // Form fields are merged into the body of each operation that uses them.
@@ -123,18 +117,12 @@ pub fn convert(doc: &Value, notes: &mut Notes) -> Result<Value, Error> {
             .map(|(k, v)| (k.clone(), context.response(v, &produces)))
             .collect();
         for (name, response) in &converted {
-            let at = format!("#/components/responses/{}", escape_segment(name));
-            for media in response
-                .get("content")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
-                notes.origins.record(
-                    format!("{at}/content/{}/schema", escape_segment(media.0)),
-                    format!("#/responses/{}/schema", escape_segment(name)),
-                );
-            }
+            record_content_origins(
+                notes,
+                response,
+                &format!("#/components/responses/{}", escape_segment(name)),
+                &format!("#/responses/{}/schema", escape_segment(name)),
+            );
         }
         components.insert("responses".into(), Value::Object(converted));
     }
@@ -365,21 +353,13 @@ impl Context<'_> {
                 }
             }
         }
-        if let (Some(Value::Object(b)), Some(p_at)) = (&body, &body_at) {
-            for media in b
-                .get("content")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
-                notes.origins.record(
-                    format!(
-                        "{at}/requestBody/content/{}/schema",
-                        escape_segment(media.0)
-                    ),
-                    format!("{p_at}/schema"),
-                );
-            }
+        if let (Some(body), Some(p_at)) = (&body, &body_at) {
+            record_content_origins(
+                notes,
+                body,
+                &format!("{at}/requestBody"),
+                &format!("{p_at}/schema"),
+            );
         }
         let mut out = Map::new();
         for (key, value) in op {
@@ -398,17 +378,12 @@ impl Context<'_> {
                                 self.response(r, produces)
                             };
                             let response_at = format!("{at}/responses/{}", escape_segment(status));
-                            if let Some(Value::Object(content)) = converted.get("content") {
-                                for media in content.keys() {
-                                    notes.origins.record(
-                                        format!(
-                                            "{response_at}/content/{}/schema",
-                                            escape_segment(media)
-                                        ),
-                                        format!("{response_at}/schema"),
-                                    );
-                                }
-                            }
+                            record_content_origins(
+                                notes,
+                                &converted,
+                                &response_at,
+                                &format!("{response_at}/schema"),
+                            );
                             responses.insert(status.clone(), converted);
                         }
                     }
@@ -516,6 +491,18 @@ impl Context<'_> {
             }
         }
         Value::Object(out)
+    }
+}
+
+/// Records that the schema under each media type of a converted body or response at `at` was
+/// written at `original` (2.0 has one schema where 3.0 has one per media type).
+fn record_content_origins(notes: &mut Notes, converted: &Value, at: &str, original: &str) {
+    let content = converted.get("content").and_then(Value::as_object);
+    for media in content.into_iter().flat_map(|c| c.keys()) {
+        notes.origins.record(
+            format!("{at}/content/{}/schema", escape_segment(media)),
+            original.to_owned(),
+        );
     }
 }
 

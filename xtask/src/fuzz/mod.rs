@@ -14,6 +14,9 @@
 //! A failure is shrunk with proptest's shrinking to a small document and written to
 //! `target/fuzz/findings/`; a fixed finding becomes a file in `spec/fuzz/`, which a test
 //! replays on every run.
+//!
+//! `FUZZ_SHOW_REFUSALS=1` prints every error the generator refuses a document with, to see
+//! what the grammar spends its documents on.
 
 pub mod grammar;
 pub mod mutate;
