@@ -451,6 +451,10 @@ pub struct Body {
     pub encoding: BodyEncoding,
     /// The `Content-Type` sent.
     pub content_type: String,
+    /// When the operation accepts the same body as several JSON-like media types (Kubernetes'
+    /// PATCH: JSON patch, merge patch, strategic merge patch, apply YAML), the enum of them;
+    /// the request builder's `content_type` method picks one.
+    pub content_type_choice: Option<String>,
     /// Required bodies are an argument of the operation method; optional ones a builder method.
     pub required: bool,
     /// Documentation, sanitised.

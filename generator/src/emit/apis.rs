@@ -156,6 +156,9 @@ fn operation_method(op: &Operation) -> TokenStream {
         } else {
             inits.push(quote!(body: None));
         }
+        if body.content_type_choice.is_some() {
+            inits.push(quote!(content_type: None));
+        }
     }
     quote! {
         #docs
@@ -212,6 +215,10 @@ fn builder(group: &Group, op: &Operation, non_exhaustive: bool) -> TokenStream {
         } else {
             quote!(body: Option<#ty>)
         });
+        if let Some(choice) = &body.content_type_choice {
+            let choice = type_tokens(&TypeRef::Named(choice.clone()), Place::Elsewhere);
+            fields.push(quote!(content_type: Option<#choice>));
+        }
     }
     let setters = op.params.iter().filter(|p| !p.required).map(|p| {
         let pname = ident(&p.name);
@@ -236,6 +243,20 @@ fn builder(group: &Group, op: &Operation, non_exhaustive: bool) -> TokenStream {
             }
         }
     });
+    let content_type_setter = op
+        .body
+        .as_ref()
+        .and_then(|b| b.content_type_choice.as_ref())
+        .map(|choice| {
+            let choice = type_tokens(&TypeRef::Named(choice.clone()), Place::Elsewhere);
+            quote! {
+                /// Sends the body as another of the media types the operation accepts.
+                pub fn content_type(mut self, value: #choice) -> Self {
+                    self.content_type = Some(value);
+                    self
+                }
+            }
+        });
     let output = output_type(op);
     let decode = decode(op);
     let stream = op.pagination.as_ref().map(|p| {
@@ -286,6 +307,7 @@ fn builder(group: &Group, op: &Operation, non_exhaustive: bool) -> TokenStream {
         impl #name {
             #(#setters)*
             #body_setter
+            #content_type_setter
 
             /// Sends the request and decodes the response body.
             pub async fn send(self) -> Result<#output, Error> {
@@ -486,6 +508,15 @@ fn body_tokens(body: &Body) -> TokenStream {
     let content_type = &body.content_type;
     let override_type = (content_type != default_type && body.encoding != BodyEncoding::Multipart)
         .then(|| quote!(request.content_type(#content_type);));
+    // The caller's choice among the accepted media types, when there is one.
+    let chosen_type = body.content_type_choice.is_some().then(|| {
+        quote! {
+            if let Some(content_type) = &self.content_type {
+                request.content_type(content_type.as_str());
+            }
+        }
+    });
+    let override_type = quote!(#override_type #chosen_type);
     if body.required {
         let apply = set(quote!(&self.body));
         quote!(#apply #override_type)

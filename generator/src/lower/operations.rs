@@ -20,6 +20,7 @@ use openapiv3::{
 const RESERVED_VALUE_NAMES: &[&str] = &[
     "client",
     "body",
+    "content_type",
     "send",
     "send_with_response",
     "stream",
@@ -434,6 +435,11 @@ impl<'a> Lowerer<'a> {
             _ => encoding,
         };
         let sent_type = self.concrete_content_type(content_type, encoding, &media_ptr);
+        let content_type_choice = if encoding == BodyEncoding::Json {
+            self.content_type_choice(&body.content, media, &sent_type, type_prefix, at)
+        } else {
+            None
+        };
         let ty = match encoding {
             BodyEncoding::Text => TypeRef::String,
             BodyEncoding::Binary | BodyEncoding::EventStream | BodyEncoding::JsonLines => {
@@ -463,6 +469,7 @@ impl<'a> Lowerer<'a> {
             ty,
             encoding,
             content_type: sent_type,
+            content_type_choice,
             required: body.required,
             doc: if description.is_empty() {
                 "The request body.".to_owned()
@@ -470,6 +477,62 @@ impl<'a> Lowerer<'a> {
                 description
             },
         }))
+    }
+
+    /// The enum of media types a JSON body may be sent as, when there are several with the
+    /// body's schema: JSON and its `+json` relatives, and YAML ones (JSON is YAML).
+    fn content_type_choice(
+        &mut self,
+        content: &'a IndexMap<String, openapiv3::MediaType>,
+        chosen: &'a openapiv3::MediaType,
+        sent: &str,
+        type_prefix: &str,
+        at: &str,
+    ) -> Option<String> {
+        let json_like = |media: &str| {
+            let media = media.split(';').next().unwrap_or(media).trim();
+            let media = media.to_ascii_lowercase();
+            media == "application/json"
+                || media.ends_with("+json")
+                || media.ends_with("/yaml")
+                || media.ends_with("+yaml")
+        };
+        let choices: Vec<String> = content
+            .iter()
+            .filter(|(media, m)| json_like(media) && m.schema == chosen.schema)
+            .map(|(media, _)| media.clone())
+            .collect();
+        if choices.len() < 2 {
+            return None;
+        }
+        let name = self.type_names.claim(&format!("{type_prefix}ContentType"));
+        // Variants are named after the subtype: `merge-patch+json` is `MergePatchJson`.
+        let names: Vec<serde_json::Value> = choices
+            .iter()
+            .map(|media| {
+                let subtype = media.split(';').next().unwrap_or(media);
+                let subtype = subtype.rsplit('/').next().unwrap_or(subtype);
+                serde_json::Value::String(subtype.replace('+', " "))
+            })
+            .collect();
+        let mut schema = openapiv3::Schema {
+            schema_data: Default::default(),
+            schema_kind: openapiv3::SchemaKind::Any(Default::default()),
+        };
+        schema
+            .schema_data
+            .extensions
+            .insert("x-enum-varnames".into(), serde_json::Value::Array(names));
+        let kind = crate::ir::TypeKind::Enum(super::schema::string_enum(&choices, &schema));
+        let list: Vec<String> = choices.iter().map(|c| code(c)).collect();
+        let doc = format!(
+            "The media types the request body of {} can be sent as: {}. Without a choice, the client sends {}.",
+            code(type_prefix),
+            list.join(", "),
+            code(sent)
+        );
+        self.add_def(&name, &child(at, "content"), doc, false, kind);
+        Some(name)
     }
 
     /// Whether a schema is a file: `type: string, format: binary`.

@@ -270,7 +270,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn add_def(
+    pub(crate) fn add_def(
         &mut self,
         name: &str,
         pointer: &str,
@@ -1076,7 +1076,7 @@ fn int_enum(values: &[i64], schema: &Schema) -> Enum {
     enum_type(EnumRepr::Integer, &wires, schema)
 }
 
-fn string_enum(values: &[String], schema: &Schema) -> Enum {
+pub(crate) fn string_enum(values: &[String], schema: &Schema) -> Enum {
     enum_type(EnumRepr::String, values, schema)
 }
 
