@@ -93,7 +93,7 @@ const NAMES: &[&str] = &[
     "__proto__",
 ];
 
-/// A name: usually one of [`NAMES`], sometimes two joined, sometimes any short string.
+/// A name: usually one of `NAMES`, sometimes two joined, sometimes any short string.
 pub fn name() -> BoxedStrategy<String> {
     prop_oneof![
         6 => select(NAMES).prop_map(str::to_owned),
