@@ -530,12 +530,26 @@ pub struct Outcome {
 pub struct Pagination {
     /// The item type.
     pub item: TypeRef,
-    /// The Rust field of the page holding the items.
-    pub items_field: String,
-    /// How the items field is wrapped.
-    pub items_presence: Presence,
-    /// The Rust field of the page holding the next page's URL.
-    pub next_field: String,
-    /// How the next field is wrapped.
-    pub next_presence: Presence,
+    /// Where the items and the next page's URL are.
+    pub source: PageSource,
+}
+
+/// Where a page keeps its items and the link to the next page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageSource {
+    /// A page object with the items in one field and the next page's URL in another
+    /// (Django REST framework's `results` and `next`).
+    NextField {
+        /// The Rust field of the page holding the items.
+        items_field: String,
+        /// How the items field is wrapped.
+        items_presence: Presence,
+        /// The Rust field of the page holding the next page's URL.
+        next_field: String,
+        /// How the next field is wrapped.
+        next_presence: Presence,
+    },
+    /// The body is the list of items; the next page's URL is the `Link` header's
+    /// `rel="next"` (RFC 8288; GitHub).
+    LinkHeader,
 }

@@ -54,6 +54,27 @@ impl<T: Send + 'static> Paginator<T> {
         }
     }
 
+    /// A paginator for a list whose pages are linked by the `Link` header's `rel="next"`
+    /// (RFC 8288), as GitHub's are: each response's body is the page's items.
+    pub(crate) fn with_link_header(client: Client, first: Result<Request, Error>) -> Self
+    where
+        T: DeserializeOwned,
+    {
+        let split: Split<T> = Arc::new(|response: RawResponse| {
+            let next = next_link(&response.headers);
+            response.json::<Vec<T>>().map(|r| (r.into_body(), next))
+        });
+        Paginator {
+            state: Some(State {
+                client,
+                next: Some(first),
+                split,
+                max_pages: None,
+            }),
+            stream: None,
+        }
+    }
+
     /// Stops after `pages` pages, even if there are more.
     pub fn max_pages(mut self, pages: usize) -> Self {
         if let Some(state) = &mut self.state {
@@ -125,6 +146,32 @@ impl<T: Send + 'static> Paginator<T> {
     }
 }
 
+/// The target of the first `rel="next"` link of the `Link` headers:
+/// `<https://api.github.com/repos?page=2>; rel="next", <...>; rel="last"`. A link may have
+/// several relation types (`rel="next last"`), quoted or not.
+pub(crate) fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get_all(reqwest::header::LINK)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .find_map(|link| {
+            let (target, params) = link.trim().strip_prefix('<')?.split_once('>')?;
+            let is_next = params.split(';').any(|param| {
+                let Some((name, value)) = param.split_once('=') else {
+                    return false;
+                };
+                name.trim().eq_ignore_ascii_case("rel")
+                    && value
+                        .trim()
+                        .trim_matches('"')
+                        .split_ascii_whitespace()
+                        .any(|rel| rel.eq_ignore_ascii_case("next"))
+            });
+            is_next.then(|| target.trim().to_owned())
+        })
+}
+
 impl<T: Send + 'static> Stream for Paginator<T> {
     type Item = Result<T, Error>;
 
@@ -149,5 +196,82 @@ impl<T> std::fmt::Debug for Paginator<T> {
         f.debug_struct("Paginator")
             .field("started", &self.stream.is_some())
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderMap, HeaderValue, LINK};
+
+    fn link(values: &[&str]) -> Option<String> {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append(LINK, HeaderValue::from_str(value).unwrap());
+        }
+        next_link(&headers)
+    }
+
+    #[test]
+    fn the_next_link_is_found_in_any_form() {
+        let github = r#"<https://api.github.com/user/repos?page=3&per_page=100>; rel="next", <https://api.github.com/user/repos?page=50&per_page=100>; rel="last""#;
+        assert_eq!(
+            link(&[github]).as_deref(),
+            Some("https://api.github.com/user/repos?page=3&per_page=100")
+        );
+        assert_eq!(
+            link(&["</b?page=2>; rel=next"]).as_deref(),
+            Some("/b?page=2")
+        );
+        assert_eq!(
+            link(&[r#"</p2>; title="x"; rel="next last""#]).as_deref(),
+            Some("/p2")
+        );
+        assert_eq!(
+            link(&[r#"</p0>; rel="prev""#, r#"</p2>; REL="Next""#]).as_deref(),
+            Some("/p2")
+        );
+        assert_eq!(link(&[r#"</p9>; rel="last""#]), None);
+        assert_eq!(link(&[]), None);
+        assert_eq!(link(&["garbage"]), None);
+    }
+
+    /// Pages linked by `Link` headers are followed to the end, every item once.
+    #[tokio::test]
+    async fn a_list_linked_by_link_headers_streams_every_item() {
+        use wiremock::matchers::{method, path, query_param};
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/items"))
+            .and(query_param("page", "2"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(serde_json::json!([3]))
+                    .insert_header("Link", r#"</items?page=1>; rel="first""#),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/items"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(serde_json::json!([1, 2]))
+                    .insert_header(
+                        "Link",
+                        format!(r#"<{}/items?page=2>; rel="next""#, server.uri()).as_str(),
+                    ),
+            )
+            .with_priority(10)
+            .mount(&server)
+            .await;
+        let client = Client::builder().base_url(server.uri()).build().unwrap();
+        let mut request = Request::new(reqwest::Method::GET, "/items", "items_list");
+        request.push_path("/items");
+        let items: Vec<i64> = Paginator::<i64>::with_link_header(client, Ok(request))
+            .map(Result::unwrap)
+            .collect()
+            .await;
+        assert_eq!(items, [1, 2, 3]);
     }
 }

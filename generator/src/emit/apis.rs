@@ -2,8 +2,8 @@
 
 use super::common::{cfg_any, doc, ident, inner_doc, type_tokens, Place};
 use crate::ir::{
-    Api, Body, BodyEncoding, Group, Operation, Outcome, Param, ParamLocation, ParamStyle, PathPart,
-    Presence, Response, ResponseBody, TypeRef,
+    Api, Body, BodyEncoding, Group, Operation, Outcome, PageSource, Param, ParamLocation,
+    ParamStyle, PathPart, Presence, Response, ResponseBody, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -265,28 +265,48 @@ fn builder(group: &Group, op: &Operation, non_exhaustive: bool) -> TokenStream {
             unreachable!("paginated operations return a page")
         };
         let page = type_tokens(page, Place::Elsewhere);
-        let items_field = ident(&p.items_field);
-        let next_field = ident(&p.next_field);
-        let items = match p.items_presence {
-            Presence::Required => quote!(page.#items_field),
-            Presence::OptionalNullable => {
-                quote!(page.#items_field.into_option().unwrap_or_default())
+        match &p.source {
+            PageSource::NextField {
+                items_field,
+                items_presence,
+                next_field,
+                next_presence,
+            } => {
+                let items_field = ident(items_field);
+                let next_field = ident(next_field);
+                let items = match items_presence {
+                    Presence::Required => quote!(page.#items_field),
+                    Presence::OptionalNullable => {
+                        quote!(page.#items_field.into_option().unwrap_or_default())
+                    }
+                    _ => quote!(page.#items_field.unwrap_or_default()),
+                };
+                let next = match next_presence {
+                    Presence::OptionalNullable => quote!(page.#next_field.into_option()),
+                    _ => quote!(page.#next_field),
+                };
+                quote! {
+                    /// Every item on every page, as a stream: pages are fetched as the stream is
+                    /// polled, by following each page's `next` link, until a page has none.
+                    ///
+                    /// Use [`Paginator::max_pages`] to stop early.
+                    pub fn stream(self) -> Paginator<#item> {
+                        let first = self.to_request();
+                        Paginator::new(self.client, first, |page: #page| (#items, #next))
+                    }
+                }
             }
-            _ => quote!(page.#items_field.unwrap_or_default()),
-        };
-        let next = match p.next_presence {
-            Presence::OptionalNullable => quote!(page.#next_field.into_option()),
-            _ => quote!(page.#next_field),
-        };
-        quote! {
-            /// Every item on every page, as a stream: pages are fetched as the stream is
-            /// polled, by following each page's `next` link, until a page has none.
-            ///
-            /// Use [`Paginator::max_pages`] to stop early.
-            pub fn stream(self) -> Paginator<#item> {
-                let first = self.to_request();
-                Paginator::new(self.client, first, |page: #page| (#items, #next))
-            }
+            PageSource::LinkHeader => quote! {
+                /// Every item on every page, as a stream: pages are fetched as the stream is
+                /// polled, by following each response's `Link: <...>; rel="next"` header,
+                /// until a response has none.
+                ///
+                /// Use [`Paginator::max_pages`] to stop early.
+                pub fn stream(self) -> Paginator<#item> {
+                    let first = self.to_request();
+                    Paginator::with_link_header(self.client, first)
+                }
+            },
         }
     });
     let to_request = to_request(op);

@@ -6,8 +6,8 @@ use super::{Lowerer, Mode};
 use crate::docs::{self, code};
 use crate::error::{child, pointer, Error};
 use crate::ir::{
-    AuthScheme, Body, BodyEncoding, Group, Operation, Outcome, Pagination, Param, ParamLocation,
-    ParamStyle, PathPart, Presence, Response, ResponseBody, TypeKind, TypeRef,
+    AuthScheme, Body, BodyEncoding, Group, Operation, Outcome, PageSource, Pagination, Param,
+    ParamLocation, ParamStyle, PathPart, Presence, Response, ResponseBody, TypeKind, TypeRef,
 };
 use crate::names::{self, Namespace};
 use indexmap::IndexMap;
@@ -274,7 +274,7 @@ impl<'a> Lowerer<'a> {
         };
         let response =
             self.lower_responses(op, &op_ptr, &type_prefix, &method_name, group_types)?;
-        let pagination = self.pagination(&response);
+        let pagination = self.pagination(&response, op);
         let (authenticated, scopes) = self.security(op);
 
         let summary = op
@@ -716,12 +716,22 @@ impl<'a> Lowerer<'a> {
 
     /// Pages with a `next` URL and a list of items (`count`/`next`/`previous`/`results`, or
     /// similar) make an operation pageable.
-    fn pagination(&self, response: &Response) -> Option<Pagination> {
+    fn pagination(&self, response: &Response, op: &openapiv3::Operation) -> Option<Pagination> {
         let Response::Body(ResponseBody {
-            ty: TypeRef::Named(page),
+            ty,
             decoding: BodyEncoding::Json,
         }) = response
         else {
+            return None;
+        };
+        if let TypeRef::Vec(item) = ty {
+            // A bare list whose success response declares a `Link` header pages by it.
+            return self.declares_link_header(op).then(|| Pagination {
+                item: (**item).clone(),
+                source: PageSource::LinkHeader,
+            });
+        }
+        let TypeRef::Named(page) = ty else {
             return None;
         };
         let TypeKind::Struct(page) = &self.types.get(page)?.kind else {
@@ -743,10 +753,32 @@ impl<'a> Lowerer<'a> {
         }
         Some(Pagination {
             item: (**item).clone(),
-            items_field: items.name.clone(),
-            items_presence: items.presence,
-            next_field: next.name.clone(),
-            next_presence: next.presence,
+            source: PageSource::NextField {
+                items_field: items.name.clone(),
+                items_presence: items.presence,
+                next_field: next.name.clone(),
+                next_presence: next.presence,
+            },
+        })
+    }
+
+    /// Whether a success response of the operation declares a `Link` header.
+    fn declares_link_header(&self, op: &openapiv3::Operation) -> bool {
+        op.responses.responses.iter().any(|(status, response)| {
+            let success = match status {
+                openapiv3::StatusCode::Code(code) => (200..300).contains(code),
+                openapiv3::StatusCode::Range(range) => *range == 2,
+            };
+            let response = match response {
+                ReferenceOr::Item(response) => Some(response),
+                ReferenceOr::Reference { reference } => reference
+                    .strip_prefix("#/components/responses/")
+                    .and_then(|name| self.doc.components.as_ref()?.responses.get(name))
+                    .and_then(ReferenceOr::as_item),
+            };
+            success
+                && response
+                    .is_some_and(|r| r.headers.keys().any(|h| h.eq_ignore_ascii_case("link")))
         })
     }
 
