@@ -552,4 +552,19 @@ pub enum PageSource {
     /// The body is the list of items; the next page's URL is the `Link` header's
     /// `rel="next"` (RFC 8288; GitHub).
     LinkHeader,
+    /// A page object with the items in one field and a token for the next page in another,
+    /// sent back as a query parameter (Google's `nextPageToken` and `pageToken`, `next_cursor`
+    /// and `cursor`); an absent or empty token ends the list.
+    Cursor {
+        /// The Rust field of the page holding the items.
+        items_field: String,
+        /// How the items field is wrapped.
+        items_presence: Presence,
+        /// The Rust field of the page holding the token.
+        token_field: String,
+        /// How the token field is wrapped.
+        token_presence: Presence,
+        /// The query parameter the token goes back in (its wire name).
+        param: String,
+    },
 }

@@ -11,8 +11,16 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-/// Splits a decoded page into its items and the link to the next page.
-type Split<T> = Arc<dyn Fn(RawResponse) -> Result<(Vec<T>, Option<String>), Error> + Send + Sync>;
+/// Splits a decoded page into its items and the way to the next page.
+type Split<T> = Arc<dyn Fn(RawResponse) -> Result<(Vec<T>, Option<Next>), Error> + Send + Sync>;
+
+/// How the next page is asked for.
+pub(crate) enum Next {
+    /// Follow this link (a `next` URL or a `Link` header's target).
+    Link(String),
+    /// Send the same request with this query parameter set to this token.
+    Query(&'static str, String),
+}
 
 /// Every item of a paged list, fetched page by page as the stream is polled.
 ///
@@ -41,7 +49,10 @@ impl<T: Send + 'static> Paginator<T> {
         split: fn(P) -> (Vec<T>, Option<String>),
     ) -> Self {
         let split: Split<T> = Arc::new(move |response: RawResponse| {
-            response.json::<P>().map(|r| split(r.into_body()))
+            response.json::<P>().map(|r| {
+                let (items, next) = split(r.into_body());
+                (items, next.map(Next::Link))
+            })
         });
         Paginator {
             state: Some(State {
@@ -61,8 +72,37 @@ impl<T: Send + 'static> Paginator<T> {
         T: DeserializeOwned,
     {
         let split: Split<T> = Arc::new(|response: RawResponse| {
-            let next = next_link(&response.headers);
+            let next = next_link(&response.headers).map(Next::Link);
             response.json::<Vec<T>>().map(|r| (r.into_body(), next))
+        });
+        Paginator {
+            state: Some(State {
+                client,
+                next: Some(first),
+                split,
+                max_pages: None,
+            }),
+            stream: None,
+        }
+    }
+
+    /// A paginator for a list whose pages carry a token for the next one, sent back as the
+    /// query parameter `param`; `split` takes a page apart into its items and the token. An
+    /// absent or empty token ends the list.
+    pub(crate) fn with_cursor<P: DeserializeOwned + 'static>(
+        client: Client,
+        first: Result<Request, Error>,
+        param: &'static str,
+        split: fn(P) -> (Vec<T>, Option<String>),
+    ) -> Self {
+        let split: Split<T> = Arc::new(move |response: RawResponse| {
+            response.json::<P>().map(|r| {
+                let (items, token) = split(r.into_body());
+                let next = token
+                    .filter(|t| !t.is_empty())
+                    .map(|t| Next::Query(param, t));
+                (items, next)
+            })
         });
         Paginator {
             state: Some(State {
@@ -125,8 +165,12 @@ impl<T: Send + 'static> Paginator<T> {
                 };
                 run.pages += 1;
                 run.items.extend(items);
-                if let Some(link) = next {
-                    match request.follow(&link, run.state.client.base_url()) {
+                if let Some(next) = next {
+                    let next = match next {
+                        Next::Link(link) => request.follow(&link, run.state.client.base_url()),
+                        Next::Query(param, token) => Ok(request.with_query(param, token)),
+                    };
+                    match next {
                         Ok(next) if run.seen.contains(&next.key()) => {
                             run.pending_error = Some(Error::Pagination {
                                 operation: request.operation,
@@ -234,6 +278,58 @@ mod tests {
         assert_eq!(link(&[r#"</p9>; rel="last""#]), None);
         assert_eq!(link(&[]), None);
         assert_eq!(link(&["garbage"]), None);
+    }
+
+    #[derive(serde::Deserialize)]
+    struct TokenPage {
+        items: Vec<i64>,
+        #[serde(rename = "nextPageToken")]
+        next_page_token: Option<String>,
+    }
+
+    /// A page token is sent back as the query parameter until a page has none (or an empty
+    /// one); the other parameters stay.
+    #[tokio::test]
+    async fn a_list_with_page_tokens_streams_every_item() {
+        use wiremock::matchers::{method, path, query_param};
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        let server = MockServer::start().await;
+        for (token, body) in [
+            (
+                "t2",
+                serde_json::json!({"items": [3], "nextPageToken": "t3"}),
+            ),
+            ("t3", serde_json::json!({"items": [4], "nextPageToken": ""})),
+        ] {
+            Mock::given(method("GET"))
+                .and(path("/logs"))
+                .and(query_param("pageToken", token))
+                .and(query_param("filter", "x"))
+                .respond_with(ResponseTemplate::new(200).set_body_json(body))
+                .mount(&server)
+                .await;
+        }
+        Mock::given(method("GET"))
+            .and(path("/logs"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(serde_json::json!({"items": [1, 2], "nextPageToken": "t2"})),
+            )
+            .with_priority(10)
+            .mount(&server)
+            .await;
+        let client = Client::builder().base_url(server.uri()).build().unwrap();
+        let mut request = Request::new(reqwest::Method::GET, "/logs", "logs_list");
+        request.push_path("/logs");
+        request.query("filter", "x").unwrap();
+        let items: Vec<i64> =
+            Paginator::<i64>::with_cursor(client, Ok(request), "pageToken", |page: TokenPage| {
+                (page.items, page.next_page_token)
+            })
+            .map(Result::unwrap)
+            .collect()
+            .await;
+        assert_eq!(items, [1, 2, 3, 4]);
     }
 
     /// Pages linked by `Link` headers are followed to the end, every item once.

@@ -329,6 +329,14 @@ impl Request {
         Ok(next)
     }
 
+    /// The same call with the query parameter `name` set to `value` alone (a page token).
+    pub(crate) fn with_query(&self, name: &str, value: String) -> Request {
+        let mut next = self.clone();
+        next.query.retain(|(k, _)| k != name);
+        next.query.push((name.to_owned(), value));
+        next
+    }
+
     /// Identifies the resource a request reads, to notice a page link that repeats.
     pub(crate) fn key(&self) -> String {
         let mut query = self.query.clone();

@@ -296,6 +296,37 @@ fn builder(group: &Group, op: &Operation, non_exhaustive: bool) -> TokenStream {
                     }
                 }
             }
+            PageSource::Cursor {
+                items_field,
+                items_presence,
+                token_field,
+                token_presence,
+                param,
+            } => {
+                let items_field = ident(items_field);
+                let token_field = ident(token_field);
+                let items = match items_presence {
+                    Presence::Required => quote!(page.#items_field),
+                    Presence::OptionalNullable => {
+                        quote!(page.#items_field.into_option().unwrap_or_default())
+                    }
+                    _ => quote!(page.#items_field.unwrap_or_default()),
+                };
+                let token = match token_presence {
+                    Presence::OptionalNullable => quote!(page.#token_field.into_option()),
+                    _ => quote!(page.#token_field),
+                };
+                let docs = doc(&format!(
+                    "Every item on every page, as a stream: pages are fetched as the stream is\npolled, by sending each page's `{token_field}` back as `{param}`,\nuntil a page has none.\n\nUse [`Paginator::max_pages`] to stop early."
+                ));
+                quote! {
+                    #docs
+                    pub fn stream(self) -> Paginator<#item> {
+                        let first = self.to_request();
+                        Paginator::with_cursor(self.client, first, #param, |page: #page| (#items, #token))
+                    }
+                }
+            }
             PageSource::LinkHeader => quote! {
                 /// Every item on every page, as a stream: pages are fetched as the stream is
                 /// polled, by following each response's `Link: <...>; rel="next"` header,

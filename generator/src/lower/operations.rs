@@ -274,7 +274,7 @@ impl<'a> Lowerer<'a> {
         };
         let response =
             self.lower_responses(op, &op_ptr, &type_prefix, &method_name, group_types)?;
-        let pagination = self.pagination(&response, op);
+        let pagination = self.pagination(&response, op, &params);
         let (authenticated, scopes) = self.security(op);
 
         let summary = op
@@ -716,7 +716,12 @@ impl<'a> Lowerer<'a> {
 
     /// Pages with a `next` URL and a list of items (`count`/`next`/`previous`/`results`, or
     /// similar) make an operation pageable.
-    fn pagination(&self, response: &Response, op: &openapiv3::Operation) -> Option<Pagination> {
+    fn pagination(
+        &self,
+        response: &Response,
+        op: &openapiv3::Operation,
+        params: &[Param],
+    ) -> Option<Pagination> {
         let Response::Body(ResponseBody {
             ty,
             decoding: BodyEncoding::Json,
@@ -737,6 +742,9 @@ impl<'a> Lowerer<'a> {
         let TypeKind::Struct(page) = &self.types.get(page)?.kind else {
             return None;
         };
+        if let Some(cursor) = cursor_pagination(page, params) {
+            return Some(cursor);
+        }
         let items = page
             .fields
             .iter()
@@ -988,6 +996,48 @@ fn pick_media(
                 BodyEncoding::Binary
             },
         )
+    })
+}
+
+/// Token pagination: a page with one list of items and an optional string field named like
+/// `nextPageToken`, `next_page_token`, `next_cursor` or `nextToken`, and an optional query
+/// parameter named like the field without its `next` (`pageToken`, `page_token`, `cursor`,
+/// `token`) or like the field itself (`nextToken`, as AWS names both).
+fn cursor_pagination(page: &crate::ir::Struct, params: &[Param]) -> Option<Pagination> {
+    let mut lists = page
+        .fields
+        .iter()
+        .filter(|f| matches!(f.ty, TypeRef::Vec(_)));
+    let items = lists.next()?;
+    if lists.next().is_some() {
+        return None;
+    }
+    let TypeRef::Vec(item) = &items.ty else {
+        return None;
+    };
+    let squash = |name: &str| name.replace(['_', '-'], "").to_ascii_lowercase();
+    page.fields.iter().find_map(|token| {
+        let wire = squash(&token.wire);
+        let rest = wire.strip_prefix("next")?;
+        let named_like_token = ["pagetoken", "token", "cursor", "pagecursor"].contains(&rest);
+        if !named_like_token || token.ty != TypeRef::String || token.presence == Presence::Required
+        {
+            return None;
+        }
+        let param = params.iter().find(|p| {
+            let name = squash(&p.wire);
+            p.location == ParamLocation::Query && !p.required && (name == rest || name == wire)
+        })?;
+        Some(Pagination {
+            item: (**item).clone(),
+            source: PageSource::Cursor {
+                items_field: items.name.clone(),
+                items_presence: items.presence,
+                token_field: token.name.clone(),
+                token_presence: token.presence,
+                param: param.wire.clone(),
+            },
+        })
     })
 }
 
