@@ -567,4 +567,20 @@ pub enum PageSource {
         /// The query parameter the token goes back in (its wire name).
         param: String,
     },
+    /// A page object with the items in one field and a `has_more` flag; the next page starts
+    /// after the last item's `id`, sent as a query parameter (Stripe's `starting_after`).
+    AfterLastItem {
+        /// The Rust field of the page holding the items.
+        items_field: String,
+        /// How the items field is wrapped.
+        items_presence: Presence,
+        /// The Rust field of the page holding the flag.
+        has_more_field: String,
+        /// How the flag is wrapped.
+        has_more_presence: Presence,
+        /// The Rust field of an item holding its id (a required string).
+        id_field: String,
+        /// The query parameter the id goes in (its wire name).
+        param: String,
+    },
 }

@@ -172,6 +172,16 @@ fn operation_method(op: &Operation) -> TokenStream {
     }
 }
 
+/// The items of a page, however its field is wrapped (absent or null is no items).
+fn present_list(field: &str, presence: Presence) -> TokenStream {
+    let field = ident(field);
+    match presence {
+        Presence::Required => quote!(page.#field),
+        Presence::OptionalNullable => quote!(page.#field.into_option().unwrap_or_default()),
+        _ => quote!(page.#field.unwrap_or_default()),
+    }
+}
+
 fn output_type(op: &Operation) -> TokenStream {
     match &op.response {
         Response::Unit => quote!(()),
@@ -272,15 +282,8 @@ fn builder(group: &Group, op: &Operation, non_exhaustive: bool) -> TokenStream {
                 next_field,
                 next_presence,
             } => {
-                let items_field = ident(items_field);
                 let next_field = ident(next_field);
-                let items = match items_presence {
-                    Presence::Required => quote!(page.#items_field),
-                    Presence::OptionalNullable => {
-                        quote!(page.#items_field.into_option().unwrap_or_default())
-                    }
-                    _ => quote!(page.#items_field.unwrap_or_default()),
-                };
+                let items = present_list(items_field, *items_presence);
                 let next = match next_presence {
                     Presence::OptionalNullable => quote!(page.#next_field.into_option()),
                     _ => quote!(page.#next_field),
@@ -303,15 +306,8 @@ fn builder(group: &Group, op: &Operation, non_exhaustive: bool) -> TokenStream {
                 token_presence,
                 param,
             } => {
-                let items_field = ident(items_field);
                 let token_field = ident(token_field);
-                let items = match items_presence {
-                    Presence::Required => quote!(page.#items_field),
-                    Presence::OptionalNullable => {
-                        quote!(page.#items_field.into_option().unwrap_or_default())
-                    }
-                    _ => quote!(page.#items_field.unwrap_or_default()),
-                };
+                let items = present_list(items_field, *items_presence);
                 let token = match token_presence {
                     Presence::OptionalNullable => quote!(page.#token_field.into_option()),
                     _ => quote!(page.#token_field),
@@ -324,6 +320,44 @@ fn builder(group: &Group, op: &Operation, non_exhaustive: bool) -> TokenStream {
                     pub fn stream(self) -> Paginator<#item> {
                         let first = self.to_request();
                         Paginator::with_cursor(self.client, first, #param, |page: #page| (#items, #token))
+                    }
+                }
+            }
+            PageSource::AfterLastItem {
+                items_field,
+                items_presence,
+                has_more_field,
+                has_more_presence,
+                id_field,
+                param,
+            } => {
+                let items = present_list(items_field, *items_presence);
+                let has_more_field = ident(has_more_field);
+                let has_more = match has_more_presence {
+                    Presence::Required => quote!(page.#has_more_field),
+                    Presence::OptionalNullable => {
+                        quote!(page.#has_more_field.into_option().unwrap_or(false))
+                    }
+                    _ => quote!(page.#has_more_field.unwrap_or(false)),
+                };
+                let id_field = ident(id_field);
+                let docs = doc(&format!(
+                    "Every item on every page, as a stream: pages are fetched as the stream is\npolled, each starting after the last item's id (`{param}`), while a page\nsays it `has_more`.\n\nUse [`Paginator::max_pages`] to stop early."
+                ));
+                quote! {
+                    #docs
+                    pub fn stream(self) -> Paginator<#item> {
+                        let first = self.to_request();
+                        Paginator::with_cursor(self.client, first, #param, |page: #page| {
+                            let more = #has_more;
+                            let items = #items;
+                            let next = if more {
+                                items.last().map(|item| item.#id_field.clone())
+                            } else {
+                                None
+                            };
+                            (items, next)
+                        })
                     }
                 }
             }

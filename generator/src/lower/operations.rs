@@ -745,6 +745,9 @@ impl<'a> Lowerer<'a> {
         if let Some(cursor) = cursor_pagination(page, params) {
             return Some(cursor);
         }
+        if let Some(after) = self.after_last_item_pagination(page, params) {
+            return Some(after);
+        }
         let items = page
             .fields
             .iter()
@@ -766,6 +769,55 @@ impl<'a> Lowerer<'a> {
                 items_presence: items.presence,
                 next_field: next.name.clone(),
                 next_presence: next.presence,
+            },
+        })
+    }
+
+    /// Stripe's lists: `{data: [...], has_more}`, items with a required string `id`, and an
+    /// optional `starting_after` (or `after`) query parameter.
+    fn after_last_item_pagination(
+        &self,
+        page: &crate::ir::Struct,
+        params: &[Param],
+    ) -> Option<Pagination> {
+        let mut lists = page
+            .fields
+            .iter()
+            .filter(|f| matches!(f.ty, TypeRef::Vec(_)));
+        let items = lists.next()?;
+        if lists.next().is_some() {
+            return None;
+        }
+        let TypeRef::Vec(item) = &items.ty else {
+            return None;
+        };
+        let has_more = page
+            .fields
+            .iter()
+            .find(|f| f.wire == "has_more" && f.ty == TypeRef::Bool)?;
+        let TypeRef::Named(item_type) = &**item else {
+            return None;
+        };
+        let TypeKind::Struct(item_struct) = &self.types.get(item_type)?.kind else {
+            return None;
+        };
+        let id = item_struct.fields.iter().find(|f| {
+            f.wire == "id" && f.ty == TypeRef::String && f.presence == Presence::Required
+        })?;
+        let param = params.iter().find(|p| {
+            p.location == ParamLocation::Query
+                && !p.required
+                && (p.wire == "starting_after" || p.wire == "after")
+        })?;
+        Some(Pagination {
+            item: (**item).clone(),
+            source: PageSource::AfterLastItem {
+                items_field: items.name.clone(),
+                items_presence: items.presence,
+                has_more_field: has_more.name.clone(),
+                has_more_presence: has_more.presence,
+                id_field: id.name.clone(),
+                param: param.wire.clone(),
             },
         })
     }
