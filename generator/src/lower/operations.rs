@@ -61,6 +61,10 @@ impl<'a> Lowerer<'a> {
         let mut modules =
             Namespace::with_reserved(&["models", "apis", "runtime", "client", "r#mod"]);
         let mut group_types = Namespace::with_reserved(&["Client"]);
+        // `Client`'s own methods.
+        let mut accessors = Namespace::with_reserved(&[
+            "new", "builder", "from_env", "base_url", "execute", "clone",
+        ]);
         for (path, item) in doc.paths.paths.iter() {
             if let ReferenceOr::Reference { reference } = item {
                 let item_ptr = pointer(["paths", path]);
@@ -87,11 +91,20 @@ impl<'a> Lowerer<'a> {
                 );
                 continue;
             }
-            let tag = self
-                .grouping_tag(&op.tags)
-                .unwrap_or_else(|| path_group(path));
+            let tagged = self.grouping_tag(&op.tags);
+            let from_path = tagged.is_none();
+            let tag = tagged.unwrap_or_else(|| path_group(path));
             if !groups.contains_key(&tag) {
-                let module = modules.claim(&names::value_name(&tag));
+                // The accessor (`client.models()`) and the module (`apis::models_api`) have
+                // names of their own, so a group called like a reserved module keeps its
+                // name where users type it.
+                let wanted = names::value_name(&tag);
+                let accessor = accessors.claim(&wanted);
+                let module = if modules.is_taken(&wanted) {
+                    modules.claim(&format!("{}_api", names::unraw(&wanted)))
+                } else {
+                    modules.claim(&wanted)
+                };
                 let type_name = group_types.claim(&format!("{}Api", names::type_name(&tag)));
                 let description = doc
                     .tags
@@ -108,7 +121,16 @@ impl<'a> Lowerer<'a> {
                 let group_doc = description
                     .map(|d| docs::sanitize(&d))
                     .filter(|d| !d.trim().is_empty())
-                    .unwrap_or_else(|| format!("Operations tagged {}.", code(&tag)));
+                    .unwrap_or_else(|| {
+                        if from_path {
+                            format!(
+                                "Operations on {} (grouped by path: the API description gives them no tag).",
+                                code(&tag)
+                            )
+                        } else {
+                            format!("Operations tagged {}.", code(&tag))
+                        }
+                    });
                 let group_doc = match parent {
                     Some(parent) => docs::paragraphs([group_doc, parent]),
                     None => group_doc,
@@ -119,7 +141,7 @@ impl<'a> Lowerer<'a> {
                     tag.clone(),
                     GroupBuilder {
                         group: Group {
-                            accessor: module.clone(),
+                            accessor,
                             module,
                             type_name,
                             doc: group_doc,
