@@ -552,6 +552,18 @@ pub enum PageSource {
     /// The body is the list of items; the next page's URL is the `Link` header's
     /// `rel="next"` (RFC 8288; GitHub).
     LinkHeader,
+    /// Pages counted by a query parameter: a page number (`page`, from 1) or an offset
+    /// (`offset`, from 0, by the number of items read); an empty page ends the list.
+    Counter {
+        /// The Rust field of the page holding the items, or `None` when the body is the list.
+        items_field: Option<String>,
+        /// How the items field is wrapped.
+        items_presence: Presence,
+        /// The query parameter (its wire name).
+        param: String,
+        /// Whether the parameter counts items (an offset) rather than pages.
+        counts_items: bool,
+    },
     /// A page object with the items in one field and a token for the next page in another,
     /// sent back as a query parameter (Google's `nextPageToken` and `pageToken`, `next_cursor`
     /// and `cursor`); an absent or empty token ends the list.

@@ -40,6 +40,9 @@ pub(crate) use build::{model_builder, setters};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, ErrorBody};
 pub use nullable::Nullable;
+// Used by lists counted by page number or offset; not every API has one.
+#[allow(unused_imports)]
+pub(crate) use pagination::Counter;
 pub use pagination::Paginator;
 pub use response::ApiResponse;
 pub use retry::RetryPolicy;

@@ -20,6 +20,17 @@ pub(crate) enum Next {
     Link(String),
     /// Send the same request with this query parameter set to this token.
     Query(&'static str, String),
+    /// Send the same request with this counting query parameter advanced.
+    Count(&'static str, Counter, usize),
+}
+
+/// What a counting query parameter counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Counter {
+    /// Pages, from 1: the next page is one more.
+    Page,
+    /// Items, from 0: the next page starts after the items read.
+    Offset,
 }
 
 /// Every item of a paged list, fetched page by page as the stream is polled.
@@ -115,6 +126,33 @@ impl<T: Send + 'static> Paginator<T> {
         }
     }
 
+    /// A paginator for a list counted by the query parameter `param` (a page number or an
+    /// offset); `split` takes a page's items. An empty page ends the list.
+    pub(crate) fn with_counter<P: DeserializeOwned + 'static>(
+        client: Client,
+        first: Result<Request, Error>,
+        param: &'static str,
+        counter: Counter,
+        split: fn(P) -> Vec<T>,
+    ) -> Self {
+        let split: Split<T> = Arc::new(move |response: RawResponse| {
+            response.json::<P>().map(|r| {
+                let items = split(r.into_body());
+                let next = (!items.is_empty()).then_some(Next::Count(param, counter, items.len()));
+                (items, next)
+            })
+        });
+        Paginator {
+            state: Some(State {
+                client,
+                next: Some(first),
+                split,
+                max_pages: None,
+            }),
+            stream: None,
+        }
+    }
+
     /// Stops after `pages` pages, even if there are more.
     pub fn max_pages(mut self, pages: usize) -> Self {
         if let Some(state) = &mut self.state {
@@ -169,6 +207,16 @@ impl<T: Send + 'static> Paginator<T> {
                     let next = match next {
                         Next::Link(link) => request.follow(&link, run.state.client.base_url()),
                         Next::Query(param, token) => Ok(request.with_query(param, token)),
+                        Next::Count(param, counter, read) => {
+                            let current = request
+                                .query_value(param)
+                                .and_then(|v| v.parse::<u64>().ok());
+                            let next = match counter {
+                                Counter::Page => current.unwrap_or(1) + 1,
+                                Counter::Offset => current.unwrap_or(0) + read as u64,
+                            };
+                            Ok(request.with_query(param, next.to_string()))
+                        }
                     };
                     match next {
                         Ok(next) if run.seen.contains(&next.key()) => {
@@ -330,6 +378,52 @@ mod tests {
             .collect()
             .await;
         assert_eq!(items, [1, 2, 3, 4]);
+    }
+
+    /// A page number counts up from the first page (1 when not asked for), an offset by the
+    /// items read (from 0); an empty page ends the list.
+    #[tokio::test]
+    async fn lists_counted_by_page_number_or_offset_stream_every_item() {
+        use wiremock::matchers::{method, path, query_param};
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        for (param, counter, later) in [
+            ("page", Counter::Page, [("2", "[3]"), ("3", "[]")]),
+            ("offset", Counter::Offset, [("2", "[3]"), ("3", "[]")]),
+        ] {
+            let server = MockServer::start().await;
+            for (value, body) in later {
+                Mock::given(method("GET"))
+                    .and(path("/rows"))
+                    .and(query_param(param, value))
+                    .respond_with(ResponseTemplate::new(200).set_body_string(body))
+                    .expect(1)
+                    .mount(&server)
+                    .await;
+            }
+            // The first page: the request does not name one.
+            Mock::given(method("GET"))
+                .and(path("/rows"))
+                .respond_with(ResponseTemplate::new(200).set_body_string("[1, 2]"))
+                .with_priority(10)
+                .expect(1)
+                .mount(&server)
+                .await;
+            let client = Client::builder().base_url(server.uri()).build().unwrap();
+            let mut request = Request::new(reqwest::Method::GET, "/rows", "rows_list");
+            request.push_path("/rows");
+            let items: Vec<i64> = Paginator::<i64>::with_counter(
+                client,
+                Ok(request),
+                param,
+                counter,
+                |page: Vec<i64>| page,
+            )
+            .map(Result::unwrap)
+            .collect()
+            .await;
+            assert_eq!(items, [1, 2, 3], "{param}");
+            server.verify().await;
+        }
     }
 
     /// Pages linked by `Link` headers are followed to the end, every item once.

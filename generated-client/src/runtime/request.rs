@@ -329,6 +329,14 @@ impl Request {
         Ok(next)
     }
 
+    /// The value of the query parameter `name`, if the request has one.
+    pub(crate) fn query_value(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// The same call with the query parameter `name` set to `value` alone (a page token).
     pub(crate) fn with_query(&self, name: &str, value: String) -> Request {
         let mut next = self.clone();

@@ -361,6 +361,35 @@ fn builder(group: &Group, op: &Operation, non_exhaustive: bool) -> TokenStream {
                     }
                 }
             }
+            PageSource::Counter {
+                items_field,
+                items_presence,
+                param,
+                counts_items,
+            } => {
+                let items = match items_field {
+                    Some(field) => present_list(field, *items_presence),
+                    None => quote!(page),
+                };
+                let (docs, counter) = if *counts_items {
+                    (
+                        doc(&format!("Every item on every page, as a stream: pages are fetched as the stream is\npolled, each at the offset `{param}` after the items read so far, until a\npage is empty.\n\nUse [`Paginator::max_pages`] to stop early.")),
+                        quote!(crate::runtime::Counter::Offset),
+                    )
+                } else {
+                    (
+                        doc(&format!("Every item on every page, as a stream: pages are fetched as the stream is\npolled, by page number (`{param}`, from the one asked for, or 1), until a\npage is empty.\n\nUse [`Paginator::max_pages`] to stop early.")),
+                        quote!(crate::runtime::Counter::Page),
+                    )
+                };
+                quote! {
+                    #docs
+                    pub fn stream(self) -> Paginator<#item> {
+                        let first = self.to_request();
+                        Paginator::with_counter(self.client, first, #param, #counter, |page: #page| #items)
+                    }
+                }
+            }
             PageSource::LinkHeader => quote! {
                 /// Every item on every page, as a stream: pages are fetched as the stream is
                 /// polled, by following each response's `Link: <...>; rel="next"` header,

@@ -753,10 +753,13 @@ impl<'a> Lowerer<'a> {
         };
         if let TypeRef::Vec(item) = ty {
             // A bare list whose success response declares a `Link` header pages by it.
-            return self.declares_link_header(op).then(|| Pagination {
-                item: (**item).clone(),
-                source: PageSource::LinkHeader,
-            });
+            if self.declares_link_header(op) {
+                return Some(Pagination {
+                    item: (**item).clone(),
+                    source: PageSource::LinkHeader,
+                });
+            }
+            return counter_pagination(item, None, params);
         }
         let TypeRef::Named(page) = ty else {
             return None;
@@ -769,6 +772,19 @@ impl<'a> Lowerer<'a> {
         }
         if let Some(after) = self.after_last_item_pagination(page, params) {
             return Some(after);
+        }
+        if !page.fields.iter().any(|f| f.wire == "next") {
+            let mut lists = page
+                .fields
+                .iter()
+                .filter(|f| matches!(f.ty, TypeRef::Vec(_)));
+            if let (Some(list), None) = (lists.next(), lists.next()) {
+                if let TypeRef::Vec(item) = &list.ty {
+                    if let Some(counted) = counter_pagination(item, Some(list), params) {
+                        return Some(counted);
+                    }
+                }
+            }
         }
         let items = page
             .fields
@@ -1070,6 +1086,37 @@ fn pick_media(
                 BodyEncoding::Binary
             },
         )
+    })
+}
+
+/// Page-number or offset pagination: an optional integer query parameter `page` (or
+/// `page_number`, `pageNumber`), or `offset` (or `skip`, `start`), on a list or a page with
+/// one list of items. The list ends at an empty page.
+fn counter_pagination(
+    item: &TypeRef,
+    items: Option<&crate::ir::Field>,
+    params: &[Param],
+) -> Option<Pagination> {
+    let integer = |ty: &TypeRef| matches!(ty, TypeRef::I32 | TypeRef::I64);
+    let squash = |name: &str| name.replace(['_', '-'], "").to_ascii_lowercase();
+    let counter = params.iter().find_map(|p| {
+        if p.location != ParamLocation::Query || p.required || !integer(&p.ty) {
+            return None;
+        }
+        match squash(&p.wire).as_str() {
+            "page" | "pagenumber" => Some((p, false)),
+            "offset" | "skip" | "start" => Some((p, true)),
+            _ => None,
+        }
+    })?;
+    Some(Pagination {
+        item: item.clone(),
+        source: PageSource::Counter {
+            items_field: items.map(|f| f.name.clone()),
+            items_presence: items.map_or(Presence::Required, |f| f.presence),
+            param: counter.0.wire.clone(),
+            counts_items: counter.1,
+        },
     })
 }
 
