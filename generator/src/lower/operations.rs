@@ -296,7 +296,7 @@ impl<'a> Lowerer<'a> {
         };
         let response =
             self.lower_responses(op, &op_ptr, &type_prefix, &method_name, group_types)?;
-        let pagination = self.pagination(&response, op, &params);
+        let pagination = self.pagination(&response, op, &params, &op_ptr);
         let (authenticated, scopes) = self.security(op);
 
         let summary = op
@@ -738,7 +738,111 @@ impl<'a> Lowerer<'a> {
 
     /// Pages with a `next` URL and a list of items (`count`/`next`/`previous`/`results`, or
     /// similar) make an operation pageable.
+    /// How the operation's list is paged: detected here, in one place, unless the operation
+    /// says otherwise with `x-pagination` (added by an overlay when a description does not
+    /// say what a generator can see): `false` or `none` for no stream, or
+    /// `{style: next | link-header | cursor | after-last-item | page | offset, param: NAME}`
+    /// to use that style (with that query parameter).
     fn pagination(
+        &mut self,
+        response: &Response,
+        op: &openapiv3::Operation,
+        params: &[Param],
+        op_ptr: &str,
+    ) -> Option<Pagination> {
+        let Some(setting) = op.extensions.get("x-pagination") else {
+            return self.detect_pagination(response, op, params);
+        };
+        let at = child(op_ptr, "x-pagination");
+        let (style, param) = match setting {
+            serde_json::Value::Bool(false) => return None,
+            serde_json::Value::String(s) if s == "none" => return None,
+            serde_json::Value::Object(map) => (
+                map.get("style")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_owned(),
+                map.get("param").and_then(|v| v.as_str()).map(str::to_owned),
+            ),
+            _ => {
+                self.note(&at, "expected `false`, `none` or `{style, param}`; ignored");
+                return self.detect_pagination(response, op, params);
+            }
+        };
+        let styles = [
+            "next",
+            "link-header",
+            "cursor",
+            "after-last-item",
+            "page",
+            "offset",
+        ];
+        if !styles.contains(&style.as_str()) {
+            self.note(
+                &at,
+                format!(
+                    "unknown style `{style}` (expected one of {}); ignored",
+                    styles.join(", ")
+                ),
+            );
+            return self.detect_pagination(response, op, params);
+        }
+        // Only the named parameter is a candidate; for page and offset it is taken as named.
+        let mut candidates: Vec<Param> = params.to_vec();
+        if let Some(name) = &param {
+            candidates.retain(|p| p.location != ParamLocation::Query || &p.wire == name);
+            if let Some(p) = candidates
+                .iter_mut()
+                .find(|p| &p.wire == name && matches!(style.as_str(), "page" | "offset"))
+            {
+                p.wire = style.clone();
+            }
+        }
+        let forced_link = style == "link-header";
+        let found = match (forced_link, response) {
+            (
+                true,
+                Response::Body(ResponseBody {
+                    ty: TypeRef::Vec(item),
+                    ..
+                }),
+            ) => Some(Pagination {
+                item: (**item).clone(),
+                source: PageSource::LinkHeader,
+            }),
+            _ => self.detect_pagination(response, op, &candidates),
+        };
+        let matches = |p: &Pagination| match (&p.source, style.as_str()) {
+            (PageSource::NextField { .. }, "next")
+            | (PageSource::LinkHeader, "link-header")
+            | (PageSource::Cursor { .. }, "cursor")
+            | (PageSource::AfterLastItem { .. }, "after-last-item") => true,
+            (PageSource::Counter { counts_items, .. }, "offset") => *counts_items,
+            (PageSource::Counter { counts_items, .. }, "page") => !*counts_items,
+            _ => false,
+        };
+        match found {
+            Some(mut found) if matches(&found) => {
+                // The parameter keeps its wire name.
+                if let (Some(name), PageSource::Counter { param: p, .. }) =
+                    (&param, &mut found.source)
+                {
+                    *p = name.clone();
+                }
+                Some(found)
+            }
+            _ => {
+                self.note(
+                    &at,
+                    format!("the operation's response and parameters do not fit pagination style `{style}`; no stream"),
+                );
+                None
+            }
+        }
+    }
+
+    /// The pagination the response and parameters show, if any.
+    fn detect_pagination(
         &self,
         response: &Response,
         op: &openapiv3::Operation,
