@@ -85,8 +85,10 @@ pub fn type_name(raw: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, 'V');
     }
+    // `Self` is a keyword even as a raw identifier. `SelfType` rather than `Self_`, since
+    // type names are also joined into longer ones (`Self_Request` fails the camel-case lint).
     if name == "Self" {
-        name.push('_');
+        name.push_str("Type");
     }
     name
 }
@@ -200,7 +202,7 @@ mod tests {
         assert_eq!(type_name("Etc/GMT+1"), "EtcGmtPlus1");
         assert_eq!(type_name("Etc/GMT-1"), "EtcGmtMinus1");
         assert_eq!(type_name("2020-01-01"), "V20200101");
-        assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(type_name("Self"), "SelfType");
         assert_eq!(type_name("café"), "CafU00e9");
         assert_eq!(type_name("$ref"), "Ref");
     }

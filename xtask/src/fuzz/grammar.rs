@@ -91,6 +91,27 @@ const NAMES: &[&str] = &[
     "HTTPServer",
     "v1.2",
     "__proto__",
+    "user's",
+    "CAs",
+    "models",
+    "apis",
+    "runtime",
+    "content_type",
+    "Content-Type",
+    // Names pagination detection looks for.
+    "page",
+    "offset",
+    "skip",
+    "pageToken",
+    "nextPageToken",
+    "next_cursor",
+    "cursor",
+    "starting_after",
+    "has_more",
+    "data",
+    "results",
+    "next",
+    "items",
 ];
 
 /// A name: usually one of `NAMES`, sometimes two joined, sometimes any short string.
@@ -399,11 +420,40 @@ fn responses() -> BoxedStrategy<Value> {
                 if let Some(content) = content {
                     response["content"] = content;
                 }
+                // Some lists say they are paged by the Link header.
+                if status.starts_with('2') && status.len() % 2 == 1 {
+                    response["headers"] = json!({"Link": {"schema": {"type": "string"}}});
+                }
                 (status.to_owned(), response)
             })
             .collect();
         Value::Object(map)
     })
+    .boxed()
+}
+
+/// An `x-pagination` override, valid or not.
+fn pagination_setting() -> BoxedStrategy<Value> {
+    prop_oneof![
+        Just(json!(false)),
+        Just(json!("none")),
+        Just(json!("sideways")),
+        (
+            select(
+                &[
+                    "next",
+                    "link-header",
+                    "cursor",
+                    "after-last-item",
+                    "page",
+                    "offset",
+                    "odd"
+                ][..]
+            ),
+            prop::option::of(name()),
+        )
+            .prop_map(|(style, param)| json!({"style": style, "param": param})),
+    ]
     .boxed()
 }
 
@@ -415,26 +465,32 @@ fn operation() -> BoxedStrategy<Value> {
         prop::option::of((content(), any::<bool>())),
         responses(),
         any::<bool>(),
+        prop::option::of(pagination_setting()),
     )
-        .prop_map(|(id, tags, parameters, body, responses, deprecated)| {
-            let mut operation = json!({"responses": responses});
-            if let Some(id) = id {
-                operation["operationId"] = json!(id);
-            }
-            if !tags.is_empty() {
-                operation["tags"] = json!(tags);
-            }
-            if !parameters.is_empty() {
-                operation["parameters"] = json!(parameters);
-            }
-            if let Some((content, required)) = body {
-                operation["requestBody"] = json!({"content": content, "required": required});
-            }
-            if deprecated {
-                operation["deprecated"] = json!(true);
-            }
-            operation
-        })
+        .prop_map(
+            |(id, tags, parameters, body, responses, deprecated, pagination)| {
+                let mut operation = json!({"responses": responses});
+                if let Some(pagination) = pagination {
+                    operation["x-pagination"] = pagination;
+                }
+                if let Some(id) = id {
+                    operation["operationId"] = json!(id);
+                }
+                if !tags.is_empty() {
+                    operation["tags"] = json!(tags);
+                }
+                if !parameters.is_empty() {
+                    operation["parameters"] = json!(parameters);
+                }
+                if let Some((content, required)) = body {
+                    operation["requestBody"] = json!({"content": content, "required": required});
+                }
+                if deprecated {
+                    operation["deprecated"] = json!(true);
+                }
+                operation
+            },
+        )
         .boxed()
 }
 
