@@ -1274,7 +1274,12 @@ fn path_group(path: &str) -> String {
         let s = s.trim_start_matches(['v', 'V']);
         !s.is_empty() && s.starts_with(|c: char| c.is_ascii_digit())
     };
-    path.split('/')
+    // A segment with a fragment or query in it (AWS's `/#X-Amz-Target=Service.Action`) names
+    // an action, not a resource, and ends the search.
+    path.split(['#', '?'])
+        .next()
+        .unwrap_or("")
+        .split('/')
         .filter(|s| !s.is_empty() && !s.starts_with('{'))
         .find(|s| !is_version(s) && !matches!(s.to_ascii_lowercase().as_str(), "api" | "rest"))
         .map(|s| s.split(['.', ':']).next().unwrap_or(s).to_owned())
@@ -1311,5 +1316,10 @@ mod tests {
         assert_eq!(path_group("/users.json"), "users");
         assert_eq!(path_group("/"), "default");
         assert_eq!(path_group("/{id}"), "default");
+        assert_eq!(
+            path_group("/#X-Amz-Target=AWSShield_20160616.Associate"),
+            "default"
+        );
+        assert_eq!(path_group("/items?action=list"), "items");
     }
 }
