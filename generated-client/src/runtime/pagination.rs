@@ -65,15 +65,7 @@ impl<T: Send + 'static> Paginator<T> {
                 (items, next.map(Next::Link))
             })
         });
-        Paginator {
-            state: Some(State {
-                client,
-                next: Some(first),
-                split,
-                max_pages: None,
-            }),
-            stream: None,
-        }
+        Self::from_split(client, first, split)
     }
 
     /// A paginator for a list whose pages are linked by the `Link` header's `rel="next"`
@@ -86,15 +78,7 @@ impl<T: Send + 'static> Paginator<T> {
             let next = next_link(&response.headers).map(Next::Link);
             response.json::<Vec<T>>().map(|r| (r.into_body(), next))
         });
-        Paginator {
-            state: Some(State {
-                client,
-                next: Some(first),
-                split,
-                max_pages: None,
-            }),
-            stream: None,
-        }
+        Self::from_split(client, first, split)
     }
 
     /// A paginator for a list whose pages carry a token for the next one, sent back as the
@@ -115,15 +99,7 @@ impl<T: Send + 'static> Paginator<T> {
                 (items, next)
             })
         });
-        Paginator {
-            state: Some(State {
-                client,
-                next: Some(first),
-                split,
-                max_pages: None,
-            }),
-            stream: None,
-        }
+        Self::from_split(client, first, split)
     }
 
     /// A paginator for a list counted by the query parameter `param` (a page number or an
@@ -142,6 +118,10 @@ impl<T: Send + 'static> Paginator<T> {
                 (items, next)
             })
         });
+        Self::from_split(client, first, split)
+    }
+
+    fn from_split(client: Client, first: Result<Request, Error>, split: Split<T>) -> Self {
         Paginator {
             state: Some(State {
                 client,

@@ -878,15 +878,9 @@ impl<'a> Lowerer<'a> {
             return Some(after);
         }
         if !page.fields.iter().any(|f| f.wire == "next") {
-            let mut lists = page
-                .fields
-                .iter()
-                .filter(|f| matches!(f.ty, TypeRef::Vec(_)));
-            if let (Some(list), None) = (lists.next(), lists.next()) {
-                if let TypeRef::Vec(item) = &list.ty {
-                    if let Some(counted) = counter_pagination(item, Some(list), params) {
-                        return Some(counted);
-                    }
+            if let Some((list, item)) = single_list(page) {
+                if let Some(counted) = counter_pagination(item, Some(list), params) {
+                    return Some(counted);
                 }
             }
         }
@@ -922,22 +916,12 @@ impl<'a> Lowerer<'a> {
         page: &crate::ir::Struct,
         params: &[Param],
     ) -> Option<Pagination> {
-        let mut lists = page
-            .fields
-            .iter()
-            .filter(|f| matches!(f.ty, TypeRef::Vec(_)));
-        let items = lists.next()?;
-        if lists.next().is_some() {
-            return None;
-        }
-        let TypeRef::Vec(item) = &items.ty else {
-            return None;
-        };
+        let (items, item) = single_list(page)?;
         let has_more = page
             .fields
             .iter()
             .find(|f| f.wire == "has_more" && f.ty == TypeRef::Bool)?;
-        let TypeRef::Named(item_type) = &**item else {
+        let TypeRef::Named(item_type) = item else {
             return None;
         };
         let TypeKind::Struct(item_struct) = &self.types.get(item_type)?.kind else {
@@ -952,7 +936,7 @@ impl<'a> Lowerer<'a> {
                 && (p.wire == "starting_after" || p.wire == "after")
         })?;
         Some(Pagination {
-            item: (**item).clone(),
+            item: item.clone(),
             source: PageSource::AfterLastItem {
                 items_field: items.name.clone(),
                 items_presence: items.presence,
@@ -1193,6 +1177,16 @@ fn pick_media(
     })
 }
 
+/// The page's one list field and its item type; `None` when it has none or several.
+fn single_list(page: &crate::ir::Struct) -> Option<(&crate::ir::Field, &TypeRef)> {
+    let mut lists = page.fields.iter().filter_map(|f| match &f.ty {
+        TypeRef::Vec(item) => Some((f, &**item)),
+        _ => None,
+    });
+    let first = lists.next()?;
+    lists.next().is_none().then_some(first)
+}
+
 /// Page-number or offset pagination: an optional integer query parameter `page` (or
 /// `page_number`, `pageNumber`), or `offset` (or `skip`, `start`), on a list or a page with
 /// one list of items. The list ends at an empty page.
@@ -1229,17 +1223,7 @@ fn counter_pagination(
 /// parameter named like the field without its `next` (`pageToken`, `page_token`, `cursor`,
 /// `token`) or like the field itself (`nextToken`, as AWS names both).
 fn cursor_pagination(page: &crate::ir::Struct, params: &[Param]) -> Option<Pagination> {
-    let mut lists = page
-        .fields
-        .iter()
-        .filter(|f| matches!(f.ty, TypeRef::Vec(_)));
-    let items = lists.next()?;
-    if lists.next().is_some() {
-        return None;
-    }
-    let TypeRef::Vec(item) = &items.ty else {
-        return None;
-    };
+    let (items, item) = single_list(page)?;
     let squash = |name: &str| name.replace(['_', '-'], "").to_ascii_lowercase();
     page.fields.iter().find_map(|token| {
         let wire = squash(&token.wire);
@@ -1254,7 +1238,7 @@ fn cursor_pagination(page: &crate::ir::Struct, params: &[Param]) -> Option<Pagin
             p.location == ParamLocation::Query && !p.required && (name == rest || name == wire)
         })?;
         Some(Pagination {
-            item: (**item).clone(),
+            item: item.clone(),
             source: PageSource::Cursor {
                 items_field: items.name.clone(),
                 items_presence: items.presence,
