@@ -534,6 +534,16 @@ pub struct Pagination {
     pub source: PageSource,
 }
 
+/// The styles an operation's `x-pagination: {style}` may name, one per [`PageSource`].
+pub const PAGINATION_STYLES: &[&str] = &[
+    "next",
+    "link-header",
+    "cursor",
+    "after-last-item",
+    "page",
+    "offset",
+];
+
 /// Where a page keeps its items and the link to the next page.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PageSource {

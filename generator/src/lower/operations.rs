@@ -769,14 +769,7 @@ impl<'a> Lowerer<'a> {
                 return self.detect_pagination(response, op, params);
             }
         };
-        let styles = [
-            "next",
-            "link-header",
-            "cursor",
-            "after-last-item",
-            "page",
-            "offset",
-        ];
+        let styles = crate::ir::PAGINATION_STYLES;
         if !styles.contains(&style.as_str()) {
             self.note(
                 &at,

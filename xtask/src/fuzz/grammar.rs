@@ -439,16 +439,13 @@ fn pagination_setting() -> BoxedStrategy<Value> {
         Just(json!("none")),
         Just(json!("sideways")),
         (
+            // Every style the generator knows, and one it does not.
             select(
-                &[
-                    "next",
-                    "link-header",
-                    "cursor",
-                    "after-last-item",
-                    "page",
-                    "offset",
-                    "odd"
-                ][..]
+                generator::ir::PAGINATION_STYLES
+                    .iter()
+                    .copied()
+                    .chain(["odd"])
+                    .collect::<Vec<_>>()
             ),
             prop::option::of(name()),
         )
