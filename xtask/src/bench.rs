@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo xtask bench [--spec FILE ...] [--runs N] [--compile] [--out FILE]
+//! cargo xtask bench --client [--calls N] [--rounds R] [--in-flight 1,32,256] [--out FILE]
 //! ```
 //!
 //! Each spec is measured in a child process (`cargo xtask bench-one`), so its peak memory
@@ -337,6 +338,12 @@ struct Args {
     specs: Vec<PathBuf>,
     runs: Option<usize>,
     compile: bool,
+    /// Measure the generated client's call overhead instead of the generator.
+    client: bool,
+    /// `--client`: calls per batch, batch pairs per level, levels of calls in flight.
+    calls: Option<usize>,
+    rounds: Option<usize>,
+    in_flight: Option<String>,
     out: Option<PathBuf>,
 }
 
@@ -362,6 +369,10 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
                 out.runs = Some(n);
             }
             "--compile" => out.compile = true,
+            "--client" => out.client = true,
+            "--calls" => out.calls = Some(number("--calls", &value("--calls")?)?),
+            "--rounds" => out.rounds = Some(number("--rounds", &value("--rounds")?)?),
+            "--in-flight" => out.in_flight = Some(value("--in-flight")?),
             "--out" => out.out = Some(PathBuf::from(value("--out")?)),
             other => return Err(format!("bench: unknown argument `{other}`")),
         }
@@ -369,9 +380,19 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     Ok(out)
 }
 
+fn number(name: &str, value: &str) -> Result<usize, String> {
+    match value.parse() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("bench: `{name} {value}` is not a positive number")),
+    }
+}
+
 /// `cargo xtask bench`.
 pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
     let args = parse_args(args)?;
+    if args.client {
+        return run_client(root, &args);
+    }
     let specs: Vec<(PathBuf, String)> = if args.specs.is_empty() {
         let api = ensure_corpus(root)?;
         std::iter::once((
@@ -462,6 +483,76 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
     .map_err(|e| e.to_string())?;
     eprintln!("results written to {}", out.display());
     Ok(ok)
+}
+
+/// One level of calls in flight, as `benches/call_overhead.rs` prints it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClientResult {
+    pub in_flight: usize,
+    pub calls: usize,
+    pub rounds: usize,
+    pub reqwest_per_s: f64,
+    pub client_per_s: f64,
+    pub ratio: f64,
+    pub ratio_min: f64,
+    pub ratio_max: f64,
+}
+
+/// `cargo xtask bench --client`: the generated client's calls against plain reqwest's, on a
+/// loopback server, at several levels of calls in flight (see `generated-client/benches/`).
+fn run_client(root: &Path, args: &Args) -> Result<bool, String> {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command
+        .args(["bench", "--quiet", "--package", "posthog-api", "--bench", "call_overhead", "--"])
+        .current_dir(root);
+    if let Some(calls) = args.calls {
+        command.args(["--calls", &calls.to_string()]);
+    }
+    if let Some(rounds) = args.rounds {
+        command.args(["--rounds", &rounds.to_string()]);
+    }
+    if let Some(levels) = &args.in_flight {
+        command.args(["--in-flight", levels]);
+    }
+    eprintln!("bench: building and running the call-overhead benchmark (release)");
+    let output = command
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cargo bench: {e}"))?;
+    if !output.status.success() {
+        return Err("bench --client: the call_overhead benchmark failed".into());
+    }
+    let results: Vec<ClientResult> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).map_err(|e| format!("bench --client: `{l}`: {e}")))
+        .collect::<Result<_, _>>()?;
+    let mut text = String::from(
+        "| calls in flight | reqwest calls/s | client calls/s | ratio (median) | ratio range |\n|---|---|---|---|---|\n",
+    );
+    for r in &results {
+        let _ = writeln!(
+            text,
+            "| {} | {:.0} | {:.0} | {:.3} | {:.3}–{:.3} |",
+            r.in_flight, r.reqwest_per_s, r.client_per_s, r.ratio, r.ratio_min, r.ratio_max
+        );
+    }
+    println!("{text}");
+    let machine = machine_description();
+    println!("Machine: {machine}");
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| root.join("target/bench/client.json"));
+    std::fs::create_dir_all(out.parent().unwrap_or(root)).map_err(|e| e.to_string())?;
+    let json = serde_json::json!({"machine": machine, "results": results});
+    std::fs::write(
+        &out,
+        serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    eprintln!("results written to {}", out.display());
+    Ok(true)
 }
 
 /// `cargo xtask bench-one SPEC LABEL RUNS` (internal): measures generation, prints JSON.

@@ -39,6 +39,9 @@ commands:
   bench [--spec FILE ...] [--runs N] [--compile] [--out FILE]
                       time each stage and measure peak memory on PostHog and four large
                       directory specs (or the given ones); --compile adds cargo check
+  bench --client [--calls N] [--rounds R] [--in-flight 1,32,256]
+                      the generated client's call rate against plain reqwest's on a
+                      loopback server, batches alternating, median ratio per level
   test [-- ARGS]      install the test tools (Prism, the spec validator) into target/tools,
                       validate the specs, and run every test (ARGS go to cargo test)
   help                show this text
