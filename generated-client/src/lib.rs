@@ -13,6 +13,16 @@
 //!
 //! Authenticate with a personal API key sent as `Authorization: Bearer <key>`. Each
 //! operation lists the API-key scope it needs.
+//!
+//! # Rate limits
+//!
+//! The API documents these budgets. A client built with
+//! `.rate_limits(RateLimits::documented())` (see [`ClientBuilder::rate_limits`]) waits for
+//! budget instead of being refused; its clones share the budget.
+//!
+//! - `analytics`: 240 requests a minute and 1200 requests an hour. Analytics endpoints, backed by ClickHouse (insights, persons, events).
+//! - `default`: 480 requests a minute and 4800 requests an hour. CRUD endpoints (the burst and sustained throttles).
+//! - `query`: 2400 requests an hour. The query endpoint (HogQL).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -38,4 +48,41 @@ pub(crate) const API: runtime::ApiInfo = runtime::ApiInfo {
     base_url_env: "POSTHOG_HOST",
     auth: runtime::Auth::Bearer,
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+    rate_limits: &[
+        (
+            "analytics",
+            &[
+                runtime::Quota {
+                    requests: 240,
+                    per: std::time::Duration::from_secs(60),
+                },
+                runtime::Quota {
+                    requests: 1200,
+                    per: std::time::Duration::from_secs(3600),
+                },
+            ],
+        ),
+        (
+            "default",
+            &[
+                runtime::Quota {
+                    requests: 480,
+                    per: std::time::Duration::from_secs(60),
+                },
+                runtime::Quota {
+                    requests: 4800,
+                    per: std::time::Duration::from_secs(3600),
+                },
+            ],
+        ),
+        (
+            "query",
+            &[
+                runtime::Quota {
+                    requests: 2400,
+                    per: std::time::Duration::from_secs(3600),
+                },
+            ],
+        ),
+    ],
 };

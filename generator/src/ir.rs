@@ -38,6 +38,28 @@ pub struct Api {
     /// APIs add every month (fields, enum values, union variants, success statuses) is a
     /// semver-minor change of the crate.
     pub non_exhaustive: bool,
+    /// The documented rate limits (`x-rate-limits`), by class name.
+    pub rate_classes: Vec<RateClass>,
+}
+
+/// A budget the API documents for a class of operations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateClass {
+    /// The class name (`default`, `analytics`).
+    pub name: String,
+    /// What the class covers, as the document says.
+    pub description: Option<String>,
+    /// Every quota applies at once.
+    pub quotas: Vec<RateQuota>,
+}
+
+/// At most `requests` requests in any window of `per_seconds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateQuota {
+    /// Requests allowed in one window.
+    pub requests: u32,
+    /// The window, in seconds.
+    pub per_seconds: u64,
 }
 
 /// One file of a split `models/` module.
@@ -383,6 +405,9 @@ pub struct Operation {
     pub idempotent: bool,
     /// The auto-pager, for list operations that return `next` links.
     pub pagination: Option<Pagination>,
+    /// The rate class whose budget the call takes (`x-rate-limit-class`, else `default`
+    /// when the document has that class); `None`: not paced.
+    pub rate_class: Option<String>,
 }
 
 /// A piece of a path template.

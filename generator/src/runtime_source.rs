@@ -28,6 +28,14 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../generated-client/src/runtime/nullable.rs"),
     ),
     (
+        "src/runtime/options.rs",
+        include_str!("../../generated-client/src/runtime/options.rs"),
+    ),
+    (
+        "src/runtime/pacing.rs",
+        include_str!("../../generated-client/src/runtime/pacing.rs"),
+    ),
+    (
         "src/runtime/pagination.rs",
         include_str!("../../generated-client/src/runtime/pagination.rs"),
     ),
@@ -52,3 +60,22 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../generated-client/src/runtime/serde_helpers.rs"),
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    /// Every file of the runtime is copied: a new one left off this list would make every
+    /// standalone crate fail to build.
+    #[test]
+    fn every_runtime_file_is_listed() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../generated-client/src/runtime");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| format!("src/runtime/{}", e.unwrap().file_name().to_string_lossy()))
+            .collect();
+        on_disk.sort();
+        let mut listed: Vec<String> = super::FILES.iter().map(|(p, _)| p.to_string()).collect();
+        listed.sort();
+        assert_eq!(listed, on_disk);
+    }
+}

@@ -503,7 +503,15 @@ pub struct ClientResult {
 fn run_client(root: &Path, args: &Args) -> Result<bool, String> {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command
-        .args(["bench", "--quiet", "--package", "posthog-api", "--bench", "call_overhead", "--"])
+        .args([
+            "bench",
+            "--quiet",
+            "--package",
+            "posthog-api",
+            "--bench",
+            "call_overhead",
+            "--",
+        ])
         .current_dir(root);
     if let Some(calls) = args.calls {
         command.args(["--calls", &calls.to_string()]);

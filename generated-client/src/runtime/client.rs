@@ -1,6 +1,8 @@
 //! The client: configuration, credentials, and the one request path every operation takes.
 
 use super::error::{ApiError, Error};
+use super::options::CallOptions;
+use super::pacing::{Pacer, Quota, RateLimits};
 use super::request::{Body, Request};
 use super::response::RawResponse;
 use super::retry::{parse_retry_after, Attempt, RetryPolicy};
@@ -43,6 +45,8 @@ pub struct ApiInfo {
     pub auth: Auth,
     /// The default `User-Agent`: the crate's name and version.
     pub user_agent: &'static str,
+    /// The rate limits the API documents, by class (see [`RateLimits::documented`]).
+    pub rate_limits: &'static [(&'static str, &'static [Quota])],
 }
 
 /// A credential that never shows up in `Debug` output or error messages.
@@ -60,6 +64,8 @@ impl fmt::Debug for Secret {
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Overrides of this handle (see [`Client::with_options`]); `None` for the client as built.
+    options: Option<Arc<CallOptions>>,
 }
 
 struct Inner {
@@ -76,6 +82,11 @@ struct Inner {
     stream_idle_timeout: Duration,
     /// Calls in flight at once, shared by every clone; `None` when unlimited.
     in_flight: Option<Arc<tokio::sync::Semaphore>>,
+    /// The middleware chain around `http`, when any is installed; without one, requests go
+    /// to `http` directly, at no extra cost.
+    middleware: Option<reqwest_middleware::ClientWithMiddleware>,
+    /// The rate budgets every clone shares, when pacing is on.
+    pacer: Option<Pacer>,
 }
 
 impl fmt::Debug for Client {
@@ -85,6 +96,9 @@ impl fmt::Debug for Client {
             .field("credential", &self.inner.credential)
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
+            .field("middleware", &self.inner.middleware.is_some())
+            .field("pacer", &self.inner.pacer)
+            .field("options", &self.options)
             .finish_non_exhaustive()
     }
 }
@@ -112,6 +126,27 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// A handle on the same client (same connections, middleware, rate budget and call
+    /// limit) whose calls use `options` on top of this handle's own: a shorter timeout, no
+    /// retries, an extra header. Cheap: nothing is built or connected.
+    pub fn with_options(&self, options: CallOptions) -> Client {
+        let options = match &self.options {
+            Some(mine) => mine.merged(options),
+            None => options,
+        };
+        Client {
+            inner: Arc::clone(&self.inner),
+            options: Some(Arc::new(options)),
+        }
+    }
+
+    fn timeout(&self) -> Duration {
+        self.options
+            .as_ref()
+            .and_then(|o| o.timeout)
+            .unwrap_or(self.inner.timeout)
+    }
+
     /// Sends a request, retrying as the [`RetryPolicy`] allows. Error statuses become
     /// [`Error::Api`].
     pub(crate) async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
@@ -131,6 +166,10 @@ impl Client {
         let span = tracing::Span::current();
         let started = Instant::now();
         let idempotent = request.is_idempotent();
+        let mut policy = self.inner.retry;
+        if let Some(retries) = self.options.as_ref().and_then(|o| o.max_retries) {
+            policy.max_retries = retries;
+        }
         let mut retry = 0;
         loop {
             span.record("attempt", retry + 1);
@@ -151,7 +190,7 @@ impl Client {
             let delay = if success {
                 None
             } else {
-                self.inner.retry.delay(idempotent, kind, retry)
+                policy.delay(idempotent, kind, retry)
             };
             if let Some(delay) = delay {
                 tracing::debug!(?delay, outcome = ?kind, "retrying");
@@ -186,6 +225,10 @@ impl Client {
 
     /// One attempt: build, send, read the whole body (or, for a streamed call, the headers).
     async fn attempt(&self, request: &Request) -> Result<RawResponse, Error> {
+        // Budget first, so that a call waiting for it holds no slot of the call limit.
+        if let Some(pacer) = &self.inner.pacer {
+            pacer.until_ready(request.rate_class).await;
+        }
         // Held until the body is read (or, streamed, until the headers arrive); released when
         // the attempt ends or its future is dropped.
         let _permit = match &self.inner.in_flight {
@@ -199,20 +242,37 @@ impl Client {
         };
         let inner = &self.inner;
         let operation = request.operation;
-        let builder = self.build_request(request)?;
+        let timeout = self.timeout();
+        let mut builder = self.build_request(request)?;
+        if !request.streamed {
+            builder = builder.timeout(timeout);
+        }
+        let prepared = builder.build().map_err(|e| transport_error(operation, e))?;
+        let send = async {
+            match &inner.middleware {
+                None => inner
+                    .http
+                    .execute(prepared)
+                    .await
+                    .map_err(|e| transport_error(operation, e)),
+                Some(chain) => chain
+                    .execute(prepared)
+                    .await
+                    .map_err(|e| middleware_error(operation, e)),
+            }
+        };
         let response = if request.streamed {
             // A stream may last far longer than any timeout; its headers may not, and its
             // body may not fall silent for longer than the idle timeout (see `ItemStream`).
-            tokio::time::timeout(inner.timeout, builder.send())
+            tokio::time::timeout(timeout, send)
                 .await
                 .map_err(|_| Error::Stalled {
                     operation,
-                    after: inner.timeout,
+                    after: timeout,
                 })?
         } else {
-            builder.timeout(inner.timeout).send().await
-        }
-        .map_err(|e| transport_error(operation, e))?;
+            send.await
+        }?;
         let status = response.status();
         let headers = response.headers().clone();
         let (body, unread) = if request.streamed && status.is_success() {
@@ -251,6 +311,22 @@ impl Client {
         let mut query = request.query.clone();
         let mut headers = inner.default_headers.clone();
         headers.insert(USER_AGENT, inner.user_agent.clone());
+        if let Some(options) = &self.options {
+            let mut replaced = Vec::new();
+            for (name, value) in &options.headers {
+                let name = HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| Error::invalid(name.clone(), "not a valid header name"))?;
+                let value = HeaderValue::from_str(value)
+                    .map_err(|_| Error::invalid(name.as_str(), "not a valid header value"))?;
+                // The first of a name replaces the default header; later ones add to it.
+                if replaced.contains(&name) {
+                    headers.append(name, value);
+                } else {
+                    headers.insert(name.clone(), value);
+                    replaced.push(name);
+                }
+            }
+        }
         let mut cookies = request.cookies.clone();
         if request.authenticated {
             if let Some(Secret(credential)) = &inner.credential {
@@ -401,6 +477,17 @@ fn sensitive(value: &str) -> Result<HeaderValue, Error> {
     Ok(value)
 }
 
+/// A failure from the middleware chain: reqwest's own errors are classified as without it.
+fn middleware_error(operation: &'static str, error: reqwest_middleware::Error) -> Error {
+    match error {
+        reqwest_middleware::Error::Reqwest(e) => transport_error(operation, e),
+        reqwest_middleware::Error::Middleware(e) => Error::Middleware {
+            operation,
+            source: e.into(),
+        },
+    }
+}
+
 /// Classifies a reqwest error, removing its URL (which may carry a query-string credential).
 fn transport_error(operation: &'static str, error: reqwest::Error) -> Error {
     let source = error.without_url();
@@ -428,6 +515,11 @@ pub struct ClientBuilder {
     max_response_size: u64,
     stream_idle_timeout: Duration,
     max_concurrent_requests: usize,
+    middleware: Vec<Arc<dyn reqwest_middleware::Middleware>>,
+    rate_limits: Option<RateLimits>,
+    proxy: Option<String>,
+    no_proxy: bool,
+    root_certificates: Vec<Vec<u8>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -452,6 +544,12 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_size", &self.max_response_size)
             .field("stream_idle_timeout", &self.stream_idle_timeout)
             .field("max_concurrent_requests", &self.max_concurrent_requests)
+            .field("middleware", &self.middleware.len())
+            .field("rate_limits", &self.rate_limits)
+            // A proxy URL can carry a password.
+            .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
+            .field("no_proxy", &self.no_proxy)
+            .field("root_certificates", &self.root_certificates.len())
             .finish()
     }
 }
@@ -471,6 +569,11 @@ impl Default for ClientBuilder {
             max_response_size: 128 << 20,
             stream_idle_timeout: Duration::from_secs(60),
             max_concurrent_requests: 512,
+            middleware: Vec::new(),
+            rate_limits: None,
+            proxy: None,
+            no_proxy: false,
+            root_certificates: Vec::new(),
         }
     }
 }
@@ -616,6 +719,45 @@ impl ClientBuilder {
         self
     }
 
+    /// Adds a middleware ([`reqwest_middleware::Middleware`]) around every attempt: it sees
+    /// each request as it goes out (retries included, each its own attempt) and each
+    /// response as it comes in, and may change, answer, repeat or refuse them. Middleware
+    /// runs in the order added, the first outermost. An error a middleware returns ends the
+    /// call with [`Error::Middleware`], without retries.
+    pub fn middleware(mut self, middleware: impl reqwest_middleware::Middleware) -> Self {
+        self.middleware.push(Arc::new(middleware));
+        self
+    }
+
+    /// Paces requests by these budgets (see [`RateLimits`]): a call waits until its rate
+    /// class has room instead of being refused with 429. The client and all its clones share
+    /// the budget. Off by default; `RateLimits::documented()` gives the API's own limits.
+    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
+        self.rate_limits = Some(limits);
+        self
+    }
+
+    /// Sends every request through this proxy (`http://host:port`, `https://...` or
+    /// `socks5://...`; credentials as `http://user:password@host:port`). Without it, the
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` environment variables apply.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
+    /// Ignores proxies set in the environment.
+    pub fn no_proxy(mut self) -> Self {
+        self.no_proxy = true;
+        self
+    }
+
+    /// Trusts servers whose certificate chains to this CA certificate (PEM), besides the
+    /// platform's own roots: for a company CA or a TLS-intercepting proxy.
+    pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(pem.into());
+        self
+    }
+
     /// Logs request and response bodies at `debug` level (off by default: bodies can hold
     /// personal data). The credential is never logged.
     pub fn log_bodies(mut self, enabled: bool) -> Self {
@@ -688,20 +830,69 @@ impl ClientBuilder {
             })?;
             default_headers.append(header, value);
         }
+        if let Some(limits) = &self.rate_limits {
+            limits
+                .check()
+                .map_err(|message| Error::invalid("rate_limits", message))?;
+        }
         let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .redirect(redirect_policy())
-                // Idle connections beyond the calls in flight are closed, so that a burst
-                // leaves no more sockets open than it needs.
-                .pool_max_idle_per_host(match self.max_concurrent_requests {
-                    0 => usize::MAX,
-                    limit => limit,
-                })
-                .build()
-                .map_err(|e| Error::invalid("http_client", e.to_string()))?,
+            Some(http) => {
+                let set = [
+                    ("proxy", self.proxy.is_some() || self.no_proxy),
+                    (
+                        "add_root_certificate_pem",
+                        !self.root_certificates.is_empty(),
+                    ),
+                ];
+                if let Some((setting, _)) = set.iter().find(|(_, set)| *set) {
+                    return Err(Error::invalid(
+                        *setting,
+                        "set it on the reqwest::Client given to http_client, which is used as it is",
+                    ));
+                }
+                http
+            }
+            None => {
+                let mut http = reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .redirect(redirect_policy())
+                    // Idle connections beyond the calls in flight are closed, so that a burst
+                    // leaves no more sockets open than it needs.
+                    .pool_max_idle_per_host(match self.max_concurrent_requests {
+                        0 => usize::MAX,
+                        limit => limit,
+                    });
+                if self.no_proxy {
+                    http = http.no_proxy();
+                }
+                if let Some(url) = &self.proxy {
+                    // The message of a bad URL could quote its password: give none.
+                    let proxy = reqwest::Proxy::all(url.as_str())
+                        .map_err(|_| Error::invalid("proxy", "not a proxy URL"))?;
+                    http = http.proxy(proxy);
+                }
+                if !self.root_certificates.is_empty() {
+                    let mut certificates = Vec::new();
+                    for pem in &self.root_certificates {
+                        certificates.extend(reqwest::Certificate::from_pem_bundle(pem).map_err(
+                            |e| Error::invalid("add_root_certificate_pem", e.to_string()),
+                        )?);
+                    }
+                    http = http.tls_certs_merge(certificates);
+                }
+                http.build()
+                    .map_err(|e| Error::invalid("http_client", e.to_string()))?
+            }
         };
+        let middleware = (!self.middleware.is_empty()).then(|| {
+            self.middleware
+                .iter()
+                .fold(
+                    reqwest_middleware::ClientBuilder::new(http.clone()),
+                    |chain, m| chain.with_arc(Arc::clone(m)),
+                )
+                .build()
+        });
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -717,7 +908,10 @@ impl ClientBuilder {
                 stream_idle_timeout: self.stream_idle_timeout,
                 in_flight: (self.max_concurrent_requests > 0)
                     .then(|| Arc::new(tokio::sync::Semaphore::new(self.max_concurrent_requests))),
+                middleware,
+                pacer: self.rate_limits.as_ref().map(Pacer::new),
             }),
+            options: None,
         })
     }
 }

@@ -46,6 +46,16 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// A middleware (see [`ClientBuilder::middleware`](crate::ClientBuilder::middleware))
+    /// refused or failed the request.
+    #[error("{operation}: a middleware failed the request")]
+    Middleware {
+        /// The operation that was called.
+        operation: &'static str,
+        /// What the middleware reported.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// The server sent nothing for too long: no response headers within the timeout of a
     /// streamed call, or no bytes of a streamed body within the stream's idle timeout.
     #[error("{operation}: the server sent nothing for {after:?}")]

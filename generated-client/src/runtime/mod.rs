@@ -16,6 +16,8 @@ mod build;
 mod client;
 mod error;
 mod nullable;
+mod options;
+mod pacing;
 mod pagination;
 mod request;
 mod response;
@@ -40,6 +42,8 @@ pub(crate) use build::{model_builder, setters};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, ErrorBody};
 pub use nullable::Nullable;
+pub use options::CallOptions;
+pub use pacing::{Quota, RateLimits};
 // Used by lists counted by page number or offset; not every API has one.
 #[allow(unused_imports)]
 pub(crate) use pagination::Counter;
@@ -51,7 +55,10 @@ pub use stream::ItemStream;
 /// The items the crate root re-exports.
 pub mod exports {
     pub use super::{
-        ApiError, ApiResponse, Base64, BuildError, Client, ClientBuilder, DecodeError, Error,
-        ErrorBody, ItemStream, Nullable, Paginator, RetryPolicy,
+        ApiError, ApiResponse, Base64, BuildError, CallOptions, Client, ClientBuilder, DecodeError,
+        Error, ErrorBody, ItemStream, Nullable, Paginator, Quota, RateLimits, RetryPolicy,
     };
+    // The HTTP library and its middleware, at the versions the client is built with.
+    pub use reqwest;
+    pub use reqwest_middleware;
 }

@@ -64,6 +64,8 @@ pub struct Request {
     pub(crate) idempotent: bool,
     /// Whether a successful response's body is left unread, to be consumed as a stream.
     pub(crate) streamed: bool,
+    /// The rate class whose budget the call takes when the client paces requests.
+    pub(crate) rate_class: &'static str,
 }
 
 impl Request {
@@ -82,6 +84,7 @@ impl Request {
             authenticated: true,
             idempotent: false,
             streamed: false,
+            rate_class: super::pacing::DEFAULT_CLASS,
         }
     }
 
@@ -295,6 +298,12 @@ impl Request {
     /// `x-idempotent: true`), so that it is retried after a failure in flight.
     pub fn idempotent(&mut self) {
         self.idempotent = true;
+    }
+
+    /// Makes the call take its budget from a rate class other than the default (see
+    /// [`RateLimits`](super::RateLimits)).
+    pub fn rate_class(&mut self, class: &'static str) {
+        self.rate_class = class;
     }
 
     /// Whether a retry may send this request again after it may have reached the server: its

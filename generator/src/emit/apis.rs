@@ -583,6 +583,12 @@ fn to_request(op: &Operation) -> TokenStream {
     let body = op.body.as_ref().map(body_tokens);
     let auth = (!op.authenticated).then(|| quote!(request.without_auth();));
     let idempotent = op.idempotent.then(|| quote!(request.idempotent();));
+    // Operations of the default class (or of none) take the runtime's default.
+    let rate_class = op
+        .rate_class
+        .as_deref()
+        .filter(|c| *c != crate::lower::rate_limits::DEFAULT_CLASS)
+        .map(|c| quote!(request.rate_class(#c);));
     let streamed = matches!(&op.response, Response::Body(b) if b.decoding.is_stream())
         .then(|| quote!(request.stream_response();));
     quote! {
@@ -593,6 +599,7 @@ fn to_request(op: &Operation) -> TokenStream {
             #body
             #auth
             #idempotent
+            #rate_class
             #streamed
             Ok(request)
         }

@@ -8,9 +8,11 @@ const RUNTIME_DEPENDENCIES: &str = r#"base64 = "0.22"
 bytes = "1"
 fastrand = "2"
 futures = "0.3"
+governor = { version = "0.10", default-features = false, features = ["std"] }
 httpdate = "1"
 percent-encoding = "2"
-reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "json", "multipart", "stream"] }
+reqwest = { version = "0.13", default-features = false, features = ["json", "multipart", "stream"] }
+reqwest-middleware = { version = "0.5", default-features = false }
 serde = { version = "1.0.190", features = ["derive"] }
 serde_json = "1.0.120"
 serde_path_to_error = "0.1"
@@ -19,6 +21,12 @@ tokio = { version = "1", features = ["sync", "time"] }
 tracing = "0.1"
 url = "2"
 "#;
+
+/// The TLS backends a generated crate can be built with.
+const TLS_FEATURES: &str = "# TLS with rustls and the platform's certificate verifier.\n\
+rustls = [\"reqwest/rustls\"]\n\
+# TLS with the platform's library (OpenSSL, Secure Transport, SChannel).\n\
+native-tls = [\"reqwest/native-tls\"]\n";
 
 /// The manifest of a standalone crate.
 pub fn cargo_toml(api: &Api, settings: &Settings) -> String {
@@ -36,7 +44,7 @@ pub fn cargo_toml(api: &Api, settings: &Settings) -> String {
          name = \"{name}\"\n\
          version = \"{version}\"\n\
          edition = \"2021\"\n\
-         rust-version = \"1.82\"\n\
+         rust-version = \"1.85\"\n\
          description = \"{description}\"\n\
          publish = false\n\
          \n\
@@ -57,9 +65,16 @@ pub fn cargo_toml(api: &Api, settings: &Settings) -> String {
         .filter_map(|g| g.feature.as_deref())
         .chain(api.extra_models_feature.as_deref())
         .collect();
+    // The TLS backend is a choice; with many groups, one feature per resource group, all on
+    // by default.
+    out.push_str("\n[features]\n");
+    if features.is_empty() {
+        out.push_str("default = [\"rustls\"]\n");
+    } else {
+        out.push_str("default = [\"rustls\", \"full\"]\n");
+    }
+    out.push_str(TLS_FEATURES);
     if !features.is_empty() {
-        // One feature per resource group, all on by default.
-        out.push_str("\n[features]\ndefault = [\"full\"]\n");
         let quoted: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
         out.push_str(&format!("full = [{}]\n", quoted.join(", ")));
         for feature in &features {
@@ -69,7 +84,7 @@ pub fn cargo_toml(api: &Api, settings: &Settings) -> String {
     // The runtime's own tests come with it, so `cargo test` works in the generated crate.
     out.push_str(
         "\n[dev-dependencies]\n\
-         tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"time\", \"net\", \"io-util\"] }\n\
+         tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"time\", \"net\", \"io-util\", \"test-util\"] }\n\
          wiremock = \"0.6\"\n",
     );
     // Its own workspace, so it builds wherever it is written.

@@ -42,6 +42,15 @@ pub fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
             ParamLocation::Header | ParamLocation::Path => quote!(runtime::Auth::Header(#name)),
         },
     };
+    let rate_limits = api.rate_classes.iter().map(|class| {
+        let name = &class.name;
+        let quotas = class.quotas.iter().map(|q| {
+            let requests = proc_macro2::Literal::u32_unsuffixed(q.requests);
+            let seconds = proc_macro2::Literal::u64_unsuffixed(q.per_seconds);
+            quote!(runtime::Quota { requests: #requests, per: std::time::Duration::from_secs(#seconds) })
+        });
+        quote!((#name, &[#(#quotas),*]))
+    });
     // With only some features on, the parts of the runtime that only operations use go
     // unused.
     let allow_unused = super::common::has_tag_features(api).then(|| quote!(#[allow(dead_code)]));
@@ -67,6 +76,7 @@ pub fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
             base_url_env: #base_url_env,
             auth: #auth,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            rate_limits: &[#(#rate_limits),*],
         };
     }
 }

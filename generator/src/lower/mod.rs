@@ -5,6 +5,7 @@ mod dedupe;
 mod features;
 mod notes;
 mod operations;
+pub(crate) mod rate_limits;
 mod reach;
 pub(crate) mod refs;
 mod schema;
@@ -109,6 +110,8 @@ pub(crate) struct Lowerer<'a> {
     pub blank_enums: BTreeSet<String>,
     pub notes: Vec<Note>,
     pub needs: Needs,
+    /// The document's rate classes (`x-rate-limits`).
+    pub rate_classes: Vec<crate::ir::RateClass>,
 }
 
 /// One operation of the document, wherever it sits.
@@ -198,6 +201,7 @@ fn lower_converted(document: &Document, settings: &Settings) -> Result<Api, Erro
         blank_enums: BTreeSet::new(),
         notes: document.notes.clone(),
         needs: Needs::default(),
+        rate_classes: rate_limits::classes(&doc.extensions)?,
     };
     lowerer.claim_component_names();
     lowerer.compute_reachability()?;
@@ -263,7 +267,12 @@ fn lower_converted(document: &Document, settings: &Settings) -> Result<Api, Erro
         model_modules,
         extra_models_feature: None,
         non_exhaustive: !settings.exhaustive,
+        rate_classes: std::mem::take(&mut lowerer.rate_classes),
     };
+    if !api.rate_classes.is_empty() {
+        api.doc =
+            crate::docs::paragraphs([api.doc.clone(), rate_limits::crate_doc(&api.rate_classes)]);
+    }
     if features::wanted(&api, settings) {
         features::assign(&mut api);
     }

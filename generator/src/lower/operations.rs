@@ -315,6 +315,22 @@ impl<'a> Lowerer<'a> {
             code(&format!("{http_method} {path}")),
             code(&op_ptr_id(&op.operation_id, &id))
         )];
+        let rate_class =
+            super::rate_limits::operation_class(&self.rate_classes, &op.extensions, &op_ptr)?;
+        if let Some(class) = self.rate_classes.iter().find(|c| {
+            Some(&c.name) == rate_class.as_ref() && c.name != super::rate_limits::DEFAULT_CLASS
+        }) {
+            let quotas: Vec<String> = class
+                .quotas
+                .iter()
+                .map(super::rate_limits::describe)
+                .collect();
+            facts.push(format!(
+                "Rate class {}: {}.",
+                code(&class.name),
+                quotas.join(" and ")
+            ));
+        }
         if !scopes.is_empty() {
             let list: Vec<String> = scopes.iter().map(|s| code(s)).collect();
             facts.push(format!("Required API key scopes: {}.", list.join(", ")));
@@ -358,6 +374,7 @@ impl<'a> Lowerer<'a> {
             authenticated,
             idempotent: op.extensions.get("x-idempotent") == Some(&serde_json::Value::Bool(true)),
             pagination,
+            rate_class,
         })
     }
 
