@@ -100,30 +100,31 @@ fn quota(limit: &Value, at: &str) -> Result<RateQuota, Error> {
                 "`requests` must be a whole number from 1",
             )
         })?;
-    let per_seconds =
-        match limit.get("per") {
-            Some(Value::String(unit)) => match unit.as_str() {
-                "second" => 1,
-                "minute" => 60,
-                "hour" => 3600,
-                "day" => 86_400,
-                _ => return Err(Error::new(
+    let per_seconds = match limit.get("per") {
+        Some(Value::String(unit)) => match unit.as_str() {
+            "second" => 1,
+            "minute" => 60,
+            "hour" => 3600,
+            "day" => 86_400,
+            _ => {
+                return Err(Error::new(
                     child(at, "per"),
                     format!(
                         "`{unit}` is not one of second, minute, hour, day (or a number of seconds)"
                     ),
-                )),
-            },
-            Some(Value::Number(n)) => n.as_u64().filter(|n| *n > 0).ok_or_else(|| {
-                Error::new(child(at, "per"), "a window is a positive number of seconds")
-            })?,
-            _ => {
-                return Err(Error::new(
-                    child(at, "per"),
-                    "`per` is second, minute, hour, day or a number of seconds",
                 ))
             }
-        };
+        },
+        Some(Value::Number(n)) => n.as_u64().filter(|n| *n > 0).ok_or_else(|| {
+            Error::new(child(at, "per"), "a window is a positive number of seconds")
+        })?,
+        _ => {
+            return Err(Error::new(
+                child(at, "per"),
+                "`per` is second, minute, hour, day or a number of seconds",
+            ))
+        }
+    };
     Ok(RateQuota {
         requests: requests as u32,
         per_seconds,
