@@ -874,9 +874,16 @@ impl ClientBuilder {
                 if !self.root_certificates.is_empty() {
                     let mut certificates = Vec::new();
                     for pem in &self.root_certificates {
-                        certificates.extend(reqwest::Certificate::from_pem_bundle(pem).map_err(
-                            |e| Error::invalid("add_root_certificate_pem", e.to_string()),
-                        )?);
+                        let found = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+                            Error::invalid("add_root_certificate_pem", e.to_string())
+                        })?;
+                        if found.is_empty() {
+                            return Err(Error::invalid(
+                                "add_root_certificate_pem",
+                                "no PEM certificate (-----BEGIN CERTIFICATE-----) found",
+                            ));
+                        }
+                        certificates.extend(found);
                     }
                     http = http.tls_certs_merge(certificates);
                 }
