@@ -28,6 +28,9 @@
 #![warn(missing_docs)]
 
 pub mod apis;
+
+#[cfg(feature = "test-util")]
+pub mod mock;
 pub mod models;
 
 mod runtime;

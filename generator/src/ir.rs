@@ -405,6 +405,9 @@ pub struct Operation {
     pub idempotent: bool,
     /// The auto-pager, for list operations that return `next` links.
     pub pagination: Option<Pagination>,
+    /// The status the operation answers with on success: its first documented 2xx status
+    /// (200 when it documents only a range or a default). The test kit's mocks answer with it.
+    pub success_status: u16,
     /// The rate class whose budget the call takes (`x-rate-limit-class`, else `default`
     /// when the document has that class); `None`: not paced.
     pub rate_class: Option<String>,

@@ -24,6 +24,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../generated-client/src/runtime/error.rs"),
     ),
     (
+        "src/runtime/mock.rs",
+        include_str!("../../generated-client/src/runtime/mock.rs"),
+    ),
+    (
         "src/runtime/nullable.rs",
         include_str!("../../generated-client/src/runtime/nullable.rs"),
     ),

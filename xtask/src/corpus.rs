@@ -218,15 +218,17 @@ fn generate_one(spec: &Spec, out: &Path) -> Outcome {
     outcome
 }
 
-/// `cargo check`s a generated crate with the shared target directory; counts its warnings. A
-/// crate with a cargo feature per group is also checked with no features and with only its
-/// first one, so that every subset of features is known to compile cleanly at its edges.
+/// `cargo check`s a generated crate with the shared target directory (default features and
+/// the test kit); counts its warnings. A crate with a cargo feature per group is also checked
+/// with no features and with only its first one, so that every subset of features is known
+/// to compile cleanly at its edges.
 fn check_one(root: &Path, dir: &Path, target: &Path, outcome: &mut Outcome) {
     let started = Instant::now();
     // The workspace's lock file pins the same dependency versions for every crate, so they
     // compile once into the shared target directory, and no network is needed.
     let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
-    let mut feature_sets = vec![Vec::new()];
+    // The default features plus the test kit, whose typed mocks are generated per operation.
+    let mut feature_sets = vec![vec!["--features".to_owned(), "test-util".to_owned()]];
     if let Some(first) = first_feature(&dir.join("Cargo.toml")) {
         feature_sets.push(vec!["--no-default-features".to_owned()]);
         feature_sets.push(vec![

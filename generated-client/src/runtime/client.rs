@@ -140,7 +140,7 @@ impl Client {
         }
     }
 
-    fn timeout(&self) -> Duration {
+    fn call_timeout(&self) -> Duration {
         self.options
             .as_ref()
             .and_then(|o| o.timeout)
@@ -242,7 +242,7 @@ impl Client {
         };
         let inner = &self.inner;
         let operation = request.operation;
-        let timeout = self.timeout();
+        let timeout = self.call_timeout();
         let mut builder = self.build_request(request)?;
         if !request.streamed {
             builder = builder.timeout(timeout);
@@ -871,6 +871,14 @@ impl ClientBuilder {
                         .map_err(|_| Error::invalid("proxy", "not a proxy URL"))?;
                     http = http.proxy(proxy);
                 }
+                #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+                if !self.root_certificates.is_empty() {
+                    return Err(Error::invalid(
+                        "add_root_certificate_pem",
+                        "the crate was built without TLS (features `rustls` and `native-tls` are off)",
+                    ));
+                }
+                #[cfg(any(feature = "rustls", feature = "native-tls"))]
                 if !self.root_certificates.is_empty() {
                     let mut certificates = Vec::new();
                     for pem in &self.root_certificates {

@@ -15,6 +15,8 @@ mod base64;
 mod build;
 mod client;
 mod error;
+#[cfg(feature = "test-util")]
+pub(crate) mod mock;
 mod nullable;
 mod options;
 mod pacing;

@@ -532,10 +532,11 @@ fn outcomes_enum(
     }
 }
 
-fn to_request(op: &Operation) -> TokenStream {
-    let method = match op.http_method.as_str() {
+/// The `Method` of an operation.
+pub(super) fn method_tokens(http_method: &str) -> TokenStream {
+    match http_method {
         "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE" => {
-            let name = ident(&op.http_method);
+            let name = ident(http_method);
             quote!(Method::#name)
         }
         // Lowering only lets through methods that are valid HTTP tokens.
@@ -543,7 +544,11 @@ fn to_request(op: &Operation) -> TokenStream {
             let bytes = proc_macro2::Literal::byte_string(other.as_bytes());
             quote!(Method::from_bytes(#bytes).expect("the method is a valid HTTP token"))
         }
-    };
+    }
+}
+
+fn to_request(op: &Operation) -> TokenStream {
+    let method = method_tokens(&op.http_method);
     let template = &op.path;
     let id = &op.id;
     let path = op.path_parts.iter().map(|part| match part {

@@ -20,13 +20,16 @@ thiserror = "2"
 tokio = { version = "1", features = ["sync", "time"] }
 tracing = "0.1"
 url = "2"
+wiremock = { version = "0.6", optional = true }
 "#;
 
 /// The TLS backends a generated crate can be built with.
 const TLS_FEATURES: &str = "# TLS with rustls and the platform's certificate verifier.\n\
 rustls = [\"reqwest/rustls\"]\n\
 # TLS with the platform's library (OpenSSL, Secure Transport, SChannel).\n\
-native-tls = [\"reqwest/native-tls\"]\n";
+native-tls = [\"reqwest/native-tls\"]\n\
+# The test kit: the `mock` module, typed mocks of every operation on a local server.\n\
+test-util = [\"dep:wiremock\"]\n";
 
 /// The manifest of a standalone crate.
 pub fn cargo_toml(api: &Api, settings: &Settings) -> String {

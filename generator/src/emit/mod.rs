@@ -8,6 +8,7 @@ mod apis;
 mod common;
 mod construction;
 mod manifest;
+mod mock;
 mod models;
 mod root;
 
@@ -38,6 +39,8 @@ pub enum Job {
     ApisMod,
     /// One group's `apis/<group>.rs`.
     Group(usize),
+    /// `mock.rs`, the test kit.
+    Mock,
     /// `Cargo.toml` of a standalone crate.
     Manifest,
     /// A copied runtime file.
@@ -75,6 +78,7 @@ pub fn jobs(api: &Api, settings: &Settings) -> Vec<(String, Job)> {
             Job::Group(i),
         ));
     }
+    jobs.push(("src/mock.rs".to_owned(), Job::Mock));
     if settings.layout == Layout::Standalone {
         jobs.push(("Cargo.toml".to_owned(), Job::Manifest));
         for (i, (path, _)) in crate::runtime_source::FILES.iter().enumerate() {
@@ -97,6 +101,7 @@ pub fn run_job(api: &Api, settings: &Settings, job: Job) -> Content {
             api.has_deprecated,
             api.non_exhaustive,
         )),
+        Job::Mock => Content::Rust(mock::mock_module(api)),
         Job::Manifest => Content::Text(manifest::cargo_toml(api, settings)),
         Job::Runtime(i) => Content::Text(crate::runtime_source::FILES[i].1.to_owned()),
     }

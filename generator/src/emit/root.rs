@@ -60,6 +60,8 @@ pub fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         #![warn(missing_docs)]
 
         pub mod apis;
+        #[cfg(feature = "test-util")]
+        pub mod mock;
         pub mod models;
         #allow_unused
         mod runtime;

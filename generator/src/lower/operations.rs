@@ -61,9 +61,19 @@ impl<'a> Lowerer<'a> {
         let mut modules =
             Namespace::with_reserved(&["models", "apis", "runtime", "client", "r#mod"]);
         let mut group_types = Namespace::with_reserved(&["Client"]);
-        // `Client`'s own methods.
+        // `Client`'s own methods, public and private.
         let mut accessors = Namespace::with_reserved(&[
-            "new", "builder", "from_env", "base_url", "execute", "clone",
+            "new",
+            "builder",
+            "from_env",
+            "base_url",
+            "with_options",
+            "execute",
+            "execute_with_retries",
+            "attempt",
+            "build_request",
+            "call_timeout",
+            "clone",
         ]);
         for (path, item) in doc.paths.paths.iter() {
             if let ReferenceOr::Reference { reference } = item {
@@ -375,6 +385,7 @@ impl<'a> Lowerer<'a> {
             idempotent: op.extensions.get("x-idempotent") == Some(&serde_json::Value::Bool(true)),
             pagination,
             rate_class,
+            success_status: success_status(&op.responses),
         })
     }
 
@@ -1295,6 +1306,19 @@ fn outcome_name(status: Option<u16>) -> String {
         Some(code) => format!("Status{code}"),
         None => "Other".into(),
     }
+}
+
+/// The first documented 2xx status, else 200.
+fn success_status(responses: &openapiv3::Responses) -> u16 {
+    responses
+        .responses
+        .keys()
+        .filter_map(|status| match status {
+            StatusCode::Code(code) if (200..300).contains(code) => Some(*code),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(200)
 }
 
 #[cfg(test)]
