@@ -66,6 +66,9 @@ pub fn run(root: &Path, extra: &[String]) -> Result<bool, String> {
     if !status.success() {
         return Ok(false);
     }
+    if !native_tls(root)? {
+        return Ok(false);
+    }
     // Real-world specs, and the project's own, as standalone crates that must compile cleanly.
     eprintln!("corpus sample: xtask/tools/corpus-ci.txt");
     let corpus = crate::corpus::run(
@@ -76,6 +79,40 @@ pub fn run(root: &Path, extra: &[String]) -> Result<bool, String> {
     // compiled samples need). `cargo xtask fuzz --time SECS` runs longer.
     let fuzz = crate::fuzz::run(root, &FUZZ_BUDGET.map(String::from))?;
     Ok(corpus && fuzz)
+}
+
+/// `posthog-api` with the platform's TLS library instead of rustls: its TLS test (a local
+/// server with its own CA) must pass there too. It links the system's OpenSSL when its
+/// development files are installed (Debian's `libssl-dev`), else builds OpenSSL from source
+/// (`native-tls-vendored`, which needs only a C compiler, perl and make).
+fn native_tls(root: &Path) -> Result<bool, String> {
+    let has_openssl = Command::new("pkg-config")
+        .args(["--exists", "openssl"])
+        .status()
+        .is_ok_and(|s| s.success());
+    let features = if has_openssl {
+        "native-tls"
+    } else {
+        eprintln!("native-tls: no OpenSSL development files found; building OpenSSL from source");
+        "native-tls,reqwest/native-tls-vendored"
+    };
+    eprintln!(
+        "native-tls: cargo test -p posthog-api --no-default-features --features {features} --test tls"
+    );
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "test",
+            "-p",
+            "posthog-api",
+            "--no-default-features",
+            "--features",
+            features,
+        ])
+        .args(["--test", "tls"])
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("cannot run cargo test: {e}"))?;
+    Ok(status.success())
 }
 
 /// The test command's fuzzing: documents, seed, and how many generated crates to compile.
