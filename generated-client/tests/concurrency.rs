@@ -59,9 +59,11 @@ async fn ten_thousand_concurrent_calls_on_one_client() {
         .take(3)
         .collect();
     assert!(failures.is_empty(), "{failures:?}");
-    // At most the default limit (512) of calls in flight, each on a connection, plus at most
-    // as many idle ones kept in the pool: a connection opened for a call that then got an
-    // idle one is pooled, not leaked.
+    // At most the default limit (512) of calls in flight, each on a connection; at most as
+    // many idle ones kept in the pool; and at most one connection being opened per waiting
+    // call (hyper races a new connection against an idle one, and pools or closes the loser).
+    // The server sees a connection the client closed as open until it reads the close, which
+    // on a loaded machine lags: 3 x 512 bounds what it can see, 720 is typical when quiet.
     let connections = server
         .seen
         .connections
@@ -70,7 +72,8 @@ async fn ten_thousand_concurrent_calls_on_one_client() {
         .seen
         .most_open
         .load(std::sync::atomic::Ordering::SeqCst);
-    assert!(most_open <= 2 * 512, "{most_open} connections open at once");
+    eprintln!("{connections} connections in all, at most {most_open} open at once");
+    assert!(most_open <= 3 * 512, "{most_open} connections open at once");
     drop(client);
     // The pool's connections close with the client, and the server's ends when it notices;
     // on a busy machine that takes a moment.
