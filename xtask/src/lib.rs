@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod codegen;
+pub mod conformance;
 pub mod corpus;
 pub mod diff;
 pub mod files;

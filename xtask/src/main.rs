@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 use xtask::find_workspace_root;
-use xtask::{bench, codegen, corpus, diff, fuzz, generate, semver_oracle, test};
+use xtask::{bench, codegen, conformance, corpus, diff, fuzz, generate, semver_oracle, test};
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
@@ -42,6 +42,11 @@ commands:
   bench --client [--calls N] [--rounds R] [--in-flight 1,32,256]
                       the generated client's call rate against plain reqwest's on a
                       loopback server, batches alternating, median ratio per level
+  conformance [--spec FILE ...] [--list FILE] [--sample N --seed S] [--modes static,dynamic]
+                      generate each document's client and a program calling every operation
+                      with sampled arguments, run it against Prism (--errors, static and
+                      dynamic), report accepted and decoded calls (target/conformance/report.md);
+                      default list xtask/tools/conformance.txt
   test [-- ARGS]      install the test tools (Prism, the spec validator) into target/tools,
                       validate the specs, and run every test (ARGS go to cargo test)
   help                show this text
@@ -74,6 +79,7 @@ fn main() -> ExitCode {
         Some("corpus") => corpus::run(&root, &args[1..]),
         Some("fuzz") => fuzz::run(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
+        Some("conformance") => conformance::run(&root, &args[1..]),
         Some("bench-one") => bench::run_one(&root, &args[1..]),
         Some("bench-check") => bench::run_check(&root, &args[1..]),
         Some("test") => match &args[1..] {
