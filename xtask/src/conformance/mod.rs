@@ -1,6 +1,6 @@
 //! `cargo xtask conformance`: generated clients on the wire. For each document, the generated
-//! crate and a generated smoke program ([`smoke`]) that calls every operation with arguments
-//! sampled from the description ([`sample`]), against Prism started on the same document with
+//! crate and a generated smoke program (`smoke.rs`) that calls every operation with arguments
+//! sampled from the description (`sample.rs`), against Prism started on the same document with
 //! `--errors`, in static and dynamic mode. Prism refuses any request the description does not
 //! accept; the client must decode each response Prism invents into its typed result.
 //!
@@ -242,7 +242,7 @@ fn run_one(root: &Path, work: &Path, path: &Path, label: &str, modes: &[Mode]) -
 }
 
 /// Generates the crate and its smoke program, and builds the program. Returns the
-/// executable, the path of the API's first server (Prism serves under it) and the number of
+/// executable, the path to call under (none: Prism serves at its root) and the number of
 /// operations.
 fn prepare(
     root: &Path,
@@ -284,22 +284,8 @@ fn prepare(
         let first: String = stderr.lines().take(30).collect::<Vec<_>>().join("\n");
         return Err(format!("the smoke program does not build:\n{first}"));
     }
-    let base_path = doc
-        .openapi
-        .servers
-        .first()
-        .and_then(|s| {
-            // Server variables take their defaults, as the client's base URL does.
-            let mut url = s.url.clone();
-            for (name, variable) in s.variables.iter().flatten() {
-                url = url.replace(&format!("{{{name}}}"), &variable.default);
-            }
-            url::Url::parse(&url)
-                .ok()
-                .or_else(|| url::Url::parse("http://x").ok()?.join(&url).ok())
-        })
-        .map(|u| u.path().trim_end_matches('/').to_owned())
-        .unwrap_or_default();
+    // Prism serves the description's paths at its root, whatever the servers' paths are.
+    let base_path = String::new();
     let operations = api.groups.iter().map(|g| g.operations.len()).sum();
     Ok((target.join("debug/examples/smoke"), base_path, operations))
 }

@@ -45,6 +45,19 @@ fn chain(error: &dyn std::error::Error) -> String {{
     text
 }}
 
+/// Prism's refusal in a line: what it found wrong, where.
+fn detail(body: &str) -> String {{
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {{
+        return body.chars().take(300).collect();
+    }};
+    let mut text = value["title"].as_str().or(value["detail"].as_str()).unwrap_or("").to_owned();
+    for v in value["validation"].as_array().into_iter().flatten().take(4) {{
+        let place = v["location"].as_array().map(|l| l.iter().map(|p| p.as_str().map(str::to_owned).unwrap_or_else(|| p.to_string())).collect::<Vec<_>>().join(".")).unwrap_or_default();
+        text.push_str(&format!("; {{place}}: {{}}", v["message"].as_str().unwrap_or("")));
+    }}
+    if text.is_empty() {{ body.chars().take(300).collect() }} else {{ text }}
+}}
+
 fn report(operation: &str, result: Result<Result<(), Error>, String>) {{
     let line = match result {{
         Err(sample) => serde_json::json!({{"operation": operation, "outcome": "sample", "detail": sample}}),
@@ -55,7 +68,7 @@ fn report(operation: &str, result: Result<Result<(), Error>, String>) {{
             "operation": operation,
             "outcome": if api.body.contains("stoplight.io/prism/errors") {{ "refused" }} else {{ "documented-error" }},
             "status": api.status.as_u16(),
-            "detail": format!("{{}} {{}}", api.message(), api.body.chars().take(600).collect::<String>()),
+            "detail": detail(&api.body),
         }}),
         Ok(Err(error @ Error::Decode(_))) => serde_json::json!({{"operation": operation, "outcome": "decode", "detail": chain(&error)}}),
         Ok(Err(error)) => serde_json::json!({{"operation": operation, "outcome": "error", "detail": chain(&error)}}),
@@ -71,7 +84,8 @@ async fn main() {{
     let wanted = |id: &str| only.as_deref().map_or(true, |o| o == id);
     let client = {lib}::Client::builder()
         .base_url(base)
-        .api_key("conformance-key")
+        // A user and password for Basic, a token for anything else.
+        .api_key("conformance:key")
         .max_retries(0)
         .build()
         .expect("a client");
@@ -139,7 +153,8 @@ fn argument(ty: &TypeRef, sample: &Value) -> String {
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            format!("bytes::Bytes::from({:?}.as_bytes().to_vec())", text)
+            // The methods take `Vec<u8>` (or anything that converts from it).
+            format!("{:?}.as_bytes().to_vec()", text)
         }
         _ => format!("j({:?})?", sample.to_string()),
     }
