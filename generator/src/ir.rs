@@ -405,6 +405,9 @@ pub struct Operation {
     pub idempotent: bool,
     /// The auto-pager, for list operations that return `next` links.
     pub pagination: Option<Pagination>,
+    /// The `Accept` header, when the operation reads something other than JSON (the
+    /// runtime asks for `application/json` otherwise): the media type it decodes.
+    pub accept: Option<String>,
     /// The status the operation answers with on success: its first documented 2xx status
     /// (200 when it documents only a range or a default). The test kit's mocks answer with it.
     pub success_status: u16,

@@ -6,7 +6,9 @@ use super::pacing::{Pacer, Quota, RateLimits};
 use super::request::{Body, Request};
 use super::response::RawResponse;
 use super::retry::{parse_retry_after, Attempt, RetryPolicy};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, COOKIE, USER_AGENT};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, COOKIE, USER_AGENT,
+};
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -311,6 +313,20 @@ impl Client {
         let mut query = request.query.clone();
         let mut headers = inner.default_headers.clone();
         headers.insert(USER_AGENT, inner.user_agent.clone());
+        // What the operation decodes, unless a default header or the operation's own
+        // `Accept` parameter says otherwise.
+        if !headers.contains_key(ACCEPT)
+            && !request
+                .headers
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case("accept"))
+        {
+            // A media type the description spells in characters a header cannot carry is
+            // not asked for.
+            if let Ok(value) = HeaderValue::from_str(request.accept) {
+                headers.insert(ACCEPT, value);
+            }
+        }
         if let Some(options) = &self.options {
             let mut replaced = Vec::new();
             for (name, value) in &options.headers {
@@ -949,6 +965,7 @@ mod tests {
             .and(header("x-request-id", "r-1"))
             .and(header("cookie", "session=s1; theme=dark"))
             .and(header("content-type", "application/merge-patch+json"))
+            .and(header("accept", "text/csv"))
             .and(body_string(r#"{"name":"n"}"#))
             .respond_with(ResponseTemplate::new(204))
             .expect(1)
@@ -969,6 +986,7 @@ mod tests {
         request.header("X-Absent", &None::<String>).unwrap();
         request.json(&serde_json::json!({"name": "n"})).unwrap();
         request.content_type("application/merge-patch+json");
+        request.accept("text/csv");
         client.execute(request).await.unwrap();
         server.verify().await;
     }
@@ -1038,6 +1056,8 @@ mod tests {
         ] {
             let server = MockServer::start().await;
             Mock::given(header(matcher_name, expected))
+                // JSON is asked for unless the operation reads something else.
+                .and(header("accept", "application/json"))
                 .respond_with(ResponseTemplate::new(204))
                 .expect(1)
                 .mount(&server)

@@ -66,6 +66,8 @@ pub struct Request {
     pub(crate) streamed: bool,
     /// The rate class whose budget the call takes when the client paces requests.
     pub(crate) rate_class: &'static str,
+    /// The `Accept` header: the media type the operation decodes.
+    pub(crate) accept: &'static str,
 }
 
 impl Request {
@@ -85,6 +87,7 @@ impl Request {
             idempotent: false,
             streamed: false,
             rate_class: super::pacing::DEFAULT_CLASS,
+            accept: "application/json",
         }
     }
 
@@ -298,6 +301,12 @@ impl Request {
     /// `x-idempotent: true`), so that it is retried after a failure in flight.
     pub fn idempotent(&mut self) {
         self.idempotent = true;
+    }
+
+    /// Asks for a media type other than JSON (`Accept`), for an operation that reads text,
+    /// bytes or a stream.
+    pub fn accept(&mut self, media_type: &'static str) {
+        self.accept = media_type;
     }
 
     /// Makes the call take its budget from a rate class other than the default (see

@@ -596,6 +596,10 @@ fn to_request(op: &Operation) -> TokenStream {
         .map(|c| quote!(request.rate_class(#c);));
     let streamed = matches!(&op.response, Response::Body(b) if b.decoding.is_stream())
         .then(|| quote!(request.stream_response();));
+    let accept = op
+        .accept
+        .as_deref()
+        .map(|media| quote!(request.accept(#media);));
     quote! {
         fn to_request(&self) -> Result<Request, Error> {
             let mut request = Request::new(#method, #template, #id);
@@ -605,6 +609,7 @@ fn to_request(op: &Operation) -> TokenStream {
             #auth
             #idempotent
             #rate_class
+            #accept
             #streamed
             Ok(request)
         }

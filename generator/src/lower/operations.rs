@@ -386,6 +386,7 @@ impl<'a> Lowerer<'a> {
             pagination,
             rate_class,
             success_status: success_status(&op.responses),
+            accept: accept(self.doc, &op.responses),
         })
     }
 
@@ -1319,6 +1320,25 @@ fn success_status(responses: &openapiv3::Responses) -> u16 {
         })
         .min()
         .unwrap_or(200)
+}
+
+/// The media type a non-JSON success response is asked for with (`None`: JSON, which the
+/// runtime asks for by default). Wildcards are sent as they are (`*/*`, `image/*`).
+fn accept(doc: &openapiv3::OpenAPI, responses: &openapiv3::Responses) -> Option<String> {
+    let (_, response) = responses
+        .responses
+        .iter()
+        .filter(|(status, _)| {
+            matches!(status, StatusCode::Code(c) if (200..300).contains(c))
+                || matches!(status, StatusCode::Range(2))
+        })
+        .min_by_key(|(status, _)| match status {
+            StatusCode::Code(c) => *c,
+            StatusCode::Range(_) => 299,
+        })?;
+    let response = super::refs::response(doc, response, "").ok().flatten()?;
+    let (content_type, _, decoding) = pick_media(&response.content, false)?;
+    (decoding != BodyEncoding::Json).then(|| content_type.to_owned())
 }
 
 #[cfg(test)]

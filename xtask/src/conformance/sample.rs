@@ -72,7 +72,14 @@ impl<'a> Sampler<'a> {
                 if let Some(Some(first)) = s.enumeration.iter().find(|v| v.is_some()) {
                     return json!(first);
                 }
-                if let Some(example) = data.example.as_ref().filter(|e| e.is_string()) {
+                // An example is taken for free text (it may meet a pattern), not for a format
+                // the sampler knows better than many descriptions' examples do.
+                let known_format = !matches!(s.format, VariantOrUnknownOrEmpty::Empty);
+                if let Some(example) = data
+                    .example
+                    .as_ref()
+                    .filter(|e| e.is_string() && !known_format)
+                {
                     return example.clone();
                 }
                 let text = match &s.format {

@@ -230,15 +230,36 @@ fn parameter_sample(
                 )
         })?;
     let data = found.parameter_data_ref();
-    if let Some(example) = &data.example {
-        return Some(example.clone());
-    }
-    match &data.format {
+    let sample = match &data.format {
         ParameterSchemaOrContent::Schema(schema) => Some(sampler.sample(schema)),
         ParameterSchemaOrContent::Content(content) => content
             .values()
             .find_map(|m| m.schema.as_ref())
             .map(|s| sampler.sample(s)),
+    };
+    Some(prefer_example(data.example.as_ref(), sample))
+}
+
+/// The description's example when it is the same kind of JSON value as the schema's sample
+/// (real descriptions give `"42"` for integers and dates for date-times), else the sample.
+fn prefer_example(example: Option<&Value>, sample: Option<Value>) -> Value {
+    let kind = |v: &Value| match v {
+        Value::Null => 0,
+        Value::Bool(_) => 1,
+        Value::Number(_) => 2,
+        Value::String(_) => 3,
+        Value::Array(_) => 4,
+        Value::Object(_) => 5,
+    };
+    match (example, sample) {
+        (Some(e), Some(s))
+            if kind(e) == kind(&s) && !matches!(e, Value::Array(_) | Value::Object(_)) =>
+        {
+            e.clone()
+        }
+        (Some(e), None) => e.clone(),
+        (_, Some(s)) => s,
+        (None, None) => Value::Null,
     }
 }
 
@@ -275,8 +296,8 @@ fn body_sample(
         .content
         .get(content_type)
         .or_else(|| body.content.values().find(|m| m.schema.is_some()))?;
-    if let Some(example) = &media.example {
-        return Some(example.clone());
-    }
-    media.schema.as_ref().map(|s| sampler.sample(s))
+    Some(prefer_example(
+        media.example.as_ref(),
+        media.schema.as_ref().map(|s| sampler.sample(s)),
+    ))
 }
