@@ -235,6 +235,18 @@ fn discriminated_unions_follow_the_tag() {
 }
 
 #[test]
+fn a_discriminator_without_a_mapping_accepts_the_variants_own_values() {
+    let item: composition::PlayableItem = roundtrip(json!({"type": "episode", "name": "e"}));
+    assert!(matches!(item, composition::PlayableItem::Episode(_)));
+    let item: composition::PlayableItem = roundtrip(json!({"type": "track", "name": "t"}));
+    assert!(matches!(item, composition::PlayableItem::Track(_)));
+    // The component names the specification implies are accepted too.
+    let item: composition::PlayableItem =
+        serde_json::from_value(json!({"type": "Episode", "name": "e"})).unwrap();
+    assert!(matches!(item, composition::PlayableItem::Episode(_)));
+}
+
+#[test]
 fn untagged_unions_pick_the_most_specific_variant() {
     // A dog also has every field a cat needs but `meows`; the dog (more required fields) is
     // tried first, so a dog never decodes as a cat and a cat never as a dog.

@@ -843,10 +843,22 @@ impl<'a> Lowerer<'a> {
             if variants.iter().any(|v| v.ty == used.ty) {
                 continue;
             }
-            let tags = match (discriminator, node) {
+            let mut tags = match (discriminator, node) {
                 (Some(d), Node::Ref(reference)) => discriminator_tags(d, reference),
                 _ => Vec::new(),
             };
+            // Without a mapping the tag is the component's name, by the letter of the
+            // specification; real APIs (Spotify's `type: track`) send the value the variant's
+            // own schema fixes for the property instead. Both are accepted, and that value is
+            // the one written.
+            if let (Some(d), Node::Ref(reference)) = (discriminator, node) {
+                let mapped = tags.iter().any(|t| d.mapping.contains_key(t));
+                if let Some(constant) = self.variant_constant(&used.ty, &d.property_name) {
+                    if !mapped && !tags.contains(&constant) {
+                        tags.insert(0, constant);
+                    }
+                }
+            }
             let wanted = self.variant_name(&used.ty);
             // An inline variant type is named after the union (`WrapperChoiceById`); inside
             // the union, the part after the union's name is enough (`ById`).
@@ -923,26 +935,7 @@ impl<'a> Lowerer<'a> {
         if structs.len() < 2 {
             return None;
         }
-        let single_value = |field: &Field| -> Option<String> {
-            if field.presence != Presence::Required {
-                return None;
-            }
-            let mut ty = &field.ty;
-            // Follow aliases a few steps (a component enum may be named twice).
-            for _ in 0..4 {
-                let TypeRef::Named(name) = ty else {
-                    return None;
-                };
-                match self.types.get(name).map(|t| &t.kind) {
-                    Some(TypeKind::Enum(e)) if e.variants.len() == 1 => {
-                        return Some(e.variants[0].wire.clone());
-                    }
-                    Some(TypeKind::Alias(next)) => ty = next,
-                    _ => return None,
-                }
-            }
-            None
-        };
+        let single_value = |field: &Field| self.single_value(field);
         'candidates: for candidate in &structs[0].fields {
             let mut tags = Vec::with_capacity(structs.len());
             for s in &structs {
@@ -955,6 +948,42 @@ impl<'a> Lowerer<'a> {
             return Some((candidate.wire.clone(), tags));
         }
         None
+    }
+
+    /// The one value a required field allows (an enum of one value, `const`), if it is so.
+    fn single_value(&self, field: &Field) -> Option<String> {
+        if field.presence != Presence::Required {
+            return None;
+        }
+        let mut ty = &field.ty;
+        // Follow aliases a few steps (a component enum may be named twice).
+        for _ in 0..4 {
+            let TypeRef::Named(name) = ty else {
+                return None;
+            };
+            match self.types.get(name).map(|t| &t.kind) {
+                Some(TypeKind::Enum(e)) if e.variants.len() == 1 => {
+                    return Some(e.variants[0].wire.clone());
+                }
+                Some(TypeKind::Alias(next)) => ty = next,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// The value a variant's own schema fixes for the discriminator property, if any.
+    fn variant_constant(&self, ty: &TypeRef, wire: &str) -> Option<String> {
+        let TypeRef::Named(name) = ty else {
+            return None;
+        };
+        let Some(TypeKind::Struct(s)) = self.types.get(name).map(|t| &t.kind) else {
+            return None;
+        };
+        s.fields
+            .iter()
+            .find(|f| f.wire == wire)
+            .and_then(|f| self.single_value(f))
     }
 
     /// drf-spectacular's `oneOf: [XEnum, BlankEnum]`: the enum gets a variant for `""`.

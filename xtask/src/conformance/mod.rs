@@ -126,6 +126,12 @@ impl Call {
     fn decoded(&self) -> bool {
         matches!(self.outcome.as_str(), "ok" | "documented-error")
     }
+
+    /// The call tests nothing of the client: Prism could not answer it, or answered with
+    /// a response that breaks the description (its own examples, say). Listed, not counted.
+    fn untestable(&self) -> bool {
+        matches!(self.outcome.as_str(), "prism" | "document")
+    }
 }
 
 /// One document's results.
@@ -156,8 +162,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
         } else {
             for (mode, calls) in &result.calls {
                 eprintln!(
-                    "  {mode}: {} calls, {} accepted, {} decoded ({:.1} s)",
+                    "  {mode}: {} calls, {} untestable, {} accepted, {} decoded ({:.1} s)",
                     calls.len(),
+                    calls.iter().filter(|c| c.untestable()).count(),
                     calls.iter().filter(|c| c.accepted()).count(),
                     calls.iter().filter(|c| c.decoded()).count(),
                     started.elapsed().as_secs_f64()
@@ -425,26 +432,27 @@ fn report(results: &[DocResult]) -> (String, f64) {
          Prism (`--errors`) refuses requests the description does not accept, and the client \
          must decode each response into its typed result.\n"
     );
-    text.push_str("| Document | Operations | Mode | Called | Accepted | Decoded |\n|---|---|---|---|---|---|\n");
+    text.push_str("| Document | Operations | Mode | Called | Untestable | Accepted | Decoded |\n|---|---|---|---|---|---|---|\n");
     let (mut calls, mut good) = (0usize, 0usize);
     for r in results {
         if let Some(e) = &r.error {
             let first = e.lines().next().unwrap_or_default();
             let _ = writeln!(
                 text,
-                "| {} | {} | — | error: {first} | | |",
+                "| {} | {} | — | error: {first} | | | |",
                 r.label, r.operations
             );
             continue;
         }
         for (mode, list) in &r.calls {
+            let untestable = list.iter().filter(|c| c.untestable()).count();
             let accepted = list.iter().filter(|c| c.accepted()).count();
             let decoded = list.iter().filter(|c| c.decoded()).count();
-            calls += list.len();
+            calls += list.len() - untestable;
             good += decoded;
             let _ = writeln!(
                 text,
-                "| {} | {} | {mode} | {} | {accepted} | {decoded} |",
+                "| {} | {} | {mode} | {} | {untestable} | {accepted} | {decoded} |",
                 r.label,
                 r.operations,
                 list.len()
@@ -458,7 +466,9 @@ fn report(results: &[DocResult]) -> (String, f64) {
     };
     let _ = writeln!(
         text,
-        "\n**{good} of {calls} calls accepted and decoded ({:.2}%)**; the bar is {:.0}%.\n",
+        "\n**{good} of {calls} testable calls accepted and decoded ({:.2}%)**; the bar is {:.0}%. \
+         Untestable calls (Prism could not answer, or its answer breaks the description) are \
+         listed with the failures and not counted.\n",
         share * 100.0,
         REQUIRED_SHARE * 100.0
     );

@@ -62,8 +62,18 @@ impl<'a> Sampler<'a> {
 
     fn schema(&self, schema: &Schema, depth: usize) -> Value {
         let data = &schema.schema_data;
+        // A default of the schema's own type (descriptions give `""` for integers too).
         if let Some(default) = &data.default {
-            if !default.is_null() {
+            let fits = match &schema.schema_kind {
+                SchemaKind::Type(Type::String(_)) => default.is_string(),
+                SchemaKind::Type(Type::Integer(_)) => default.is_i64() || default.is_u64(),
+                SchemaKind::Type(Type::Number(_)) => default.is_number(),
+                SchemaKind::Type(Type::Boolean(_)) => default.is_boolean(),
+                SchemaKind::Type(Type::Array(_)) => default.is_array(),
+                SchemaKind::Type(Type::Object(_)) => default.is_object(),
+                _ => !default.is_null(),
+            };
+            if fits {
                 return default.clone();
             }
         }
