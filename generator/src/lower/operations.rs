@@ -1322,8 +1322,9 @@ fn success_status(responses: &openapiv3::Responses) -> u16 {
         .unwrap_or(200)
 }
 
-/// The media type a non-JSON success response is asked for with (`None`: JSON, which the
-/// runtime asks for by default). Wildcards are sent as they are (`*/*`, `image/*`).
+/// The `Accept` header of an operation: `None` for `application/json`, which the runtime asks
+/// for by default; the documented media type otherwise (`application/vnd.api+json`,
+/// `text/csv`, `image/*`); JSON preferred for JSON documented under a range.
 fn accept(doc: &openapiv3::OpenAPI, responses: &openapiv3::Responses) -> Option<String> {
     let (_, response) = responses
         .responses
@@ -1338,7 +1339,13 @@ fn accept(doc: &openapiv3::OpenAPI, responses: &openapiv3::Responses) -> Option<
         })?;
     let response = super::refs::response(doc, response, "").ok().flatten()?;
     let (content_type, _, decoding) = pick_media(&response.content, false)?;
-    (decoding != BodyEncoding::Json).then(|| content_type.to_owned())
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    match decoding {
+        BodyEncoding::Json if essence == "application/json" => None,
+        // JSON documented under a range (`*/*`): ask for JSON, take what comes.
+        BodyEncoding::Json if essence.contains('*') => Some("application/json, */*;q=0.8".to_owned()),
+        _ => Some(content_type.to_owned()),
+    }
 }
 
 #[cfg(test)]
