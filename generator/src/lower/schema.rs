@@ -851,7 +851,7 @@ impl<'a> Lowerer<'a> {
             // specification; real APIs (Spotify's `type: track`) send the value the variant's
             // own schema fixes for the property instead. Both are accepted, and that value is
             // the one written.
-            if let (Some(d), Node::Ref(reference)) = (discriminator, node) {
+            if let (Some(d), Node::Ref(_)) = (discriminator, node) {
                 let mapped = tags.iter().any(|t| d.mapping.contains_key(t));
                 if let Some(constant) = self.variant_constant(&used.ty, &d.property_name) {
                     if !mapped && !tags.contains(&constant) {
