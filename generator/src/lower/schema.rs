@@ -955,7 +955,15 @@ impl<'a> Lowerer<'a> {
         if field.presence != Presence::Required {
             return None;
         }
-        let mut ty = &field.ty;
+        self.only_value(&field.ty)
+    }
+
+    /// The one value a type allows, if it is an enum of one value (through aliases).
+    fn only_value(&self, ty: &TypeRef) -> Option<String> {
+        let mut ty = ty;
+        if let TypeRef::Option(inner) = ty {
+            ty = inner;
+        }
         // Follow aliases a few steps (a component enum may be named twice).
         for _ in 0..4 {
             let TypeRef::Named(name) = ty else {
@@ -980,10 +988,12 @@ impl<'a> Lowerer<'a> {
         let Some(TypeKind::Struct(s)) = self.types.get(name).map(|t| &t.kind) else {
             return None;
         };
+        // The discriminator names the property, so it counts even where the variant's
+        // schema leaves it optional (Spotify's `TrackObject.type`).
         s.fields
             .iter()
             .find(|f| f.wire == wire)
-            .and_then(|f| self.single_value(f))
+            .and_then(|f| self.only_value(&f.ty))
     }
 
     /// drf-spectacular's `oneOf: [XEnum, BlankEnum]`: the enum gets a variant for `""`.
