@@ -405,6 +405,9 @@ pub struct Operation {
     pub idempotent: bool,
     /// The auto-pager, for list operations that return `next` links.
     pub pagination: Option<Pagination>,
+    /// The credential scheme of this operation when it is not the client's (its security
+    /// requirements do not name the client's scheme).
+    pub auth: Option<AuthScheme>,
     /// The `Accept` header, when the operation reads something other than JSON (the
     /// runtime asks for `application/json` otherwise): the media type it decodes.
     pub accept: Option<String>,

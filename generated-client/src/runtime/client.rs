@@ -346,7 +346,7 @@ impl Client {
         let mut cookies = request.cookies.clone();
         if request.authenticated {
             if let Some(Secret(credential)) = &inner.credential {
-                match inner.auth {
+                match request.auth.unwrap_or(inner.auth) {
                     Auth::None => {}
                     Auth::Bearer => {
                         headers.insert(AUTHORIZATION, sensitive(&format!("Bearer {credential}"))?);
@@ -1091,6 +1091,22 @@ mod tests {
             .execute(Request::new(Method::GET, "/", "op"))
             .await
             .unwrap();
+        server.verify().await;
+        // An operation whose security names another scheme sends the credential by it.
+        let server = MockServer::start().await;
+        Mock::given(header("authorization", "Basic dXNlcjpwdw=="))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .api_key("user:pw")
+            .build()
+            .unwrap();
+        let mut request = Request::new(Method::POST, "/login", "login");
+        request.auth_scheme(Auth::Basic);
+        client.execute(request).await.unwrap();
         server.verify().await;
         // An operation that needs no credentials gets none.
         let server = MockServer::start().await;

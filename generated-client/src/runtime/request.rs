@@ -68,6 +68,8 @@ pub struct Request {
     pub(crate) rate_class: &'static str,
     /// The `Accept` header: the media type the operation decodes.
     pub(crate) accept: &'static str,
+    /// How this operation takes the credential, when not as the API's default scheme.
+    pub(crate) auth: Option<super::client::Auth>,
 }
 
 impl Request {
@@ -88,6 +90,7 @@ impl Request {
             streamed: false,
             rate_class: super::pacing::DEFAULT_CLASS,
             accept: "application/json",
+            auth: None,
         }
     }
 
@@ -307,6 +310,12 @@ impl Request {
     /// bytes or a stream.
     pub fn accept(&mut self, media_type: &'static str) {
         self.accept = media_type;
+    }
+
+    /// Sends the credential by this scheme instead of the API's default one (an operation
+    /// whose security requirements name another scheme).
+    pub fn auth_scheme(&mut self, auth: super::client::Auth) {
+        self.auth = Some(auth);
     }
 
     /// Makes the call take its budget from a rate class other than the default (see

@@ -600,6 +600,10 @@ fn to_request(op: &Operation) -> TokenStream {
         .accept
         .as_deref()
         .map(|media| quote!(request.accept(#media);));
+    let auth_scheme = op.auth.as_ref().map(|scheme| {
+        let value = super::common::auth_tokens(scheme, quote!(crate::runtime));
+        quote!(request.auth_scheme(#value);)
+    });
     quote! {
         fn to_request(&self) -> Result<Request, Error> {
             let mut request = Request::new(#method, #template, #id);
@@ -609,6 +613,7 @@ fn to_request(op: &Operation) -> TokenStream {
             #auth
             #idempotent
             #rate_class
+            #auth_scheme
             #accept
             #streamed
             Ok(request)

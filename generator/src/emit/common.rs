@@ -128,3 +128,17 @@ pub fn cfg_any(features: &[String]) -> TokenStream {
 pub fn has_tag_features(api: &crate::ir::Api) -> bool {
     api.groups.iter().any(|g| g.feature.is_some())
 }
+
+/// The runtime's `Auth` value for a scheme, under the path `runtime` names.
+pub fn auth_tokens(scheme: &crate::ir::AuthScheme, runtime: TokenStream) -> TokenStream {
+    use crate::ir::{AuthScheme, ParamLocation};
+    match scheme {
+        AuthScheme::Bearer => quote!(#runtime::Auth::Bearer),
+        AuthScheme::Basic => quote!(#runtime::Auth::Basic),
+        AuthScheme::ApiKey { location, name } => match location {
+            ParamLocation::Query => quote!(#runtime::Auth::Query(#name)),
+            ParamLocation::Cookie => quote!(#runtime::Auth::Cookie(#name)),
+            ParamLocation::Header | ParamLocation::Path => quote!(#runtime::Auth::Header(#name)),
+        },
+    }
+}

@@ -1,7 +1,7 @@
 //! `lib.rs`: the crate root, its docs, re-exports and the facts the runtime needs.
 
 use super::common::{doc, ident, inner_doc};
-use crate::ir::{Api, AuthScheme, ParamLocation};
+use crate::ir::Api;
 use crate::settings::Settings;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -34,13 +34,7 @@ pub fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
     let base_url_env = settings.base_url_env();
     let auth = match &api.auth {
         None => quote!(runtime::Auth::None),
-        Some(AuthScheme::Bearer) => quote!(runtime::Auth::Bearer),
-        Some(AuthScheme::Basic) => quote!(runtime::Auth::Basic),
-        Some(AuthScheme::ApiKey { location, name }) => match location {
-            ParamLocation::Query => quote!(runtime::Auth::Query(#name)),
-            ParamLocation::Cookie => quote!(runtime::Auth::Cookie(#name)),
-            ParamLocation::Header | ParamLocation::Path => quote!(runtime::Auth::Header(#name)),
-        },
+        Some(scheme) => super::common::auth_tokens(scheme, quote!(runtime)),
     };
     let rate_limits = api.rate_classes.iter().map(|class| {
         let name = &class.name;

@@ -112,6 +112,8 @@ pub(crate) struct Lowerer<'a> {
     pub needs: Needs,
     /// The document's rate classes (`x-rate-limits`).
     pub rate_classes: Vec<crate::ir::RateClass>,
+    /// The name of the security scheme the client authenticates with.
+    pub default_scheme: Option<String>,
 }
 
 /// One operation of the document, wherever it sits.
@@ -202,6 +204,7 @@ fn lower_converted(document: &Document, settings: &Settings) -> Result<Api, Erro
         notes: document.notes.clone(),
         needs: Needs::default(),
         rate_classes: rate_limits::classes(&doc.extensions)?,
+        default_scheme: None,
     };
     lowerer.claim_component_names();
     lowerer.compute_reachability()?;

@@ -81,6 +81,8 @@ impl<'a> Lowerer<'a> {
                 self.note(&item_ptr, format!("path item $ref `{reference}` is not supported; its operations are left out"));
             }
         }
+        // Once, not per operation: it looks at every operation.
+        self.default_scheme = self.default_scheme_name();
         let sites = self.operation_sites();
         for site in sites.iter().cloned() {
             let super::OperationSite {
@@ -308,6 +310,12 @@ impl<'a> Lowerer<'a> {
             self.lower_responses(op, &op_ptr, &type_prefix, &method_name, group_types)?;
         let pagination = self.pagination(&response, op, &params, &op_ptr);
         let (authenticated, scopes) = self.security(op);
+        let default_scheme = self.default_scheme.clone();
+        let auth = if authenticated {
+            self.operation_auth(op, default_scheme.as_deref())
+        } else {
+            None
+        };
 
         let summary = op
             .summary
@@ -387,6 +395,7 @@ impl<'a> Lowerer<'a> {
             rate_class,
             success_status: success_status(&op.responses),
             accept: accept(self.doc, &op.responses),
+            auth,
         })
     }
 
@@ -1010,8 +1019,9 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// The scheme the client authenticates with: the first one the document requires.
-    pub(crate) fn auth_scheme(&mut self) -> Option<AuthScheme> {
+    /// The name of the scheme the client authenticates with: the first one the document
+    /// requires, else the first it defines.
+    fn default_scheme_name(&self) -> Option<String> {
         let schemes = &self.doc.components.as_ref()?.security_schemes;
         let sites = self.operation_sites();
         let required = self
@@ -1022,7 +1032,41 @@ impl<'a> Lowerer<'a> {
             .chain(sites.iter().flat_map(|s| s.op.security.iter().flatten()))
             .flat_map(|req| req.keys())
             .find(|name| schemes.contains_key(*name));
-        let name = required.or_else(|| schemes.keys().next())?;
+        required.or_else(|| schemes.keys().next()).cloned()
+    }
+
+    /// The scheme an operation authenticates with when it is not the client's: its first
+    /// requirement, when none of its requirements names the client's scheme (an API whose
+    /// login takes Basic and everything else a bearer token, say).
+    fn operation_auth(
+        &mut self,
+        op: &openapiv3::Operation,
+        default: Option<&str>,
+    ) -> Option<AuthScheme> {
+        let requirements = op.security.as_ref()?;
+        if requirements.is_empty() || requirements.iter().any(|r| r.is_empty()) {
+            return None;
+        }
+        if default.is_some_and(|d| requirements.iter().any(|r| r.contains_key(d))) {
+            return None;
+        }
+        let schemes = &self.doc.components.as_ref()?.security_schemes;
+        let name = requirements
+            .iter()
+            .flat_map(|r| r.keys())
+            .find(|name| matches!(schemes.get(*name), Some(ReferenceOr::Item(_))))?
+            .clone();
+        self.scheme_named(&name)
+    }
+
+    /// The scheme the client authenticates with: the first one the document requires.
+    pub(crate) fn auth_scheme(&mut self) -> Option<AuthScheme> {
+        let name = self.default_scheme_name()?;
+        self.scheme_named(&name)
+    }
+
+    fn scheme_named(&mut self, name: &str) -> Option<AuthScheme> {
+        let schemes = &self.doc.components.as_ref()?.security_schemes;
         let at = pointer(["components", "securitySchemes", name]);
         let scheme = match &schemes[name] {
             ReferenceOr::Item(s) => s,
@@ -1339,11 +1383,18 @@ fn accept(doc: &openapiv3::OpenAPI, responses: &openapiv3::Responses) -> Option<
         })?;
     let response = super::refs::response(doc, response, "").ok().flatten()?;
     let (content_type, _, decoding) = pick_media(&response.content, false)?;
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     match decoding {
         BodyEncoding::Json if essence == "application/json" => None,
         // JSON documented under a range (`*/*`): ask for JSON, take what comes.
-        BodyEncoding::Json if essence.contains('*') => Some("application/json, */*;q=0.8".to_owned()),
+        BodyEncoding::Json if essence.contains('*') => {
+            Some("application/json, */*;q=0.8".to_owned())
+        }
         _ => Some(content_type.to_owned()),
     }
 }
