@@ -298,6 +298,10 @@ pub struct Union {
     pub variants: Vec<UnionVariant>,
     /// The property whose value names the variant, when the schema has a discriminator.
     pub discriminator: Option<String>,
+    /// The variant (holding the JSON as it came) that takes a discriminator value the
+    /// description does not list, so that a variant the API adds later is not an error: set
+    /// for tagged unions of evolution-safe (`#[non_exhaustive]`) crates.
+    pub fallback: Option<String>,
 }
 
 /// One variant of a union.

@@ -412,7 +412,15 @@ fn union_def(
         if v.boxed {
             inner = quote!(Box<#inner>);
         }
-        let vdoc = doc(&variant_doc(&v.ty));
+        let vdoc = if u.fallback.as_ref() == Some(&v.name) {
+            doc(&format!(
+                "A record whose `{}` value this version of the client does not know, as JSON; \
+                 the API may add kinds over time.",
+                u.discriminator.as_deref().unwrap_or_default()
+            ))
+        } else {
+            doc(&variant_doc(&v.ty))
+        };
         quote! {
             #vdoc
             #vname(#inner),
@@ -435,7 +443,7 @@ fn union_def(
                 let base = derives(t, false);
                 quote!(#base #[derive(Serialize)])
             };
-            let arms = u.variants.iter().map(|v| {
+            let arms = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
                 let vname = ident(&v.name);
                 let tags = &v.tags;
                 let wrap = if v.boxed { quote!(|v| Self::#vname(Box::new(v))) } else { quote!(Self::#vname) };
@@ -443,6 +451,17 @@ fn union_def(
                     #( Some(#tags) )|* => crate::runtime::serde_helpers::from_value(value).map(#wrap),
                 }
             });
+            let other = match &u.fallback {
+                Some(fallback) => {
+                    let fallback = ident(fallback);
+                    quote!(_ => Ok(Self::#fallback(value)),)
+                }
+                None => quote! {
+                    other => Err(serde::de::Error::custom(format_args!(
+                        "unknown `{}` value {:?}", #property, other
+                    ))),
+                },
+            };
             quote! {
                 #docs
                 #cfg
@@ -457,9 +476,7 @@ fn union_def(
                         let value = serde_json::Value::deserialize(deserializer)?;
                         match crate::runtime::serde_helpers::tag(&value, #property) {
                             #(#arms)*
-                            other => Err(serde::de::Error::custom(format_args!(
-                                "unknown `{}` value {:?}", #property, other
-                            ))),
+                            #other
                         }
                     }
                 }

@@ -244,6 +244,9 @@ fn lower_converted(document: &Document, settings: &Settings) -> Result<Api, Erro
         );
     }
     types::box_recursive_fields(&mut types);
+    if !settings.exhaustive {
+        types::add_union_fallbacks(&mut types);
+    }
     types::compute_derives(&mut types);
     construction::assign(
         &mut types,

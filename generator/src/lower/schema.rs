@@ -904,6 +904,7 @@ impl<'a> Lowerer<'a> {
         let union = Union {
             variants,
             discriminator: property,
+            fallback: None,
         };
         self.add_def(
             &name,

@@ -298,3 +298,30 @@ mod tests {
         assert_ne!(c[2], c[3]);
     }
 }
+
+/// Gives every tagged union a variant for discriminator values it does not list, holding the
+/// JSON as it came: APIs add variants (a new event or item type) as often as enum values, and
+/// one new kind of record must not make a whole response fail to decode.
+pub fn add_union_fallbacks(types: &mut [TypeDef]) {
+    for t in types.iter_mut() {
+        let TypeKind::Union(u) = &mut t.kind else {
+            continue;
+        };
+        if u.discriminator.is_none() || u.fallback.is_some() {
+            continue;
+        }
+        let mut name = "Unknown".to_owned();
+        let mut n = 2;
+        while u.variants.iter().any(|v| v.name == name) {
+            name = format!("Unknown{n}");
+            n += 1;
+        }
+        u.variants.push(crate::ir::UnionVariant {
+            name: name.clone(),
+            ty: TypeRef::Json,
+            tags: Vec::new(),
+            boxed: false,
+        });
+        u.fallback = Some(name);
+    }
+}
