@@ -285,20 +285,6 @@ fn ty_eq(ty: &TypeRef, eq: &HashMap<String, bool>) -> bool {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_cycles() {
-        // 0 -> 1 -> 0, 2 -> 2, 3 alone
-        let c = strongly_connected(&[vec![1], vec![0], vec![2], vec![]]);
-        assert_eq!(c[0], c[1]);
-        assert_ne!(c[0], c[2]);
-        assert_ne!(c[2], c[3]);
-    }
-}
-
 /// Gives every tagged union a variant for discriminator values it does not list, holding the
 /// JSON as it came: APIs add variants (a new event or item type) as often as enum values, and
 /// one new kind of record must not make a whole response fail to decode.
@@ -323,5 +309,19 @@ pub fn add_union_fallbacks(types: &mut [TypeDef]) {
             boxed: false,
         });
         u.fallback = Some(name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_cycles() {
+        // 0 -> 1 -> 0, 2 -> 2, 3 alone
+        let c = strongly_connected(&[vec![1], vec![0], vec![2], vec![]]);
+        assert_eq!(c[0], c[1]);
+        assert_ne!(c[0], c[2]);
+        assert_ne!(c[2], c[3]);
     }
 }
