@@ -409,6 +409,9 @@ pub struct Operation {
     pub idempotent: bool,
     /// The auto-pager, for list operations that return `next` links.
     pub pagination: Option<Pagination>,
+    /// Query parameters the description wrote into the path (`/templates/{id}?full=true`),
+    /// sent with every call.
+    pub fixed_query: Vec<(String, String)>,
     /// The credential scheme of this operation when it is not the client's (its security
     /// requirements do not name the client's scheme).
     pub auth: Option<AuthScheme>,

@@ -600,6 +600,10 @@ fn to_request(op: &Operation) -> TokenStream {
         .accept
         .as_deref()
         .map(|media| quote!(request.accept(#media);));
+    let fixed_query = op
+        .fixed_query
+        .iter()
+        .map(|(name, value)| quote!(request.query(#name, #value)?;));
     let auth_scheme = op.auth.as_ref().map(|scheme| {
         let value = super::common::auth_tokens(scheme, quote!(crate::runtime));
         quote!(request.auth_scheme(#value);)
@@ -609,6 +613,7 @@ fn to_request(op: &Operation) -> TokenStream {
             let mut request = Request::new(#method, #template, #id);
             #(#path)*
             #(#params)*
+            #(#fixed_query)*
             #body
             #auth
             #idempotent

@@ -247,8 +247,11 @@ impl<'a> Lowerer<'a> {
             }
         }
 
-        // The path template decides which path parameters exist and their order.
-        let template = parse_template(path);
+        // The path template decides which path parameters exist and their order. A query
+        // written into the path (`/templates/{id}?full=true`) is sent as query parameters,
+        // not as part of the path.
+        let (route, fixed_query) = split_fixed_query(path);
+        let template = parse_template(route);
         let mut value_names = Namespace::with_reserved(RESERVED_VALUE_NAMES);
         let mut params: Vec<Param> = Vec::new();
         let mut path_parts = Vec::new();
@@ -382,7 +385,7 @@ impl<'a> Lowerer<'a> {
             method_name,
             builder,
             http_method,
-            path: path.to_owned(),
+            path: route.to_owned(),
             path_parts,
             doc,
             deprecated: op.deprecated,
@@ -396,6 +399,7 @@ impl<'a> Lowerer<'a> {
             success_status: success_status(&op.responses),
             accept: accept(self.doc, &op.responses),
             auth,
+            fixed_query,
         })
     }
 
@@ -1399,8 +1403,44 @@ fn accept(doc: &openapiv3::OpenAPI, responses: &openapiv3::Responses) -> Option<
     }
 }
 
+/// A path template without the query some descriptions write into it, and that query's
+/// pairs (`/a?full=true&v=2` is `/a` with `full=true` and `v=2`).
+fn split_fixed_query(path: &str) -> (&str, Vec<(String, String)>) {
+    let Some((route, query)) = path.split_once('?') else {
+        return (path, Vec::new());
+    };
+    // A `?` inside a parameter's braces is not a query.
+    if route.matches('{').count() != route.matches('}').count() {
+        return (path, Vec::new());
+    }
+    let pairs = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((name, value)) => (name.to_owned(), value.to_owned()),
+            None => (pair.to_owned(), String::new()),
+        })
+        .collect();
+    (route, pairs)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_query_written_into_the_path_is_split_off() {
+        assert_eq!(
+            super::split_fixed_query("/templates/{id}?full=true&v"),
+            (
+                "/templates/{id}",
+                vec![
+                    ("full".to_owned(), "true".to_owned()),
+                    ("v".to_owned(), String::new())
+                ]
+            )
+        );
+        assert_eq!(super::split_fixed_query("/a/{b}").1, vec![]);
+    }
+
     use super::*;
 
     #[test]

@@ -219,6 +219,12 @@ impl<'a> Sampler<'a> {
                     }
                     out.insert(name.clone(), self.sample_at(property, depth + 1));
                 }
+                // Required names the description forgot to define (Spotify's `uris`).
+                for name in &o.required {
+                    if !o.properties.contains_key(name) {
+                        out.insert(name.clone(), json!("sample"));
+                    }
+                }
                 Value::Object(out)
             }
             SchemaKind::AllOf { all_of } => {
