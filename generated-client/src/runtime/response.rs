@@ -79,6 +79,13 @@ impl RawResponse {
 
     /// Decodes a JSON body; a failure names the JSON path of the value that did not fit.
     pub fn json<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
+        // An empty body is `null` to a type that takes it (an untyped or optional body);
+        // to any other type it is the usual error.
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            if let Ok(body) = serde_json::from_slice::<T>(b"null") {
+                return Ok(self.wrap(body));
+            }
+        }
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
         let decoded: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
         match decoded {
@@ -141,5 +148,34 @@ impl RawResponse {
             ".".to_owned(),
             "the API description documents no response for this status".to_owned(),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(body: &'static [u8]) -> RawResponse {
+        RawResponse {
+            operation: "op",
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            body: bytes::Bytes::from_static(body),
+            unread: None,
+            idle_timeout: std::time::Duration::from_secs(1),
+        }
+    }
+
+    /// A 200 with no body decodes as `null` where the type takes it, and is a decode error
+    /// where it does not.
+    #[test]
+    fn an_empty_body_is_null_only_to_types_that_take_it() {
+        let value = raw(b"").json::<serde_json::Value>().unwrap().into_body();
+        assert_eq!(value, serde_json::Value::Null);
+        assert_eq!(raw(b" \n").json::<Option<u32>>().unwrap().into_body(), None);
+        let error = raw(b"")
+            .json::<std::collections::BTreeMap<String, u32>>()
+            .unwrap_err();
+        assert!(matches!(error, Error::Decode(_)), "{error:?}");
     }
 }

@@ -29,9 +29,17 @@ pub fn program(api: &Api, doc: &OpenAPI, lib: &str) -> String {
 use futures::TryStreamExt as _;
 use {lib}::Error;
 
-/// A sampled argument, as the type the operation takes.
-fn j<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {{
-    serde_json::from_str(text).map_err(|e| format!("the sampled value {{text}} does not fit the argument's type: {{e}}"))
+/// A sampled argument, as the type the operation takes: the first candidate that fits it
+/// (the description's example, then a value built from the schema).
+fn j<T: serde::de::DeserializeOwned>(candidates: &[&str]) -> Result<T, String> {{
+    let mut last = String::new();
+    for text in candidates {{
+        match serde_json::from_str(text) {{
+            Ok(value) => return Ok(value),
+            Err(e) => last = format!("the sampled value {{text}} does not fit the argument's type: {{e}}"),
+        }}
+    }}
+    Err(last)
 }}
 
 fn chain(error: &dyn std::error::Error) -> String {{
@@ -127,19 +135,19 @@ fn call(accessor: &str, op: &Operation, doc: &OpenAPI, sampler: &Sampler) -> Str
     let site = operation_site(doc, &op.source);
     let mut args = Vec::new();
     for param in op.params.iter().filter(|p| p.required) {
-        let sample = site
+        let samples = site
             .as_ref()
             .and_then(|s| parameter_sample(doc, s, param, sampler))
-            .unwrap_or_else(|| fallback(&param.ty));
-        args.push(argument(&param.ty, &sample));
+            .unwrap_or_else(|| vec![fallback(&param.ty)]);
+        args.push(argument(&param.ty, &samples));
     }
     let mut setters = String::new();
     if let Some(body) = &op.body {
-        let sample = site
+        let samples = site
             .as_ref()
             .and_then(|s| body_sample(doc, s.1, &body.content_type, sampler))
-            .unwrap_or_else(|| fallback(&body.ty));
-        let value = argument(&body.ty, &sample);
+            .unwrap_or_else(|| vec![fallback(&body.ty)]);
+        let value = argument(&body.ty, &samples);
         if body.required {
             args.push(value);
         } else {
@@ -166,7 +174,8 @@ fn call(accessor: &str, op: &Operation, doc: &OpenAPI, sampler: &Sampler) -> Str
 
 /// The expression for a sampled argument: a string literal where the method takes
 /// `impl Into<String>`, bytes for a binary body, else the JSON decoded into the type.
-fn argument(ty: &TypeRef, sample: &Value) -> String {
+fn argument(ty: &TypeRef, samples: &[Value]) -> String {
+    let sample = samples.first().unwrap_or(&Value::Null);
     match ty {
         TypeRef::String => {
             let text = match sample {
@@ -183,7 +192,13 @@ fn argument(ty: &TypeRef, sample: &Value) -> String {
             // The methods take `Vec<u8>` (or anything that converts from it).
             format!("{:?}.as_bytes().to_vec()", text)
         }
-        _ => format!("j({:?})?", sample.to_string()),
+        _ => {
+            let texts: Vec<String> = samples
+                .iter()
+                .map(|v| format!("{:?}", v.to_string()))
+                .collect();
+            format!("j(&[{}])?", texts.join(", "))
+        }
     }
 }
 
@@ -233,7 +248,7 @@ fn parameter_sample(
     (item, op): &(&PathItem, &openapiv3::Operation),
     param: &Param,
     sampler: &Sampler,
-) -> Option<Value> {
+) -> Option<Vec<Value>> {
     let location = match param.location {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
@@ -264,12 +279,13 @@ fn parameter_sample(
             .find_map(|m| m.schema.as_ref())
             .map(|s| sampler.sample(s)),
     };
-    Some(prefer_example(data.example.as_ref(), sample))
+    Some(candidates(data.example.as_ref(), sample))
 }
 
-/// The description's example when it is the same kind of JSON value as the schema's sample
-/// (real descriptions give `"42"` for integers and dates for date-times), else the sample.
-fn prefer_example(example: Option<&Value>, sample: Option<Value>) -> Value {
+/// The values to try, best first: a scalar example when it is the same kind of JSON value as
+/// the schema's sample (real descriptions give `"42"` for integers), else the sample; an
+/// object or list example, then the sample (the program takes the first that fits the type).
+fn candidates(example: Option<&Value>, sample: Option<Value>) -> Vec<Value> {
     let kind = |v: &Value| match v {
         Value::Null => 0,
         Value::Bool(_) => 1,
@@ -282,13 +298,14 @@ fn prefer_example(example: Option<&Value>, sample: Option<Value>) -> Value {
     let example = example.filter(|e| !e.to_string().contains("\"$ref\""));
     match (example, sample) {
         (Some(e), Some(s))
-            if kind(e) == kind(&s) && !matches!(e, Value::Array(_) | Value::Object(_)) =>
+            if kind(e) == kind(&s) && matches!(e, Value::Array(_) | Value::Object(_)) =>
         {
-            e.clone()
+            vec![e.clone(), s]
         }
-        (Some(e), None) => e.clone(),
-        (_, Some(s)) => s,
-        (None, None) => Value::Null,
+        (Some(e), Some(s)) if kind(e) == kind(&s) => vec![e.clone()],
+        (Some(e), None) => vec![e.clone()],
+        (_, Some(s)) => vec![s],
+        (None, None) => vec![Value::Null],
     }
 }
 
@@ -310,7 +327,7 @@ fn body_sample(
     op: &openapiv3::Operation,
     content_type: &str,
     sampler: &Sampler,
-) -> Option<Value> {
+) -> Option<Vec<Value>> {
     let body = match op.request_body.as_ref()? {
         ReferenceOr::Item(b) => b,
         ReferenceOr::Reference { reference } => {
@@ -325,7 +342,7 @@ fn body_sample(
         .content
         .get(content_type)
         .or_else(|| body.content.values().find(|m| m.schema.is_some()))?;
-    Some(prefer_example(
+    Some(candidates(
         media.example.as_ref(),
         media.schema.as_ref().map(|s| sampler.sample(s)),
     ))
