@@ -69,6 +69,12 @@ pub fn run(root: &Path, extra: &[String]) -> Result<bool, String> {
     if !native_tls(root)? {
         return Ok(false);
     }
+    // On the wire: every PostHog operation against Prism, static and dynamic. The whole list
+    // (`cargo xtask conformance`) takes longer; the README has its numbers.
+    let posthog = root.join("spec/posthog.yaml").display().to_string();
+    if !crate::conformance::run(root, &["--spec".into(), posthog])? {
+        return Ok(false);
+    }
     // Real-world specs, and the project's own, as standalone crates that must compile cleanly.
     eprintln!("corpus sample: xtask/tools/corpus-ci.txt");
     let corpus = crate::corpus::run(
