@@ -11,8 +11,26 @@ use std::fmt::Write as _;
 pub fn program(api: &Api, doc: &OpenAPI, lib: &str) -> String {
     let sampler = Sampler::new(doc, Direction::Request);
     let mut calls = String::new();
+    let all: Vec<&Operation> = api.groups.iter().flat_map(|g| &g.operations).collect();
     for group in &api.groups {
         for op in &group.operations {
+            // Prism routes by path alone, so operations told apart only by a query written
+            // into the path key (`POST /templates?desc=html` beside `POST /templates`) reach
+            // whichever it matches first.
+            let shadowed = !op.fixed_query.is_empty()
+                && all.iter().any(|other| {
+                    !std::ptr::eq(*other, op)
+                        && other.http_method == op.http_method
+                        && other.path == op.path
+                });
+            if shadowed {
+                let _ = writeln!(
+                    calls,
+                    "    if wanted({id:?}) {{\n        println!(\"{{}}\", serde_json::json!({{\"operation\": {id:?}, \"outcome\": \"prism\", \"detail\": \"Prism routes by path alone; another operation has the same method and path without the query this one writes into its path key\"}}));\n    }}",
+                    id = op.id
+                );
+                continue;
+            }
             let call = call(&group.accessor, op, doc, &sampler);
             let _ = writeln!(
                 calls,
