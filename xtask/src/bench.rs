@@ -467,22 +467,27 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
         }
         results.push(result);
     }
-    let text = table(&results);
-    println!("{text}");
-    let machine = machine_description();
-    println!("Machine: {machine}");
+    println!("{}", table(&results));
     let out = args
         .out
         .unwrap_or_else(|| root.join("target/bench/results.json"));
+    publish(root, &out, &results)?;
+    Ok(ok)
+}
+
+/// Prints the machine, and writes it with the results as JSON to `out`.
+fn publish<T: Serialize>(root: &Path, out: &Path, results: &T) -> Result<(), String> {
+    let machine = machine_description();
+    println!("Machine: {machine}");
     std::fs::create_dir_all(out.parent().unwrap_or(root)).map_err(|e| e.to_string())?;
     let json = serde_json::json!({"machine": machine, "results": results});
     std::fs::write(
-        &out,
+        out,
         serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?,
     )
     .map_err(|e| e.to_string())?;
     eprintln!("results written to {}", out.display());
-    Ok(ok)
+    Ok(())
 }
 
 /// One level of calls in flight, as `benches/call_overhead.rs` prints it.
@@ -546,20 +551,11 @@ fn run_client(root: &Path, args: &Args) -> Result<bool, String> {
         );
     }
     println!("{text}");
-    let machine = machine_description();
-    println!("Machine: {machine}");
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| root.join("target/bench/client.json"));
-    std::fs::create_dir_all(out.parent().unwrap_or(root)).map_err(|e| e.to_string())?;
-    let json = serde_json::json!({"machine": machine, "results": results});
-    std::fs::write(
-        &out,
-        serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?,
-    )
-    .map_err(|e| e.to_string())?;
-    eprintln!("results written to {}", out.display());
+    publish(root, &out, &results)?;
     Ok(true)
 }
 
