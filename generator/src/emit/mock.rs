@@ -47,6 +47,8 @@ pub fn mock_module(api: &Api) -> TokenStream {
         )
     });
     let allow = api.has_deprecated.then(|| quote!(#![allow(deprecated)]));
+    // Only group accessors read the server; a crate of models only has none.
+    let unread = api.groups.is_empty().then(|| quote!(#[allow(dead_code)]));
     quote! {
         #header
         #allow
@@ -69,6 +71,7 @@ pub fn mock_module(api: &Api) -> TokenStream {
         /// The typed mocks of a [`MockServer`], by group (see [`MockServer::mock`]).
         #[derive(Debug, Clone, Copy)]
         pub struct Mocks<'a> {
+            #unread
             server: &'a MockServer,
         }
 
