@@ -330,10 +330,7 @@ impl Client {
         if let Some(options) = &self.options {
             let mut replaced = Vec::new();
             for (name, value) in &options.headers {
-                let name = HeaderName::from_bytes(name.as_bytes())
-                    .map_err(|_| Error::invalid(name.clone(), "not a valid header name"))?;
-                let value = HeaderValue::from_str(value)
-                    .map_err(|_| Error::invalid(name.as_str(), "not a valid header value"))?;
+                let (name, value) = header(name, value)?;
                 // The first of a name replaces the default header; later ones add to it.
                 if replaced.contains(&name) {
                     headers.append(name, value);
@@ -372,10 +369,7 @@ impl Client {
                 .extend_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
         for (name, value) in &request.headers {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::invalid(name.clone(), "not a valid header name"))?;
-            let value = HeaderValue::from_str(value)
-                .map_err(|_| Error::invalid(name.as_str(), "not a valid header value"))?;
+            let (name, value) = header(name, value)?;
             headers.append(name, value);
         }
         if !cookies.is_empty() {
@@ -479,6 +473,15 @@ async fn read_body(
             all.freeze()
         }
     })
+}
+
+/// A header a call sends (an operation's parameter or a per-call option), checked.
+fn header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
+    let name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::invalid(name, "not a valid header name"))?;
+    let value = HeaderValue::from_str(value)
+        .map_err(|_| Error::invalid(name.as_str(), "not a valid header value"))?;
+    Ok((name, value))
 }
 
 /// A header value marked sensitive, so that HTTP-level logging never prints it.
