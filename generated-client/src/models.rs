@@ -1398,6 +1398,69 @@ impl std::fmt::Display for PluginsAccessLevelEnum {
     }
 }
 
+/// The media types the request body of `PropertyDefinitionsPartialUpdate` can be sent as: `application/json`, `application/x-www-form-urlencoded`, `multipart/form-data`. Without a choice, the client sends `application/json`.
+///
+/// Schema: `#/paths/~1api~1projects~1{project_id}~1property_definitions~1{id}~1/patch/requestBody/content`
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PropertyDefinitionsPartialUpdateContentType {
+    /// `application/json`
+    Json,
+    /// `application/x-www-form-urlencoded`
+    XWwwFormUrlencoded,
+    /// `multipart/form-data`
+    FormData,
+    /// A value this version of the client does not know; the API may add values
+    /// over time.
+    Unknown(String),
+}
+
+impl PropertyDefinitionsPartialUpdateContentType {
+    /// The value as it is sent and received.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "application/json",
+            Self::XWwwFormUrlencoded => "application/x-www-form-urlencoded",
+            Self::FormData => "multipart/form-data",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for PropertyDefinitionsPartialUpdateContentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for PropertyDefinitionsPartialUpdateContentType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let parsed = match value {
+            "application/json" => Self::Json,
+            "application/x-www-form-urlencoded" => Self::XWwwFormUrlencoded,
+            "multipart/form-data" => Self::FormData,
+            other => Self::Unknown(other.to_owned()),
+        };
+        Ok(parsed)
+    }
+}
+
+impl Serialize for PropertyDefinitionsPartialUpdateContentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PropertyDefinitionsPartialUpdateContentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::serde_helpers::from_str(deserializer)
+    }
+}
+
 /// The type of a property's values.
 ///
 /// Schema: `#/components/schemas/PropertyTypeEnum`
@@ -2297,6 +2360,13 @@ impl SubscriptionSummaryQuotaBuilder {
     }
 }
 
+/// The media types the request body of `SubscriptionsCreate` can be sent as: `application/json`, `application/x-www-form-urlencoded`, `multipart/form-data`. Without a choice, the client sends `application/json`.
+///
+/// The same shape as [`PropertyDefinitionsPartialUpdateContentType`], so it is another name for that type.
+///
+/// Schema: `#/paths/~1api~1projects~1{project_id}~1subscriptions~1/post/requestBody/content`
+pub type SubscriptionsCreateContentType = PropertyDefinitionsPartialUpdateContentType;
+
 /// A type defined inline in the API description.
 ///
 /// Schema: `#/paths/~1api~1projects~1{project_id}~1subscriptions~1/get/parameters/6/schema`
@@ -2418,6 +2488,13 @@ impl<'de> Deserialize<'de> for SubscriptionsListTargetType {
         crate::runtime::serde_helpers::from_str(deserializer)
     }
 }
+
+/// The media types the request body of `SubscriptionsPartialUpdate` can be sent as: `application/json`, `application/x-www-form-urlencoded`, `multipart/form-data`. Without a choice, the client sends `application/json`.
+///
+/// The same shape as [`PropertyDefinitionsPartialUpdateContentType`], so it is another name for that type.
+///
+/// Schema: `#/paths/~1api~1projects~1{project_id}~1subscriptions~1{id}~1/patch/requestBody/content`
+pub type SubscriptionsPartialUpdateContentType = PropertyDefinitionsPartialUpdateContentType;
 
 /// How a subscription is delivered.
 ///
@@ -3061,3 +3138,10 @@ impl UserGithubLoginBuilder {
         Some(value);
     }
 }
+
+/// The media types the request body of `UsersPartialUpdate` can be sent as: `application/json`, `application/x-www-form-urlencoded`, `multipart/form-data`. Without a choice, the client sends `application/json`.
+///
+/// The same shape as [`PropertyDefinitionsPartialUpdateContentType`], so it is another name for that type.
+///
+/// Schema: `#/paths/~1api~1users~1{uuid}~1/patch/requestBody/content`
+pub type UsersPartialUpdateContentType = PropertyDefinitionsPartialUpdateContentType;

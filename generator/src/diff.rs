@@ -160,6 +160,7 @@ fn rust_type(ty: &TypeRef) -> String {
         TypeRef::Date => "NaiveDate".into(),
         TypeRef::Uuid => "Uuid".into(),
         TypeRef::Base64 => "Base64".into(),
+        TypeRef::File => "FilePart".into(),
         TypeRef::Bytes => "Vec<u8>".into(),
         TypeRef::Json => "serde_json::Value".into(),
         TypeRef::Null => "()".into(),

@@ -342,6 +342,9 @@ pub enum TypeRef {
     Uuid,
     /// Base64 text on the wire, bytes in Rust.
     Base64,
+    /// A file part of a multipart body (`type: string, format: binary` there):
+    /// `FilePart`, with its contents, file name and content type.
+    File,
     /// Raw bytes: a binary request or response body, `Vec<u8>`.
     Bytes,
     /// Any JSON value.

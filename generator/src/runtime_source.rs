@@ -24,6 +24,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../generated-client/src/runtime/error.rs"),
     ),
     (
+        "src/runtime/file.rs",
+        include_str!("../../generated-client/src/runtime/file.rs"),
+    ),
+    (
         "src/runtime/mock.rs",
         include_str!("../../generated-client/src/runtime/mock.rs"),
     ),

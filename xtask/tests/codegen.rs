@@ -28,7 +28,12 @@ fn generation_is_deterministic() {
 fn scratch_tree() -> tempfile::TempDir {
     let root = xtask::workspace_root();
     let dir = tempfile::tempdir().unwrap();
-    for relative in ["spec", "generated-client/src", "snapshots/src"] {
+    for relative in [
+        "spec",
+        "generated-client/src",
+        "snapshots/src",
+        "snapshots/wire/src",
+    ] {
         copy_dir(&root.join(relative), &dir.path().join(relative));
     }
     dir

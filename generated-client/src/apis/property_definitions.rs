@@ -53,6 +53,7 @@ impl PropertyDefinitionsApi {
             project_id: project_id.into(),
             id,
             body: None,
+            content_type: None,
         }
     }
 
@@ -153,12 +154,22 @@ pub struct PartialUpdateRequest {
     project_id: String,
     id: uuid::Uuid,
     body: Option<models::PatchedEnterprisePropertyDefinition>,
+    content_type: Option<models::PropertyDefinitionsPartialUpdateContentType>,
 }
 
 impl PartialUpdateRequest {
     /// The request body.
     pub fn body(mut self, body: models::PatchedEnterprisePropertyDefinition) -> Self {
         self.body = Some(body);
+        self
+    }
+
+    /// Sends the body as another of the media types the operation accepts.
+    pub fn content_type(
+        mut self,
+        value: models::PropertyDefinitionsPartialUpdateContentType,
+    ) -> Self {
+        self.content_type = Some(value);
         self
     }
 
@@ -188,7 +199,11 @@ impl PartialUpdateRequest {
         request.push_path_param("id", &self.id)?;
         request.push_path("/");
         if let Some(body) = &self.body {
-            request.json(body)?;
+            let content_type = self
+                .content_type
+                .as_ref()
+                .map_or("application/json", |c| c.as_str());
+            request.body_as(body, content_type)?;
         }
         Ok(request)
     }

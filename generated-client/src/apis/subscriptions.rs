@@ -64,6 +64,7 @@ impl SubscriptionsApi {
             client: self.client.clone(),
             project_id: project_id.into(),
             body,
+            content_type: None,
         }
     }
 
@@ -114,6 +115,7 @@ impl SubscriptionsApi {
             project_id: project_id.into(),
             id,
             body: None,
+            content_type: None,
         }
     }
 
@@ -287,9 +289,19 @@ pub struct CreateRequest {
     client: Client,
     project_id: String,
     body: models::SubscriptionRequest,
+    content_type: Option<models::SubscriptionsCreateContentType>,
 }
 
 impl CreateRequest {
+    /// Sends the body as another of the media types the operation accepts.
+    pub fn content_type(
+        mut self,
+        value: models::SubscriptionsCreateContentType,
+    ) -> Self {
+        self.content_type = Some(value);
+        self
+    }
+
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<models::Subscription, Error> {
         self.send_with_response().await.map(ApiResponse::into_body)
@@ -313,7 +325,11 @@ impl CreateRequest {
         request.push_path("/api/projects/");
         request.push_path_param("project_id", &self.project_id)?;
         request.push_path("/subscriptions/");
-        request.json(&self.body)?;
+        let content_type = self
+            .content_type
+            .as_ref()
+            .map_or("application/json", |c| c.as_str());
+        request.body_as(&self.body, content_type)?;
         Ok(request)
     }
 }
@@ -402,12 +418,22 @@ pub struct PartialUpdateRequest {
     project_id: String,
     id: i64,
     body: Option<models::PatchedSubscription>,
+    content_type: Option<models::SubscriptionsPartialUpdateContentType>,
 }
 
 impl PartialUpdateRequest {
     /// The request body.
     pub fn body(mut self, body: models::PatchedSubscription) -> Self {
         self.body = Some(body);
+        self
+    }
+
+    /// Sends the body as another of the media types the operation accepts.
+    pub fn content_type(
+        mut self,
+        value: models::SubscriptionsPartialUpdateContentType,
+    ) -> Self {
+        self.content_type = Some(value);
         self
     }
 
@@ -437,7 +463,11 @@ impl PartialUpdateRequest {
         request.push_path_param("id", &self.id)?;
         request.push_path("/");
         if let Some(body) = &self.body {
-            request.json(body)?;
+            let content_type = self
+                .content_type
+                .as_ref()
+                .map_or("application/json", |c| c.as_str());
+            request.body_as(body, content_type)?;
         }
         Ok(request)
     }

@@ -78,6 +78,7 @@ impl UsersApi {
             client: self.client.clone(),
             uuid: uuid.into(),
             body: None,
+            content_type: None,
         }
     }
 
@@ -300,12 +301,19 @@ pub struct PartialUpdateRequest {
     client: Client,
     uuid: String,
     body: Option<models::PatchedUser>,
+    content_type: Option<models::UsersPartialUpdateContentType>,
 }
 
 impl PartialUpdateRequest {
     /// The request body.
     pub fn body(mut self, body: models::PatchedUser) -> Self {
         self.body = Some(body);
+        self
+    }
+
+    /// Sends the body as another of the media types the operation accepts.
+    pub fn content_type(mut self, value: models::UsersPartialUpdateContentType) -> Self {
+        self.content_type = Some(value);
         self
     }
 
@@ -331,7 +339,11 @@ impl PartialUpdateRequest {
         request.push_path_param("uuid", &self.uuid)?;
         request.push_path("/");
         if let Some(body) = &self.body {
-            request.json(body)?;
+            let content_type = self
+                .content_type
+                .as_ref()
+                .map_or("application/json", |c| c.as_str());
+            request.body_as(body, content_type)?;
         }
         Ok(request)
     }

@@ -1,9 +1,10 @@
 //! The client: configuration, credentials, and the one request path every operation takes.
 
 use super::error::{ApiError, Error};
+use super::file::Contents;
 use super::options::CallOptions;
 use super::pacing::{Pacer, Quota, RateLimits};
-use super::request::{Body, Request};
+use super::request::{Body, Part, Request};
 use super::response::RawResponse;
 use super::retry::{parse_retry_after, Attempt, RetryPolicy};
 use reqwest::header::{
@@ -395,19 +396,55 @@ impl Client {
             }
             Body::Multipart(parts) => {
                 let mut form = reqwest::multipart::Form::new();
-                for (name, value, mime) in parts {
-                    let mut part = reqwest::multipart::Part::text(value.clone());
-                    if let Some(mime) = mime {
-                        part = part
-                            .mime_str(mime)
-                            .map_err(|_| Error::invalid(name.clone(), "invalid content type"))?;
-                    }
-                    form = form.part(name.clone(), part);
+                for part in parts {
+                    let (name, part) = multipart_part(part)?;
+                    form = form.part(name, part);
                 }
                 builder.multipart(form)
             }
         })
     }
+}
+
+/// A part of a multipart body as reqwest sends it. A file without a name is sent under its
+/// field's name, since many servers take only parts with a file name as files.
+fn multipart_part(part: &Part) -> Result<(String, reqwest::multipart::Part), Error> {
+    let (name, sent, mime) = match part {
+        Part::Text {
+            name,
+            value,
+            content_type,
+        } => (
+            name,
+            reqwest::multipart::Part::text(value.clone()),
+            content_type.map(str::to_owned),
+        ),
+        Part::File { name, file } => {
+            let sent = match &file.contents {
+                Contents::Bytes(bytes) => reqwest::multipart::Part::stream(bytes.clone()),
+                Contents::Stream { open, length } => {
+                    let body = reqwest::Body::wrap_stream(open());
+                    match length {
+                        Some(length) => reqwest::multipart::Part::stream_with_length(body, *length),
+                        None => reqwest::multipart::Part::stream(body),
+                    }
+                }
+            };
+            let file_name = file.file_name.clone().unwrap_or_else(|| name.clone());
+            let mime = file
+                .content_type
+                .clone()
+                .unwrap_or_else(|| "application/octet-stream".to_owned());
+            (name, sent.file_name(file_name), Some(mime))
+        }
+    };
+    let sent = match mime {
+        Some(mime) => sent
+            .mime_str(&mime)
+            .map_err(|_| Error::invalid(name.clone(), format!("invalid content type `{mime}`")))?,
+        None => sent,
+    };
+    Ok((name.clone(), sent))
 }
 
 /// How a failed attempt counts for retrying.

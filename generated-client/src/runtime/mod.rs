@@ -15,6 +15,7 @@ mod base64;
 mod build;
 mod client;
 mod error;
+mod file;
 #[cfg(feature = "test-util")]
 pub(crate) mod mock;
 mod nullable;
@@ -43,6 +44,7 @@ pub use build::BuildError;
 pub(crate) use build::{model_builder, setters};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, ErrorBody};
+pub use file::FilePart;
 pub use nullable::Nullable;
 pub use options::CallOptions;
 pub use pacing::{Quota, RateLimits};
@@ -58,7 +60,8 @@ pub use stream::ItemStream;
 pub mod exports {
     pub use super::{
         ApiError, ApiResponse, Base64, BuildError, CallOptions, Client, ClientBuilder, DecodeError,
-        Error, ErrorBody, ItemStream, Nullable, Paginator, Quota, RateLimits, RetryPolicy,
+        Error, ErrorBody, FilePart, ItemStream, Nullable, Paginator, Quota, RateLimits,
+        RetryPolicy,
     };
     // The HTTP library and its middleware, at the versions the client is built with.
     pub use reqwest;

@@ -5,6 +5,7 @@
 //! `explode` say, from one implementation.
 
 use super::error::Error;
+use super::file::{collect_files, marker_index, FilePart};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::Method;
 use serde::Serialize;
@@ -41,7 +42,20 @@ pub(crate) enum Body {
         bytes: bytes::Bytes,
         content_type: String,
     },
-    Multipart(Vec<(String, String, Option<&'static str>)>),
+    Multipart(Vec<Part>),
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Clone)]
+pub(crate) enum Part {
+    /// A text field, or a JSON one (`application/json`) for objects and arrays.
+    Text {
+        name: String,
+        value: String,
+        content_type: Option<&'static str>,
+    },
+    /// A file.
+    File { name: String, file: FilePart },
 }
 
 /// One call, ready to send.
@@ -239,28 +253,53 @@ impl Request {
         Ok(())
     }
 
-    /// Sets a `multipart/form-data` body: one part per field, objects as JSON parts.
+    /// Sets a `multipart/form-data` body: one part per field, objects as JSON parts, files
+    /// ([`FilePart`]) as file parts, arrays as one part per item.
     pub fn multipart<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
+        let (value, mut files) = collect_files(body);
+        let value = value.map_err(|e| Error::invalid("body", e.to_string()))?;
         let mut parts = Vec::new();
-        match to_value("body", body)? {
+        match value {
             Value::Object(map) => {
                 for (key, value) in map {
                     match value {
                         Value::Null => {}
                         Value::Array(items) => {
                             for item in items {
-                                parts.push(multipart_part(&key, item));
+                                parts.push(multipart_part(&key, item, &mut files));
                             }
                         }
-                        other => parts.push(multipart_part(&key, other)),
+                        other => parts.push(multipart_part(&key, other, &mut files)),
                     }
                 }
             }
             Value::Null => {}
             _ => return Err(Error::invalid("body", "a multipart body must be an object")),
         }
+        // Text fields first, then files: some servers (S3's form uploads) read fields only
+        // before the file. The sort is stable, so each kind keeps its order.
+        parts.sort_by_key(|part| matches!(part, Part::File { .. }));
         self.body = Body::Multipart(parts);
         Ok(())
+    }
+
+    /// Sets a body the caller may send as several media types, encoded as `media_type` says:
+    /// a form, multipart, or JSON (and its `+json` and YAML relatives) under that type.
+    pub fn body_as<T: Serialize + ?Sized>(
+        &mut self,
+        body: &T,
+        media_type: &str,
+    ) -> Result<(), Error> {
+        let essence = media_type.split(';').next().unwrap_or(media_type).trim();
+        if essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+            self.form(body)
+        } else if essence.eq_ignore_ascii_case("multipart/form-data") {
+            self.multipart(body)
+        } else {
+            self.json(body)?;
+            self.content_type(media_type);
+            Ok(())
+        }
     }
 
     /// Sets a text body.
@@ -472,12 +511,31 @@ fn form_pairs(key: &str, value: &Value, out: &mut Vec<(String, String)>) {
     }
 }
 
-fn multipart_part(name: &str, value: Value) -> (String, String, Option<&'static str>) {
+fn multipart_part(name: &str, value: Value, files: &mut [FilePart]) -> Part {
+    let name = name.to_owned();
     match value {
-        Value::Object(_) | Value::Array(_) => {
-            (name.to_owned(), value.to_string(), Some("application/json"))
-        }
-        scalar => (name.to_owned(), scalar_text(&scalar), None),
+        Value::String(text) => match marker_index(&text).and_then(|i| files.get_mut(i)) {
+            Some(file) => Part::File {
+                name,
+                // Each marker stands for one file, taken once.
+                file: std::mem::replace(file, FilePart::new(Vec::new())),
+            },
+            None => Part::Text {
+                name,
+                value: text,
+                content_type: None,
+            },
+        },
+        Value::Object(_) | Value::Array(_) => Part::Text {
+            name,
+            value: value.to_string(),
+            content_type: Some("application/json"),
+        },
+        scalar => Part::Text {
+            name,
+            value: scalar_text(&scalar),
+            content_type: None,
+        },
     }
 }
 

@@ -261,8 +261,7 @@ mod tests {
             .stream_idle_timeout(std::time::Duration::from_millis(400))
             .build()
             .unwrap();
-        let mut request =
-            crate::runtime::request::Request::new(reqwest::Method::GET, "/events", "events");
+        let mut request = crate::runtime::Request::new(reqwest::Method::GET, "/events", "events");
         request.push_path("/events");
         request.stream_response();
         let started = std::time::Instant::now();

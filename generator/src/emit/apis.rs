@@ -649,15 +649,16 @@ fn body_tokens(body: &Body) -> TokenStream {
     let content_type = &body.content_type;
     let override_type = (content_type != default_type && body.encoding != BodyEncoding::Multipart)
         .then(|| quote!(request.content_type(#content_type);));
-    // The caller's choice among the accepted media types, when there is one.
-    let chosen_type = body.content_type_choice.is_some().then(|| {
-        quote! {
-            if let Some(content_type) = &self.content_type {
-                request.content_type(content_type.as_str());
-            }
-        }
-    });
-    let override_type = quote!(#override_type #chosen_type);
+    // The caller's choice among the accepted media types, when there is one: the runtime
+    // encodes the body as the chosen type says (JSON, a form, multipart).
+    let set = |value: TokenStream| match body.content_type_choice {
+        Some(_) => quote! {
+            let content_type = self.content_type.as_ref().map_or(#content_type, |c| c.as_str());
+            request.body_as(#value, content_type)?;
+        },
+        None => set(value),
+    };
+    let override_type = override_type.filter(|_| body.content_type_choice.is_none());
     if body.required {
         let apply = set(quote!(&self.body));
         quote!(#apply #override_type)

@@ -68,6 +68,7 @@ pub fn type_tokens(ty: &TypeRef, place: Place) -> TokenStream {
             Place::Elsewhere => quote!(crate::runtime::Base64),
         },
         TypeRef::Bytes => quote!(Vec<u8>),
+        TypeRef::File => quote!(crate::runtime::FilePart),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::Null => quote!(()),
         TypeRef::Vec(inner) => {

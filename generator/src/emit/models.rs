@@ -498,6 +498,7 @@ fn variant_doc(ty: &TypeRef) -> String {
         TypeRef::Date => "A date.".into(),
         TypeRef::Uuid => "A UUID.".into(),
         TypeRef::Base64 | TypeRef::Bytes => "Bytes.".into(),
+        TypeRef::File => "A file.".into(),
         TypeRef::Json => "Any other JSON value.".into(),
         TypeRef::Null => "`null`.".into(),
         TypeRef::Option(inner) => variant_doc(inner),

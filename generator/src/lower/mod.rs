@@ -114,6 +114,9 @@ pub(crate) struct Lowerer<'a> {
     pub rate_classes: Vec<crate::ir::RateClass>,
     /// The name of the security scheme the client authenticates with.
     pub default_scheme: Option<String>,
+    /// Whether `type: string, format: binary` is a file ([`TypeRef::File`]): set while the
+    /// schema of a multipart body is lowered.
+    pub files: bool,
 }
 
 /// One operation of the document, wherever it sits.
@@ -205,6 +208,7 @@ fn lower_converted(document: &Document, settings: &Settings) -> Result<Api, Erro
         needs: Needs::default(),
         rate_classes: rate_limits::classes(&doc.extensions)?,
         default_scheme: None,
+        files: false,
     };
     lowerer.claim_component_names();
     lowerer.compute_reachability()?;

@@ -512,13 +512,16 @@ impl<'a> Lowerer<'a> {
             BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
                 match &media.schema {
                     Some(schema) => {
+                        // Binary strings of a multipart body are file parts.
+                        self.files = encoding == BodyEncoding::Multipart;
                         let used = self.node_use(
                             Node::from(schema),
                             &child(&media_ptr, "schema"),
                             &format!("{type_prefix}Body"),
                             Mode::Request,
-                        )?;
-                        used.ty
+                        );
+                        self.files = false;
+                        used?.ty
                     }
                     None => TypeRef::Json,
                 }
@@ -544,7 +547,8 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The enum of media types a JSON body may be sent as, when there are several with the
-    /// body's schema: JSON and its `+json` relatives, and YAML ones (JSON is YAML).
+    /// body's schema: JSON and its `+json` relatives, YAML ones (JSON is YAML), and forms
+    /// (the runtime encodes the body by the media type chosen).
     fn content_type_choice(
         &mut self,
         content: &'a IndexMap<String, openapiv3::MediaType>,
@@ -560,6 +564,8 @@ impl<'a> Lowerer<'a> {
                 || media.ends_with("+json")
                 || media.ends_with("/yaml")
                 || media.ends_with("+yaml")
+                || media == "application/x-www-form-urlencoded"
+                || media == "multipart/form-data"
         };
         let choices: Vec<String> = content
             .iter()

@@ -491,6 +491,7 @@ impl<'a> Lowerer<'a> {
                 TypeRef::Uuid
             }
             Some("byte") => TypeRef::Base64,
+            Some("binary") if self.files => TypeRef::File,
             _ => TypeRef::String,
         }
     }
@@ -1045,6 +1046,7 @@ impl<'a> Lowerer<'a> {
             TypeRef::Date => "Date".into(),
             TypeRef::Uuid => "Uuid".into(),
             TypeRef::Base64 | TypeRef::Bytes => "Bytes".into(),
+            TypeRef::File => "File".into(),
             TypeRef::Json => "Value".into(),
             TypeRef::Null => "Null".into(),
             TypeRef::Vec(inner) => format!("{}List", self.variant_name(inner)),
@@ -1084,7 +1086,7 @@ impl<'a> Lowerer<'a> {
             TypeRef::F32 | TypeRef::F64 => (3, 2),
             TypeRef::Bool => (4, 0),
             TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => (5, 0),
-            TypeRef::Base64 | TypeRef::Bytes => (5, 2),
+            TypeRef::Base64 | TypeRef::Bytes | TypeRef::File => (5, 2),
             TypeRef::String => (5, 3),
             TypeRef::Vec(_) | TypeRef::Tuple(_) => (6, 0),
             TypeRef::Option(inner) => self.specificity(inner),

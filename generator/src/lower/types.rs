@@ -277,7 +277,8 @@ pub fn compute_derives(types: &mut [TypeDef]) {
 
 fn ty_eq(ty: &TypeRef, eq: &HashMap<String, bool>) -> bool {
     match ty {
-        TypeRef::F32 | TypeRef::F64 => false,
+        // Floats, and files, whose contents may be a stream.
+        TypeRef::F32 | TypeRef::F64 | TypeRef::File => false,
         TypeRef::Named(name) => eq.get(name).copied().unwrap_or(true),
         TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) => ty_eq(inner, eq),
         TypeRef::Tuple(items) => items.iter().all(|t| ty_eq(t, eq)),

@@ -4,6 +4,10 @@
 mod base64;
 #[path = "../../../generated-client/src/runtime/build.rs"]
 mod build;
+// Models use `FilePart`; its multipart encoding is the client's.
+#[allow(dead_code)]
+#[path = "../../../generated-client/src/runtime/file.rs"]
+mod file;
 #[path = "../../../generated-client/src/runtime/nullable.rs"]
 mod nullable;
 #[path = "../../../generated-client/src/runtime/serde_helpers.rs"]
@@ -13,4 +17,5 @@ pub use base64::Base64;
 pub use build::BuildError;
 #[allow(unused_imports)]
 pub(crate) use build::{model_builder, setters};
+pub use file::FilePart;
 pub use nullable::Nullable;
