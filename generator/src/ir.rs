@@ -520,6 +520,10 @@ pub enum BodyEncoding {
     Binary,
     /// A response that is a stream of server-sent events, each decoded as one item.
     EventStream,
+    /// A response that is a stream of server-sent events whose `data` is each item, as JSON:
+    /// a `text/event-stream` schema of OpenAPI 3.0 or 3.1 (which describes the data, not the
+    /// event), as OpenAI's and PostHog's streaming endpoints write it.
+    EventData,
     /// A response that is a stream of JSON values, one per line, each decoded as one item.
     JsonLines,
 }
@@ -527,7 +531,10 @@ pub enum BodyEncoding {
 impl BodyEncoding {
     /// Whether a response body so encoded is a stream of items.
     pub fn is_stream(self) -> bool {
-        matches!(self, BodyEncoding::EventStream | BodyEncoding::JsonLines)
+        matches!(
+            self,
+            BodyEncoding::EventStream | BodyEncoding::EventData | BodyEncoding::JsonLines
+        )
     }
 }
 
@@ -603,9 +610,15 @@ pub enum PageSource {
         /// How the next field is wrapped.
         next_presence: Presence,
     },
-    /// The body is the list of items; the next page's URL is the `Link` header's
-    /// `rel="next"` (RFC 8288; GitHub).
-    LinkHeader,
+    /// The next page's URL is the `Link` header's `rel="next"` (RFC 8288; GitHub); the body
+    /// is the list of items, or a page object with them in one field (GitHub's
+    /// `{total_count, items}`).
+    LinkHeader {
+        /// The Rust field of the page holding the items, or `None` when the body is the list.
+        items_field: Option<String>,
+        /// How the items field is wrapped.
+        items_presence: Presence,
+    },
     /// Pages counted by a query parameter: a page number (`page`, from 1) or an offset
     /// (`offset`, from 0, by the number of items read); an empty page ends the list.
     Counter {
@@ -626,10 +639,10 @@ pub enum PageSource {
         items_field: String,
         /// How the items field is wrapped.
         items_presence: Presence,
-        /// The Rust field of the page holding the token.
-        token_field: String,
-        /// How the token field is wrapped.
-        token_presence: Presence,
+        /// The Rust fields leading to the token, from the page, and how each is wrapped: one
+        /// (`nextPageToken`), or a field of a nested object (Slack's
+        /// `response_metadata.next_cursor`).
+        token_path: Vec<(String, Presence)>,
         /// The query parameter the token goes back in (its wire name).
         param: String,
     },

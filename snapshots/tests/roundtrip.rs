@@ -35,6 +35,23 @@ fn objects() {
     assert_eq!(pet.name, "x");
 }
 
+/// A property the description requires but never defines is carried, untyped.
+#[test]
+fn required_but_undefined_properties_are_kept() {
+    let sub: object::Subscription =
+        roundtrip(json!({"target": "t", "callbackUrl": "https://example.com/hook"}));
+    assert_eq!(
+        sub.callback_url,
+        Some(json!("https://example.com/hook")),
+        "the undefined property's value is kept"
+    );
+    let sub: object::Subscription = roundtrip(json!({"target": "t"}));
+    assert_eq!(sub.callback_url, None);
+    // An array with stray object properties is the array.
+    let batch: arrays::Batch = roundtrip(json!(["a", "b"]));
+    assert_eq!(batch.len(), 2);
+}
+
 #[test]
 fn string_enums_keep_unknown_values() {
     let listing: enums::Listing = roundtrip(json!({"status": "sold"}));

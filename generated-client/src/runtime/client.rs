@@ -162,7 +162,17 @@ impl Client {
             status = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        self.execute_with_retries(request).instrument(span).await
+        // A streamed call is kept, to resume an event stream whose connection breaks.
+        let resume = request.streamed.then(|| request.clone());
+        let mut response = self.execute_with_retries(request).instrument(span).await?;
+        if let Some(request) = resume {
+            response.resume = Some(Box::new(super::stream::Resume {
+                client: self.clone(),
+                request,
+                attempts: self.inner.retry.max_retries,
+            }));
+        }
+        Ok(response)
     }
 
     async fn execute_with_retries(&self, request: Request) -> Result<RawResponse, Error> {
@@ -294,6 +304,7 @@ impl Client {
             body,
             unread,
             idle_timeout: inner.stream_idle_timeout,
+            resume: None,
         })
     }
 

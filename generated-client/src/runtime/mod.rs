@@ -54,14 +54,14 @@ pub(crate) use pagination::Counter;
 pub use pagination::Paginator;
 pub use response::ApiResponse;
 pub use retry::RetryPolicy;
-pub use stream::ItemStream;
+pub use stream::{ByteStream, ItemStream};
 
 /// The items the crate root re-exports.
 pub mod exports {
     pub use super::{
-        ApiError, ApiResponse, Base64, BuildError, CallOptions, Client, ClientBuilder, DecodeError,
-        Error, ErrorBody, FilePart, ItemStream, Nullable, Paginator, Quota, RateLimits,
-        RetryPolicy,
+        ApiError, ApiResponse, Base64, BuildError, ByteStream, CallOptions, Client, ClientBuilder,
+        DecodeError, Error, ErrorBody, FilePart, ItemStream, Nullable, Paginator, Quota,
+        RateLimits, RetryPolicy,
     };
     // The HTTP library and its middleware, at the versions the client is built with.
     pub use reqwest;

@@ -69,14 +69,16 @@ impl<T: Send + 'static> Paginator<T> {
     }
 
     /// A paginator for a list whose pages are linked by the `Link` header's `rel="next"`
-    /// (RFC 8288), as GitHub's are: each response's body is the page's items.
-    pub(crate) fn with_link_header(client: Client, first: Result<Request, Error>) -> Self
-    where
-        T: DeserializeOwned,
-    {
-        let split: Split<T> = Arc::new(|response: RawResponse| {
+    /// (RFC 8288), as GitHub's are; `split` takes a page's items (the body itself, or a field
+    /// of it).
+    pub(crate) fn with_link_header<P: DeserializeOwned + 'static>(
+        client: Client,
+        first: Result<Request, Error>,
+        split: fn(P) -> Vec<T>,
+    ) -> Self {
+        let split: Split<T> = Arc::new(move |response: RawResponse| {
             let next = next_link(&response.headers).map(Next::Link);
-            response.json::<Vec<T>>().map(|r| (r.into_body(), next))
+            response.json::<P>().map(|r| (split(r.into_body()), next))
         });
         Self::from_split(client, first, split)
     }
@@ -438,10 +440,11 @@ mod tests {
         let client = Client::builder().base_url(server.uri()).build().unwrap();
         let mut request = Request::new(reqwest::Method::GET, "/items", "items_list");
         request.push_path("/items");
-        let items: Vec<i64> = Paginator::<i64>::with_link_header(client, Ok(request))
-            .map(Result::unwrap)
-            .collect()
-            .await;
+        let items: Vec<i64> =
+            Paginator::<i64>::with_link_header(client, Ok(request), |page: Vec<i64>| page)
+                .map(Result::unwrap)
+                .collect()
+                .await;
         assert_eq!(items, [1, 2, 3]);
     }
 }

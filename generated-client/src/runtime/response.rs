@@ -1,7 +1,7 @@
 //! Responses: the raw answer to a request, and the decoded [`ApiResponse`].
 
 use super::error::{DecodeError, Error};
-use super::stream::{Framing, ItemStream};
+use super::stream::{ByteStream, Framing, ItemStream, Resume};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
@@ -61,6 +61,8 @@ pub(crate) struct RawResponse {
     pub(crate) unread: Option<reqwest::Response>,
     /// How long a streamed body may fall silent.
     pub(crate) idle_timeout: std::time::Duration,
+    /// For a streamed response, the call it came from, to resume an event stream.
+    pub(crate) resume: Option<Box<Resume>>,
 }
 
 impl RawResponse {
@@ -132,7 +134,20 @@ impl RawResponse {
                 "the response was read before it could be streamed".to_owned(),
             ));
         };
-        let stream = ItemStream::new(unread, framing, self.operation, self.idle_timeout);
+        let resume = self.resume.take().map(|r| *r);
+        let stream = ItemStream::new(unread, framing, self.operation, self.idle_timeout, resume);
+        Ok(self.wrap(stream))
+    }
+
+    /// A streamed body, as the chunks arrive.
+    pub(crate) fn byte_stream(mut self) -> Result<ApiResponse<ByteStream>, Error> {
+        let Some(unread) = self.unread.take() else {
+            return Err(self.decode_error(
+                ".".to_owned(),
+                "the response was read before it could be streamed".to_owned(),
+            ));
+        };
+        let stream = ByteStream::new(unread, self.operation, self.idle_timeout);
         Ok(self.wrap(stream))
     }
 
@@ -163,6 +178,7 @@ mod tests {
             body: bytes::Bytes::from_static(body),
             unread: None,
             idle_timeout: std::time::Duration::from_secs(1),
+            resume: None,
         }
     }
 

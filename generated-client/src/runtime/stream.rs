@@ -13,14 +13,41 @@ use std::task::{Context, Poll};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Framing {
     /// Server-sent events: each event (its `event`, `data`, `id` and `retry` fields) is one
-    /// item, decoded from the object `{"event": ..., "data": ..., "id": ..., "retry": ...}`.
+    /// item, decoded from the object `{"event": ..., "data": ..., "id": ..., "retry": ...}`
+    /// (OpenAPI 3.2 `itemSchema`).
     EventStream,
+    /// Server-sent events whose `data` is the item, as JSON (an OpenAPI 3.0 or 3.1
+    /// `text/event-stream` schema; OpenAI's streams). Events without data are skipped, and
+    /// `data: [DONE]` ends the stream.
+    EventData,
     /// One JSON value per line.
     JsonLines,
 }
 
+impl Framing {
+    fn is_events(self) -> bool {
+        matches!(self, Framing::EventStream | Framing::EventData)
+    }
+}
+
+/// How long to wait before reconnecting to an event stream whose server sent no `retry:`.
+const DEFAULT_RECONNECT_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The call an event stream came from, to reconnect to it when the connection breaks.
+#[derive(Debug)]
+pub(crate) struct Resume {
+    pub(crate) client: super::client::Client,
+    pub(crate) request: super::request::Request,
+    /// How many times to reconnect at most.
+    pub(crate) attempts: u32,
+}
+
 /// The decoded items of a streamed response body, in order. Ends when the server closes the
 /// body; a transport failure or an item that does not decode is yielded as an error.
+///
+/// An event stream whose connection breaks after an event with an `id` is resumed: the call
+/// is sent again with `Last-Event-ID`, after the server's `retry:` delay (1 s if it gave
+/// none), as many times as the client's retry policy allows retries.
 pub struct ItemStream<T> {
     inner: Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>,
 }
@@ -39,6 +66,80 @@ impl<T> Stream for ItemStream<T> {
     }
 }
 
+/// A response body read as it arrives (a download): its chunks, in order. Ends when the server
+/// closes the body; a transport failure, or a server silent for longer than the client's
+/// stream idle timeout, is yielded as an error and ends it.
+pub struct ByteStream {
+    inner: Pin<Box<dyn Stream<Item = Result<bytes::Bytes, Error>> + Send>>,
+    length: Option<u64>,
+}
+
+impl std::fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ByteStream")
+            .field("length", &self.length)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Stream for ByteStream {
+    type Item = Result<bytes::Bytes, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+impl ByteStream {
+    pub(crate) fn new(
+        response: reqwest::Response,
+        operation: &'static str,
+        idle_timeout: std::time::Duration,
+    ) -> Self {
+        let length = response.content_length();
+        let chunks = response.bytes_stream();
+        let inner = stream::unfold(Some(chunks), move |chunks| async move {
+            let mut chunks = chunks?;
+            match tokio::time::timeout(idle_timeout, chunks.next()).await {
+                Err(_) => Some((
+                    Err(Error::Stalled {
+                        operation,
+                        after: idle_timeout,
+                    }),
+                    None,
+                )),
+                Ok(Some(Ok(bytes))) => Some((Ok(bytes), Some(chunks))),
+                Ok(Some(Err(e))) => Some((
+                    Err(Error::Transport {
+                        operation,
+                        source: e.without_url(),
+                    }),
+                    None,
+                )),
+                Ok(None) => None,
+            }
+        });
+        ByteStream {
+            inner: Box::pin(inner),
+            length,
+        }
+    }
+
+    /// The body's size, when the server said (`Content-Length`).
+    pub fn content_length(&self) -> Option<u64> {
+        self.length
+    }
+
+    /// Reads the rest of the body into memory.
+    pub async fn collect(mut self) -> Result<Vec<u8>, Error> {
+        let mut out = Vec::with_capacity(self.length.unwrap_or(0).min(1 << 20) as usize);
+        while let Some(chunk) = self.next().await {
+            out.extend_from_slice(&chunk?);
+        }
+        Ok(out)
+    }
+}
+
 /// The reading state: bytes not yet framed, and the event being assembled.
 struct Reader {
     framing: Framing,
@@ -46,6 +147,10 @@ struct Reader {
     status: StatusCode,
     pending: Vec<u8>,
     event: Event,
+    /// The id of the last event dispatched, for resuming (`Last-Event-ID`).
+    last_id: Option<String>,
+    /// The server's reconnection delay (`retry:`).
+    reconnect_delay: Option<std::time::Duration>,
     done: bool,
 }
 
@@ -58,12 +163,15 @@ struct Event {
     retry: Option<u64>,
 }
 
+type Chunks = Pin<Box<dyn Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>;
+
 impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
     pub(crate) fn new(
         response: reqwest::Response,
         framing: Framing,
         operation: &'static str,
         idle_timeout: std::time::Duration,
+        resume: Option<Resume>,
     ) -> Self {
         let status = response.status();
         let reader = Reader {
@@ -72,42 +180,52 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
             status,
             pending: Vec::new(),
             event: Event::default(),
+            last_id: None,
+            reconnect_delay: None,
             done: false,
         };
-        let chunks = response.bytes_stream();
+        let chunks: Chunks = Box::pin(response.bytes_stream());
+        let resume = resume.filter(|_| framing.is_events());
         let items = stream::unfold(
-            (chunks, reader, std::collections::VecDeque::new()),
-            move |(mut chunks, mut reader, mut ready)| async move {
+            (chunks, reader, std::collections::VecDeque::new(), resume),
+            move |(mut chunks, mut reader, mut ready, mut resume)| async move {
                 loop {
                     if let Some(item) = ready.pop_front() {
-                        return Some((item, (chunks, reader, ready)));
+                        return Some((item, (chunks, reader, ready, resume)));
                     }
                     if reader.done {
                         return None;
                     }
                     // A server that stops sending without closing would hold the stream open
                     // for ever.
-                    let Ok(next) = tokio::time::timeout(idle_timeout, chunks.next()).await else {
-                        reader.done = true;
-                        ready.push_back(Err(Error::Stalled {
+                    let broken = match tokio::time::timeout(idle_timeout, chunks.next()).await {
+                        Err(_) => Error::Stalled {
                             operation: reader.operation,
                             after: idle_timeout,
-                        }));
-                        continue;
-                    };
-                    match next {
-                        Some(Ok(bytes)) => reader.push(&bytes, &mut ready),
-                        Some(Err(e)) => {
+                        },
+                        Ok(Some(Ok(bytes))) => {
+                            reader.push(&bytes, &mut ready);
+                            continue;
+                        }
+                        Ok(Some(Err(e))) => Error::Transport {
+                            operation: reader.operation,
+                            source: e.without_url(),
+                        },
+                        Ok(None) => {
                             reader.done = true;
-                            let error = Error::Transport {
-                                operation: reader.operation,
-                                source: e.without_url(),
-                            };
+                            reader.finish(&mut ready);
+                            continue;
+                        }
+                    };
+                    match reconnect(&mut reader, resume.as_mut()).await {
+                        Some(Ok(next)) => chunks = next,
+                        Some(Err(error)) => {
+                            reader.done = true;
                             ready.push_back(Err(error));
                         }
                         None => {
                             reader.done = true;
-                            reader.finish(&mut ready);
+                            ready.push_back(Err(broken));
                         }
                     }
                 }
@@ -117,6 +235,42 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
             inner: Box::pin(items),
         }
     }
+}
+
+/// Sends an event stream's call again after its connection broke, asking for the events after
+/// the last one seen. `None` when it cannot be resumed (no event id yet, or no attempts
+/// left); the error of the new call when that fails.
+async fn reconnect(
+    reader: &mut Reader,
+    resume: Option<&mut Resume>,
+) -> Option<Result<Chunks, Error>> {
+    let resume = resume?;
+    let last_id = reader.last_id.clone()?;
+    if resume.attempts == 0 {
+        return None;
+    }
+    resume.attempts -= 1;
+    let delay = reader.reconnect_delay.unwrap_or(DEFAULT_RECONNECT_DELAY);
+    tracing::debug!(?delay, last_event_id = %last_id, "reconnecting to the event stream");
+    tokio::time::sleep(delay).await;
+    let request = &mut resume.request;
+    request
+        .headers
+        .retain(|(name, _)| !name.eq_ignore_ascii_case("last-event-id"));
+    request.headers.push(("Last-Event-ID".to_owned(), last_id));
+    // A partly received event is dropped; the server sends it again.
+    reader.pending.clear();
+    reader.event = Event::default();
+    Some(match resume.client.execute(request.clone()).await {
+        Ok(mut response) => match response.unread.take() {
+            Some(unread) => Ok(Box::pin(unread.bytes_stream()) as Chunks),
+            None => Err(Error::Pagination {
+                operation: reader.operation,
+                message: "the resumed event stream was read before it could be streamed".into(),
+            }),
+        },
+        Err(error) => Err(error),
+    })
 }
 
 impl Reader {
@@ -149,7 +303,7 @@ impl Reader {
             let line = String::from_utf8_lossy(&std::mem::take(&mut self.pending)).into_owned();
             self.line(&line, out);
         }
-        if self.framing == Framing::EventStream {
+        if self.framing.is_events() {
             self.line("", out);
         }
     }
@@ -159,31 +313,45 @@ impl Reader {
         line: &str,
         out: &mut std::collections::VecDeque<Result<T, Error>>,
     ) {
+        // Nothing counts after the end (`data: [DONE]`).
+        if self.done {
+            return;
+        }
         match self.framing {
             Framing::JsonLines => {
                 if !line.trim().is_empty() {
                     out.push_back(self.decode(line.as_bytes()));
                 }
             }
-            Framing::EventStream => {
+            Framing::EventStream | Framing::EventData => {
                 if line.is_empty() {
                     let event = std::mem::take(&mut self.event);
-                    if let Some(data) = event.data {
-                        let mut object = serde_json::Map::new();
-                        object.insert(
-                            "event".into(),
-                            event.name.unwrap_or_else(|| "message".into()).into(),
-                        );
-                        object.insert("data".into(), data.into());
-                        if let Some(id) = event.id {
-                            object.insert("id".into(), id.into());
-                        }
-                        if let Some(retry) = event.retry {
-                            object.insert("retry".into(), retry.into());
-                        }
-                        let text = serde_json::Value::Object(object).to_string();
-                        out.push_back(self.decode(text.as_bytes()));
+                    if let Some(id) = &event.id {
+                        self.last_id = Some(id.clone());
                     }
+                    let Some(data) = event.data else { return };
+                    if self.framing == Framing::EventData {
+                        if data.trim() == "[DONE]" {
+                            self.done = true;
+                        } else {
+                            out.push_back(self.decode(data.as_bytes()));
+                        }
+                        return;
+                    }
+                    let mut object = serde_json::Map::new();
+                    object.insert(
+                        "event".into(),
+                        event.name.unwrap_or_else(|| "message".into()).into(),
+                    );
+                    object.insert("data".into(), data.into());
+                    if let Some(id) = event.id {
+                        object.insert("id".into(), id.into());
+                    }
+                    if let Some(retry) = event.retry {
+                        object.insert("retry".into(), retry.into());
+                    }
+                    let text = serde_json::Value::Object(object).to_string();
+                    out.push_back(self.decode(text.as_bytes()));
                     return;
                 }
                 if line.starts_with(':') {
@@ -206,6 +374,7 @@ impl Reader {
                     "retry" => {
                         if let Ok(ms) = value.parse() {
                             self.event.retry = Some(ms);
+                            self.reconnect_delay = Some(std::time::Duration::from_millis(ms));
                         }
                     }
                     _ => {}
@@ -298,6 +467,8 @@ mod tests {
             status: StatusCode::OK,
             pending: Vec::new(),
             event: Event::default(),
+            last_id: None,
+            reconnect_delay: None,
             done: false,
         };
         let mut out = VecDeque::new();

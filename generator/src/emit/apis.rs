@@ -172,6 +172,33 @@ fn operation_method(op: &Operation) -> TokenStream {
     }
 }
 
+/// A page's token for the next one, as an `Option<String>`, through the fields that lead to it
+/// (`page.response_metadata.and_then(|v| v.next_cursor)`).
+fn token_tokens(path: &[(String, Presence)]) -> TokenStream {
+    let as_option = |value: TokenStream, presence: Presence| match presence {
+        Presence::Required => quote!(Some(#value)),
+        Presence::OptionalNullable => quote!(#value.into_option()),
+        _ => value,
+    };
+    let mut hops = path.iter();
+    let Some((first, presence)) = hops.next() else {
+        return quote!(None);
+    };
+    let first = ident(first);
+    let mut token = as_option(quote!(page.#first), *presence);
+    for (field, presence) in hops {
+        let field = ident(field);
+        token = match presence {
+            Presence::Required => quote!(#token.map(|v| v.#field)),
+            other => {
+                let inner = as_option(quote!(v.#field), *other);
+                quote!(#token.and_then(|v| #inner))
+            }
+        };
+    }
+    token
+}
+
 /// The items of a page, however its field is wrapped (absent or null is no items).
 fn present_list(field: &str, presence: Presence) -> TokenStream {
     let field = ident(field);
@@ -302,18 +329,18 @@ fn builder(group: &Group, op: &Operation, non_exhaustive: bool) -> TokenStream {
             PageSource::Cursor {
                 items_field,
                 items_presence,
-                token_field,
-                token_presence,
+                token_path,
                 param,
             } => {
-                let token_field = ident(token_field);
                 let items = present_list(items_field, *items_presence);
-                let token = match token_presence {
-                    Presence::OptionalNullable => quote!(page.#token_field.into_option()),
-                    _ => quote!(page.#token_field),
-                };
+                let token = token_tokens(token_path);
+                let token_field = token_path
+                    .iter()
+                    .map(|(field, _)| crate::names::unraw(field))
+                    .collect::<Vec<_>>()
+                    .join(".");
                 let docs = doc(&format!(
-                    "Every item on every page, as a stream: pages are fetched as the stream is\npolled, by sending each page's `{token_field}` back as `{param}`,\nuntil a page has none.\n\nUse [`Paginator::max_pages`] to stop early."
+                    "Every item on every page, as a stream: pages are fetched as the stream is\npolled, by sending each page's `{token_field}` back as `{param}`,\nuntil a page has none (or an empty one).\n\nUse [`Paginator::max_pages`] to stop early."
                 ));
                 quote! {
                     #docs
@@ -390,19 +417,42 @@ fn builder(group: &Group, op: &Operation, non_exhaustive: bool) -> TokenStream {
                     }
                 }
             }
-            PageSource::LinkHeader => quote! {
-                /// Every item on every page, as a stream: pages are fetched as the stream is
-                /// polled, by following each response's `Link: <...>; rel="next"` header,
-                /// until a response has none.
-                ///
-                /// Use [`Paginator::max_pages`] to stop early.
-                pub fn stream(self) -> Paginator<#item> {
-                    let first = self.to_request();
-                    Paginator::with_link_header(self.client, first)
+            PageSource::LinkHeader {
+                items_field,
+                items_presence,
+            } => {
+                let items = match items_field {
+                    Some(field) => present_list(field, *items_presence),
+                    None => quote!(page),
+                };
+                quote! {
+                    /// Every item on every page, as a stream: pages are fetched as the stream is
+                    /// polled, by following each response's `Link: <...>; rel="next"` header,
+                    /// until a response has none.
+                    ///
+                    /// Use [`Paginator::max_pages`] to stop early.
+                    pub fn stream(self) -> Paginator<#item> {
+                        let first = self.to_request();
+                        Paginator::with_link_header(self.client, first, |page: #page| #items)
+                    }
                 }
-            },
+            }
         }
     });
+    // A download may be larger than memory: its body can also be read as it arrives.
+    let streamed_send = matches!(&op.response, Response::Body(b) if b.decoding == BodyEncoding::Binary)
+        .then(|| {
+            quote! {
+                /// Sends the request and gives the response body as a stream of chunks as
+                /// they arrive, for downloads too large to hold in memory.
+                pub async fn send_streamed(self) -> Result<ApiResponse<crate::runtime::ByteStream>, Error> {
+                    let mut request = self.to_request()?;
+                    request.stream_response();
+                    let response = self.client.execute(request).await?;
+                    response.byte_stream()
+                }
+            }
+        });
     let to_request = to_request(op);
     let outcomes = match &op.response {
         Response::Outcomes { name, variants } => {
@@ -437,6 +487,8 @@ fn builder(group: &Group, op: &Operation, non_exhaustive: bool) -> TokenStream {
 
             #stream
 
+            #streamed_send
+
             #to_request
         }
 
@@ -454,6 +506,7 @@ fn decode_body(body: &ResponseBody) -> TokenStream {
         BodyEncoding::EventStream => {
             quote!(response.items(crate::runtime::Framing::EventStream))
         }
+        BodyEncoding::EventData => quote!(response.items(crate::runtime::Framing::EventData)),
         BodyEncoding::JsonLines => quote!(response.items(crate::runtime::Framing::JsonLines)),
     }
 }
@@ -633,7 +686,10 @@ fn body_tokens(body: &Body) -> TokenStream {
         BodyEncoding::Multipart => quote!(request.multipart(#value)?;),
         BodyEncoding::Text => quote!(request.text(#value);),
         // Lowering never streams a request body; it sends bytes.
-        BodyEncoding::Binary | BodyEncoding::EventStream | BodyEncoding::JsonLines => {
+        BodyEncoding::Binary
+        | BodyEncoding::EventStream
+        | BodyEncoding::EventData
+        | BodyEncoding::JsonLines => {
             quote!(request.bytes(#value);)
         }
     };
@@ -642,9 +698,10 @@ fn body_tokens(body: &Body) -> TokenStream {
         BodyEncoding::Form => "application/x-www-form-urlencoded",
         BodyEncoding::Multipart => "multipart/form-data",
         BodyEncoding::Text => "text/plain",
-        BodyEncoding::Binary | BodyEncoding::EventStream | BodyEncoding::JsonLines => {
-            "application/octet-stream"
-        }
+        BodyEncoding::Binary
+        | BodyEncoding::EventStream
+        | BodyEncoding::EventData
+        | BodyEncoding::JsonLines => "application/octet-stream",
     };
     let content_type = &body.content_type;
     let override_type = (content_type != default_type && body.encoding != BodyEncoding::Multipart)

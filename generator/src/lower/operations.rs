@@ -23,6 +23,7 @@ const RESERVED_VALUE_NAMES: &[&str] = &[
     "content_type",
     "send",
     "send_with_response",
+    "send_streamed",
     "stream",
     "to_request",
 ];
@@ -506,9 +507,10 @@ impl<'a> Lowerer<'a> {
         };
         let ty = match encoding {
             BodyEncoding::Text => TypeRef::String,
-            BodyEncoding::Binary | BodyEncoding::EventStream | BodyEncoding::JsonLines => {
-                TypeRef::Bytes
-            }
+            BodyEncoding::Binary
+            | BodyEncoding::EventStream
+            | BodyEncoding::EventData
+            | BodyEncoding::JsonLines => TypeRef::Bytes,
             BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
                 match &media.schema {
                     Some(schema) => {
@@ -638,9 +640,10 @@ impl<'a> Lowerer<'a> {
             BodyEncoding::Text => "text/plain",
             BodyEncoding::Form => "application/x-www-form-urlencoded",
             BodyEncoding::Multipart => "multipart/form-data",
-            BodyEncoding::Binary | BodyEncoding::EventStream | BodyEncoding::JsonLines => {
-                "application/octet-stream"
-            }
+            BodyEncoding::Binary
+            | BodyEncoding::EventStream
+            | BodyEncoding::EventData
+            | BodyEncoding::JsonLines => "application/octet-stream",
         };
         if declared != "*/*" {
             self.note(
@@ -839,23 +842,14 @@ impl<'a> Lowerer<'a> {
                 p.wire = style.clone();
             }
         }
-        let forced_link = style == "link-header";
-        let found = match (forced_link, response) {
-            (
-                true,
-                Response::Body(ResponseBody {
-                    ty: TypeRef::Vec(item),
-                    ..
-                }),
-            ) => Some(Pagination {
-                item: (**item).clone(),
-                source: PageSource::LinkHeader,
-            }),
-            _ => self.detect_pagination(response, op, &candidates),
+        let found = if style == "link-header" {
+            self.link_header_pagination(response)
+        } else {
+            self.detect_pagination(response, op, &candidates)
         };
         let matches = |p: &Pagination| match (&p.source, style.as_str()) {
             (PageSource::NextField { .. }, "next")
-            | (PageSource::LinkHeader, "link-header")
+            | (PageSource::LinkHeader { .. }, "link-header")
             | (PageSource::Cursor { .. }, "cursor")
             | (PageSource::AfterLastItem { .. }, "after-last-item") => true,
             (PageSource::Counter { counts_items, .. }, "offset") => *counts_items,
@@ -896,14 +890,14 @@ impl<'a> Lowerer<'a> {
         else {
             return None;
         };
-        if let TypeRef::Vec(item) = ty {
-            // A bare list whose success response declares a `Link` header pages by it.
-            if self.declares_link_header(op) {
-                return Some(Pagination {
-                    item: (**item).clone(),
-                    source: PageSource::LinkHeader,
-                });
+        // A list, or a page with one list, whose success response declares a `Link` header
+        // pages by it.
+        if self.declares_link_header(op) {
+            if let Some(found) = self.link_header_pagination(response) {
+                return Some(found);
             }
+        }
+        if let TypeRef::Vec(item) = ty {
             return counter_pagination(item, None, params);
         }
         let TypeRef::Named(page) = ty else {
@@ -912,7 +906,7 @@ impl<'a> Lowerer<'a> {
         let TypeKind::Struct(page) = &self.types.get(page)?.kind else {
             return None;
         };
-        if let Some(cursor) = cursor_pagination(page, params) {
+        if let Some(cursor) = cursor_pagination(page, params, &self.types) {
             return Some(cursor);
         }
         if let Some(after) = self.after_last_item_pagination(page, params) {
@@ -946,6 +940,35 @@ impl<'a> Lowerer<'a> {
                 items_presence: items.presence,
                 next_field: next.name.clone(),
                 next_presence: next.presence,
+            },
+        })
+    }
+
+    /// Link-header pagination of a JSON list, or of a page object with one list.
+    fn link_header_pagination(&self, response: &Response) -> Option<Pagination> {
+        let Response::Body(ResponseBody {
+            ty,
+            decoding: BodyEncoding::Json,
+        }) = response
+        else {
+            return None;
+        };
+        let (item, items_field, items_presence) = match ty {
+            TypeRef::Vec(item) => ((**item).clone(), None, Presence::Required),
+            TypeRef::Named(page) => {
+                let TypeKind::Struct(page) = &self.types.get(page)?.kind else {
+                    return None;
+                };
+                let (list, item) = single_list(page)?;
+                (item.clone(), Some(list.name.clone()), list.presence)
+            }
+            _ => return None,
+        };
+        Some(Pagination {
+            item,
+            source: PageSource::LinkHeader {
+                items_field,
+                items_presence,
             },
         })
     }
@@ -1226,6 +1249,22 @@ fn pick_media(
         if stream.is_some() {
             return stream;
         }
+        // Before 3.2, an event stream's schema describes each event's data: a stream of
+        // those, unless the schema is a plain string (the body as text).
+        let event_data = content.iter().find(|(k, m)| {
+            framing(k) == Some(BodyEncoding::EventStream)
+                && match &m.schema {
+                    Some(ReferenceOr::Reference { .. }) => true,
+                    Some(ReferenceOr::Item(schema)) => !matches!(
+                        &schema.schema_kind,
+                        openapiv3::SchemaKind::Type(openapiv3::Type::String(_))
+                    ),
+                    None => false,
+                }
+        });
+        if let Some((k, v)) = event_data {
+            return Some((k.as_str(), v, BodyEncoding::EventData));
+        }
     }
     if request {
         if let Some((k, v)) = find(&|t: &str| t.starts_with("application/x-www-form-urlencoded")) {
@@ -1294,35 +1333,70 @@ fn counter_pagination(
     })
 }
 
-/// Token pagination: a page with one list of items and an optional string field named like
-/// `nextPageToken`, `next_page_token`, `next_cursor` or `nextToken`, and an optional query
-/// parameter named like the field without its `next` (`pageToken`, `page_token`, `cursor`,
-/// `token`) or like the field itself (`nextToken`, as AWS names both).
-fn cursor_pagination(page: &crate::ir::Struct, params: &[Param]) -> Option<Pagination> {
+/// Token pagination: a page with one list of items and a string field named like
+/// `nextPageToken`, `next_page_token`, `next_cursor` or `nextToken` (optional on the page, or
+/// in an object field of the page, as Slack's `response_metadata.next_cursor`), and an optional
+/// query parameter named like the field without its `next` (`pageToken`, `page_token`,
+/// `cursor`, `token`) or like the field itself (`nextToken`, as AWS names both).
+fn cursor_pagination(
+    page: &crate::ir::Struct,
+    params: &[Param],
+    types: &std::collections::BTreeMap<String, crate::ir::TypeDef>,
+) -> Option<Pagination> {
     let (items, item) = single_list(page)?;
-    let squash = |name: &str| name.replace(['_', '-'], "").to_ascii_lowercase();
-    page.fields.iter().find_map(|token| {
-        let wire = squash(&token.wire);
-        let rest = wire.strip_prefix("next")?;
-        let named_like_token = ["pagetoken", "token", "cursor", "pagecursor"].contains(&rest);
-        if !named_like_token || token.ty != TypeRef::String || token.presence == Presence::Required
-        {
-            return None;
-        }
-        let param = params.iter().find(|p| {
-            let name = squash(&p.wire);
-            p.location == ParamLocation::Query && !p.required && (name == rest || name == wire)
-        })?;
-        Some(Pagination {
-            item: item.clone(),
-            source: PageSource::Cursor {
-                items_field: items.name.clone(),
-                items_presence: items.presence,
-                token_field: token.name.clone(),
-                token_presence: token.presence,
-                param: param.wire.clone(),
-            },
+    // The token field of a struct and its query parameter; a required token is taken only
+    // inside an object (Slack ends the list with an empty one).
+    fn token_in<'f, 'p>(
+        fields: &'f [crate::ir::Field],
+        params: &'p [Param],
+        nested: bool,
+    ) -> Option<(&'f crate::ir::Field, &'p Param)> {
+        let squash = |name: &str| name.replace(['_', '-'], "").to_ascii_lowercase();
+        fields.iter().find_map(|token| {
+            let wire = squash(&token.wire);
+            let rest = wire.strip_prefix("next")?.to_owned();
+            let named_like_token =
+                ["pagetoken", "token", "cursor", "pagecursor"].contains(&rest.as_str());
+            if !named_like_token
+                || token.ty != TypeRef::String
+                || (token.presence == Presence::Required && !nested)
+            {
+                return None;
+            }
+            let param = params.iter().find(|p| {
+                let name = squash(&p.wire);
+                p.location == ParamLocation::Query && !p.required && (name == rest || name == wire)
+            })?;
+            Some((token, param))
         })
+    }
+    let found = token_in(&page.fields, params, false)
+        .map(|(token, param)| (vec![(token.name.clone(), token.presence)], param))
+        .or_else(|| {
+            page.fields.iter().find_map(|outer| {
+                let TypeRef::Named(name) = &outer.ty else {
+                    return None;
+                };
+                let TypeKind::Struct(inner) = &types.get(name)?.kind else {
+                    return None;
+                };
+                let (token, param) = token_in(&inner.fields, params, true)?;
+                let path = vec![
+                    (outer.name.clone(), outer.presence),
+                    (token.name.clone(), token.presence),
+                ];
+                Some((path, param))
+            })
+        });
+    let (token_path, param) = found?;
+    Some(Pagination {
+        item: item.clone(),
+        source: PageSource::Cursor {
+            items_field: items.name.clone(),
+            items_presence: items.presence,
+            token_path,
+            param: param.wire.clone(),
+        },
     })
 }
 
@@ -1379,18 +1453,24 @@ fn success_status(responses: &openapiv3::Responses) -> u16 {
 /// The `Accept` header of an operation: `None` for `application/json`, which the runtime asks
 /// for by default; the documented media type otherwise (`application/vnd.api+json`,
 /// `text/csv`, `image/*`); JSON preferred for JSON documented under a range.
+///
+/// An operation that documents no success but a redirect (OAuth's `authorize`) asks for what
+/// the redirect carries: a server that negotiates would refuse JSON.
 fn accept(doc: &openapiv3::OpenAPI, responses: &openapiv3::Responses) -> Option<String> {
-    let (_, response) = responses
-        .responses
-        .iter()
-        .filter(|(status, _)| {
-            matches!(status, StatusCode::Code(c) if (200..300).contains(c))
-                || matches!(status, StatusCode::Range(2))
-        })
-        .min_by_key(|(status, _)| match status {
-            StatusCode::Code(c) => *c,
-            StatusCode::Range(_) => 299,
-        })?;
+    let first_of = |class: u16| {
+        responses
+            .responses
+            .iter()
+            .filter(|(status, _)| {
+                matches!(status, StatusCode::Code(c) if c / 100 == class)
+                    || matches!(status, StatusCode::Range(r) if *r == class)
+            })
+            .min_by_key(|(status, _)| match status {
+                StatusCode::Code(c) => *c,
+                StatusCode::Range(_) => class * 100 + 99,
+            })
+    };
+    let (_, response) = first_of(2).or_else(|| first_of(3))?;
     let response = super::refs::response(doc, response, "").ok().flatten()?;
     let (content_type, _, decoding) = pick_media(&response.content, false)?;
     let essence = content_type

@@ -555,6 +555,8 @@ impl<'a> Lowerer<'a> {
     ) -> Result<Struct, Error> {
         let mut merged: IndexMap<&'a str, MergedProperty<'a>> = IndexMap::new();
         let mut required: Vec<&str> = Vec::new();
+        // Where each required name is listed, to find those no part defines.
+        let mut undefined_at: Vec<(&str, String)> = Vec::new();
         let mut additional = None;
         for part in &parts {
             for (wire, prop) in part.properties.into_iter().flatten() {
@@ -567,12 +569,18 @@ impl<'a> Lowerer<'a> {
                 merged.insert(wire.as_str(), entry);
             }
             required.extend(part.required.iter().map(String::as_str));
+            undefined_at.extend(
+                part.required
+                    .iter()
+                    .map(|name| (name.as_str(), child(&part.pointer, "required"))),
+            );
             if part.additional.is_some() {
                 additional = part.additional.map(|a| (a, part.pointer.clone()));
             }
         }
         let mut field_names = Namespace::default();
         let mut fields = Vec::with_capacity(merged.len());
+        let merged_names: std::collections::HashSet<&str> = merged.keys().copied().collect();
         for (wire, prop) in merged {
             let data = self.resolve_node(prop.node).map(|s| &s.schema_data);
             let read_only = data.is_some_and(|d| d.read_only);
@@ -609,6 +617,39 @@ impl<'a> Lowerer<'a> {
                 deprecated: data.is_some_and(|d| d.deprecated),
                 setter: None,
             });
+        }
+        // A required name no part defines (the description forgot it) is still a property the
+        // server expects; without a field for it, a typed value could never carry it. A map of
+        // additional properties carries it already.
+        if additional.is_none() {
+            for (wire, at) in undefined_at {
+                if merged_names.contains(wire) || fields.iter().any(|f| f.wire == wire) {
+                    continue;
+                }
+                let message = format!(
+                    "`{wire}` is required but never defined; kept as an optional serde_json::Value field"
+                );
+                if !self
+                    .notes
+                    .iter()
+                    .any(|n| n.pointer == at && n.message == message)
+                {
+                    self.note_untyped(&at, message);
+                }
+                fields.push(Field {
+                    decode: Decode::Strict,
+                    name: field_names.claim(&names::value_name(wire)),
+                    wire: wire.to_owned(),
+                    doc: format!(
+                        "The `{wire}` field, which the API description requires but does not define."
+                    ),
+                    ty: TypeRef::Json,
+                    presence: Presence::OptionalJson,
+                    boxed: false,
+                    deprecated: false,
+                    setter: None,
+                });
+            }
         }
         let additional = match additional {
             Some((AdditionalProperties::Schema(s), pointer)) => {

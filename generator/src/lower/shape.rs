@@ -164,6 +164,13 @@ fn classify_any(any: &openapiv3::AnySchema) -> Shape<'_> {
             own,
         };
     }
+    // `type: array` with properties: properties constrain only objects, so the value is the
+    // array (formapi's batch body).
+    if any.typ.as_deref() == Some("array") && any.items.is_some() {
+        return Shape::Array {
+            items: any.items.as_ref(),
+        };
+    }
     if let Some(own) = own {
         // Properties beside oneOf/anyOf: the properties are the type; the variants only
         // restrict it further.

@@ -37,6 +37,20 @@ impl<'a> Mocks<'a> {
         }
     }
 
+    /// Mocks of the operations of [`CompletionsApi`](crate::apis::CompletionsApi).
+    pub fn completions(&self) -> CompletionsApiMocks<'a> {
+        CompletionsApiMocks {
+            server: self.server,
+        }
+    }
+
+    /// Mocks of the operations of [`ConversationsApi`](crate::apis::ConversationsApi).
+    pub fn conversations(&self) -> ConversationsApiMocks<'a> {
+        ConversationsApiMocks {
+            server: self.server,
+        }
+    }
+
     /// Mocks of the operations of [`CustomersApi`](crate::apis::CustomersApi).
     pub fn customers(&self) -> CustomersApiMocks<'a> {
         CustomersApiMocks {
@@ -65,6 +79,13 @@ impl<'a> Mocks<'a> {
         }
     }
 
+    /// Mocks of the operations of [`InstallationApi`](crate::apis::InstallationApi).
+    pub fn installation(&self) -> InstallationApiMocks<'a> {
+        InstallationApiMocks {
+            server: self.server,
+        }
+    }
+
     /// Mocks of the operations of [`LogsApi`](crate::apis::LogsApi).
     pub fn logs(&self) -> LogsApiMocks<'a> {
         LogsApiMocks {
@@ -75,6 +96,13 @@ impl<'a> Mocks<'a> {
     /// Mocks of the operations of [`ModelsApi`](crate::apis::ModelsApi).
     pub fn models(&self) -> ModelsApiMocks<'a> {
         ModelsApiMocks {
+            server: self.server,
+        }
+    }
+
+    /// Mocks of the operations of [`OauthApi`](crate::apis::OauthApi).
+    pub fn oauth(&self) -> OauthApiMocks<'a> {
+        OauthApiMocks {
             server: self.server,
         }
     }
@@ -152,6 +180,54 @@ impl<'a> AssetsApiMocks<'a> {
             Ok(request)
         })();
         OperationMock::new(self.server, request, 201)
+    }
+}
+
+/// Mocks of the operations of [`CompletionsApi`](crate::apis::CompletionsApi); get them with [`Mocks::completions`].
+#[derive(Debug, Clone, Copy)]
+pub struct CompletionsApiMocks<'a> {
+    server: &'a MockServer,
+}
+
+impl<'a> CompletionsApiMocks<'a> {
+    /// Mocks [`CompletionsApi::stream_completion`](crate::apis::CompletionsApi::stream_completion): `POST /completions` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
+    pub fn stream_completion(
+        &self,
+    ) -> OperationMock<'a, models::Thing, serde_json::Value> {
+        let request = (|| -> Result<Request, Error> {
+            let mut request = Request::new(
+                Method::POST,
+                "/completions",
+                "streamCompletion",
+            );
+            request.push_path("/completions");
+            Ok(request)
+        })();
+        OperationMock::new(self.server, request, 200)
+    }
+}
+
+/// Mocks of the operations of [`ConversationsApi`](crate::apis::ConversationsApi); get them with [`Mocks::conversations`].
+#[derive(Debug, Clone, Copy)]
+pub struct ConversationsApiMocks<'a> {
+    server: &'a MockServer,
+}
+
+impl<'a> ConversationsApiMocks<'a> {
+    /// Mocks [`ConversationsApi::list_conversations`](crate::apis::ConversationsApi::list_conversations): `GET /conversations.list` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
+    pub fn list_conversations(
+        &self,
+    ) -> OperationMock<'a, serde_json::Value, models::ListConversationsResponse> {
+        let request = (|| -> Result<Request, Error> {
+            let mut request = Request::new(
+                Method::GET,
+                "/conversations.list",
+                "listConversations",
+            );
+            request.push_path("/conversations.list");
+            Ok(request)
+        })();
+        OperationMock::new(self.server, request, 200)
     }
 }
 
@@ -237,6 +313,34 @@ impl<'a> ImagesApiMocks<'a> {
     }
 }
 
+/// Mocks of the operations of [`InstallationApi`](crate::apis::InstallationApi); get them with [`Mocks::installation`].
+#[derive(Debug, Clone, Copy)]
+pub struct InstallationApiMocks<'a> {
+    server: &'a MockServer,
+}
+
+impl<'a> InstallationApiMocks<'a> {
+    /// Mocks [`InstallationApi::list_installation_repositories`](crate::apis::InstallationApi::list_installation_repositories): `GET /installation/repositories` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
+    pub fn list_installation_repositories(
+        &self,
+    ) -> OperationMock<
+        'a,
+        serde_json::Value,
+        models::ListInstallationRepositoriesResponse,
+    > {
+        let request = (|| -> Result<Request, Error> {
+            let mut request = Request::new(
+                Method::GET,
+                "/installation/repositories",
+                "listInstallationRepositories",
+            );
+            request.push_path("/installation/repositories");
+            Ok(request)
+        })();
+        OperationMock::new(self.server, request, 200)
+    }
+}
+
 /// Mocks of the operations of [`LogsApi`](crate::apis::LogsApi); get them with [`Mocks::logs`].
 #[derive(Debug, Clone, Copy)]
 pub struct LogsApiMocks<'a> {
@@ -272,6 +376,24 @@ impl<'a> ModelsApiMocks<'a> {
             Ok(request)
         })();
         OperationMock::new(self.server, request, 204)
+    }
+}
+
+/// Mocks of the operations of [`OauthApi`](crate::apis::OauthApi); get them with [`Mocks::oauth`].
+#[derive(Debug, Clone, Copy)]
+pub struct OauthApiMocks<'a> {
+    server: &'a MockServer,
+}
+
+impl<'a> OauthApiMocks<'a> {
+    /// Mocks [`OauthApi::authorize`](crate::apis::OauthApi::authorize): `GET /oauth/authorize` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
+    pub fn authorize(&self) -> OperationMock<'a, serde_json::Value, ()> {
+        let request = (|| -> Result<Request, Error> {
+            let mut request = Request::new(Method::GET, "/oauth/authorize", "authorize");
+            request.push_path("/oauth/authorize");
+            Ok(request)
+        })();
+        OperationMock::new(self.server, request, 200)
     }
 }
 

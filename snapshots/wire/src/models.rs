@@ -27,6 +27,57 @@ impl CreatedBuilder {
 
 /// A type defined inline in the API description.
 ///
+/// Schema: `#/paths/~1conversations.list/get/responses/200/content/application~1json/schema`
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ListConversationsResponse {
+    /// The `ok` field.
+    pub ok: bool,
+    /// The `channels` field.
+    pub channels: Vec<Thing>,
+    /// The `response_metadata` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_metadata: Option<ListConversationsResponseResponseMetadata>,
+}
+crate::runtime::model_builder! {
+    ListConversationsResponse => ListConversationsResponseBuilder { required { ok : bool
+    = "ok", channels : Vec < Thing > = "channels", } optional { response_metadata :
+    Option < ListConversationsResponseResponseMetadata >, } }
+}
+
+impl ListConversationsResponseBuilder {
+    crate::runtime::setters! {
+        "ok" ok(ok) : bool => value => Some(value); "channels" channels(channels) : Vec <
+        Thing > => value => Some(value); "response_metadata"
+        response_metadata(response_metadata) : ListConversationsResponseResponseMetadata
+        => value => Some(value);
+    }
+}
+
+/// A type defined inline in the API description.
+///
+/// Schema: `#/paths/~1conversations.list/get/responses/200/content/application~1json/schema/properties/response_metadata`
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ListConversationsResponseResponseMetadata {
+    /// The `next_cursor` field.
+    pub next_cursor: String,
+}
+crate::runtime::model_builder! {
+    ListConversationsResponseResponseMetadata =>
+    ListConversationsResponseResponseMetadataBuilder { required { next_cursor : String =
+    "next_cursor", } optional {} }
+}
+
+impl ListConversationsResponseResponseMetadataBuilder {
+    crate::runtime::setters! {
+        "next_cursor" next_cursor(next_cursor) : impl Into < String > => value =>
+        Some(value.into());
+    }
+}
+
+/// A type defined inline in the API description.
+///
 /// Schema: `#/paths/~1v1~1customers/get/responses/200/content/application~1json/schema`
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -160,6 +211,32 @@ impl ListEntriesResponseBuilder {
     crate::runtime::setters! {
         "total" total(total) : i64 => value => Some(value); "entries" entries(entries) :
         Vec < Thing > => value => Some(value);
+    }
+}
+
+/// A type defined inline in the API description.
+///
+/// Schema: `#/paths/~1installation~1repositories/get/responses/200/content/application~1json/schema`
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ListInstallationRepositoriesResponse {
+    /// The `total_count` field.
+    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
+    pub total_count: i64,
+    /// The `repositories` field.
+    pub repositories: Vec<Thing>,
+}
+crate::runtime::model_builder! {
+    ListInstallationRepositoriesResponse => ListInstallationRepositoriesResponseBuilder {
+    required { total_count : i64 = "total_count", repositories : Vec < Thing > =
+    "repositories", } optional {} }
+}
+
+impl ListInstallationRepositoriesResponseBuilder {
+    crate::runtime::setters! {
+        "total_count" total_count(total_count) : i64 => value => Some(value);
+        "repositories" repositories(repositories) : Vec < Thing > => value =>
+        Some(value);
     }
 }
 

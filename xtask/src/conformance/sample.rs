@@ -275,6 +275,22 @@ impl<'a> Sampler<'a> {
                 if let Some(example) = &data.example {
                     return example.clone();
                 }
+                // `allOf` beside `type: object` or properties (openapiv3 keeps such schemas
+                // here): every part's fields and the schema's own.
+                if !any.all_of.is_empty() {
+                    let mut out = Map::new();
+                    for part in &any.all_of {
+                        if let Value::Object(fields) = self.sample_at(part, depth + 1) {
+                            out.extend(fields);
+                        }
+                    }
+                    for name in &any.required {
+                        if let Some(property) = any.properties.get(name) {
+                            out.insert(name.clone(), self.sample_at(property, depth + 1));
+                        }
+                    }
+                    return Value::Object(out);
+                }
                 if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
                     let mut out = Map::new();
                     for name in &any.required {

@@ -68,7 +68,7 @@ impl ListEventsRequest {
     /// Use [`Paginator::max_pages`] to stop early.
     pub fn stream(self) -> Paginator<models::Thing> {
         let first = self.to_request();
-        Paginator::with_link_header(self.client, first)
+        Paginator::with_link_header(self.client, first, |page: Vec<models::Thing>| page)
     }
 
     fn to_request(&self) -> Result<Request, Error> {

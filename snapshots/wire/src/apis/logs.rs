@@ -71,7 +71,7 @@ impl ListLogsRequest {
 
     /// Every item on every page, as a stream: pages are fetched as the stream is
     /// polled, by sending each page's `next_page_token` back as `pageToken`,
-    /// until a page has none.
+    /// until a page has none (or an empty one).
     ///
     /// Use [`Paginator::max_pages`] to stop early.
     pub fn stream(self) -> Paginator<models::Thing> {

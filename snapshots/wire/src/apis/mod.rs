@@ -9,6 +9,16 @@ pub mod assets;
 
 pub use assets::AssetsApi;
 
+/// Operations on `completions` (grouped by path: the API description gives them no tag).
+pub mod completions;
+
+pub use completions::CompletionsApi;
+
+/// Operations on `conversations` (grouped by path: the API description gives them no tag).
+pub mod conversations;
+
+pub use conversations::ConversationsApi;
+
 /// Operations on `customers` (grouped by path: the API description gives them no tag).
 pub mod customers;
 
@@ -29,6 +39,11 @@ pub mod images;
 
 pub use images::ImagesApi;
 
+/// Operations on `installation` (grouped by path: the API description gives them no tag).
+pub mod installation;
+
+pub use installation::InstallationApi;
+
 /// Operations on `logs` (grouped by path: the API description gives them no tag).
 pub mod logs;
 
@@ -38,6 +53,11 @@ pub use logs::LogsApi;
 pub mod models_api;
 
 pub use models_api::ModelsApi;
+
+/// Operations on `oauth` (grouped by path: the API description gives them no tag).
+pub mod oauth;
+
+pub use oauth::OauthApi;
 
 /// Operations on `patches` (grouped by path: the API description gives them no tag).
 pub mod patches;

@@ -289,6 +289,17 @@ impl GetPhotoRequest {
         Ok(response.bytes())
     }
 
+    /// Sends the request and gives the response body as a stream of chunks as
+    /// they arrive, for downloads too large to hold in memory.
+    pub async fn send_streamed(
+        self,
+    ) -> Result<ApiResponse<crate::runtime::ByteStream>, Error> {
+        let mut request = self.to_request()?;
+        request.stream_response();
+        let response = self.client.execute(request).await?;
+        response.byte_stream()
+    }
+
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::GET, "/things/{id}/photo", "getPhoto");
         request.push_path("/things/");
