@@ -212,8 +212,8 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
                             source: e.without_url(),
                         },
                         Ok(None) => {
-                            reader.done = true;
                             reader.finish(&mut ready);
+                            reader.done = true;
                             continue;
                         }
                     };

@@ -1249,21 +1249,26 @@ fn pick_media(
         if stream.is_some() {
             return stream;
         }
-        // Before 3.2, an event stream's schema describes each event's data: a stream of
-        // those, unless the schema is a plain string (the body as text).
-        let event_data = content.iter().find(|(k, m)| {
-            framing(k) == Some(BodyEncoding::EventStream)
-                && match &m.schema {
-                    Some(ReferenceOr::Reference { .. }) => true,
-                    Some(ReferenceOr::Item(schema)) => !matches!(
-                        &schema.schema_kind,
-                        openapiv3::SchemaKind::Type(openapiv3::Type::String(_))
-                    ),
-                    None => false,
-                }
+        // Before 3.2, the schema of an event stream describes each event's data, and that of
+        // JSON lines each line: a stream of those, unless the schema is a plain string (the
+        // body as text).
+        let item_schema = |m: &MediaType| match &m.schema {
+            Some(ReferenceOr::Reference { .. }) => true,
+            Some(ReferenceOr::Item(schema)) => !matches!(
+                &schema.schema_kind,
+                openapiv3::SchemaKind::Type(openapiv3::Type::String(_))
+            ),
+            None => false,
+        };
+        let items = content.iter().find_map(|(k, m)| {
+            let framing = match framing(k)? {
+                BodyEncoding::EventStream => BodyEncoding::EventData,
+                other => other,
+            };
+            item_schema(m).then_some((k.as_str(), m, framing))
         });
-        if let Some((k, v)) = event_data {
-            return Some((k.as_str(), v, BodyEncoding::EventData));
+        if items.is_some() {
+            return items;
         }
     }
     if request {

@@ -72,6 +72,13 @@ impl<'a> Mocks<'a> {
         }
     }
 
+    /// Mocks of the operations of [`ExportApi`](crate::apis::ExportApi).
+    pub fn export(&self) -> ExportApiMocks<'a> {
+        ExportApiMocks {
+            server: self.server,
+        }
+    }
+
     /// Mocks of the operations of [`ImagesApi`](crate::apis::ImagesApi).
     pub fn images(&self) -> ImagesApiMocks<'a> {
         ImagesApiMocks {
@@ -289,6 +296,24 @@ impl<'a> EventsApiMocks<'a> {
         let request = (|| -> Result<Request, Error> {
             let mut request = Request::new(Method::GET, "/events", "listEvents");
             request.push_path("/events");
+            Ok(request)
+        })();
+        OperationMock::new(self.server, request, 200)
+    }
+}
+
+/// Mocks of the operations of [`ExportApi`](crate::apis::ExportApi); get them with [`Mocks::export`].
+#[derive(Debug, Clone, Copy)]
+pub struct ExportApiMocks<'a> {
+    server: &'a MockServer,
+}
+
+impl<'a> ExportApiMocks<'a> {
+    /// Mocks [`ExportApi::things`](crate::apis::ExportApi::things): `GET /export` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
+    pub fn things(&self) -> OperationMock<'a, serde_json::Value, serde_json::Value> {
+        let request = (|| -> Result<Request, Error> {
+            let mut request = Request::new(Method::GET, "/export", "exportThings");
+            request.push_path("/export");
             Ok(request)
         })();
         OperationMock::new(self.server, request, 200)

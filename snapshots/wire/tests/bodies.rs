@@ -316,3 +316,40 @@ async fn the_caller_chooses_the_content_type() {
         ]
     );
 }
+
+/// Text both ways: sent as `text/plain`, read as a string.
+#[tokio::test]
+async fn text_bodies() {
+    let server = MockServer::start().await;
+    let put = server
+        .mock()
+        .things()
+        .put_notes("3")
+        .respond_empty()
+        .mount()
+        .await;
+    let _get = server
+        .mock()
+        .things()
+        .get_notes("3")
+        .respond_raw(
+            200,
+            "text/plain; charset=utf-8",
+            "line one\nliné two".as_bytes().to_vec(),
+        )
+        .mount()
+        .await;
+    let client = server.client();
+    client
+        .things()
+        .put_notes("3")
+        .body("hello\nworld")
+        .send()
+        .await
+        .unwrap();
+    let sent = &put.requests().await[0];
+    assert_eq!(header(sent, "content-type"), "text/plain");
+    assert_eq!(sent.body, b"hello\nworld");
+    let notes = client.things().get_notes("3").send().await.unwrap();
+    assert_eq!(notes, "line one\nliné two");
+}

@@ -218,3 +218,33 @@ async fn a_download_is_read_chunk_by_chunk() {
         .unwrap();
     assert_eq!(again.len(), 300_000);
 }
+
+/// Newline-delimited JSON, one item per line, decoded as the lines arrive.
+#[tokio::test]
+async fn json_lines_are_items() {
+    let server = MockServer::start().await;
+    let _mock = server
+        .mock()
+        .export()
+        .things()
+        .respond_raw(
+            200,
+            "application/x-ndjson",
+            b"{\"name\":\"a\"}\n\n{\"name\":\"b\",\"size\":2}\r\n{\"name\":\"c\"}".to_vec(),
+        )
+        .mount()
+        .await;
+    let items: Vec<Thing> = server
+        .client()
+        .export()
+        .things()
+        .send()
+        .await
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    let names: Vec<&str> = items.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["a", "b", "c"]);
+    assert_eq!(items[1].size, Some(2));
+}

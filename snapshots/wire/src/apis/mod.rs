@@ -34,6 +34,11 @@ pub mod events;
 
 pub use events::EventsApi;
 
+/// Operations on `export` (grouped by path: the API description gives them no tag).
+pub mod export;
+
+pub use export::ExportApi;
+
 /// Operations on `images` (grouped by path: the API description gives them no tag).
 pub mod images;
 
