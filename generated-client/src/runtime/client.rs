@@ -405,6 +405,22 @@ impl Client {
                     .header(reqwest::header::CONTENT_TYPE, content_type.as_str())
                     .body(bytes.clone())
             }
+            Body::File { file, content_type } => {
+                let content_type = file.content_type.as_deref().unwrap_or(content_type);
+                let builder = builder.header(reqwest::header::CONTENT_TYPE, content_type);
+                match &file.contents {
+                    Contents::Bytes(bytes) => builder.body(bytes.clone()),
+                    Contents::Stream { open, length } => {
+                        let builder = match length {
+                            Some(length) => {
+                                builder.header(reqwest::header::CONTENT_LENGTH, *length)
+                            }
+                            None => builder,
+                        };
+                        builder.body(reqwest::Body::wrap_stream(open()))
+                    }
+                }
+            }
             Body::Multipart(parts) => {
                 let mut form = reqwest::multipart::Form::new();
                 for part in parts {

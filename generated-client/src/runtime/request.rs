@@ -43,6 +43,11 @@ pub(crate) enum Body {
         content_type: String,
     },
     Multipart(Vec<Part>),
+    /// A file's contents as the body: bytes, or a stream opened again for each attempt.
+    File {
+        file: FilePart,
+        content_type: String,
+    },
 }
 
 /// One part of a `multipart/form-data` body.
@@ -310,22 +315,29 @@ impl Request {
         };
     }
 
-    /// Sets a binary body.
-    pub fn bytes(&mut self, body: &[u8]) {
-        self.body = Body::Bytes {
-            bytes: body.to_vec().into(),
+    /// Sets a file as the whole body (a binary upload), sent with the file's own content type
+    /// if it names one, else `application/octet-stream` (or what
+    /// [`content_type`](Self::content_type) sets).
+    pub fn file(&mut self, file: &FilePart) {
+        self.body = Body::File {
+            file: file.clone(),
             content_type: "application/octet-stream".to_owned(),
         };
     }
 
-    /// Overrides the body's content type (`application/merge-patch+json`, ...).
+    /// Overrides the body's content type (`application/merge-patch+json`, ...). A file that
+    /// names its own type keeps it.
     pub fn content_type(&mut self, content_type: &str) {
-        if let Body::Bytes {
-            content_type: current,
-            ..
-        } = &mut self.body
-        {
-            *current = content_type.to_owned();
+        match &mut self.body {
+            Body::Bytes {
+                content_type: current,
+                ..
+            }
+            | Body::File {
+                content_type: current,
+                ..
+            } => *current = content_type.to_owned(),
+            Body::None | Body::Multipart(_) => {}
         }
     }
 

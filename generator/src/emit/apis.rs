@@ -118,6 +118,8 @@ fn mentions_models(op: &Operation) -> bool {
 fn argument(ty: &TypeRef) -> (TokenStream, TokenStream) {
     match ty {
         TypeRef::String => (quote!(impl Into<String>), quote!(.into())),
+        // Bytes (`Vec<u8>`, `bytes::Bytes`, a static slice) or a stream.
+        TypeRef::File => (quote!(impl Into<crate::runtime::FilePart>), quote!(.into())),
         other => (type_tokens(other, Place::Elsewhere), quote!()),
     }
 }
@@ -685,12 +687,12 @@ fn body_tokens(body: &Body) -> TokenStream {
         BodyEncoding::Form => quote!(request.form(#value)?;),
         BodyEncoding::Multipart => quote!(request.multipart(#value)?;),
         BodyEncoding::Text => quote!(request.text(#value);),
-        // Lowering never streams a request body; it sends bytes.
+        // A file: bytes, or a stream opened for each attempt.
         BodyEncoding::Binary
         | BodyEncoding::EventStream
         | BodyEncoding::EventData
         | BodyEncoding::JsonLines => {
-            quote!(request.bytes(#value);)
+            quote!(request.file(#value);)
         }
     };
     let default_type = match body.encoding {

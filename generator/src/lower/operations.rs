@@ -507,10 +507,11 @@ impl<'a> Lowerer<'a> {
         };
         let ty = match encoding {
             BodyEncoding::Text => TypeRef::String,
+            // A file: bytes, or a stream for large uploads, with its own content type.
             BodyEncoding::Binary
             | BodyEncoding::EventStream
             | BodyEncoding::EventData
-            | BodyEncoding::JsonLines => TypeRef::Bytes,
+            | BodyEncoding::JsonLines => TypeRef::File,
             BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
                 match &media.schema {
                     Some(schema) => {

@@ -353,3 +353,40 @@ async fn text_bodies() {
     let notes = client.things().get_notes("3").send().await.unwrap();
     assert_eq!(notes, "line one\nliné two");
 }
+
+/// A binary body may be a stream (a large upload), opened again for a retry, and names its
+/// own content type where the operation accepts a range (`image/*`).
+#[tokio::test]
+async fn a_binary_upload_streams_with_its_own_content_type() {
+    let server = MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::path("/images"))
+        .respond_with(wiremock::ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(server.wiremock())
+        .await;
+    wiremock::Mock::given(wiremock::matchers::path("/images"))
+        .respond_with(wiremock::ResponseTemplate::new(204))
+        .mount(server.wiremock())
+        .await;
+    let file = FilePart::stream(Some(9), || {
+        futures::stream::iter([
+            Ok(bytes::Bytes::from_static(b"GIF89a")),
+            Ok(bytes::Bytes::from_static(b"...")),
+        ])
+    })
+    .content_type("image/gif");
+    server
+        .client()
+        .images()
+        .upload_image(file)
+        .send()
+        .await
+        .unwrap();
+    let requests = server.received_requests().await;
+    assert_eq!(requests.len(), 2, "retried once after the 503");
+    for sent in &requests {
+        assert_eq!(header(sent, "content-type"), "image/gif");
+        assert_eq!(header(sent, "content-length"), "9");
+        assert_eq!(sent.body, b"GIF89a...");
+    }
+}

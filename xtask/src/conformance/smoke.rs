@@ -202,12 +202,12 @@ fn argument(ty: &TypeRef, samples: &[Value]) -> String {
             };
             format!("{text:?}")
         }
-        TypeRef::Bytes => {
+        TypeRef::Bytes | TypeRef::File => {
             let text = match sample {
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            // The methods take `Vec<u8>` (or anything that converts from it).
+            // The methods take `Vec<u8>` (or, for a file, anything that converts from it).
             format!("{:?}.as_bytes().to_vec()", text)
         }
         _ => {

@@ -34,10 +34,13 @@ impl AssetsApi {
     /// A file under a media range, as GitHub's release assets; sent as bytes.
     ///
     /// - `POST /assets` (operation `uploadAsset`)
-    pub fn upload_asset(&self, body: Vec<u8>) -> UploadAssetRequest {
+    pub fn upload_asset(
+        &self,
+        body: impl Into<crate::runtime::FilePart>,
+    ) -> UploadAssetRequest {
         UploadAssetRequest {
             client: self.client.clone(),
-            body,
+            body: body.into(),
         }
     }
 }
@@ -76,7 +79,7 @@ impl PutAnythingRequest {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadAssetRequest {
     client: Client,
-    body: Vec<u8>,
+    body: crate::runtime::FilePart,
 }
 
 impl UploadAssetRequest {
@@ -95,7 +98,7 @@ impl UploadAssetRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::POST, "/assets", "uploadAsset");
         request.push_path("/assets");
-        request.bytes(&self.body);
+        request.file(&self.body);
         Ok(request)
     }
 }

@@ -27,10 +27,13 @@ impl ImagesApi {
     /// Generator notes:
     ///
     /// - `requestBody/content/image~1*`: the body may be any `image/*`; the client sends it as `application/octet-stream`
-    pub fn upload_image(&self, body: Vec<u8>) -> UploadImageRequest {
+    pub fn upload_image(
+        &self,
+        body: impl Into<crate::runtime::FilePart>,
+    ) -> UploadImageRequest {
         UploadImageRequest {
             client: self.client.clone(),
-            body,
+            body: body.into(),
         }
     }
 }
@@ -40,7 +43,7 @@ impl ImagesApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadImageRequest {
     client: Client,
-    body: Vec<u8>,
+    body: crate::runtime::FilePart,
 }
 
 impl UploadImageRequest {
@@ -59,7 +62,7 @@ impl UploadImageRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::POST, "/images", "uploadImage");
         request.push_path("/images");
-        request.bytes(&self.body);
+        request.file(&self.body);
         Ok(request)
     }
 }

@@ -36,13 +36,13 @@ impl RawApi {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadRawRequest {
     client: Client,
-    body: Option<Vec<u8>>,
+    body: Option<crate::runtime::FilePart>,
 }
 
 impl UploadRawRequest {
     /// The request body.
-    pub fn body(mut self, body: Vec<u8>) -> Self {
-        self.body = Some(body);
+    pub fn body(mut self, body: impl Into<crate::runtime::FilePart>) -> Self {
+        self.body = Some(body.into());
         self
     }
 
@@ -73,7 +73,7 @@ impl UploadRawRequest {
         let mut request = Request::new(Method::POST, "/raw", "uploadRaw");
         request.push_path("/raw");
         if let Some(body) = &self.body {
-            request.bytes(body);
+            request.file(body);
         }
         request.accept("application/octet-stream");
         Ok(request)
