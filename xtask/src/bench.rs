@@ -194,10 +194,10 @@ fn crate_dir(root: &Path, spec: &Path) -> PathBuf {
 
 /// What `bench-check` measured.
 #[derive(Debug, Serialize, Deserialize)]
-struct CheckResult {
-    seconds: f64,
-    peak_rss_mb: f64,
-    ok: bool,
+pub struct CheckResult {
+    pub seconds: f64,
+    pub peak_rss_mb: f64,
+    pub ok: bool,
 }
 
 /// `cargo check` of a generated crate on a warm dependency cache: the dependencies are
@@ -205,9 +205,18 @@ struct CheckResult {
 /// cache) is cleaned, and the crate is checked from scratch in a fresh process
 /// (`bench-check`) so that its peak memory is the measured check's alone.
 fn measure_check(exe: &Path, root: &Path, dir: &Path) -> Result<CheckResult, String> {
+    measure_check_in(exe, root, dir, &root.join("target/bench/target"))
+}
+
+/// [`measure_check`] with the dependencies built in `target`.
+pub fn measure_check_in(
+    exe: &Path,
+    root: &Path,
+    dir: &Path,
+    target: &Path,
+) -> Result<CheckResult, String> {
     let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let target = root.join("target/bench/target");
     let warm = Command::new(&cargo)
         .args(["check", "--offline", "--quiet", "--lib"])
         .current_dir(dir)
@@ -234,6 +243,7 @@ fn measure_check(exe: &Path, root: &Path, dir: &Path) -> Result<CheckResult, Str
     let output = Command::new(exe)
         .arg("bench-check")
         .arg(dir)
+        .arg(target)
         .output()
         .map_err(|e| format!("bench-check: {e}"))?;
     serde_json::from_slice(&output.stdout).map_err(|e| {
@@ -257,10 +267,11 @@ fn crate_name(manifest: &Path) -> Result<String, String> {
 
 /// `cargo xtask bench-check DIR` (internal): touches the crate, checks it, prints JSON.
 pub fn run_check(root: &Path, args: &[String]) -> Result<bool, String> {
-    let [dir] = args else {
-        return Err("bench-check: expected DIR".into());
+    let (dir, target) = match args {
+        [dir] => (PathBuf::from(dir), root.join("target/bench/target")),
+        [dir, target] => (PathBuf::from(dir), PathBuf::from(target)),
+        _ => return Err("bench-check: expected DIR [TARGET]".into()),
     };
-    let dir = PathBuf::from(dir);
     let lib = dir.join("src/lib.rs");
     let contents = std::fs::read(&lib).map_err(|e| format!("{}: {e}", lib.display()))?;
     std::fs::write(&lib, contents).map_err(|e| e.to_string())?;
@@ -268,7 +279,7 @@ pub fn run_check(root: &Path, args: &[String]) -> Result<bool, String> {
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["check", "--offline", "--quiet", "--lib"])
         .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", root.join("target/bench/target"))
+        .env("CARGO_TARGET_DIR", &target)
         .status()
         .map_err(|e| format!("cargo check: {e}"))?;
     let result = CheckResult {

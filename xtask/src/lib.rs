@@ -1,6 +1,7 @@
 //! The project's driver, as a library so that tests run the same checks as the commands.
 
 pub mod bench;
+pub mod budget;
 pub mod codegen;
 pub mod conformance;
 pub mod corpus;

@@ -2,7 +2,9 @@
 
 use std::process::ExitCode;
 use xtask::find_workspace_root;
-use xtask::{bench, codegen, conformance, corpus, diff, fuzz, generate, semver_oracle, test};
+use xtask::{
+    bench, budget, codegen, conformance, corpus, diff, fuzz, generate, semver_oracle, test,
+};
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
@@ -42,6 +44,9 @@ commands:
   bench --client [--calls N] [--rounds R] [--in-flight 1,32,256]
                       the generated client's call rate against plain reqwest's on a
                       loopback server, batches alternating, median ratio per level
+  budget [--record]   cargo check the crates of PostHog and a medium directory document and
+                      fail if a check's peak memory is over 15% above its budget in
+                      xtask/tools/compile-budgets.json; --record writes the measured costs
   conformance [--spec FILE ...] [--list FILE] [--sample N --seed S] [--modes static,dynamic]
                       generate each document's client and a program calling every operation
                       with sampled arguments, run it against Prism (--errors, static and
@@ -79,6 +84,7 @@ fn main() -> ExitCode {
         Some("corpus") => corpus::run(&root, &args[1..]),
         Some("fuzz") => fuzz::run(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
+        Some("budget") => budget::run(&root, &args[1..]),
         Some("conformance") => conformance::run(&root, &args[1..]),
         Some("bench-one") => bench::run_one(&root, &args[1..]),
         Some("bench-check") => bench::run_check(&root, &args[1..]),

@@ -1,0 +1,144 @@
+//! `cargo xtask budget [--record]`: what generated clients cost to compile, held to recorded
+//! budgets so that a regression fails where it is made.
+//!
+//! For each document of `xtask/tools/compile-budgets.json` (PostHog and a medium directory
+//! document), the standalone crate is generated and `cargo check`ed from scratch with its
+//! dependencies already built; the check's peak memory must stay within 15% of the recorded
+//! budget. Peak memory, unlike time, is stable across machines with the same toolchain, so the
+//! check needs no allowance for a slow or busy runner. `--record` writes the measured values
+//! as the new budgets, for a change that costs more on purpose (or a new toolchain).
+
+use crate::corpus::{corpus_api_dir, ensure_corpus};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The recorded budgets, relative to the workspace root.
+pub const BUDGETS: &str = "xtask/tools/compile-budgets.json";
+
+/// How far above its budget a check's peak memory may go.
+const TOLERANCE: f64 = 0.15;
+
+/// The budgets file.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BudgetFile {
+    /// What the numbers mean and how they were measured.
+    about: String,
+    /// The toolchain they were measured with (`rustc --version`).
+    rustc: String,
+    budgets: Vec<Budget>,
+}
+
+/// One document's budget.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Budget {
+    /// `spec/...` in the workspace, or a path in the APIs.guru directory.
+    spec: String,
+    /// Peak memory of `cargo check` of the generated crate, from scratch, in MB.
+    check_peak_rss_mb: f64,
+    /// Its time on the machine that recorded it, in seconds (for reading, not checked).
+    check_seconds: f64,
+}
+
+fn spec_path(root: &Path, spec: &str) -> Result<PathBuf, String> {
+    if spec.starts_with("spec/") {
+        return Ok(root.join(spec));
+    }
+    ensure_corpus(root)?;
+    Ok(corpus_api_dir(root).join(spec))
+}
+
+/// Generates the standalone crate of `spec` under `target/budget/crates/`.
+fn generate(root: &Path, spec: &str) -> Result<PathBuf, String> {
+    let path = spec_path(root, spec)?;
+    let name = crate::generate::default_crate_name(&path, "spec");
+    let dir = root.join("target/budget/crates").join(&name);
+    let label = path.display().to_string();
+    let spec_label = spec.to_owned();
+    let files = crate::generate::on_big_stack(move || {
+        let doc = crate::spec::load(Path::new("."), &label, &[], true)?;
+        let settings = crate::generate::settings(&spec_label, name, generator::TagFeatures::Auto);
+        generator::generate(&doc, &settings).map_err(|e| e.to_string())
+    })?;
+    let _ = std::fs::remove_dir_all(&dir);
+    crate::generate::write_files(&dir, &files)?;
+    Ok(dir)
+}
+
+fn rustc_version() -> String {
+    std::process::Command::new("rustc")
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default()
+}
+
+pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
+    let record = match args {
+        [] => false,
+        [flag] if flag == "--record" => true,
+        _ => return Err("budget: expected no arguments or --record".into()),
+    };
+    let file_path = root.join(BUDGETS);
+    let text =
+        std::fs::read_to_string(&file_path).map_err(|e| format!("{BUDGETS}: cannot read: {e}"))?;
+    let mut file: BudgetFile =
+        serde_json::from_str(&text).map_err(|e| format!("{BUDGETS}: {e}"))?;
+    let exe = std::env::current_exe().map_err(|e| format!("budget: {e}"))?;
+    // The corpus's target directory: the test command has built the dependencies there.
+    let target = root.join("target/corpus/target");
+    let rustc = rustc_version();
+    let mut ok = true;
+    for budget in &mut file.budgets {
+        let dir = generate(root, &budget.spec)?;
+        let check = crate::bench::measure_check_in(&exe, root, &dir, &target)?;
+        if !check.ok {
+            eprintln!(
+                "budget: {}: the generated crate does not check",
+                budget.spec
+            );
+            ok = false;
+            continue;
+        }
+        let limit = budget.check_peak_rss_mb * (1.0 + TOLERANCE);
+        let within = check.peak_rss_mb <= limit;
+        eprintln!(
+            "budget: {}: cargo check peak {:.0} MB in {:.1} s (budget {:.0} MB, limit {:.0} MB){}",
+            budget.spec,
+            check.peak_rss_mb,
+            check.seconds,
+            budget.check_peak_rss_mb,
+            limit,
+            if within || record { "" } else { ": OVER" }
+        );
+        if record {
+            budget.check_peak_rss_mb = check.peak_rss_mb.round();
+            budget.check_seconds = (check.seconds * 10.0).round() / 10.0;
+        } else if !within {
+            ok = false;
+        }
+    }
+    if record {
+        file.rustc = rustc;
+        let text = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())? + "\n";
+        crate::files::write_atomic(&file_path, text.as_bytes())
+            .map_err(|e| format!("{BUDGETS}: {e}"))?;
+        eprintln!("budget: recorded in {BUDGETS}");
+        return Ok(true);
+    }
+    if !ok {
+        eprintln!(
+            "budget: the generated code costs more to compile than its budget. If that is \
+             intended, record the new costs with `cargo xtask budget --record` and say why in \
+             the commit message."
+        );
+    } else if file.rustc != rustc {
+        eprintln!(
+            "budget: recorded with {}, measured with {rustc}; record again if the toolchain changed the costs",
+            file.rustc
+        );
+    }
+    Ok(ok)
+}
