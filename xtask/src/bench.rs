@@ -220,7 +220,7 @@ pub fn measure_check_in(
     let warm = Command::new(&cargo)
         .args(["check", "--offline", "--quiet", "--lib"])
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", &target)
+        .env("CARGO_TARGET_DIR", target)
         .status()
         .map_err(|e| format!("cargo check: {e}"))?;
     if !warm.success() {
@@ -234,7 +234,7 @@ pub fn measure_check_in(
     let clean = Command::new(&cargo)
         .args(["clean", "--offline", "--quiet", "--package", &name])
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", &target)
+        .env("CARGO_TARGET_DIR", target)
         .status()
         .map_err(|e| format!("cargo clean: {e}"))?;
     if !clean.success() {
