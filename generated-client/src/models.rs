@@ -131,7 +131,7 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsActionEnum {
 ///
 /// Schema: `#/components/schemas/BulkUpdateTagsRequest`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct BulkUpdateTagsRequest {
     /// The ids of the objects to update. PostHog's serializer takes integers here,
     /// although property definitions are keyed by UUID.
@@ -143,6 +143,52 @@ pub struct BulkUpdateTagsRequest {
     pub action: BulkUpdateTagsActionEnum,
     /// The tag names; must not be empty for `add` and `remove`.
     pub tags: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateTagsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BulkUpdateTagsRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BulkUpdateTagsRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BulkUpdateTagsRequest, A::Error> {
+                let mut ids_slot = None;
+                let mut action_slot = None;
+                let mut tags_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "ids" => ids_slot = Some(map.next_value()?),
+                        "action" => action_slot = Some(map.next_value()?),
+                        "tags" => tags_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BulkUpdateTagsRequest {
+                    ids: crate::runtime::serde_helpers::required(ids_slot, "ids")?,
+                    action: crate::runtime::serde_helpers::required(
+                        action_slot,
+                        "action",
+                    )?,
+                    tags: crate::runtime::serde_helpers::required(tags_slot, "tags")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl BulkUpdateTagsRequest {
@@ -160,19 +206,68 @@ impl BulkUpdateTagsRequest {
 ///
 /// Schema: `#/components/schemas/BulkUpdateTagsResponse`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct BulkUpdateTagsResponse {
     /// The `updated` field.
     pub updated: Vec<BulkUpdateTagsUpdated>,
     /// The `skipped` field.
     pub skipped: Vec<BulkUpdateTagsSkipped>,
 }
+
+impl<'de> Deserialize<'de> for BulkUpdateTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BulkUpdateTagsResponse;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BulkUpdateTagsResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BulkUpdateTagsResponse, A::Error> {
+                let mut updated_slot = None;
+                let mut skipped_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "updated" => updated_slot = Some(map.next_value()?),
+                        "skipped" => skipped_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BulkUpdateTagsResponse {
+                    updated: crate::runtime::serde_helpers::required(
+                        updated_slot,
+                        "updated",
+                    )?,
+                    skipped: crate::runtime::serde_helpers::required(
+                        skipped_slot,
+                        "skipped",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     BulkUpdateTagsResponse => BulkUpdateTagsResponseBuilder { required { updated : Vec <
     BulkUpdateTagsUpdated > = "updated", skipped : Vec < BulkUpdateTagsSkipped > =
     "skipped", } optional {} }
 }
 
+#[cfg(feature = "test-util")]
 impl BulkUpdateTagsResponseBuilder {
     crate::runtime::setters! {
         "updated" updated(updated) : Vec < BulkUpdateTagsUpdated > => value =>
@@ -185,19 +280,70 @@ impl BulkUpdateTagsResponseBuilder {
 ///
 /// Schema: `#/components/schemas/BulkUpdateTagsSkipped`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct BulkUpdateTagsSkipped {
     /// The `id` field.
-    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub id: i64,
     /// The `reason` field.
     pub reason: String,
 }
+
+impl<'de> Deserialize<'de> for BulkUpdateTagsSkipped {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BulkUpdateTagsSkipped;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BulkUpdateTagsSkipped")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BulkUpdateTagsSkipped, A::Error> {
+                let mut id_slot = None;
+                let mut reason_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            id_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "reason" => reason_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BulkUpdateTagsSkipped {
+                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
+                    reason: crate::runtime::serde_helpers::required(
+                        reason_slot,
+                        "reason",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     BulkUpdateTagsSkipped => BulkUpdateTagsSkippedBuilder { required { id : i64 = "id",
     reason : String = "reason", } optional {} }
 }
 
+#[cfg(feature = "test-util")]
 impl BulkUpdateTagsSkippedBuilder {
     crate::runtime::setters! {
         "id" id(id) : i64 => value => Some(value); "reason" reason(reason) : impl Into <
@@ -209,19 +355,67 @@ impl BulkUpdateTagsSkippedBuilder {
 ///
 /// Schema: `#/components/schemas/BulkUpdateTagsUpdated`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct BulkUpdateTagsUpdated {
     /// The `id` field.
-    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub id: i64,
     /// The object's tags after the update.
     pub tags: Vec<String>,
 }
+
+impl<'de> Deserialize<'de> for BulkUpdateTagsUpdated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BulkUpdateTagsUpdated;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BulkUpdateTagsUpdated")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BulkUpdateTagsUpdated, A::Error> {
+                let mut id_slot = None;
+                let mut tags_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            id_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "tags" => tags_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BulkUpdateTagsUpdated {
+                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
+                    tags: crate::runtime::serde_helpers::required(tags_slot, "tags")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     BulkUpdateTagsUpdated => BulkUpdateTagsUpdatedBuilder { required { id : i64 = "id",
     tags : Vec < String > = "tags", } optional {} }
 }
 
+#[cfg(feature = "test-util")]
 impl BulkUpdateTagsUpdatedBuilder {
     crate::runtime::setters! {
         "id" id(id) : i64 => value => Some(value); "tags" tags(tags) : Vec < String > =>
@@ -428,7 +622,7 @@ impl std::fmt::Display for EffectiveMembershipLevelEnum {
 ///
 /// Schema: `#/components/schemas/EnterprisePropertyDefinition`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct EnterprisePropertyDefinition {
     /// The `id` field.
     ///
@@ -439,11 +633,11 @@ pub struct EnterprisePropertyDefinition {
     /// Read-only: set by the server.
     pub name: String,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The names of the property's tags. PostHog's schema leaves the item type open; the
     /// list is empty when the organization lacks the tagging feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<serde_json::Value>>,
     /// The `is_numerical` field.
     ///
@@ -462,10 +656,10 @@ pub struct EnterprisePropertyDefinition {
     /// Read-only: set by the server.
     pub is_seen_on_filtered_events: Option<bool>,
     /// The `property_type` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub property_type: Nullable<PropertyTypeEnum>,
     /// The `verified` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
     /// The `verified_at` field.
     ///
@@ -476,9 +670,93 @@ pub struct EnterprisePropertyDefinition {
     /// Read-only: set by the server.
     pub verified_by: Option<UserBasic>,
     /// The `hidden` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub hidden: Nullable<bool>,
 }
+
+impl<'de> Deserialize<'de> for EnterprisePropertyDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EnterprisePropertyDefinition;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EnterprisePropertyDefinition")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EnterprisePropertyDefinition, A::Error> {
+                let mut id_slot = None;
+                let mut name_slot = None;
+                let mut description_slot = None;
+                let mut tags_slot = None;
+                let mut is_numerical_slot = None;
+                let mut updated_at_slot = None;
+                let mut updated_by_slot = None;
+                let mut is_seen_on_filtered_events_slot = None;
+                let mut property_type_slot = None;
+                let mut verified_slot = None;
+                let mut verified_at_slot = None;
+                let mut verified_by_slot = None;
+                let mut hidden_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => id_slot = Some(map.next_value()?),
+                        "name" => name_slot = Some(map.next_value()?),
+                        "description" => description_slot = Some(map.next_value()?),
+                        "tags" => tags_slot = Some(map.next_value()?),
+                        "is_numerical" => is_numerical_slot = Some(map.next_value()?),
+                        "updated_at" => updated_at_slot = Some(map.next_value()?),
+                        "updated_by" => updated_by_slot = Some(map.next_value()?),
+                        "is_seen_on_filtered_events" => {
+                            is_seen_on_filtered_events_slot = Some(map.next_value()?);
+                        }
+                        "property_type" => property_type_slot = Some(map.next_value()?),
+                        "verified" => verified_slot = Some(map.next_value()?),
+                        "verified_at" => verified_at_slot = Some(map.next_value()?),
+                        "verified_by" => verified_by_slot = Some(map.next_value()?),
+                        "hidden" => hidden_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(EnterprisePropertyDefinition {
+                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
+                    name: crate::runtime::serde_helpers::required(name_slot, "name")?,
+                    description: description_slot.unwrap_or_default(),
+                    tags: tags_slot.unwrap_or_default(),
+                    is_numerical: crate::runtime::serde_helpers::required(
+                        is_numerical_slot,
+                        "is_numerical",
+                    )?,
+                    updated_at: crate::runtime::serde_helpers::required(
+                        updated_at_slot,
+                        "updated_at",
+                    )?,
+                    updated_by: updated_by_slot.unwrap_or_default(),
+                    is_seen_on_filtered_events: is_seen_on_filtered_events_slot
+                        .unwrap_or_default(),
+                    property_type: property_type_slot.unwrap_or_default(),
+                    verified: verified_slot.unwrap_or_default(),
+                    verified_at: verified_at_slot.unwrap_or_default(),
+                    verified_by: verified_by_slot.unwrap_or_default(),
+                    hidden: hidden_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     EnterprisePropertyDefinition => EnterprisePropertyDefinitionBuilder { required { id :
     uuid::Uuid = "id", name : String = "name", is_numerical : bool = "is_numerical",
@@ -491,6 +769,7 @@ crate::runtime::model_builder! {
     Nullable < bool >, } }
 }
 
+#[cfg(feature = "test-util")]
 impl EnterprisePropertyDefinitionBuilder {
     crate::runtime::setters! {
         "id" id(id) : uuid::Uuid => value => Some(value); "name" name(name) : impl Into <
@@ -516,7 +795,7 @@ impl EnterprisePropertyDefinitionBuilder {
 ///
 /// Schema: `#/components/schemas/ErrorDetail`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ErrorDetail {
     /// The kind of error: `authentication_error`, `invalid_request`, `server_error`,
     /// `throttled_error`, `validation_error` or `multiple`.
@@ -526,15 +805,67 @@ pub struct ErrorDetail {
     /// A human-readable explanation.
     pub detail: String,
     /// The request field the error is about, with nested fields joined by `__`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attr: Nullable<String>,
 }
+
+impl<'de> Deserialize<'de> for ErrorDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ErrorDetail;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ErrorDetail")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorDetail, A::Error> {
+                let mut type_slot = None;
+                let mut code_slot = None;
+                let mut detail_slot = None;
+                let mut attr_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => type_slot = Some(map.next_value()?),
+                        "code" => code_slot = Some(map.next_value()?),
+                        "detail" => detail_slot = Some(map.next_value()?),
+                        "attr" => attr_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ErrorDetail {
+                    r#type: crate::runtime::serde_helpers::required(type_slot, "type")?,
+                    code: crate::runtime::serde_helpers::required(code_slot, "code")?,
+                    detail: crate::runtime::serde_helpers::required(
+                        detail_slot,
+                        "detail",
+                    )?,
+                    attr: attr_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     ErrorDetail => ErrorDetailBuilder { required { r#type : String = "type", code :
     String = "code", detail : String = "detail", } optional { attr : Nullable < String >,
     } }
 }
 
+#[cfg(feature = "test-util")]
 impl ErrorDetailBuilder {
     crate::runtime::setters! {
         "type" r#type(r#type) : impl Into < String > => value => Some(value.into());
@@ -548,16 +879,56 @@ impl ErrorDetailBuilder {
 ///
 /// Schema: `#/components/schemas/ErrorResponse`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ErrorResponse {
     /// A human-readable explanation.
     pub error: String,
 }
+
+impl<'de> Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ErrorResponse;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ErrorResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorResponse, A::Error> {
+                let mut error_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "error" => error_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ErrorResponse {
+                    error: crate::runtime::serde_helpers::required(error_slot, "error")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     ErrorResponse => ErrorResponseBuilder { required { error : String = "error", }
     optional {} }
 }
 
+#[cfg(feature = "test-util")]
 impl ErrorResponseBuilder {
     crate::runtime::setters! {
         "error" error(error) : impl Into < String > => value => Some(value.into());
@@ -651,7 +1022,7 @@ pub type NullEnum = ();
 ///
 /// Schema: `#/components/schemas/Organization`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Organization {
     /// The `id` field.
     ///
@@ -666,7 +1037,7 @@ pub struct Organization {
     /// Read-only: set by the server.
     pub slug: String,
     /// The `logo_media_id` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub logo_media_id: Nullable<uuid::Uuid>,
     /// The `created_at` field.
     ///
@@ -709,33 +1080,32 @@ pub struct Organization {
     /// Read-only: set by the server.
     pub customer_id: Option<String>,
     /// The `enforce_2fa` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enforce_2fa: Nullable<bool>,
     /// The `members_can_invite` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub members_can_invite: Nullable<bool>,
     /// The `members_can_use_personal_api_keys` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub members_can_use_personal_api_keys: Option<bool>,
     /// The `allow_publicly_shared_resources` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_publicly_shared_resources: Option<bool>,
     /// The `member_count` field.
     ///
     /// Read-only: set by the server.
-    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub member_count: i64,
     /// The `is_ai_data_processing_approved` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_ai_data_processing_approved: Nullable<bool>,
     /// The `default_experiment_stats_method` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_experiment_stats_method: Nullable<DefaultExperimentStatsMethodEnum>,
     /// The `default_anonymize_ips` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_anonymize_ips: Option<bool>,
     /// The `default_role_id` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_role_id: Nullable<String>,
     /// The `is_active` field.
     ///
@@ -750,6 +1120,185 @@ pub struct Organization {
     /// Read-only: set by the server.
     pub is_pending_deletion: Option<bool>,
 }
+
+impl<'de> Deserialize<'de> for Organization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Organization;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Organization")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Organization, A::Error> {
+                let mut id_slot = None;
+                let mut name_slot = None;
+                let mut slug_slot = None;
+                let mut logo_media_id_slot = None;
+                let mut created_at_slot = None;
+                let mut updated_at_slot = None;
+                let mut membership_level_slot = None;
+                let mut plugins_access_level_slot = None;
+                let mut teams_slot = None;
+                let mut projects_slot = None;
+                let mut available_product_features_slot = None;
+                let mut is_member_join_email_enabled_slot = None;
+                let mut metadata_slot = None;
+                let mut customer_id_slot = None;
+                let mut enforce_2fa_slot = None;
+                let mut members_can_invite_slot = None;
+                let mut members_can_use_personal_api_keys_slot = None;
+                let mut allow_publicly_shared_resources_slot = None;
+                let mut member_count_slot = None;
+                let mut is_ai_data_processing_approved_slot = None;
+                let mut default_experiment_stats_method_slot = None;
+                let mut default_anonymize_ips_slot = None;
+                let mut default_role_id_slot = None;
+                let mut is_active_slot = None;
+                let mut is_not_active_reason_slot = None;
+                let mut is_pending_deletion_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => id_slot = Some(map.next_value()?),
+                        "name" => name_slot = Some(map.next_value()?),
+                        "slug" => slug_slot = Some(map.next_value()?),
+                        "logo_media_id" => logo_media_id_slot = Some(map.next_value()?),
+                        "created_at" => created_at_slot = Some(map.next_value()?),
+                        "updated_at" => updated_at_slot = Some(map.next_value()?),
+                        "membership_level" => {
+                            membership_level_slot = Some(map.next_value()?);
+                        }
+                        "plugins_access_level" => {
+                            plugins_access_level_slot = Some(map.next_value()?);
+                        }
+                        "teams" => teams_slot = Some(map.next_value()?),
+                        "projects" => projects_slot = Some(map.next_value()?),
+                        "available_product_features" => {
+                            available_product_features_slot = Some(map.next_value()?);
+                        }
+                        "is_member_join_email_enabled" => {
+                            is_member_join_email_enabled_slot = Some(map.next_value()?);
+                        }
+                        "metadata" => metadata_slot = Some(map.next_value()?),
+                        "customer_id" => customer_id_slot = Some(map.next_value()?),
+                        "enforce_2fa" => enforce_2fa_slot = Some(map.next_value()?),
+                        "members_can_invite" => {
+                            members_can_invite_slot = Some(map.next_value()?);
+                        }
+                        "members_can_use_personal_api_keys" => {
+                            members_can_use_personal_api_keys_slot = Some(
+                                map.next_value()?,
+                            );
+                        }
+                        "allow_publicly_shared_resources" => {
+                            allow_publicly_shared_resources_slot = Some(
+                                map.next_value()?,
+                            );
+                        }
+                        "member_count" => {
+                            member_count_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "is_ai_data_processing_approved" => {
+                            is_ai_data_processing_approved_slot = Some(map.next_value()?);
+                        }
+                        "default_experiment_stats_method" => {
+                            default_experiment_stats_method_slot = Some(
+                                map.next_value()?,
+                            );
+                        }
+                        "default_anonymize_ips" => {
+                            default_anonymize_ips_slot = Some(map.next_value()?);
+                        }
+                        "default_role_id" => {
+                            default_role_id_slot = Some(map.next_value()?);
+                        }
+                        "is_active" => is_active_slot = Some(map.next_value()?),
+                        "is_not_active_reason" => {
+                            is_not_active_reason_slot = Some(map.next_value()?);
+                        }
+                        "is_pending_deletion" => {
+                            is_pending_deletion_slot = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Organization {
+                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
+                    name: crate::runtime::serde_helpers::required(name_slot, "name")?,
+                    slug: crate::runtime::serde_helpers::required(slug_slot, "slug")?,
+                    logo_media_id: logo_media_id_slot.unwrap_or_default(),
+                    created_at: crate::runtime::serde_helpers::required(
+                        created_at_slot,
+                        "created_at",
+                    )?,
+                    updated_at: crate::runtime::serde_helpers::required(
+                        updated_at_slot,
+                        "updated_at",
+                    )?,
+                    membership_level: membership_level_slot.unwrap_or_default(),
+                    plugins_access_level: crate::runtime::serde_helpers::required(
+                        plugins_access_level_slot,
+                        "plugins_access_level",
+                    )?,
+                    teams: crate::runtime::serde_helpers::required(teams_slot, "teams")?,
+                    projects: crate::runtime::serde_helpers::required(
+                        projects_slot,
+                        "projects",
+                    )?,
+                    available_product_features: available_product_features_slot
+                        .unwrap_or_default(),
+                    is_member_join_email_enabled: crate::runtime::serde_helpers::required(
+                        is_member_join_email_enabled_slot,
+                        "is_member_join_email_enabled",
+                    )?,
+                    metadata: crate::runtime::serde_helpers::required(
+                        metadata_slot,
+                        "metadata",
+                    )?,
+                    customer_id: customer_id_slot.unwrap_or_default(),
+                    enforce_2fa: enforce_2fa_slot.unwrap_or_default(),
+                    members_can_invite: members_can_invite_slot.unwrap_or_default(),
+                    members_can_use_personal_api_keys: members_can_use_personal_api_keys_slot
+                        .unwrap_or_default(),
+                    allow_publicly_shared_resources: allow_publicly_shared_resources_slot
+                        .unwrap_or_default(),
+                    member_count: crate::runtime::serde_helpers::required(
+                        member_count_slot,
+                        "member_count",
+                    )?,
+                    is_ai_data_processing_approved: is_ai_data_processing_approved_slot
+                        .unwrap_or_default(),
+                    default_experiment_stats_method: default_experiment_stats_method_slot
+                        .unwrap_or_default(),
+                    default_anonymize_ips: default_anonymize_ips_slot
+                        .unwrap_or_default(),
+                    default_role_id: default_role_id_slot.unwrap_or_default(),
+                    is_active: is_active_slot.unwrap_or_default(),
+                    is_not_active_reason: is_not_active_reason_slot.unwrap_or_default(),
+                    is_pending_deletion: is_pending_deletion_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     Organization => OrganizationBuilder { required { id : uuid::Uuid = "id", name :
     String = "name", slug : String = "slug", created_at : chrono::DateTime < chrono::Utc
@@ -771,6 +1320,7 @@ crate::runtime::model_builder! {
     default_anonymize_ips : Option < bool >, default_role_id : Nullable < String >, } }
 }
 
+#[cfg(feature = "test-util")]
 impl OrganizationBuilder {
     crate::runtime::setters! {
         "id" id(id) : uuid::Uuid => value => Some(value); "name" name(name) : impl Into <
@@ -819,7 +1369,7 @@ impl OrganizationBuilder {
 ///
 /// Schema: `#/components/schemas/OrganizationBasic`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct OrganizationBasic {
     /// The `id` field.
     ///
@@ -834,27 +1384,101 @@ pub struct OrganizationBasic {
     /// At most 48 characters.
     pub slug: String,
     /// The `logo_media_id` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub logo_media_id: Nullable<uuid::Uuid>,
     /// The `membership_level` field.
     ///
     /// Read-only: set by the server.
     pub membership_level: Option<EffectiveMembershipLevelEnum>,
     /// The `members_can_use_personal_api_keys` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub members_can_use_personal_api_keys: Option<bool>,
     /// The `is_active` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// The `is_not_active_reason` field.
     ///
     /// At most 200 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_not_active_reason: Nullable<String>,
     /// The `is_pending_deletion` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_pending_deletion: Nullable<bool>,
 }
+
+impl<'de> Deserialize<'de> for OrganizationBasic {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OrganizationBasic;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationBasic")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationBasic, A::Error> {
+                let mut id_slot = None;
+                let mut name_slot = None;
+                let mut slug_slot = None;
+                let mut logo_media_id_slot = None;
+                let mut membership_level_slot = None;
+                let mut members_can_use_personal_api_keys_slot = None;
+                let mut is_active_slot = None;
+                let mut is_not_active_reason_slot = None;
+                let mut is_pending_deletion_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => id_slot = Some(map.next_value()?),
+                        "name" => name_slot = Some(map.next_value()?),
+                        "slug" => slug_slot = Some(map.next_value()?),
+                        "logo_media_id" => logo_media_id_slot = Some(map.next_value()?),
+                        "membership_level" => {
+                            membership_level_slot = Some(map.next_value()?);
+                        }
+                        "members_can_use_personal_api_keys" => {
+                            members_can_use_personal_api_keys_slot = Some(
+                                map.next_value()?,
+                            );
+                        }
+                        "is_active" => is_active_slot = Some(map.next_value()?),
+                        "is_not_active_reason" => {
+                            is_not_active_reason_slot = Some(map.next_value()?);
+                        }
+                        "is_pending_deletion" => {
+                            is_pending_deletion_slot = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationBasic {
+                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
+                    name: crate::runtime::serde_helpers::required(name_slot, "name")?,
+                    slug: crate::runtime::serde_helpers::required(slug_slot, "slug")?,
+                    logo_media_id: logo_media_id_slot.unwrap_or_default(),
+                    membership_level: membership_level_slot.unwrap_or_default(),
+                    members_can_use_personal_api_keys: members_can_use_personal_api_keys_slot
+                        .unwrap_or_default(),
+                    is_active: is_active_slot.unwrap_or_default(),
+                    is_not_active_reason: is_not_active_reason_slot.unwrap_or_default(),
+                    is_pending_deletion: is_pending_deletion_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     OrganizationBasic => OrganizationBasicBuilder { required { id : uuid::Uuid = "id",
     name : String = "name", slug : String = "slug", membership_level : Option <
@@ -864,6 +1488,7 @@ crate::runtime::model_builder! {
     is_pending_deletion : Nullable < bool >, } }
 }
 
+#[cfg(feature = "test-util")]
 impl OrganizationBasicBuilder {
     crate::runtime::setters! {
         "id" id(id) : uuid::Uuid => value => Some(value); "name" name(name) : impl Into <
@@ -886,26 +1511,83 @@ impl OrganizationBasicBuilder {
 ///
 /// Schema: `#/components/schemas/PaginatedSubscriptionList`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct PaginatedSubscriptionList {
     /// The number of subscriptions on all pages.
-    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub count: i64,
     /// The URL of the next page; null on the last page.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next: Nullable<String>,
     /// The URL of the previous page; null on the first page.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub previous: Nullable<String>,
     /// The `results` field.
     pub results: Vec<Subscription>,
 }
+
+impl<'de> Deserialize<'de> for PaginatedSubscriptionList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PaginatedSubscriptionList;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaginatedSubscriptionList")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaginatedSubscriptionList, A::Error> {
+                let mut count_slot = None;
+                let mut next_slot = None;
+                let mut previous_slot = None;
+                let mut results_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "count" => {
+                            count_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "next" => next_slot = Some(map.next_value()?),
+                        "previous" => previous_slot = Some(map.next_value()?),
+                        "results" => results_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PaginatedSubscriptionList {
+                    count: crate::runtime::serde_helpers::required(count_slot, "count")?,
+                    next: next_slot.unwrap_or_default(),
+                    previous: previous_slot.unwrap_or_default(),
+                    results: crate::runtime::serde_helpers::required(
+                        results_slot,
+                        "results",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     PaginatedSubscriptionList => PaginatedSubscriptionListBuilder { required { count :
     i64 = "count", results : Vec < Subscription > = "results", } optional { next :
     Nullable < String >, previous : Nullable < String >, } }
 }
 
+#[cfg(feature = "test-util")]
 impl PaginatedSubscriptionListBuilder {
     crate::runtime::setters! {
         "count" count(count) : i64 => value => Some(value); "next" next(next) : impl Into
@@ -919,26 +1601,83 @@ impl PaginatedSubscriptionListBuilder {
 ///
 /// Schema: `#/components/schemas/PaginatedUserList`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct PaginatedUserList {
     /// The number of users on all pages.
-    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub count: i64,
     /// The URL of the next page; null on the last page.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next: Nullable<String>,
     /// The URL of the previous page; null on the first page.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub previous: Nullable<String>,
     /// The `results` field.
     pub results: Vec<User>,
 }
+
+impl<'de> Deserialize<'de> for PaginatedUserList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PaginatedUserList;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaginatedUserList")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaginatedUserList, A::Error> {
+                let mut count_slot = None;
+                let mut next_slot = None;
+                let mut previous_slot = None;
+                let mut results_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "count" => {
+                            count_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "next" => next_slot = Some(map.next_value()?),
+                        "previous" => previous_slot = Some(map.next_value()?),
+                        "results" => results_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PaginatedUserList {
+                    count: crate::runtime::serde_helpers::required(count_slot, "count")?,
+                    next: next_slot.unwrap_or_default(),
+                    previous: previous_slot.unwrap_or_default(),
+                    results: crate::runtime::serde_helpers::required(
+                        results_slot,
+                        "results",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     PaginatedUserList => PaginatedUserListBuilder { required { count : i64 = "count",
     results : Vec < User > = "results", } optional { next : Nullable < String >, previous
     : Nullable < String >, } }
 }
 
+#[cfg(feature = "test-util")]
 impl PaginatedUserListBuilder {
     crate::runtime::setters! {
         "count" count(count) : i64 => value => Some(value); "next" next(next) : impl Into
@@ -952,23 +1691,72 @@ impl PaginatedUserListBuilder {
 ///
 /// Schema: `#/components/schemas/PatchedEnterprisePropertyDefinition`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct PatchedEnterprisePropertyDefinition {
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The names of the property's tags.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<serde_json::Value>>,
     /// The `property_type` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub property_type: Nullable<PropertyTypeEnum>,
     /// The `verified` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
     /// The `hidden` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub hidden: Nullable<bool>,
+}
+
+impl<'de> Deserialize<'de> for PatchedEnterprisePropertyDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PatchedEnterprisePropertyDefinition;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PatchedEnterprisePropertyDefinition")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PatchedEnterprisePropertyDefinition, A::Error> {
+                let mut description_slot = None;
+                let mut tags_slot = None;
+                let mut property_type_slot = None;
+                let mut verified_slot = None;
+                let mut hidden_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "description" => description_slot = Some(map.next_value()?),
+                        "tags" => tags_slot = Some(map.next_value()?),
+                        "property_type" => property_type_slot = Some(map.next_value()?),
+                        "verified" => verified_slot = Some(map.next_value()?),
+                        "hidden" => hidden_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PatchedEnterprisePropertyDefinition {
+                    description: description_slot.unwrap_or_default(),
+                    tags: tags_slot.unwrap_or_default(),
+                    property_type: property_type_slot.unwrap_or_default(),
+                    verified: verified_slot.unwrap_or_default(),
+                    hidden: hidden_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl PatchedEnterprisePropertyDefinition {
@@ -996,99 +1784,209 @@ impl PatchedEnterprisePropertyDefinition {
 ///
 /// Schema: `#/components/schemas/PatchedSubscription`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct PatchedSubscription {
     /// The `dashboard` field.
-    #[serde(
-        default,
-        skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dashboard: Nullable<i64>,
     /// The `insight` field.
-    #[serde(
-        default,
-        skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub insight: Nullable<i64>,
     /// The `dashboard_export_insights` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dashboard_export_insights: Option<Vec<i64>>,
     /// How a subscription is delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_type: Option<TargetTypeEnum>,
     /// The `target_value` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_value: Option<String>,
     /// How often a subscription is delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<FrequencyEnum>,
     /// The `interval` field.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<i32>,
     /// The `byweekday` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub byweekday: Nullable<Vec<ByweekdayEnum>>,
     /// The `bysetpos` field.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(
-        default,
-        skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub bysetpos: Nullable<i32>,
     /// The `count` field.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(
-        default,
-        skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub count: Nullable<i32>,
     /// The `start_date` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<chrono::DateTime<chrono::Utc>>,
     /// The `until_date` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub until_date: Nullable<chrono::DateTime<chrono::Utc>>,
     /// The `deleted` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Whether the subscription is active. Set to false to pause delivery without deleting.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `title` field.
     ///
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// The `integration_id` field.
-    #[serde(
-        default,
-        skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub integration_id: Nullable<i64>,
     /// The `invite_message` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub invite_message: Nullable<String>,
     /// The `summary_enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary_enabled: Option<bool>,
     /// The `summary_prompt_guide` field.
     ///
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary_prompt_guide: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for PatchedSubscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PatchedSubscription;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PatchedSubscription")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PatchedSubscription, A::Error> {
+                let mut dashboard_slot = None;
+                let mut insight_slot = None;
+                let mut dashboard_export_insights_slot = None;
+                let mut target_type_slot = None;
+                let mut target_value_slot = None;
+                let mut frequency_slot = None;
+                let mut interval_slot = None;
+                let mut byweekday_slot = None;
+                let mut bysetpos_slot = None;
+                let mut count_slot = None;
+                let mut start_date_slot = None;
+                let mut until_date_slot = None;
+                let mut deleted_slot = None;
+                let mut enabled_slot = None;
+                let mut title_slot = None;
+                let mut integration_id_slot = None;
+                let mut invite_message_slot = None;
+                let mut summary_enabled_slot = None;
+                let mut summary_prompt_guide_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "dashboard" => {
+                            dashboard_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "insight" => {
+                            insight_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "dashboard_export_insights" => {
+                            dashboard_export_insights_slot = Some(map.next_value()?);
+                        }
+                        "target_type" => target_type_slot = Some(map.next_value()?),
+                        "target_value" => target_value_slot = Some(map.next_value()?),
+                        "frequency" => frequency_slot = Some(map.next_value()?),
+                        "interval" => {
+                            interval_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "byweekday" => byweekday_slot = Some(map.next_value()?),
+                        "bysetpos" => {
+                            bysetpos_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "count" => {
+                            count_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "start_date" => start_date_slot = Some(map.next_value()?),
+                        "until_date" => until_date_slot = Some(map.next_value()?),
+                        "deleted" => deleted_slot = Some(map.next_value()?),
+                        "enabled" => enabled_slot = Some(map.next_value()?),
+                        "title" => title_slot = Some(map.next_value()?),
+                        "integration_id" => {
+                            integration_id_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "invite_message" => invite_message_slot = Some(map.next_value()?),
+                        "summary_enabled" => {
+                            summary_enabled_slot = Some(map.next_value()?);
+                        }
+                        "summary_prompt_guide" => {
+                            summary_prompt_guide_slot = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PatchedSubscription {
+                    dashboard: dashboard_slot.unwrap_or_default(),
+                    insight: insight_slot.unwrap_or_default(),
+                    dashboard_export_insights: dashboard_export_insights_slot
+                        .unwrap_or_default(),
+                    target_type: target_type_slot.unwrap_or_default(),
+                    target_value: target_value_slot.unwrap_or_default(),
+                    frequency: frequency_slot.unwrap_or_default(),
+                    interval: interval_slot.unwrap_or_default(),
+                    byweekday: byweekday_slot.unwrap_or_default(),
+                    bysetpos: bysetpos_slot.unwrap_or_default(),
+                    count: count_slot.unwrap_or_default(),
+                    start_date: start_date_slot.unwrap_or_default(),
+                    until_date: until_date_slot.unwrap_or_default(),
+                    deleted: deleted_slot.unwrap_or_default(),
+                    enabled: enabled_slot.unwrap_or_default(),
+                    title: title_slot.unwrap_or_default(),
+                    integration_id: integration_id_slot.unwrap_or_default(),
+                    invite_message: invite_message_slot.unwrap_or_default(),
+                    summary_enabled: summary_enabled_slot.unwrap_or_default(),
+                    summary_prompt_guide: summary_prompt_guide_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl PatchedSubscription {
@@ -1148,98 +2046,211 @@ impl PatchedSubscription {
 ///
 /// Schema: `#/components/schemas/PatchedUser`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct PatchedUser {
     /// The `first_name` field.
     ///
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` field.
     ///
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The `email` field.
     ///
     /// At most 254 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Notification settings, keyed by setting name. An update merges only the keys it
     /// sends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_settings: Option<NotificationSettings>,
     /// The `anonymize_data` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub anonymize_data: Nullable<bool>,
     /// The `allow_impersonation` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allow_impersonation: Nullable<bool>,
     /// The `toolbar_mode` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub toolbar_mode: Nullable<ToolbarModeEnum>,
     /// Designates whether the user can log into this admin site. Only staff can change it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_staff: Option<bool>,
     /// The id of the organization to switch to.
     ///
     /// Write-only: the server never returns it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub set_current_organization: Option<String>,
     /// The id of the project environment (team) to switch to.
     ///
     /// Write-only: the server never returns it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub set_current_team: Option<String>,
     /// The `password` field.
     ///
     /// Write-only: the server never returns it. At most 128 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// The `current_password` field.
     ///
     /// Write-only: the server never returns it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_password: Option<String>,
     /// The `events_column_config` field.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::serde_helpers::present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events_column_config: Option<serde_json::Value>,
     /// The `has_seen_product_intro_for` field.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::serde_helpers::present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_seen_product_intro_for: Option<serde_json::Value>,
     /// The `theme_mode` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub theme_mode: Nullable<ThemeModeEnum>,
     /// The `hedgehog_config` field.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::serde_helpers::present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hedgehog_config: Option<serde_json::Value>,
     /// The `allow_sidebar_suggestions` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allow_sidebar_suggestions: Nullable<bool>,
     /// The `shortcut_position` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub shortcut_position: Nullable<ShortcutPositionEnum>,
     /// The user's role at their organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_at_organization: Option<RoleAtOrganizationEnum>,
     /// The `passkeys_enabled_for_2fa` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub passkeys_enabled_for_2fa: Nullable<bool>,
     /// The `hide_mcp_hints` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_mcp_hints: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for PatchedUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PatchedUser;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PatchedUser")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PatchedUser, A::Error> {
+                let mut first_name_slot = None;
+                let mut last_name_slot = None;
+                let mut email_slot = None;
+                let mut notification_settings_slot = None;
+                let mut anonymize_data_slot = None;
+                let mut allow_impersonation_slot = None;
+                let mut toolbar_mode_slot = None;
+                let mut is_staff_slot = None;
+                let mut set_current_organization_slot = None;
+                let mut set_current_team_slot = None;
+                let mut password_slot = None;
+                let mut current_password_slot = None;
+                let mut events_column_config_slot = None;
+                let mut has_seen_product_intro_for_slot = None;
+                let mut theme_mode_slot = None;
+                let mut hedgehog_config_slot = None;
+                let mut allow_sidebar_suggestions_slot = None;
+                let mut shortcut_position_slot = None;
+                let mut role_at_organization_slot = None;
+                let mut passkeys_enabled_for_2fa_slot = None;
+                let mut hide_mcp_hints_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "first_name" => first_name_slot = Some(map.next_value()?),
+                        "last_name" => last_name_slot = Some(map.next_value()?),
+                        "email" => email_slot = Some(map.next_value()?),
+                        "notification_settings" => {
+                            notification_settings_slot = Some(map.next_value()?);
+                        }
+                        "anonymize_data" => anonymize_data_slot = Some(map.next_value()?),
+                        "allow_impersonation" => {
+                            allow_impersonation_slot = Some(map.next_value()?);
+                        }
+                        "toolbar_mode" => toolbar_mode_slot = Some(map.next_value()?),
+                        "is_staff" => is_staff_slot = Some(map.next_value()?),
+                        "set_current_organization" => {
+                            set_current_organization_slot = Some(map.next_value()?);
+                        }
+                        "set_current_team" => {
+                            set_current_team_slot = Some(map.next_value()?);
+                        }
+                        "password" => password_slot = Some(map.next_value()?),
+                        "current_password" => {
+                            current_password_slot = Some(map.next_value()?);
+                        }
+                        "events_column_config" => {
+                            events_column_config_slot = Some(map.next_value()?);
+                        }
+                        "has_seen_product_intro_for" => {
+                            has_seen_product_intro_for_slot = Some(map.next_value()?);
+                        }
+                        "theme_mode" => theme_mode_slot = Some(map.next_value()?),
+                        "hedgehog_config" => {
+                            hedgehog_config_slot = Some(map.next_value()?);
+                        }
+                        "allow_sidebar_suggestions" => {
+                            allow_sidebar_suggestions_slot = Some(map.next_value()?);
+                        }
+                        "shortcut_position" => {
+                            shortcut_position_slot = Some(map.next_value()?);
+                        }
+                        "role_at_organization" => {
+                            role_at_organization_slot = Some(map.next_value()?);
+                        }
+                        "passkeys_enabled_for_2fa" => {
+                            passkeys_enabled_for_2fa_slot = Some(map.next_value()?);
+                        }
+                        "hide_mcp_hints" => hide_mcp_hints_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PatchedUser {
+                    first_name: first_name_slot.unwrap_or_default(),
+                    last_name: last_name_slot.unwrap_or_default(),
+                    email: email_slot.unwrap_or_default(),
+                    notification_settings: notification_settings_slot
+                        .unwrap_or_default(),
+                    anonymize_data: anonymize_data_slot.unwrap_or_default(),
+                    allow_impersonation: allow_impersonation_slot.unwrap_or_default(),
+                    toolbar_mode: toolbar_mode_slot.unwrap_or_default(),
+                    is_staff: is_staff_slot.unwrap_or_default(),
+                    set_current_organization: set_current_organization_slot
+                        .unwrap_or_default(),
+                    set_current_team: set_current_team_slot.unwrap_or_default(),
+                    password: password_slot.unwrap_or_default(),
+                    current_password: current_password_slot.unwrap_or_default(),
+                    events_column_config: events_column_config_slot,
+                    has_seen_product_intro_for: has_seen_product_intro_for_slot,
+                    theme_mode: theme_mode_slot.unwrap_or_default(),
+                    hedgehog_config: hedgehog_config_slot,
+                    allow_sidebar_suggestions: allow_sidebar_suggestions_slot
+                        .unwrap_or_default(),
+                    shortcut_position: shortcut_position_slot.unwrap_or_default(),
+                    role_at_organization: role_at_organization_slot.unwrap_or_default(),
+                    passkeys_enabled_for_2fa: passkeys_enabled_for_2fa_slot
+                        .unwrap_or_default(),
+                    hide_mcp_hints: hide_mcp_hints_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl PatchedUser {
@@ -1309,7 +2320,7 @@ impl PatchedUser {
 ///
 /// Schema: `#/components/schemas/PendingInvite`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct PendingInvite {
     /// The `id` field.
     pub id: String,
@@ -1322,6 +2333,73 @@ pub struct PendingInvite {
     /// The `created_at` field.
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
+
+impl<'de> Deserialize<'de> for PendingInvite {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PendingInvite;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PendingInvite")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PendingInvite, A::Error> {
+                let mut id_slot = None;
+                let mut target_email_slot = None;
+                let mut organization_id_slot = None;
+                let mut organization_name_slot = None;
+                let mut created_at_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => id_slot = Some(map.next_value()?),
+                        "target_email" => target_email_slot = Some(map.next_value()?),
+                        "organization_id" => {
+                            organization_id_slot = Some(map.next_value()?);
+                        }
+                        "organization_name" => {
+                            organization_name_slot = Some(map.next_value()?);
+                        }
+                        "created_at" => created_at_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PendingInvite {
+                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
+                    target_email: crate::runtime::serde_helpers::required(
+                        target_email_slot,
+                        "target_email",
+                    )?,
+                    organization_id: crate::runtime::serde_helpers::required(
+                        organization_id_slot,
+                        "organization_id",
+                    )?,
+                    organization_name: crate::runtime::serde_helpers::required(
+                        organization_name_slot,
+                        "organization_name",
+                    )?,
+                    created_at: crate::runtime::serde_helpers::required(
+                        created_at_slot,
+                        "created_at",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     PendingInvite => PendingInviteBuilder { required { id : String = "id", target_email :
     String = "target_email", organization_id : String = "organization_id",
@@ -1329,6 +2407,7 @@ crate::runtime::model_builder! {
     chrono::Utc > = "created_at", } optional {} }
 }
 
+#[cfg(feature = "test-util")]
 impl PendingInviteBuilder {
     crate::runtime::setters! {
         "id" id(id) : impl Into < String > => value => Some(value.into()); "target_email"
@@ -1627,25 +2706,70 @@ impl<'de> Deserialize<'de> for RoleAtOrganizationEnum {
 ///
 /// Schema: `#/components/schemas/ScenePersonalisation`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ScenePersonalisation {
     /// The `scene` field.
     ///
     /// At most 200 characters.
     pub scene: String,
     /// The `dashboard` field.
-    #[serde(
-        default,
-        skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dashboard: Nullable<i64>,
 }
+
+impl<'de> Deserialize<'de> for ScenePersonalisation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ScenePersonalisation;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ScenePersonalisation")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScenePersonalisation, A::Error> {
+                let mut scene_slot = None;
+                let mut dashboard_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "scene" => scene_slot = Some(map.next_value()?),
+                        "dashboard" => {
+                            dashboard_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ScenePersonalisation {
+                    scene: crate::runtime::serde_helpers::required(scene_slot, "scene")?,
+                    dashboard: dashboard_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     ScenePersonalisation => ScenePersonalisationBuilder { required { scene : String =
     "scene", } optional { dashboard : Nullable < i64 >, } }
 }
 
+#[cfg(feature = "test-util")]
 impl ScenePersonalisationBuilder {
     crate::runtime::setters! {
         "scene" scene(scene) : impl Into < String > => value => Some(value.into());
@@ -1663,12 +2787,11 @@ pub type SeenTogether = BTreeMap<String, bool>;
 ///
 /// Schema: `#/components/schemas/SharePassword`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct SharePassword {
     /// The `id` field.
     ///
     /// Read-only: set by the server.
-    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub id: i64,
     /// The `created_at` field.
     ///
@@ -1677,7 +2800,7 @@ pub struct SharePassword {
     /// The `note` field.
     ///
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub note: Nullable<String>,
     /// The `created_by_email` field.
     ///
@@ -1688,6 +2811,74 @@ pub struct SharePassword {
     /// Read-only: set by the server.
     pub is_active: bool,
 }
+
+impl<'de> Deserialize<'de> for SharePassword {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SharePassword;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SharePassword")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SharePassword, A::Error> {
+                let mut id_slot = None;
+                let mut created_at_slot = None;
+                let mut note_slot = None;
+                let mut created_by_email_slot = None;
+                let mut is_active_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            id_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "created_at" => created_at_slot = Some(map.next_value()?),
+                        "note" => note_slot = Some(map.next_value()?),
+                        "created_by_email" => {
+                            created_by_email_slot = Some(map.next_value()?);
+                        }
+                        "is_active" => is_active_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SharePassword {
+                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
+                    created_at: crate::runtime::serde_helpers::required(
+                        created_at_slot,
+                        "created_at",
+                    )?,
+                    note: note_slot.unwrap_or_default(),
+                    created_by_email: crate::runtime::serde_helpers::required(
+                        created_by_email_slot,
+                        "created_by_email",
+                    )?,
+                    is_active: crate::runtime::serde_helpers::required(
+                        is_active_slot,
+                        "is_active",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     SharePassword => SharePasswordBuilder { required { id : i64 = "id", created_at :
     chrono::DateTime < chrono::Utc > = "created_at", created_by_email : String =
@@ -1695,6 +2886,7 @@ crate::runtime::model_builder! {
     String >, } }
 }
 
+#[cfg(feature = "test-util")]
 impl SharePasswordBuilder {
     crate::runtime::setters! {
         "id" id(id) : i64 => value => Some(value); "created_at" created_at(created_at) :
@@ -1710,27 +2902,78 @@ impl SharePasswordBuilder {
 ///
 /// Schema: `#/components/schemas/SharePasswordCreate`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct SharePasswordCreate {
     /// The `enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `settings` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings: Nullable<SharingConfigurationSettings>,
     /// The `password_required` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_required: Option<bool>,
     /// The password; the server generates one when this is absent.
     ///
     /// At least 8 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub raw_password: Option<String>,
     /// A note to tell passwords apart.
     ///
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for SharePasswordCreate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SharePasswordCreate;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SharePasswordCreate")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SharePasswordCreate, A::Error> {
+                let mut enabled_slot = None;
+                let mut settings_slot = None;
+                let mut password_required_slot = None;
+                let mut raw_password_slot = None;
+                let mut note_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "enabled" => enabled_slot = Some(map.next_value()?),
+                        "settings" => settings_slot = Some(map.next_value()?),
+                        "password_required" => {
+                            password_required_slot = Some(map.next_value()?);
+                        }
+                        "raw_password" => raw_password_slot = Some(map.next_value()?),
+                        "note" => note_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SharePasswordCreate {
+                    enabled: enabled_slot.unwrap_or_default(),
+                    settings: settings_slot.unwrap_or_default(),
+                    password_required: password_required_slot.unwrap_or_default(),
+                    raw_password: raw_password_slot.unwrap_or_default(),
+                    note: note_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl SharePasswordCreate {
@@ -1758,10 +3001,9 @@ impl SharePasswordCreate {
 ///
 /// Schema: `#/components/schemas/SharePasswordCreated`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct SharePasswordCreated {
     /// The `id` field.
-    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub id: i64,
     /// The `password` field.
     pub password: String,
@@ -1772,6 +3014,74 @@ pub struct SharePasswordCreated {
     /// The `created_by_email` field.
     pub created_by_email: String,
 }
+
+impl<'de> Deserialize<'de> for SharePasswordCreated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SharePasswordCreated;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SharePasswordCreated")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SharePasswordCreated, A::Error> {
+                let mut id_slot = None;
+                let mut password_slot = None;
+                let mut note_slot = None;
+                let mut created_at_slot = None;
+                let mut created_by_email_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            id_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "password" => password_slot = Some(map.next_value()?),
+                        "note" => note_slot = Some(map.next_value()?),
+                        "created_at" => created_at_slot = Some(map.next_value()?),
+                        "created_by_email" => {
+                            created_by_email_slot = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SharePasswordCreated {
+                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
+                    password: crate::runtime::serde_helpers::required(
+                        password_slot,
+                        "password",
+                    )?,
+                    note: note_slot.unwrap_or_default(),
+                    created_at: crate::runtime::serde_helpers::required(
+                        created_at_slot,
+                        "created_at",
+                    )?,
+                    created_by_email: crate::runtime::serde_helpers::required(
+                        created_by_email_slot,
+                        "created_by_email",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     SharePasswordCreated => SharePasswordCreatedBuilder { required { id : i64 = "id",
     password : String = "password", note : Option < String > = "note", created_at :
@@ -1779,6 +3089,7 @@ crate::runtime::model_builder! {
     "created_by_email", } optional {} }
 }
 
+#[cfg(feature = "test-util")]
 impl SharePasswordCreatedBuilder {
     crate::runtime::setters! {
         "id" id(id) : i64 => value => Some(value); "password" password(password) : impl
@@ -1794,30 +3105,94 @@ impl SharePasswordCreatedBuilder {
 ///
 /// Schema: `#/components/schemas/SharingConfiguration`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct SharingConfiguration {
     /// The `created_at` field.
     ///
     /// Read-only: set by the server.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// The `enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `access_token` field.
     ///
     /// Read-only: set by the server.
     pub access_token: Option<String>,
     /// The `settings` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings: Nullable<SharingConfigurationSettings>,
     /// The `password_required` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_required: Option<bool>,
     /// The `share_passwords` field.
     ///
     /// Read-only: set by the server.
     pub share_passwords: Vec<SharePassword>,
 }
+
+impl<'de> Deserialize<'de> for SharingConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SharingConfiguration;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SharingConfiguration")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SharingConfiguration, A::Error> {
+                let mut created_at_slot = None;
+                let mut enabled_slot = None;
+                let mut access_token_slot = None;
+                let mut settings_slot = None;
+                let mut password_required_slot = None;
+                let mut share_passwords_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created_at" => created_at_slot = Some(map.next_value()?),
+                        "enabled" => enabled_slot = Some(map.next_value()?),
+                        "access_token" => access_token_slot = Some(map.next_value()?),
+                        "settings" => settings_slot = Some(map.next_value()?),
+                        "password_required" => {
+                            password_required_slot = Some(map.next_value()?);
+                        }
+                        "share_passwords" => {
+                            share_passwords_slot = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SharingConfiguration {
+                    created_at: crate::runtime::serde_helpers::required(
+                        created_at_slot,
+                        "created_at",
+                    )?,
+                    enabled: enabled_slot.unwrap_or_default(),
+                    access_token: access_token_slot.unwrap_or_default(),
+                    settings: settings_slot.unwrap_or_default(),
+                    password_required: password_required_slot.unwrap_or_default(),
+                    share_passwords: crate::runtime::serde_helpers::required(
+                        share_passwords_slot,
+                        "share_passwords",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     SharingConfiguration => SharingConfigurationBuilder { required { created_at :
     chrono::DateTime < chrono::Utc > = "created_at", access_token : Option < String > =
@@ -1826,6 +3201,7 @@ crate::runtime::model_builder! {
     SharingConfigurationSettings >, password_required : Option < bool >, } }
 }
 
+#[cfg(feature = "test-util")]
 impl SharingConfigurationBuilder {
     crate::runtime::setters! {
         "created_at" created_at(created_at) : chrono::DateTime < chrono::Utc > => value
@@ -1856,17 +3232,62 @@ pub enum SharingConfigurationOrList {
 ///
 /// Schema: `#/components/schemas/SharingConfiguration`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct SharingConfigurationRequest {
     /// The `enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `settings` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings: Nullable<SharingConfigurationSettings>,
     /// The `password_required` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_required: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for SharingConfigurationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SharingConfigurationRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SharingConfigurationRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SharingConfigurationRequest, A::Error> {
+                let mut enabled_slot = None;
+                let mut settings_slot = None;
+                let mut password_required_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "enabled" => enabled_slot = Some(map.next_value()?),
+                        "settings" => settings_slot = Some(map.next_value()?),
+                        "password_required" => {
+                            password_required_slot = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SharingConfigurationRequest {
+                    enabled: enabled_slot.unwrap_or_default(),
+                    settings: settings_slot.unwrap_or_default(),
+                    password_required: password_required_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl SharingConfigurationRequest {
@@ -1890,30 +3311,80 @@ impl SharingConfigurationRequest {
 ///
 /// Schema: `#/components/schemas/SharingConfigurationSettings`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct SharingConfigurationSettings {
     /// The `detailed` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detailed: Option<bool>,
     /// The `hideExtraDetails` field.
-    #[serde(
-        rename = "hideExtraDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "hideExtraDetails", skip_serializing_if = "Option::is_none")]
     pub hide_extra_details: Option<bool>,
     /// The `legend` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub legend: Option<bool>,
     /// The `noHeader` field.
-    #[serde(rename = "noHeader", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "noHeader", skip_serializing_if = "Option::is_none")]
     pub no_header: Option<bool>,
     /// The `showInspector` field.
-    #[serde(rename = "showInspector", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "showInspector", skip_serializing_if = "Option::is_none")]
     pub show_inspector: Option<bool>,
     /// The `whitelabel` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub whitelabel: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for SharingConfigurationSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SharingConfigurationSettings;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SharingConfigurationSettings")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SharingConfigurationSettings, A::Error> {
+                let mut detailed_slot = None;
+                let mut hide_extra_details_slot = None;
+                let mut legend_slot = None;
+                let mut no_header_slot = None;
+                let mut show_inspector_slot = None;
+                let mut whitelabel_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "detailed" => detailed_slot = Some(map.next_value()?),
+                        "hideExtraDetails" => {
+                            hide_extra_details_slot = Some(map.next_value()?);
+                        }
+                        "legend" => legend_slot = Some(map.next_value()?),
+                        "noHeader" => no_header_slot = Some(map.next_value()?),
+                        "showInspector" => show_inspector_slot = Some(map.next_value()?),
+                        "whitelabel" => whitelabel_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SharingConfigurationSettings {
+                    detailed: detailed_slot.unwrap_or_default(),
+                    hide_extra_details: hide_extra_details_slot.unwrap_or_default(),
+                    legend: legend_slot.unwrap_or_default(),
+                    no_header: no_header_slot.unwrap_or_default(),
+                    show_inspector: show_inspector_slot.unwrap_or_default(),
+                    whitelabel: whitelabel_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl SharingConfigurationSettings {
@@ -2009,26 +3480,17 @@ impl<'de> Deserialize<'de> for ShortcutPositionEnum {
 ///
 /// Schema: `#/components/schemas/Subscription`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Subscription {
     /// The `id` field.
     ///
     /// Read-only: set by the server.
-    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub id: i64,
     /// The `dashboard` field.
-    #[serde(
-        default,
-        skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dashboard: Nullable<i64>,
     /// The `insight` field.
-    #[serde(
-        default,
-        skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub insight: Nullable<i64>,
     /// The `insight_short_id` field.
     ///
@@ -2039,7 +3501,7 @@ pub struct Subscription {
     /// Read-only: set by the server.
     pub resource_name: Option<String>,
     /// The insights of the dashboard to deliver; required for dashboard subscriptions, at most 6.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dashboard_export_insights: Option<Vec<i64>>,
     /// How a subscription is delivered.
     pub target_type: TargetTypeEnum,
@@ -2050,37 +3512,25 @@ pub struct Subscription {
     /// Deliver every `interval` periods of `frequency`. Default 1.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<i32>,
     /// The `byweekday` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub byweekday: Nullable<Vec<ByweekdayEnum>>,
     /// The `bysetpos` field.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(
-        default,
-        skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub bysetpos: Nullable<i32>,
     /// The `count` field.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(
-        default,
-        skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub count: Nullable<i32>,
     /// The `start_date` field.
     pub start_date: chrono::DateTime<chrono::Utc>,
     /// The `until_date` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub until_date: Nullable<chrono::DateTime<chrono::Utc>>,
     /// The `created_at` field.
     ///
@@ -2091,16 +3541,16 @@ pub struct Subscription {
     /// Read-only: set by the server.
     pub created_by: UserBasic,
     /// The `deleted` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Whether the subscription is active. Set to false to pause delivery without
     /// deleting. Auto-set to false when the delivery integration becomes invalid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `title` field.
     ///
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// The `summary` field.
     ///
@@ -2111,24 +3561,208 @@ pub struct Subscription {
     /// Read-only: set by the server.
     pub next_delivery_date: Option<chrono::DateTime<chrono::Utc>>,
     /// The Slack integration to deliver through; required for Slack subscriptions.
-    #[serde(
-        default,
-        skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub integration_id: Nullable<i64>,
     /// The `invite_message` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub invite_message: Nullable<String>,
     /// The `summary_enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary_enabled: Option<bool>,
     /// The `summary_prompt_guide` field.
     ///
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary_prompt_guide: Option<String>,
 }
+
+impl<'de> Deserialize<'de> for Subscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Subscription;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Subscription")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Subscription, A::Error> {
+                let mut id_slot = None;
+                let mut dashboard_slot = None;
+                let mut insight_slot = None;
+                let mut insight_short_id_slot = None;
+                let mut resource_name_slot = None;
+                let mut dashboard_export_insights_slot = None;
+                let mut target_type_slot = None;
+                let mut target_value_slot = None;
+                let mut frequency_slot = None;
+                let mut interval_slot = None;
+                let mut byweekday_slot = None;
+                let mut bysetpos_slot = None;
+                let mut count_slot = None;
+                let mut start_date_slot = None;
+                let mut until_date_slot = None;
+                let mut created_at_slot = None;
+                let mut created_by_slot = None;
+                let mut deleted_slot = None;
+                let mut enabled_slot = None;
+                let mut title_slot = None;
+                let mut summary_slot = None;
+                let mut next_delivery_date_slot = None;
+                let mut integration_id_slot = None;
+                let mut invite_message_slot = None;
+                let mut summary_enabled_slot = None;
+                let mut summary_prompt_guide_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            id_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "dashboard" => {
+                            dashboard_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "insight" => {
+                            insight_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "insight_short_id" => {
+                            insight_short_id_slot = Some(map.next_value()?);
+                        }
+                        "resource_name" => resource_name_slot = Some(map.next_value()?),
+                        "dashboard_export_insights" => {
+                            dashboard_export_insights_slot = Some(map.next_value()?);
+                        }
+                        "target_type" => target_type_slot = Some(map.next_value()?),
+                        "target_value" => target_value_slot = Some(map.next_value()?),
+                        "frequency" => frequency_slot = Some(map.next_value()?),
+                        "interval" => {
+                            interval_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "byweekday" => byweekday_slot = Some(map.next_value()?),
+                        "bysetpos" => {
+                            bysetpos_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "count" => {
+                            count_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "start_date" => start_date_slot = Some(map.next_value()?),
+                        "until_date" => until_date_slot = Some(map.next_value()?),
+                        "created_at" => created_at_slot = Some(map.next_value()?),
+                        "created_by" => created_by_slot = Some(map.next_value()?),
+                        "deleted" => deleted_slot = Some(map.next_value()?),
+                        "enabled" => enabled_slot = Some(map.next_value()?),
+                        "title" => title_slot = Some(map.next_value()?),
+                        "summary" => summary_slot = Some(map.next_value()?),
+                        "next_delivery_date" => {
+                            next_delivery_date_slot = Some(map.next_value()?);
+                        }
+                        "integration_id" => {
+                            integration_id_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "invite_message" => invite_message_slot = Some(map.next_value()?),
+                        "summary_enabled" => {
+                            summary_enabled_slot = Some(map.next_value()?);
+                        }
+                        "summary_prompt_guide" => {
+                            summary_prompt_guide_slot = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Subscription {
+                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
+                    dashboard: dashboard_slot.unwrap_or_default(),
+                    insight: insight_slot.unwrap_or_default(),
+                    insight_short_id: insight_short_id_slot.unwrap_or_default(),
+                    resource_name: resource_name_slot.unwrap_or_default(),
+                    dashboard_export_insights: dashboard_export_insights_slot
+                        .unwrap_or_default(),
+                    target_type: crate::runtime::serde_helpers::required(
+                        target_type_slot,
+                        "target_type",
+                    )?,
+                    target_value: crate::runtime::serde_helpers::required(
+                        target_value_slot,
+                        "target_value",
+                    )?,
+                    frequency: crate::runtime::serde_helpers::required(
+                        frequency_slot,
+                        "frequency",
+                    )?,
+                    interval: interval_slot.unwrap_or_default(),
+                    byweekday: byweekday_slot.unwrap_or_default(),
+                    bysetpos: bysetpos_slot.unwrap_or_default(),
+                    count: count_slot.unwrap_or_default(),
+                    start_date: crate::runtime::serde_helpers::required(
+                        start_date_slot,
+                        "start_date",
+                    )?,
+                    until_date: until_date_slot.unwrap_or_default(),
+                    created_at: crate::runtime::serde_helpers::required(
+                        created_at_slot,
+                        "created_at",
+                    )?,
+                    created_by: crate::runtime::serde_helpers::required(
+                        created_by_slot,
+                        "created_by",
+                    )?,
+                    deleted: deleted_slot.unwrap_or_default(),
+                    enabled: enabled_slot.unwrap_or_default(),
+                    title: title_slot.unwrap_or_default(),
+                    summary: crate::runtime::serde_helpers::required(
+                        summary_slot,
+                        "summary",
+                    )?,
+                    next_delivery_date: next_delivery_date_slot.unwrap_or_default(),
+                    integration_id: integration_id_slot.unwrap_or_default(),
+                    invite_message: invite_message_slot.unwrap_or_default(),
+                    summary_enabled: summary_enabled_slot.unwrap_or_default(),
+                    summary_prompt_guide: summary_prompt_guide_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     Subscription => SubscriptionBuilder { required { id : i64 = "id", insight_short_id :
     Option < String > = "insight_short_id", resource_name : Option < String > =
@@ -2146,6 +3780,7 @@ crate::runtime::model_builder! {
     summary_enabled : Option < bool >, summary_prompt_guide : Option < String >, } }
 }
 
+#[cfg(feature = "test-util")]
 impl SubscriptionBuilder {
     crate::runtime::setters! {
         "id" id(id) : i64 => value => Some(value); "dashboard" dashboard(dashboard) :
@@ -2186,24 +3821,16 @@ impl SubscriptionBuilder {
 ///
 /// Schema: `#/components/schemas/Subscription`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct SubscriptionRequest {
     /// The `dashboard` field.
-    #[serde(
-        default,
-        skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dashboard: Nullable<i64>,
     /// The `insight` field.
-    #[serde(
-        default,
-        skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub insight: Nullable<i64>,
     /// The insights of the dashboard to deliver; required for dashboard subscriptions, at most 6.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dashboard_export_insights: Option<Vec<i64>>,
     /// How a subscription is delivered.
     pub target_type: TargetTypeEnum,
@@ -2214,68 +3841,198 @@ pub struct SubscriptionRequest {
     /// Deliver every `interval` periods of `frequency`. Default 1.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<i32>,
     /// The `byweekday` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub byweekday: Nullable<Vec<ByweekdayEnum>>,
     /// The `bysetpos` field.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(
-        default,
-        skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub bysetpos: Nullable<i32>,
     /// The `count` field.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(
-        default,
-        skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub count: Nullable<i32>,
     /// The `start_date` field.
     pub start_date: chrono::DateTime<chrono::Utc>,
     /// The `until_date` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub until_date: Nullable<chrono::DateTime<chrono::Utc>>,
     /// The `deleted` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Whether the subscription is active. Set to false to pause delivery without
     /// deleting. Auto-set to false when the delivery integration becomes invalid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `title` field.
     ///
     /// At most 100 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// The Slack integration to deliver through; required for Slack subscriptions.
-    #[serde(
-        default,
-        skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub integration_id: Nullable<i64>,
     /// The `invite_message` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub invite_message: Nullable<String>,
     /// The `summary_enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary_enabled: Option<bool>,
     /// The `summary_prompt_guide` field.
     ///
     /// At most 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary_prompt_guide: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for SubscriptionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SubscriptionRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionRequest, A::Error> {
+                let mut dashboard_slot = None;
+                let mut insight_slot = None;
+                let mut dashboard_export_insights_slot = None;
+                let mut target_type_slot = None;
+                let mut target_value_slot = None;
+                let mut frequency_slot = None;
+                let mut interval_slot = None;
+                let mut byweekday_slot = None;
+                let mut bysetpos_slot = None;
+                let mut count_slot = None;
+                let mut start_date_slot = None;
+                let mut until_date_slot = None;
+                let mut deleted_slot = None;
+                let mut enabled_slot = None;
+                let mut title_slot = None;
+                let mut integration_id_slot = None;
+                let mut invite_message_slot = None;
+                let mut summary_enabled_slot = None;
+                let mut summary_prompt_guide_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "dashboard" => {
+                            dashboard_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "insight" => {
+                            insight_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "dashboard_export_insights" => {
+                            dashboard_export_insights_slot = Some(map.next_value()?);
+                        }
+                        "target_type" => target_type_slot = Some(map.next_value()?),
+                        "target_value" => target_value_slot = Some(map.next_value()?),
+                        "frequency" => frequency_slot = Some(map.next_value()?),
+                        "interval" => {
+                            interval_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "byweekday" => byweekday_slot = Some(map.next_value()?),
+                        "bysetpos" => {
+                            bysetpos_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "count" => {
+                            count_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "start_date" => start_date_slot = Some(map.next_value()?),
+                        "until_date" => until_date_slot = Some(map.next_value()?),
+                        "deleted" => deleted_slot = Some(map.next_value()?),
+                        "enabled" => enabled_slot = Some(map.next_value()?),
+                        "title" => title_slot = Some(map.next_value()?),
+                        "integration_id" => {
+                            integration_id_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "invite_message" => invite_message_slot = Some(map.next_value()?),
+                        "summary_enabled" => {
+                            summary_enabled_slot = Some(map.next_value()?);
+                        }
+                        "summary_prompt_guide" => {
+                            summary_prompt_guide_slot = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SubscriptionRequest {
+                    dashboard: dashboard_slot.unwrap_or_default(),
+                    insight: insight_slot.unwrap_or_default(),
+                    dashboard_export_insights: dashboard_export_insights_slot
+                        .unwrap_or_default(),
+                    target_type: crate::runtime::serde_helpers::required(
+                        target_type_slot,
+                        "target_type",
+                    )?,
+                    target_value: crate::runtime::serde_helpers::required(
+                        target_value_slot,
+                        "target_value",
+                    )?,
+                    frequency: crate::runtime::serde_helpers::required(
+                        frequency_slot,
+                        "frequency",
+                    )?,
+                    interval: interval_slot.unwrap_or_default(),
+                    byweekday: byweekday_slot.unwrap_or_default(),
+                    bysetpos: bysetpos_slot.unwrap_or_default(),
+                    count: count_slot.unwrap_or_default(),
+                    start_date: crate::runtime::serde_helpers::required(
+                        start_date_slot,
+                        "start_date",
+                    )?,
+                    until_date: until_date_slot.unwrap_or_default(),
+                    deleted: deleted_slot.unwrap_or_default(),
+                    enabled: enabled_slot.unwrap_or_default(),
+                    title: title_slot.unwrap_or_default(),
+                    integration_id: integration_id_slot.unwrap_or_default(),
+                    invite_message: invite_message_slot.unwrap_or_default(),
+                    summary_enabled: summary_enabled_slot.unwrap_or_default(),
+                    summary_prompt_guide: summary_prompt_guide_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl SubscriptionRequest {
@@ -2335,23 +4092,85 @@ impl SubscriptionRequest {
 ///
 /// Schema: `#/components/schemas/SubscriptionSummaryQuota`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct SubscriptionSummaryQuota {
     /// How many subscriptions have AI summaries enabled.
-    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub active_count: i64,
     /// The most the plan allows; null when there is no cap.
-    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub limit: Option<i64>,
     /// Whether the cap is reached.
     pub at_limit: bool,
 }
+
+impl<'de> Deserialize<'de> for SubscriptionSummaryQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SubscriptionSummaryQuota;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionSummaryQuota")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionSummaryQuota, A::Error> {
+                let mut active_count_slot = None;
+                let mut limit_slot = None;
+                let mut at_limit_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "active_count" => {
+                            active_count_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "limit" => {
+                            limit_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "at_limit" => at_limit_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SubscriptionSummaryQuota {
+                    active_count: crate::runtime::serde_helpers::required(
+                        active_count_slot,
+                        "active_count",
+                    )?,
+                    limit: limit_slot.unwrap_or_default(),
+                    at_limit: crate::runtime::serde_helpers::required(
+                        at_limit_slot,
+                        "at_limit",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     SubscriptionSummaryQuota => SubscriptionSummaryQuotaBuilder { required { active_count
     : i64 = "active_count", limit : Option < i64 > = "limit", at_limit : bool =
     "at_limit", } optional {} }
 }
 
+#[cfg(feature = "test-util")]
 impl SubscriptionSummaryQuotaBuilder {
     crate::runtime::setters! {
         "active_count" active_count(active_count) : i64 => value => Some(value); "limit"
@@ -2563,12 +4382,11 @@ impl<'de> Deserialize<'de> for TargetTypeEnum {
 ///
 /// Schema: `#/components/schemas/TeamBasic`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct TeamBasic {
     /// The `id` field.
     ///
     /// Read-only: set by the server.
-    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub id: i64,
     /// The `uuid` field.
     ///
@@ -2581,7 +4399,6 @@ pub struct TeamBasic {
     /// The `project_id` field.
     ///
     /// Read-only: set by the server.
-    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub project_id: i64,
     /// The `api_token` field.
     ///
@@ -2616,6 +4433,121 @@ pub struct TeamBasic {
     /// Read-only: set by the server.
     pub access_control: bool,
 }
+
+impl<'de> Deserialize<'de> for TeamBasic {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TeamBasic;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TeamBasic")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TeamBasic, A::Error> {
+                let mut id_slot = None;
+                let mut uuid_slot = None;
+                let mut organization_slot = None;
+                let mut project_id_slot = None;
+                let mut api_token_slot = None;
+                let mut name_slot = None;
+                let mut completed_snippet_onboarding_slot = None;
+                let mut has_completed_onboarding_for_slot = None;
+                let mut ingested_event_slot = None;
+                let mut is_demo_slot = None;
+                let mut timezone_slot = None;
+                let mut access_control_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            id_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "uuid" => uuid_slot = Some(map.next_value()?),
+                        "organization" => organization_slot = Some(map.next_value()?),
+                        "project_id" => {
+                            project_id_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "api_token" => api_token_slot = Some(map.next_value()?),
+                        "name" => name_slot = Some(map.next_value()?),
+                        "completed_snippet_onboarding" => {
+                            completed_snippet_onboarding_slot = Some(map.next_value()?);
+                        }
+                        "has_completed_onboarding_for" => {
+                            has_completed_onboarding_for_slot = Some(map.next_value()?);
+                        }
+                        "ingested_event" => ingested_event_slot = Some(map.next_value()?),
+                        "is_demo" => is_demo_slot = Some(map.next_value()?),
+                        "timezone" => timezone_slot = Some(map.next_value()?),
+                        "access_control" => access_control_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TeamBasic {
+                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
+                    uuid: crate::runtime::serde_helpers::required(uuid_slot, "uuid")?,
+                    organization: crate::runtime::serde_helpers::required(
+                        organization_slot,
+                        "organization",
+                    )?,
+                    project_id: crate::runtime::serde_helpers::required(
+                        project_id_slot,
+                        "project_id",
+                    )?,
+                    api_token: crate::runtime::serde_helpers::required(
+                        api_token_slot,
+                        "api_token",
+                    )?,
+                    name: crate::runtime::serde_helpers::required(name_slot, "name")?,
+                    completed_snippet_onboarding: crate::runtime::serde_helpers::required(
+                        completed_snippet_onboarding_slot,
+                        "completed_snippet_onboarding",
+                    )?,
+                    has_completed_onboarding_for: crate::runtime::serde_helpers::required(
+                        has_completed_onboarding_for_slot,
+                        "has_completed_onboarding_for",
+                    )?,
+                    ingested_event: crate::runtime::serde_helpers::required(
+                        ingested_event_slot,
+                        "ingested_event",
+                    )?,
+                    is_demo: crate::runtime::serde_helpers::required(
+                        is_demo_slot,
+                        "is_demo",
+                    )?,
+                    timezone: crate::runtime::serde_helpers::required(
+                        timezone_slot,
+                        "timezone",
+                    )?,
+                    access_control: crate::runtime::serde_helpers::required(
+                        access_control_slot,
+                        "access_control",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     TeamBasic => TeamBasicBuilder { required { id : i64 = "id", uuid : uuid::Uuid =
     "uuid", organization : uuid::Uuid = "organization", project_id : i64 = "project_id",
@@ -2626,6 +4558,7 @@ crate::runtime::model_builder! {
     String = "timezone", access_control : bool = "access_control", } optional {} }
 }
 
+#[cfg(feature = "test-util")]
 impl TeamBasicBuilder {
     crate::runtime::setters! {
         "id" id(id) : i64 => value => Some(value); "uuid" uuid(uuid) : uuid::Uuid =>
@@ -2779,7 +4712,7 @@ impl<'de> Deserialize<'de> for ToolbarModeEnum {
 ///
 /// Schema: `#/components/schemas/User`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct User {
     /// The `date_joined` field.
     ///
@@ -2796,12 +4729,12 @@ pub struct User {
     /// The `first_name` field.
     ///
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` field.
     ///
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Email address
     ///
@@ -2817,16 +4750,16 @@ pub struct User {
     pub is_email_verified: Option<bool>,
     /// Notification settings, keyed by setting name. An update merges only the keys it
     /// sends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_settings: Option<NotificationSettings>,
     /// The `anonymize_data` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub anonymize_data: Nullable<bool>,
     /// The `allow_impersonation` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allow_impersonation: Nullable<bool>,
     /// The `toolbar_mode` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub toolbar_mode: Nullable<ToolbarModeEnum>,
     /// The `has_password` field.
     ///
@@ -2835,12 +4768,11 @@ pub struct User {
     /// The `id` field.
     ///
     /// Read-only: set by the server.
-    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub id: i64,
     /// Staff status
     ///
     /// Designates whether the user can log into this admin site.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_staff: Option<bool>,
     /// The `is_impersonated` field.
     ///
@@ -2873,29 +4805,25 @@ pub struct User {
     /// The `set_current_organization` field.
     ///
     /// Write-only: the server never returns it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub set_current_organization: Option<String>,
     /// The `set_current_team` field.
     ///
     /// Write-only: the server never returns it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub set_current_team: Option<String>,
     /// The `password` field.
     ///
     /// Write-only: the server never returns it. At most 128 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// The `current_password` field.
     ///
     /// Write-only: the server never returns it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_password: Option<String>,
     /// The `events_column_config` field.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::serde_helpers::present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events_column_config: Option<serde_json::Value>,
     /// The `is_2fa_enabled` field.
     ///
@@ -2910,52 +4838,282 @@ pub struct User {
     /// Read-only: set by the server.
     pub has_sso_enforcement: bool,
     /// Which product intros the user has seen, as a map of product key to boolean.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::serde_helpers::present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_seen_product_intro_for: Option<serde_json::Value>,
     /// The `scene_personalisation` field.
     ///
     /// Read-only: set by the server.
     pub scene_personalisation: Vec<ScenePersonalisation>,
     /// The `theme_mode` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub theme_mode: Nullable<ThemeModeEnum>,
     /// The `hedgehog_config` field.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::serde_helpers::present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hedgehog_config: Option<serde_json::Value>,
     /// The `allow_sidebar_suggestions` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allow_sidebar_suggestions: Nullable<bool>,
     /// Where shortcuts are shown. The server reports `above` when none is set.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub shortcut_position: Nullable<ShortcutPositionEnum>,
     /// The user's role at their organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_at_organization: Option<RoleAtOrganizationEnum>,
     /// Whether passkeys are enabled for 2FA authentication. Users can disable this to use only TOTP for 2FA while keeping passkeys for login.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub passkeys_enabled_for_2fa: Nullable<bool>,
     /// The `is_organization_first_user` field.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_organization_first_user: Nullable<bool>,
     /// The `pending_invites` field.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_invites: Option<Vec<PendingInvite>>,
     /// Whether to hide hints about the PostHog MCP server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_mcp_hints: Option<bool>,
 }
+
+impl<'de> Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = User;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct User")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<User, A::Error> {
+                let mut date_joined_slot = None;
+                let mut uuid_slot = None;
+                let mut distinct_id_slot = None;
+                let mut first_name_slot = None;
+                let mut last_name_slot = None;
+                let mut email_slot = None;
+                let mut pending_email_slot = None;
+                let mut is_email_verified_slot = None;
+                let mut notification_settings_slot = None;
+                let mut anonymize_data_slot = None;
+                let mut allow_impersonation_slot = None;
+                let mut toolbar_mode_slot = None;
+                let mut has_password_slot = None;
+                let mut id_slot = None;
+                let mut is_staff_slot = None;
+                let mut is_impersonated_slot = None;
+                let mut is_impersonated_until_slot = None;
+                let mut is_impersonated_read_only_slot = None;
+                let mut sensitive_session_expires_at_slot = None;
+                let mut team_slot = None;
+                let mut organization_slot = None;
+                let mut organizations_slot = None;
+                let mut set_current_organization_slot = None;
+                let mut set_current_team_slot = None;
+                let mut password_slot = None;
+                let mut current_password_slot = None;
+                let mut events_column_config_slot = None;
+                let mut is_2fa_enabled_slot = None;
+                let mut has_social_auth_slot = None;
+                let mut has_sso_enforcement_slot = None;
+                let mut has_seen_product_intro_for_slot = None;
+                let mut scene_personalisation_slot = None;
+                let mut theme_mode_slot = None;
+                let mut hedgehog_config_slot = None;
+                let mut allow_sidebar_suggestions_slot = None;
+                let mut shortcut_position_slot = None;
+                let mut role_at_organization_slot = None;
+                let mut passkeys_enabled_for_2fa_slot = None;
+                let mut is_organization_first_user_slot = None;
+                let mut pending_invites_slot = None;
+                let mut hide_mcp_hints_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "date_joined" => date_joined_slot = Some(map.next_value()?),
+                        "uuid" => uuid_slot = Some(map.next_value()?),
+                        "distinct_id" => distinct_id_slot = Some(map.next_value()?),
+                        "first_name" => first_name_slot = Some(map.next_value()?),
+                        "last_name" => last_name_slot = Some(map.next_value()?),
+                        "email" => email_slot = Some(map.next_value()?),
+                        "pending_email" => pending_email_slot = Some(map.next_value()?),
+                        "is_email_verified" => {
+                            is_email_verified_slot = Some(map.next_value()?);
+                        }
+                        "notification_settings" => {
+                            notification_settings_slot = Some(map.next_value()?);
+                        }
+                        "anonymize_data" => anonymize_data_slot = Some(map.next_value()?),
+                        "allow_impersonation" => {
+                            allow_impersonation_slot = Some(map.next_value()?);
+                        }
+                        "toolbar_mode" => toolbar_mode_slot = Some(map.next_value()?),
+                        "has_password" => has_password_slot = Some(map.next_value()?),
+                        "id" => {
+                            id_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "is_staff" => is_staff_slot = Some(map.next_value()?),
+                        "is_impersonated" => {
+                            is_impersonated_slot = Some(map.next_value()?);
+                        }
+                        "is_impersonated_until" => {
+                            is_impersonated_until_slot = Some(map.next_value()?);
+                        }
+                        "is_impersonated_read_only" => {
+                            is_impersonated_read_only_slot = Some(map.next_value()?);
+                        }
+                        "sensitive_session_expires_at" => {
+                            sensitive_session_expires_at_slot = Some(map.next_value()?);
+                        }
+                        "team" => team_slot = Some(map.next_value()?),
+                        "organization" => organization_slot = Some(map.next_value()?),
+                        "organizations" => organizations_slot = Some(map.next_value()?),
+                        "set_current_organization" => {
+                            set_current_organization_slot = Some(map.next_value()?);
+                        }
+                        "set_current_team" => {
+                            set_current_team_slot = Some(map.next_value()?);
+                        }
+                        "password" => password_slot = Some(map.next_value()?),
+                        "current_password" => {
+                            current_password_slot = Some(map.next_value()?);
+                        }
+                        "events_column_config" => {
+                            events_column_config_slot = Some(map.next_value()?);
+                        }
+                        "is_2fa_enabled" => is_2fa_enabled_slot = Some(map.next_value()?),
+                        "has_social_auth" => {
+                            has_social_auth_slot = Some(map.next_value()?);
+                        }
+                        "has_sso_enforcement" => {
+                            has_sso_enforcement_slot = Some(map.next_value()?);
+                        }
+                        "has_seen_product_intro_for" => {
+                            has_seen_product_intro_for_slot = Some(map.next_value()?);
+                        }
+                        "scene_personalisation" => {
+                            scene_personalisation_slot = Some(map.next_value()?);
+                        }
+                        "theme_mode" => theme_mode_slot = Some(map.next_value()?),
+                        "hedgehog_config" => {
+                            hedgehog_config_slot = Some(map.next_value()?);
+                        }
+                        "allow_sidebar_suggestions" => {
+                            allow_sidebar_suggestions_slot = Some(map.next_value()?);
+                        }
+                        "shortcut_position" => {
+                            shortcut_position_slot = Some(map.next_value()?);
+                        }
+                        "role_at_organization" => {
+                            role_at_organization_slot = Some(map.next_value()?);
+                        }
+                        "passkeys_enabled_for_2fa" => {
+                            passkeys_enabled_for_2fa_slot = Some(map.next_value()?);
+                        }
+                        "is_organization_first_user" => {
+                            is_organization_first_user_slot = Some(map.next_value()?);
+                        }
+                        "pending_invites" => {
+                            pending_invites_slot = Some(map.next_value()?);
+                        }
+                        "hide_mcp_hints" => hide_mcp_hints_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(User {
+                    date_joined: crate::runtime::serde_helpers::required(
+                        date_joined_slot,
+                        "date_joined",
+                    )?,
+                    uuid: crate::runtime::serde_helpers::required(uuid_slot, "uuid")?,
+                    distinct_id: distinct_id_slot.unwrap_or_default(),
+                    first_name: first_name_slot.unwrap_or_default(),
+                    last_name: last_name_slot.unwrap_or_default(),
+                    email: crate::runtime::serde_helpers::required(email_slot, "email")?,
+                    pending_email: pending_email_slot.unwrap_or_default(),
+                    is_email_verified: is_email_verified_slot.unwrap_or_default(),
+                    notification_settings: notification_settings_slot
+                        .unwrap_or_default(),
+                    anonymize_data: anonymize_data_slot.unwrap_or_default(),
+                    allow_impersonation: allow_impersonation_slot.unwrap_or_default(),
+                    toolbar_mode: toolbar_mode_slot.unwrap_or_default(),
+                    has_password: crate::runtime::serde_helpers::required(
+                        has_password_slot,
+                        "has_password",
+                    )?,
+                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
+                    is_staff: is_staff_slot.unwrap_or_default(),
+                    is_impersonated: is_impersonated_slot.unwrap_or_default(),
+                    is_impersonated_until: is_impersonated_until_slot
+                        .unwrap_or_default(),
+                    is_impersonated_read_only: is_impersonated_read_only_slot
+                        .unwrap_or_default(),
+                    sensitive_session_expires_at: sensitive_session_expires_at_slot
+                        .unwrap_or_default(),
+                    team: team_slot.unwrap_or_default(),
+                    organization: organization_slot.unwrap_or_default(),
+                    organizations: crate::runtime::serde_helpers::required(
+                        organizations_slot,
+                        "organizations",
+                    )?,
+                    set_current_organization: set_current_organization_slot
+                        .unwrap_or_default(),
+                    set_current_team: set_current_team_slot.unwrap_or_default(),
+                    password: password_slot.unwrap_or_default(),
+                    current_password: current_password_slot.unwrap_or_default(),
+                    events_column_config: events_column_config_slot,
+                    is_2fa_enabled: crate::runtime::serde_helpers::required(
+                        is_2fa_enabled_slot,
+                        "is_2fa_enabled",
+                    )?,
+                    has_social_auth: crate::runtime::serde_helpers::required(
+                        has_social_auth_slot,
+                        "has_social_auth",
+                    )?,
+                    has_sso_enforcement: crate::runtime::serde_helpers::required(
+                        has_sso_enforcement_slot,
+                        "has_sso_enforcement",
+                    )?,
+                    has_seen_product_intro_for: has_seen_product_intro_for_slot,
+                    scene_personalisation: crate::runtime::serde_helpers::required(
+                        scene_personalisation_slot,
+                        "scene_personalisation",
+                    )?,
+                    theme_mode: theme_mode_slot.unwrap_or_default(),
+                    hedgehog_config: hedgehog_config_slot,
+                    allow_sidebar_suggestions: allow_sidebar_suggestions_slot
+                        .unwrap_or_default(),
+                    shortcut_position: shortcut_position_slot.unwrap_or_default(),
+                    role_at_organization: role_at_organization_slot.unwrap_or_default(),
+                    passkeys_enabled_for_2fa: passkeys_enabled_for_2fa_slot
+                        .unwrap_or_default(),
+                    is_organization_first_user: is_organization_first_user_slot
+                        .unwrap_or_default(),
+                    pending_invites: pending_invites_slot.unwrap_or_default(),
+                    hide_mcp_hints: hide_mcp_hints_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     User => UserBuilder { required { date_joined : chrono::DateTime < chrono::Utc > =
     "date_joined", uuid : uuid::Uuid = "uuid", distinct_id : Option < String > =
@@ -2985,6 +5143,7 @@ crate::runtime::model_builder! {
     bool >, } }
 }
 
+#[cfg(feature = "test-util")]
 impl UserBuilder {
     crate::runtime::setters! {
         "date_joined" date_joined(date_joined) : chrono::DateTime < chrono::Utc > =>
@@ -3051,12 +5210,11 @@ impl UserBuilder {
 ///
 /// Schema: `#/components/schemas/UserBasic`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct UserBasic {
     /// The `id` field.
     ///
     /// Read-only: set by the server.
-    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub id: i64,
     /// The `uuid` field.
     ///
@@ -3065,33 +5223,108 @@ pub struct UserBasic {
     /// The `distinct_id` field.
     ///
     /// At most 200 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub distinct_id: Nullable<String>,
     /// The `first_name` field.
     ///
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` field.
     ///
     /// At most 150 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Email address
     ///
     /// At most 254 characters.
     pub email: String,
     /// The `is_email_verified` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_email_verified: Nullable<bool>,
     /// The `hedgehog_config` field.
     ///
     /// Read-only: set by the server.
     pub hedgehog_config: Option<BTreeMap<String, serde_json::Value>>,
     /// The `role_at_organization` field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub role_at_organization: Nullable<RoleAtOrganizationEnum>,
 }
+
+impl<'de> Deserialize<'de> for UserBasic {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UserBasic;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UserBasic")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserBasic, A::Error> {
+                let mut id_slot = None;
+                let mut uuid_slot = None;
+                let mut distinct_id_slot = None;
+                let mut first_name_slot = None;
+                let mut last_name_slot = None;
+                let mut email_slot = None;
+                let mut is_email_verified_slot = None;
+                let mut hedgehog_config_slot = None;
+                let mut role_at_organization_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            id_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "uuid" => uuid_slot = Some(map.next_value()?),
+                        "distinct_id" => distinct_id_slot = Some(map.next_value()?),
+                        "first_name" => first_name_slot = Some(map.next_value()?),
+                        "last_name" => last_name_slot = Some(map.next_value()?),
+                        "email" => email_slot = Some(map.next_value()?),
+                        "is_email_verified" => {
+                            is_email_verified_slot = Some(map.next_value()?);
+                        }
+                        "hedgehog_config" => {
+                            hedgehog_config_slot = Some(map.next_value()?);
+                        }
+                        "role_at_organization" => {
+                            role_at_organization_slot = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UserBasic {
+                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
+                    uuid: crate::runtime::serde_helpers::required(uuid_slot, "uuid")?,
+                    distinct_id: distinct_id_slot.unwrap_or_default(),
+                    first_name: first_name_slot.unwrap_or_default(),
+                    last_name: last_name_slot.unwrap_or_default(),
+                    email: crate::runtime::serde_helpers::required(email_slot, "email")?,
+                    is_email_verified: is_email_verified_slot.unwrap_or_default(),
+                    hedgehog_config: hedgehog_config_slot.unwrap_or_default(),
+                    role_at_organization: role_at_organization_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     UserBasic => UserBasicBuilder { required { id : i64 = "id", uuid : uuid::Uuid =
     "uuid", email : String = "email", hedgehog_config : Option < BTreeMap < String,
@@ -3101,6 +5334,7 @@ crate::runtime::model_builder! {
     RoleAtOrganizationEnum >, } }
 }
 
+#[cfg(feature = "test-util")]
 impl UserBasicBuilder {
     crate::runtime::setters! {
         "id" id(id) : i64 => value => Some(value); "uuid" uuid(uuid) : uuid::Uuid =>
@@ -3122,16 +5356,56 @@ impl UserBasicBuilder {
 ///
 /// Schema: `#/components/schemas/UserGithubLogin`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct UserGithubLogin {
     /// The `github_login` field.
     pub github_login: Option<String>,
 }
+
+impl<'de> Deserialize<'de> for UserGithubLogin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UserGithubLogin;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UserGithubLogin")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserGithubLogin, A::Error> {
+                let mut github_login_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "github_login" => github_login_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UserGithubLogin {
+                    github_login: github_login_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     UserGithubLogin => UserGithubLoginBuilder { required { github_login : Option < String
     > = "github_login", } optional {} }
 }
 
+#[cfg(feature = "test-util")]
 impl UserGithubLoginBuilder {
     crate::runtime::setters! {
         "github_login" github_login(github_login) : Option < String > => value =>

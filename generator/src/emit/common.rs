@@ -115,6 +115,16 @@ pub fn mentions_base64(ty: &TypeRef) -> bool {
     }
 }
 
+/// `#[cfg(...)]` for an item of the test kit (feature `test-util`) that belongs to a type
+/// compiled when any of `features` is on.
+pub fn cfg_test_util(features: &[String]) -> TokenStream {
+    match features {
+        [] => quote!(#[cfg(feature = "test-util")]),
+        [one] => quote!(#[cfg(all(feature = "test-util", feature = #one))]),
+        several => quote!(#[cfg(all(feature = "test-util", any(#(feature = #several),*)))]),
+    }
+}
+
 /// `#[cfg(...)]` for an item compiled when any of `features` is on; nothing when the list is
 /// empty (always compiled).
 pub fn cfg_any(features: &[String]) -> TokenStream {

@@ -24,7 +24,12 @@ pub fn construction(t: &TypeDef, s: &Struct, cfg: &TokenStream) -> TokenStream {
             }
         }
         Construction::Literal { constructor: false } => TokenStream::new(),
-        Construction::Builder { name } => builder(t, s, name, cfg),
+        // Only tests build values the client otherwise only decodes: the builders cost a
+        // large API's users a sixth of its compile time, so they come with the test kit.
+        Construction::Builder { name } => {
+            let cfg = super::common::cfg_test_util(&t.features);
+            builder(t, s, name, &cfg)
+        }
     }
 }
 

@@ -137,6 +137,10 @@ fn type_refs(t: &TypeDef) -> Vec<&TypeRef> {
 }
 
 fn derives(t: &TypeDef, serde: bool) -> TokenStream {
+    derives_with(t, serde, serde)
+}
+
+fn derives_with(t: &TypeDef, serialize: bool, deserialize: bool) -> TokenStream {
     let mut list = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
     if t.derives.eq {
         list.push(quote!(Eq));
@@ -147,8 +151,10 @@ fn derives(t: &TypeDef, serde: bool) -> TokenStream {
     if t.derives.default {
         list.push(quote!(Default));
     }
-    if serde {
+    if serialize {
         list.push(quote!(Serialize));
+    }
+    if deserialize {
         list.push(quote!(Deserialize));
     }
     quote!(#[derive(#(#list),*)])
@@ -170,8 +176,10 @@ fn type_def(t: &TypeDef, non_exhaustive: bool) -> TokenStream {
     let name = ident(&t.name);
     match &t.kind {
         TypeKind::Struct(s) => {
-            let derive = derives(t, true);
+            // Decoding is written out (see `struct_decoder`); encoding is derived.
+            let derive = derives_with(t, true, false);
             let body = struct_body(s);
+            let decoder = struct_decoder(&t.name, s, cfg);
             let constructor = super::construction::construction(t, s, cfg);
             quote! {
                 #docs
@@ -179,6 +187,8 @@ fn type_def(t: &TypeDef, non_exhaustive: bool) -> TokenStream {
                 #markers
                 #derive
                 pub struct #name { #body }
+
+                #decoder
 
                 #constructor
             }
@@ -220,30 +230,20 @@ fn field(f: &Field) -> TokenStream {
     let unraw = crate::names::unraw(&f.name);
     let wire = &f.wire;
     let rename = (unraw != wire).then(|| quote!(rename = #wire));
+    // Only what encoding needs: decoding is written out by `struct_decoder`.
     let (ty, presence): (TokenStream, Option<TokenStream>) = match f.presence {
         Presence::Required => (value, None),
         Presence::RequiredNullable => (quote!(Option<#value>), None),
-        Presence::Optional => (
+        Presence::Optional | Presence::OptionalJson => (
             quote!(Option<#value>),
-            Some(quote!(default, skip_serializing_if = "Option::is_none")),
+            Some(quote!(skip_serializing_if = "Option::is_none")),
         ),
         Presence::OptionalNullable => (
             quote!(Nullable<#value>),
-            Some(quote!(default, skip_serializing_if = "Nullable::is_absent")),
-        ),
-        Presence::OptionalJson => (
-            quote!(Option<#value>),
-            Some(quote!(
-                default,
-                deserialize_with = "crate::runtime::serde_helpers::present",
-                skip_serializing_if = "Option::is_none"
-            )),
+            Some(quote!(skip_serializing_if = "Nullable::is_absent")),
         ),
     };
-    let lenient = (f.decode == crate::ir::Decode::LenientInteger
-        && f.presence != Presence::OptionalJson)
-        .then(|| quote!(deserialize_with = "crate::runtime::serde_helpers::integer"));
-    let serde_args: Vec<TokenStream> = rename.into_iter().chain(presence).chain(lenient).collect();
+    let serde_args: Vec<TokenStream> = rename.into_iter().chain(presence).collect();
     let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
     let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
     quote! {
@@ -251,6 +251,117 @@ fn field(f: &Field) -> TokenStream {
         #deprecated
         #serde_attr
         pub #name: #ty,
+    }
+}
+
+/// `Deserialize` for a struct, written out: a visitor that reads the object's properties in
+/// one pass into a slot per field and ignores (or, with additional properties, keeps) the
+/// rest. It decodes what serde's derive would (a missing optional field is `None` or
+/// `Absent`, a missing required one is serde's "missing field" error, a present `null` of an
+/// untyped optional field is `Some(Value::Null)`), at about half the compile cost: no field
+/// enum and its visitor, no sequence form, no wrapper type per `deserialize_with`.
+fn struct_decoder(name: &str, s: &Struct, cfg: &TokenStream) -> TokenStream {
+    let ty = ident(name);
+    let expecting = format!("struct {}", crate::names::unraw(name));
+    let helpers = quote!(crate::runtime::serde_helpers);
+    let mut slots = Vec::new();
+    let mut arms = Vec::new();
+    let mut inits = Vec::new();
+    // Each field's slot: not the field's own name, since a field may be called `map` or
+    // `key`; numbered in the rare case two fields' names give the same slot name.
+    let mut slot_names = std::collections::HashSet::new();
+    for (i, f) in s.fields.iter().enumerate() {
+        let field = ident(&f.name);
+        let base = crate::names::unraw(&f.name)
+            .trim_end_matches('_')
+            .to_owned();
+        let mut slot_name = format!("{base}_slot");
+        if !slot_names.insert(slot_name.clone()) {
+            slot_name = format!("{base}_slot{i}");
+            slot_names.insert(slot_name.clone());
+        }
+        let slot = quote::format_ident!("{}", slot_name);
+        let wire = &f.wire;
+        let lenient =
+            f.decode == crate::ir::Decode::LenientInteger && f.presence != Presence::OptionalJson;
+        let read = if lenient {
+            quote!(map.next_value::<#helpers::Lenient<_>>()?.0)
+        } else {
+            quote!(map.next_value()?)
+        };
+        slots.push(quote!(let mut #slot = None;));
+        arms.push(quote!(#wire => #slot = Some(#read),));
+        inits.push(match f.presence {
+            Presence::Required => quote!(#field: #helpers::required(#slot, #wire)?),
+            // A present `null` is kept: the slot holds the value, `Value::Null` included.
+            Presence::OptionalJson => quote!(#field: #slot),
+            _ => quote!(#field: #slot.unwrap_or_default()),
+        });
+    }
+    let (other_slot, other_arm, other_init) = match &s.additional {
+        Some(_) => (
+            Some(quote!(let mut additional_properties = BTreeMap::new();)),
+            quote!(_ => {
+                let value = map.next_value()?;
+                additional_properties.insert(key.into_string(), value);
+            }),
+            Some(quote!(additional_properties,)),
+        ),
+        None => (
+            None,
+            quote!(_ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }),
+            None,
+        ),
+    };
+    let key = if s.fields.is_empty() && s.additional.is_none() {
+        quote!(_key)
+    } else {
+        quote!(key)
+    };
+    let matched = if s.fields.is_empty() {
+        match &s.additional {
+            Some(_) => quote! {
+                let value = map.next_value()?;
+                additional_properties.insert(key.into_string(), value);
+            },
+            None => quote! {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            },
+        }
+    } else {
+        quote! {
+            match key.as_str() {
+                #(#arms)*
+                #other_arm
+            }
+        }
+    };
+    quote! {
+        #cfg
+        impl<'de> Deserialize<'de> for #ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = #ty;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#ty, A::Error> {
+                        #(#slots)*
+                        #other_slot
+                        while let Some(#key) = map.next_key::<#helpers::Key<'de>>()? {
+                            #matched
+                        }
+                        Ok(#ty { #(#inits,)* #other_init })
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
     }
 }
 

@@ -10,15 +10,55 @@ use serde::{Deserialize, Serialize};
 ///
 /// Schema: `#/components/schemas/Created`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Created {
     /// The `id` field.
     pub id: String,
 }
+
+impl<'de> Deserialize<'de> for Created {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Created;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Created")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Created, A::Error> {
+                let mut id_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => id_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Created {
+                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     Created => CreatedBuilder { required { id : String = "id", } optional {} }
 }
 
+#[cfg(feature = "test-util")]
 impl CreatedBuilder {
     crate::runtime::setters! {
         "id" id(id) : impl Into < String > => value => Some(value.into());
@@ -29,22 +69,73 @@ impl CreatedBuilder {
 ///
 /// Schema: `#/paths/~1conversations.list/get/responses/200/content/application~1json/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ListConversationsResponse {
     /// The `ok` field.
     pub ok: bool,
     /// The `channels` field.
     pub channels: Vec<Thing>,
     /// The `response_metadata` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_metadata: Option<ListConversationsResponseResponseMetadata>,
 }
+
+impl<'de> Deserialize<'de> for ListConversationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListConversationsResponse;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListConversationsResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListConversationsResponse, A::Error> {
+                let mut ok_slot = None;
+                let mut channels_slot = None;
+                let mut response_metadata_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "ok" => ok_slot = Some(map.next_value()?),
+                        "channels" => channels_slot = Some(map.next_value()?),
+                        "response_metadata" => {
+                            response_metadata_slot = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListConversationsResponse {
+                    ok: crate::runtime::serde_helpers::required(ok_slot, "ok")?,
+                    channels: crate::runtime::serde_helpers::required(
+                        channels_slot,
+                        "channels",
+                    )?,
+                    response_metadata: response_metadata_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     ListConversationsResponse => ListConversationsResponseBuilder { required { ok : bool
     = "ok", channels : Vec < Thing > = "channels", } optional { response_metadata :
     Option < ListConversationsResponseResponseMetadata >, } }
 }
 
+#[cfg(feature = "test-util")]
 impl ListConversationsResponseBuilder {
     crate::runtime::setters! {
         "ok" ok(ok) : bool => value => Some(value); "channels" channels(channels) : Vec <
@@ -58,17 +149,60 @@ impl ListConversationsResponseBuilder {
 ///
 /// Schema: `#/paths/~1conversations.list/get/responses/200/content/application~1json/schema/properties/response_metadata`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ListConversationsResponseResponseMetadata {
     /// The `next_cursor` field.
     pub next_cursor: String,
 }
+
+impl<'de> Deserialize<'de> for ListConversationsResponseResponseMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListConversationsResponseResponseMetadata;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListConversationsResponseResponseMetadata")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListConversationsResponseResponseMetadata, A::Error> {
+                let mut next_cursor_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "next_cursor" => next_cursor_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListConversationsResponseResponseMetadata {
+                    next_cursor: crate::runtime::serde_helpers::required(
+                        next_cursor_slot,
+                        "next_cursor",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     ListConversationsResponseResponseMetadata =>
     ListConversationsResponseResponseMetadataBuilder { required { next_cursor : String =
     "next_cursor", } optional {} }
 }
 
+#[cfg(feature = "test-util")]
 impl ListConversationsResponseResponseMetadataBuilder {
     crate::runtime::setters! {
         "next_cursor" next_cursor(next_cursor) : impl Into < String > => value =>
@@ -80,7 +214,7 @@ impl ListConversationsResponseResponseMetadataBuilder {
 ///
 /// Schema: `#/paths/~1v1~1customers/get/responses/200/content/application~1json/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ListCustomersResponse {
     /// The `data` field.
     pub data: Vec<ListCustomersResponseDataItem>,
@@ -91,12 +225,67 @@ pub struct ListCustomersResponse {
     /// The `url` field.
     pub url: String,
 }
+
+impl<'de> Deserialize<'de> for ListCustomersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListCustomersResponse;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListCustomersResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCustomersResponse, A::Error> {
+                let mut data_slot = None;
+                let mut has_more_slot = None;
+                let mut object_slot = None;
+                let mut url_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "data" => data_slot = Some(map.next_value()?),
+                        "has_more" => has_more_slot = Some(map.next_value()?),
+                        "object" => object_slot = Some(map.next_value()?),
+                        "url" => url_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListCustomersResponse {
+                    data: crate::runtime::serde_helpers::required(data_slot, "data")?,
+                    has_more: crate::runtime::serde_helpers::required(
+                        has_more_slot,
+                        "has_more",
+                    )?,
+                    object: crate::runtime::serde_helpers::required(
+                        object_slot,
+                        "object",
+                    )?,
+                    url: crate::runtime::serde_helpers::required(url_slot, "url")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     ListCustomersResponse => ListCustomersResponseBuilder { required { data : Vec <
     ListCustomersResponseDataItem > = "data", has_more : bool = "has_more", object :
     ListCustomersResponseObject = "object", url : String = "url", } optional {} }
 }
 
+#[cfg(feature = "test-util")]
 impl ListCustomersResponseBuilder {
     crate::runtime::setters! {
         "data" data(data) : Vec < ListCustomersResponseDataItem > => value =>
@@ -110,19 +299,62 @@ impl ListCustomersResponseBuilder {
 ///
 /// Schema: `#/paths/~1v1~1customers/get/responses/200/content/application~1json/schema/properties/data/items`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ListCustomersResponseDataItem {
     /// The `id` field.
     pub id: String,
     /// The `email` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
+
+impl<'de> Deserialize<'de> for ListCustomersResponseDataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListCustomersResponseDataItem;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListCustomersResponseDataItem")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCustomersResponseDataItem, A::Error> {
+                let mut id_slot = None;
+                let mut email_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => id_slot = Some(map.next_value()?),
+                        "email" => email_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListCustomersResponseDataItem {
+                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
+                    email: email_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     ListCustomersResponseDataItem => ListCustomersResponseDataItemBuilder { required { id
     : String = "id", } optional { email : Option < String >, } }
 }
 
+#[cfg(feature = "test-util")]
 impl ListCustomersResponseDataItemBuilder {
     crate::runtime::setters! {
         "id" id(id) : impl Into < String > => value => Some(value.into()); "email"
@@ -189,24 +421,69 @@ impl<'de> Deserialize<'de> for ListCustomersResponseObject {
 ///
 /// Schema: `#/paths/~1entries/get/responses/200/content/application~1json/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct ListEntriesResponse {
     /// The `total` field.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// The `entries` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entries: Option<Vec<Thing>>,
 }
+
+impl<'de> Deserialize<'de> for ListEntriesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListEntriesResponse;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListEntriesResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEntriesResponse, A::Error> {
+                let mut total_slot = None;
+                let mut entries_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "total" => {
+                            total_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "entries" => entries_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListEntriesResponse {
+                    total: total_slot.unwrap_or_default(),
+                    entries: entries_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     ListEntriesResponse => ListEntriesResponseBuilder { required {} optional { total :
     Option < i64 >, entries : Option < Vec < Thing > >, } }
 }
 
+#[cfg(feature = "test-util")]
 impl ListEntriesResponseBuilder {
     crate::runtime::setters! {
         "total" total(total) : i64 => value => Some(value); "entries" entries(entries) :
@@ -218,20 +495,74 @@ impl ListEntriesResponseBuilder {
 ///
 /// Schema: `#/paths/~1installation~1repositories/get/responses/200/content/application~1json/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ListInstallationRepositoriesResponse {
     /// The `total_count` field.
-    #[serde(deserialize_with = "crate::runtime::serde_helpers::integer")]
     pub total_count: i64,
     /// The `repositories` field.
     pub repositories: Vec<Thing>,
 }
+
+impl<'de> Deserialize<'de> for ListInstallationRepositoriesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListInstallationRepositoriesResponse;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListInstallationRepositoriesResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListInstallationRepositoriesResponse, A::Error> {
+                let mut total_count_slot = None;
+                let mut repositories_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "total_count" => {
+                            total_count_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "repositories" => repositories_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListInstallationRepositoriesResponse {
+                    total_count: crate::runtime::serde_helpers::required(
+                        total_count_slot,
+                        "total_count",
+                    )?,
+                    repositories: crate::runtime::serde_helpers::required(
+                        repositories_slot,
+                        "repositories",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     ListInstallationRepositoriesResponse => ListInstallationRepositoriesResponseBuilder {
     required { total_count : i64 = "total_count", repositories : Vec < Thing > =
     "repositories", } optional {} }
 }
 
+#[cfg(feature = "test-util")]
 impl ListInstallationRepositoriesResponseBuilder {
     crate::runtime::setters! {
         "total_count" total_count(total_count) : i64 => value => Some(value);
@@ -244,19 +575,65 @@ impl ListInstallationRepositoriesResponseBuilder {
 ///
 /// Schema: `#/paths/~1logs/get/responses/200/content/application~1json/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ListLogsResponse {
     /// The `entries` field.
     pub entries: Vec<Thing>,
     /// The `nextPageToken` field.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+impl<'de> Deserialize<'de> for ListLogsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListLogsResponse;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListLogsResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListLogsResponse, A::Error> {
+                let mut entries_slot = None;
+                let mut next_page_token_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "entries" => entries_slot = Some(map.next_value()?),
+                        "nextPageToken" => next_page_token_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListLogsResponse {
+                    entries: crate::runtime::serde_helpers::required(
+                        entries_slot,
+                        "entries",
+                    )?,
+                    next_page_token: next_page_token_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     ListLogsResponse => ListLogsResponseBuilder { required { entries : Vec < Thing > =
     "entries", } optional { next_page_token : Option < String >, } }
 }
 
+#[cfg(feature = "test-util")]
 impl ListLogsResponseBuilder {
     crate::runtime::setters! {
         "entries" entries(entries) : Vec < Thing > => value => Some(value);
@@ -336,24 +713,69 @@ impl<'de> Deserialize<'de> for PatchThingContentType {
 ///
 /// Schema: `#/components/schemas/Problem`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct Problem {
     /// The `title` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `status` field.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
 }
+
+impl<'de> Deserialize<'de> for Problem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Problem;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Problem")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Problem, A::Error> {
+                let mut title_slot = None;
+                let mut status_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "title" => title_slot = Some(map.next_value()?),
+                        "status" => {
+                            status_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Problem {
+                    title: title_slot.unwrap_or_default(),
+                    status: status_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
 crate::runtime::model_builder! {
     Problem => ProblemBuilder { required {} optional { title : Option < String >, status
     : Option < i64 >, } }
 }
 
+#[cfg(feature = "test-util")]
 impl ProblemBuilder {
     crate::runtime::setters! {
         "title" title(title) : impl Into < String > => value => Some(value.into());
@@ -365,16 +787,59 @@ impl ProblemBuilder {
 ///
 /// Schema: `#/paths/~1things~1{id}/put/requestBody/content/application~1x-www-form-urlencoded/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ReplaceThingBody {
     /// The `name` field.
     pub name: String,
     /// The `tags` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `dimensions` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<ReplaceThingBodyDimensions>,
+}
+
+impl<'de> Deserialize<'de> for ReplaceThingBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ReplaceThingBody;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReplaceThingBody")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReplaceThingBody, A::Error> {
+                let mut name_slot = None;
+                let mut tags_slot = None;
+                let mut dimensions_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => name_slot = Some(map.next_value()?),
+                        "tags" => tags_slot = Some(map.next_value()?),
+                        "dimensions" => dimensions_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReplaceThingBody {
+                    name: crate::runtime::serde_helpers::required(name_slot, "name")?,
+                    tags: tags_slot.unwrap_or_default(),
+                    dimensions: dimensions_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl ReplaceThingBody {
@@ -396,22 +861,66 @@ impl ReplaceThingBody {
 ///
 /// Schema: `#/paths/~1things~1{id}/put/requestBody/content/application~1x-www-form-urlencoded/schema/properties/dimensions`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct ReplaceThingBodyDimensions {
     /// The `width` field.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// The `height` field.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for ReplaceThingBodyDimensions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ReplaceThingBodyDimensions;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReplaceThingBodyDimensions")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReplaceThingBodyDimensions, A::Error> {
+                let mut width_slot = None;
+                let mut height_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "width" => {
+                            width_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "height" => {
+                            height_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReplaceThingBodyDimensions {
+                    width: width_slot.unwrap_or_default(),
+                    height: height_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl ReplaceThingBodyDimensions {
@@ -429,22 +938,67 @@ impl ReplaceThingBodyDimensions {
 ///
 /// Schema: `#/components/schemas/Thing`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Thing {
     /// The `name` field.
     pub name: String,
     /// A default that does not match the type.
     ///
     /// Default: `"big"`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::serde_helpers::integer"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// The `label` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Thing {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Thing;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Thing")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Thing, A::Error> {
+                let mut name_slot = None;
+                let mut size_slot = None;
+                let mut label_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => name_slot = Some(map.next_value()?),
+                        "size" => {
+                            size_slot = Some(
+                                map
+                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
+                                    .0,
+                            );
+                        }
+                        "label" => label_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Thing {
+                    name: crate::runtime::serde_helpers::required(name_slot, "name")?,
+                    size: size_slot.unwrap_or_default(),
+                    label: label_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl Thing {
@@ -466,19 +1020,65 @@ impl Thing {
 ///
 /// Schema: `#/paths/~1things~1{id}~1photo/post/requestBody/content/multipart~1form-data/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UploadPhotoBody {
     /// The image file.
     pub photo: crate::runtime::FilePart,
     /// The `thumbnails` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnails: Option<Vec<crate::runtime::FilePart>>,
     /// The `caption` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// The `metadata` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<UploadPhotoBodyMetadata>,
+}
+
+impl<'de> Deserialize<'de> for UploadPhotoBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UploadPhotoBody;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UploadPhotoBody")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadPhotoBody, A::Error> {
+                let mut photo_slot = None;
+                let mut thumbnails_slot = None;
+                let mut caption_slot = None;
+                let mut metadata_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "photo" => photo_slot = Some(map.next_value()?),
+                        "thumbnails" => thumbnails_slot = Some(map.next_value()?),
+                        "caption" => caption_slot = Some(map.next_value()?),
+                        "metadata" => metadata_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UploadPhotoBody {
+                    photo: crate::runtime::serde_helpers::required(photo_slot, "photo")?,
+                    thumbnails: thumbnails_slot.unwrap_or_default(),
+                    caption: caption_slot.unwrap_or_default(),
+                    metadata: metadata_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl UploadPhotoBody {
@@ -503,11 +1103,48 @@ impl UploadPhotoBody {
 ///
 /// Schema: `#/paths/~1things~1{id}~1photo/post/requestBody/content/multipart~1form-data/schema/properties/metadata`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct UploadPhotoBodyMetadata {
     /// The `taken_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub taken_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> Deserialize<'de> for UploadPhotoBodyMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UploadPhotoBodyMetadata;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UploadPhotoBodyMetadata")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadPhotoBodyMetadata, A::Error> {
+                let mut taken_at_slot = None;
+                while let Some(key) = map
+                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "taken_at" => taken_at_slot = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UploadPhotoBodyMetadata {
+                    taken_at: taken_at_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl UploadPhotoBodyMetadata {
