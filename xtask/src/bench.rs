@@ -208,7 +208,8 @@ fn measure_check(exe: &Path, root: &Path, dir: &Path) -> Result<CheckResult, Str
     measure_check_in(exe, root, dir, &root.join("target/bench/target"))
 }
 
-/// [`measure_check`] with the dependencies built in `target`.
+/// `cargo check` of a generated crate from scratch (see `measure_check`), with its
+/// dependencies built in `target`.
 pub fn measure_check_in(
     exe: &Path,
     root: &Path,
