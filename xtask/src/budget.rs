@@ -66,6 +66,18 @@ fn generate(root: &Path, spec: &str) -> Result<PathBuf, String> {
     Ok(dir)
 }
 
+/// This program's path, to run its `bench-check` in a child process. In the test command,
+/// `cargo test` has rebuilt the xtask binary while this process runs from the old one, which
+/// Linux then names `<path> (deleted)`; the rebuilt binary at `<path>` is the one to run.
+fn this_executable() -> Result<PathBuf, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("budget: {e}"))?;
+    let text = exe.to_string_lossy();
+    Ok(match text.strip_suffix(" (deleted)") {
+        Some(path) => PathBuf::from(path),
+        None => exe,
+    })
+}
+
 fn rustc_version() -> String {
     std::process::Command::new("rustc")
         .arg("--version")
@@ -86,7 +98,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
         std::fs::read_to_string(&file_path).map_err(|e| format!("{BUDGETS}: cannot read: {e}"))?;
     let mut file: BudgetFile =
         serde_json::from_str(&text).map_err(|e| format!("{BUDGETS}: {e}"))?;
-    let exe = std::env::current_exe().map_err(|e| format!("budget: {e}"))?;
+    let exe = this_executable()?;
     // The corpus's target directory: the test command has built the dependencies there.
     let target = root.join("target/corpus/target");
     let rustc = rustc_version();
