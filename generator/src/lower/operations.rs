@@ -884,13 +884,7 @@ impl<'a> Lowerer<'a> {
         op: &openapiv3::Operation,
         params: &[Param],
     ) -> Option<Pagination> {
-        let Response::Body(ResponseBody {
-            ty,
-            decoding: BodyEncoding::Json,
-        }) = response
-        else {
-            return None;
-        };
+        let ty = json_body(response)?;
         // A list, or a page with one list, whose success response declares a `Link` header
         // pages by it.
         if self.declares_link_header(op) {
@@ -947,13 +941,7 @@ impl<'a> Lowerer<'a> {
 
     /// Link-header pagination of a JSON list, or of a page object with one list.
     fn link_header_pagination(&self, response: &Response) -> Option<Pagination> {
-        let Response::Body(ResponseBody {
-            ty,
-            decoding: BodyEncoding::Json,
-        }) = response
-        else {
-            return None;
-        };
+        let ty = json_body(response)?;
         let (item, items_field, items_presence) = match ty {
             TypeRef::Vec(item) => ((**item).clone(), None, Presence::Required),
             TypeRef::Named(page) => {
@@ -1296,6 +1284,17 @@ fn pick_media(
             },
         )
     })
+}
+
+/// The type of a response that is one JSON body, the only kind a list pages through.
+fn json_body(response: &Response) -> Option<&TypeRef> {
+    match response {
+        Response::Body(ResponseBody {
+            ty,
+            decoding: BodyEncoding::Json,
+        }) => Some(ty),
+        _ => None,
+    }
 }
 
 /// The page's one list field and its item type; `None` when it has none or several.
