@@ -131,7 +131,7 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsActionEnum {
 ///
 /// Schema: `#/components/schemas/BulkUpdateTagsRequest`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BulkUpdateTagsRequest {
     /// The ids of the objects to update. PostHog's serializer takes integers here,
     /// although property definitions are keyed by UUID.
@@ -143,6 +143,17 @@ pub struct BulkUpdateTagsRequest {
     pub action: BulkUpdateTagsActionEnum,
     /// The tag names; must not be empty for `add` and `remove`.
     pub tags: Vec<String>,
+}
+
+impl Serialize for BulkUpdateTagsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ids", &self.ids)?;
+        map.serialize_entry("action", &self.action)?;
+        map.serialize_entry("tags", &self.tags)?;
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for BulkUpdateTagsRequest {
@@ -169,13 +180,20 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsRequest {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "ids" => ids_slot = Some(map.next_value()?),
-                        "action" => action_slot = Some(map.next_value()?),
-                        "tags" => tags_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "ids" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut ids_slot)
                         }
-                    }
+                        "action" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut action_slot,
+                            )
+                        }
+                        "tags" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut tags_slot)
+                        }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(BulkUpdateTagsRequest {
                     ids: crate::runtime::serde_helpers::required(ids_slot, "ids")?,
@@ -206,12 +224,22 @@ impl BulkUpdateTagsRequest {
 ///
 /// Schema: `#/components/schemas/BulkUpdateTagsResponse`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BulkUpdateTagsResponse {
     /// The `updated` field.
     pub updated: Vec<BulkUpdateTagsUpdated>,
     /// The `skipped` field.
     pub skipped: Vec<BulkUpdateTagsSkipped>,
+}
+
+impl Serialize for BulkUpdateTagsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("updated", &self.updated)?;
+        map.serialize_entry("skipped", &self.skipped)?;
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for BulkUpdateTagsResponse {
@@ -237,12 +265,20 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsResponse {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "updated" => updated_slot = Some(map.next_value()?),
-                        "skipped" => skipped_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "updated" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut updated_slot,
+                            )
                         }
-                    }
+                        "skipped" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut skipped_slot,
+                            )
+                        }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(BulkUpdateTagsResponse {
                     updated: crate::runtime::serde_helpers::required(
@@ -280,12 +316,22 @@ impl BulkUpdateTagsResponseBuilder {
 ///
 /// Schema: `#/components/schemas/BulkUpdateTagsSkipped`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BulkUpdateTagsSkipped {
     /// The `id` field.
     pub id: i64,
     /// The `reason` field.
     pub reason: String,
+}
+
+impl Serialize for BulkUpdateTagsSkipped {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("reason", &self.reason)?;
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for BulkUpdateTagsSkipped {
@@ -312,17 +358,19 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsSkipped {
                 {
                     match key.as_str() {
                         "id" => {
-                            id_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut id_slot,
+                            )
                         }
-                        "reason" => reason_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "reason" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut reason_slot,
+                            )
                         }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(BulkUpdateTagsSkipped {
                     id: crate::runtime::serde_helpers::required(id_slot, "id")?,
@@ -355,12 +403,22 @@ impl BulkUpdateTagsSkippedBuilder {
 ///
 /// Schema: `#/components/schemas/BulkUpdateTagsUpdated`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BulkUpdateTagsUpdated {
     /// The `id` field.
     pub id: i64,
     /// The object's tags after the update.
     pub tags: Vec<String>,
+}
+
+impl Serialize for BulkUpdateTagsUpdated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("tags", &self.tags)?;
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for BulkUpdateTagsUpdated {
@@ -387,17 +445,16 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsUpdated {
                 {
                     match key.as_str() {
                         "id" => {
-                            id_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut id_slot,
+                            )
                         }
-                        "tags" => tags_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "tags" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut tags_slot)
                         }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(BulkUpdateTagsUpdated {
                     id: crate::runtime::serde_helpers::required(id_slot, "id")?,
@@ -622,7 +679,7 @@ impl std::fmt::Display for EffectiveMembershipLevelEnum {
 ///
 /// Schema: `#/components/schemas/EnterprisePropertyDefinition`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EnterprisePropertyDefinition {
     /// The `id` field.
     ///
@@ -633,11 +690,9 @@ pub struct EnterprisePropertyDefinition {
     /// Read-only: set by the server.
     pub name: String,
     /// The `description` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The names of the property's tags. PostHog's schema leaves the item type open; the
     /// list is empty when the organization lacks the tagging feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<serde_json::Value>>,
     /// The `is_numerical` field.
     ///
@@ -656,10 +711,8 @@ pub struct EnterprisePropertyDefinition {
     /// Read-only: set by the server.
     pub is_seen_on_filtered_events: Option<bool>,
     /// The `property_type` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub property_type: Nullable<PropertyTypeEnum>,
     /// The `verified` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
     /// The `verified_at` field.
     ///
@@ -670,8 +723,41 @@ pub struct EnterprisePropertyDefinition {
     /// Read-only: set by the server.
     pub verified_by: Option<UserBasic>,
     /// The `hidden` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub hidden: Nullable<bool>,
+}
+
+impl Serialize for EnterprisePropertyDefinition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        if !self.description.is_absent() {
+            map.serialize_entry("description", &self.description)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        map.serialize_entry("is_numerical", &self.is_numerical)?;
+        map.serialize_entry("updated_at", &self.updated_at)?;
+        map.serialize_entry("updated_by", &self.updated_by)?;
+        map.serialize_entry(
+            "is_seen_on_filtered_events",
+            &self.is_seen_on_filtered_events,
+        )?;
+        if !self.property_type.is_absent() {
+            map.serialize_entry("property_type", &self.property_type)?;
+        }
+        if let Some(value) = &self.verified {
+            map.serialize_entry("verified", value)?;
+        }
+        map.serialize_entry("verified_at", &self.verified_at)?;
+        map.serialize_entry("verified_by", &self.verified_by)?;
+        if !self.hidden.is_absent() {
+            map.serialize_entry("hidden", &self.hidden)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for EnterprisePropertyDefinition {
@@ -708,25 +794,77 @@ impl<'de> Deserialize<'de> for EnterprisePropertyDefinition {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => id_slot = Some(map.next_value()?),
-                        "name" => name_slot = Some(map.next_value()?),
-                        "description" => description_slot = Some(map.next_value()?),
-                        "tags" => tags_slot = Some(map.next_value()?),
-                        "is_numerical" => is_numerical_slot = Some(map.next_value()?),
-                        "updated_at" => updated_at_slot = Some(map.next_value()?),
-                        "updated_by" => updated_by_slot = Some(map.next_value()?),
+                        "id" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut id_slot)
+                        }
+                        "name" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut name_slot)
+                        }
+                        "description" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut description_slot,
+                            )
+                        }
+                        "tags" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut tags_slot)
+                        }
+                        "is_numerical" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut is_numerical_slot,
+                            )
+                        }
+                        "updated_at" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut updated_at_slot,
+                            )
+                        }
+                        "updated_by" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut updated_by_slot,
+                            )
+                        }
                         "is_seen_on_filtered_events" => {
-                            is_seen_on_filtered_events_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut is_seen_on_filtered_events_slot,
+                            )
                         }
-                        "property_type" => property_type_slot = Some(map.next_value()?),
-                        "verified" => verified_slot = Some(map.next_value()?),
-                        "verified_at" => verified_at_slot = Some(map.next_value()?),
-                        "verified_by" => verified_by_slot = Some(map.next_value()?),
-                        "hidden" => hidden_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "property_type" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut property_type_slot,
+                            )
                         }
-                    }
+                        "verified" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut verified_slot,
+                            )
+                        }
+                        "verified_at" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut verified_at_slot,
+                            )
+                        }
+                        "verified_by" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut verified_by_slot,
+                            )
+                        }
+                        "hidden" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut hidden_slot,
+                            )
+                        }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(EnterprisePropertyDefinition {
                     id: crate::runtime::serde_helpers::required(id_slot, "id")?,
@@ -795,7 +933,7 @@ impl EnterprisePropertyDefinitionBuilder {
 ///
 /// Schema: `#/components/schemas/ErrorDetail`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ErrorDetail {
     /// The kind of error: `authentication_error`, `invalid_request`, `server_error`,
     /// `throttled_error`, `validation_error` or `multiple`.
@@ -805,8 +943,21 @@ pub struct ErrorDetail {
     /// A human-readable explanation.
     pub detail: String,
     /// The request field the error is about, with nested fields joined by `__`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attr: Nullable<String>,
+}
+
+impl Serialize for ErrorDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("code", &self.code)?;
+        map.serialize_entry("detail", &self.detail)?;
+        if !self.attr.is_absent() {
+            map.serialize_entry("attr", &self.attr)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for ErrorDetail {
@@ -834,14 +985,23 @@ impl<'de> Deserialize<'de> for ErrorDetail {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => type_slot = Some(map.next_value()?),
-                        "code" => code_slot = Some(map.next_value()?),
-                        "detail" => detail_slot = Some(map.next_value()?),
-                        "attr" => attr_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "type" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut type_slot)
                         }
-                    }
+                        "code" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut code_slot)
+                        }
+                        "detail" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut detail_slot,
+                            )
+                        }
+                        "attr" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut attr_slot)
+                        }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(ErrorDetail {
                     r#type: crate::runtime::serde_helpers::required(type_slot, "type")?,
@@ -879,10 +1039,19 @@ impl ErrorDetailBuilder {
 ///
 /// Schema: `#/components/schemas/ErrorResponse`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ErrorResponse {
     /// A human-readable explanation.
     pub error: String,
+}
+
+impl Serialize for ErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("error", &self.error)?;
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for ErrorResponse {
@@ -907,11 +1076,14 @@ impl<'de> Deserialize<'de> for ErrorResponse {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "error" => error_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "error" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut error_slot,
+                            )
                         }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(ErrorResponse {
                     error: crate::runtime::serde_helpers::required(error_slot, "error")?,
@@ -1022,7 +1194,7 @@ pub type NullEnum = ();
 ///
 /// Schema: `#/components/schemas/Organization`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Organization {
     /// The `id` field.
     ///
@@ -1037,7 +1209,6 @@ pub struct Organization {
     /// Read-only: set by the server.
     pub slug: String,
     /// The `logo_media_id` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub logo_media_id: Nullable<uuid::Uuid>,
     /// The `created_at` field.
     ///
@@ -1080,32 +1251,24 @@ pub struct Organization {
     /// Read-only: set by the server.
     pub customer_id: Option<String>,
     /// The `enforce_2fa` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enforce_2fa: Nullable<bool>,
     /// The `members_can_invite` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub members_can_invite: Nullable<bool>,
     /// The `members_can_use_personal_api_keys` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub members_can_use_personal_api_keys: Option<bool>,
     /// The `allow_publicly_shared_resources` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_publicly_shared_resources: Option<bool>,
     /// The `member_count` field.
     ///
     /// Read-only: set by the server.
     pub member_count: i64,
     /// The `is_ai_data_processing_approved` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_ai_data_processing_approved: Nullable<bool>,
     /// The `default_experiment_stats_method` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_experiment_stats_method: Nullable<DefaultExperimentStatsMethodEnum>,
     /// The `default_anonymize_ips` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_anonymize_ips: Option<bool>,
     /// The `default_role_id` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_role_id: Nullable<String>,
     /// The `is_active` field.
     ///
@@ -1119,6 +1282,70 @@ pub struct Organization {
     ///
     /// Read-only: set by the server.
     pub is_pending_deletion: Option<bool>,
+}
+
+impl Serialize for Organization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("slug", &self.slug)?;
+        if !self.logo_media_id.is_absent() {
+            map.serialize_entry("logo_media_id", &self.logo_media_id)?;
+        }
+        map.serialize_entry("created_at", &self.created_at)?;
+        map.serialize_entry("updated_at", &self.updated_at)?;
+        map.serialize_entry("membership_level", &self.membership_level)?;
+        map.serialize_entry("plugins_access_level", &self.plugins_access_level)?;
+        map.serialize_entry("teams", &self.teams)?;
+        map.serialize_entry("projects", &self.projects)?;
+        map.serialize_entry(
+            "available_product_features",
+            &self.available_product_features,
+        )?;
+        map.serialize_entry(
+            "is_member_join_email_enabled",
+            &self.is_member_join_email_enabled,
+        )?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        map.serialize_entry("customer_id", &self.customer_id)?;
+        if !self.enforce_2fa.is_absent() {
+            map.serialize_entry("enforce_2fa", &self.enforce_2fa)?;
+        }
+        if !self.members_can_invite.is_absent() {
+            map.serialize_entry("members_can_invite", &self.members_can_invite)?;
+        }
+        if let Some(value) = &self.members_can_use_personal_api_keys {
+            map.serialize_entry("members_can_use_personal_api_keys", value)?;
+        }
+        if let Some(value) = &self.allow_publicly_shared_resources {
+            map.serialize_entry("allow_publicly_shared_resources", value)?;
+        }
+        map.serialize_entry("member_count", &self.member_count)?;
+        if !self.is_ai_data_processing_approved.is_absent() {
+            map.serialize_entry(
+                "is_ai_data_processing_approved",
+                &self.is_ai_data_processing_approved,
+            )?;
+        }
+        if !self.default_experiment_stats_method.is_absent() {
+            map.serialize_entry(
+                "default_experiment_stats_method",
+                &self.default_experiment_stats_method,
+            )?;
+        }
+        if let Some(value) = &self.default_anonymize_ips {
+            map.serialize_entry("default_anonymize_ips", value)?;
+        }
+        if !self.default_role_id.is_absent() {
+            map.serialize_entry("default_role_id", &self.default_role_id)?;
+        }
+        map.serialize_entry("is_active", &self.is_active)?;
+        map.serialize_entry("is_not_active_reason", &self.is_not_active_reason)?;
+        map.serialize_entry("is_pending_deletion", &self.is_pending_deletion)?;
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for Organization {
@@ -1168,74 +1395,155 @@ impl<'de> Deserialize<'de> for Organization {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => id_slot = Some(map.next_value()?),
-                        "name" => name_slot = Some(map.next_value()?),
-                        "slug" => slug_slot = Some(map.next_value()?),
-                        "logo_media_id" => logo_media_id_slot = Some(map.next_value()?),
-                        "created_at" => created_at_slot = Some(map.next_value()?),
-                        "updated_at" => updated_at_slot = Some(map.next_value()?),
+                        "id" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut id_slot)
+                        }
+                        "name" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut name_slot)
+                        }
+                        "slug" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut slug_slot)
+                        }
+                        "logo_media_id" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut logo_media_id_slot,
+                            )
+                        }
+                        "created_at" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut created_at_slot,
+                            )
+                        }
+                        "updated_at" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut updated_at_slot,
+                            )
+                        }
                         "membership_level" => {
-                            membership_level_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut membership_level_slot,
+                            )
                         }
                         "plugins_access_level" => {
-                            plugins_access_level_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut plugins_access_level_slot,
+                            )
                         }
-                        "teams" => teams_slot = Some(map.next_value()?),
-                        "projects" => projects_slot = Some(map.next_value()?),
+                        "teams" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut teams_slot,
+                            )
+                        }
+                        "projects" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut projects_slot,
+                            )
+                        }
                         "available_product_features" => {
-                            available_product_features_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut available_product_features_slot,
+                            )
                         }
                         "is_member_join_email_enabled" => {
-                            is_member_join_email_enabled_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut is_member_join_email_enabled_slot,
+                            )
                         }
-                        "metadata" => metadata_slot = Some(map.next_value()?),
-                        "customer_id" => customer_id_slot = Some(map.next_value()?),
-                        "enforce_2fa" => enforce_2fa_slot = Some(map.next_value()?),
+                        "metadata" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut metadata_slot,
+                            )
+                        }
+                        "customer_id" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut customer_id_slot,
+                            )
+                        }
+                        "enforce_2fa" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut enforce_2fa_slot,
+                            )
+                        }
                         "members_can_invite" => {
-                            members_can_invite_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut members_can_invite_slot,
+                            )
                         }
                         "members_can_use_personal_api_keys" => {
-                            members_can_use_personal_api_keys_slot = Some(
-                                map.next_value()?,
-                            );
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut members_can_use_personal_api_keys_slot,
+                            )
                         }
                         "allow_publicly_shared_resources" => {
-                            allow_publicly_shared_resources_slot = Some(
-                                map.next_value()?,
-                            );
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut allow_publicly_shared_resources_slot,
+                            )
                         }
                         "member_count" => {
-                            member_count_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut member_count_slot,
+                            )
                         }
                         "is_ai_data_processing_approved" => {
-                            is_ai_data_processing_approved_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut is_ai_data_processing_approved_slot,
+                            )
                         }
                         "default_experiment_stats_method" => {
-                            default_experiment_stats_method_slot = Some(
-                                map.next_value()?,
-                            );
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut default_experiment_stats_method_slot,
+                            )
                         }
                         "default_anonymize_ips" => {
-                            default_anonymize_ips_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut default_anonymize_ips_slot,
+                            )
                         }
                         "default_role_id" => {
-                            default_role_id_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut default_role_id_slot,
+                            )
                         }
-                        "is_active" => is_active_slot = Some(map.next_value()?),
+                        "is_active" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut is_active_slot,
+                            )
+                        }
                         "is_not_active_reason" => {
-                            is_not_active_reason_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut is_not_active_reason_slot,
+                            )
                         }
                         "is_pending_deletion" => {
-                            is_pending_deletion_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut is_pending_deletion_slot,
+                            )
                         }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(Organization {
                     id: crate::runtime::serde_helpers::required(id_slot, "id")?,
@@ -1369,7 +1677,7 @@ impl OrganizationBuilder {
 ///
 /// Schema: `#/components/schemas/OrganizationBasic`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OrganizationBasic {
     /// The `id` field.
     ///
@@ -1384,26 +1692,48 @@ pub struct OrganizationBasic {
     /// At most 48 characters.
     pub slug: String,
     /// The `logo_media_id` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub logo_media_id: Nullable<uuid::Uuid>,
     /// The `membership_level` field.
     ///
     /// Read-only: set by the server.
     pub membership_level: Option<EffectiveMembershipLevelEnum>,
     /// The `members_can_use_personal_api_keys` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub members_can_use_personal_api_keys: Option<bool>,
     /// The `is_active` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_active: Nullable<bool>,
     /// The `is_not_active_reason` field.
     ///
     /// At most 200 characters.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_not_active_reason: Nullable<String>,
     /// The `is_pending_deletion` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_pending_deletion: Nullable<bool>,
+}
+
+impl Serialize for OrganizationBasic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("slug", &self.slug)?;
+        if !self.logo_media_id.is_absent() {
+            map.serialize_entry("logo_media_id", &self.logo_media_id)?;
+        }
+        map.serialize_entry("membership_level", &self.membership_level)?;
+        if let Some(value) = &self.members_can_use_personal_api_keys {
+            map.serialize_entry("members_can_use_personal_api_keys", value)?;
+        }
+        if !self.is_active.is_absent() {
+            map.serialize_entry("is_active", &self.is_active)?;
+        }
+        if !self.is_not_active_reason.is_absent() {
+            map.serialize_entry("is_not_active_reason", &self.is_not_active_reason)?;
+        }
+        if !self.is_pending_deletion.is_absent() {
+            map.serialize_entry("is_pending_deletion", &self.is_pending_deletion)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for OrganizationBasic {
@@ -1436,29 +1766,53 @@ impl<'de> Deserialize<'de> for OrganizationBasic {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => id_slot = Some(map.next_value()?),
-                        "name" => name_slot = Some(map.next_value()?),
-                        "slug" => slug_slot = Some(map.next_value()?),
-                        "logo_media_id" => logo_media_id_slot = Some(map.next_value()?),
+                        "id" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut id_slot)
+                        }
+                        "name" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut name_slot)
+                        }
+                        "slug" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut slug_slot)
+                        }
+                        "logo_media_id" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut logo_media_id_slot,
+                            )
+                        }
                         "membership_level" => {
-                            membership_level_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut membership_level_slot,
+                            )
                         }
                         "members_can_use_personal_api_keys" => {
-                            members_can_use_personal_api_keys_slot = Some(
-                                map.next_value()?,
-                            );
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut members_can_use_personal_api_keys_slot,
+                            )
                         }
-                        "is_active" => is_active_slot = Some(map.next_value()?),
+                        "is_active" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut is_active_slot,
+                            )
+                        }
                         "is_not_active_reason" => {
-                            is_not_active_reason_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut is_not_active_reason_slot,
+                            )
                         }
                         "is_pending_deletion" => {
-                            is_pending_deletion_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut is_pending_deletion_slot,
+                            )
                         }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationBasic {
                     id: crate::runtime::serde_helpers::required(id_slot, "id")?,
@@ -1511,18 +1865,32 @@ impl OrganizationBasicBuilder {
 ///
 /// Schema: `#/components/schemas/PaginatedSubscriptionList`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PaginatedSubscriptionList {
     /// The number of subscriptions on all pages.
     pub count: i64,
     /// The URL of the next page; null on the last page.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next: Nullable<String>,
     /// The URL of the previous page; null on the first page.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub previous: Nullable<String>,
     /// The `results` field.
     pub results: Vec<Subscription>,
+}
+
+impl Serialize for PaginatedSubscriptionList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("count", &self.count)?;
+        if !self.next.is_absent() {
+            map.serialize_entry("next", &self.next)?;
+        }
+        if !self.previous.is_absent() {
+            map.serialize_entry("previous", &self.previous)?;
+        }
+        map.serialize_entry("results", &self.results)?;
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for PaginatedSubscriptionList {
@@ -1551,19 +1919,28 @@ impl<'de> Deserialize<'de> for PaginatedSubscriptionList {
                 {
                     match key.as_str() {
                         "count" => {
-                            count_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut count_slot,
+                            )
                         }
-                        "next" => next_slot = Some(map.next_value()?),
-                        "previous" => previous_slot = Some(map.next_value()?),
-                        "results" => results_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "next" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut next_slot)
                         }
-                    }
+                        "previous" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut previous_slot,
+                            )
+                        }
+                        "results" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut results_slot,
+                            )
+                        }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(PaginatedSubscriptionList {
                     count: crate::runtime::serde_helpers::required(count_slot, "count")?,
@@ -1601,18 +1978,32 @@ impl PaginatedSubscriptionListBuilder {
 ///
 /// Schema: `#/components/schemas/PaginatedUserList`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PaginatedUserList {
     /// The number of users on all pages.
     pub count: i64,
     /// The URL of the next page; null on the last page.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next: Nullable<String>,
     /// The URL of the previous page; null on the first page.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub previous: Nullable<String>,
     /// The `results` field.
     pub results: Vec<User>,
+}
+
+impl Serialize for PaginatedUserList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("count", &self.count)?;
+        if !self.next.is_absent() {
+            map.serialize_entry("next", &self.next)?;
+        }
+        if !self.previous.is_absent() {
+            map.serialize_entry("previous", &self.previous)?;
+        }
+        map.serialize_entry("results", &self.results)?;
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for PaginatedUserList {
@@ -1641,19 +2032,28 @@ impl<'de> Deserialize<'de> for PaginatedUserList {
                 {
                     match key.as_str() {
                         "count" => {
-                            count_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut count_slot,
+                            )
                         }
-                        "next" => next_slot = Some(map.next_value()?),
-                        "previous" => previous_slot = Some(map.next_value()?),
-                        "results" => results_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "next" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut next_slot)
                         }
-                    }
+                        "previous" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut previous_slot,
+                            )
+                        }
+                        "results" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut results_slot,
+                            )
+                        }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(PaginatedUserList {
                     count: crate::runtime::serde_helpers::required(count_slot, "count")?,
@@ -1691,23 +2091,41 @@ impl PaginatedUserListBuilder {
 ///
 /// Schema: `#/components/schemas/PatchedEnterprisePropertyDefinition`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct PatchedEnterprisePropertyDefinition {
     /// The `description` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The names of the property's tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<serde_json::Value>>,
     /// The `property_type` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub property_type: Nullable<PropertyTypeEnum>,
     /// The `verified` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
     /// The `hidden` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub hidden: Nullable<bool>,
+}
+
+impl Serialize for PatchedEnterprisePropertyDefinition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if !self.description.is_absent() {
+            map.serialize_entry("description", &self.description)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        if !self.property_type.is_absent() {
+            map.serialize_entry("property_type", &self.property_type)?;
+        }
+        if let Some(value) = &self.verified {
+            map.serialize_entry("verified", value)?;
+        }
+        if !self.hidden.is_absent() {
+            map.serialize_entry("hidden", &self.hidden)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for PatchedEnterprisePropertyDefinition {
@@ -1736,15 +2154,35 @@ impl<'de> Deserialize<'de> for PatchedEnterprisePropertyDefinition {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "description" => description_slot = Some(map.next_value()?),
-                        "tags" => tags_slot = Some(map.next_value()?),
-                        "property_type" => property_type_slot = Some(map.next_value()?),
-                        "verified" => verified_slot = Some(map.next_value()?),
-                        "hidden" => hidden_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "description" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut description_slot,
+                            )
                         }
-                    }
+                        "tags" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut tags_slot)
+                        }
+                        "property_type" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut property_type_slot,
+                            )
+                        }
+                        "verified" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut verified_slot,
+                            )
+                        }
+                        "hidden" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut hidden_slot,
+                            )
+                        }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(PatchedEnterprisePropertyDefinition {
                     description: description_slot.unwrap_or_default(),
@@ -1784,75 +2222,121 @@ impl PatchedEnterprisePropertyDefinition {
 ///
 /// Schema: `#/components/schemas/PatchedSubscription`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct PatchedSubscription {
     /// The `dashboard` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dashboard: Nullable<i64>,
     /// The `insight` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub insight: Nullable<i64>,
     /// The `dashboard_export_insights` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dashboard_export_insights: Option<Vec<i64>>,
     /// How a subscription is delivered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_type: Option<TargetTypeEnum>,
     /// The `target_value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_value: Option<String>,
     /// How often a subscription is delivered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<FrequencyEnum>,
     /// The `interval` field.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<i32>,
     /// The `byweekday` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub byweekday: Nullable<Vec<ByweekdayEnum>>,
     /// The `bysetpos` field.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub bysetpos: Nullable<i32>,
     /// The `count` field.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub count: Nullable<i32>,
     /// The `start_date` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<chrono::DateTime<chrono::Utc>>,
     /// The `until_date` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub until_date: Nullable<chrono::DateTime<chrono::Utc>>,
     /// The `deleted` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Whether the subscription is active. Set to false to pause delivery without deleting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `title` field.
     ///
     /// At most 100 characters.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// The `integration_id` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub integration_id: Nullable<i64>,
     /// The `invite_message` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub invite_message: Nullable<String>,
     /// The `summary_enabled` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary_enabled: Option<bool>,
     /// The `summary_prompt_guide` field.
     ///
     /// At most 500 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary_prompt_guide: Option<String>,
+}
+
+impl Serialize for PatchedSubscription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if !self.dashboard.is_absent() {
+            map.serialize_entry("dashboard", &self.dashboard)?;
+        }
+        if !self.insight.is_absent() {
+            map.serialize_entry("insight", &self.insight)?;
+        }
+        if let Some(value) = &self.dashboard_export_insights {
+            map.serialize_entry("dashboard_export_insights", value)?;
+        }
+        if let Some(value) = &self.target_type {
+            map.serialize_entry("target_type", value)?;
+        }
+        if let Some(value) = &self.target_value {
+            map.serialize_entry("target_value", value)?;
+        }
+        if let Some(value) = &self.frequency {
+            map.serialize_entry("frequency", value)?;
+        }
+        if let Some(value) = &self.interval {
+            map.serialize_entry("interval", value)?;
+        }
+        if !self.byweekday.is_absent() {
+            map.serialize_entry("byweekday", &self.byweekday)?;
+        }
+        if !self.bysetpos.is_absent() {
+            map.serialize_entry("bysetpos", &self.bysetpos)?;
+        }
+        if !self.count.is_absent() {
+            map.serialize_entry("count", &self.count)?;
+        }
+        if let Some(value) = &self.start_date {
+            map.serialize_entry("start_date", value)?;
+        }
+        if !self.until_date.is_absent() {
+            map.serialize_entry("until_date", &self.until_date)?;
+        }
+        if let Some(value) = &self.deleted {
+            map.serialize_entry("deleted", value)?;
+        }
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        if !self.title.is_absent() {
+            map.serialize_entry("title", &self.title)?;
+        }
+        if !self.integration_id.is_absent() {
+            map.serialize_entry("integration_id", &self.integration_id)?;
+        }
+        if !self.invite_message.is_absent() {
+            map.serialize_entry("invite_message", &self.invite_message)?;
+        }
+        if let Some(value) = &self.summary_enabled {
+            map.serialize_entry("summary_enabled", value)?;
+        }
+        if let Some(value) = &self.summary_prompt_guide {
+            map.serialize_entry("summary_prompt_guide", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for PatchedSubscription {
@@ -1896,70 +2380,121 @@ impl<'de> Deserialize<'de> for PatchedSubscription {
                 {
                     match key.as_str() {
                         "dashboard" => {
-                            dashboard_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut dashboard_slot,
+                            )
                         }
                         "insight" => {
-                            insight_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut insight_slot,
+                            )
                         }
                         "dashboard_export_insights" => {
-                            dashboard_export_insights_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut dashboard_export_insights_slot,
+                            )
                         }
-                        "target_type" => target_type_slot = Some(map.next_value()?),
-                        "target_value" => target_value_slot = Some(map.next_value()?),
-                        "frequency" => frequency_slot = Some(map.next_value()?),
+                        "target_type" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut target_type_slot,
+                            )
+                        }
+                        "target_value" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut target_value_slot,
+                            )
+                        }
+                        "frequency" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut frequency_slot,
+                            )
+                        }
                         "interval" => {
-                            interval_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut interval_slot,
+                            )
                         }
-                        "byweekday" => byweekday_slot = Some(map.next_value()?),
+                        "byweekday" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut byweekday_slot,
+                            )
+                        }
                         "bysetpos" => {
-                            bysetpos_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut bysetpos_slot,
+                            )
                         }
                         "count" => {
-                            count_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut count_slot,
+                            )
                         }
-                        "start_date" => start_date_slot = Some(map.next_value()?),
-                        "until_date" => until_date_slot = Some(map.next_value()?),
-                        "deleted" => deleted_slot = Some(map.next_value()?),
-                        "enabled" => enabled_slot = Some(map.next_value()?),
-                        "title" => title_slot = Some(map.next_value()?),
+                        "start_date" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut start_date_slot,
+                            )
+                        }
+                        "until_date" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut until_date_slot,
+                            )
+                        }
+                        "deleted" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut deleted_slot,
+                            )
+                        }
+                        "enabled" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut enabled_slot,
+                            )
+                        }
+                        "title" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut title_slot,
+                            )
+                        }
                         "integration_id" => {
-                            integration_id_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut integration_id_slot,
+                            )
                         }
-                        "invite_message" => invite_message_slot = Some(map.next_value()?),
+                        "invite_message" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut invite_message_slot,
+                            )
+                        }
                         "summary_enabled" => {
-                            summary_enabled_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut summary_enabled_slot,
+                            )
                         }
                         "summary_prompt_guide" => {
-                            summary_prompt_guide_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut summary_prompt_guide_slot,
+                            )
                         }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(PatchedSubscription {
                     dashboard: dashboard_slot.unwrap_or_default(),
@@ -2046,86 +2581,142 @@ impl PatchedSubscription {
 ///
 /// Schema: `#/components/schemas/PatchedUser`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct PatchedUser {
     /// The `first_name` field.
     ///
     /// At most 150 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` field.
     ///
     /// At most 150 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The `email` field.
     ///
     /// At most 254 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Notification settings, keyed by setting name. An update merges only the keys it
     /// sends.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_settings: Option<NotificationSettings>,
     /// The `anonymize_data` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub anonymize_data: Nullable<bool>,
     /// The `allow_impersonation` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allow_impersonation: Nullable<bool>,
     /// The `toolbar_mode` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub toolbar_mode: Nullable<ToolbarModeEnum>,
     /// Designates whether the user can log into this admin site. Only staff can change it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_staff: Option<bool>,
     /// The id of the organization to switch to.
     ///
     /// Write-only: the server never returns it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub set_current_organization: Option<String>,
     /// The id of the project environment (team) to switch to.
     ///
     /// Write-only: the server never returns it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub set_current_team: Option<String>,
     /// The `password` field.
     ///
     /// Write-only: the server never returns it. At most 128 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// The `current_password` field.
     ///
     /// Write-only: the server never returns it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_password: Option<String>,
     /// The `events_column_config` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events_column_config: Option<serde_json::Value>,
     /// The `has_seen_product_intro_for` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_seen_product_intro_for: Option<serde_json::Value>,
     /// The `theme_mode` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub theme_mode: Nullable<ThemeModeEnum>,
     /// The `hedgehog_config` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hedgehog_config: Option<serde_json::Value>,
     /// The `allow_sidebar_suggestions` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allow_sidebar_suggestions: Nullable<bool>,
     /// The `shortcut_position` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub shortcut_position: Nullable<ShortcutPositionEnum>,
     /// The user's role at their organization.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_at_organization: Option<RoleAtOrganizationEnum>,
     /// The `passkeys_enabled_for_2fa` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub passkeys_enabled_for_2fa: Nullable<bool>,
     /// The `hide_mcp_hints` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_mcp_hints: Option<bool>,
+}
+
+impl Serialize for PatchedUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.first_name {
+            map.serialize_entry("first_name", value)?;
+        }
+        if let Some(value) = &self.last_name {
+            map.serialize_entry("last_name", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let Some(value) = &self.notification_settings {
+            map.serialize_entry("notification_settings", value)?;
+        }
+        if !self.anonymize_data.is_absent() {
+            map.serialize_entry("anonymize_data", &self.anonymize_data)?;
+        }
+        if !self.allow_impersonation.is_absent() {
+            map.serialize_entry("allow_impersonation", &self.allow_impersonation)?;
+        }
+        if !self.toolbar_mode.is_absent() {
+            map.serialize_entry("toolbar_mode", &self.toolbar_mode)?;
+        }
+        if let Some(value) = &self.is_staff {
+            map.serialize_entry("is_staff", value)?;
+        }
+        if let Some(value) = &self.set_current_organization {
+            map.serialize_entry("set_current_organization", value)?;
+        }
+        if let Some(value) = &self.set_current_team {
+            map.serialize_entry("set_current_team", value)?;
+        }
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        if let Some(value) = &self.current_password {
+            map.serialize_entry("current_password", value)?;
+        }
+        if let Some(value) = &self.events_column_config {
+            map.serialize_entry("events_column_config", value)?;
+        }
+        if let Some(value) = &self.has_seen_product_intro_for {
+            map.serialize_entry("has_seen_product_intro_for", value)?;
+        }
+        if !self.theme_mode.is_absent() {
+            map.serialize_entry("theme_mode", &self.theme_mode)?;
+        }
+        if let Some(value) = &self.hedgehog_config {
+            map.serialize_entry("hedgehog_config", value)?;
+        }
+        if !self.allow_sidebar_suggestions.is_absent() {
+            map.serialize_entry(
+                "allow_sidebar_suggestions",
+                &self.allow_sidebar_suggestions,
+            )?;
+        }
+        if !self.shortcut_position.is_absent() {
+            map.serialize_entry("shortcut_position", &self.shortcut_position)?;
+        }
+        if let Some(value) = &self.role_at_organization {
+            map.serialize_entry("role_at_organization", value)?;
+        }
+        if !self.passkeys_enabled_for_2fa.is_absent() {
+            map.serialize_entry(
+                "passkeys_enabled_for_2fa",
+                &self.passkeys_enabled_for_2fa,
+            )?;
+        }
+        if let Some(value) = &self.hide_mcp_hints {
+            map.serialize_entry("hide_mcp_hints", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for PatchedUser {
@@ -2170,55 +2761,134 @@ impl<'de> Deserialize<'de> for PatchedUser {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "first_name" => first_name_slot = Some(map.next_value()?),
-                        "last_name" => last_name_slot = Some(map.next_value()?),
-                        "email" => email_slot = Some(map.next_value()?),
+                        "first_name" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut first_name_slot,
+                            )
+                        }
+                        "last_name" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut last_name_slot,
+                            )
+                        }
+                        "email" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut email_slot,
+                            )
+                        }
                         "notification_settings" => {
-                            notification_settings_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut notification_settings_slot,
+                            )
                         }
-                        "anonymize_data" => anonymize_data_slot = Some(map.next_value()?),
+                        "anonymize_data" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut anonymize_data_slot,
+                            )
+                        }
                         "allow_impersonation" => {
-                            allow_impersonation_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut allow_impersonation_slot,
+                            )
                         }
-                        "toolbar_mode" => toolbar_mode_slot = Some(map.next_value()?),
-                        "is_staff" => is_staff_slot = Some(map.next_value()?),
+                        "toolbar_mode" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut toolbar_mode_slot,
+                            )
+                        }
+                        "is_staff" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut is_staff_slot,
+                            )
+                        }
                         "set_current_organization" => {
-                            set_current_organization_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut set_current_organization_slot,
+                            )
                         }
                         "set_current_team" => {
-                            set_current_team_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut set_current_team_slot,
+                            )
                         }
-                        "password" => password_slot = Some(map.next_value()?),
+                        "password" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut password_slot,
+                            )
+                        }
                         "current_password" => {
-                            current_password_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut current_password_slot,
+                            )
                         }
                         "events_column_config" => {
-                            events_column_config_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut events_column_config_slot,
+                            )
                         }
                         "has_seen_product_intro_for" => {
-                            has_seen_product_intro_for_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut has_seen_product_intro_for_slot,
+                            )
                         }
-                        "theme_mode" => theme_mode_slot = Some(map.next_value()?),
+                        "theme_mode" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut theme_mode_slot,
+                            )
+                        }
                         "hedgehog_config" => {
-                            hedgehog_config_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut hedgehog_config_slot,
+                            )
                         }
                         "allow_sidebar_suggestions" => {
-                            allow_sidebar_suggestions_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut allow_sidebar_suggestions_slot,
+                            )
                         }
                         "shortcut_position" => {
-                            shortcut_position_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut shortcut_position_slot,
+                            )
                         }
                         "role_at_organization" => {
-                            role_at_organization_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut role_at_organization_slot,
+                            )
                         }
                         "passkeys_enabled_for_2fa" => {
-                            passkeys_enabled_for_2fa_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut passkeys_enabled_for_2fa_slot,
+                            )
                         }
-                        "hide_mcp_hints" => hide_mcp_hints_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "hide_mcp_hints" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut hide_mcp_hints_slot,
+                            )
                         }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(PatchedUser {
                     first_name: first_name_slot.unwrap_or_default(),
@@ -2320,7 +2990,7 @@ impl PatchedUser {
 ///
 /// Schema: `#/components/schemas/PendingInvite`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PendingInvite {
     /// The `id` field.
     pub id: String,
@@ -2332,6 +3002,19 @@ pub struct PendingInvite {
     pub organization_name: String,
     /// The `created_at` field.
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Serialize for PendingInvite {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("target_email", &self.target_email)?;
+        map.serialize_entry("organization_id", &self.organization_id)?;
+        map.serialize_entry("organization_name", &self.organization_name)?;
+        map.serialize_entry("created_at", &self.created_at)?;
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for PendingInvite {
@@ -2360,19 +3043,35 @@ impl<'de> Deserialize<'de> for PendingInvite {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => id_slot = Some(map.next_value()?),
-                        "target_email" => target_email_slot = Some(map.next_value()?),
+                        "id" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut id_slot)
+                        }
+                        "target_email" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut target_email_slot,
+                            )
+                        }
                         "organization_id" => {
-                            organization_id_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut organization_id_slot,
+                            )
                         }
                         "organization_name" => {
-                            organization_name_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut organization_name_slot,
+                            )
                         }
-                        "created_at" => created_at_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "created_at" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut created_at_slot,
+                            )
                         }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(PendingInvite {
                     id: crate::runtime::serde_helpers::required(id_slot, "id")?,
@@ -2706,15 +3405,26 @@ impl<'de> Deserialize<'de> for RoleAtOrganizationEnum {
 ///
 /// Schema: `#/components/schemas/ScenePersonalisation`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ScenePersonalisation {
     /// The `scene` field.
     ///
     /// At most 200 characters.
     pub scene: String,
     /// The `dashboard` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dashboard: Nullable<i64>,
+}
+
+impl Serialize for ScenePersonalisation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("scene", &self.scene)?;
+        if !self.dashboard.is_absent() {
+            map.serialize_entry("dashboard", &self.dashboard)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for ScenePersonalisation {
@@ -2740,18 +3450,20 @@ impl<'de> Deserialize<'de> for ScenePersonalisation {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "scene" => scene_slot = Some(map.next_value()?),
+                        "scene" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut scene_slot,
+                            )
+                        }
                         "dashboard" => {
-                            dashboard_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut dashboard_slot,
+                            )
                         }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(ScenePersonalisation {
                     scene: crate::runtime::serde_helpers::required(scene_slot, "scene")?,
@@ -2787,7 +3499,7 @@ pub type SeenTogether = BTreeMap<String, bool>;
 ///
 /// Schema: `#/components/schemas/SharePassword`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SharePassword {
     /// The `id` field.
     ///
@@ -2800,7 +3512,6 @@ pub struct SharePassword {
     /// The `note` field.
     ///
     /// At most 100 characters.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub note: Nullable<String>,
     /// The `created_by_email` field.
     ///
@@ -2810,6 +3521,21 @@ pub struct SharePassword {
     ///
     /// Read-only: set by the server.
     pub is_active: bool,
+}
+
+impl Serialize for SharePassword {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("created_at", &self.created_at)?;
+        if !self.note.is_absent() {
+            map.serialize_entry("note", &self.note)?;
+        }
+        map.serialize_entry("created_by_email", &self.created_by_email)?;
+        map.serialize_entry("is_active", &self.is_active)?;
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for SharePassword {
@@ -2839,22 +3565,34 @@ impl<'de> Deserialize<'de> for SharePassword {
                 {
                     match key.as_str() {
                         "id" => {
-                            id_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut id_slot,
+                            )
                         }
-                        "created_at" => created_at_slot = Some(map.next_value()?),
-                        "note" => note_slot = Some(map.next_value()?),
+                        "created_at" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut created_at_slot,
+                            )
+                        }
+                        "note" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut note_slot)
+                        }
                         "created_by_email" => {
-                            created_by_email_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut created_by_email_slot,
+                            )
                         }
-                        "is_active" => is_active_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "is_active" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut is_active_slot,
+                            )
                         }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(SharePassword {
                     id: crate::runtime::serde_helpers::required(id_slot, "id")?,
@@ -2902,27 +3640,45 @@ impl SharePasswordBuilder {
 ///
 /// Schema: `#/components/schemas/SharePasswordCreate`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct SharePasswordCreate {
     /// The `enabled` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `settings` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings: Nullable<SharingConfigurationSettings>,
     /// The `password_required` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_required: Option<bool>,
     /// The password; the server generates one when this is absent.
     ///
     /// At least 8 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub raw_password: Option<String>,
     /// A note to tell passwords apart.
     ///
     /// At most 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+impl Serialize for SharePasswordCreate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        if !self.settings.is_absent() {
+            map.serialize_entry("settings", &self.settings)?;
+        }
+        if let Some(value) = &self.password_required {
+            map.serialize_entry("password_required", value)?;
+        }
+        if let Some(value) = &self.raw_password {
+            map.serialize_entry("raw_password", value)?;
+        }
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for SharePasswordCreate {
@@ -2951,17 +3707,35 @@ impl<'de> Deserialize<'de> for SharePasswordCreate {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "enabled" => enabled_slot = Some(map.next_value()?),
-                        "settings" => settings_slot = Some(map.next_value()?),
+                        "enabled" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut enabled_slot,
+                            )
+                        }
+                        "settings" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut settings_slot,
+                            )
+                        }
                         "password_required" => {
-                            password_required_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut password_required_slot,
+                            )
                         }
-                        "raw_password" => raw_password_slot = Some(map.next_value()?),
-                        "note" => note_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "raw_password" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut raw_password_slot,
+                            )
                         }
-                    }
+                        "note" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut note_slot)
+                        }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(SharePasswordCreate {
                     enabled: enabled_slot.unwrap_or_default(),
@@ -3001,7 +3775,7 @@ impl SharePasswordCreate {
 ///
 /// Schema: `#/components/schemas/SharePasswordCreated`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SharePasswordCreated {
     /// The `id` field.
     pub id: i64,
@@ -3013,6 +3787,19 @@ pub struct SharePasswordCreated {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// The `created_by_email` field.
     pub created_by_email: String,
+}
+
+impl Serialize for SharePasswordCreated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("password", &self.password)?;
+        map.serialize_entry("note", &self.note)?;
+        map.serialize_entry("created_at", &self.created_at)?;
+        map.serialize_entry("created_by_email", &self.created_by_email)?;
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for SharePasswordCreated {
@@ -3042,22 +3829,34 @@ impl<'de> Deserialize<'de> for SharePasswordCreated {
                 {
                     match key.as_str() {
                         "id" => {
-                            id_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut id_slot,
+                            )
                         }
-                        "password" => password_slot = Some(map.next_value()?),
-                        "note" => note_slot = Some(map.next_value()?),
-                        "created_at" => created_at_slot = Some(map.next_value()?),
+                        "password" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut password_slot,
+                            )
+                        }
+                        "note" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut note_slot)
+                        }
+                        "created_at" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut created_at_slot,
+                            )
+                        }
                         "created_by_email" => {
-                            created_by_email_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut created_by_email_slot,
+                            )
                         }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(SharePasswordCreated {
                     id: crate::runtime::serde_helpers::required(id_slot, "id")?,
@@ -3105,29 +3904,46 @@ impl SharePasswordCreatedBuilder {
 ///
 /// Schema: `#/components/schemas/SharingConfiguration`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SharingConfiguration {
     /// The `created_at` field.
     ///
     /// Read-only: set by the server.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// The `enabled` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `access_token` field.
     ///
     /// Read-only: set by the server.
     pub access_token: Option<String>,
     /// The `settings` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings: Nullable<SharingConfigurationSettings>,
     /// The `password_required` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_required: Option<bool>,
     /// The `share_passwords` field.
     ///
     /// Read-only: set by the server.
     pub share_passwords: Vec<SharePassword>,
+}
+
+impl Serialize for SharingConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        map.serialize_entry("access_token", &self.access_token)?;
+        if !self.settings.is_absent() {
+            map.serialize_entry("settings", &self.settings)?;
+        }
+        if let Some(value) = &self.password_required {
+            map.serialize_entry("password_required", value)?;
+        }
+        map.serialize_entry("share_passwords", &self.share_passwords)?;
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for SharingConfiguration {
@@ -3157,20 +3973,44 @@ impl<'de> Deserialize<'de> for SharingConfiguration {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "created_at" => created_at_slot = Some(map.next_value()?),
-                        "enabled" => enabled_slot = Some(map.next_value()?),
-                        "access_token" => access_token_slot = Some(map.next_value()?),
-                        "settings" => settings_slot = Some(map.next_value()?),
+                        "created_at" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut created_at_slot,
+                            )
+                        }
+                        "enabled" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut enabled_slot,
+                            )
+                        }
+                        "access_token" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut access_token_slot,
+                            )
+                        }
+                        "settings" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut settings_slot,
+                            )
+                        }
                         "password_required" => {
-                            password_required_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut password_required_slot,
+                            )
                         }
                         "share_passwords" => {
-                            share_passwords_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut share_passwords_slot,
+                            )
                         }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(SharingConfiguration {
                     created_at: crate::runtime::serde_helpers::required(
@@ -3232,17 +4072,31 @@ pub enum SharingConfigurationOrList {
 ///
 /// Schema: `#/components/schemas/SharingConfiguration`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct SharingConfigurationRequest {
     /// The `enabled` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `settings` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings: Nullable<SharingConfigurationSettings>,
     /// The `password_required` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_required: Option<bool>,
+}
+
+impl Serialize for SharingConfigurationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        if !self.settings.is_absent() {
+            map.serialize_entry("settings", &self.settings)?;
+        }
+        if let Some(value) = &self.password_required {
+            map.serialize_entry("password_required", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for SharingConfigurationRequest {
@@ -3269,15 +4123,26 @@ impl<'de> Deserialize<'de> for SharingConfigurationRequest {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "enabled" => enabled_slot = Some(map.next_value()?),
-                        "settings" => settings_slot = Some(map.next_value()?),
+                        "enabled" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut enabled_slot,
+                            )
+                        }
+                        "settings" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut settings_slot,
+                            )
+                        }
                         "password_required" => {
-                            password_required_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut password_required_slot,
+                            )
                         }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(SharingConfigurationRequest {
                     enabled: enabled_slot.unwrap_or_default(),
@@ -3311,26 +4176,46 @@ impl SharingConfigurationRequest {
 ///
 /// Schema: `#/components/schemas/SharingConfigurationSettings`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct SharingConfigurationSettings {
     /// The `detailed` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detailed: Option<bool>,
     /// The `hideExtraDetails` field.
-    #[serde(rename = "hideExtraDetails", skip_serializing_if = "Option::is_none")]
     pub hide_extra_details: Option<bool>,
     /// The `legend` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub legend: Option<bool>,
     /// The `noHeader` field.
-    #[serde(rename = "noHeader", skip_serializing_if = "Option::is_none")]
     pub no_header: Option<bool>,
     /// The `showInspector` field.
-    #[serde(rename = "showInspector", skip_serializing_if = "Option::is_none")]
     pub show_inspector: Option<bool>,
     /// The `whitelabel` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub whitelabel: Option<bool>,
+}
+
+impl Serialize for SharingConfigurationSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.detailed {
+            map.serialize_entry("detailed", value)?;
+        }
+        if let Some(value) = &self.hide_extra_details {
+            map.serialize_entry("hideExtraDetails", value)?;
+        }
+        if let Some(value) = &self.legend {
+            map.serialize_entry("legend", value)?;
+        }
+        if let Some(value) = &self.no_header {
+            map.serialize_entry("noHeader", value)?;
+        }
+        if let Some(value) = &self.show_inspector {
+            map.serialize_entry("showInspector", value)?;
+        }
+        if let Some(value) = &self.whitelabel {
+            map.serialize_entry("whitelabel", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for SharingConfigurationSettings {
@@ -3360,18 +4245,44 @@ impl<'de> Deserialize<'de> for SharingConfigurationSettings {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "detailed" => detailed_slot = Some(map.next_value()?),
+                        "detailed" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut detailed_slot,
+                            )
+                        }
                         "hideExtraDetails" => {
-                            hide_extra_details_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut hide_extra_details_slot,
+                            )
                         }
-                        "legend" => legend_slot = Some(map.next_value()?),
-                        "noHeader" => no_header_slot = Some(map.next_value()?),
-                        "showInspector" => show_inspector_slot = Some(map.next_value()?),
-                        "whitelabel" => whitelabel_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "legend" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut legend_slot,
+                            )
                         }
-                    }
+                        "noHeader" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut no_header_slot,
+                            )
+                        }
+                        "showInspector" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut show_inspector_slot,
+                            )
+                        }
+                        "whitelabel" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut whitelabel_slot,
+                            )
+                        }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(SharingConfigurationSettings {
                     detailed: detailed_slot.unwrap_or_default(),
@@ -3480,17 +4391,15 @@ impl<'de> Deserialize<'de> for ShortcutPositionEnum {
 ///
 /// Schema: `#/components/schemas/Subscription`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Subscription {
     /// The `id` field.
     ///
     /// Read-only: set by the server.
     pub id: i64,
     /// The `dashboard` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dashboard: Nullable<i64>,
     /// The `insight` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub insight: Nullable<i64>,
     /// The `insight_short_id` field.
     ///
@@ -3501,7 +4410,6 @@ pub struct Subscription {
     /// Read-only: set by the server.
     pub resource_name: Option<String>,
     /// The insights of the dashboard to deliver; required for dashboard subscriptions, at most 6.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dashboard_export_insights: Option<Vec<i64>>,
     /// How a subscription is delivered.
     pub target_type: TargetTypeEnum,
@@ -3512,25 +4420,20 @@ pub struct Subscription {
     /// Deliver every `interval` periods of `frequency`. Default 1.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<i32>,
     /// The `byweekday` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub byweekday: Nullable<Vec<ByweekdayEnum>>,
     /// The `bysetpos` field.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub bysetpos: Nullable<i32>,
     /// The `count` field.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub count: Nullable<i32>,
     /// The `start_date` field.
     pub start_date: chrono::DateTime<chrono::Utc>,
     /// The `until_date` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub until_date: Nullable<chrono::DateTime<chrono::Utc>>,
     /// The `created_at` field.
     ///
@@ -3541,16 +4444,13 @@ pub struct Subscription {
     /// Read-only: set by the server.
     pub created_by: UserBasic,
     /// The `deleted` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Whether the subscription is active. Set to false to pause delivery without
     /// deleting. Auto-set to false when the delivery integration becomes invalid.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `title` field.
     ///
     /// At most 100 characters.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// The `summary` field.
     ///
@@ -3561,19 +4461,79 @@ pub struct Subscription {
     /// Read-only: set by the server.
     pub next_delivery_date: Option<chrono::DateTime<chrono::Utc>>,
     /// The Slack integration to deliver through; required for Slack subscriptions.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub integration_id: Nullable<i64>,
     /// The `invite_message` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub invite_message: Nullable<String>,
     /// The `summary_enabled` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary_enabled: Option<bool>,
     /// The `summary_prompt_guide` field.
     ///
     /// At most 500 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary_prompt_guide: Option<String>,
+}
+
+impl Serialize for Subscription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if !self.dashboard.is_absent() {
+            map.serialize_entry("dashboard", &self.dashboard)?;
+        }
+        if !self.insight.is_absent() {
+            map.serialize_entry("insight", &self.insight)?;
+        }
+        map.serialize_entry("insight_short_id", &self.insight_short_id)?;
+        map.serialize_entry("resource_name", &self.resource_name)?;
+        if let Some(value) = &self.dashboard_export_insights {
+            map.serialize_entry("dashboard_export_insights", value)?;
+        }
+        map.serialize_entry("target_type", &self.target_type)?;
+        map.serialize_entry("target_value", &self.target_value)?;
+        map.serialize_entry("frequency", &self.frequency)?;
+        if let Some(value) = &self.interval {
+            map.serialize_entry("interval", value)?;
+        }
+        if !self.byweekday.is_absent() {
+            map.serialize_entry("byweekday", &self.byweekday)?;
+        }
+        if !self.bysetpos.is_absent() {
+            map.serialize_entry("bysetpos", &self.bysetpos)?;
+        }
+        if !self.count.is_absent() {
+            map.serialize_entry("count", &self.count)?;
+        }
+        map.serialize_entry("start_date", &self.start_date)?;
+        if !self.until_date.is_absent() {
+            map.serialize_entry("until_date", &self.until_date)?;
+        }
+        map.serialize_entry("created_at", &self.created_at)?;
+        map.serialize_entry("created_by", &self.created_by)?;
+        if let Some(value) = &self.deleted {
+            map.serialize_entry("deleted", value)?;
+        }
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        if !self.title.is_absent() {
+            map.serialize_entry("title", &self.title)?;
+        }
+        map.serialize_entry("summary", &self.summary)?;
+        map.serialize_entry("next_delivery_date", &self.next_delivery_date)?;
+        if !self.integration_id.is_absent() {
+            map.serialize_entry("integration_id", &self.integration_id)?;
+        }
+        if !self.invite_message.is_absent() {
+            map.serialize_entry("invite_message", &self.invite_message)?;
+        }
+        if let Some(value) = &self.summary_enabled {
+            map.serialize_entry("summary_enabled", value)?;
+        }
+        if let Some(value) = &self.summary_prompt_guide {
+            map.serialize_entry("summary_prompt_guide", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for Subscription {
@@ -3624,87 +4584,163 @@ impl<'de> Deserialize<'de> for Subscription {
                 {
                     match key.as_str() {
                         "id" => {
-                            id_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut id_slot,
+                            )
                         }
                         "dashboard" => {
-                            dashboard_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut dashboard_slot,
+                            )
                         }
                         "insight" => {
-                            insight_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut insight_slot,
+                            )
                         }
                         "insight_short_id" => {
-                            insight_short_id_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut insight_short_id_slot,
+                            )
                         }
-                        "resource_name" => resource_name_slot = Some(map.next_value()?),
+                        "resource_name" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut resource_name_slot,
+                            )
+                        }
                         "dashboard_export_insights" => {
-                            dashboard_export_insights_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut dashboard_export_insights_slot,
+                            )
                         }
-                        "target_type" => target_type_slot = Some(map.next_value()?),
-                        "target_value" => target_value_slot = Some(map.next_value()?),
-                        "frequency" => frequency_slot = Some(map.next_value()?),
+                        "target_type" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut target_type_slot,
+                            )
+                        }
+                        "target_value" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut target_value_slot,
+                            )
+                        }
+                        "frequency" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut frequency_slot,
+                            )
+                        }
                         "interval" => {
-                            interval_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut interval_slot,
+                            )
                         }
-                        "byweekday" => byweekday_slot = Some(map.next_value()?),
+                        "byweekday" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut byweekday_slot,
+                            )
+                        }
                         "bysetpos" => {
-                            bysetpos_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut bysetpos_slot,
+                            )
                         }
                         "count" => {
-                            count_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut count_slot,
+                            )
                         }
-                        "start_date" => start_date_slot = Some(map.next_value()?),
-                        "until_date" => until_date_slot = Some(map.next_value()?),
-                        "created_at" => created_at_slot = Some(map.next_value()?),
-                        "created_by" => created_by_slot = Some(map.next_value()?),
-                        "deleted" => deleted_slot = Some(map.next_value()?),
-                        "enabled" => enabled_slot = Some(map.next_value()?),
-                        "title" => title_slot = Some(map.next_value()?),
-                        "summary" => summary_slot = Some(map.next_value()?),
+                        "start_date" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut start_date_slot,
+                            )
+                        }
+                        "until_date" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut until_date_slot,
+                            )
+                        }
+                        "created_at" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut created_at_slot,
+                            )
+                        }
+                        "created_by" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut created_by_slot,
+                            )
+                        }
+                        "deleted" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut deleted_slot,
+                            )
+                        }
+                        "enabled" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut enabled_slot,
+                            )
+                        }
+                        "title" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut title_slot,
+                            )
+                        }
+                        "summary" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut summary_slot,
+                            )
+                        }
                         "next_delivery_date" => {
-                            next_delivery_date_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut next_delivery_date_slot,
+                            )
                         }
                         "integration_id" => {
-                            integration_id_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut integration_id_slot,
+                            )
                         }
-                        "invite_message" => invite_message_slot = Some(map.next_value()?),
+                        "invite_message" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut invite_message_slot,
+                            )
+                        }
                         "summary_enabled" => {
-                            summary_enabled_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut summary_enabled_slot,
+                            )
                         }
                         "summary_prompt_guide" => {
-                            summary_prompt_guide_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut summary_prompt_guide_slot,
+                            )
                         }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(Subscription {
                     id: crate::runtime::serde_helpers::required(id_slot, "id")?,
@@ -3821,16 +4857,13 @@ impl SubscriptionBuilder {
 ///
 /// Schema: `#/components/schemas/Subscription`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SubscriptionRequest {
     /// The `dashboard` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dashboard: Nullable<i64>,
     /// The `insight` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub insight: Nullable<i64>,
     /// The insights of the dashboard to deliver; required for dashboard subscriptions, at most 6.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dashboard_export_insights: Option<Vec<i64>>,
     /// How a subscription is delivered.
     pub target_type: TargetTypeEnum,
@@ -3841,52 +4874,97 @@ pub struct SubscriptionRequest {
     /// Deliver every `interval` periods of `frequency`. Default 1.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<i32>,
     /// The `byweekday` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub byweekday: Nullable<Vec<ByweekdayEnum>>,
     /// The `bysetpos` field.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub bysetpos: Nullable<i32>,
     /// The `count` field.
     ///
     /// Minimum: -2147483648. Maximum: 2147483647.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub count: Nullable<i32>,
     /// The `start_date` field.
     pub start_date: chrono::DateTime<chrono::Utc>,
     /// The `until_date` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub until_date: Nullable<chrono::DateTime<chrono::Utc>>,
     /// The `deleted` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Whether the subscription is active. Set to false to pause delivery without
     /// deleting. Auto-set to false when the delivery integration becomes invalid.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `title` field.
     ///
     /// At most 100 characters.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// The Slack integration to deliver through; required for Slack subscriptions.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub integration_id: Nullable<i64>,
     /// The `invite_message` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub invite_message: Nullable<String>,
     /// The `summary_enabled` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary_enabled: Option<bool>,
     /// The `summary_prompt_guide` field.
     ///
     /// At most 500 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary_prompt_guide: Option<String>,
+}
+
+impl Serialize for SubscriptionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if !self.dashboard.is_absent() {
+            map.serialize_entry("dashboard", &self.dashboard)?;
+        }
+        if !self.insight.is_absent() {
+            map.serialize_entry("insight", &self.insight)?;
+        }
+        if let Some(value) = &self.dashboard_export_insights {
+            map.serialize_entry("dashboard_export_insights", value)?;
+        }
+        map.serialize_entry("target_type", &self.target_type)?;
+        map.serialize_entry("target_value", &self.target_value)?;
+        map.serialize_entry("frequency", &self.frequency)?;
+        if let Some(value) = &self.interval {
+            map.serialize_entry("interval", value)?;
+        }
+        if !self.byweekday.is_absent() {
+            map.serialize_entry("byweekday", &self.byweekday)?;
+        }
+        if !self.bysetpos.is_absent() {
+            map.serialize_entry("bysetpos", &self.bysetpos)?;
+        }
+        if !self.count.is_absent() {
+            map.serialize_entry("count", &self.count)?;
+        }
+        map.serialize_entry("start_date", &self.start_date)?;
+        if !self.until_date.is_absent() {
+            map.serialize_entry("until_date", &self.until_date)?;
+        }
+        if let Some(value) = &self.deleted {
+            map.serialize_entry("deleted", value)?;
+        }
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        if !self.title.is_absent() {
+            map.serialize_entry("title", &self.title)?;
+        }
+        if !self.integration_id.is_absent() {
+            map.serialize_entry("integration_id", &self.integration_id)?;
+        }
+        if !self.invite_message.is_absent() {
+            map.serialize_entry("invite_message", &self.invite_message)?;
+        }
+        if let Some(value) = &self.summary_enabled {
+            map.serialize_entry("summary_enabled", value)?;
+        }
+        if let Some(value) = &self.summary_prompt_guide {
+            map.serialize_entry("summary_prompt_guide", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for SubscriptionRequest {
@@ -3930,70 +5008,121 @@ impl<'de> Deserialize<'de> for SubscriptionRequest {
                 {
                     match key.as_str() {
                         "dashboard" => {
-                            dashboard_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut dashboard_slot,
+                            )
                         }
                         "insight" => {
-                            insight_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut insight_slot,
+                            )
                         }
                         "dashboard_export_insights" => {
-                            dashboard_export_insights_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut dashboard_export_insights_slot,
+                            )
                         }
-                        "target_type" => target_type_slot = Some(map.next_value()?),
-                        "target_value" => target_value_slot = Some(map.next_value()?),
-                        "frequency" => frequency_slot = Some(map.next_value()?),
+                        "target_type" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut target_type_slot,
+                            )
+                        }
+                        "target_value" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut target_value_slot,
+                            )
+                        }
+                        "frequency" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut frequency_slot,
+                            )
+                        }
                         "interval" => {
-                            interval_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut interval_slot,
+                            )
                         }
-                        "byweekday" => byweekday_slot = Some(map.next_value()?),
+                        "byweekday" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut byweekday_slot,
+                            )
+                        }
                         "bysetpos" => {
-                            bysetpos_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut bysetpos_slot,
+                            )
                         }
                         "count" => {
-                            count_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut count_slot,
+                            )
                         }
-                        "start_date" => start_date_slot = Some(map.next_value()?),
-                        "until_date" => until_date_slot = Some(map.next_value()?),
-                        "deleted" => deleted_slot = Some(map.next_value()?),
-                        "enabled" => enabled_slot = Some(map.next_value()?),
-                        "title" => title_slot = Some(map.next_value()?),
+                        "start_date" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut start_date_slot,
+                            )
+                        }
+                        "until_date" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut until_date_slot,
+                            )
+                        }
+                        "deleted" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut deleted_slot,
+                            )
+                        }
+                        "enabled" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut enabled_slot,
+                            )
+                        }
+                        "title" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut title_slot,
+                            )
+                        }
                         "integration_id" => {
-                            integration_id_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut integration_id_slot,
+                            )
                         }
-                        "invite_message" => invite_message_slot = Some(map.next_value()?),
+                        "invite_message" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut invite_message_slot,
+                            )
+                        }
                         "summary_enabled" => {
-                            summary_enabled_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut summary_enabled_slot,
+                            )
                         }
                         "summary_prompt_guide" => {
-                            summary_prompt_guide_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut summary_prompt_guide_slot,
+                            )
                         }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(SubscriptionRequest {
                     dashboard: dashboard_slot.unwrap_or_default(),
@@ -4092,7 +5221,7 @@ impl SubscriptionRequest {
 ///
 /// Schema: `#/components/schemas/SubscriptionSummaryQuota`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SubscriptionSummaryQuota {
     /// How many subscriptions have AI summaries enabled.
     pub active_count: i64,
@@ -4100,6 +5229,17 @@ pub struct SubscriptionSummaryQuota {
     pub limit: Option<i64>,
     /// Whether the cap is reached.
     pub at_limit: bool,
+}
+
+impl Serialize for SubscriptionSummaryQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("active_count", &self.active_count)?;
+        map.serialize_entry("limit", &self.limit)?;
+        map.serialize_entry("at_limit", &self.at_limit)?;
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for SubscriptionSummaryQuota {
@@ -4127,24 +5267,25 @@ impl<'de> Deserialize<'de> for SubscriptionSummaryQuota {
                 {
                     match key.as_str() {
                         "active_count" => {
-                            active_count_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut active_count_slot,
+                            )
                         }
                         "limit" => {
-                            limit_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut limit_slot,
+                            )
                         }
-                        "at_limit" => at_limit_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "at_limit" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut at_limit_slot,
+                            )
                         }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(SubscriptionSummaryQuota {
                     active_count: crate::runtime::serde_helpers::required(
@@ -4382,7 +5523,7 @@ impl<'de> Deserialize<'de> for TargetTypeEnum {
 ///
 /// Schema: `#/components/schemas/TeamBasic`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TeamBasic {
     /// The `id` field.
     ///
@@ -4434,6 +5575,32 @@ pub struct TeamBasic {
     pub access_control: bool,
 }
 
+impl Serialize for TeamBasic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("uuid", &self.uuid)?;
+        map.serialize_entry("organization", &self.organization)?;
+        map.serialize_entry("project_id", &self.project_id)?;
+        map.serialize_entry("api_token", &self.api_token)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry(
+            "completed_snippet_onboarding",
+            &self.completed_snippet_onboarding,
+        )?;
+        map.serialize_entry(
+            "has_completed_onboarding_for",
+            &self.has_completed_onboarding_for,
+        )?;
+        map.serialize_entry("ingested_event", &self.ingested_event)?;
+        map.serialize_entry("is_demo", &self.is_demo)?;
+        map.serialize_entry("timezone", &self.timezone)?;
+        map.serialize_entry("access_control", &self.access_control)?;
+        map.end()
+    }
+}
+
 impl<'de> Deserialize<'de> for TeamBasic {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4468,37 +5635,73 @@ impl<'de> Deserialize<'de> for TeamBasic {
                 {
                     match key.as_str() {
                         "id" => {
-                            id_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut id_slot,
+                            )
                         }
-                        "uuid" => uuid_slot = Some(map.next_value()?),
-                        "organization" => organization_slot = Some(map.next_value()?),
+                        "uuid" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut uuid_slot)
+                        }
+                        "organization" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut organization_slot,
+                            )
+                        }
                         "project_id" => {
-                            project_id_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut project_id_slot,
+                            )
                         }
-                        "api_token" => api_token_slot = Some(map.next_value()?),
-                        "name" => name_slot = Some(map.next_value()?),
+                        "api_token" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut api_token_slot,
+                            )
+                        }
+                        "name" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut name_slot)
+                        }
                         "completed_snippet_onboarding" => {
-                            completed_snippet_onboarding_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut completed_snippet_onboarding_slot,
+                            )
                         }
                         "has_completed_onboarding_for" => {
-                            has_completed_onboarding_for_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut has_completed_onboarding_for_slot,
+                            )
                         }
-                        "ingested_event" => ingested_event_slot = Some(map.next_value()?),
-                        "is_demo" => is_demo_slot = Some(map.next_value()?),
-                        "timezone" => timezone_slot = Some(map.next_value()?),
-                        "access_control" => access_control_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "ingested_event" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut ingested_event_slot,
+                            )
                         }
-                    }
+                        "is_demo" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut is_demo_slot,
+                            )
+                        }
+                        "timezone" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut timezone_slot,
+                            )
+                        }
+                        "access_control" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut access_control_slot,
+                            )
+                        }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(TeamBasic {
                     id: crate::runtime::serde_helpers::required(id_slot, "id")?,
@@ -4712,7 +5915,7 @@ impl<'de> Deserialize<'de> for ToolbarModeEnum {
 ///
 /// Schema: `#/components/schemas/User`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct User {
     /// The `date_joined` field.
     ///
@@ -4729,12 +5932,10 @@ pub struct User {
     /// The `first_name` field.
     ///
     /// At most 150 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` field.
     ///
     /// At most 150 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Email address
     ///
@@ -4750,16 +5951,12 @@ pub struct User {
     pub is_email_verified: Option<bool>,
     /// Notification settings, keyed by setting name. An update merges only the keys it
     /// sends.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_settings: Option<NotificationSettings>,
     /// The `anonymize_data` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub anonymize_data: Nullable<bool>,
     /// The `allow_impersonation` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allow_impersonation: Nullable<bool>,
     /// The `toolbar_mode` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub toolbar_mode: Nullable<ToolbarModeEnum>,
     /// The `has_password` field.
     ///
@@ -4772,7 +5969,6 @@ pub struct User {
     /// Staff status
     ///
     /// Designates whether the user can log into this admin site.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_staff: Option<bool>,
     /// The `is_impersonated` field.
     ///
@@ -4805,25 +6001,20 @@ pub struct User {
     /// The `set_current_organization` field.
     ///
     /// Write-only: the server never returns it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub set_current_organization: Option<String>,
     /// The `set_current_team` field.
     ///
     /// Write-only: the server never returns it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub set_current_team: Option<String>,
     /// The `password` field.
     ///
     /// Write-only: the server never returns it. At most 128 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// The `current_password` field.
     ///
     /// Write-only: the server never returns it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_password: Option<String>,
     /// The `events_column_config` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events_column_config: Option<serde_json::Value>,
     /// The `is_2fa_enabled` field.
     ///
@@ -4838,43 +6029,141 @@ pub struct User {
     /// Read-only: set by the server.
     pub has_sso_enforcement: bool,
     /// Which product intros the user has seen, as a map of product key to boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_seen_product_intro_for: Option<serde_json::Value>,
     /// The `scene_personalisation` field.
     ///
     /// Read-only: set by the server.
     pub scene_personalisation: Vec<ScenePersonalisation>,
     /// The `theme_mode` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub theme_mode: Nullable<ThemeModeEnum>,
     /// The `hedgehog_config` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hedgehog_config: Option<serde_json::Value>,
     /// The `allow_sidebar_suggestions` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allow_sidebar_suggestions: Nullable<bool>,
     /// Where shortcuts are shown. The server reports `above` when none is set.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub shortcut_position: Nullable<ShortcutPositionEnum>,
     /// The user's role at their organization.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_at_organization: Option<RoleAtOrganizationEnum>,
     /// Whether passkeys are enabled for 2FA authentication. Users can disable this to use only TOTP for 2FA while keeping passkeys for login.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub passkeys_enabled_for_2fa: Nullable<bool>,
     /// The `is_organization_first_user` field.
     ///
     /// Read-only: set by the server.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_organization_first_user: Nullable<bool>,
     /// The `pending_invites` field.
     ///
     /// Read-only: set by the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_invites: Option<Vec<PendingInvite>>,
     /// Whether to hide hints about the PostHog MCP server.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_mcp_hints: Option<bool>,
+}
+
+impl Serialize for User {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("date_joined", &self.date_joined)?;
+        map.serialize_entry("uuid", &self.uuid)?;
+        map.serialize_entry("distinct_id", &self.distinct_id)?;
+        if let Some(value) = &self.first_name {
+            map.serialize_entry("first_name", value)?;
+        }
+        if let Some(value) = &self.last_name {
+            map.serialize_entry("last_name", value)?;
+        }
+        map.serialize_entry("email", &self.email)?;
+        map.serialize_entry("pending_email", &self.pending_email)?;
+        map.serialize_entry("is_email_verified", &self.is_email_verified)?;
+        if let Some(value) = &self.notification_settings {
+            map.serialize_entry("notification_settings", value)?;
+        }
+        if !self.anonymize_data.is_absent() {
+            map.serialize_entry("anonymize_data", &self.anonymize_data)?;
+        }
+        if !self.allow_impersonation.is_absent() {
+            map.serialize_entry("allow_impersonation", &self.allow_impersonation)?;
+        }
+        if !self.toolbar_mode.is_absent() {
+            map.serialize_entry("toolbar_mode", &self.toolbar_mode)?;
+        }
+        map.serialize_entry("has_password", &self.has_password)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.is_staff {
+            map.serialize_entry("is_staff", value)?;
+        }
+        map.serialize_entry("is_impersonated", &self.is_impersonated)?;
+        map.serialize_entry("is_impersonated_until", &self.is_impersonated_until)?;
+        map.serialize_entry(
+            "is_impersonated_read_only",
+            &self.is_impersonated_read_only,
+        )?;
+        map.serialize_entry(
+            "sensitive_session_expires_at",
+            &self.sensitive_session_expires_at,
+        )?;
+        map.serialize_entry("team", &self.team)?;
+        map.serialize_entry("organization", &self.organization)?;
+        map.serialize_entry("organizations", &self.organizations)?;
+        if let Some(value) = &self.set_current_organization {
+            map.serialize_entry("set_current_organization", value)?;
+        }
+        if let Some(value) = &self.set_current_team {
+            map.serialize_entry("set_current_team", value)?;
+        }
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        if let Some(value) = &self.current_password {
+            map.serialize_entry("current_password", value)?;
+        }
+        if let Some(value) = &self.events_column_config {
+            map.serialize_entry("events_column_config", value)?;
+        }
+        map.serialize_entry("is_2fa_enabled", &self.is_2fa_enabled)?;
+        map.serialize_entry("has_social_auth", &self.has_social_auth)?;
+        map.serialize_entry("has_sso_enforcement", &self.has_sso_enforcement)?;
+        if let Some(value) = &self.has_seen_product_intro_for {
+            map.serialize_entry("has_seen_product_intro_for", value)?;
+        }
+        map.serialize_entry("scene_personalisation", &self.scene_personalisation)?;
+        if !self.theme_mode.is_absent() {
+            map.serialize_entry("theme_mode", &self.theme_mode)?;
+        }
+        if let Some(value) = &self.hedgehog_config {
+            map.serialize_entry("hedgehog_config", value)?;
+        }
+        if !self.allow_sidebar_suggestions.is_absent() {
+            map.serialize_entry(
+                "allow_sidebar_suggestions",
+                &self.allow_sidebar_suggestions,
+            )?;
+        }
+        if !self.shortcut_position.is_absent() {
+            map.serialize_entry("shortcut_position", &self.shortcut_position)?;
+        }
+        if let Some(value) = &self.role_at_organization {
+            map.serialize_entry("role_at_organization", value)?;
+        }
+        if !self.passkeys_enabled_for_2fa.is_absent() {
+            map.serialize_entry(
+                "passkeys_enabled_for_2fa",
+                &self.passkeys_enabled_for_2fa,
+            )?;
+        }
+        if !self.is_organization_first_user.is_absent() {
+            map.serialize_entry(
+                "is_organization_first_user",
+                &self.is_organization_first_user,
+            )?;
+        }
+        if let Some(value) = &self.pending_invites {
+            map.serialize_entry("pending_invites", value)?;
+        }
+        if let Some(value) = &self.hide_mcp_hints {
+            map.serialize_entry("hide_mcp_hints", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for User {
@@ -4939,101 +6228,248 @@ impl<'de> Deserialize<'de> for User {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "date_joined" => date_joined_slot = Some(map.next_value()?),
-                        "uuid" => uuid_slot = Some(map.next_value()?),
-                        "distinct_id" => distinct_id_slot = Some(map.next_value()?),
-                        "first_name" => first_name_slot = Some(map.next_value()?),
-                        "last_name" => last_name_slot = Some(map.next_value()?),
-                        "email" => email_slot = Some(map.next_value()?),
-                        "pending_email" => pending_email_slot = Some(map.next_value()?),
+                        "date_joined" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut date_joined_slot,
+                            )
+                        }
+                        "uuid" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut uuid_slot)
+                        }
+                        "distinct_id" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut distinct_id_slot,
+                            )
+                        }
+                        "first_name" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut first_name_slot,
+                            )
+                        }
+                        "last_name" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut last_name_slot,
+                            )
+                        }
+                        "email" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut email_slot,
+                            )
+                        }
+                        "pending_email" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut pending_email_slot,
+                            )
+                        }
                         "is_email_verified" => {
-                            is_email_verified_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut is_email_verified_slot,
+                            )
                         }
                         "notification_settings" => {
-                            notification_settings_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut notification_settings_slot,
+                            )
                         }
-                        "anonymize_data" => anonymize_data_slot = Some(map.next_value()?),
+                        "anonymize_data" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut anonymize_data_slot,
+                            )
+                        }
                         "allow_impersonation" => {
-                            allow_impersonation_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut allow_impersonation_slot,
+                            )
                         }
-                        "toolbar_mode" => toolbar_mode_slot = Some(map.next_value()?),
-                        "has_password" => has_password_slot = Some(map.next_value()?),
+                        "toolbar_mode" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut toolbar_mode_slot,
+                            )
+                        }
+                        "has_password" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut has_password_slot,
+                            )
+                        }
                         "id" => {
-                            id_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut id_slot,
+                            )
                         }
-                        "is_staff" => is_staff_slot = Some(map.next_value()?),
+                        "is_staff" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut is_staff_slot,
+                            )
+                        }
                         "is_impersonated" => {
-                            is_impersonated_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut is_impersonated_slot,
+                            )
                         }
                         "is_impersonated_until" => {
-                            is_impersonated_until_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut is_impersonated_until_slot,
+                            )
                         }
                         "is_impersonated_read_only" => {
-                            is_impersonated_read_only_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut is_impersonated_read_only_slot,
+                            )
                         }
                         "sensitive_session_expires_at" => {
-                            sensitive_session_expires_at_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut sensitive_session_expires_at_slot,
+                            )
                         }
-                        "team" => team_slot = Some(map.next_value()?),
-                        "organization" => organization_slot = Some(map.next_value()?),
-                        "organizations" => organizations_slot = Some(map.next_value()?),
+                        "team" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut team_slot)
+                        }
+                        "organization" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut organization_slot,
+                            )
+                        }
+                        "organizations" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut organizations_slot,
+                            )
+                        }
                         "set_current_organization" => {
-                            set_current_organization_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut set_current_organization_slot,
+                            )
                         }
                         "set_current_team" => {
-                            set_current_team_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut set_current_team_slot,
+                            )
                         }
-                        "password" => password_slot = Some(map.next_value()?),
+                        "password" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut password_slot,
+                            )
+                        }
                         "current_password" => {
-                            current_password_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut current_password_slot,
+                            )
                         }
                         "events_column_config" => {
-                            events_column_config_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut events_column_config_slot,
+                            )
                         }
-                        "is_2fa_enabled" => is_2fa_enabled_slot = Some(map.next_value()?),
+                        "is_2fa_enabled" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut is_2fa_enabled_slot,
+                            )
+                        }
                         "has_social_auth" => {
-                            has_social_auth_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut has_social_auth_slot,
+                            )
                         }
                         "has_sso_enforcement" => {
-                            has_sso_enforcement_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut has_sso_enforcement_slot,
+                            )
                         }
                         "has_seen_product_intro_for" => {
-                            has_seen_product_intro_for_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut has_seen_product_intro_for_slot,
+                            )
                         }
                         "scene_personalisation" => {
-                            scene_personalisation_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut scene_personalisation_slot,
+                            )
                         }
-                        "theme_mode" => theme_mode_slot = Some(map.next_value()?),
+                        "theme_mode" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut theme_mode_slot,
+                            )
+                        }
                         "hedgehog_config" => {
-                            hedgehog_config_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut hedgehog_config_slot,
+                            )
                         }
                         "allow_sidebar_suggestions" => {
-                            allow_sidebar_suggestions_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut allow_sidebar_suggestions_slot,
+                            )
                         }
                         "shortcut_position" => {
-                            shortcut_position_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut shortcut_position_slot,
+                            )
                         }
                         "role_at_organization" => {
-                            role_at_organization_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut role_at_organization_slot,
+                            )
                         }
                         "passkeys_enabled_for_2fa" => {
-                            passkeys_enabled_for_2fa_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut passkeys_enabled_for_2fa_slot,
+                            )
                         }
                         "is_organization_first_user" => {
-                            is_organization_first_user_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut is_organization_first_user_slot,
+                            )
                         }
                         "pending_invites" => {
-                            pending_invites_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut pending_invites_slot,
+                            )
                         }
-                        "hide_mcp_hints" => hide_mcp_hints_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "hide_mcp_hints" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut hide_mcp_hints_slot,
+                            )
                         }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(User {
                     date_joined: crate::runtime::serde_helpers::required(
@@ -5210,7 +6646,7 @@ impl UserBuilder {
 ///
 /// Schema: `#/components/schemas/UserBasic`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UserBasic {
     /// The `id` field.
     ///
@@ -5223,32 +6659,54 @@ pub struct UserBasic {
     /// The `distinct_id` field.
     ///
     /// At most 200 characters.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub distinct_id: Nullable<String>,
     /// The `first_name` field.
     ///
     /// At most 150 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` field.
     ///
     /// At most 150 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Email address
     ///
     /// At most 254 characters.
     pub email: String,
     /// The `is_email_verified` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_email_verified: Nullable<bool>,
     /// The `hedgehog_config` field.
     ///
     /// Read-only: set by the server.
     pub hedgehog_config: Option<BTreeMap<String, serde_json::Value>>,
     /// The `role_at_organization` field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub role_at_organization: Nullable<RoleAtOrganizationEnum>,
+}
+
+impl Serialize for UserBasic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("uuid", &self.uuid)?;
+        if !self.distinct_id.is_absent() {
+            map.serialize_entry("distinct_id", &self.distinct_id)?;
+        }
+        if let Some(value) = &self.first_name {
+            map.serialize_entry("first_name", value)?;
+        }
+        if let Some(value) = &self.last_name {
+            map.serialize_entry("last_name", value)?;
+        }
+        map.serialize_entry("email", &self.email)?;
+        if !self.is_email_verified.is_absent() {
+            map.serialize_entry("is_email_verified", &self.is_email_verified)?;
+        }
+        map.serialize_entry("hedgehog_config", &self.hedgehog_config)?;
+        if !self.role_at_organization.is_absent() {
+            map.serialize_entry("role_at_organization", &self.role_at_organization)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for UserBasic {
@@ -5282,30 +6740,58 @@ impl<'de> Deserialize<'de> for UserBasic {
                 {
                     match key.as_str() {
                         "id" => {
-                            id_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut id_slot,
+                            )
                         }
-                        "uuid" => uuid_slot = Some(map.next_value()?),
-                        "distinct_id" => distinct_id_slot = Some(map.next_value()?),
-                        "first_name" => first_name_slot = Some(map.next_value()?),
-                        "last_name" => last_name_slot = Some(map.next_value()?),
-                        "email" => email_slot = Some(map.next_value()?),
+                        "uuid" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut uuid_slot)
+                        }
+                        "distinct_id" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut distinct_id_slot,
+                            )
+                        }
+                        "first_name" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut first_name_slot,
+                            )
+                        }
+                        "last_name" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut last_name_slot,
+                            )
+                        }
+                        "email" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut email_slot,
+                            )
+                        }
                         "is_email_verified" => {
-                            is_email_verified_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut is_email_verified_slot,
+                            )
                         }
                         "hedgehog_config" => {
-                            hedgehog_config_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut hedgehog_config_slot,
+                            )
                         }
                         "role_at_organization" => {
-                            role_at_organization_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut role_at_organization_slot,
+                            )
                         }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(UserBasic {
                     id: crate::runtime::serde_helpers::required(id_slot, "id")?,
@@ -5356,10 +6842,19 @@ impl UserBasicBuilder {
 ///
 /// Schema: `#/components/schemas/UserGithubLogin`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UserGithubLogin {
     /// The `github_login` field.
     pub github_login: Option<String>,
+}
+
+impl Serialize for UserGithubLogin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("github_login", &self.github_login)?;
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for UserGithubLogin {
@@ -5384,11 +6879,14 @@ impl<'de> Deserialize<'de> for UserGithubLogin {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "github_login" => github_login_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "github_login" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut github_login_slot,
+                            )
                         }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(UserGithubLogin {
                     github_login: github_login_slot.unwrap_or_default(),

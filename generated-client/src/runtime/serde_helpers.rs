@@ -1,18 +1,8 @@
-//! Helpers the generated models name in `serde` attributes.
+//! Helpers the generated models' encoders and decoders call.
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, MapAccess};
 use serde::{Deserialize, Deserializer};
-
-/// For `Option<serde_json::Value>` fields: a present `null` is `Some(Value::Null)`, so an
-/// explicit null and a missing field stay different. (`Option`'s own `Deserialize` turns
-/// `null` into `None`.)
-pub fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
-}
+use std::collections::BTreeMap;
 
 /// An object key as it is read: borrowed from the input where it can be. The models' decoders
 /// (written out per struct rather than derived, which costs the compiler far less) match on it.
@@ -56,13 +46,49 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// A value decoded as [`integer`] decodes it, for the models' decoders.
+/// A value decoded leniently (see [`LenientInteger`]).
 pub struct Lenient<T>(pub T);
 
 impl<'de, T: LenientInteger<'de>> Deserialize<'de> for Lenient<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         T::deserialize_lenient(deserializer).map(Lenient)
     }
+}
+
+/// Reads the value of the current property into a field's slot. The decoders call one
+/// function per property rather than writing `map.next_value()?` out: a call per match arm
+/// and one `?` per key costs the compiler far less than a `?` per arm.
+pub fn next<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// [`next`] for integer fields, accepting the loose spellings of [`LenientInteger`].
+pub fn next_lenient<'de, A: MapAccess<'de>, T: LenientInteger<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    *slot = Some(map.next_value::<Lenient<T>>()?.0);
+    Ok(())
+}
+
+/// Skips the value of a property the struct does not name.
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<serde::de::IgnoredAny>().map(drop)
+}
+
+/// Keeps the value of a property the struct does not name, in its additional properties.
+pub fn keep<'de, A: MapAccess<'de>, V: Deserialize<'de>>(
+    map: &mut A,
+    key: Key<'de>,
+    into: &mut BTreeMap<String, V>,
+) -> Result<(), A::Error> {
+    let value = map.next_value()?;
+    into.insert(key.into_string(), value);
+    Ok(())
 }
 
 /// A required field's value, or serde's "missing field" error.
@@ -85,19 +111,11 @@ pub fn from_value<T: DeserializeOwned, E: serde::de::Error>(
     serde_json::from_value(value).map_err(E::custom)
 }
 
-/// For integer fields: accepts an integer, an integral float (`5.0`, or an int64 that a
-/// JavaScript server rounded to a double, such as `-9223372036854776000`) or a numeric
-/// string (`"5"`). Each is the same integer spelled loosely, so nothing is lost; anything else
-/// (a fraction, an out-of-range value) is still an error.
-pub fn integer<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: LenientInteger<'de>,
-{
-    T::deserialize_lenient(deserializer)
-}
-
-/// Types [`integer`] can decode: `i32`, `i64`, and `Option`/`Nullable` of them.
+/// Types decoded leniently for integer fields: `i32`, `i64`, and `Option`/`Nullable` of them.
+/// Each accepts an integer, an integral float (`5.0`, or an int64 that a JavaScript server
+/// rounded to a double, such as `-9223372036854776000`) or a numeric string (`"5"`): the same
+/// integer spelled loosely, so nothing is lost; anything else (a fraction, an out-of-range
+/// value) is still an error.
 pub trait LenientInteger<'de>: Sized {
     /// Decodes `Self`, accepting the loose spellings.
     fn deserialize_lenient<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;

@@ -10,10 +10,19 @@ use serde::{Deserialize, Serialize};
 ///
 /// Schema: `#/components/schemas/Created`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Created {
     /// The `id` field.
     pub id: String,
+}
+
+impl Serialize for Created {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for Created {
@@ -38,11 +47,11 @@ impl<'de> Deserialize<'de> for Created {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => id_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "id" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut id_slot)
                         }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(Created {
                     id: crate::runtime::serde_helpers::required(id_slot, "id")?,
@@ -69,15 +78,27 @@ impl CreatedBuilder {
 ///
 /// Schema: `#/paths/~1conversations.list/get/responses/200/content/application~1json/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ListConversationsResponse {
     /// The `ok` field.
     pub ok: bool,
     /// The `channels` field.
     pub channels: Vec<Thing>,
     /// The `response_metadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_metadata: Option<ListConversationsResponseResponseMetadata>,
+}
+
+impl Serialize for ListConversationsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ok", &self.ok)?;
+        map.serialize_entry("channels", &self.channels)?;
+        if let Some(value) = &self.response_metadata {
+            map.serialize_entry("response_metadata", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for ListConversationsResponse {
@@ -104,15 +125,23 @@ impl<'de> Deserialize<'de> for ListConversationsResponse {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "ok" => ok_slot = Some(map.next_value()?),
-                        "channels" => channels_slot = Some(map.next_value()?),
+                        "ok" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut ok_slot)
+                        }
+                        "channels" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut channels_slot,
+                            )
+                        }
                         "response_metadata" => {
-                            response_metadata_slot = Some(map.next_value()?);
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut response_metadata_slot,
+                            )
                         }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(ListConversationsResponse {
                     ok: crate::runtime::serde_helpers::required(ok_slot, "ok")?,
@@ -149,10 +178,19 @@ impl ListConversationsResponseBuilder {
 ///
 /// Schema: `#/paths/~1conversations.list/get/responses/200/content/application~1json/schema/properties/response_metadata`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ListConversationsResponseResponseMetadata {
     /// The `next_cursor` field.
     pub next_cursor: String,
+}
+
+impl Serialize for ListConversationsResponseResponseMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("next_cursor", &self.next_cursor)?;
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for ListConversationsResponseResponseMetadata {
@@ -177,11 +215,14 @@ impl<'de> Deserialize<'de> for ListConversationsResponseResponseMetadata {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "next_cursor" => next_cursor_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "next_cursor" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut next_cursor_slot,
+                            )
                         }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(ListConversationsResponseResponseMetadata {
                     next_cursor: crate::runtime::serde_helpers::required(
@@ -214,7 +255,7 @@ impl ListConversationsResponseResponseMetadataBuilder {
 ///
 /// Schema: `#/paths/~1v1~1customers/get/responses/200/content/application~1json/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ListCustomersResponse {
     /// The `data` field.
     pub data: Vec<ListCustomersResponseDataItem>,
@@ -224,6 +265,18 @@ pub struct ListCustomersResponse {
     pub object: ListCustomersResponseObject,
     /// The `url` field.
     pub url: String,
+}
+
+impl Serialize for ListCustomersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("data", &self.data)?;
+        map.serialize_entry("has_more", &self.has_more)?;
+        map.serialize_entry("object", &self.object)?;
+        map.serialize_entry("url", &self.url)?;
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for ListCustomersResponse {
@@ -251,14 +304,26 @@ impl<'de> Deserialize<'de> for ListCustomersResponse {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "data" => data_slot = Some(map.next_value()?),
-                        "has_more" => has_more_slot = Some(map.next_value()?),
-                        "object" => object_slot = Some(map.next_value()?),
-                        "url" => url_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "data" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut data_slot)
                         }
-                    }
+                        "has_more" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut has_more_slot,
+                            )
+                        }
+                        "object" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut object_slot,
+                            )
+                        }
+                        "url" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut url_slot)
+                        }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(ListCustomersResponse {
                     data: crate::runtime::serde_helpers::required(data_slot, "data")?,
@@ -299,13 +364,24 @@ impl ListCustomersResponseBuilder {
 ///
 /// Schema: `#/paths/~1v1~1customers/get/responses/200/content/application~1json/schema/properties/data/items`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ListCustomersResponseDataItem {
     /// The `id` field.
     pub id: String,
     /// The `email` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+
+impl Serialize for ListCustomersResponseDataItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for ListCustomersResponseDataItem {
@@ -331,12 +407,17 @@ impl<'de> Deserialize<'de> for ListCustomersResponseDataItem {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => id_slot = Some(map.next_value()?),
-                        "email" => email_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "id" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut id_slot)
                         }
-                    }
+                        "email" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut email_slot,
+                            )
+                        }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(ListCustomersResponseDataItem {
                     id: crate::runtime::serde_helpers::required(id_slot, "id")?,
@@ -421,14 +502,26 @@ impl<'de> Deserialize<'de> for ListCustomersResponseObject {
 ///
 /// Schema: `#/paths/~1entries/get/responses/200/content/application~1json/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct ListEntriesResponse {
     /// The `total` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// The `entries` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entries: Option<Vec<Thing>>,
+}
+
+impl Serialize for ListEntriesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.total {
+            map.serialize_entry("total", value)?;
+        }
+        if let Some(value) = &self.entries {
+            map.serialize_entry("entries", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for ListEntriesResponse {
@@ -455,17 +548,19 @@ impl<'de> Deserialize<'de> for ListEntriesResponse {
                 {
                     match key.as_str() {
                         "total" => {
-                            total_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut total_slot,
+                            )
                         }
-                        "entries" => entries_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "entries" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut entries_slot,
+                            )
                         }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(ListEntriesResponse {
                     total: total_slot.unwrap_or_default(),
@@ -495,12 +590,22 @@ impl ListEntriesResponseBuilder {
 ///
 /// Schema: `#/paths/~1installation~1repositories/get/responses/200/content/application~1json/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ListInstallationRepositoriesResponse {
     /// The `total_count` field.
     pub total_count: i64,
     /// The `repositories` field.
     pub repositories: Vec<Thing>,
+}
+
+impl Serialize for ListInstallationRepositoriesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("total_count", &self.total_count)?;
+        map.serialize_entry("repositories", &self.repositories)?;
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for ListInstallationRepositoriesResponse {
@@ -527,17 +632,19 @@ impl<'de> Deserialize<'de> for ListInstallationRepositoriesResponse {
                 {
                     match key.as_str() {
                         "total_count" => {
-                            total_count_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut total_count_slot,
+                            )
                         }
-                        "repositories" => repositories_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "repositories" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut repositories_slot,
+                            )
                         }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(ListInstallationRepositoriesResponse {
                     total_count: crate::runtime::serde_helpers::required(
@@ -575,13 +682,24 @@ impl ListInstallationRepositoriesResponseBuilder {
 ///
 /// Schema: `#/paths/~1logs/get/responses/200/content/application~1json/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ListLogsResponse {
     /// The `entries` field.
     pub entries: Vec<Thing>,
     /// The `nextPageToken` field.
-    #[serde(rename = "nextPageToken", skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+
+impl Serialize for ListLogsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("entries", &self.entries)?;
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for ListLogsResponse {
@@ -607,12 +725,20 @@ impl<'de> Deserialize<'de> for ListLogsResponse {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "entries" => entries_slot = Some(map.next_value()?),
-                        "nextPageToken" => next_page_token_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "entries" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut entries_slot,
+                            )
                         }
-                    }
+                        "nextPageToken" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut next_page_token_slot,
+                            )
+                        }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(ListLogsResponse {
                     entries: crate::runtime::serde_helpers::required(
@@ -713,14 +839,26 @@ impl<'de> Deserialize<'de> for PatchThingContentType {
 ///
 /// Schema: `#/components/schemas/Problem`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Problem {
     /// The `title` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
+}
+
+impl Serialize for Problem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for Problem {
@@ -746,18 +884,20 @@ impl<'de> Deserialize<'de> for Problem {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "title" => title_slot = Some(map.next_value()?),
+                        "title" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut title_slot,
+                            )
+                        }
                         "status" => {
-                            status_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut status_slot,
+                            )
                         }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(Problem {
                     title: title_slot.unwrap_or_default(),
@@ -787,16 +927,29 @@ impl ProblemBuilder {
 ///
 /// Schema: `#/paths/~1things~1{id}/put/requestBody/content/application~1x-www-form-urlencoded/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ReplaceThingBody {
     /// The `name` field.
     pub name: String,
     /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `dimensions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<ReplaceThingBodyDimensions>,
+}
+
+impl Serialize for ReplaceThingBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        if let Some(value) = &self.dimensions {
+            map.serialize_entry("dimensions", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for ReplaceThingBody {
@@ -823,13 +976,20 @@ impl<'de> Deserialize<'de> for ReplaceThingBody {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => name_slot = Some(map.next_value()?),
-                        "tags" => tags_slot = Some(map.next_value()?),
-                        "dimensions" => dimensions_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "name" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut name_slot)
                         }
-                    }
+                        "tags" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut tags_slot)
+                        }
+                        "dimensions" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut dimensions_slot,
+                            )
+                        }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(ReplaceThingBody {
                     name: crate::runtime::serde_helpers::required(name_slot, "name")?,
@@ -861,14 +1021,26 @@ impl ReplaceThingBody {
 ///
 /// Schema: `#/paths/~1things~1{id}/put/requestBody/content/application~1x-www-form-urlencoded/schema/properties/dimensions`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct ReplaceThingBodyDimensions {
     /// The `width` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// The `height` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
+}
+
+impl Serialize for ReplaceThingBodyDimensions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.width {
+            map.serialize_entry("width", value)?;
+        }
+        if let Some(value) = &self.height {
+            map.serialize_entry("height", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for ReplaceThingBodyDimensions {
@@ -895,23 +1067,19 @@ impl<'de> Deserialize<'de> for ReplaceThingBodyDimensions {
                 {
                     match key.as_str() {
                         "width" => {
-                            width_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut width_slot,
+                            )
                         }
                         "height" => {
-                            height_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut height_slot,
+                            )
                         }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(ReplaceThingBodyDimensions {
                     width: width_slot.unwrap_or_default(),
@@ -938,18 +1106,31 @@ impl ReplaceThingBodyDimensions {
 ///
 /// Schema: `#/components/schemas/Thing`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Thing {
     /// The `name` field.
     pub name: String,
     /// A default that does not match the type.
     ///
     /// Default: `"big"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// The `label` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+
+impl Serialize for Thing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let Some(value) = &self.label {
+            map.serialize_entry("label", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for Thing {
@@ -976,19 +1157,23 @@ impl<'de> Deserialize<'de> for Thing {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => name_slot = Some(map.next_value()?),
+                        "name" => {
+                            crate::runtime::serde_helpers::next(&mut map, &mut name_slot)
+                        }
                         "size" => {
-                            size_slot = Some(
-                                map
-                                    .next_value::<crate::runtime::serde_helpers::Lenient<_>>()?
-                                    .0,
-                            );
+                            crate::runtime::serde_helpers::next_lenient(
+                                &mut map,
+                                &mut size_slot,
+                            )
                         }
-                        "label" => label_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "label" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut label_slot,
+                            )
                         }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(Thing {
                     name: crate::runtime::serde_helpers::required(name_slot, "name")?,
@@ -1020,19 +1205,34 @@ impl Thing {
 ///
 /// Schema: `#/paths/~1things~1{id}~1photo/post/requestBody/content/multipart~1form-data/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UploadPhotoBody {
     /// The image file.
     pub photo: crate::runtime::FilePart,
     /// The `thumbnails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnails: Option<Vec<crate::runtime::FilePart>>,
     /// The `caption` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// The `metadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<UploadPhotoBodyMetadata>,
+}
+
+impl Serialize for UploadPhotoBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("photo", &self.photo)?;
+        if let Some(value) = &self.thumbnails {
+            map.serialize_entry("thumbnails", value)?;
+        }
+        if let Some(value) = &self.caption {
+            map.serialize_entry("caption", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            map.serialize_entry("metadata", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for UploadPhotoBody {
@@ -1060,14 +1260,32 @@ impl<'de> Deserialize<'de> for UploadPhotoBody {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "photo" => photo_slot = Some(map.next_value()?),
-                        "thumbnails" => thumbnails_slot = Some(map.next_value()?),
-                        "caption" => caption_slot = Some(map.next_value()?),
-                        "metadata" => metadata_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "photo" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut photo_slot,
+                            )
                         }
-                    }
+                        "thumbnails" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut thumbnails_slot,
+                            )
+                        }
+                        "caption" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut caption_slot,
+                            )
+                        }
+                        "metadata" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut metadata_slot,
+                            )
+                        }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(UploadPhotoBody {
                     photo: crate::runtime::serde_helpers::required(photo_slot, "photo")?,
@@ -1103,11 +1321,21 @@ impl UploadPhotoBody {
 ///
 /// Schema: `#/paths/~1things~1{id}~1photo/post/requestBody/content/multipart~1form-data/schema/properties/metadata`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct UploadPhotoBodyMetadata {
     /// The `taken_at` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taken_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Serialize for UploadPhotoBodyMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.taken_at {
+            map.serialize_entry("taken_at", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for UploadPhotoBodyMetadata {
@@ -1132,11 +1360,14 @@ impl<'de> Deserialize<'de> for UploadPhotoBodyMetadata {
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "taken_at" => taken_at_slot = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "taken_at" => {
+                            crate::runtime::serde_helpers::next(
+                                &mut map,
+                                &mut taken_at_slot,
+                            )
                         }
-                    }
+                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                    }?;
                 }
                 Ok(UploadPhotoBodyMetadata {
                     taken_at: taken_at_slot.unwrap_or_default(),
