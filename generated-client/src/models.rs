@@ -179,17 +179,20 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsRequest {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "ids" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["ids", "action", "tags"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut ids_slot)
                         }
-                        "action" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut action_slot,
                             )
                         }
-                        "tags" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut tags_slot)
                         }
                         _ => crate::runtime::serde_helpers::skip(&mut map),
@@ -264,14 +267,17 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsResponse {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "updated" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["updated", "skipped"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut updated_slot,
                             )
                         }
-                        "skipped" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut skipped_slot,
@@ -356,14 +362,17 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsSkipped {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["id", "reason"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut id_slot,
                             )
                         }
-                        "reason" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut reason_slot,
@@ -443,14 +452,17 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsUpdated {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["id", "tags"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut id_slot,
                             )
                         }
-                        "tags" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut tags_slot)
                         }
                         _ => crate::runtime::serde_helpers::skip(&mut map),
@@ -793,71 +805,88 @@ impl<'de> Deserialize<'de> for EnterprisePropertyDefinition {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => {
+                    match crate::runtime::serde_helpers::field(
+                        &[
+                            "id",
+                            "name",
+                            "description",
+                            "tags",
+                            "is_numerical",
+                            "updated_at",
+                            "updated_by",
+                            "is_seen_on_filtered_events",
+                            "property_type",
+                            "verified",
+                            "verified_at",
+                            "verified_by",
+                            "hidden",
+                        ],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut id_slot)
                         }
-                        "name" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut name_slot)
                         }
-                        "description" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut description_slot,
                             )
                         }
-                        "tags" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut tags_slot)
                         }
-                        "is_numerical" => {
+                        Some(4) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut is_numerical_slot,
                             )
                         }
-                        "updated_at" => {
+                        Some(5) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut updated_at_slot,
                             )
                         }
-                        "updated_by" => {
+                        Some(6) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut updated_by_slot,
                             )
                         }
-                        "is_seen_on_filtered_events" => {
+                        Some(7) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut is_seen_on_filtered_events_slot,
                             )
                         }
-                        "property_type" => {
+                        Some(8) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut property_type_slot,
                             )
                         }
-                        "verified" => {
+                        Some(9) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut verified_slot,
                             )
                         }
-                        "verified_at" => {
+                        Some(10) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut verified_at_slot,
                             )
                         }
-                        "verified_by" => {
+                        Some(11) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut verified_by_slot,
                             )
                         }
-                        "hidden" => {
+                        Some(12) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut hidden_slot,
@@ -984,20 +1013,23 @@ impl<'de> Deserialize<'de> for ErrorDetail {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "type" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["type", "code", "detail", "attr"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut type_slot)
                         }
-                        "code" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut code_slot)
                         }
-                        "detail" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut detail_slot,
                             )
                         }
-                        "attr" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut attr_slot)
                         }
                         _ => crate::runtime::serde_helpers::skip(&mut map),
@@ -1075,8 +1107,11 @@ impl<'de> Deserialize<'de> for ErrorResponse {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "error" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["error"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut error_slot,
@@ -1394,149 +1429,179 @@ impl<'de> Deserialize<'de> for Organization {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => {
+                    match crate::runtime::serde_helpers::field(
+                        &[
+                            "id",
+                            "name",
+                            "slug",
+                            "logo_media_id",
+                            "created_at",
+                            "updated_at",
+                            "membership_level",
+                            "plugins_access_level",
+                            "teams",
+                            "projects",
+                            "available_product_features",
+                            "is_member_join_email_enabled",
+                            "metadata",
+                            "customer_id",
+                            "enforce_2fa",
+                            "members_can_invite",
+                            "members_can_use_personal_api_keys",
+                            "allow_publicly_shared_resources",
+                            "member_count",
+                            "is_ai_data_processing_approved",
+                            "default_experiment_stats_method",
+                            "default_anonymize_ips",
+                            "default_role_id",
+                            "is_active",
+                            "is_not_active_reason",
+                            "is_pending_deletion",
+                        ],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut id_slot)
                         }
-                        "name" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut name_slot)
                         }
-                        "slug" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut slug_slot)
                         }
-                        "logo_media_id" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut logo_media_id_slot,
                             )
                         }
-                        "created_at" => {
+                        Some(4) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut created_at_slot,
                             )
                         }
-                        "updated_at" => {
+                        Some(5) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut updated_at_slot,
                             )
                         }
-                        "membership_level" => {
+                        Some(6) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut membership_level_slot,
                             )
                         }
-                        "plugins_access_level" => {
+                        Some(7) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut plugins_access_level_slot,
                             )
                         }
-                        "teams" => {
+                        Some(8) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut teams_slot,
                             )
                         }
-                        "projects" => {
+                        Some(9) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut projects_slot,
                             )
                         }
-                        "available_product_features" => {
+                        Some(10) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut available_product_features_slot,
                             )
                         }
-                        "is_member_join_email_enabled" => {
+                        Some(11) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut is_member_join_email_enabled_slot,
                             )
                         }
-                        "metadata" => {
+                        Some(12) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut metadata_slot,
                             )
                         }
-                        "customer_id" => {
+                        Some(13) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut customer_id_slot,
                             )
                         }
-                        "enforce_2fa" => {
+                        Some(14) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut enforce_2fa_slot,
                             )
                         }
-                        "members_can_invite" => {
+                        Some(15) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut members_can_invite_slot,
                             )
                         }
-                        "members_can_use_personal_api_keys" => {
+                        Some(16) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut members_can_use_personal_api_keys_slot,
                             )
                         }
-                        "allow_publicly_shared_resources" => {
+                        Some(17) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut allow_publicly_shared_resources_slot,
                             )
                         }
-                        "member_count" => {
+                        Some(18) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut member_count_slot,
                             )
                         }
-                        "is_ai_data_processing_approved" => {
+                        Some(19) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut is_ai_data_processing_approved_slot,
                             )
                         }
-                        "default_experiment_stats_method" => {
+                        Some(20) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut default_experiment_stats_method_slot,
                             )
                         }
-                        "default_anonymize_ips" => {
+                        Some(21) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut default_anonymize_ips_slot,
                             )
                         }
-                        "default_role_id" => {
+                        Some(22) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut default_role_id_slot,
                             )
                         }
-                        "is_active" => {
+                        Some(23) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut is_active_slot,
                             )
                         }
-                        "is_not_active_reason" => {
+                        Some(24) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut is_not_active_reason_slot,
                             )
                         }
-                        "is_pending_deletion" => {
+                        Some(25) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut is_pending_deletion_slot,
@@ -1765,47 +1830,60 @@ impl<'de> Deserialize<'de> for OrganizationBasic {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => {
+                    match crate::runtime::serde_helpers::field(
+                        &[
+                            "id",
+                            "name",
+                            "slug",
+                            "logo_media_id",
+                            "membership_level",
+                            "members_can_use_personal_api_keys",
+                            "is_active",
+                            "is_not_active_reason",
+                            "is_pending_deletion",
+                        ],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut id_slot)
                         }
-                        "name" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut name_slot)
                         }
-                        "slug" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut slug_slot)
                         }
-                        "logo_media_id" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut logo_media_id_slot,
                             )
                         }
-                        "membership_level" => {
+                        Some(4) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut membership_level_slot,
                             )
                         }
-                        "members_can_use_personal_api_keys" => {
+                        Some(5) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut members_can_use_personal_api_keys_slot,
                             )
                         }
-                        "is_active" => {
+                        Some(6) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut is_active_slot,
                             )
                         }
-                        "is_not_active_reason" => {
+                        Some(7) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut is_not_active_reason_slot,
                             )
                         }
-                        "is_pending_deletion" => {
+                        Some(8) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut is_pending_deletion_slot,
@@ -1917,23 +1995,26 @@ impl<'de> Deserialize<'de> for PaginatedSubscriptionList {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "count" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["count", "next", "previous", "results"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut count_slot,
                             )
                         }
-                        "next" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut next_slot)
                         }
-                        "previous" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut previous_slot,
                             )
                         }
-                        "results" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut results_slot,
@@ -2030,23 +2111,26 @@ impl<'de> Deserialize<'de> for PaginatedUserList {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "count" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["count", "next", "previous", "results"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut count_slot,
                             )
                         }
-                        "next" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut next_slot)
                         }
-                        "previous" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut previous_slot,
                             )
                         }
-                        "results" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut results_slot,
@@ -2153,29 +2237,32 @@ impl<'de> Deserialize<'de> for PatchedEnterprisePropertyDefinition {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "description" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["description", "tags", "property_type", "verified", "hidden"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut description_slot,
                             )
                         }
-                        "tags" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut tags_slot)
                         }
-                        "property_type" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut property_type_slot,
                             )
                         }
-                        "verified" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut verified_slot,
                             )
                         }
-                        "hidden" => {
+                        Some(4) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut hidden_slot,
@@ -2378,116 +2465,139 @@ impl<'de> Deserialize<'de> for PatchedSubscription {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "dashboard" => {
+                    match crate::runtime::serde_helpers::field(
+                        &[
+                            "dashboard",
+                            "insight",
+                            "dashboard_export_insights",
+                            "target_type",
+                            "target_value",
+                            "frequency",
+                            "interval",
+                            "byweekday",
+                            "bysetpos",
+                            "count",
+                            "start_date",
+                            "until_date",
+                            "deleted",
+                            "enabled",
+                            "title",
+                            "integration_id",
+                            "invite_message",
+                            "summary_enabled",
+                            "summary_prompt_guide",
+                        ],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut dashboard_slot,
                             )
                         }
-                        "insight" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut insight_slot,
                             )
                         }
-                        "dashboard_export_insights" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut dashboard_export_insights_slot,
                             )
                         }
-                        "target_type" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut target_type_slot,
                             )
                         }
-                        "target_value" => {
+                        Some(4) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut target_value_slot,
                             )
                         }
-                        "frequency" => {
+                        Some(5) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut frequency_slot,
                             )
                         }
-                        "interval" => {
+                        Some(6) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut interval_slot,
                             )
                         }
-                        "byweekday" => {
+                        Some(7) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut byweekday_slot,
                             )
                         }
-                        "bysetpos" => {
+                        Some(8) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut bysetpos_slot,
                             )
                         }
-                        "count" => {
+                        Some(9) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut count_slot,
                             )
                         }
-                        "start_date" => {
+                        Some(10) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut start_date_slot,
                             )
                         }
-                        "until_date" => {
+                        Some(11) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut until_date_slot,
                             )
                         }
-                        "deleted" => {
+                        Some(12) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut deleted_slot,
                             )
                         }
-                        "enabled" => {
+                        Some(13) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut enabled_slot,
                             )
                         }
-                        "title" => {
+                        Some(14) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut title_slot,
                             )
                         }
-                        "integration_id" => {
+                        Some(15) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut integration_id_slot,
                             )
                         }
-                        "invite_message" => {
+                        Some(16) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut invite_message_slot,
                             )
                         }
-                        "summary_enabled" => {
+                        Some(17) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut summary_enabled_slot,
                             )
                         }
-                        "summary_prompt_guide" => {
+                        Some(18) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut summary_prompt_guide_slot,
@@ -2760,128 +2870,153 @@ impl<'de> Deserialize<'de> for PatchedUser {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "first_name" => {
+                    match crate::runtime::serde_helpers::field(
+                        &[
+                            "first_name",
+                            "last_name",
+                            "email",
+                            "notification_settings",
+                            "anonymize_data",
+                            "allow_impersonation",
+                            "toolbar_mode",
+                            "is_staff",
+                            "set_current_organization",
+                            "set_current_team",
+                            "password",
+                            "current_password",
+                            "events_column_config",
+                            "has_seen_product_intro_for",
+                            "theme_mode",
+                            "hedgehog_config",
+                            "allow_sidebar_suggestions",
+                            "shortcut_position",
+                            "role_at_organization",
+                            "passkeys_enabled_for_2fa",
+                            "hide_mcp_hints",
+                        ],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut first_name_slot,
                             )
                         }
-                        "last_name" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut last_name_slot,
                             )
                         }
-                        "email" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut email_slot,
                             )
                         }
-                        "notification_settings" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut notification_settings_slot,
                             )
                         }
-                        "anonymize_data" => {
+                        Some(4) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut anonymize_data_slot,
                             )
                         }
-                        "allow_impersonation" => {
+                        Some(5) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut allow_impersonation_slot,
                             )
                         }
-                        "toolbar_mode" => {
+                        Some(6) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut toolbar_mode_slot,
                             )
                         }
-                        "is_staff" => {
+                        Some(7) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut is_staff_slot,
                             )
                         }
-                        "set_current_organization" => {
+                        Some(8) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut set_current_organization_slot,
                             )
                         }
-                        "set_current_team" => {
+                        Some(9) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut set_current_team_slot,
                             )
                         }
-                        "password" => {
+                        Some(10) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut password_slot,
                             )
                         }
-                        "current_password" => {
+                        Some(11) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut current_password_slot,
                             )
                         }
-                        "events_column_config" => {
+                        Some(12) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut events_column_config_slot,
                             )
                         }
-                        "has_seen_product_intro_for" => {
+                        Some(13) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut has_seen_product_intro_for_slot,
                             )
                         }
-                        "theme_mode" => {
+                        Some(14) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut theme_mode_slot,
                             )
                         }
-                        "hedgehog_config" => {
+                        Some(15) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut hedgehog_config_slot,
                             )
                         }
-                        "allow_sidebar_suggestions" => {
+                        Some(16) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut allow_sidebar_suggestions_slot,
                             )
                         }
-                        "shortcut_position" => {
+                        Some(17) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut shortcut_position_slot,
                             )
                         }
-                        "role_at_organization" => {
+                        Some(18) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut role_at_organization_slot,
                             )
                         }
-                        "passkeys_enabled_for_2fa" => {
+                        Some(19) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut passkeys_enabled_for_2fa_slot,
                             )
                         }
-                        "hide_mcp_hints" => {
+                        Some(20) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut hide_mcp_hints_slot,
@@ -3042,29 +3177,38 @@ impl<'de> Deserialize<'de> for PendingInvite {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => {
+                    match crate::runtime::serde_helpers::field(
+                        &[
+                            "id",
+                            "target_email",
+                            "organization_id",
+                            "organization_name",
+                            "created_at",
+                        ],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut id_slot)
                         }
-                        "target_email" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut target_email_slot,
                             )
                         }
-                        "organization_id" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut organization_id_slot,
                             )
                         }
-                        "organization_name" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut organization_name_slot,
                             )
                         }
-                        "created_at" => {
+                        Some(4) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut created_at_slot,
@@ -3449,14 +3593,17 @@ impl<'de> Deserialize<'de> for ScenePersonalisation {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "scene" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["scene", "dashboard"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut scene_slot,
                             )
                         }
-                        "dashboard" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut dashboard_slot,
@@ -3563,29 +3710,32 @@ impl<'de> Deserialize<'de> for SharePassword {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["id", "created_at", "note", "created_by_email", "is_active"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut id_slot,
                             )
                         }
-                        "created_at" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut created_at_slot,
                             )
                         }
-                        "note" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut note_slot)
                         }
-                        "created_by_email" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut created_by_email_slot,
                             )
                         }
-                        "is_active" => {
+                        Some(4) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut is_active_slot,
@@ -3706,32 +3856,41 @@ impl<'de> Deserialize<'de> for SharePasswordCreate {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "enabled" => {
+                    match crate::runtime::serde_helpers::field(
+                        &[
+                            "enabled",
+                            "settings",
+                            "password_required",
+                            "raw_password",
+                            "note",
+                        ],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut enabled_slot,
                             )
                         }
-                        "settings" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut settings_slot,
                             )
                         }
-                        "password_required" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut password_required_slot,
                             )
                         }
-                        "raw_password" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut raw_password_slot,
                             )
                         }
-                        "note" => {
+                        Some(4) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut note_slot)
                         }
                         _ => crate::runtime::serde_helpers::skip(&mut map),
@@ -3827,29 +3986,32 @@ impl<'de> Deserialize<'de> for SharePasswordCreated {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["id", "password", "note", "created_at", "created_by_email"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut id_slot,
                             )
                         }
-                        "password" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut password_slot,
                             )
                         }
-                        "note" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut note_slot)
                         }
-                        "created_at" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut created_at_slot,
                             )
                         }
-                        "created_by_email" => {
+                        Some(4) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut created_by_email_slot,
@@ -3972,38 +4134,48 @@ impl<'de> Deserialize<'de> for SharingConfiguration {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "created_at" => {
+                    match crate::runtime::serde_helpers::field(
+                        &[
+                            "created_at",
+                            "enabled",
+                            "access_token",
+                            "settings",
+                            "password_required",
+                            "share_passwords",
+                        ],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut created_at_slot,
                             )
                         }
-                        "enabled" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut enabled_slot,
                             )
                         }
-                        "access_token" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut access_token_slot,
                             )
                         }
-                        "settings" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut settings_slot,
                             )
                         }
-                        "password_required" => {
+                        Some(4) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut password_required_slot,
                             )
                         }
-                        "share_passwords" => {
+                        Some(5) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut share_passwords_slot,
@@ -4122,20 +4294,23 @@ impl<'de> Deserialize<'de> for SharingConfigurationRequest {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "enabled" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["enabled", "settings", "password_required"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut enabled_slot,
                             )
                         }
-                        "settings" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut settings_slot,
                             )
                         }
-                        "password_required" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut password_required_slot,
@@ -4244,38 +4419,48 @@ impl<'de> Deserialize<'de> for SharingConfigurationSettings {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "detailed" => {
+                    match crate::runtime::serde_helpers::field(
+                        &[
+                            "detailed",
+                            "hideExtraDetails",
+                            "legend",
+                            "noHeader",
+                            "showInspector",
+                            "whitelabel",
+                        ],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut detailed_slot,
                             )
                         }
-                        "hideExtraDetails" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut hide_extra_details_slot,
                             )
                         }
-                        "legend" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut legend_slot,
                             )
                         }
-                        "noHeader" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut no_header_slot,
                             )
                         }
-                        "showInspector" => {
+                        Some(4) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut show_inspector_slot,
                             )
                         }
-                        "whitelabel" => {
+                        Some(5) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut whitelabel_slot,
@@ -4582,158 +4767,188 @@ impl<'de> Deserialize<'de> for Subscription {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => {
+                    match crate::runtime::serde_helpers::field(
+                        &[
+                            "id",
+                            "dashboard",
+                            "insight",
+                            "insight_short_id",
+                            "resource_name",
+                            "dashboard_export_insights",
+                            "target_type",
+                            "target_value",
+                            "frequency",
+                            "interval",
+                            "byweekday",
+                            "bysetpos",
+                            "count",
+                            "start_date",
+                            "until_date",
+                            "created_at",
+                            "created_by",
+                            "deleted",
+                            "enabled",
+                            "title",
+                            "summary",
+                            "next_delivery_date",
+                            "integration_id",
+                            "invite_message",
+                            "summary_enabled",
+                            "summary_prompt_guide",
+                        ],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut id_slot,
                             )
                         }
-                        "dashboard" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut dashboard_slot,
                             )
                         }
-                        "insight" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut insight_slot,
                             )
                         }
-                        "insight_short_id" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut insight_short_id_slot,
                             )
                         }
-                        "resource_name" => {
+                        Some(4) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut resource_name_slot,
                             )
                         }
-                        "dashboard_export_insights" => {
+                        Some(5) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut dashboard_export_insights_slot,
                             )
                         }
-                        "target_type" => {
+                        Some(6) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut target_type_slot,
                             )
                         }
-                        "target_value" => {
+                        Some(7) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut target_value_slot,
                             )
                         }
-                        "frequency" => {
+                        Some(8) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut frequency_slot,
                             )
                         }
-                        "interval" => {
+                        Some(9) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut interval_slot,
                             )
                         }
-                        "byweekday" => {
+                        Some(10) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut byweekday_slot,
                             )
                         }
-                        "bysetpos" => {
+                        Some(11) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut bysetpos_slot,
                             )
                         }
-                        "count" => {
+                        Some(12) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut count_slot,
                             )
                         }
-                        "start_date" => {
+                        Some(13) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut start_date_slot,
                             )
                         }
-                        "until_date" => {
+                        Some(14) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut until_date_slot,
                             )
                         }
-                        "created_at" => {
+                        Some(15) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut created_at_slot,
                             )
                         }
-                        "created_by" => {
+                        Some(16) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut created_by_slot,
                             )
                         }
-                        "deleted" => {
+                        Some(17) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut deleted_slot,
                             )
                         }
-                        "enabled" => {
+                        Some(18) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut enabled_slot,
                             )
                         }
-                        "title" => {
+                        Some(19) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut title_slot,
                             )
                         }
-                        "summary" => {
+                        Some(20) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut summary_slot,
                             )
                         }
-                        "next_delivery_date" => {
+                        Some(21) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut next_delivery_date_slot,
                             )
                         }
-                        "integration_id" => {
+                        Some(22) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut integration_id_slot,
                             )
                         }
-                        "invite_message" => {
+                        Some(23) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut invite_message_slot,
                             )
                         }
-                        "summary_enabled" => {
+                        Some(24) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut summary_enabled_slot,
                             )
                         }
-                        "summary_prompt_guide" => {
+                        Some(25) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut summary_prompt_guide_slot,
@@ -5006,116 +5221,139 @@ impl<'de> Deserialize<'de> for SubscriptionRequest {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "dashboard" => {
+                    match crate::runtime::serde_helpers::field(
+                        &[
+                            "dashboard",
+                            "insight",
+                            "dashboard_export_insights",
+                            "target_type",
+                            "target_value",
+                            "frequency",
+                            "interval",
+                            "byweekday",
+                            "bysetpos",
+                            "count",
+                            "start_date",
+                            "until_date",
+                            "deleted",
+                            "enabled",
+                            "title",
+                            "integration_id",
+                            "invite_message",
+                            "summary_enabled",
+                            "summary_prompt_guide",
+                        ],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut dashboard_slot,
                             )
                         }
-                        "insight" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut insight_slot,
                             )
                         }
-                        "dashboard_export_insights" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut dashboard_export_insights_slot,
                             )
                         }
-                        "target_type" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut target_type_slot,
                             )
                         }
-                        "target_value" => {
+                        Some(4) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut target_value_slot,
                             )
                         }
-                        "frequency" => {
+                        Some(5) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut frequency_slot,
                             )
                         }
-                        "interval" => {
+                        Some(6) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut interval_slot,
                             )
                         }
-                        "byweekday" => {
+                        Some(7) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut byweekday_slot,
                             )
                         }
-                        "bysetpos" => {
+                        Some(8) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut bysetpos_slot,
                             )
                         }
-                        "count" => {
+                        Some(9) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut count_slot,
                             )
                         }
-                        "start_date" => {
+                        Some(10) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut start_date_slot,
                             )
                         }
-                        "until_date" => {
+                        Some(11) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut until_date_slot,
                             )
                         }
-                        "deleted" => {
+                        Some(12) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut deleted_slot,
                             )
                         }
-                        "enabled" => {
+                        Some(13) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut enabled_slot,
                             )
                         }
-                        "title" => {
+                        Some(14) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut title_slot,
                             )
                         }
-                        "integration_id" => {
+                        Some(15) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut integration_id_slot,
                             )
                         }
-                        "invite_message" => {
+                        Some(16) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut invite_message_slot,
                             )
                         }
-                        "summary_enabled" => {
+                        Some(17) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut summary_enabled_slot,
                             )
                         }
-                        "summary_prompt_guide" => {
+                        Some(18) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut summary_prompt_guide_slot,
@@ -5265,20 +5503,23 @@ impl<'de> Deserialize<'de> for SubscriptionSummaryQuota {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "active_count" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["active_count", "limit", "at_limit"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut active_count_slot,
                             )
                         }
-                        "limit" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut limit_slot,
                             )
                         }
-                        "at_limit" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut at_limit_slot,
@@ -5633,68 +5874,84 @@ impl<'de> Deserialize<'de> for TeamBasic {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => {
+                    match crate::runtime::serde_helpers::field(
+                        &[
+                            "id",
+                            "uuid",
+                            "organization",
+                            "project_id",
+                            "api_token",
+                            "name",
+                            "completed_snippet_onboarding",
+                            "has_completed_onboarding_for",
+                            "ingested_event",
+                            "is_demo",
+                            "timezone",
+                            "access_control",
+                        ],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut id_slot,
                             )
                         }
-                        "uuid" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut uuid_slot)
                         }
-                        "organization" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut organization_slot,
                             )
                         }
-                        "project_id" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut project_id_slot,
                             )
                         }
-                        "api_token" => {
+                        Some(4) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut api_token_slot,
                             )
                         }
-                        "name" => {
+                        Some(5) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut name_slot)
                         }
-                        "completed_snippet_onboarding" => {
+                        Some(6) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut completed_snippet_onboarding_slot,
                             )
                         }
-                        "has_completed_onboarding_for" => {
+                        Some(7) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut has_completed_onboarding_for_slot,
                             )
                         }
-                        "ingested_event" => {
+                        Some(8) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut ingested_event_slot,
                             )
                         }
-                        "is_demo" => {
+                        Some(9) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut is_demo_slot,
                             )
                         }
-                        "timezone" => {
+                        Some(10) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut timezone_slot,
                             )
                         }
-                        "access_control" => {
+                        Some(11) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut access_control_slot,
@@ -6227,242 +6484,287 @@ impl<'de> Deserialize<'de> for User {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "date_joined" => {
+                    match crate::runtime::serde_helpers::field(
+                        &[
+                            "date_joined",
+                            "uuid",
+                            "distinct_id",
+                            "first_name",
+                            "last_name",
+                            "email",
+                            "pending_email",
+                            "is_email_verified",
+                            "notification_settings",
+                            "anonymize_data",
+                            "allow_impersonation",
+                            "toolbar_mode",
+                            "has_password",
+                            "id",
+                            "is_staff",
+                            "is_impersonated",
+                            "is_impersonated_until",
+                            "is_impersonated_read_only",
+                            "sensitive_session_expires_at",
+                            "team",
+                            "organization",
+                            "organizations",
+                            "set_current_organization",
+                            "set_current_team",
+                            "password",
+                            "current_password",
+                            "events_column_config",
+                            "is_2fa_enabled",
+                            "has_social_auth",
+                            "has_sso_enforcement",
+                            "has_seen_product_intro_for",
+                            "scene_personalisation",
+                            "theme_mode",
+                            "hedgehog_config",
+                            "allow_sidebar_suggestions",
+                            "shortcut_position",
+                            "role_at_organization",
+                            "passkeys_enabled_for_2fa",
+                            "is_organization_first_user",
+                            "pending_invites",
+                            "hide_mcp_hints",
+                        ],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut date_joined_slot,
                             )
                         }
-                        "uuid" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut uuid_slot)
                         }
-                        "distinct_id" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut distinct_id_slot,
                             )
                         }
-                        "first_name" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut first_name_slot,
                             )
                         }
-                        "last_name" => {
+                        Some(4) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut last_name_slot,
                             )
                         }
-                        "email" => {
+                        Some(5) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut email_slot,
                             )
                         }
-                        "pending_email" => {
+                        Some(6) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut pending_email_slot,
                             )
                         }
-                        "is_email_verified" => {
+                        Some(7) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut is_email_verified_slot,
                             )
                         }
-                        "notification_settings" => {
+                        Some(8) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut notification_settings_slot,
                             )
                         }
-                        "anonymize_data" => {
+                        Some(9) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut anonymize_data_slot,
                             )
                         }
-                        "allow_impersonation" => {
+                        Some(10) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut allow_impersonation_slot,
                             )
                         }
-                        "toolbar_mode" => {
+                        Some(11) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut toolbar_mode_slot,
                             )
                         }
-                        "has_password" => {
+                        Some(12) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut has_password_slot,
                             )
                         }
-                        "id" => {
+                        Some(13) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut id_slot,
                             )
                         }
-                        "is_staff" => {
+                        Some(14) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut is_staff_slot,
                             )
                         }
-                        "is_impersonated" => {
+                        Some(15) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut is_impersonated_slot,
                             )
                         }
-                        "is_impersonated_until" => {
+                        Some(16) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut is_impersonated_until_slot,
                             )
                         }
-                        "is_impersonated_read_only" => {
+                        Some(17) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut is_impersonated_read_only_slot,
                             )
                         }
-                        "sensitive_session_expires_at" => {
+                        Some(18) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut sensitive_session_expires_at_slot,
                             )
                         }
-                        "team" => {
+                        Some(19) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut team_slot)
                         }
-                        "organization" => {
+                        Some(20) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut organization_slot,
                             )
                         }
-                        "organizations" => {
+                        Some(21) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut organizations_slot,
                             )
                         }
-                        "set_current_organization" => {
+                        Some(22) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut set_current_organization_slot,
                             )
                         }
-                        "set_current_team" => {
+                        Some(23) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut set_current_team_slot,
                             )
                         }
-                        "password" => {
+                        Some(24) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut password_slot,
                             )
                         }
-                        "current_password" => {
+                        Some(25) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut current_password_slot,
                             )
                         }
-                        "events_column_config" => {
+                        Some(26) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut events_column_config_slot,
                             )
                         }
-                        "is_2fa_enabled" => {
+                        Some(27) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut is_2fa_enabled_slot,
                             )
                         }
-                        "has_social_auth" => {
+                        Some(28) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut has_social_auth_slot,
                             )
                         }
-                        "has_sso_enforcement" => {
+                        Some(29) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut has_sso_enforcement_slot,
                             )
                         }
-                        "has_seen_product_intro_for" => {
+                        Some(30) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut has_seen_product_intro_for_slot,
                             )
                         }
-                        "scene_personalisation" => {
+                        Some(31) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut scene_personalisation_slot,
                             )
                         }
-                        "theme_mode" => {
+                        Some(32) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut theme_mode_slot,
                             )
                         }
-                        "hedgehog_config" => {
+                        Some(33) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut hedgehog_config_slot,
                             )
                         }
-                        "allow_sidebar_suggestions" => {
+                        Some(34) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut allow_sidebar_suggestions_slot,
                             )
                         }
-                        "shortcut_position" => {
+                        Some(35) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut shortcut_position_slot,
                             )
                         }
-                        "role_at_organization" => {
+                        Some(36) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut role_at_organization_slot,
                             )
                         }
-                        "passkeys_enabled_for_2fa" => {
+                        Some(37) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut passkeys_enabled_for_2fa_slot,
                             )
                         }
-                        "is_organization_first_user" => {
+                        Some(38) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut is_organization_first_user_slot,
                             )
                         }
-                        "pending_invites" => {
+                        Some(39) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut pending_invites_slot,
                             )
                         }
-                        "hide_mcp_hints" => {
+                        Some(40) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut hide_mcp_hints_slot,
@@ -6738,53 +7040,66 @@ impl<'de> Deserialize<'de> for UserBasic {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => {
+                    match crate::runtime::serde_helpers::field(
+                        &[
+                            "id",
+                            "uuid",
+                            "distinct_id",
+                            "first_name",
+                            "last_name",
+                            "email",
+                            "is_email_verified",
+                            "hedgehog_config",
+                            "role_at_organization",
+                        ],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut id_slot,
                             )
                         }
-                        "uuid" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut uuid_slot)
                         }
-                        "distinct_id" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut distinct_id_slot,
                             )
                         }
-                        "first_name" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut first_name_slot,
                             )
                         }
-                        "last_name" => {
+                        Some(4) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut last_name_slot,
                             )
                         }
-                        "email" => {
+                        Some(5) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut email_slot,
                             )
                         }
-                        "is_email_verified" => {
+                        Some(6) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut is_email_verified_slot,
                             )
                         }
-                        "hedgehog_config" => {
+                        Some(7) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut hedgehog_config_slot,
                             )
                         }
-                        "role_at_organization" => {
+                        Some(8) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut role_at_organization_slot,
@@ -6878,8 +7193,11 @@ impl<'de> Deserialize<'de> for UserGithubLogin {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "github_login" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["github_login"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut github_login_slot,

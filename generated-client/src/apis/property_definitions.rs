@@ -120,14 +120,22 @@ pub struct DestroyRequest {
 
 impl DestroyRequest {
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(self) -> Result<ApiResponse<()>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<()>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
+    ) -> Result<ApiResponse<()>, Error> {
         Ok(response.empty())
     }
 
@@ -174,16 +182,28 @@ impl PartialUpdateRequest {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<models::EnterprisePropertyDefinition, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::EnterprisePropertyDefinition, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<models::EnterprisePropertyDefinition>, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::EnterprisePropertyDefinition>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
         response.json()
     }
 
@@ -220,16 +240,28 @@ pub struct BulkUpdateTagsCreateRequest {
 
 impl BulkUpdateTagsCreateRequest {
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<models::BulkUpdateTagsResponse, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::BulkUpdateTagsResponse, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<models::BulkUpdateTagsResponse>, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::BulkUpdateTagsResponse>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
         response.json()
     }
 
@@ -259,16 +291,26 @@ pub struct SeenTogetherRetrieveRequest {
 
 impl SeenTogetherRetrieveRequest {
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<models::SeenTogether, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::SeenTogether, Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<models::SeenTogether>, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::SeenTogether>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
         response.json()
     }
 

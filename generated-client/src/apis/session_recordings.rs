@@ -117,16 +117,28 @@ pub struct SharingListRequest {
 
 impl SharingListRequest {
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<models::SharingConfigurationOrList, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::SharingConfigurationOrList, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<models::SharingConfigurationOrList>, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::SharingConfigurationOrList>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
         response.json()
     }
 
@@ -163,16 +175,28 @@ impl SharingPasswordsCreateRequest {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<SharingPasswordsCreateResponse, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<SharingPasswordsCreateResponse, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<SharingPasswordsCreateResponse>, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<SharingPasswordsCreateResponse>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json().map(|r| r.map(SharingPasswordsCreateResponse::Ok)),
             201 => {
@@ -222,14 +246,22 @@ pub struct SharingPasswordsDestroyRequest {
 
 impl SharingPasswordsDestroyRequest {
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(self) -> Result<ApiResponse<()>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<()>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
+    ) -> Result<ApiResponse<()>, Error> {
         Ok(response.empty())
     }
 
@@ -268,16 +300,26 @@ impl SharingRefreshCreateRequest {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<models::SharingConfiguration, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::SharingConfiguration, Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<models::SharingConfiguration>, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::SharingConfiguration>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
         response.json()
     }
 

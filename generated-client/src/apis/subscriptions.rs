@@ -231,16 +231,28 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<models::PaginatedSubscriptionList, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::PaginatedSubscriptionList, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<models::PaginatedSubscriptionList>, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::PaginatedSubscriptionList>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
         response.json()
     }
 
@@ -303,16 +315,26 @@ impl CreateRequest {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<models::Subscription, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Subscription, Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<models::Subscription>, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::Subscription>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
         response.json()
     }
 
@@ -345,16 +367,26 @@ pub struct RetrieveRequest {
 
 impl RetrieveRequest {
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<models::Subscription, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Subscription, Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<models::Subscription>, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::Subscription>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
         response.json()
     }
 
@@ -384,14 +416,22 @@ pub struct DestroyRequest {
 
 impl DestroyRequest {
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(self) -> Result<ApiResponse<()>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<()>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
+    ) -> Result<ApiResponse<()>, Error> {
         Ok(response.empty())
     }
 
@@ -438,16 +478,26 @@ impl PartialUpdateRequest {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<models::Subscription, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Subscription, Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<models::Subscription>, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::Subscription>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
         response.json()
     }
 
@@ -484,14 +534,22 @@ pub struct TestDeliveryCreateRequest {
 
 impl TestDeliveryCreateRequest {
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(self) -> Result<ApiResponse<()>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<()>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
+    ) -> Result<ApiResponse<()>, Error> {
         Ok(response.empty())
     }
 
@@ -520,16 +578,28 @@ pub struct SummaryQuotaRetrieveRequest {
 
 impl SummaryQuotaRetrieveRequest {
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<models::SubscriptionSummaryQuota, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::SubscriptionSummaryQuota, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<models::SubscriptionSummaryQuota>, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::SubscriptionSummaryQuota>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
         response.json()
     }
 

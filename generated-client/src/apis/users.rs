@@ -189,16 +189,26 @@ impl ListRequest {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<models::PaginatedUserList, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::PaginatedUserList, Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<models::PaginatedUserList>, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::PaginatedUserList>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
         response.json()
     }
 
@@ -236,14 +246,22 @@ pub struct RetrieveRequest {
 
 impl RetrieveRequest {
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<models::User, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::User, Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(self) -> Result<ApiResponse<models::User>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<models::User>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
+    ) -> Result<ApiResponse<models::User>, Error> {
         response.json()
     }
 
@@ -270,14 +288,22 @@ pub struct DestroyRequest {
 
 impl DestroyRequest {
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(self) -> Result<ApiResponse<()>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<()>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
+    ) -> Result<ApiResponse<()>, Error> {
         Ok(response.empty())
     }
 
@@ -318,14 +344,22 @@ impl PartialUpdateRequest {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<models::User, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::User, Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(self) -> Result<ApiResponse<models::User>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<models::User>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
+    ) -> Result<ApiResponse<models::User>, Error> {
         response.json()
     }
 
@@ -359,14 +393,22 @@ pub struct CredentialsReviewCompleteCreateRequest {
 
 impl CredentialsReviewCompleteCreateRequest {
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(self) -> Result<ApiResponse<()>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<()>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
+    ) -> Result<ApiResponse<()>, Error> {
         Ok(response.empty())
     }
 
@@ -393,16 +435,26 @@ pub struct GithubLoginRetrieveRequest {
 
 impl GithubLoginRetrieveRequest {
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<models::UserGithubLogin, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::UserGithubLogin, Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<models::UserGithubLogin>, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::UserGithubLogin>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
         response.json()
     }
 
@@ -429,16 +481,26 @@ pub struct HedgehogConfigRetrieveRequest {
 
 impl HedgehogConfigRetrieveRequest {
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<models::HedgehogConfig, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::HedgehogConfig, Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<models::HedgehogConfig>, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::HedgehogConfig>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
         response.json()
     }
 
@@ -472,16 +534,26 @@ impl HedgehogConfigPartialUpdateRequest {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<models::HedgehogConfig, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::HedgehogConfig, Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<models::HedgehogConfig>, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::HedgehogConfig>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
         response.json()
     }
 

@@ -5,7 +5,7 @@ use super::file::Contents;
 use super::options::CallOptions;
 use super::pacing::{Pacer, Quota, RateLimits};
 use super::request::{Body, Part, Request};
-use super::response::RawResponse;
+use super::response::{ApiResponse, RawResponse};
 use super::retry::{parse_retry_after, Attempt, RetryPolicy};
 use reqwest::header::{
     HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, COOKIE, USER_AGENT,
@@ -173,6 +173,27 @@ impl Client {
             }));
         }
         Ok(response)
+    }
+
+    /// Sends an operation's request and decodes its response with `decode`. The operations'
+    /// `send_with_response` return this future rather than being `async fn`s of their own: a
+    /// coroutine per operation is much of what a large client costs to compile.
+    pub(crate) async fn send<T>(
+        self,
+        request: Result<Request, Error>,
+        decode: fn(RawResponse) -> Result<ApiResponse<T>, Error>,
+    ) -> Result<ApiResponse<T>, Error> {
+        let response = self.execute(request?).await?;
+        decode(response)
+    }
+
+    /// [`Client::send`], giving only the decoded body (an operation's `send`).
+    pub(crate) async fn send_body<T>(
+        self,
+        request: Result<Request, Error>,
+        decode: fn(RawResponse) -> Result<ApiResponse<T>, Error>,
+    ) -> Result<T, Error> {
+        self.send(request, decode).await.map(ApiResponse::into_body)
     }
 
     async fn execute_with_retries(&self, request: Request) -> Result<RawResponse, Error> {

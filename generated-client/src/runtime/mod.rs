@@ -35,6 +35,8 @@ pub(crate) use request::{QueryStyle, Request};
 #[allow(unused_imports)]
 pub(crate) use reqwest::Method;
 #[allow(unused_imports)]
+pub(crate) use response::RawResponse;
+#[allow(unused_imports)]
 pub(crate) use stream::Framing;
 
 pub use base64::Base64;

@@ -312,6 +312,7 @@ fn struct_decoder(name: &str, s: &Struct, cfg: &TokenStream) -> TokenStream {
     let mut slots = Vec::new();
     let mut arms = Vec::new();
     let mut inits = Vec::new();
+    let mut names = Vec::new();
     // Each field's slot: not the field's own name, since a field may be called `map` or
     // `key`; numbered in the rare case two fields' names give the same slot name.
     let mut slot_names = std::collections::HashSet::new();
@@ -335,7 +336,9 @@ fn struct_decoder(name: &str, s: &Struct, cfg: &TokenStream) -> TokenStream {
             quote!(#helpers::next(&mut map, &mut #slot))
         };
         slots.push(quote!(let mut #slot = None;));
-        arms.push(quote!(#wire => #read,));
+        let index = proc_macro2::Literal::usize_unsuffixed(i);
+        names.push(wire.clone());
+        arms.push(quote!(Some(#index) => #read,));
         inits.push(match f.presence {
             Presence::Required => quote!(#field: #helpers::required(#slot, #wire)?),
             // A present `null` is kept: the slot holds the value, `Value::Null` included.
@@ -360,7 +363,7 @@ fn struct_decoder(name: &str, s: &Struct, cfg: &TokenStream) -> TokenStream {
         other
     } else {
         quote! {
-            match key.as_str() {
+            match #helpers::field(&[#(#names),*], key.as_str()) {
                 #(#arms)*
                 _ => #other,
             }

@@ -26,6 +26,7 @@ const RESERVED_VALUE_NAMES: &[&str] = &[
     "send_streamed",
     "stream",
     "to_request",
+    "decode_response",
 ];
 /// Type names every group module uses unqualified.
 const RESERVED_GROUP_TYPES: &[&str] = &[

@@ -46,8 +46,8 @@ impl<'de> Deserialize<'de> for Created {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => {
+                    match crate::runtime::serde_helpers::field(&["id"], key.as_str()) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut id_slot)
                         }
                         _ => crate::runtime::serde_helpers::skip(&mut map),
@@ -124,17 +124,20 @@ impl<'de> Deserialize<'de> for ListConversationsResponse {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "ok" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["ok", "channels", "response_metadata"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut ok_slot)
                         }
-                        "channels" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut channels_slot,
                             )
                         }
-                        "response_metadata" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut response_metadata_slot,
@@ -214,8 +217,11 @@ impl<'de> Deserialize<'de> for ListConversationsResponseResponseMetadata {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "next_cursor" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["next_cursor"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut next_cursor_slot,
@@ -303,23 +309,26 @@ impl<'de> Deserialize<'de> for ListCustomersResponse {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "data" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["data", "has_more", "object", "url"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut data_slot)
                         }
-                        "has_more" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut has_more_slot,
                             )
                         }
-                        "object" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut object_slot,
                             )
                         }
-                        "url" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut url_slot)
                         }
                         _ => crate::runtime::serde_helpers::skip(&mut map),
@@ -406,11 +415,14 @@ impl<'de> Deserialize<'de> for ListCustomersResponseDataItem {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["id", "email"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut id_slot)
                         }
-                        "email" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut email_slot,
@@ -546,14 +558,17 @@ impl<'de> Deserialize<'de> for ListEntriesResponse {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "total" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["total", "entries"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut total_slot,
                             )
                         }
-                        "entries" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut entries_slot,
@@ -630,14 +645,17 @@ impl<'de> Deserialize<'de> for ListInstallationRepositoriesResponse {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "total_count" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["total_count", "repositories"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut total_count_slot,
                             )
                         }
-                        "repositories" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut repositories_slot,
@@ -724,14 +742,17 @@ impl<'de> Deserialize<'de> for ListLogsResponse {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "entries" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["entries", "nextPageToken"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut entries_slot,
                             )
                         }
-                        "nextPageToken" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut next_page_token_slot,
@@ -883,14 +904,17 @@ impl<'de> Deserialize<'de> for Problem {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "title" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["title", "status"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut title_slot,
                             )
                         }
-                        "status" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut status_slot,
@@ -975,14 +999,17 @@ impl<'de> Deserialize<'de> for ReplaceThingBody {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "name" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["name", "tags", "dimensions"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut name_slot)
                         }
-                        "tags" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut tags_slot)
                         }
-                        "dimensions" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut dimensions_slot,
@@ -1065,14 +1092,17 @@ impl<'de> Deserialize<'de> for ReplaceThingBodyDimensions {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "width" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["width", "height"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut width_slot,
                             )
                         }
-                        "height" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut height_slot,
@@ -1156,17 +1186,20 @@ impl<'de> Deserialize<'de> for Thing {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "name" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["name", "size", "label"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(&mut map, &mut name_slot)
                         }
-                        "size" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next_lenient(
                                 &mut map,
                                 &mut size_slot,
                             )
                         }
-                        "label" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut label_slot,
@@ -1259,26 +1292,29 @@ impl<'de> Deserialize<'de> for UploadPhotoBody {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "photo" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["photo", "thumbnails", "caption", "metadata"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut photo_slot,
                             )
                         }
-                        "thumbnails" => {
+                        Some(1) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut thumbnails_slot,
                             )
                         }
-                        "caption" => {
+                        Some(2) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut caption_slot,
                             )
                         }
-                        "metadata" => {
+                        Some(3) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut metadata_slot,
@@ -1359,8 +1395,11 @@ impl<'de> Deserialize<'de> for UploadPhotoBodyMetadata {
                 while let Some(key) = map
                     .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "taken_at" => {
+                    match crate::runtime::serde_helpers::field(
+                        &["taken_at"],
+                        key.as_str(),
+                    ) {
+                        Some(0) => {
                             crate::runtime::serde_helpers::next(
                                 &mut map,
                                 &mut taken_at_slot,

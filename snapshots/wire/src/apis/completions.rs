@@ -44,16 +44,28 @@ pub struct StreamCompletionRequest {
 
 impl StreamCompletionRequest {
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::runtime::ItemStream<models::Thing>, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::runtime::ItemStream<models::Thing>, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<crate::runtime::ItemStream<models::Thing>>, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<crate::runtime::ItemStream<models::Thing>>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
         response.items(crate::runtime::Framing::EventData)
     }
 

@@ -56,14 +56,22 @@ impl PatchThingRequest {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(self) -> Result<ApiResponse<()>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<()>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
+    ) -> Result<ApiResponse<()>, Error> {
         Ok(response.empty())
     }
 

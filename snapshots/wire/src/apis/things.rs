@@ -128,16 +128,26 @@ impl GetThingsRequest {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<models::Thing>, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Thing>, Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<Vec<models::Thing>>, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<Vec<models::Thing>>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
         response.json()
     }
 
@@ -159,16 +169,26 @@ pub struct CreateThingRequest {
 
 impl CreateThingRequest {
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<CreateThingResponse, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<CreateThingResponse, Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
+    ) -> impl std::future::Future<
+        Output = Result<ApiResponse<CreateThingResponse>, Error>,
+    > {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<CreateThingResponse>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json().map(|r| r.map(CreateThingResponse::Ok)),
             201 => response.json().map(|r| r.map(CreateThingResponse::Created)),
@@ -217,14 +237,24 @@ impl ReplaceThingRequest {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<models::Thing, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Thing, Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(self) -> Result<ApiResponse<models::Thing>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<models::Thing>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
+    ) -> Result<ApiResponse<models::Thing>, Error> {
         response.json()
     }
 
@@ -249,14 +279,22 @@ pub struct CreateThing2Request {
 
 impl CreateThing2Request {
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(self) -> Result<ApiResponse<()>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<()>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
+    ) -> Result<ApiResponse<()>, Error> {
         Ok(response.empty())
     }
 
@@ -278,14 +316,22 @@ pub struct GetPhotoRequest {
 
 impl GetPhotoRequest {
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<Vec<u8>, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(self) -> impl std::future::Future<Output = Result<Vec<u8>, Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(self) -> Result<ApiResponse<Vec<u8>>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<Vec<u8>>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
+    ) -> Result<ApiResponse<Vec<u8>>, Error> {
         Ok(response.bytes())
     }
 
@@ -321,14 +367,22 @@ pub struct UploadPhotoRequest {
 
 impl UploadPhotoRequest {
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(self) -> Result<ApiResponse<()>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<()>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
+    ) -> Result<ApiResponse<()>, Error> {
         Ok(response.empty())
     }
 
@@ -356,14 +410,22 @@ pub struct GetNotesRequest {
 
 impl GetNotesRequest {
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<String, Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(self) -> impl std::future::Future<Output = Result<String, Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(self) -> Result<ApiResponse<String>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<String>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
+    ) -> Result<ApiResponse<String>, Error> {
         response.text()
     }
 
@@ -394,14 +456,22 @@ impl PutNotesRequest {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(ApiResponse::into_body)
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> {
+        let request = self.to_request();
+        self.client.send_body(request, Self::decode_response)
     }
 
     /// Sends the request and decodes the response body, keeping the status and headers.
-    pub async fn send_with_response(self) -> Result<ApiResponse<()>, Error> {
-        let request = self.to_request()?;
-        let response = self.client.execute(request).await?;
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<()>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, Self::decode_response)
+    }
+
+    fn decode_response(
+        response: crate::runtime::RawResponse,
+    ) -> Result<ApiResponse<()>, Error> {
         Ok(response.empty())
     }
 
