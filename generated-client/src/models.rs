@@ -147,11 +147,10 @@ pub struct BulkUpdateTagsRequest {
 
 impl Serialize for BulkUpdateTagsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ids", &self.ids)?;
-        map.serialize_entry("action", &self.action)?;
-        map.serialize_entry("tags", &self.tags)?;
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("ids", &self.ids);
+        map.entry("action", &self.action);
+        map.entry("tags", &self.tags);
         map.end()
     }
 }
@@ -173,39 +172,38 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsRequest {
                 self,
                 mut map: A,
             ) -> Result<BulkUpdateTagsRequest, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut ids_slot = None;
                 let mut action_slot = None;
                 let mut tags_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
-                        &["ids", "action", "tags"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut ids_slot)
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut action_slot,
-                            )
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut tags_slot)
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(&["ids", "action", "tags"], key.as_str()) {
+                        Some(0) => de::next(&mut map, &mut ids_slot),
+                        Some(1) => de::next(&mut map, &mut action_slot),
+                        Some(2) => de::next(&mut map, &mut tags_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(BulkUpdateTagsRequest {
-                    ids: crate::runtime::serde_helpers::required(ids_slot, "ids")?,
-                    action: crate::runtime::serde_helpers::required(
-                        action_slot,
-                        "action",
-                    )?,
-                    tags: crate::runtime::serde_helpers::required(tags_slot, "tags")?,
-                })
+                match (ids_slot, action_slot, tags_slot) {
+                    (Some(ids_slot), Some(action_slot), Some(tags_slot)) => {
+                        Ok(BulkUpdateTagsRequest {
+                            ids: ids_slot,
+                            action: action_slot,
+                            tags: tags_slot,
+                        })
+                    }
+                    (ids_slot, action_slot, tags_slot) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (ids_slot.is_none(), "ids"),
+                                    (action_slot.is_none(), "action"),
+                                    (tags_slot.is_none(), "tags"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -237,10 +235,9 @@ pub struct BulkUpdateTagsResponse {
 
 impl Serialize for BulkUpdateTagsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("updated", &self.updated)?;
-        map.serialize_entry("skipped", &self.skipped)?;
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("updated", &self.updated);
+        map.entry("skipped", &self.skipped);
         map.end()
     }
 }
@@ -262,40 +259,34 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsResponse {
                 self,
                 mut map: A,
             ) -> Result<BulkUpdateTagsResponse, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut updated_slot = None;
                 let mut skipped_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
-                        &["updated", "skipped"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut updated_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut skipped_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(&["updated", "skipped"], key.as_str()) {
+                        Some(0) => de::next(&mut map, &mut updated_slot),
+                        Some(1) => de::next(&mut map, &mut skipped_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(BulkUpdateTagsResponse {
-                    updated: crate::runtime::serde_helpers::required(
-                        updated_slot,
-                        "updated",
-                    )?,
-                    skipped: crate::runtime::serde_helpers::required(
-                        skipped_slot,
-                        "skipped",
-                    )?,
-                })
+                match (updated_slot, skipped_slot) {
+                    (Some(updated_slot), Some(skipped_slot)) => {
+                        Ok(BulkUpdateTagsResponse {
+                            updated: updated_slot,
+                            skipped: skipped_slot,
+                        })
+                    }
+                    (updated_slot, skipped_slot) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (updated_slot.is_none(), "updated"),
+                                    (skipped_slot.is_none(), "skipped"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -332,10 +323,9 @@ pub struct BulkUpdateTagsSkipped {
 
 impl Serialize for BulkUpdateTagsSkipped {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("reason", &self.reason)?;
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("id", &self.id);
+        map.entry("reason", &self.reason);
         map.end()
     }
 }
@@ -357,37 +347,34 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsSkipped {
                 self,
                 mut map: A,
             ) -> Result<BulkUpdateTagsSkipped, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut id_slot = None;
                 let mut reason_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
-                        &["id", "reason"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut id_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut reason_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(&["id", "reason"], key.as_str()) {
+                        Some(0) => de::next_lenient(&mut map, &mut id_slot),
+                        Some(1) => de::next(&mut map, &mut reason_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(BulkUpdateTagsSkipped {
-                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
-                    reason: crate::runtime::serde_helpers::required(
-                        reason_slot,
-                        "reason",
-                    )?,
-                })
+                match (id_slot, reason_slot) {
+                    (Some(id_slot), Some(reason_slot)) => {
+                        Ok(BulkUpdateTagsSkipped {
+                            id: id_slot,
+                            reason: reason_slot,
+                        })
+                    }
+                    (id_slot, reason_slot) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (id_slot.is_none(), "id"),
+                                    (reason_slot.is_none(), "reason"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -422,10 +409,9 @@ pub struct BulkUpdateTagsUpdated {
 
 impl Serialize for BulkUpdateTagsUpdated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("tags", &self.tags)?;
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("id", &self.id);
+        map.entry("tags", &self.tags);
         map.end()
     }
 }
@@ -447,31 +433,31 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsUpdated {
                 self,
                 mut map: A,
             ) -> Result<BulkUpdateTagsUpdated, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut id_slot = None;
                 let mut tags_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
-                        &["id", "tags"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut id_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut tags_slot)
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(&["id", "tags"], key.as_str()) {
+                        Some(0) => de::next_lenient(&mut map, &mut id_slot),
+                        Some(1) => de::next(&mut map, &mut tags_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(BulkUpdateTagsUpdated {
-                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
-                    tags: crate::runtime::serde_helpers::required(tags_slot, "tags")?,
-                })
+                match (id_slot, tags_slot) {
+                    (Some(id_slot), Some(tags_slot)) => {
+                        Ok(BulkUpdateTagsUpdated {
+                            id: id_slot,
+                            tags: tags_slot,
+                        })
+                    }
+                    (id_slot, tags_slot) => {
+                        Err(
+                            de::missing(
+                                &[(id_slot.is_none(), "id"), (tags_slot.is_none(), "tags")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -740,34 +726,20 @@ pub struct EnterprisePropertyDefinition {
 
 impl Serialize for EnterprisePropertyDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("name", &self.name)?;
-        if !self.description.is_absent() {
-            map.serialize_entry("description", &self.description)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        map.serialize_entry("is_numerical", &self.is_numerical)?;
-        map.serialize_entry("updated_at", &self.updated_at)?;
-        map.serialize_entry("updated_by", &self.updated_by)?;
-        map.serialize_entry(
-            "is_seen_on_filtered_events",
-            &self.is_seen_on_filtered_events,
-        )?;
-        if !self.property_type.is_absent() {
-            map.serialize_entry("property_type", &self.property_type)?;
-        }
-        if let Some(value) = &self.verified {
-            map.serialize_entry("verified", value)?;
-        }
-        map.serialize_entry("verified_at", &self.verified_at)?;
-        map.serialize_entry("verified_by", &self.verified_by)?;
-        if !self.hidden.is_absent() {
-            map.serialize_entry("hidden", &self.hidden)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("id", &self.id);
+        map.entry("name", &self.name);
+        map.nullable("description", &self.description);
+        map.option("tags", &self.tags);
+        map.entry("is_numerical", &self.is_numerical);
+        map.entry("updated_at", &self.updated_at);
+        map.entry("updated_by", &self.updated_by);
+        map.entry("is_seen_on_filtered_events", &self.is_seen_on_filtered_events);
+        map.nullable("property_type", &self.property_type);
+        map.option("verified", &self.verified);
+        map.entry("verified_at", &self.verified_at);
+        map.entry("verified_by", &self.verified_by);
+        map.nullable("hidden", &self.hidden);
         map.end()
     }
 }
@@ -789,6 +761,7 @@ impl<'de> Deserialize<'de> for EnterprisePropertyDefinition {
                 self,
                 mut map: A,
             ) -> Result<EnterprisePropertyDefinition, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut id_slot = None;
                 let mut name_slot = None;
                 let mut description_slot = None;
@@ -802,10 +775,8 @@ impl<'de> Deserialize<'de> for EnterprisePropertyDefinition {
                 let mut verified_at_slot = None;
                 let mut verified_by_slot = None;
                 let mut hidden_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &[
                             "id",
                             "name",
@@ -823,100 +794,61 @@ impl<'de> Deserialize<'de> for EnterprisePropertyDefinition {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut id_slot)
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut name_slot)
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut description_slot,
-                            )
-                        }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut tags_slot)
-                        }
-                        Some(4) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut is_numerical_slot,
-                            )
-                        }
-                        Some(5) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut updated_at_slot,
-                            )
-                        }
-                        Some(6) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut updated_by_slot,
-                            )
-                        }
+                        Some(0) => de::next(&mut map, &mut id_slot),
+                        Some(1) => de::next(&mut map, &mut name_slot),
+                        Some(2) => de::next(&mut map, &mut description_slot),
+                        Some(3) => de::next(&mut map, &mut tags_slot),
+                        Some(4) => de::next(&mut map, &mut is_numerical_slot),
+                        Some(5) => de::next(&mut map, &mut updated_at_slot),
+                        Some(6) => de::next(&mut map, &mut updated_by_slot),
                         Some(7) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut is_seen_on_filtered_events_slot,
-                            )
+                            de::next(&mut map, &mut is_seen_on_filtered_events_slot)
                         }
-                        Some(8) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut property_type_slot,
-                            )
-                        }
-                        Some(9) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut verified_slot,
-                            )
-                        }
-                        Some(10) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut verified_at_slot,
-                            )
-                        }
-                        Some(11) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut verified_by_slot,
-                            )
-                        }
-                        Some(12) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut hidden_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(8) => de::next(&mut map, &mut property_type_slot),
+                        Some(9) => de::next(&mut map, &mut verified_slot),
+                        Some(10) => de::next(&mut map, &mut verified_at_slot),
+                        Some(11) => de::next(&mut map, &mut verified_by_slot),
+                        Some(12) => de::next(&mut map, &mut hidden_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(EnterprisePropertyDefinition {
-                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
-                    name: crate::runtime::serde_helpers::required(name_slot, "name")?,
-                    description: description_slot.unwrap_or_default(),
-                    tags: tags_slot.unwrap_or_default(),
-                    is_numerical: crate::runtime::serde_helpers::required(
-                        is_numerical_slot,
-                        "is_numerical",
-                    )?,
-                    updated_at: crate::runtime::serde_helpers::required(
-                        updated_at_slot,
-                        "updated_at",
-                    )?,
-                    updated_by: updated_by_slot.unwrap_or_default(),
-                    is_seen_on_filtered_events: is_seen_on_filtered_events_slot
-                        .unwrap_or_default(),
-                    property_type: property_type_slot.unwrap_or_default(),
-                    verified: verified_slot.unwrap_or_default(),
-                    verified_at: verified_at_slot.unwrap_or_default(),
-                    verified_by: verified_by_slot.unwrap_or_default(),
-                    hidden: hidden_slot.unwrap_or_default(),
-                })
+                match (id_slot, name_slot, is_numerical_slot, updated_at_slot) {
+                    (
+                        Some(id_slot),
+                        Some(name_slot),
+                        Some(is_numerical_slot),
+                        Some(updated_at_slot),
+                    ) => {
+                        Ok(EnterprisePropertyDefinition {
+                            id: id_slot,
+                            name: name_slot,
+                            description: description_slot.unwrap_or_default(),
+                            tags: tags_slot.unwrap_or_default(),
+                            is_numerical: is_numerical_slot,
+                            updated_at: updated_at_slot,
+                            updated_by: updated_by_slot.unwrap_or_default(),
+                            is_seen_on_filtered_events: is_seen_on_filtered_events_slot
+                                .unwrap_or_default(),
+                            property_type: property_type_slot.unwrap_or_default(),
+                            verified: verified_slot.unwrap_or_default(),
+                            verified_at: verified_at_slot.unwrap_or_default(),
+                            verified_by: verified_by_slot.unwrap_or_default(),
+                            hidden: hidden_slot.unwrap_or_default(),
+                        })
+                    }
+                    (id_slot, name_slot, is_numerical_slot, updated_at_slot) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (id_slot.is_none(), "id"),
+                                    (name_slot.is_none(), "name"),
+                                    (is_numerical_slot.is_none(), "is_numerical"),
+                                    (updated_at_slot.is_none(), "updated_at"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -977,14 +909,11 @@ pub struct ErrorDetail {
 
 impl Serialize for ErrorDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("code", &self.code)?;
-        map.serialize_entry("detail", &self.detail)?;
-        if !self.attr.is_absent() {
-            map.serialize_entry("attr", &self.attr)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("type", &self.r#type);
+        map.entry("code", &self.code);
+        map.entry("detail", &self.detail);
+        map.nullable("attr", &self.attr);
         map.end()
     }
 }
@@ -1006,44 +935,41 @@ impl<'de> Deserialize<'de> for ErrorDetail {
                 self,
                 mut map: A,
             ) -> Result<ErrorDetail, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut type_slot = None;
                 let mut code_slot = None;
                 let mut detail_slot = None;
                 let mut attr_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
-                        &["type", "code", "detail", "attr"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut type_slot)
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut code_slot)
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut detail_slot,
-                            )
-                        }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut attr_slot)
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(&["type", "code", "detail", "attr"], key.as_str()) {
+                        Some(0) => de::next(&mut map, &mut type_slot),
+                        Some(1) => de::next(&mut map, &mut code_slot),
+                        Some(2) => de::next(&mut map, &mut detail_slot),
+                        Some(3) => de::next(&mut map, &mut attr_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(ErrorDetail {
-                    r#type: crate::runtime::serde_helpers::required(type_slot, "type")?,
-                    code: crate::runtime::serde_helpers::required(code_slot, "code")?,
-                    detail: crate::runtime::serde_helpers::required(
-                        detail_slot,
-                        "detail",
-                    )?,
-                    attr: attr_slot.unwrap_or_default(),
-                })
+                match (type_slot, code_slot, detail_slot) {
+                    (Some(type_slot), Some(code_slot), Some(detail_slot)) => {
+                        Ok(ErrorDetail {
+                            r#type: type_slot,
+                            code: code_slot,
+                            detail: detail_slot,
+                            attr: attr_slot.unwrap_or_default(),
+                        })
+                    }
+                    (type_slot, code_slot, detail_slot) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (type_slot.is_none(), "type"),
+                                    (code_slot.is_none(), "code"),
+                                    (detail_slot.is_none(), "detail"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1079,9 +1005,8 @@ pub struct ErrorResponse {
 
 impl Serialize for ErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("error", &self.error)?;
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("error", &self.error);
         map.end()
     }
 }
@@ -1103,26 +1028,18 @@ impl<'de> Deserialize<'de> for ErrorResponse {
                 self,
                 mut map: A,
             ) -> Result<ErrorResponse, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut error_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
-                        &["error"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut error_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(&["error"], key.as_str()) {
+                        Some(0) => de::next(&mut map, &mut error_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(ErrorResponse {
-                    error: crate::runtime::serde_helpers::required(error_slot, "error")?,
-                })
+                match (error_slot,) {
+                    (Some(error_slot),) => Ok(ErrorResponse { error: error_slot }),
+                    (error_slot,) => Err(de::missing(&[(error_slot.is_none(), "error")])),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1321,64 +1238,45 @@ pub struct Organization {
 
 impl Serialize for Organization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("slug", &self.slug)?;
-        if !self.logo_media_id.is_absent() {
-            map.serialize_entry("logo_media_id", &self.logo_media_id)?;
-        }
-        map.serialize_entry("created_at", &self.created_at)?;
-        map.serialize_entry("updated_at", &self.updated_at)?;
-        map.serialize_entry("membership_level", &self.membership_level)?;
-        map.serialize_entry("plugins_access_level", &self.plugins_access_level)?;
-        map.serialize_entry("teams", &self.teams)?;
-        map.serialize_entry("projects", &self.projects)?;
-        map.serialize_entry(
-            "available_product_features",
-            &self.available_product_features,
-        )?;
-        map.serialize_entry(
-            "is_member_join_email_enabled",
-            &self.is_member_join_email_enabled,
-        )?;
-        map.serialize_entry("metadata", &self.metadata)?;
-        map.serialize_entry("customer_id", &self.customer_id)?;
-        if !self.enforce_2fa.is_absent() {
-            map.serialize_entry("enforce_2fa", &self.enforce_2fa)?;
-        }
-        if !self.members_can_invite.is_absent() {
-            map.serialize_entry("members_can_invite", &self.members_can_invite)?;
-        }
-        if let Some(value) = &self.members_can_use_personal_api_keys {
-            map.serialize_entry("members_can_use_personal_api_keys", value)?;
-        }
-        if let Some(value) = &self.allow_publicly_shared_resources {
-            map.serialize_entry("allow_publicly_shared_resources", value)?;
-        }
-        map.serialize_entry("member_count", &self.member_count)?;
-        if !self.is_ai_data_processing_approved.is_absent() {
-            map.serialize_entry(
-                "is_ai_data_processing_approved",
-                &self.is_ai_data_processing_approved,
-            )?;
-        }
-        if !self.default_experiment_stats_method.is_absent() {
-            map.serialize_entry(
-                "default_experiment_stats_method",
-                &self.default_experiment_stats_method,
-            )?;
-        }
-        if let Some(value) = &self.default_anonymize_ips {
-            map.serialize_entry("default_anonymize_ips", value)?;
-        }
-        if !self.default_role_id.is_absent() {
-            map.serialize_entry("default_role_id", &self.default_role_id)?;
-        }
-        map.serialize_entry("is_active", &self.is_active)?;
-        map.serialize_entry("is_not_active_reason", &self.is_not_active_reason)?;
-        map.serialize_entry("is_pending_deletion", &self.is_pending_deletion)?;
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("id", &self.id);
+        map.entry("name", &self.name);
+        map.entry("slug", &self.slug);
+        map.nullable("logo_media_id", &self.logo_media_id);
+        map.entry("created_at", &self.created_at);
+        map.entry("updated_at", &self.updated_at);
+        map.entry("membership_level", &self.membership_level);
+        map.entry("plugins_access_level", &self.plugins_access_level);
+        map.entry("teams", &self.teams);
+        map.entry("projects", &self.projects);
+        map.entry("available_product_features", &self.available_product_features);
+        map.entry("is_member_join_email_enabled", &self.is_member_join_email_enabled);
+        map.entry("metadata", &self.metadata);
+        map.entry("customer_id", &self.customer_id);
+        map.nullable("enforce_2fa", &self.enforce_2fa);
+        map.nullable("members_can_invite", &self.members_can_invite);
+        map.option(
+            "members_can_use_personal_api_keys",
+            &self.members_can_use_personal_api_keys,
+        );
+        map.option(
+            "allow_publicly_shared_resources",
+            &self.allow_publicly_shared_resources,
+        );
+        map.entry("member_count", &self.member_count);
+        map.nullable(
+            "is_ai_data_processing_approved",
+            &self.is_ai_data_processing_approved,
+        );
+        map.nullable(
+            "default_experiment_stats_method",
+            &self.default_experiment_stats_method,
+        );
+        map.option("default_anonymize_ips", &self.default_anonymize_ips);
+        map.nullable("default_role_id", &self.default_role_id);
+        map.entry("is_active", &self.is_active);
+        map.entry("is_not_active_reason", &self.is_not_active_reason);
+        map.entry("is_pending_deletion", &self.is_pending_deletion);
         map.end()
     }
 }
@@ -1400,6 +1298,7 @@ impl<'de> Deserialize<'de> for Organization {
                 self,
                 mut map: A,
             ) -> Result<Organization, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut id_slot = None;
                 let mut name_slot = None;
                 let mut slug_slot = None;
@@ -1426,10 +1325,8 @@ impl<'de> Deserialize<'de> for Organization {
                 let mut is_active_slot = None;
                 let mut is_not_active_reason_slot = None;
                 let mut is_pending_deletion_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &[
                             "id",
                             "name",
@@ -1460,211 +1357,152 @@ impl<'de> Deserialize<'de> for Organization {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut id_slot)
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut name_slot)
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut slug_slot)
-                        }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut logo_media_id_slot,
-                            )
-                        }
-                        Some(4) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut created_at_slot,
-                            )
-                        }
-                        Some(5) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut updated_at_slot,
-                            )
-                        }
-                        Some(6) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut membership_level_slot,
-                            )
-                        }
-                        Some(7) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut plugins_access_level_slot,
-                            )
-                        }
-                        Some(8) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut teams_slot,
-                            )
-                        }
-                        Some(9) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut projects_slot,
-                            )
-                        }
+                        Some(0) => de::next(&mut map, &mut id_slot),
+                        Some(1) => de::next(&mut map, &mut name_slot),
+                        Some(2) => de::next(&mut map, &mut slug_slot),
+                        Some(3) => de::next(&mut map, &mut logo_media_id_slot),
+                        Some(4) => de::next(&mut map, &mut created_at_slot),
+                        Some(5) => de::next(&mut map, &mut updated_at_slot),
+                        Some(6) => de::next(&mut map, &mut membership_level_slot),
+                        Some(7) => de::next(&mut map, &mut plugins_access_level_slot),
+                        Some(8) => de::next(&mut map, &mut teams_slot),
+                        Some(9) => de::next(&mut map, &mut projects_slot),
                         Some(10) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut available_product_features_slot,
-                            )
+                            de::next(&mut map, &mut available_product_features_slot)
                         }
                         Some(11) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut is_member_join_email_enabled_slot,
-                            )
+                            de::next(&mut map, &mut is_member_join_email_enabled_slot)
                         }
-                        Some(12) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut metadata_slot,
-                            )
-                        }
-                        Some(13) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut customer_id_slot,
-                            )
-                        }
-                        Some(14) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut enforce_2fa_slot,
-                            )
-                        }
-                        Some(15) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut members_can_invite_slot,
-                            )
-                        }
+                        Some(12) => de::next(&mut map, &mut metadata_slot),
+                        Some(13) => de::next(&mut map, &mut customer_id_slot),
+                        Some(14) => de::next(&mut map, &mut enforce_2fa_slot),
+                        Some(15) => de::next(&mut map, &mut members_can_invite_slot),
                         Some(16) => {
-                            crate::runtime::serde_helpers::next(
+                            de::next(
                                 &mut map,
                                 &mut members_can_use_personal_api_keys_slot,
                             )
                         }
                         Some(17) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut allow_publicly_shared_resources_slot,
-                            )
+                            de::next(&mut map, &mut allow_publicly_shared_resources_slot)
                         }
-                        Some(18) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut member_count_slot,
-                            )
-                        }
+                        Some(18) => de::next_lenient(&mut map, &mut member_count_slot),
                         Some(19) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut is_ai_data_processing_approved_slot,
-                            )
+                            de::next(&mut map, &mut is_ai_data_processing_approved_slot)
                         }
                         Some(20) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut default_experiment_stats_method_slot,
-                            )
+                            de::next(&mut map, &mut default_experiment_stats_method_slot)
                         }
-                        Some(21) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut default_anonymize_ips_slot,
-                            )
-                        }
-                        Some(22) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut default_role_id_slot,
-                            )
-                        }
-                        Some(23) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut is_active_slot,
-                            )
-                        }
-                        Some(24) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut is_not_active_reason_slot,
-                            )
-                        }
-                        Some(25) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut is_pending_deletion_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(21) => de::next(&mut map, &mut default_anonymize_ips_slot),
+                        Some(22) => de::next(&mut map, &mut default_role_id_slot),
+                        Some(23) => de::next(&mut map, &mut is_active_slot),
+                        Some(24) => de::next(&mut map, &mut is_not_active_reason_slot),
+                        Some(25) => de::next(&mut map, &mut is_pending_deletion_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(Organization {
-                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
-                    name: crate::runtime::serde_helpers::required(name_slot, "name")?,
-                    slug: crate::runtime::serde_helpers::required(slug_slot, "slug")?,
-                    logo_media_id: logo_media_id_slot.unwrap_or_default(),
-                    created_at: crate::runtime::serde_helpers::required(
+                match (
+                    id_slot,
+                    name_slot,
+                    slug_slot,
+                    created_at_slot,
+                    updated_at_slot,
+                    plugins_access_level_slot,
+                    teams_slot,
+                    projects_slot,
+                    is_member_join_email_enabled_slot,
+                    metadata_slot,
+                    member_count_slot,
+                ) {
+                    (
+                        Some(id_slot),
+                        Some(name_slot),
+                        Some(slug_slot),
+                        Some(created_at_slot),
+                        Some(updated_at_slot),
+                        Some(plugins_access_level_slot),
+                        Some(teams_slot),
+                        Some(projects_slot),
+                        Some(is_member_join_email_enabled_slot),
+                        Some(metadata_slot),
+                        Some(member_count_slot),
+                    ) => {
+                        Ok(Organization {
+                            id: id_slot,
+                            name: name_slot,
+                            slug: slug_slot,
+                            logo_media_id: logo_media_id_slot.unwrap_or_default(),
+                            created_at: created_at_slot,
+                            updated_at: updated_at_slot,
+                            membership_level: membership_level_slot.unwrap_or_default(),
+                            plugins_access_level: plugins_access_level_slot,
+                            teams: teams_slot,
+                            projects: projects_slot,
+                            available_product_features: available_product_features_slot
+                                .unwrap_or_default(),
+                            is_member_join_email_enabled: is_member_join_email_enabled_slot,
+                            metadata: metadata_slot,
+                            customer_id: customer_id_slot.unwrap_or_default(),
+                            enforce_2fa: enforce_2fa_slot.unwrap_or_default(),
+                            members_can_invite: members_can_invite_slot
+                                .unwrap_or_default(),
+                            members_can_use_personal_api_keys: members_can_use_personal_api_keys_slot
+                                .unwrap_or_default(),
+                            allow_publicly_shared_resources: allow_publicly_shared_resources_slot
+                                .unwrap_or_default(),
+                            member_count: member_count_slot,
+                            is_ai_data_processing_approved: is_ai_data_processing_approved_slot
+                                .unwrap_or_default(),
+                            default_experiment_stats_method: default_experiment_stats_method_slot
+                                .unwrap_or_default(),
+                            default_anonymize_ips: default_anonymize_ips_slot
+                                .unwrap_or_default(),
+                            default_role_id: default_role_id_slot.unwrap_or_default(),
+                            is_active: is_active_slot.unwrap_or_default(),
+                            is_not_active_reason: is_not_active_reason_slot
+                                .unwrap_or_default(),
+                            is_pending_deletion: is_pending_deletion_slot
+                                .unwrap_or_default(),
+                        })
+                    }
+                    (
+                        id_slot,
+                        name_slot,
+                        slug_slot,
                         created_at_slot,
-                        "created_at",
-                    )?,
-                    updated_at: crate::runtime::serde_helpers::required(
                         updated_at_slot,
-                        "updated_at",
-                    )?,
-                    membership_level: membership_level_slot.unwrap_or_default(),
-                    plugins_access_level: crate::runtime::serde_helpers::required(
                         plugins_access_level_slot,
-                        "plugins_access_level",
-                    )?,
-                    teams: crate::runtime::serde_helpers::required(teams_slot, "teams")?,
-                    projects: crate::runtime::serde_helpers::required(
+                        teams_slot,
                         projects_slot,
-                        "projects",
-                    )?,
-                    available_product_features: available_product_features_slot
-                        .unwrap_or_default(),
-                    is_member_join_email_enabled: crate::runtime::serde_helpers::required(
                         is_member_join_email_enabled_slot,
-                        "is_member_join_email_enabled",
-                    )?,
-                    metadata: crate::runtime::serde_helpers::required(
                         metadata_slot,
-                        "metadata",
-                    )?,
-                    customer_id: customer_id_slot.unwrap_or_default(),
-                    enforce_2fa: enforce_2fa_slot.unwrap_or_default(),
-                    members_can_invite: members_can_invite_slot.unwrap_or_default(),
-                    members_can_use_personal_api_keys: members_can_use_personal_api_keys_slot
-                        .unwrap_or_default(),
-                    allow_publicly_shared_resources: allow_publicly_shared_resources_slot
-                        .unwrap_or_default(),
-                    member_count: crate::runtime::serde_helpers::required(
                         member_count_slot,
-                        "member_count",
-                    )?,
-                    is_ai_data_processing_approved: is_ai_data_processing_approved_slot
-                        .unwrap_or_default(),
-                    default_experiment_stats_method: default_experiment_stats_method_slot
-                        .unwrap_or_default(),
-                    default_anonymize_ips: default_anonymize_ips_slot
-                        .unwrap_or_default(),
-                    default_role_id: default_role_id_slot.unwrap_or_default(),
-                    is_active: is_active_slot.unwrap_or_default(),
-                    is_not_active_reason: is_not_active_reason_slot.unwrap_or_default(),
-                    is_pending_deletion: is_pending_deletion_slot.unwrap_or_default(),
-                })
+                    ) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (id_slot.is_none(), "id"),
+                                    (name_slot.is_none(), "name"),
+                                    (slug_slot.is_none(), "slug"),
+                                    (created_at_slot.is_none(), "created_at"),
+                                    (updated_at_slot.is_none(), "updated_at"),
+                                    (
+                                        plugins_access_level_slot.is_none(),
+                                        "plugins_access_level",
+                                    ),
+                                    (teams_slot.is_none(), "teams"),
+                                    (projects_slot.is_none(), "projects"),
+                                    (
+                                        is_member_join_email_enabled_slot.is_none(),
+                                        "is_member_join_email_enabled",
+                                    ),
+                                    (metadata_slot.is_none(), "metadata"),
+                                    (member_count_slot.is_none(), "member_count"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1776,27 +1614,19 @@ pub struct OrganizationBasic {
 
 impl Serialize for OrganizationBasic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("slug", &self.slug)?;
-        if !self.logo_media_id.is_absent() {
-            map.serialize_entry("logo_media_id", &self.logo_media_id)?;
-        }
-        map.serialize_entry("membership_level", &self.membership_level)?;
-        if let Some(value) = &self.members_can_use_personal_api_keys {
-            map.serialize_entry("members_can_use_personal_api_keys", value)?;
-        }
-        if !self.is_active.is_absent() {
-            map.serialize_entry("is_active", &self.is_active)?;
-        }
-        if !self.is_not_active_reason.is_absent() {
-            map.serialize_entry("is_not_active_reason", &self.is_not_active_reason)?;
-        }
-        if !self.is_pending_deletion.is_absent() {
-            map.serialize_entry("is_pending_deletion", &self.is_pending_deletion)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("id", &self.id);
+        map.entry("name", &self.name);
+        map.entry("slug", &self.slug);
+        map.nullable("logo_media_id", &self.logo_media_id);
+        map.entry("membership_level", &self.membership_level);
+        map.option(
+            "members_can_use_personal_api_keys",
+            &self.members_can_use_personal_api_keys,
+        );
+        map.nullable("is_active", &self.is_active);
+        map.nullable("is_not_active_reason", &self.is_not_active_reason);
+        map.nullable("is_pending_deletion", &self.is_pending_deletion);
         map.end()
     }
 }
@@ -1818,6 +1648,7 @@ impl<'de> Deserialize<'de> for OrganizationBasic {
                 self,
                 mut map: A,
             ) -> Result<OrganizationBasic, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut id_slot = None;
                 let mut name_slot = None;
                 let mut slug_slot = None;
@@ -1827,10 +1658,8 @@ impl<'de> Deserialize<'de> for OrganizationBasic {
                 let mut is_active_slot = None;
                 let mut is_not_active_reason_slot = None;
                 let mut is_pending_deletion_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &[
                             "id",
                             "name",
@@ -1844,66 +1673,52 @@ impl<'de> Deserialize<'de> for OrganizationBasic {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut id_slot)
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut name_slot)
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut slug_slot)
-                        }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut logo_media_id_slot,
-                            )
-                        }
-                        Some(4) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut membership_level_slot,
-                            )
-                        }
+                        Some(0) => de::next(&mut map, &mut id_slot),
+                        Some(1) => de::next(&mut map, &mut name_slot),
+                        Some(2) => de::next(&mut map, &mut slug_slot),
+                        Some(3) => de::next(&mut map, &mut logo_media_id_slot),
+                        Some(4) => de::next(&mut map, &mut membership_level_slot),
                         Some(5) => {
-                            crate::runtime::serde_helpers::next(
+                            de::next(
                                 &mut map,
                                 &mut members_can_use_personal_api_keys_slot,
                             )
                         }
-                        Some(6) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut is_active_slot,
-                            )
-                        }
-                        Some(7) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut is_not_active_reason_slot,
-                            )
-                        }
-                        Some(8) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut is_pending_deletion_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(6) => de::next(&mut map, &mut is_active_slot),
+                        Some(7) => de::next(&mut map, &mut is_not_active_reason_slot),
+                        Some(8) => de::next(&mut map, &mut is_pending_deletion_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(OrganizationBasic {
-                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
-                    name: crate::runtime::serde_helpers::required(name_slot, "name")?,
-                    slug: crate::runtime::serde_helpers::required(slug_slot, "slug")?,
-                    logo_media_id: logo_media_id_slot.unwrap_or_default(),
-                    membership_level: membership_level_slot.unwrap_or_default(),
-                    members_can_use_personal_api_keys: members_can_use_personal_api_keys_slot
-                        .unwrap_or_default(),
-                    is_active: is_active_slot.unwrap_or_default(),
-                    is_not_active_reason: is_not_active_reason_slot.unwrap_or_default(),
-                    is_pending_deletion: is_pending_deletion_slot.unwrap_or_default(),
-                })
+                match (id_slot, name_slot, slug_slot) {
+                    (Some(id_slot), Some(name_slot), Some(slug_slot)) => {
+                        Ok(OrganizationBasic {
+                            id: id_slot,
+                            name: name_slot,
+                            slug: slug_slot,
+                            logo_media_id: logo_media_id_slot.unwrap_or_default(),
+                            membership_level: membership_level_slot.unwrap_or_default(),
+                            members_can_use_personal_api_keys: members_can_use_personal_api_keys_slot
+                                .unwrap_or_default(),
+                            is_active: is_active_slot.unwrap_or_default(),
+                            is_not_active_reason: is_not_active_reason_slot
+                                .unwrap_or_default(),
+                            is_pending_deletion: is_pending_deletion_slot
+                                .unwrap_or_default(),
+                        })
+                    }
+                    (id_slot, name_slot, slug_slot) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (id_slot.is_none(), "id"),
+                                    (name_slot.is_none(), "name"),
+                                    (slug_slot.is_none(), "slug"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1957,16 +1772,11 @@ pub struct PaginatedSubscriptionList {
 
 impl Serialize for PaginatedSubscriptionList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("count", &self.count)?;
-        if !self.next.is_absent() {
-            map.serialize_entry("next", &self.next)?;
-        }
-        if !self.previous.is_absent() {
-            map.serialize_entry("previous", &self.previous)?;
-        }
-        map.serialize_entry("results", &self.results)?;
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("count", &self.count);
+        map.nullable("next", &self.next);
+        map.nullable("previous", &self.previous);
+        map.entry("results", &self.results);
         map.end()
     }
 }
@@ -1988,50 +1798,43 @@ impl<'de> Deserialize<'de> for PaginatedSubscriptionList {
                 self,
                 mut map: A,
             ) -> Result<PaginatedSubscriptionList, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut count_slot = None;
                 let mut next_slot = None;
                 let mut previous_slot = None;
                 let mut results_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &["count", "next", "previous", "results"],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut count_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut next_slot)
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut previous_slot,
-                            )
-                        }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut results_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(0) => de::next_lenient(&mut map, &mut count_slot),
+                        Some(1) => de::next(&mut map, &mut next_slot),
+                        Some(2) => de::next(&mut map, &mut previous_slot),
+                        Some(3) => de::next(&mut map, &mut results_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(PaginatedSubscriptionList {
-                    count: crate::runtime::serde_helpers::required(count_slot, "count")?,
-                    next: next_slot.unwrap_or_default(),
-                    previous: previous_slot.unwrap_or_default(),
-                    results: crate::runtime::serde_helpers::required(
-                        results_slot,
-                        "results",
-                    )?,
-                })
+                match (count_slot, results_slot) {
+                    (Some(count_slot), Some(results_slot)) => {
+                        Ok(PaginatedSubscriptionList {
+                            count: count_slot,
+                            next: next_slot.unwrap_or_default(),
+                            previous: previous_slot.unwrap_or_default(),
+                            results: results_slot,
+                        })
+                    }
+                    (count_slot, results_slot) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (count_slot.is_none(), "count"),
+                                    (results_slot.is_none(), "results"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2073,16 +1876,11 @@ pub struct PaginatedUserList {
 
 impl Serialize for PaginatedUserList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("count", &self.count)?;
-        if !self.next.is_absent() {
-            map.serialize_entry("next", &self.next)?;
-        }
-        if !self.previous.is_absent() {
-            map.serialize_entry("previous", &self.previous)?;
-        }
-        map.serialize_entry("results", &self.results)?;
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("count", &self.count);
+        map.nullable("next", &self.next);
+        map.nullable("previous", &self.previous);
+        map.entry("results", &self.results);
         map.end()
     }
 }
@@ -2104,50 +1902,43 @@ impl<'de> Deserialize<'de> for PaginatedUserList {
                 self,
                 mut map: A,
             ) -> Result<PaginatedUserList, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut count_slot = None;
                 let mut next_slot = None;
                 let mut previous_slot = None;
                 let mut results_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &["count", "next", "previous", "results"],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut count_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut next_slot)
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut previous_slot,
-                            )
-                        }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut results_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(0) => de::next_lenient(&mut map, &mut count_slot),
+                        Some(1) => de::next(&mut map, &mut next_slot),
+                        Some(2) => de::next(&mut map, &mut previous_slot),
+                        Some(3) => de::next(&mut map, &mut results_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(PaginatedUserList {
-                    count: crate::runtime::serde_helpers::required(count_slot, "count")?,
-                    next: next_slot.unwrap_or_default(),
-                    previous: previous_slot.unwrap_or_default(),
-                    results: crate::runtime::serde_helpers::required(
-                        results_slot,
-                        "results",
-                    )?,
-                })
+                match (count_slot, results_slot) {
+                    (Some(count_slot), Some(results_slot)) => {
+                        Ok(PaginatedUserList {
+                            count: count_slot,
+                            next: next_slot.unwrap_or_default(),
+                            previous: previous_slot.unwrap_or_default(),
+                            results: results_slot,
+                        })
+                    }
+                    (count_slot, results_slot) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (count_slot.is_none(), "count"),
+                                    (results_slot.is_none(), "results"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2191,23 +1982,12 @@ pub struct PatchedEnterprisePropertyDefinition {
 
 impl Serialize for PatchedEnterprisePropertyDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.description.is_absent() {
-            map.serialize_entry("description", &self.description)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if !self.property_type.is_absent() {
-            map.serialize_entry("property_type", &self.property_type)?;
-        }
-        if let Some(value) = &self.verified {
-            map.serialize_entry("verified", value)?;
-        }
-        if !self.hidden.is_absent() {
-            map.serialize_entry("hidden", &self.hidden)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.nullable("description", &self.description);
+        map.option("tags", &self.tags);
+        map.nullable("property_type", &self.property_type);
+        map.option("verified", &self.verified);
+        map.nullable("hidden", &self.hidden);
         map.end()
     }
 }
@@ -2229,46 +2009,23 @@ impl<'de> Deserialize<'de> for PatchedEnterprisePropertyDefinition {
                 self,
                 mut map: A,
             ) -> Result<PatchedEnterprisePropertyDefinition, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut description_slot = None;
                 let mut tags_slot = None;
                 let mut property_type_slot = None;
                 let mut verified_slot = None;
                 let mut hidden_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &["description", "tags", "property_type", "verified", "hidden"],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut description_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut tags_slot)
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut property_type_slot,
-                            )
-                        }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut verified_slot,
-                            )
-                        }
-                        Some(4) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut hidden_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(0) => de::next(&mut map, &mut description_slot),
+                        Some(1) => de::next(&mut map, &mut tags_slot),
+                        Some(2) => de::next(&mut map, &mut property_type_slot),
+                        Some(3) => de::next(&mut map, &mut verified_slot),
+                        Some(4) => de::next(&mut map, &mut hidden_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
                 Ok(PatchedEnterprisePropertyDefinition {
@@ -2363,65 +2120,26 @@ pub struct PatchedSubscription {
 
 impl Serialize for PatchedSubscription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.dashboard.is_absent() {
-            map.serialize_entry("dashboard", &self.dashboard)?;
-        }
-        if !self.insight.is_absent() {
-            map.serialize_entry("insight", &self.insight)?;
-        }
-        if let Some(value) = &self.dashboard_export_insights {
-            map.serialize_entry("dashboard_export_insights", value)?;
-        }
-        if let Some(value) = &self.target_type {
-            map.serialize_entry("target_type", value)?;
-        }
-        if let Some(value) = &self.target_value {
-            map.serialize_entry("target_value", value)?;
-        }
-        if let Some(value) = &self.frequency {
-            map.serialize_entry("frequency", value)?;
-        }
-        if let Some(value) = &self.interval {
-            map.serialize_entry("interval", value)?;
-        }
-        if !self.byweekday.is_absent() {
-            map.serialize_entry("byweekday", &self.byweekday)?;
-        }
-        if !self.bysetpos.is_absent() {
-            map.serialize_entry("bysetpos", &self.bysetpos)?;
-        }
-        if !self.count.is_absent() {
-            map.serialize_entry("count", &self.count)?;
-        }
-        if let Some(value) = &self.start_date {
-            map.serialize_entry("start_date", value)?;
-        }
-        if !self.until_date.is_absent() {
-            map.serialize_entry("until_date", &self.until_date)?;
-        }
-        if let Some(value) = &self.deleted {
-            map.serialize_entry("deleted", value)?;
-        }
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        if !self.title.is_absent() {
-            map.serialize_entry("title", &self.title)?;
-        }
-        if !self.integration_id.is_absent() {
-            map.serialize_entry("integration_id", &self.integration_id)?;
-        }
-        if !self.invite_message.is_absent() {
-            map.serialize_entry("invite_message", &self.invite_message)?;
-        }
-        if let Some(value) = &self.summary_enabled {
-            map.serialize_entry("summary_enabled", value)?;
-        }
-        if let Some(value) = &self.summary_prompt_guide {
-            map.serialize_entry("summary_prompt_guide", value)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.nullable("dashboard", &self.dashboard);
+        map.nullable("insight", &self.insight);
+        map.option("dashboard_export_insights", &self.dashboard_export_insights);
+        map.option("target_type", &self.target_type);
+        map.option("target_value", &self.target_value);
+        map.option("frequency", &self.frequency);
+        map.option("interval", &self.interval);
+        map.nullable("byweekday", &self.byweekday);
+        map.nullable("bysetpos", &self.bysetpos);
+        map.nullable("count", &self.count);
+        map.option("start_date", &self.start_date);
+        map.nullable("until_date", &self.until_date);
+        map.option("deleted", &self.deleted);
+        map.option("enabled", &self.enabled);
+        map.nullable("title", &self.title);
+        map.nullable("integration_id", &self.integration_id);
+        map.nullable("invite_message", &self.invite_message);
+        map.option("summary_enabled", &self.summary_enabled);
+        map.option("summary_prompt_guide", &self.summary_prompt_guide);
         map.end()
     }
 }
@@ -2443,6 +2161,7 @@ impl<'de> Deserialize<'de> for PatchedSubscription {
                 self,
                 mut map: A,
             ) -> Result<PatchedSubscription, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut dashboard_slot = None;
                 let mut insight_slot = None;
                 let mut dashboard_export_insights_slot = None;
@@ -2462,10 +2181,8 @@ impl<'de> Deserialize<'de> for PatchedSubscription {
                 let mut invite_message_slot = None;
                 let mut summary_enabled_slot = None;
                 let mut summary_prompt_guide_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &[
                             "dashboard",
                             "insight",
@@ -2489,121 +2206,28 @@ impl<'de> Deserialize<'de> for PatchedSubscription {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut dashboard_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut insight_slot,
-                            )
-                        }
+                        Some(0) => de::next_lenient(&mut map, &mut dashboard_slot),
+                        Some(1) => de::next_lenient(&mut map, &mut insight_slot),
                         Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut dashboard_export_insights_slot,
-                            )
+                            de::next(&mut map, &mut dashboard_export_insights_slot)
                         }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut target_type_slot,
-                            )
-                        }
-                        Some(4) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut target_value_slot,
-                            )
-                        }
-                        Some(5) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut frequency_slot,
-                            )
-                        }
-                        Some(6) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut interval_slot,
-                            )
-                        }
-                        Some(7) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut byweekday_slot,
-                            )
-                        }
-                        Some(8) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut bysetpos_slot,
-                            )
-                        }
-                        Some(9) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut count_slot,
-                            )
-                        }
-                        Some(10) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut start_date_slot,
-                            )
-                        }
-                        Some(11) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut until_date_slot,
-                            )
-                        }
-                        Some(12) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut deleted_slot,
-                            )
-                        }
-                        Some(13) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut enabled_slot,
-                            )
-                        }
-                        Some(14) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut title_slot,
-                            )
-                        }
-                        Some(15) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut integration_id_slot,
-                            )
-                        }
-                        Some(16) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut invite_message_slot,
-                            )
-                        }
-                        Some(17) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut summary_enabled_slot,
-                            )
-                        }
-                        Some(18) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut summary_prompt_guide_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(3) => de::next(&mut map, &mut target_type_slot),
+                        Some(4) => de::next(&mut map, &mut target_value_slot),
+                        Some(5) => de::next(&mut map, &mut frequency_slot),
+                        Some(6) => de::next_lenient(&mut map, &mut interval_slot),
+                        Some(7) => de::next(&mut map, &mut byweekday_slot),
+                        Some(8) => de::next_lenient(&mut map, &mut bysetpos_slot),
+                        Some(9) => de::next_lenient(&mut map, &mut count_slot),
+                        Some(10) => de::next(&mut map, &mut start_date_slot),
+                        Some(11) => de::next(&mut map, &mut until_date_slot),
+                        Some(12) => de::next(&mut map, &mut deleted_slot),
+                        Some(13) => de::next(&mut map, &mut enabled_slot),
+                        Some(14) => de::next(&mut map, &mut title_slot),
+                        Some(15) => de::next_lenient(&mut map, &mut integration_id_slot),
+                        Some(16) => de::next(&mut map, &mut invite_message_slot),
+                        Some(17) => de::next(&mut map, &mut summary_enabled_slot),
+                        Some(18) => de::next(&mut map, &mut summary_prompt_guide_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
                 Ok(PatchedSubscription {
@@ -2754,77 +2378,28 @@ pub struct PatchedUser {
 
 impl Serialize for PatchedUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.first_name {
-            map.serialize_entry("first_name", value)?;
-        }
-        if let Some(value) = &self.last_name {
-            map.serialize_entry("last_name", value)?;
-        }
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        if let Some(value) = &self.notification_settings {
-            map.serialize_entry("notification_settings", value)?;
-        }
-        if !self.anonymize_data.is_absent() {
-            map.serialize_entry("anonymize_data", &self.anonymize_data)?;
-        }
-        if !self.allow_impersonation.is_absent() {
-            map.serialize_entry("allow_impersonation", &self.allow_impersonation)?;
-        }
-        if !self.toolbar_mode.is_absent() {
-            map.serialize_entry("toolbar_mode", &self.toolbar_mode)?;
-        }
-        if let Some(value) = &self.is_staff {
-            map.serialize_entry("is_staff", value)?;
-        }
-        if let Some(value) = &self.set_current_organization {
-            map.serialize_entry("set_current_organization", value)?;
-        }
-        if let Some(value) = &self.set_current_team {
-            map.serialize_entry("set_current_team", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.current_password {
-            map.serialize_entry("current_password", value)?;
-        }
-        if let Some(value) = &self.events_column_config {
-            map.serialize_entry("events_column_config", value)?;
-        }
-        if let Some(value) = &self.has_seen_product_intro_for {
-            map.serialize_entry("has_seen_product_intro_for", value)?;
-        }
-        if !self.theme_mode.is_absent() {
-            map.serialize_entry("theme_mode", &self.theme_mode)?;
-        }
-        if let Some(value) = &self.hedgehog_config {
-            map.serialize_entry("hedgehog_config", value)?;
-        }
-        if !self.allow_sidebar_suggestions.is_absent() {
-            map.serialize_entry(
-                "allow_sidebar_suggestions",
-                &self.allow_sidebar_suggestions,
-            )?;
-        }
-        if !self.shortcut_position.is_absent() {
-            map.serialize_entry("shortcut_position", &self.shortcut_position)?;
-        }
-        if let Some(value) = &self.role_at_organization {
-            map.serialize_entry("role_at_organization", value)?;
-        }
-        if !self.passkeys_enabled_for_2fa.is_absent() {
-            map.serialize_entry(
-                "passkeys_enabled_for_2fa",
-                &self.passkeys_enabled_for_2fa,
-            )?;
-        }
-        if let Some(value) = &self.hide_mcp_hints {
-            map.serialize_entry("hide_mcp_hints", value)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.option("first_name", &self.first_name);
+        map.option("last_name", &self.last_name);
+        map.option("email", &self.email);
+        map.option("notification_settings", &self.notification_settings);
+        map.nullable("anonymize_data", &self.anonymize_data);
+        map.nullable("allow_impersonation", &self.allow_impersonation);
+        map.nullable("toolbar_mode", &self.toolbar_mode);
+        map.option("is_staff", &self.is_staff);
+        map.option("set_current_organization", &self.set_current_organization);
+        map.option("set_current_team", &self.set_current_team);
+        map.option("password", &self.password);
+        map.option("current_password", &self.current_password);
+        map.option("events_column_config", &self.events_column_config);
+        map.option("has_seen_product_intro_for", &self.has_seen_product_intro_for);
+        map.nullable("theme_mode", &self.theme_mode);
+        map.option("hedgehog_config", &self.hedgehog_config);
+        map.nullable("allow_sidebar_suggestions", &self.allow_sidebar_suggestions);
+        map.nullable("shortcut_position", &self.shortcut_position);
+        map.option("role_at_organization", &self.role_at_organization);
+        map.nullable("passkeys_enabled_for_2fa", &self.passkeys_enabled_for_2fa);
+        map.option("hide_mcp_hints", &self.hide_mcp_hints);
         map.end()
     }
 }
@@ -2846,6 +2421,7 @@ impl<'de> Deserialize<'de> for PatchedUser {
                 self,
                 mut map: A,
             ) -> Result<PatchedUser, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut first_name_slot = None;
                 let mut last_name_slot = None;
                 let mut email_slot = None;
@@ -2867,10 +2443,8 @@ impl<'de> Deserialize<'de> for PatchedUser {
                 let mut role_at_organization_slot = None;
                 let mut passkeys_enabled_for_2fa_slot = None;
                 let mut hide_mcp_hints_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &[
                             "first_name",
                             "last_name",
@@ -2896,133 +2470,34 @@ impl<'de> Deserialize<'de> for PatchedUser {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut first_name_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut last_name_slot,
-                            )
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut email_slot,
-                            )
-                        }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut notification_settings_slot,
-                            )
-                        }
-                        Some(4) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut anonymize_data_slot,
-                            )
-                        }
-                        Some(5) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut allow_impersonation_slot,
-                            )
-                        }
-                        Some(6) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut toolbar_mode_slot,
-                            )
-                        }
-                        Some(7) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut is_staff_slot,
-                            )
-                        }
-                        Some(8) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut set_current_organization_slot,
-                            )
-                        }
-                        Some(9) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut set_current_team_slot,
-                            )
-                        }
-                        Some(10) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut password_slot,
-                            )
-                        }
-                        Some(11) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut current_password_slot,
-                            )
-                        }
-                        Some(12) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut events_column_config_slot,
-                            )
-                        }
+                        Some(0) => de::next(&mut map, &mut first_name_slot),
+                        Some(1) => de::next(&mut map, &mut last_name_slot),
+                        Some(2) => de::next(&mut map, &mut email_slot),
+                        Some(3) => de::next(&mut map, &mut notification_settings_slot),
+                        Some(4) => de::next(&mut map, &mut anonymize_data_slot),
+                        Some(5) => de::next(&mut map, &mut allow_impersonation_slot),
+                        Some(6) => de::next(&mut map, &mut toolbar_mode_slot),
+                        Some(7) => de::next(&mut map, &mut is_staff_slot),
+                        Some(8) => de::next(&mut map, &mut set_current_organization_slot),
+                        Some(9) => de::next(&mut map, &mut set_current_team_slot),
+                        Some(10) => de::next(&mut map, &mut password_slot),
+                        Some(11) => de::next(&mut map, &mut current_password_slot),
+                        Some(12) => de::next(&mut map, &mut events_column_config_slot),
                         Some(13) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut has_seen_product_intro_for_slot,
-                            )
+                            de::next(&mut map, &mut has_seen_product_intro_for_slot)
                         }
-                        Some(14) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut theme_mode_slot,
-                            )
-                        }
-                        Some(15) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut hedgehog_config_slot,
-                            )
-                        }
+                        Some(14) => de::next(&mut map, &mut theme_mode_slot),
+                        Some(15) => de::next(&mut map, &mut hedgehog_config_slot),
                         Some(16) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut allow_sidebar_suggestions_slot,
-                            )
+                            de::next(&mut map, &mut allow_sidebar_suggestions_slot)
                         }
-                        Some(17) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut shortcut_position_slot,
-                            )
-                        }
-                        Some(18) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut role_at_organization_slot,
-                            )
-                        }
+                        Some(17) => de::next(&mut map, &mut shortcut_position_slot),
+                        Some(18) => de::next(&mut map, &mut role_at_organization_slot),
                         Some(19) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut passkeys_enabled_for_2fa_slot,
-                            )
+                            de::next(&mut map, &mut passkeys_enabled_for_2fa_slot)
                         }
-                        Some(20) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut hide_mcp_hints_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(20) => de::next(&mut map, &mut hide_mcp_hints_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
                 Ok(PatchedUser {
@@ -3141,13 +2616,12 @@ pub struct PendingInvite {
 
 impl Serialize for PendingInvite {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("target_email", &self.target_email)?;
-        map.serialize_entry("organization_id", &self.organization_id)?;
-        map.serialize_entry("organization_name", &self.organization_name)?;
-        map.serialize_entry("created_at", &self.created_at)?;
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("id", &self.id);
+        map.entry("target_email", &self.target_email);
+        map.entry("organization_id", &self.organization_id);
+        map.entry("organization_name", &self.organization_name);
+        map.entry("created_at", &self.created_at);
         map.end()
     }
 }
@@ -3169,15 +2643,14 @@ impl<'de> Deserialize<'de> for PendingInvite {
                 self,
                 mut map: A,
             ) -> Result<PendingInvite, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut id_slot = None;
                 let mut target_email_slot = None;
                 let mut organization_id_slot = None;
                 let mut organization_name_slot = None;
                 let mut created_at_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &[
                             "id",
                             "target_email",
@@ -3187,55 +2660,56 @@ impl<'de> Deserialize<'de> for PendingInvite {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut id_slot)
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut target_email_slot,
-                            )
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut organization_id_slot,
-                            )
-                        }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut organization_name_slot,
-                            )
-                        }
-                        Some(4) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut created_at_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(0) => de::next(&mut map, &mut id_slot),
+                        Some(1) => de::next(&mut map, &mut target_email_slot),
+                        Some(2) => de::next(&mut map, &mut organization_id_slot),
+                        Some(3) => de::next(&mut map, &mut organization_name_slot),
+                        Some(4) => de::next(&mut map, &mut created_at_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(PendingInvite {
-                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
-                    target_email: crate::runtime::serde_helpers::required(
+                match (
+                    id_slot,
+                    target_email_slot,
+                    organization_id_slot,
+                    organization_name_slot,
+                    created_at_slot,
+                ) {
+                    (
+                        Some(id_slot),
+                        Some(target_email_slot),
+                        Some(organization_id_slot),
+                        Some(organization_name_slot),
+                        Some(created_at_slot),
+                    ) => {
+                        Ok(PendingInvite {
+                            id: id_slot,
+                            target_email: target_email_slot,
+                            organization_id: organization_id_slot,
+                            organization_name: organization_name_slot,
+                            created_at: created_at_slot,
+                        })
+                    }
+                    (
+                        id_slot,
                         target_email_slot,
-                        "target_email",
-                    )?,
-                    organization_id: crate::runtime::serde_helpers::required(
                         organization_id_slot,
-                        "organization_id",
-                    )?,
-                    organization_name: crate::runtime::serde_helpers::required(
                         organization_name_slot,
-                        "organization_name",
-                    )?,
-                    created_at: crate::runtime::serde_helpers::required(
                         created_at_slot,
-                        "created_at",
-                    )?,
-                })
+                    ) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (id_slot.is_none(), "id"),
+                                    (target_email_slot.is_none(), "target_email"),
+                                    (organization_id_slot.is_none(), "organization_id"),
+                                    (organization_name_slot.is_none(), "organization_name"),
+                                    (created_at_slot.is_none(), "created_at"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3561,12 +3035,9 @@ pub struct ScenePersonalisation {
 
 impl Serialize for ScenePersonalisation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("scene", &self.scene)?;
-        if !self.dashboard.is_absent() {
-            map.serialize_entry("dashboard", &self.dashboard)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("scene", &self.scene);
+        map.nullable("dashboard", &self.dashboard);
         map.end()
     }
 }
@@ -3588,34 +3059,25 @@ impl<'de> Deserialize<'de> for ScenePersonalisation {
                 self,
                 mut map: A,
             ) -> Result<ScenePersonalisation, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut scene_slot = None;
                 let mut dashboard_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
-                        &["scene", "dashboard"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut scene_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut dashboard_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(&["scene", "dashboard"], key.as_str()) {
+                        Some(0) => de::next(&mut map, &mut scene_slot),
+                        Some(1) => de::next_lenient(&mut map, &mut dashboard_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(ScenePersonalisation {
-                    scene: crate::runtime::serde_helpers::required(scene_slot, "scene")?,
-                    dashboard: dashboard_slot.unwrap_or_default(),
-                })
+                match (scene_slot,) {
+                    (Some(scene_slot),) => {
+                        Ok(ScenePersonalisation {
+                            scene: scene_slot,
+                            dashboard: dashboard_slot.unwrap_or_default(),
+                        })
+                    }
+                    (scene_slot,) => Err(de::missing(&[(scene_slot.is_none(), "scene")])),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3672,15 +3134,12 @@ pub struct SharePassword {
 
 impl Serialize for SharePassword {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("created_at", &self.created_at)?;
-        if !self.note.is_absent() {
-            map.serialize_entry("note", &self.note)?;
-        }
-        map.serialize_entry("created_by_email", &self.created_by_email)?;
-        map.serialize_entry("is_active", &self.is_active)?;
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("id", &self.id);
+        map.entry("created_at", &self.created_at);
+        map.nullable("note", &self.note);
+        map.entry("created_by_email", &self.created_by_email);
+        map.entry("is_active", &self.is_active);
         map.end()
     }
 }
@@ -3702,64 +3161,53 @@ impl<'de> Deserialize<'de> for SharePassword {
                 self,
                 mut map: A,
             ) -> Result<SharePassword, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut id_slot = None;
                 let mut created_at_slot = None;
                 let mut note_slot = None;
                 let mut created_by_email_slot = None;
                 let mut is_active_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &["id", "created_at", "note", "created_by_email", "is_active"],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut id_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut created_at_slot,
-                            )
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut note_slot)
-                        }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut created_by_email_slot,
-                            )
-                        }
-                        Some(4) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut is_active_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(0) => de::next_lenient(&mut map, &mut id_slot),
+                        Some(1) => de::next(&mut map, &mut created_at_slot),
+                        Some(2) => de::next(&mut map, &mut note_slot),
+                        Some(3) => de::next(&mut map, &mut created_by_email_slot),
+                        Some(4) => de::next(&mut map, &mut is_active_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(SharePassword {
-                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
-                    created_at: crate::runtime::serde_helpers::required(
-                        created_at_slot,
-                        "created_at",
-                    )?,
-                    note: note_slot.unwrap_or_default(),
-                    created_by_email: crate::runtime::serde_helpers::required(
-                        created_by_email_slot,
-                        "created_by_email",
-                    )?,
-                    is_active: crate::runtime::serde_helpers::required(
-                        is_active_slot,
-                        "is_active",
-                    )?,
-                })
+                match (id_slot, created_at_slot, created_by_email_slot, is_active_slot) {
+                    (
+                        Some(id_slot),
+                        Some(created_at_slot),
+                        Some(created_by_email_slot),
+                        Some(is_active_slot),
+                    ) => {
+                        Ok(SharePassword {
+                            id: id_slot,
+                            created_at: created_at_slot,
+                            note: note_slot.unwrap_or_default(),
+                            created_by_email: created_by_email_slot,
+                            is_active: is_active_slot,
+                        })
+                    }
+                    (id_slot, created_at_slot, created_by_email_slot, is_active_slot) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (id_slot.is_none(), "id"),
+                                    (created_at_slot.is_none(), "created_at"),
+                                    (created_by_email_slot.is_none(), "created_by_email"),
+                                    (is_active_slot.is_none(), "is_active"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3810,23 +3258,12 @@ pub struct SharePasswordCreate {
 
 impl Serialize for SharePasswordCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        if !self.settings.is_absent() {
-            map.serialize_entry("settings", &self.settings)?;
-        }
-        if let Some(value) = &self.password_required {
-            map.serialize_entry("password_required", value)?;
-        }
-        if let Some(value) = &self.raw_password {
-            map.serialize_entry("raw_password", value)?;
-        }
-        if let Some(value) = &self.note {
-            map.serialize_entry("note", value)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.option("enabled", &self.enabled);
+        map.nullable("settings", &self.settings);
+        map.option("password_required", &self.password_required);
+        map.option("raw_password", &self.raw_password);
+        map.option("note", &self.note);
         map.end()
     }
 }
@@ -3848,15 +3285,14 @@ impl<'de> Deserialize<'de> for SharePasswordCreate {
                 self,
                 mut map: A,
             ) -> Result<SharePasswordCreate, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut enabled_slot = None;
                 let mut settings_slot = None;
                 let mut password_required_slot = None;
                 let mut raw_password_slot = None;
                 let mut note_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &[
                             "enabled",
                             "settings",
@@ -3866,34 +3302,12 @@ impl<'de> Deserialize<'de> for SharePasswordCreate {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut enabled_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut settings_slot,
-                            )
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut password_required_slot,
-                            )
-                        }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut raw_password_slot,
-                            )
-                        }
-                        Some(4) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut note_slot)
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(0) => de::next(&mut map, &mut enabled_slot),
+                        Some(1) => de::next(&mut map, &mut settings_slot),
+                        Some(2) => de::next(&mut map, &mut password_required_slot),
+                        Some(3) => de::next(&mut map, &mut raw_password_slot),
+                        Some(4) => de::next(&mut map, &mut note_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
                 Ok(SharePasswordCreate {
@@ -3950,13 +3364,12 @@ pub struct SharePasswordCreated {
 
 impl Serialize for SharePasswordCreated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("password", &self.password)?;
-        map.serialize_entry("note", &self.note)?;
-        map.serialize_entry("created_at", &self.created_at)?;
-        map.serialize_entry("created_by_email", &self.created_by_email)?;
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("id", &self.id);
+        map.entry("password", &self.password);
+        map.entry("note", &self.note);
+        map.entry("created_at", &self.created_at);
+        map.entry("created_by_email", &self.created_by_email);
         map.end()
     }
 }
@@ -3978,64 +3391,53 @@ impl<'de> Deserialize<'de> for SharePasswordCreated {
                 self,
                 mut map: A,
             ) -> Result<SharePasswordCreated, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut id_slot = None;
                 let mut password_slot = None;
                 let mut note_slot = None;
                 let mut created_at_slot = None;
                 let mut created_by_email_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &["id", "password", "note", "created_at", "created_by_email"],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut id_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut password_slot,
-                            )
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut note_slot)
-                        }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut created_at_slot,
-                            )
-                        }
-                        Some(4) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut created_by_email_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(0) => de::next_lenient(&mut map, &mut id_slot),
+                        Some(1) => de::next(&mut map, &mut password_slot),
+                        Some(2) => de::next(&mut map, &mut note_slot),
+                        Some(3) => de::next(&mut map, &mut created_at_slot),
+                        Some(4) => de::next(&mut map, &mut created_by_email_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(SharePasswordCreated {
-                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
-                    password: crate::runtime::serde_helpers::required(
-                        password_slot,
-                        "password",
-                    )?,
-                    note: note_slot.unwrap_or_default(),
-                    created_at: crate::runtime::serde_helpers::required(
-                        created_at_slot,
-                        "created_at",
-                    )?,
-                    created_by_email: crate::runtime::serde_helpers::required(
-                        created_by_email_slot,
-                        "created_by_email",
-                    )?,
-                })
+                match (id_slot, password_slot, created_at_slot, created_by_email_slot) {
+                    (
+                        Some(id_slot),
+                        Some(password_slot),
+                        Some(created_at_slot),
+                        Some(created_by_email_slot),
+                    ) => {
+                        Ok(SharePasswordCreated {
+                            id: id_slot,
+                            password: password_slot,
+                            note: note_slot.unwrap_or_default(),
+                            created_at: created_at_slot,
+                            created_by_email: created_by_email_slot,
+                        })
+                    }
+                    (id_slot, password_slot, created_at_slot, created_by_email_slot) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (id_slot.is_none(), "id"),
+                                    (password_slot.is_none(), "password"),
+                                    (created_at_slot.is_none(), "created_at"),
+                                    (created_by_email_slot.is_none(), "created_by_email"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4090,20 +3492,13 @@ pub struct SharingConfiguration {
 
 impl Serialize for SharingConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        map.serialize_entry("access_token", &self.access_token)?;
-        if !self.settings.is_absent() {
-            map.serialize_entry("settings", &self.settings)?;
-        }
-        if let Some(value) = &self.password_required {
-            map.serialize_entry("password_required", value)?;
-        }
-        map.serialize_entry("share_passwords", &self.share_passwords)?;
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("created_at", &self.created_at);
+        map.option("enabled", &self.enabled);
+        map.entry("access_token", &self.access_token);
+        map.nullable("settings", &self.settings);
+        map.option("password_required", &self.password_required);
+        map.entry("share_passwords", &self.share_passwords);
         map.end()
     }
 }
@@ -4125,16 +3520,15 @@ impl<'de> Deserialize<'de> for SharingConfiguration {
                 self,
                 mut map: A,
             ) -> Result<SharingConfiguration, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut created_at_slot = None;
                 let mut enabled_slot = None;
                 let mut access_token_slot = None;
                 let mut settings_slot = None;
                 let mut password_required_slot = None;
                 let mut share_passwords_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &[
                             "created_at",
                             "enabled",
@@ -4145,59 +3539,38 @@ impl<'de> Deserialize<'de> for SharingConfiguration {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut created_at_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut enabled_slot,
-                            )
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut access_token_slot,
-                            )
-                        }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut settings_slot,
-                            )
-                        }
-                        Some(4) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut password_required_slot,
-                            )
-                        }
-                        Some(5) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut share_passwords_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(0) => de::next(&mut map, &mut created_at_slot),
+                        Some(1) => de::next(&mut map, &mut enabled_slot),
+                        Some(2) => de::next(&mut map, &mut access_token_slot),
+                        Some(3) => de::next(&mut map, &mut settings_slot),
+                        Some(4) => de::next(&mut map, &mut password_required_slot),
+                        Some(5) => de::next(&mut map, &mut share_passwords_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(SharingConfiguration {
-                    created_at: crate::runtime::serde_helpers::required(
-                        created_at_slot,
-                        "created_at",
-                    )?,
-                    enabled: enabled_slot.unwrap_or_default(),
-                    access_token: access_token_slot.unwrap_or_default(),
-                    settings: settings_slot.unwrap_or_default(),
-                    password_required: password_required_slot.unwrap_or_default(),
-                    share_passwords: crate::runtime::serde_helpers::required(
-                        share_passwords_slot,
-                        "share_passwords",
-                    )?,
-                })
+                match (created_at_slot, share_passwords_slot) {
+                    (Some(created_at_slot), Some(share_passwords_slot)) => {
+                        Ok(SharingConfiguration {
+                            created_at: created_at_slot,
+                            enabled: enabled_slot.unwrap_or_default(),
+                            access_token: access_token_slot.unwrap_or_default(),
+                            settings: settings_slot.unwrap_or_default(),
+                            password_required: password_required_slot
+                                .unwrap_or_default(),
+                            share_passwords: share_passwords_slot,
+                        })
+                    }
+                    (created_at_slot, share_passwords_slot) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (created_at_slot.is_none(), "created_at"),
+                                    (share_passwords_slot.is_none(), "share_passwords"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4256,17 +3629,10 @@ pub struct SharingConfigurationRequest {
 
 impl Serialize for SharingConfigurationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        if !self.settings.is_absent() {
-            map.serialize_entry("settings", &self.settings)?;
-        }
-        if let Some(value) = &self.password_required {
-            map.serialize_entry("password_required", value)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.option("enabled", &self.enabled);
+        map.nullable("settings", &self.settings);
+        map.option("password_required", &self.password_required);
         map.end()
     }
 }
@@ -4288,35 +3654,19 @@ impl<'de> Deserialize<'de> for SharingConfigurationRequest {
                 self,
                 mut map: A,
             ) -> Result<SharingConfigurationRequest, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut enabled_slot = None;
                 let mut settings_slot = None;
                 let mut password_required_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &["enabled", "settings", "password_required"],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut enabled_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut settings_slot,
-                            )
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut password_required_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(0) => de::next(&mut map, &mut enabled_slot),
+                        Some(1) => de::next(&mut map, &mut settings_slot),
+                        Some(2) => de::next(&mut map, &mut password_required_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
                 Ok(SharingConfigurationRequest {
@@ -4369,26 +3719,13 @@ pub struct SharingConfigurationSettings {
 
 impl Serialize for SharingConfigurationSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.detailed {
-            map.serialize_entry("detailed", value)?;
-        }
-        if let Some(value) = &self.hide_extra_details {
-            map.serialize_entry("hideExtraDetails", value)?;
-        }
-        if let Some(value) = &self.legend {
-            map.serialize_entry("legend", value)?;
-        }
-        if let Some(value) = &self.no_header {
-            map.serialize_entry("noHeader", value)?;
-        }
-        if let Some(value) = &self.show_inspector {
-            map.serialize_entry("showInspector", value)?;
-        }
-        if let Some(value) = &self.whitelabel {
-            map.serialize_entry("whitelabel", value)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.option("detailed", &self.detailed);
+        map.option("hideExtraDetails", &self.hide_extra_details);
+        map.option("legend", &self.legend);
+        map.option("noHeader", &self.no_header);
+        map.option("showInspector", &self.show_inspector);
+        map.option("whitelabel", &self.whitelabel);
         map.end()
     }
 }
@@ -4410,16 +3747,15 @@ impl<'de> Deserialize<'de> for SharingConfigurationSettings {
                 self,
                 mut map: A,
             ) -> Result<SharingConfigurationSettings, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut detailed_slot = None;
                 let mut hide_extra_details_slot = None;
                 let mut legend_slot = None;
                 let mut no_header_slot = None;
                 let mut show_inspector_slot = None;
                 let mut whitelabel_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &[
                             "detailed",
                             "hideExtraDetails",
@@ -4430,43 +3766,13 @@ impl<'de> Deserialize<'de> for SharingConfigurationSettings {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut detailed_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut hide_extra_details_slot,
-                            )
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut legend_slot,
-                            )
-                        }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut no_header_slot,
-                            )
-                        }
-                        Some(4) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut show_inspector_slot,
-                            )
-                        }
-                        Some(5) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut whitelabel_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(0) => de::next(&mut map, &mut detailed_slot),
+                        Some(1) => de::next(&mut map, &mut hide_extra_details_slot),
+                        Some(2) => de::next(&mut map, &mut legend_slot),
+                        Some(3) => de::next(&mut map, &mut no_header_slot),
+                        Some(4) => de::next(&mut map, &mut show_inspector_slot),
+                        Some(5) => de::next(&mut map, &mut whitelabel_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
                 Ok(SharingConfigurationSettings {
@@ -4659,64 +3965,33 @@ pub struct Subscription {
 
 impl Serialize for Subscription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if !self.dashboard.is_absent() {
-            map.serialize_entry("dashboard", &self.dashboard)?;
-        }
-        if !self.insight.is_absent() {
-            map.serialize_entry("insight", &self.insight)?;
-        }
-        map.serialize_entry("insight_short_id", &self.insight_short_id)?;
-        map.serialize_entry("resource_name", &self.resource_name)?;
-        if let Some(value) = &self.dashboard_export_insights {
-            map.serialize_entry("dashboard_export_insights", value)?;
-        }
-        map.serialize_entry("target_type", &self.target_type)?;
-        map.serialize_entry("target_value", &self.target_value)?;
-        map.serialize_entry("frequency", &self.frequency)?;
-        if let Some(value) = &self.interval {
-            map.serialize_entry("interval", value)?;
-        }
-        if !self.byweekday.is_absent() {
-            map.serialize_entry("byweekday", &self.byweekday)?;
-        }
-        if !self.bysetpos.is_absent() {
-            map.serialize_entry("bysetpos", &self.bysetpos)?;
-        }
-        if !self.count.is_absent() {
-            map.serialize_entry("count", &self.count)?;
-        }
-        map.serialize_entry("start_date", &self.start_date)?;
-        if !self.until_date.is_absent() {
-            map.serialize_entry("until_date", &self.until_date)?;
-        }
-        map.serialize_entry("created_at", &self.created_at)?;
-        map.serialize_entry("created_by", &self.created_by)?;
-        if let Some(value) = &self.deleted {
-            map.serialize_entry("deleted", value)?;
-        }
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        if !self.title.is_absent() {
-            map.serialize_entry("title", &self.title)?;
-        }
-        map.serialize_entry("summary", &self.summary)?;
-        map.serialize_entry("next_delivery_date", &self.next_delivery_date)?;
-        if !self.integration_id.is_absent() {
-            map.serialize_entry("integration_id", &self.integration_id)?;
-        }
-        if !self.invite_message.is_absent() {
-            map.serialize_entry("invite_message", &self.invite_message)?;
-        }
-        if let Some(value) = &self.summary_enabled {
-            map.serialize_entry("summary_enabled", value)?;
-        }
-        if let Some(value) = &self.summary_prompt_guide {
-            map.serialize_entry("summary_prompt_guide", value)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("id", &self.id);
+        map.nullable("dashboard", &self.dashboard);
+        map.nullable("insight", &self.insight);
+        map.entry("insight_short_id", &self.insight_short_id);
+        map.entry("resource_name", &self.resource_name);
+        map.option("dashboard_export_insights", &self.dashboard_export_insights);
+        map.entry("target_type", &self.target_type);
+        map.entry("target_value", &self.target_value);
+        map.entry("frequency", &self.frequency);
+        map.option("interval", &self.interval);
+        map.nullable("byweekday", &self.byweekday);
+        map.nullable("bysetpos", &self.bysetpos);
+        map.nullable("count", &self.count);
+        map.entry("start_date", &self.start_date);
+        map.nullable("until_date", &self.until_date);
+        map.entry("created_at", &self.created_at);
+        map.entry("created_by", &self.created_by);
+        map.option("deleted", &self.deleted);
+        map.option("enabled", &self.enabled);
+        map.nullable("title", &self.title);
+        map.entry("summary", &self.summary);
+        map.entry("next_delivery_date", &self.next_delivery_date);
+        map.nullable("integration_id", &self.integration_id);
+        map.nullable("invite_message", &self.invite_message);
+        map.option("summary_enabled", &self.summary_enabled);
+        map.option("summary_prompt_guide", &self.summary_prompt_guide);
         map.end()
     }
 }
@@ -4738,6 +4013,7 @@ impl<'de> Deserialize<'de> for Subscription {
                 self,
                 mut map: A,
             ) -> Result<Subscription, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut id_slot = None;
                 let mut dashboard_slot = None;
                 let mut insight_slot = None;
@@ -4764,10 +4040,8 @@ impl<'de> Deserialize<'de> for Subscription {
                 let mut invite_message_slot = None;
                 let mut summary_enabled_slot = None;
                 let mut summary_prompt_guide_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &[
                             "id",
                             "dashboard",
@@ -4798,215 +4072,115 @@ impl<'de> Deserialize<'de> for Subscription {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut id_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut dashboard_slot,
-                            )
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut insight_slot,
-                            )
-                        }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut insight_short_id_slot,
-                            )
-                        }
-                        Some(4) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut resource_name_slot,
-                            )
-                        }
+                        Some(0) => de::next_lenient(&mut map, &mut id_slot),
+                        Some(1) => de::next_lenient(&mut map, &mut dashboard_slot),
+                        Some(2) => de::next_lenient(&mut map, &mut insight_slot),
+                        Some(3) => de::next(&mut map, &mut insight_short_id_slot),
+                        Some(4) => de::next(&mut map, &mut resource_name_slot),
                         Some(5) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut dashboard_export_insights_slot,
-                            )
+                            de::next(&mut map, &mut dashboard_export_insights_slot)
                         }
-                        Some(6) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut target_type_slot,
-                            )
-                        }
-                        Some(7) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut target_value_slot,
-                            )
-                        }
-                        Some(8) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut frequency_slot,
-                            )
-                        }
-                        Some(9) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut interval_slot,
-                            )
-                        }
-                        Some(10) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut byweekday_slot,
-                            )
-                        }
-                        Some(11) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut bysetpos_slot,
-                            )
-                        }
-                        Some(12) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut count_slot,
-                            )
-                        }
-                        Some(13) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut start_date_slot,
-                            )
-                        }
-                        Some(14) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut until_date_slot,
-                            )
-                        }
-                        Some(15) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut created_at_slot,
-                            )
-                        }
-                        Some(16) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut created_by_slot,
-                            )
-                        }
-                        Some(17) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut deleted_slot,
-                            )
-                        }
-                        Some(18) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut enabled_slot,
-                            )
-                        }
-                        Some(19) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut title_slot,
-                            )
-                        }
-                        Some(20) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut summary_slot,
-                            )
-                        }
-                        Some(21) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut next_delivery_date_slot,
-                            )
-                        }
-                        Some(22) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut integration_id_slot,
-                            )
-                        }
-                        Some(23) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut invite_message_slot,
-                            )
-                        }
-                        Some(24) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut summary_enabled_slot,
-                            )
-                        }
-                        Some(25) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut summary_prompt_guide_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(6) => de::next(&mut map, &mut target_type_slot),
+                        Some(7) => de::next(&mut map, &mut target_value_slot),
+                        Some(8) => de::next(&mut map, &mut frequency_slot),
+                        Some(9) => de::next_lenient(&mut map, &mut interval_slot),
+                        Some(10) => de::next(&mut map, &mut byweekday_slot),
+                        Some(11) => de::next_lenient(&mut map, &mut bysetpos_slot),
+                        Some(12) => de::next_lenient(&mut map, &mut count_slot),
+                        Some(13) => de::next(&mut map, &mut start_date_slot),
+                        Some(14) => de::next(&mut map, &mut until_date_slot),
+                        Some(15) => de::next(&mut map, &mut created_at_slot),
+                        Some(16) => de::next(&mut map, &mut created_by_slot),
+                        Some(17) => de::next(&mut map, &mut deleted_slot),
+                        Some(18) => de::next(&mut map, &mut enabled_slot),
+                        Some(19) => de::next(&mut map, &mut title_slot),
+                        Some(20) => de::next(&mut map, &mut summary_slot),
+                        Some(21) => de::next(&mut map, &mut next_delivery_date_slot),
+                        Some(22) => de::next_lenient(&mut map, &mut integration_id_slot),
+                        Some(23) => de::next(&mut map, &mut invite_message_slot),
+                        Some(24) => de::next(&mut map, &mut summary_enabled_slot),
+                        Some(25) => de::next(&mut map, &mut summary_prompt_guide_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(Subscription {
-                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
-                    dashboard: dashboard_slot.unwrap_or_default(),
-                    insight: insight_slot.unwrap_or_default(),
-                    insight_short_id: insight_short_id_slot.unwrap_or_default(),
-                    resource_name: resource_name_slot.unwrap_or_default(),
-                    dashboard_export_insights: dashboard_export_insights_slot
-                        .unwrap_or_default(),
-                    target_type: crate::runtime::serde_helpers::required(
+                match (
+                    id_slot,
+                    target_type_slot,
+                    target_value_slot,
+                    frequency_slot,
+                    start_date_slot,
+                    created_at_slot,
+                    created_by_slot,
+                    summary_slot,
+                ) {
+                    (
+                        Some(id_slot),
+                        Some(target_type_slot),
+                        Some(target_value_slot),
+                        Some(frequency_slot),
+                        Some(start_date_slot),
+                        Some(created_at_slot),
+                        Some(created_by_slot),
+                        Some(summary_slot),
+                    ) => {
+                        Ok(Subscription {
+                            id: id_slot,
+                            dashboard: dashboard_slot.unwrap_or_default(),
+                            insight: insight_slot.unwrap_or_default(),
+                            insight_short_id: insight_short_id_slot.unwrap_or_default(),
+                            resource_name: resource_name_slot.unwrap_or_default(),
+                            dashboard_export_insights: dashboard_export_insights_slot
+                                .unwrap_or_default(),
+                            target_type: target_type_slot,
+                            target_value: target_value_slot,
+                            frequency: frequency_slot,
+                            interval: interval_slot.unwrap_or_default(),
+                            byweekday: byweekday_slot.unwrap_or_default(),
+                            bysetpos: bysetpos_slot.unwrap_or_default(),
+                            count: count_slot.unwrap_or_default(),
+                            start_date: start_date_slot,
+                            until_date: until_date_slot.unwrap_or_default(),
+                            created_at: created_at_slot,
+                            created_by: created_by_slot,
+                            deleted: deleted_slot.unwrap_or_default(),
+                            enabled: enabled_slot.unwrap_or_default(),
+                            title: title_slot.unwrap_or_default(),
+                            summary: summary_slot,
+                            next_delivery_date: next_delivery_date_slot
+                                .unwrap_or_default(),
+                            integration_id: integration_id_slot.unwrap_or_default(),
+                            invite_message: invite_message_slot.unwrap_or_default(),
+                            summary_enabled: summary_enabled_slot.unwrap_or_default(),
+                            summary_prompt_guide: summary_prompt_guide_slot
+                                .unwrap_or_default(),
+                        })
+                    }
+                    (
+                        id_slot,
                         target_type_slot,
-                        "target_type",
-                    )?,
-                    target_value: crate::runtime::serde_helpers::required(
                         target_value_slot,
-                        "target_value",
-                    )?,
-                    frequency: crate::runtime::serde_helpers::required(
                         frequency_slot,
-                        "frequency",
-                    )?,
-                    interval: interval_slot.unwrap_or_default(),
-                    byweekday: byweekday_slot.unwrap_or_default(),
-                    bysetpos: bysetpos_slot.unwrap_or_default(),
-                    count: count_slot.unwrap_or_default(),
-                    start_date: crate::runtime::serde_helpers::required(
                         start_date_slot,
-                        "start_date",
-                    )?,
-                    until_date: until_date_slot.unwrap_or_default(),
-                    created_at: crate::runtime::serde_helpers::required(
                         created_at_slot,
-                        "created_at",
-                    )?,
-                    created_by: crate::runtime::serde_helpers::required(
                         created_by_slot,
-                        "created_by",
-                    )?,
-                    deleted: deleted_slot.unwrap_or_default(),
-                    enabled: enabled_slot.unwrap_or_default(),
-                    title: title_slot.unwrap_or_default(),
-                    summary: crate::runtime::serde_helpers::required(
                         summary_slot,
-                        "summary",
-                    )?,
-                    next_delivery_date: next_delivery_date_slot.unwrap_or_default(),
-                    integration_id: integration_id_slot.unwrap_or_default(),
-                    invite_message: invite_message_slot.unwrap_or_default(),
-                    summary_enabled: summary_enabled_slot.unwrap_or_default(),
-                    summary_prompt_guide: summary_prompt_guide_slot.unwrap_or_default(),
-                })
+                    ) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (id_slot.is_none(), "id"),
+                                    (target_type_slot.is_none(), "target_type"),
+                                    (target_value_slot.is_none(), "target_value"),
+                                    (frequency_slot.is_none(), "frequency"),
+                                    (start_date_slot.is_none(), "start_date"),
+                                    (created_at_slot.is_none(), "created_at"),
+                                    (created_by_slot.is_none(), "created_by"),
+                                    (summary_slot.is_none(), "summary"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5127,57 +4301,26 @@ pub struct SubscriptionRequest {
 
 impl Serialize for SubscriptionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.dashboard.is_absent() {
-            map.serialize_entry("dashboard", &self.dashboard)?;
-        }
-        if !self.insight.is_absent() {
-            map.serialize_entry("insight", &self.insight)?;
-        }
-        if let Some(value) = &self.dashboard_export_insights {
-            map.serialize_entry("dashboard_export_insights", value)?;
-        }
-        map.serialize_entry("target_type", &self.target_type)?;
-        map.serialize_entry("target_value", &self.target_value)?;
-        map.serialize_entry("frequency", &self.frequency)?;
-        if let Some(value) = &self.interval {
-            map.serialize_entry("interval", value)?;
-        }
-        if !self.byweekday.is_absent() {
-            map.serialize_entry("byweekday", &self.byweekday)?;
-        }
-        if !self.bysetpos.is_absent() {
-            map.serialize_entry("bysetpos", &self.bysetpos)?;
-        }
-        if !self.count.is_absent() {
-            map.serialize_entry("count", &self.count)?;
-        }
-        map.serialize_entry("start_date", &self.start_date)?;
-        if !self.until_date.is_absent() {
-            map.serialize_entry("until_date", &self.until_date)?;
-        }
-        if let Some(value) = &self.deleted {
-            map.serialize_entry("deleted", value)?;
-        }
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        if !self.title.is_absent() {
-            map.serialize_entry("title", &self.title)?;
-        }
-        if !self.integration_id.is_absent() {
-            map.serialize_entry("integration_id", &self.integration_id)?;
-        }
-        if !self.invite_message.is_absent() {
-            map.serialize_entry("invite_message", &self.invite_message)?;
-        }
-        if let Some(value) = &self.summary_enabled {
-            map.serialize_entry("summary_enabled", value)?;
-        }
-        if let Some(value) = &self.summary_prompt_guide {
-            map.serialize_entry("summary_prompt_guide", value)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.nullable("dashboard", &self.dashboard);
+        map.nullable("insight", &self.insight);
+        map.option("dashboard_export_insights", &self.dashboard_export_insights);
+        map.entry("target_type", &self.target_type);
+        map.entry("target_value", &self.target_value);
+        map.entry("frequency", &self.frequency);
+        map.option("interval", &self.interval);
+        map.nullable("byweekday", &self.byweekday);
+        map.nullable("bysetpos", &self.bysetpos);
+        map.nullable("count", &self.count);
+        map.entry("start_date", &self.start_date);
+        map.nullable("until_date", &self.until_date);
+        map.option("deleted", &self.deleted);
+        map.option("enabled", &self.enabled);
+        map.nullable("title", &self.title);
+        map.nullable("integration_id", &self.integration_id);
+        map.nullable("invite_message", &self.invite_message);
+        map.option("summary_enabled", &self.summary_enabled);
+        map.option("summary_prompt_guide", &self.summary_prompt_guide);
         map.end()
     }
 }
@@ -5199,6 +4342,7 @@ impl<'de> Deserialize<'de> for SubscriptionRequest {
                 self,
                 mut map: A,
             ) -> Result<SubscriptionRequest, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut dashboard_slot = None;
                 let mut insight_slot = None;
                 let mut dashboard_export_insights_slot = None;
@@ -5218,10 +4362,8 @@ impl<'de> Deserialize<'de> for SubscriptionRequest {
                 let mut invite_message_slot = None;
                 let mut summary_enabled_slot = None;
                 let mut summary_prompt_guide_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &[
                             "dashboard",
                             "insight",
@@ -5245,157 +4387,84 @@ impl<'de> Deserialize<'de> for SubscriptionRequest {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut dashboard_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut insight_slot,
-                            )
-                        }
+                        Some(0) => de::next_lenient(&mut map, &mut dashboard_slot),
+                        Some(1) => de::next_lenient(&mut map, &mut insight_slot),
                         Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut dashboard_export_insights_slot,
-                            )
+                            de::next(&mut map, &mut dashboard_export_insights_slot)
                         }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut target_type_slot,
-                            )
-                        }
-                        Some(4) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut target_value_slot,
-                            )
-                        }
-                        Some(5) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut frequency_slot,
-                            )
-                        }
-                        Some(6) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut interval_slot,
-                            )
-                        }
-                        Some(7) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut byweekday_slot,
-                            )
-                        }
-                        Some(8) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut bysetpos_slot,
-                            )
-                        }
-                        Some(9) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut count_slot,
-                            )
-                        }
-                        Some(10) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut start_date_slot,
-                            )
-                        }
-                        Some(11) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut until_date_slot,
-                            )
-                        }
-                        Some(12) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut deleted_slot,
-                            )
-                        }
-                        Some(13) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut enabled_slot,
-                            )
-                        }
-                        Some(14) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut title_slot,
-                            )
-                        }
-                        Some(15) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut integration_id_slot,
-                            )
-                        }
-                        Some(16) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut invite_message_slot,
-                            )
-                        }
-                        Some(17) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut summary_enabled_slot,
-                            )
-                        }
-                        Some(18) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut summary_prompt_guide_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(3) => de::next(&mut map, &mut target_type_slot),
+                        Some(4) => de::next(&mut map, &mut target_value_slot),
+                        Some(5) => de::next(&mut map, &mut frequency_slot),
+                        Some(6) => de::next_lenient(&mut map, &mut interval_slot),
+                        Some(7) => de::next(&mut map, &mut byweekday_slot),
+                        Some(8) => de::next_lenient(&mut map, &mut bysetpos_slot),
+                        Some(9) => de::next_lenient(&mut map, &mut count_slot),
+                        Some(10) => de::next(&mut map, &mut start_date_slot),
+                        Some(11) => de::next(&mut map, &mut until_date_slot),
+                        Some(12) => de::next(&mut map, &mut deleted_slot),
+                        Some(13) => de::next(&mut map, &mut enabled_slot),
+                        Some(14) => de::next(&mut map, &mut title_slot),
+                        Some(15) => de::next_lenient(&mut map, &mut integration_id_slot),
+                        Some(16) => de::next(&mut map, &mut invite_message_slot),
+                        Some(17) => de::next(&mut map, &mut summary_enabled_slot),
+                        Some(18) => de::next(&mut map, &mut summary_prompt_guide_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(SubscriptionRequest {
-                    dashboard: dashboard_slot.unwrap_or_default(),
-                    insight: insight_slot.unwrap_or_default(),
-                    dashboard_export_insights: dashboard_export_insights_slot
-                        .unwrap_or_default(),
-                    target_type: crate::runtime::serde_helpers::required(
+                match (
+                    target_type_slot,
+                    target_value_slot,
+                    frequency_slot,
+                    start_date_slot,
+                ) {
+                    (
+                        Some(target_type_slot),
+                        Some(target_value_slot),
+                        Some(frequency_slot),
+                        Some(start_date_slot),
+                    ) => {
+                        Ok(SubscriptionRequest {
+                            dashboard: dashboard_slot.unwrap_or_default(),
+                            insight: insight_slot.unwrap_or_default(),
+                            dashboard_export_insights: dashboard_export_insights_slot
+                                .unwrap_or_default(),
+                            target_type: target_type_slot,
+                            target_value: target_value_slot,
+                            frequency: frequency_slot,
+                            interval: interval_slot.unwrap_or_default(),
+                            byweekday: byweekday_slot.unwrap_or_default(),
+                            bysetpos: bysetpos_slot.unwrap_or_default(),
+                            count: count_slot.unwrap_or_default(),
+                            start_date: start_date_slot,
+                            until_date: until_date_slot.unwrap_or_default(),
+                            deleted: deleted_slot.unwrap_or_default(),
+                            enabled: enabled_slot.unwrap_or_default(),
+                            title: title_slot.unwrap_or_default(),
+                            integration_id: integration_id_slot.unwrap_or_default(),
+                            invite_message: invite_message_slot.unwrap_or_default(),
+                            summary_enabled: summary_enabled_slot.unwrap_or_default(),
+                            summary_prompt_guide: summary_prompt_guide_slot
+                                .unwrap_or_default(),
+                        })
+                    }
+                    (
                         target_type_slot,
-                        "target_type",
-                    )?,
-                    target_value: crate::runtime::serde_helpers::required(
                         target_value_slot,
-                        "target_value",
-                    )?,
-                    frequency: crate::runtime::serde_helpers::required(
                         frequency_slot,
-                        "frequency",
-                    )?,
-                    interval: interval_slot.unwrap_or_default(),
-                    byweekday: byweekday_slot.unwrap_or_default(),
-                    bysetpos: bysetpos_slot.unwrap_or_default(),
-                    count: count_slot.unwrap_or_default(),
-                    start_date: crate::runtime::serde_helpers::required(
                         start_date_slot,
-                        "start_date",
-                    )?,
-                    until_date: until_date_slot.unwrap_or_default(),
-                    deleted: deleted_slot.unwrap_or_default(),
-                    enabled: enabled_slot.unwrap_or_default(),
-                    title: title_slot.unwrap_or_default(),
-                    integration_id: integration_id_slot.unwrap_or_default(),
-                    invite_message: invite_message_slot.unwrap_or_default(),
-                    summary_enabled: summary_enabled_slot.unwrap_or_default(),
-                    summary_prompt_guide: summary_prompt_guide_slot.unwrap_or_default(),
-                })
+                    ) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (target_type_slot.is_none(), "target_type"),
+                                    (target_value_slot.is_none(), "target_value"),
+                                    (frequency_slot.is_none(), "frequency"),
+                                    (start_date_slot.is_none(), "start_date"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5471,11 +4540,10 @@ pub struct SubscriptionSummaryQuota {
 
 impl Serialize for SubscriptionSummaryQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("active_count", &self.active_count)?;
-        map.serialize_entry("limit", &self.limit)?;
-        map.serialize_entry("at_limit", &self.at_limit)?;
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("active_count", &self.active_count);
+        map.entry("limit", &self.limit);
+        map.entry("at_limit", &self.at_limit);
         map.end()
     }
 }
@@ -5497,48 +4565,40 @@ impl<'de> Deserialize<'de> for SubscriptionSummaryQuota {
                 self,
                 mut map: A,
             ) -> Result<SubscriptionSummaryQuota, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut active_count_slot = None;
                 let mut limit_slot = None;
                 let mut at_limit_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &["active_count", "limit", "at_limit"],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut active_count_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut limit_slot,
-                            )
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut at_limit_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(0) => de::next_lenient(&mut map, &mut active_count_slot),
+                        Some(1) => de::next_lenient(&mut map, &mut limit_slot),
+                        Some(2) => de::next(&mut map, &mut at_limit_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(SubscriptionSummaryQuota {
-                    active_count: crate::runtime::serde_helpers::required(
-                        active_count_slot,
-                        "active_count",
-                    )?,
-                    limit: limit_slot.unwrap_or_default(),
-                    at_limit: crate::runtime::serde_helpers::required(
-                        at_limit_slot,
-                        "at_limit",
-                    )?,
-                })
+                match (active_count_slot, at_limit_slot) {
+                    (Some(active_count_slot), Some(at_limit_slot)) => {
+                        Ok(SubscriptionSummaryQuota {
+                            active_count: active_count_slot,
+                            limit: limit_slot.unwrap_or_default(),
+                            at_limit: at_limit_slot,
+                        })
+                    }
+                    (active_count_slot, at_limit_slot) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (active_count_slot.is_none(), "active_count"),
+                                    (at_limit_slot.is_none(), "at_limit"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5818,26 +4878,19 @@ pub struct TeamBasic {
 
 impl Serialize for TeamBasic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("uuid", &self.uuid)?;
-        map.serialize_entry("organization", &self.organization)?;
-        map.serialize_entry("project_id", &self.project_id)?;
-        map.serialize_entry("api_token", &self.api_token)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry(
-            "completed_snippet_onboarding",
-            &self.completed_snippet_onboarding,
-        )?;
-        map.serialize_entry(
-            "has_completed_onboarding_for",
-            &self.has_completed_onboarding_for,
-        )?;
-        map.serialize_entry("ingested_event", &self.ingested_event)?;
-        map.serialize_entry("is_demo", &self.is_demo)?;
-        map.serialize_entry("timezone", &self.timezone)?;
-        map.serialize_entry("access_control", &self.access_control)?;
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("id", &self.id);
+        map.entry("uuid", &self.uuid);
+        map.entry("organization", &self.organization);
+        map.entry("project_id", &self.project_id);
+        map.entry("api_token", &self.api_token);
+        map.entry("name", &self.name);
+        map.entry("completed_snippet_onboarding", &self.completed_snippet_onboarding);
+        map.entry("has_completed_onboarding_for", &self.has_completed_onboarding_for);
+        map.entry("ingested_event", &self.ingested_event);
+        map.entry("is_demo", &self.is_demo);
+        map.entry("timezone", &self.timezone);
+        map.entry("access_control", &self.access_control);
         map.end()
     }
 }
@@ -5859,6 +4912,7 @@ impl<'de> Deserialize<'de> for TeamBasic {
                 self,
                 mut map: A,
             ) -> Result<TeamBasic, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut id_slot = None;
                 let mut uuid_slot = None;
                 let mut organization_slot = None;
@@ -5871,10 +4925,8 @@ impl<'de> Deserialize<'de> for TeamBasic {
                 let mut is_demo_slot = None;
                 let mut timezone_slot = None;
                 let mut access_control_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &[
                             "id",
                             "uuid",
@@ -5891,116 +4943,108 @@ impl<'de> Deserialize<'de> for TeamBasic {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut id_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut uuid_slot)
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut organization_slot,
-                            )
-                        }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut project_id_slot,
-                            )
-                        }
-                        Some(4) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut api_token_slot,
-                            )
-                        }
-                        Some(5) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut name_slot)
-                        }
+                        Some(0) => de::next_lenient(&mut map, &mut id_slot),
+                        Some(1) => de::next(&mut map, &mut uuid_slot),
+                        Some(2) => de::next(&mut map, &mut organization_slot),
+                        Some(3) => de::next_lenient(&mut map, &mut project_id_slot),
+                        Some(4) => de::next(&mut map, &mut api_token_slot),
+                        Some(5) => de::next(&mut map, &mut name_slot),
                         Some(6) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut completed_snippet_onboarding_slot,
-                            )
+                            de::next(&mut map, &mut completed_snippet_onboarding_slot)
                         }
                         Some(7) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut has_completed_onboarding_for_slot,
-                            )
+                            de::next(&mut map, &mut has_completed_onboarding_for_slot)
                         }
-                        Some(8) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut ingested_event_slot,
-                            )
-                        }
-                        Some(9) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut is_demo_slot,
-                            )
-                        }
-                        Some(10) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut timezone_slot,
-                            )
-                        }
-                        Some(11) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut access_control_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(8) => de::next(&mut map, &mut ingested_event_slot),
+                        Some(9) => de::next(&mut map, &mut is_demo_slot),
+                        Some(10) => de::next(&mut map, &mut timezone_slot),
+                        Some(11) => de::next(&mut map, &mut access_control_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(TeamBasic {
-                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
-                    uuid: crate::runtime::serde_helpers::required(uuid_slot, "uuid")?,
-                    organization: crate::runtime::serde_helpers::required(
+                match (
+                    id_slot,
+                    uuid_slot,
+                    organization_slot,
+                    project_id_slot,
+                    api_token_slot,
+                    name_slot,
+                    completed_snippet_onboarding_slot,
+                    has_completed_onboarding_for_slot,
+                    ingested_event_slot,
+                    is_demo_slot,
+                    timezone_slot,
+                    access_control_slot,
+                ) {
+                    (
+                        Some(id_slot),
+                        Some(uuid_slot),
+                        Some(organization_slot),
+                        Some(project_id_slot),
+                        Some(api_token_slot),
+                        Some(name_slot),
+                        Some(completed_snippet_onboarding_slot),
+                        Some(has_completed_onboarding_for_slot),
+                        Some(ingested_event_slot),
+                        Some(is_demo_slot),
+                        Some(timezone_slot),
+                        Some(access_control_slot),
+                    ) => {
+                        Ok(TeamBasic {
+                            id: id_slot,
+                            uuid: uuid_slot,
+                            organization: organization_slot,
+                            project_id: project_id_slot,
+                            api_token: api_token_slot,
+                            name: name_slot,
+                            completed_snippet_onboarding: completed_snippet_onboarding_slot,
+                            has_completed_onboarding_for: has_completed_onboarding_for_slot,
+                            ingested_event: ingested_event_slot,
+                            is_demo: is_demo_slot,
+                            timezone: timezone_slot,
+                            access_control: access_control_slot,
+                        })
+                    }
+                    (
+                        id_slot,
+                        uuid_slot,
                         organization_slot,
-                        "organization",
-                    )?,
-                    project_id: crate::runtime::serde_helpers::required(
                         project_id_slot,
-                        "project_id",
-                    )?,
-                    api_token: crate::runtime::serde_helpers::required(
                         api_token_slot,
-                        "api_token",
-                    )?,
-                    name: crate::runtime::serde_helpers::required(name_slot, "name")?,
-                    completed_snippet_onboarding: crate::runtime::serde_helpers::required(
+                        name_slot,
                         completed_snippet_onboarding_slot,
-                        "completed_snippet_onboarding",
-                    )?,
-                    has_completed_onboarding_for: crate::runtime::serde_helpers::required(
                         has_completed_onboarding_for_slot,
-                        "has_completed_onboarding_for",
-                    )?,
-                    ingested_event: crate::runtime::serde_helpers::required(
                         ingested_event_slot,
-                        "ingested_event",
-                    )?,
-                    is_demo: crate::runtime::serde_helpers::required(
                         is_demo_slot,
-                        "is_demo",
-                    )?,
-                    timezone: crate::runtime::serde_helpers::required(
                         timezone_slot,
-                        "timezone",
-                    )?,
-                    access_control: crate::runtime::serde_helpers::required(
                         access_control_slot,
-                        "access_control",
-                    )?,
-                })
+                    ) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (id_slot.is_none(), "id"),
+                                    (uuid_slot.is_none(), "uuid"),
+                                    (organization_slot.is_none(), "organization"),
+                                    (project_id_slot.is_none(), "project_id"),
+                                    (api_token_slot.is_none(), "api_token"),
+                                    (name_slot.is_none(), "name"),
+                                    (
+                                        completed_snippet_onboarding_slot.is_none(),
+                                        "completed_snippet_onboarding",
+                                    ),
+                                    (
+                                        has_completed_onboarding_for_slot.is_none(),
+                                        "has_completed_onboarding_for",
+                                    ),
+                                    (ingested_event_slot.is_none(), "ingested_event"),
+                                    (is_demo_slot.is_none(), "is_demo"),
+                                    (timezone_slot.is_none(), "timezone"),
+                                    (access_control_slot.is_none(), "access_control"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6317,108 +5361,48 @@ pub struct User {
 
 impl Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("date_joined", &self.date_joined)?;
-        map.serialize_entry("uuid", &self.uuid)?;
-        map.serialize_entry("distinct_id", &self.distinct_id)?;
-        if let Some(value) = &self.first_name {
-            map.serialize_entry("first_name", value)?;
-        }
-        if let Some(value) = &self.last_name {
-            map.serialize_entry("last_name", value)?;
-        }
-        map.serialize_entry("email", &self.email)?;
-        map.serialize_entry("pending_email", &self.pending_email)?;
-        map.serialize_entry("is_email_verified", &self.is_email_verified)?;
-        if let Some(value) = &self.notification_settings {
-            map.serialize_entry("notification_settings", value)?;
-        }
-        if !self.anonymize_data.is_absent() {
-            map.serialize_entry("anonymize_data", &self.anonymize_data)?;
-        }
-        if !self.allow_impersonation.is_absent() {
-            map.serialize_entry("allow_impersonation", &self.allow_impersonation)?;
-        }
-        if !self.toolbar_mode.is_absent() {
-            map.serialize_entry("toolbar_mode", &self.toolbar_mode)?;
-        }
-        map.serialize_entry("has_password", &self.has_password)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.is_staff {
-            map.serialize_entry("is_staff", value)?;
-        }
-        map.serialize_entry("is_impersonated", &self.is_impersonated)?;
-        map.serialize_entry("is_impersonated_until", &self.is_impersonated_until)?;
-        map.serialize_entry(
-            "is_impersonated_read_only",
-            &self.is_impersonated_read_only,
-        )?;
-        map.serialize_entry(
-            "sensitive_session_expires_at",
-            &self.sensitive_session_expires_at,
-        )?;
-        map.serialize_entry("team", &self.team)?;
-        map.serialize_entry("organization", &self.organization)?;
-        map.serialize_entry("organizations", &self.organizations)?;
-        if let Some(value) = &self.set_current_organization {
-            map.serialize_entry("set_current_organization", value)?;
-        }
-        if let Some(value) = &self.set_current_team {
-            map.serialize_entry("set_current_team", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.current_password {
-            map.serialize_entry("current_password", value)?;
-        }
-        if let Some(value) = &self.events_column_config {
-            map.serialize_entry("events_column_config", value)?;
-        }
-        map.serialize_entry("is_2fa_enabled", &self.is_2fa_enabled)?;
-        map.serialize_entry("has_social_auth", &self.has_social_auth)?;
-        map.serialize_entry("has_sso_enforcement", &self.has_sso_enforcement)?;
-        if let Some(value) = &self.has_seen_product_intro_for {
-            map.serialize_entry("has_seen_product_intro_for", value)?;
-        }
-        map.serialize_entry("scene_personalisation", &self.scene_personalisation)?;
-        if !self.theme_mode.is_absent() {
-            map.serialize_entry("theme_mode", &self.theme_mode)?;
-        }
-        if let Some(value) = &self.hedgehog_config {
-            map.serialize_entry("hedgehog_config", value)?;
-        }
-        if !self.allow_sidebar_suggestions.is_absent() {
-            map.serialize_entry(
-                "allow_sidebar_suggestions",
-                &self.allow_sidebar_suggestions,
-            )?;
-        }
-        if !self.shortcut_position.is_absent() {
-            map.serialize_entry("shortcut_position", &self.shortcut_position)?;
-        }
-        if let Some(value) = &self.role_at_organization {
-            map.serialize_entry("role_at_organization", value)?;
-        }
-        if !self.passkeys_enabled_for_2fa.is_absent() {
-            map.serialize_entry(
-                "passkeys_enabled_for_2fa",
-                &self.passkeys_enabled_for_2fa,
-            )?;
-        }
-        if !self.is_organization_first_user.is_absent() {
-            map.serialize_entry(
-                "is_organization_first_user",
-                &self.is_organization_first_user,
-            )?;
-        }
-        if let Some(value) = &self.pending_invites {
-            map.serialize_entry("pending_invites", value)?;
-        }
-        if let Some(value) = &self.hide_mcp_hints {
-            map.serialize_entry("hide_mcp_hints", value)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("date_joined", &self.date_joined);
+        map.entry("uuid", &self.uuid);
+        map.entry("distinct_id", &self.distinct_id);
+        map.option("first_name", &self.first_name);
+        map.option("last_name", &self.last_name);
+        map.entry("email", &self.email);
+        map.entry("pending_email", &self.pending_email);
+        map.entry("is_email_verified", &self.is_email_verified);
+        map.option("notification_settings", &self.notification_settings);
+        map.nullable("anonymize_data", &self.anonymize_data);
+        map.nullable("allow_impersonation", &self.allow_impersonation);
+        map.nullable("toolbar_mode", &self.toolbar_mode);
+        map.entry("has_password", &self.has_password);
+        map.entry("id", &self.id);
+        map.option("is_staff", &self.is_staff);
+        map.entry("is_impersonated", &self.is_impersonated);
+        map.entry("is_impersonated_until", &self.is_impersonated_until);
+        map.entry("is_impersonated_read_only", &self.is_impersonated_read_only);
+        map.entry("sensitive_session_expires_at", &self.sensitive_session_expires_at);
+        map.entry("team", &self.team);
+        map.entry("organization", &self.organization);
+        map.entry("organizations", &self.organizations);
+        map.option("set_current_organization", &self.set_current_organization);
+        map.option("set_current_team", &self.set_current_team);
+        map.option("password", &self.password);
+        map.option("current_password", &self.current_password);
+        map.option("events_column_config", &self.events_column_config);
+        map.entry("is_2fa_enabled", &self.is_2fa_enabled);
+        map.entry("has_social_auth", &self.has_social_auth);
+        map.entry("has_sso_enforcement", &self.has_sso_enforcement);
+        map.option("has_seen_product_intro_for", &self.has_seen_product_intro_for);
+        map.entry("scene_personalisation", &self.scene_personalisation);
+        map.nullable("theme_mode", &self.theme_mode);
+        map.option("hedgehog_config", &self.hedgehog_config);
+        map.nullable("allow_sidebar_suggestions", &self.allow_sidebar_suggestions);
+        map.nullable("shortcut_position", &self.shortcut_position);
+        map.option("role_at_organization", &self.role_at_organization);
+        map.nullable("passkeys_enabled_for_2fa", &self.passkeys_enabled_for_2fa);
+        map.nullable("is_organization_first_user", &self.is_organization_first_user);
+        map.option("pending_invites", &self.pending_invites);
+        map.option("hide_mcp_hints", &self.hide_mcp_hints);
         map.end()
     }
 }
@@ -6440,6 +5424,7 @@ impl<'de> Deserialize<'de> for User {
                 self,
                 mut map: A,
             ) -> Result<User, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut date_joined_slot = None;
                 let mut uuid_slot = None;
                 let mut distinct_id_slot = None;
@@ -6481,10 +5466,8 @@ impl<'de> Deserialize<'de> for User {
                 let mut is_organization_first_user_slot = None;
                 let mut pending_invites_slot = None;
                 let mut hide_mcp_hints_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &[
                             "date_joined",
                             "uuid",
@@ -6530,321 +5513,177 @@ impl<'de> Deserialize<'de> for User {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut date_joined_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut uuid_slot)
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut distinct_id_slot,
-                            )
-                        }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut first_name_slot,
-                            )
-                        }
-                        Some(4) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut last_name_slot,
-                            )
-                        }
-                        Some(5) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut email_slot,
-                            )
-                        }
-                        Some(6) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut pending_email_slot,
-                            )
-                        }
-                        Some(7) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut is_email_verified_slot,
-                            )
-                        }
-                        Some(8) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut notification_settings_slot,
-                            )
-                        }
-                        Some(9) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut anonymize_data_slot,
-                            )
-                        }
-                        Some(10) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut allow_impersonation_slot,
-                            )
-                        }
-                        Some(11) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut toolbar_mode_slot,
-                            )
-                        }
-                        Some(12) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut has_password_slot,
-                            )
-                        }
-                        Some(13) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut id_slot,
-                            )
-                        }
-                        Some(14) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut is_staff_slot,
-                            )
-                        }
-                        Some(15) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut is_impersonated_slot,
-                            )
-                        }
-                        Some(16) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut is_impersonated_until_slot,
-                            )
-                        }
+                        Some(0) => de::next(&mut map, &mut date_joined_slot),
+                        Some(1) => de::next(&mut map, &mut uuid_slot),
+                        Some(2) => de::next(&mut map, &mut distinct_id_slot),
+                        Some(3) => de::next(&mut map, &mut first_name_slot),
+                        Some(4) => de::next(&mut map, &mut last_name_slot),
+                        Some(5) => de::next(&mut map, &mut email_slot),
+                        Some(6) => de::next(&mut map, &mut pending_email_slot),
+                        Some(7) => de::next(&mut map, &mut is_email_verified_slot),
+                        Some(8) => de::next(&mut map, &mut notification_settings_slot),
+                        Some(9) => de::next(&mut map, &mut anonymize_data_slot),
+                        Some(10) => de::next(&mut map, &mut allow_impersonation_slot),
+                        Some(11) => de::next(&mut map, &mut toolbar_mode_slot),
+                        Some(12) => de::next(&mut map, &mut has_password_slot),
+                        Some(13) => de::next_lenient(&mut map, &mut id_slot),
+                        Some(14) => de::next(&mut map, &mut is_staff_slot),
+                        Some(15) => de::next(&mut map, &mut is_impersonated_slot),
+                        Some(16) => de::next(&mut map, &mut is_impersonated_until_slot),
                         Some(17) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut is_impersonated_read_only_slot,
-                            )
+                            de::next(&mut map, &mut is_impersonated_read_only_slot)
                         }
                         Some(18) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut sensitive_session_expires_at_slot,
-                            )
+                            de::next(&mut map, &mut sensitive_session_expires_at_slot)
                         }
-                        Some(19) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut team_slot)
-                        }
-                        Some(20) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut organization_slot,
-                            )
-                        }
-                        Some(21) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut organizations_slot,
-                            )
-                        }
+                        Some(19) => de::next(&mut map, &mut team_slot),
+                        Some(20) => de::next(&mut map, &mut organization_slot),
+                        Some(21) => de::next(&mut map, &mut organizations_slot),
                         Some(22) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut set_current_organization_slot,
-                            )
+                            de::next(&mut map, &mut set_current_organization_slot)
                         }
-                        Some(23) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut set_current_team_slot,
-                            )
-                        }
-                        Some(24) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut password_slot,
-                            )
-                        }
-                        Some(25) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut current_password_slot,
-                            )
-                        }
-                        Some(26) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut events_column_config_slot,
-                            )
-                        }
-                        Some(27) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut is_2fa_enabled_slot,
-                            )
-                        }
-                        Some(28) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut has_social_auth_slot,
-                            )
-                        }
-                        Some(29) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut has_sso_enforcement_slot,
-                            )
-                        }
+                        Some(23) => de::next(&mut map, &mut set_current_team_slot),
+                        Some(24) => de::next(&mut map, &mut password_slot),
+                        Some(25) => de::next(&mut map, &mut current_password_slot),
+                        Some(26) => de::next(&mut map, &mut events_column_config_slot),
+                        Some(27) => de::next(&mut map, &mut is_2fa_enabled_slot),
+                        Some(28) => de::next(&mut map, &mut has_social_auth_slot),
+                        Some(29) => de::next(&mut map, &mut has_sso_enforcement_slot),
                         Some(30) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut has_seen_product_intro_for_slot,
-                            )
+                            de::next(&mut map, &mut has_seen_product_intro_for_slot)
                         }
-                        Some(31) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut scene_personalisation_slot,
-                            )
-                        }
-                        Some(32) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut theme_mode_slot,
-                            )
-                        }
-                        Some(33) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut hedgehog_config_slot,
-                            )
-                        }
+                        Some(31) => de::next(&mut map, &mut scene_personalisation_slot),
+                        Some(32) => de::next(&mut map, &mut theme_mode_slot),
+                        Some(33) => de::next(&mut map, &mut hedgehog_config_slot),
                         Some(34) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut allow_sidebar_suggestions_slot,
-                            )
+                            de::next(&mut map, &mut allow_sidebar_suggestions_slot)
                         }
-                        Some(35) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut shortcut_position_slot,
-                            )
-                        }
-                        Some(36) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut role_at_organization_slot,
-                            )
-                        }
+                        Some(35) => de::next(&mut map, &mut shortcut_position_slot),
+                        Some(36) => de::next(&mut map, &mut role_at_organization_slot),
                         Some(37) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut passkeys_enabled_for_2fa_slot,
-                            )
+                            de::next(&mut map, &mut passkeys_enabled_for_2fa_slot)
                         }
                         Some(38) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut is_organization_first_user_slot,
-                            )
+                            de::next(&mut map, &mut is_organization_first_user_slot)
                         }
-                        Some(39) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut pending_invites_slot,
-                            )
-                        }
-                        Some(40) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut hide_mcp_hints_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(39) => de::next(&mut map, &mut pending_invites_slot),
+                        Some(40) => de::next(&mut map, &mut hide_mcp_hints_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(User {
-                    date_joined: crate::runtime::serde_helpers::required(
+                match (
+                    date_joined_slot,
+                    uuid_slot,
+                    email_slot,
+                    has_password_slot,
+                    id_slot,
+                    organizations_slot,
+                    is_2fa_enabled_slot,
+                    has_social_auth_slot,
+                    has_sso_enforcement_slot,
+                    scene_personalisation_slot,
+                ) {
+                    (
+                        Some(date_joined_slot),
+                        Some(uuid_slot),
+                        Some(email_slot),
+                        Some(has_password_slot),
+                        Some(id_slot),
+                        Some(organizations_slot),
+                        Some(is_2fa_enabled_slot),
+                        Some(has_social_auth_slot),
+                        Some(has_sso_enforcement_slot),
+                        Some(scene_personalisation_slot),
+                    ) => {
+                        Ok(User {
+                            date_joined: date_joined_slot,
+                            uuid: uuid_slot,
+                            distinct_id: distinct_id_slot.unwrap_or_default(),
+                            first_name: first_name_slot.unwrap_or_default(),
+                            last_name: last_name_slot.unwrap_or_default(),
+                            email: email_slot,
+                            pending_email: pending_email_slot.unwrap_or_default(),
+                            is_email_verified: is_email_verified_slot
+                                .unwrap_or_default(),
+                            notification_settings: notification_settings_slot
+                                .unwrap_or_default(),
+                            anonymize_data: anonymize_data_slot.unwrap_or_default(),
+                            allow_impersonation: allow_impersonation_slot
+                                .unwrap_or_default(),
+                            toolbar_mode: toolbar_mode_slot.unwrap_or_default(),
+                            has_password: has_password_slot,
+                            id: id_slot,
+                            is_staff: is_staff_slot.unwrap_or_default(),
+                            is_impersonated: is_impersonated_slot.unwrap_or_default(),
+                            is_impersonated_until: is_impersonated_until_slot
+                                .unwrap_or_default(),
+                            is_impersonated_read_only: is_impersonated_read_only_slot
+                                .unwrap_or_default(),
+                            sensitive_session_expires_at: sensitive_session_expires_at_slot
+                                .unwrap_or_default(),
+                            team: team_slot.unwrap_or_default(),
+                            organization: organization_slot.unwrap_or_default(),
+                            organizations: organizations_slot,
+                            set_current_organization: set_current_organization_slot
+                                .unwrap_or_default(),
+                            set_current_team: set_current_team_slot.unwrap_or_default(),
+                            password: password_slot.unwrap_or_default(),
+                            current_password: current_password_slot.unwrap_or_default(),
+                            events_column_config: events_column_config_slot,
+                            is_2fa_enabled: is_2fa_enabled_slot,
+                            has_social_auth: has_social_auth_slot,
+                            has_sso_enforcement: has_sso_enforcement_slot,
+                            has_seen_product_intro_for: has_seen_product_intro_for_slot,
+                            scene_personalisation: scene_personalisation_slot,
+                            theme_mode: theme_mode_slot.unwrap_or_default(),
+                            hedgehog_config: hedgehog_config_slot,
+                            allow_sidebar_suggestions: allow_sidebar_suggestions_slot
+                                .unwrap_or_default(),
+                            shortcut_position: shortcut_position_slot
+                                .unwrap_or_default(),
+                            role_at_organization: role_at_organization_slot
+                                .unwrap_or_default(),
+                            passkeys_enabled_for_2fa: passkeys_enabled_for_2fa_slot
+                                .unwrap_or_default(),
+                            is_organization_first_user: is_organization_first_user_slot
+                                .unwrap_or_default(),
+                            pending_invites: pending_invites_slot.unwrap_or_default(),
+                            hide_mcp_hints: hide_mcp_hints_slot.unwrap_or_default(),
+                        })
+                    }
+                    (
                         date_joined_slot,
-                        "date_joined",
-                    )?,
-                    uuid: crate::runtime::serde_helpers::required(uuid_slot, "uuid")?,
-                    distinct_id: distinct_id_slot.unwrap_or_default(),
-                    first_name: first_name_slot.unwrap_or_default(),
-                    last_name: last_name_slot.unwrap_or_default(),
-                    email: crate::runtime::serde_helpers::required(email_slot, "email")?,
-                    pending_email: pending_email_slot.unwrap_or_default(),
-                    is_email_verified: is_email_verified_slot.unwrap_or_default(),
-                    notification_settings: notification_settings_slot
-                        .unwrap_or_default(),
-                    anonymize_data: anonymize_data_slot.unwrap_or_default(),
-                    allow_impersonation: allow_impersonation_slot.unwrap_or_default(),
-                    toolbar_mode: toolbar_mode_slot.unwrap_or_default(),
-                    has_password: crate::runtime::serde_helpers::required(
+                        uuid_slot,
+                        email_slot,
                         has_password_slot,
-                        "has_password",
-                    )?,
-                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
-                    is_staff: is_staff_slot.unwrap_or_default(),
-                    is_impersonated: is_impersonated_slot.unwrap_or_default(),
-                    is_impersonated_until: is_impersonated_until_slot
-                        .unwrap_or_default(),
-                    is_impersonated_read_only: is_impersonated_read_only_slot
-                        .unwrap_or_default(),
-                    sensitive_session_expires_at: sensitive_session_expires_at_slot
-                        .unwrap_or_default(),
-                    team: team_slot.unwrap_or_default(),
-                    organization: organization_slot.unwrap_or_default(),
-                    organizations: crate::runtime::serde_helpers::required(
+                        id_slot,
                         organizations_slot,
-                        "organizations",
-                    )?,
-                    set_current_organization: set_current_organization_slot
-                        .unwrap_or_default(),
-                    set_current_team: set_current_team_slot.unwrap_or_default(),
-                    password: password_slot.unwrap_or_default(),
-                    current_password: current_password_slot.unwrap_or_default(),
-                    events_column_config: events_column_config_slot,
-                    is_2fa_enabled: crate::runtime::serde_helpers::required(
                         is_2fa_enabled_slot,
-                        "is_2fa_enabled",
-                    )?,
-                    has_social_auth: crate::runtime::serde_helpers::required(
                         has_social_auth_slot,
-                        "has_social_auth",
-                    )?,
-                    has_sso_enforcement: crate::runtime::serde_helpers::required(
                         has_sso_enforcement_slot,
-                        "has_sso_enforcement",
-                    )?,
-                    has_seen_product_intro_for: has_seen_product_intro_for_slot,
-                    scene_personalisation: crate::runtime::serde_helpers::required(
                         scene_personalisation_slot,
-                        "scene_personalisation",
-                    )?,
-                    theme_mode: theme_mode_slot.unwrap_or_default(),
-                    hedgehog_config: hedgehog_config_slot,
-                    allow_sidebar_suggestions: allow_sidebar_suggestions_slot
-                        .unwrap_or_default(),
-                    shortcut_position: shortcut_position_slot.unwrap_or_default(),
-                    role_at_organization: role_at_organization_slot.unwrap_or_default(),
-                    passkeys_enabled_for_2fa: passkeys_enabled_for_2fa_slot
-                        .unwrap_or_default(),
-                    is_organization_first_user: is_organization_first_user_slot
-                        .unwrap_or_default(),
-                    pending_invites: pending_invites_slot.unwrap_or_default(),
-                    hide_mcp_hints: hide_mcp_hints_slot.unwrap_or_default(),
-                })
+                    ) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (date_joined_slot.is_none(), "date_joined"),
+                                    (uuid_slot.is_none(), "uuid"),
+                                    (email_slot.is_none(), "email"),
+                                    (has_password_slot.is_none(), "has_password"),
+                                    (id_slot.is_none(), "id"),
+                                    (organizations_slot.is_none(), "organizations"),
+                                    (is_2fa_enabled_slot.is_none(), "is_2fa_enabled"),
+                                    (has_social_auth_slot.is_none(), "has_social_auth"),
+                                    (has_sso_enforcement_slot.is_none(), "has_sso_enforcement"),
+                                    (
+                                        scene_personalisation_slot.is_none(),
+                                        "scene_personalisation",
+                                    ),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6986,27 +5825,16 @@ pub struct UserBasic {
 
 impl Serialize for UserBasic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("uuid", &self.uuid)?;
-        if !self.distinct_id.is_absent() {
-            map.serialize_entry("distinct_id", &self.distinct_id)?;
-        }
-        if let Some(value) = &self.first_name {
-            map.serialize_entry("first_name", value)?;
-        }
-        if let Some(value) = &self.last_name {
-            map.serialize_entry("last_name", value)?;
-        }
-        map.serialize_entry("email", &self.email)?;
-        if !self.is_email_verified.is_absent() {
-            map.serialize_entry("is_email_verified", &self.is_email_verified)?;
-        }
-        map.serialize_entry("hedgehog_config", &self.hedgehog_config)?;
-        if !self.role_at_organization.is_absent() {
-            map.serialize_entry("role_at_organization", &self.role_at_organization)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("id", &self.id);
+        map.entry("uuid", &self.uuid);
+        map.nullable("distinct_id", &self.distinct_id);
+        map.option("first_name", &self.first_name);
+        map.option("last_name", &self.last_name);
+        map.entry("email", &self.email);
+        map.nullable("is_email_verified", &self.is_email_verified);
+        map.entry("hedgehog_config", &self.hedgehog_config);
+        map.nullable("role_at_organization", &self.role_at_organization);
         map.end()
     }
 }
@@ -7028,6 +5856,7 @@ impl<'de> Deserialize<'de> for UserBasic {
                 self,
                 mut map: A,
             ) -> Result<UserBasic, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut id_slot = None;
                 let mut uuid_slot = None;
                 let mut distinct_id_slot = None;
@@ -7037,10 +5866,8 @@ impl<'de> Deserialize<'de> for UserBasic {
                 let mut is_email_verified_slot = None;
                 let mut hedgehog_config_slot = None;
                 let mut role_at_organization_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &[
                             "id",
                             "uuid",
@@ -7054,71 +5881,46 @@ impl<'de> Deserialize<'de> for UserBasic {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut id_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut uuid_slot)
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut distinct_id_slot,
-                            )
-                        }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut first_name_slot,
-                            )
-                        }
-                        Some(4) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut last_name_slot,
-                            )
-                        }
-                        Some(5) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut email_slot,
-                            )
-                        }
-                        Some(6) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut is_email_verified_slot,
-                            )
-                        }
-                        Some(7) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut hedgehog_config_slot,
-                            )
-                        }
-                        Some(8) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut role_at_organization_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(0) => de::next_lenient(&mut map, &mut id_slot),
+                        Some(1) => de::next(&mut map, &mut uuid_slot),
+                        Some(2) => de::next(&mut map, &mut distinct_id_slot),
+                        Some(3) => de::next(&mut map, &mut first_name_slot),
+                        Some(4) => de::next(&mut map, &mut last_name_slot),
+                        Some(5) => de::next(&mut map, &mut email_slot),
+                        Some(6) => de::next(&mut map, &mut is_email_verified_slot),
+                        Some(7) => de::next(&mut map, &mut hedgehog_config_slot),
+                        Some(8) => de::next(&mut map, &mut role_at_organization_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(UserBasic {
-                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
-                    uuid: crate::runtime::serde_helpers::required(uuid_slot, "uuid")?,
-                    distinct_id: distinct_id_slot.unwrap_or_default(),
-                    first_name: first_name_slot.unwrap_or_default(),
-                    last_name: last_name_slot.unwrap_or_default(),
-                    email: crate::runtime::serde_helpers::required(email_slot, "email")?,
-                    is_email_verified: is_email_verified_slot.unwrap_or_default(),
-                    hedgehog_config: hedgehog_config_slot.unwrap_or_default(),
-                    role_at_organization: role_at_organization_slot.unwrap_or_default(),
-                })
+                match (id_slot, uuid_slot, email_slot) {
+                    (Some(id_slot), Some(uuid_slot), Some(email_slot)) => {
+                        Ok(UserBasic {
+                            id: id_slot,
+                            uuid: uuid_slot,
+                            distinct_id: distinct_id_slot.unwrap_or_default(),
+                            first_name: first_name_slot.unwrap_or_default(),
+                            last_name: last_name_slot.unwrap_or_default(),
+                            email: email_slot,
+                            is_email_verified: is_email_verified_slot
+                                .unwrap_or_default(),
+                            hedgehog_config: hedgehog_config_slot.unwrap_or_default(),
+                            role_at_organization: role_at_organization_slot
+                                .unwrap_or_default(),
+                        })
+                    }
+                    (id_slot, uuid_slot, email_slot) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (id_slot.is_none(), "id"),
+                                    (uuid_slot.is_none(), "uuid"),
+                                    (email_slot.is_none(), "email"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -7165,9 +5967,8 @@ pub struct UserGithubLogin {
 
 impl Serialize for UserGithubLogin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("github_login", &self.github_login)?;
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("github_login", &self.github_login);
         map.end()
     }
 }
@@ -7189,21 +5990,12 @@ impl<'de> Deserialize<'de> for UserGithubLogin {
                 self,
                 mut map: A,
             ) -> Result<UserGithubLogin, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut github_login_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
-                        &["github_login"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut github_login_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(&["github_login"], key.as_str()) {
+                        Some(0) => de::next(&mut map, &mut github_login_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
                 Ok(UserGithubLogin {

@@ -473,3 +473,20 @@ fn converted_documents_keep_their_meaning() {
     assert_eq!(order.total, 12.5);
     assert!(serde_json::from_value::<overlay::Order>(json!({"id": "o1"})).is_err());
 }
+
+#[test]
+fn a_missing_required_field_is_named() {
+    let error = |input: Value| {
+        serde_json::from_value::<nullable::Point>(input)
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(error(json!({"y": 1})), "missing field `x`");
+    assert_eq!(error(json!({"x": 1})), "missing field `y`");
+    // The first one missing, in the schema's order.
+    assert_eq!(error(json!({})), "missing field `x`");
+    assert!(error(json!({"x": null, "y": 1})).contains("invalid type: null"));
+    // Properties in any order; unknown ones ignored.
+    let point: nullable::Point = serde_json::from_value(json!({"y": 2, "z": 3, "x": 1})).unwrap();
+    assert_eq!((point.x, point.y), (1, 2));
+}

@@ -18,9 +18,8 @@ pub struct Created {
 
 impl Serialize for Created {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("id", &self.id);
         map.end()
     }
 }
@@ -42,20 +41,18 @@ impl<'de> Deserialize<'de> for Created {
                 self,
                 mut map: A,
             ) -> Result<Created, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut id_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(&["id"], key.as_str()) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut id_slot)
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(&["id"], key.as_str()) {
+                        Some(0) => de::next(&mut map, &mut id_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(Created {
-                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
-                })
+                match (id_slot,) {
+                    (Some(id_slot),) => Ok(Created { id: id_slot }),
+                    (id_slot,) => Err(de::missing(&[(id_slot.is_none(), "id")])),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -90,13 +87,10 @@ pub struct ListConversationsResponse {
 
 impl Serialize for ListConversationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ok", &self.ok)?;
-        map.serialize_entry("channels", &self.channels)?;
-        if let Some(value) = &self.response_metadata {
-            map.serialize_entry("response_metadata", value)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("ok", &self.ok);
+        map.entry("channels", &self.channels);
+        map.option("response_metadata", &self.response_metadata);
         map.end()
     }
 }
@@ -118,42 +112,40 @@ impl<'de> Deserialize<'de> for ListConversationsResponse {
                 self,
                 mut map: A,
             ) -> Result<ListConversationsResponse, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut ok_slot = None;
                 let mut channels_slot = None;
                 let mut response_metadata_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &["ok", "channels", "response_metadata"],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut ok_slot)
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut channels_slot,
-                            )
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut response_metadata_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(0) => de::next(&mut map, &mut ok_slot),
+                        Some(1) => de::next(&mut map, &mut channels_slot),
+                        Some(2) => de::next(&mut map, &mut response_metadata_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(ListConversationsResponse {
-                    ok: crate::runtime::serde_helpers::required(ok_slot, "ok")?,
-                    channels: crate::runtime::serde_helpers::required(
-                        channels_slot,
-                        "channels",
-                    )?,
-                    response_metadata: response_metadata_slot.unwrap_or_default(),
-                })
+                match (ok_slot, channels_slot) {
+                    (Some(ok_slot), Some(channels_slot)) => {
+                        Ok(ListConversationsResponse {
+                            ok: ok_slot,
+                            channels: channels_slot,
+                            response_metadata: response_metadata_slot.unwrap_or_default(),
+                        })
+                    }
+                    (ok_slot, channels_slot) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (ok_slot.is_none(), "ok"),
+                                    (channels_slot.is_none(), "channels"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -189,9 +181,8 @@ pub struct ListConversationsResponseResponseMetadata {
 
 impl Serialize for ListConversationsResponseResponseMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("next_cursor", &self.next_cursor)?;
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("next_cursor", &self.next_cursor);
         map.end()
     }
 }
@@ -213,29 +204,24 @@ impl<'de> Deserialize<'de> for ListConversationsResponseResponseMetadata {
                 self,
                 mut map: A,
             ) -> Result<ListConversationsResponseResponseMetadata, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut next_cursor_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
-                        &["next_cursor"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut next_cursor_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(&["next_cursor"], key.as_str()) {
+                        Some(0) => de::next(&mut map, &mut next_cursor_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(ListConversationsResponseResponseMetadata {
-                    next_cursor: crate::runtime::serde_helpers::required(
-                        next_cursor_slot,
-                        "next_cursor",
-                    )?,
-                })
+                match (next_cursor_slot,) {
+                    (Some(next_cursor_slot),) => {
+                        Ok(ListConversationsResponseResponseMetadata {
+                            next_cursor: next_cursor_slot,
+                        })
+                    }
+                    (next_cursor_slot,) => {
+                        Err(de::missing(&[(next_cursor_slot.is_none(), "next_cursor")]))
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -275,12 +261,11 @@ pub struct ListCustomersResponse {
 
 impl Serialize for ListCustomersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("data", &self.data)?;
-        map.serialize_entry("has_more", &self.has_more)?;
-        map.serialize_entry("object", &self.object)?;
-        map.serialize_entry("url", &self.url)?;
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("data", &self.data);
+        map.entry("has_more", &self.has_more);
+        map.entry("object", &self.object);
+        map.entry("url", &self.url);
         map.end()
     }
 }
@@ -302,50 +287,50 @@ impl<'de> Deserialize<'de> for ListCustomersResponse {
                 self,
                 mut map: A,
             ) -> Result<ListCustomersResponse, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut data_slot = None;
                 let mut has_more_slot = None;
                 let mut object_slot = None;
                 let mut url_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &["data", "has_more", "object", "url"],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut data_slot)
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut has_more_slot,
-                            )
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut object_slot,
-                            )
-                        }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut url_slot)
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(0) => de::next(&mut map, &mut data_slot),
+                        Some(1) => de::next(&mut map, &mut has_more_slot),
+                        Some(2) => de::next(&mut map, &mut object_slot),
+                        Some(3) => de::next(&mut map, &mut url_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(ListCustomersResponse {
-                    data: crate::runtime::serde_helpers::required(data_slot, "data")?,
-                    has_more: crate::runtime::serde_helpers::required(
-                        has_more_slot,
-                        "has_more",
-                    )?,
-                    object: crate::runtime::serde_helpers::required(
-                        object_slot,
-                        "object",
-                    )?,
-                    url: crate::runtime::serde_helpers::required(url_slot, "url")?,
-                })
+                match (data_slot, has_more_slot, object_slot, url_slot) {
+                    (
+                        Some(data_slot),
+                        Some(has_more_slot),
+                        Some(object_slot),
+                        Some(url_slot),
+                    ) => {
+                        Ok(ListCustomersResponse {
+                            data: data_slot,
+                            has_more: has_more_slot,
+                            object: object_slot,
+                            url: url_slot,
+                        })
+                    }
+                    (data_slot, has_more_slot, object_slot, url_slot) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (data_slot.is_none(), "data"),
+                                    (has_more_slot.is_none(), "has_more"),
+                                    (object_slot.is_none(), "object"),
+                                    (url_slot.is_none(), "url"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -383,12 +368,9 @@ pub struct ListCustomersResponseDataItem {
 
 impl Serialize for ListCustomersResponseDataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("id", &self.id);
+        map.option("email", &self.email);
         map.end()
     }
 }
@@ -410,31 +392,25 @@ impl<'de> Deserialize<'de> for ListCustomersResponseDataItem {
                 self,
                 mut map: A,
             ) -> Result<ListCustomersResponseDataItem, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut id_slot = None;
                 let mut email_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
-                        &["id", "email"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut id_slot)
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut email_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(&["id", "email"], key.as_str()) {
+                        Some(0) => de::next(&mut map, &mut id_slot),
+                        Some(1) => de::next(&mut map, &mut email_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(ListCustomersResponseDataItem {
-                    id: crate::runtime::serde_helpers::required(id_slot, "id")?,
-                    email: email_slot.unwrap_or_default(),
-                })
+                match (id_slot,) {
+                    (Some(id_slot),) => {
+                        Ok(ListCustomersResponseDataItem {
+                            id: id_slot,
+                            email: email_slot.unwrap_or_default(),
+                        })
+                    }
+                    (id_slot,) => Err(de::missing(&[(id_slot.is_none(), "id")])),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -524,14 +500,9 @@ pub struct ListEntriesResponse {
 
 impl Serialize for ListEntriesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.total {
-            map.serialize_entry("total", value)?;
-        }
-        if let Some(value) = &self.entries {
-            map.serialize_entry("entries", value)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.option("total", &self.total);
+        map.option("entries", &self.entries);
         map.end()
     }
 }
@@ -553,28 +524,14 @@ impl<'de> Deserialize<'de> for ListEntriesResponse {
                 self,
                 mut map: A,
             ) -> Result<ListEntriesResponse, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut total_slot = None;
                 let mut entries_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
-                        &["total", "entries"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut total_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut entries_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(&["total", "entries"], key.as_str()) {
+                        Some(0) => de::next_lenient(&mut map, &mut total_slot),
+                        Some(1) => de::next(&mut map, &mut entries_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
                 Ok(ListEntriesResponse {
@@ -615,10 +572,9 @@ pub struct ListInstallationRepositoriesResponse {
 
 impl Serialize for ListInstallationRepositoriesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("total_count", &self.total_count)?;
-        map.serialize_entry("repositories", &self.repositories)?;
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("total_count", &self.total_count);
+        map.entry("repositories", &self.repositories);
         map.end()
     }
 }
@@ -640,40 +596,34 @@ impl<'de> Deserialize<'de> for ListInstallationRepositoriesResponse {
                 self,
                 mut map: A,
             ) -> Result<ListInstallationRepositoriesResponse, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut total_count_slot = None;
                 let mut repositories_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
-                        &["total_count", "repositories"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut total_count_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut repositories_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(&["total_count", "repositories"], key.as_str()) {
+                        Some(0) => de::next_lenient(&mut map, &mut total_count_slot),
+                        Some(1) => de::next(&mut map, &mut repositories_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(ListInstallationRepositoriesResponse {
-                    total_count: crate::runtime::serde_helpers::required(
-                        total_count_slot,
-                        "total_count",
-                    )?,
-                    repositories: crate::runtime::serde_helpers::required(
-                        repositories_slot,
-                        "repositories",
-                    )?,
-                })
+                match (total_count_slot, repositories_slot) {
+                    (Some(total_count_slot), Some(repositories_slot)) => {
+                        Ok(ListInstallationRepositoriesResponse {
+                            total_count: total_count_slot,
+                            repositories: repositories_slot,
+                        })
+                    }
+                    (total_count_slot, repositories_slot) => {
+                        Err(
+                            de::missing(
+                                &[
+                                    (total_count_slot.is_none(), "total_count"),
+                                    (repositories_slot.is_none(), "repositories"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -710,12 +660,9 @@ pub struct ListLogsResponse {
 
 impl Serialize for ListLogsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("entries", &self.entries)?;
-        if let Some(value) = &self.next_page_token {
-            map.serialize_entry("nextPageToken", value)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("entries", &self.entries);
+        map.option("nextPageToken", &self.next_page_token);
         map.end()
     }
 }
@@ -737,37 +684,27 @@ impl<'de> Deserialize<'de> for ListLogsResponse {
                 self,
                 mut map: A,
             ) -> Result<ListLogsResponse, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut entries_slot = None;
                 let mut next_page_token_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
-                        &["entries", "nextPageToken"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut entries_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut next_page_token_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(&["entries", "nextPageToken"], key.as_str()) {
+                        Some(0) => de::next(&mut map, &mut entries_slot),
+                        Some(1) => de::next(&mut map, &mut next_page_token_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(ListLogsResponse {
-                    entries: crate::runtime::serde_helpers::required(
-                        entries_slot,
-                        "entries",
-                    )?,
-                    next_page_token: next_page_token_slot.unwrap_or_default(),
-                })
+                match (entries_slot,) {
+                    (Some(entries_slot),) => {
+                        Ok(ListLogsResponse {
+                            entries: entries_slot,
+                            next_page_token: next_page_token_slot.unwrap_or_default(),
+                        })
+                    }
+                    (entries_slot,) => {
+                        Err(de::missing(&[(entries_slot.is_none(), "entries")]))
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -870,14 +807,9 @@ pub struct Problem {
 
 impl Serialize for Problem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.title {
-            map.serialize_entry("title", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.option("title", &self.title);
+        map.option("status", &self.status);
         map.end()
     }
 }
@@ -899,28 +831,14 @@ impl<'de> Deserialize<'de> for Problem {
                 self,
                 mut map: A,
             ) -> Result<Problem, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut title_slot = None;
                 let mut status_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
-                        &["title", "status"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut title_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut status_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(&["title", "status"], key.as_str()) {
+                        Some(0) => de::next(&mut map, &mut title_slot),
+                        Some(1) => de::next_lenient(&mut map, &mut status_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
                 Ok(Problem {
@@ -963,15 +881,10 @@ pub struct ReplaceThingBody {
 
 impl Serialize for ReplaceThingBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.dimensions {
-            map.serialize_entry("dimensions", value)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("name", &self.name);
+        map.option("tags", &self.tags);
+        map.option("dimensions", &self.dimensions);
         map.end()
     }
 }
@@ -993,36 +906,28 @@ impl<'de> Deserialize<'de> for ReplaceThingBody {
                 self,
                 mut map: A,
             ) -> Result<ReplaceThingBody, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut name_slot = None;
                 let mut tags_slot = None;
                 let mut dimensions_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
-                        &["name", "tags", "dimensions"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut name_slot)
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut tags_slot)
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut dimensions_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(&["name", "tags", "dimensions"], key.as_str()) {
+                        Some(0) => de::next(&mut map, &mut name_slot),
+                        Some(1) => de::next(&mut map, &mut tags_slot),
+                        Some(2) => de::next(&mut map, &mut dimensions_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(ReplaceThingBody {
-                    name: crate::runtime::serde_helpers::required(name_slot, "name")?,
-                    tags: tags_slot.unwrap_or_default(),
-                    dimensions: dimensions_slot.unwrap_or_default(),
-                })
+                match (name_slot,) {
+                    (Some(name_slot),) => {
+                        Ok(ReplaceThingBody {
+                            name: name_slot,
+                            tags: tags_slot.unwrap_or_default(),
+                            dimensions: dimensions_slot.unwrap_or_default(),
+                        })
+                    }
+                    (name_slot,) => Err(de::missing(&[(name_slot.is_none(), "name")])),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1058,14 +963,9 @@ pub struct ReplaceThingBodyDimensions {
 
 impl Serialize for ReplaceThingBodyDimensions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.width {
-            map.serialize_entry("width", value)?;
-        }
-        if let Some(value) = &self.height {
-            map.serialize_entry("height", value)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.option("width", &self.width);
+        map.option("height", &self.height);
         map.end()
     }
 }
@@ -1087,28 +987,14 @@ impl<'de> Deserialize<'de> for ReplaceThingBodyDimensions {
                 self,
                 mut map: A,
             ) -> Result<ReplaceThingBodyDimensions, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut width_slot = None;
                 let mut height_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
-                        &["width", "height"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut width_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut height_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(&["width", "height"], key.as_str()) {
+                        Some(0) => de::next_lenient(&mut map, &mut width_slot),
+                        Some(1) => de::next_lenient(&mut map, &mut height_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
                 Ok(ReplaceThingBodyDimensions {
@@ -1150,15 +1036,10 @@ pub struct Thing {
 
 impl Serialize for Thing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        if let Some(value) = &self.label {
-            map.serialize_entry("label", value)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("name", &self.name);
+        map.option("size", &self.size);
+        map.option("label", &self.label);
         map.end()
     }
 }
@@ -1180,39 +1061,28 @@ impl<'de> Deserialize<'de> for Thing {
                 self,
                 mut map: A,
             ) -> Result<Thing, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut name_slot = None;
                 let mut size_slot = None;
                 let mut label_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
-                        &["name", "size", "label"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(&mut map, &mut name_slot)
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next_lenient(
-                                &mut map,
-                                &mut size_slot,
-                            )
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut label_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(&["name", "size", "label"], key.as_str()) {
+                        Some(0) => de::next(&mut map, &mut name_slot),
+                        Some(1) => de::next_lenient(&mut map, &mut size_slot),
+                        Some(2) => de::next(&mut map, &mut label_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(Thing {
-                    name: crate::runtime::serde_helpers::required(name_slot, "name")?,
-                    size: size_slot.unwrap_or_default(),
-                    label: label_slot.unwrap_or_default(),
-                })
+                match (name_slot,) {
+                    (Some(name_slot),) => {
+                        Ok(Thing {
+                            name: name_slot,
+                            size: size_slot.unwrap_or_default(),
+                            label: label_slot.unwrap_or_default(),
+                        })
+                    }
+                    (name_slot,) => Err(de::missing(&[(name_slot.is_none(), "name")])),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1252,18 +1122,11 @@ pub struct UploadPhotoBody {
 
 impl Serialize for UploadPhotoBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("photo", &self.photo)?;
-        if let Some(value) = &self.thumbnails {
-            map.serialize_entry("thumbnails", value)?;
-        }
-        if let Some(value) = &self.caption {
-            map.serialize_entry("caption", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.entry("photo", &self.photo);
+        map.option("thumbnails", &self.thumbnails);
+        map.option("caption", &self.caption);
+        map.option("metadata", &self.metadata);
         map.end()
     }
 }
@@ -1285,50 +1148,34 @@ impl<'de> Deserialize<'de> for UploadPhotoBody {
                 self,
                 mut map: A,
             ) -> Result<UploadPhotoBody, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut photo_slot = None;
                 let mut thumbnails_slot = None;
                 let mut caption_slot = None;
                 let mut metadata_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(
                         &["photo", "thumbnails", "caption", "metadata"],
                         key.as_str(),
                     ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut photo_slot,
-                            )
-                        }
-                        Some(1) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut thumbnails_slot,
-                            )
-                        }
-                        Some(2) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut caption_slot,
-                            )
-                        }
-                        Some(3) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut metadata_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                        Some(0) => de::next(&mut map, &mut photo_slot),
+                        Some(1) => de::next(&mut map, &mut thumbnails_slot),
+                        Some(2) => de::next(&mut map, &mut caption_slot),
+                        Some(3) => de::next(&mut map, &mut metadata_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
-                Ok(UploadPhotoBody {
-                    photo: crate::runtime::serde_helpers::required(photo_slot, "photo")?,
-                    thumbnails: thumbnails_slot.unwrap_or_default(),
-                    caption: caption_slot.unwrap_or_default(),
-                    metadata: metadata_slot.unwrap_or_default(),
-                })
+                match (photo_slot,) {
+                    (Some(photo_slot),) => {
+                        Ok(UploadPhotoBody {
+                            photo: photo_slot,
+                            thumbnails: thumbnails_slot.unwrap_or_default(),
+                            caption: caption_slot.unwrap_or_default(),
+                            metadata: metadata_slot.unwrap_or_default(),
+                        })
+                    }
+                    (photo_slot,) => Err(de::missing(&[(photo_slot.is_none(), "photo")])),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1365,11 +1212,8 @@ pub struct UploadPhotoBodyMetadata {
 
 impl Serialize for UploadPhotoBodyMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.taken_at {
-            map.serialize_entry("taken_at", value)?;
-        }
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.option("taken_at", &self.taken_at);
         map.end()
     }
 }
@@ -1391,21 +1235,12 @@ impl<'de> Deserialize<'de> for UploadPhotoBodyMetadata {
                 self,
                 mut map: A,
             ) -> Result<UploadPhotoBodyMetadata, A::Error> {
+                use crate::runtime::serde_helpers as de;
                 let mut taken_at_slot = None;
-                while let Some(key) = map
-                    .next_key::<crate::runtime::serde_helpers::Key<'de>>()?
-                {
-                    match crate::runtime::serde_helpers::field(
-                        &["taken_at"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => {
-                            crate::runtime::serde_helpers::next(
-                                &mut map,
-                                &mut taken_at_slot,
-                            )
-                        }
-                        _ => crate::runtime::serde_helpers::skip(&mut map),
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(&["taken_at"], key.as_str()) {
+                        Some(0) => de::next(&mut map, &mut taken_at_slot),
+                        _ => de::skip(&mut map),
                     }?;
                 }
                 Ok(UploadPhotoBodyMetadata {
