@@ -73,19 +73,17 @@ impl<'a> PropertyDefinitionsApiMocks<'a> {
         id: uuid::Uuid,
     ) -> OperationMock<'a, serde_json::Value, ()> {
         let project_id: String = project_id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::DELETE,
-                "/api/projects/{project_id}/property_definitions/{id}/",
-                "property_definitions_destroy",
-            );
-            request.push_path("/api/projects/");
-            request.push_path_param("project_id", &project_id)?;
-            request.push_path("/property_definitions/");
-            request.push_path_param("id", &id)?;
-            request.push_path("/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::DELETE,
+            "/api/projects/{project_id}/property_definitions/{id}/",
+            "property_definitions_destroy",
+        );
+        request.push_path("/api/projects/");
+        request.push_path_param("project_id", &project_id);
+        request.push_path("/property_definitions/");
+        request.push_path_param("id", &id);
+        request.push_path("/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 204)
     }
 
@@ -100,19 +98,17 @@ impl<'a> PropertyDefinitionsApiMocks<'a> {
         models::EnterprisePropertyDefinition,
     > {
         let project_id: String = project_id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::PATCH,
-                "/api/projects/{project_id}/property_definitions/{id}/",
-                "property_definitions_partial_update",
-            );
-            request.push_path("/api/projects/");
-            request.push_path_param("project_id", &project_id)?;
-            request.push_path("/property_definitions/");
-            request.push_path_param("id", &id)?;
-            request.push_path("/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::PATCH,
+            "/api/projects/{project_id}/property_definitions/{id}/",
+            "property_definitions_partial_update",
+        );
+        request.push_path("/api/projects/");
+        request.push_path_param("project_id", &project_id);
+        request.push_path("/property_definitions/");
+        request.push_path_param("id", &id);
+        request.push_path("/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 
@@ -126,17 +122,15 @@ impl<'a> PropertyDefinitionsApiMocks<'a> {
         models::BulkUpdateTagsResponse,
     > {
         let project_id: String = project_id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::POST,
-                "/api/projects/{project_id}/property_definitions/bulk_update_tags/",
-                "property_definitions_bulk_update_tags_create",
-            );
-            request.push_path("/api/projects/");
-            request.push_path_param("project_id", &project_id)?;
-            request.push_path("/property_definitions/bulk_update_tags/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::POST,
+            "/api/projects/{project_id}/property_definitions/bulk_update_tags/",
+            "property_definitions_bulk_update_tags_create",
+        );
+        request.push_path("/api/projects/");
+        request.push_path_param("project_id", &project_id);
+        request.push_path("/property_definitions/bulk_update_tags/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 
@@ -146,17 +140,15 @@ impl<'a> PropertyDefinitionsApiMocks<'a> {
         project_id: impl Into<String>,
     ) -> OperationMock<'a, serde_json::Value, models::SeenTogether> {
         let project_id: String = project_id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::GET,
-                "/api/projects/{project_id}/property_definitions/seen_together/",
-                "property_definitions_seen_together_retrieve",
-            );
-            request.push_path("/api/projects/");
-            request.push_path_param("project_id", &project_id)?;
-            request.push_path("/property_definitions/seen_together/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::GET,
+            "/api/projects/{project_id}/property_definitions/seen_together/",
+            "property_definitions_seen_together_retrieve",
+        );
+        request.push_path("/api/projects/");
+        request.push_path_param("project_id", &project_id);
+        request.push_path("/property_definitions/seen_together/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 }
@@ -176,19 +168,17 @@ impl<'a> SessionRecordingsApiMocks<'a> {
     ) -> OperationMock<'a, serde_json::Value, models::SharingConfigurationOrList> {
         let project_id: String = project_id.into();
         let recording_id: String = recording_id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::GET,
-                "/api/projects/{project_id}/session_recordings/{recording_id}/sharing/",
-                "session_recordings_sharing_list",
-            );
-            request.push_path("/api/projects/");
-            request.push_path_param("project_id", &project_id)?;
-            request.push_path("/session_recordings/");
-            request.push_path_param("recording_id", &recording_id)?;
-            request.push_path("/sharing/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::GET,
+            "/api/projects/{project_id}/session_recordings/{recording_id}/sharing/",
+            "session_recordings_sharing_list",
+        );
+        request.push_path("/api/projects/");
+        request.push_path_param("project_id", &project_id);
+        request.push_path("/session_recordings/");
+        request.push_path_param("recording_id", &recording_id);
+        request.push_path("/sharing/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 
@@ -200,19 +190,17 @@ impl<'a> SessionRecordingsApiMocks<'a> {
     ) -> OperationMock<'a, models::SharePasswordCreate, serde_json::Value> {
         let project_id: String = project_id.into();
         let recording_id: String = recording_id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::POST,
-                "/api/projects/{project_id}/session_recordings/{recording_id}/sharing/passwords/",
-                "session_recordings_sharing_passwords_create",
-            );
-            request.push_path("/api/projects/");
-            request.push_path_param("project_id", &project_id)?;
-            request.push_path("/session_recordings/");
-            request.push_path_param("recording_id", &recording_id)?;
-            request.push_path("/sharing/passwords/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::POST,
+            "/api/projects/{project_id}/session_recordings/{recording_id}/sharing/passwords/",
+            "session_recordings_sharing_passwords_create",
+        );
+        request.push_path("/api/projects/");
+        request.push_path_param("project_id", &project_id);
+        request.push_path("/session_recordings/");
+        request.push_path_param("recording_id", &recording_id);
+        request.push_path("/sharing/passwords/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 
@@ -226,21 +214,19 @@ impl<'a> SessionRecordingsApiMocks<'a> {
         let project_id: String = project_id.into();
         let recording_id: String = recording_id.into();
         let password_id: String = password_id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::DELETE,
-                "/api/projects/{project_id}/session_recordings/{recording_id}/sharing/passwords/{password_id}/",
-                "session_recordings_sharing_passwords_destroy",
-            );
-            request.push_path("/api/projects/");
-            request.push_path_param("project_id", &project_id)?;
-            request.push_path("/session_recordings/");
-            request.push_path_param("recording_id", &recording_id)?;
-            request.push_path("/sharing/passwords/");
-            request.push_path_param("password_id", &password_id)?;
-            request.push_path("/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::DELETE,
+            "/api/projects/{project_id}/session_recordings/{recording_id}/sharing/passwords/{password_id}/",
+            "session_recordings_sharing_passwords_destroy",
+        );
+        request.push_path("/api/projects/");
+        request.push_path_param("project_id", &project_id);
+        request.push_path("/session_recordings/");
+        request.push_path_param("recording_id", &recording_id);
+        request.push_path("/sharing/passwords/");
+        request.push_path_param("password_id", &password_id);
+        request.push_path("/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 204)
     }
 
@@ -256,19 +242,17 @@ impl<'a> SessionRecordingsApiMocks<'a> {
     > {
         let project_id: String = project_id.into();
         let recording_id: String = recording_id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::POST,
-                "/api/projects/{project_id}/session_recordings/{recording_id}/sharing/refresh/",
-                "session_recordings_sharing_refresh_create",
-            );
-            request.push_path("/api/projects/");
-            request.push_path_param("project_id", &project_id)?;
-            request.push_path("/session_recordings/");
-            request.push_path_param("recording_id", &recording_id)?;
-            request.push_path("/sharing/refresh/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::POST,
+            "/api/projects/{project_id}/session_recordings/{recording_id}/sharing/refresh/",
+            "session_recordings_sharing_refresh_create",
+        );
+        request.push_path("/api/projects/");
+        request.push_path_param("project_id", &project_id);
+        request.push_path("/session_recordings/");
+        request.push_path_param("recording_id", &recording_id);
+        request.push_path("/sharing/refresh/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 }
@@ -286,17 +270,15 @@ impl<'a> SubscriptionsApiMocks<'a> {
         project_id: impl Into<String>,
     ) -> OperationMock<'a, serde_json::Value, models::PaginatedSubscriptionList> {
         let project_id: String = project_id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::GET,
-                "/api/projects/{project_id}/subscriptions/",
-                "subscriptions_list",
-            );
-            request.push_path("/api/projects/");
-            request.push_path_param("project_id", &project_id)?;
-            request.push_path("/subscriptions/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::GET,
+            "/api/projects/{project_id}/subscriptions/",
+            "subscriptions_list",
+        );
+        request.push_path("/api/projects/");
+        request.push_path_param("project_id", &project_id);
+        request.push_path("/subscriptions/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 
@@ -306,17 +288,15 @@ impl<'a> SubscriptionsApiMocks<'a> {
         project_id: impl Into<String>,
     ) -> OperationMock<'a, models::SubscriptionRequest, models::Subscription> {
         let project_id: String = project_id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::POST,
-                "/api/projects/{project_id}/subscriptions/",
-                "subscriptions_create",
-            );
-            request.push_path("/api/projects/");
-            request.push_path_param("project_id", &project_id)?;
-            request.push_path("/subscriptions/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::POST,
+            "/api/projects/{project_id}/subscriptions/",
+            "subscriptions_create",
+        );
+        request.push_path("/api/projects/");
+        request.push_path_param("project_id", &project_id);
+        request.push_path("/subscriptions/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 201)
     }
 
@@ -327,19 +307,17 @@ impl<'a> SubscriptionsApiMocks<'a> {
         id: i64,
     ) -> OperationMock<'a, serde_json::Value, models::Subscription> {
         let project_id: String = project_id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::GET,
-                "/api/projects/{project_id}/subscriptions/{id}/",
-                "subscriptions_retrieve",
-            );
-            request.push_path("/api/projects/");
-            request.push_path_param("project_id", &project_id)?;
-            request.push_path("/subscriptions/");
-            request.push_path_param("id", &id)?;
-            request.push_path("/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::GET,
+            "/api/projects/{project_id}/subscriptions/{id}/",
+            "subscriptions_retrieve",
+        );
+        request.push_path("/api/projects/");
+        request.push_path_param("project_id", &project_id);
+        request.push_path("/subscriptions/");
+        request.push_path_param("id", &id);
+        request.push_path("/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 
@@ -350,19 +328,17 @@ impl<'a> SubscriptionsApiMocks<'a> {
         id: i64,
     ) -> OperationMock<'a, serde_json::Value, ()> {
         let project_id: String = project_id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::DELETE,
-                "/api/projects/{project_id}/subscriptions/{id}/",
-                "subscriptions_destroy",
-            );
-            request.push_path("/api/projects/");
-            request.push_path_param("project_id", &project_id)?;
-            request.push_path("/subscriptions/");
-            request.push_path_param("id", &id)?;
-            request.push_path("/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::DELETE,
+            "/api/projects/{project_id}/subscriptions/{id}/",
+            "subscriptions_destroy",
+        );
+        request.push_path("/api/projects/");
+        request.push_path_param("project_id", &project_id);
+        request.push_path("/subscriptions/");
+        request.push_path_param("id", &id);
+        request.push_path("/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 
@@ -373,19 +349,17 @@ impl<'a> SubscriptionsApiMocks<'a> {
         id: i64,
     ) -> OperationMock<'a, models::PatchedSubscription, models::Subscription> {
         let project_id: String = project_id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::PATCH,
-                "/api/projects/{project_id}/subscriptions/{id}/",
-                "subscriptions_partial_update",
-            );
-            request.push_path("/api/projects/");
-            request.push_path_param("project_id", &project_id)?;
-            request.push_path("/subscriptions/");
-            request.push_path_param("id", &id)?;
-            request.push_path("/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::PATCH,
+            "/api/projects/{project_id}/subscriptions/{id}/",
+            "subscriptions_partial_update",
+        );
+        request.push_path("/api/projects/");
+        request.push_path_param("project_id", &project_id);
+        request.push_path("/subscriptions/");
+        request.push_path_param("id", &id);
+        request.push_path("/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 
@@ -396,19 +370,17 @@ impl<'a> SubscriptionsApiMocks<'a> {
         id: i64,
     ) -> OperationMock<'a, serde_json::Value, ()> {
         let project_id: String = project_id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::POST,
-                "/api/projects/{project_id}/subscriptions/{id}/test-delivery/",
-                "subscriptions_test_delivery_create",
-            );
-            request.push_path("/api/projects/");
-            request.push_path_param("project_id", &project_id)?;
-            request.push_path("/subscriptions/");
-            request.push_path_param("id", &id)?;
-            request.push_path("/test-delivery/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::POST,
+            "/api/projects/{project_id}/subscriptions/{id}/test-delivery/",
+            "subscriptions_test_delivery_create",
+        );
+        request.push_path("/api/projects/");
+        request.push_path_param("project_id", &project_id);
+        request.push_path("/subscriptions/");
+        request.push_path_param("id", &id);
+        request.push_path("/test-delivery/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 202)
     }
 
@@ -418,17 +390,15 @@ impl<'a> SubscriptionsApiMocks<'a> {
         project_id: impl Into<String>,
     ) -> OperationMock<'a, serde_json::Value, models::SubscriptionSummaryQuota> {
         let project_id: String = project_id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::GET,
-                "/api/projects/{project_id}/subscriptions/summary_quota/",
-                "subscriptions_summary_quota_retrieve",
-            );
-            request.push_path("/api/projects/");
-            request.push_path_param("project_id", &project_id)?;
-            request.push_path("/subscriptions/summary_quota/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::GET,
+            "/api/projects/{project_id}/subscriptions/summary_quota/",
+            "subscriptions_summary_quota_retrieve",
+        );
+        request.push_path("/api/projects/");
+        request.push_path_param("project_id", &project_id);
+        request.push_path("/subscriptions/summary_quota/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 }
@@ -444,11 +414,9 @@ impl<'a> UsersApiMocks<'a> {
     pub fn list(
         &self,
     ) -> OperationMock<'a, serde_json::Value, models::PaginatedUserList> {
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(Method::GET, "/api/users/", "users_list");
-            request.push_path("/api/users/");
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::GET, "/api/users/", "users_list");
+        request.push_path("/api/users/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 
@@ -458,17 +426,15 @@ impl<'a> UsersApiMocks<'a> {
         uuid: impl Into<String>,
     ) -> OperationMock<'a, serde_json::Value, models::User> {
         let uuid: String = uuid.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::GET,
-                "/api/users/{uuid}/",
-                "users_retrieve",
-            );
-            request.push_path("/api/users/");
-            request.push_path_param("uuid", &uuid)?;
-            request.push_path("/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::GET,
+            "/api/users/{uuid}/",
+            "users_retrieve",
+        );
+        request.push_path("/api/users/");
+        request.push_path_param("uuid", &uuid);
+        request.push_path("/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 
@@ -478,17 +444,15 @@ impl<'a> UsersApiMocks<'a> {
         uuid: impl Into<String>,
     ) -> OperationMock<'a, serde_json::Value, ()> {
         let uuid: String = uuid.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::DELETE,
-                "/api/users/{uuid}/",
-                "users_destroy",
-            );
-            request.push_path("/api/users/");
-            request.push_path_param("uuid", &uuid)?;
-            request.push_path("/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::DELETE,
+            "/api/users/{uuid}/",
+            "users_destroy",
+        );
+        request.push_path("/api/users/");
+        request.push_path_param("uuid", &uuid);
+        request.push_path("/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 204)
     }
 
@@ -498,17 +462,15 @@ impl<'a> UsersApiMocks<'a> {
         uuid: impl Into<String>,
     ) -> OperationMock<'a, models::PatchedUser, models::User> {
         let uuid: String = uuid.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::PATCH,
-                "/api/users/{uuid}/",
-                "users_partial_update",
-            );
-            request.push_path("/api/users/");
-            request.push_path_param("uuid", &uuid)?;
-            request.push_path("/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::PATCH,
+            "/api/users/{uuid}/",
+            "users_partial_update",
+        );
+        request.push_path("/api/users/");
+        request.push_path_param("uuid", &uuid);
+        request.push_path("/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 
@@ -518,17 +480,15 @@ impl<'a> UsersApiMocks<'a> {
         uuid: impl Into<String>,
     ) -> OperationMock<'a, serde_json::Value, ()> {
         let uuid: String = uuid.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::POST,
-                "/api/users/{uuid}/credentials_review_complete/",
-                "users_credentials_review_complete_create",
-            );
-            request.push_path("/api/users/");
-            request.push_path_param("uuid", &uuid)?;
-            request.push_path("/credentials_review_complete/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::POST,
+            "/api/users/{uuid}/credentials_review_complete/",
+            "users_credentials_review_complete_create",
+        );
+        request.push_path("/api/users/");
+        request.push_path_param("uuid", &uuid);
+        request.push_path("/credentials_review_complete/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 204)
     }
 
@@ -538,17 +498,15 @@ impl<'a> UsersApiMocks<'a> {
         uuid: impl Into<String>,
     ) -> OperationMock<'a, serde_json::Value, models::UserGithubLogin> {
         let uuid: String = uuid.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::GET,
-                "/api/users/{uuid}/github_login/",
-                "users_github_login_retrieve",
-            );
-            request.push_path("/api/users/");
-            request.push_path_param("uuid", &uuid)?;
-            request.push_path("/github_login/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::GET,
+            "/api/users/{uuid}/github_login/",
+            "users_github_login_retrieve",
+        );
+        request.push_path("/api/users/");
+        request.push_path_param("uuid", &uuid);
+        request.push_path("/github_login/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 
@@ -558,17 +516,15 @@ impl<'a> UsersApiMocks<'a> {
         uuid: impl Into<String>,
     ) -> OperationMock<'a, serde_json::Value, models::HedgehogConfig> {
         let uuid: String = uuid.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::GET,
-                "/api/users/{uuid}/hedgehog_config/",
-                "users_hedgehog_config_retrieve",
-            );
-            request.push_path("/api/users/");
-            request.push_path_param("uuid", &uuid)?;
-            request.push_path("/hedgehog_config/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::GET,
+            "/api/users/{uuid}/hedgehog_config/",
+            "users_hedgehog_config_retrieve",
+        );
+        request.push_path("/api/users/");
+        request.push_path_param("uuid", &uuid);
+        request.push_path("/hedgehog_config/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 
@@ -578,17 +534,15 @@ impl<'a> UsersApiMocks<'a> {
         uuid: impl Into<String>,
     ) -> OperationMock<'a, models::HedgehogConfig, models::HedgehogConfig> {
         let uuid: String = uuid.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::PATCH,
-                "/api/users/{uuid}/hedgehog_config/",
-                "users_hedgehog_config_partial_update",
-            );
-            request.push_path("/api/users/");
-            request.push_path_param("uuid", &uuid)?;
-            request.push_path("/hedgehog_config/");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::PATCH,
+            "/api/users/{uuid}/hedgehog_config/",
+            "users_hedgehog_config_partial_update",
+        );
+        request.push_path("/api/users/");
+        request.push_path_param("uuid", &uuid);
+        request.push_path("/hedgehog_config/");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 }

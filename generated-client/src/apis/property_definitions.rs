@@ -146,11 +146,11 @@ impl DestroyRequest {
             "property_definitions_destroy",
         );
         request.push_path("/api/projects/");
-        request.push_path_param("project_id", &self.project_id)?;
+        request.push_path_param("project_id", &self.project_id);
         request.push_path("/property_definitions/");
-        request.push_path_param("id", &self.id)?;
+        request.push_path_param("id", &self.id);
         request.push_path("/");
-        Ok(request)
+        request.finish()
     }
 }
 
@@ -214,18 +214,18 @@ impl PartialUpdateRequest {
             "property_definitions_partial_update",
         );
         request.push_path("/api/projects/");
-        request.push_path_param("project_id", &self.project_id)?;
+        request.push_path_param("project_id", &self.project_id);
         request.push_path("/property_definitions/");
-        request.push_path_param("id", &self.id)?;
+        request.push_path_param("id", &self.id);
         request.push_path("/");
         if let Some(body) = &self.body {
             let content_type = self
                 .content_type
                 .as_ref()
                 .map_or("application/json", |c| c.as_str());
-            request.body_as(body, content_type)?;
+            request.body_as(body, content_type);
         }
-        Ok(request)
+        request.finish()
     }
 }
 
@@ -272,10 +272,10 @@ impl BulkUpdateTagsCreateRequest {
             "property_definitions_bulk_update_tags_create",
         );
         request.push_path("/api/projects/");
-        request.push_path_param("project_id", &self.project_id)?;
+        request.push_path_param("project_id", &self.project_id);
         request.push_path("/property_definitions/bulk_update_tags/");
-        request.json(&self.body)?;
-        Ok(request)
+        request.json(&self.body);
+        request.finish()
     }
 }
 
@@ -321,10 +321,10 @@ impl SeenTogetherRetrieveRequest {
             "property_definitions_seen_together_retrieve",
         );
         request.push_path("/api/projects/");
-        request.push_path_param("project_id", &self.project_id)?;
+        request.push_path_param("project_id", &self.project_id);
         request.push_path("/property_definitions/seen_together/");
-        request.query("event_names", &self.event_names)?;
-        request.query("property_name", &self.property_name)?;
-        Ok(request)
+        request.query("event_names", &self.event_names);
+        request.query("property_name", &self.property_name);
+        request.finish()
     }
 }

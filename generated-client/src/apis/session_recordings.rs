@@ -149,11 +149,11 @@ impl SharingListRequest {
             "session_recordings_sharing_list",
         );
         request.push_path("/api/projects/");
-        request.push_path_param("project_id", &self.project_id)?;
+        request.push_path_param("project_id", &self.project_id);
         request.push_path("/session_recordings/");
-        request.push_path_param("recording_id", &self.recording_id)?;
+        request.push_path_param("recording_id", &self.recording_id);
         request.push_path("/sharing/");
-        Ok(request)
+        request.finish()
     }
 }
 
@@ -213,14 +213,14 @@ impl SharingPasswordsCreateRequest {
             "session_recordings_sharing_passwords_create",
         );
         request.push_path("/api/projects/");
-        request.push_path_param("project_id", &self.project_id)?;
+        request.push_path_param("project_id", &self.project_id);
         request.push_path("/session_recordings/");
-        request.push_path_param("recording_id", &self.recording_id)?;
+        request.push_path_param("recording_id", &self.recording_id);
         request.push_path("/sharing/passwords/");
         if let Some(body) = &self.body {
-            request.json(body)?;
+            request.json(body);
         }
-        Ok(request)
+        request.finish()
     }
 }
 
@@ -272,13 +272,13 @@ impl SharingPasswordsDestroyRequest {
             "session_recordings_sharing_passwords_destroy",
         );
         request.push_path("/api/projects/");
-        request.push_path_param("project_id", &self.project_id)?;
+        request.push_path_param("project_id", &self.project_id);
         request.push_path("/session_recordings/");
-        request.push_path_param("recording_id", &self.recording_id)?;
+        request.push_path_param("recording_id", &self.recording_id);
         request.push_path("/sharing/passwords/");
-        request.push_path_param("password_id", &self.password_id)?;
+        request.push_path_param("password_id", &self.password_id);
         request.push_path("/");
-        Ok(request)
+        request.finish()
     }
 }
 
@@ -330,13 +330,13 @@ impl SharingRefreshCreateRequest {
             "session_recordings_sharing_refresh_create",
         );
         request.push_path("/api/projects/");
-        request.push_path_param("project_id", &self.project_id)?;
+        request.push_path_param("project_id", &self.project_id);
         request.push_path("/session_recordings/");
-        request.push_path_param("recording_id", &self.recording_id)?;
+        request.push_path_param("recording_id", &self.recording_id);
         request.push_path("/sharing/refresh/");
         if let Some(body) = &self.body {
-            request.json(body)?;
+            request.json(body);
         }
-        Ok(request)
+        request.finish()
     }
 }

@@ -279,18 +279,18 @@ impl ListRequest {
             "subscriptions_list",
         );
         request.push_path("/api/projects/");
-        request.push_path_param("project_id", &self.project_id)?;
+        request.push_path_param("project_id", &self.project_id);
         request.push_path("/subscriptions/");
-        request.query("created_by", &self.created_by)?;
-        request.query("dashboard", &self.dashboard)?;
-        request.query("insight", &self.insight)?;
-        request.query("limit", &self.limit)?;
-        request.query("offset", &self.offset)?;
-        request.query("ordering", &self.ordering)?;
-        request.query("resource_type", &self.resource_type)?;
-        request.query("search", &self.search)?;
-        request.query("target_type", &self.target_type)?;
-        Ok(request)
+        request.query("created_by", &self.created_by);
+        request.query("dashboard", &self.dashboard);
+        request.query("insight", &self.insight);
+        request.query("limit", &self.limit);
+        request.query("offset", &self.offset);
+        request.query("ordering", &self.ordering);
+        request.query("resource_type", &self.resource_type);
+        request.query("search", &self.search);
+        request.query("target_type", &self.target_type);
+        request.finish()
     }
 }
 
@@ -345,14 +345,14 @@ impl CreateRequest {
             "subscriptions_create",
         );
         request.push_path("/api/projects/");
-        request.push_path_param("project_id", &self.project_id)?;
+        request.push_path_param("project_id", &self.project_id);
         request.push_path("/subscriptions/");
         let content_type = self
             .content_type
             .as_ref()
             .map_or("application/json", |c| c.as_str());
-        request.body_as(&self.body, content_type)?;
-        Ok(request)
+        request.body_as(&self.body, content_type);
+        request.finish()
     }
 }
 
@@ -397,11 +397,11 @@ impl RetrieveRequest {
             "subscriptions_retrieve",
         );
         request.push_path("/api/projects/");
-        request.push_path_param("project_id", &self.project_id)?;
+        request.push_path_param("project_id", &self.project_id);
         request.push_path("/subscriptions/");
-        request.push_path_param("id", &self.id)?;
+        request.push_path_param("id", &self.id);
         request.push_path("/");
-        Ok(request)
+        request.finish()
     }
 }
 
@@ -442,11 +442,11 @@ impl DestroyRequest {
             "subscriptions_destroy",
         );
         request.push_path("/api/projects/");
-        request.push_path_param("project_id", &self.project_id)?;
+        request.push_path_param("project_id", &self.project_id);
         request.push_path("/subscriptions/");
-        request.push_path_param("id", &self.id)?;
+        request.push_path_param("id", &self.id);
         request.push_path("/");
-        Ok(request)
+        request.finish()
     }
 }
 
@@ -508,18 +508,18 @@ impl PartialUpdateRequest {
             "subscriptions_partial_update",
         );
         request.push_path("/api/projects/");
-        request.push_path_param("project_id", &self.project_id)?;
+        request.push_path_param("project_id", &self.project_id);
         request.push_path("/subscriptions/");
-        request.push_path_param("id", &self.id)?;
+        request.push_path_param("id", &self.id);
         request.push_path("/");
         if let Some(body) = &self.body {
             let content_type = self
                 .content_type
                 .as_ref()
                 .map_or("application/json", |c| c.as_str());
-            request.body_as(body, content_type)?;
+            request.body_as(body, content_type);
         }
-        Ok(request)
+        request.finish()
     }
 }
 
@@ -560,11 +560,11 @@ impl TestDeliveryCreateRequest {
             "subscriptions_test_delivery_create",
         );
         request.push_path("/api/projects/");
-        request.push_path_param("project_id", &self.project_id)?;
+        request.push_path_param("project_id", &self.project_id);
         request.push_path("/subscriptions/");
-        request.push_path_param("id", &self.id)?;
+        request.push_path_param("id", &self.id);
         request.push_path("/test-delivery/");
-        Ok(request)
+        request.finish()
     }
 }
 
@@ -610,8 +610,8 @@ impl SummaryQuotaRetrieveRequest {
             "subscriptions_summary_quota_retrieve",
         );
         request.push_path("/api/projects/");
-        request.push_path_param("project_id", &self.project_id)?;
+        request.push_path_param("project_id", &self.project_id);
         request.push_path("/subscriptions/summary_quota/");
-        Ok(request)
+        request.finish()
     }
 }

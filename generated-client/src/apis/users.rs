@@ -228,11 +228,11 @@ impl ListRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::GET, "/api/users/", "users_list");
         request.push_path("/api/users/");
-        request.query("email", &self.email)?;
-        request.query("is_staff", &self.is_staff)?;
-        request.query("limit", &self.limit)?;
-        request.query("offset", &self.offset)?;
-        Ok(request)
+        request.query("email", &self.email);
+        request.query("is_staff", &self.is_staff);
+        request.query("limit", &self.limit);
+        request.query("offset", &self.offset);
+        request.finish()
     }
 }
 
@@ -272,9 +272,9 @@ impl RetrieveRequest {
             "users_retrieve",
         );
         request.push_path("/api/users/");
-        request.push_path_param("uuid", &self.uuid)?;
+        request.push_path_param("uuid", &self.uuid);
         request.push_path("/");
-        Ok(request)
+        request.finish()
     }
 }
 
@@ -314,9 +314,9 @@ impl DestroyRequest {
             "users_destroy",
         );
         request.push_path("/api/users/");
-        request.push_path_param("uuid", &self.uuid)?;
+        request.push_path_param("uuid", &self.uuid);
         request.push_path("/");
-        Ok(request)
+        request.finish()
     }
 }
 
@@ -370,16 +370,16 @@ impl PartialUpdateRequest {
             "users_partial_update",
         );
         request.push_path("/api/users/");
-        request.push_path_param("uuid", &self.uuid)?;
+        request.push_path_param("uuid", &self.uuid);
         request.push_path("/");
         if let Some(body) = &self.body {
             let content_type = self
                 .content_type
                 .as_ref()
                 .map_or("application/json", |c| c.as_str());
-            request.body_as(body, content_type)?;
+            request.body_as(body, content_type);
         }
-        Ok(request)
+        request.finish()
     }
 }
 
@@ -419,9 +419,9 @@ impl CredentialsReviewCompleteCreateRequest {
             "users_credentials_review_complete_create",
         );
         request.push_path("/api/users/");
-        request.push_path_param("uuid", &self.uuid)?;
+        request.push_path_param("uuid", &self.uuid);
         request.push_path("/credentials_review_complete/");
-        Ok(request)
+        request.finish()
     }
 }
 
@@ -465,9 +465,9 @@ impl GithubLoginRetrieveRequest {
             "users_github_login_retrieve",
         );
         request.push_path("/api/users/");
-        request.push_path_param("uuid", &self.uuid)?;
+        request.push_path_param("uuid", &self.uuid);
         request.push_path("/github_login/");
-        Ok(request)
+        request.finish()
     }
 }
 
@@ -511,9 +511,9 @@ impl HedgehogConfigRetrieveRequest {
             "users_hedgehog_config_retrieve",
         );
         request.push_path("/api/users/");
-        request.push_path_param("uuid", &self.uuid)?;
+        request.push_path_param("uuid", &self.uuid);
         request.push_path("/hedgehog_config/");
-        Ok(request)
+        request.finish()
     }
 }
 
@@ -564,11 +564,11 @@ impl HedgehogConfigPartialUpdateRequest {
             "users_hedgehog_config_partial_update",
         );
         request.push_path("/api/users/");
-        request.push_path_param("uuid", &self.uuid)?;
+        request.push_path_param("uuid", &self.uuid);
         request.push_path("/hedgehog_config/");
         if let Some(body) = &self.body {
-            request.json(body)?;
+            request.json(body);
         }
-        Ok(request)
+        request.finish()
     }
 }

@@ -1065,17 +1065,17 @@ mod tests {
             .unwrap();
         let mut request = Request::new(Method::PUT, "/items/{id}/", "items_update");
         request.push_path("/items/");
-        request.push_path_param("id", "a b").unwrap();
+        request.push_path_param("id", "a b");
         request.push_path("/");
-        request.query("expand", &["owner"]).unwrap();
-        request.header("X-Request-Id", "r-1").unwrap();
-        request.cookie("session", "s1").unwrap();
-        request.cookie("theme", &Some("dark")).unwrap();
-        request.header("X-Absent", &None::<String>).unwrap();
-        request.json(&serde_json::json!({"name": "n"})).unwrap();
+        request.query("expand", &["owner"]);
+        request.header("X-Request-Id", "r-1");
+        request.cookie("session", "s1");
+        request.cookie("theme", &Some("dark"));
+        request.header("X-Absent", &None::<String>);
+        request.json(&serde_json::json!({"name": "n"}));
         request.content_type("application/merge-patch+json");
         request.accept("text/csv");
-        client.execute(request).await.unwrap();
+        client.execute(request.finish().unwrap()).await.unwrap();
         server.verify().await;
     }
 
@@ -1117,7 +1117,7 @@ mod tests {
             request.push_path("/charges");
             match mark {
                 "x-idempotent" => request.idempotent(),
-                "Idempotency-Key" => request.header("Idempotency-Key", "k-1").unwrap(),
+                "Idempotency-Key" => request.header("Idempotency-Key", "k-1"),
                 _ => {}
             }
             let error = client.execute(request).await.unwrap_err();

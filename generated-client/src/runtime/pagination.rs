@@ -351,7 +351,7 @@ mod tests {
         let client = Client::builder().base_url(server.uri()).build().unwrap();
         let mut request = Request::new(reqwest::Method::GET, "/logs", "logs_list");
         request.push_path("/logs");
-        request.query("filter", "x").unwrap();
+        request.query("filter", "x");
         let items: Vec<i64> =
             Paginator::<i64>::with_cursor(client, Ok(request), "pageToken", |page: TokenPage| {
                 (page.items, page.next_page_token)

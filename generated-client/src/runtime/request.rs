@@ -89,6 +89,22 @@ pub struct Request {
     pub(crate) accept: &'static str,
     /// How this operation takes the credential, when not as the API's default scheme.
     pub(crate) auth: Option<super::client::Auth>,
+    /// The first error met while the request was put together, for [`Request::finish`].
+    error: FirstError,
+}
+
+/// The first error met while a request was put together. The methods that add parameters and
+/// bodies keep it rather than returning it, so that an operation's `to_request` is a list of
+/// calls with no `?` after each (a `?` per parameter was a large share of what a client with
+/// many parameters costs to compile), and [`Request::finish`] gives it back. A request is
+/// only cloned once finished, without an error, so a clone has none.
+#[derive(Debug, Default)]
+struct FirstError(Option<Error>);
+
+impl Clone for FirstError {
+    fn clone(&self) -> Self {
+        FirstError(None)
+    }
 }
 
 impl Request {
@@ -110,7 +126,87 @@ impl Request {
             rate_class: super::pacing::DEFAULT_CLASS,
             accept: "application/json",
             auth: None,
+            error: FirstError::default(),
         }
+    }
+
+    /// The request, or the first error met while it was put together.
+    pub fn finish(mut self) -> Result<Request, Error> {
+        match self.error.0.take() {
+            Some(error) => Err(error),
+            None => Ok(self),
+        }
+    }
+
+    fn keep_error(&mut self, result: Result<(), Error>) {
+        if let Err(error) = result {
+            self.error.0.get_or_insert(error);
+        }
+    }
+
+    /// Appends a path parameter, percent-encoded. Empty values are refused: they would change
+    /// which resource the path names.
+    pub fn push_path_param<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        let result = self.try_push_path_param(name, value);
+        self.keep_error(result);
+    }
+
+    /// Adds a query parameter in `form` style with `explode` (OpenAPI's default). `None` and
+    /// null values are left out.
+    pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        let result = self.try_query(name, value);
+        self.keep_error(result);
+    }
+
+    /// Adds a query parameter in the given style.
+    pub fn query_styled<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: QueryStyle,
+        explode: bool,
+    ) {
+        let result = self.try_query_styled(name, value, style, explode);
+        self.keep_error(result);
+    }
+
+    /// Adds a header parameter (`simple` style). `None` is left out.
+    pub fn header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        let result = self.try_header(name, value);
+        self.keep_error(result);
+    }
+
+    /// Adds a cookie parameter. `None` is left out.
+    pub fn cookie<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        let result = self.try_cookie(name, value);
+        self.keep_error(result);
+    }
+
+    /// Sets a JSON body.
+    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) {
+        let result = self.try_json(body);
+        self.keep_error(result);
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body. Nested objects are written as
+    /// `a[b]=c`, arrays as repeated keys.
+    pub fn form<T: Serialize + ?Sized>(&mut self, body: &T) {
+        let result = self.try_form(body);
+        self.keep_error(result);
+    }
+
+    /// Sets a `multipart/form-data` body: one part per field, objects as JSON parts, files
+    /// as file parts.
+    pub fn multipart<T: Serialize + ?Sized>(&mut self, body: &T) {
+        let result = self.try_multipart(body);
+        self.keep_error(result);
+    }
+
+    /// Sets a body the caller may send as several media types, encoded as `media_type` says:
+    /// a form, multipart, or JSON (and its `+json` and YAML relatives) under that type.
+    pub fn body_as<T: Serialize + ?Sized>(&mut self, body: &T, media_type: &str) {
+        let result = self.try_body_as(body, media_type);
+        self.keep_error(result);
     }
 
     /// Appends literal path text.
@@ -118,9 +214,8 @@ impl Request {
         self.path.push_str(text);
     }
 
-    /// Appends a path parameter, percent-encoded. Empty values are refused: they would change
-    /// which resource the path names.
-    pub fn push_path_param<T: Serialize + ?Sized>(
+    /// [`Request::push_path_param`], returning its error.
+    fn try_push_path_param<T: Serialize + ?Sized>(
         &mut self,
         name: &str,
         value: &T,
@@ -138,14 +233,13 @@ impl Request {
         Ok(())
     }
 
-    /// Adds a query parameter in `form` style with `explode` (OpenAPI's default). `None` and
-    /// null values are left out.
-    pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
-        self.query_styled(name, value, QueryStyle::Form, true)
+    /// [`Request::query`], returning its error.
+    fn try_query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        self.try_query_styled(name, value, QueryStyle::Form, true)
     }
 
-    /// Adds a query parameter in the given style.
-    pub fn query_styled<T: Serialize + ?Sized>(
+    /// [`Request::query_styled`], returning its error.
+    fn try_query_styled<T: Serialize + ?Sized>(
         &mut self,
         name: &str,
         value: &T,
@@ -189,8 +283,8 @@ impl Request {
         Ok(())
     }
 
-    /// Adds a header parameter (`simple` style). `None` is left out.
-    pub fn header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+    /// [`Request::header`], returning its error.
+    fn try_header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
         let text = match to_value(name, value)? {
             Value::Null => return Ok(()),
             Value::Array(items) => join_scalars(name, &items, ",")?,
@@ -207,8 +301,8 @@ impl Request {
         Ok(())
     }
 
-    /// Adds a cookie parameter. `None` is left out.
-    pub fn cookie<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+    /// [`Request::cookie`], returning its error.
+    fn try_cookie<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
         let text = match to_value(name, value)? {
             Value::Null => return Ok(()),
             Value::Array(items) => join_scalars(name, &items, ",")?,
@@ -225,8 +319,8 @@ impl Request {
         Ok(())
     }
 
-    /// Sets a JSON body.
-    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
+    /// [`Request::json`], returning its error.
+    fn try_json<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
         let bytes = serde_json::to_vec(body).map_err(|e| Error::invalid("body", e.to_string()))?;
         self.body = Body::Bytes {
             bytes: bytes.into(),
@@ -235,9 +329,8 @@ impl Request {
         Ok(())
     }
 
-    /// Sets an `application/x-www-form-urlencoded` body. Nested objects are written as
-    /// `a[b]=c`, arrays as repeated keys.
-    pub fn form<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
+    /// [`Request::form`], returning its error.
+    fn try_form<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
         let mut pairs = Vec::new();
         match to_value("body", body)? {
             Value::Object(map) => {
@@ -258,9 +351,8 @@ impl Request {
         Ok(())
     }
 
-    /// Sets a `multipart/form-data` body: one part per field, objects as JSON parts, files
-    /// ([`FilePart`]) as file parts, arrays as one part per item.
-    pub fn multipart<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
+    /// [`Request::multipart`], returning its error.
+    fn try_multipart<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
         let (value, mut files) = collect_files(body);
         let value = value.map_err(|e| Error::invalid("body", e.to_string()))?;
         let mut parts = Vec::new();
@@ -288,20 +380,19 @@ impl Request {
         Ok(())
     }
 
-    /// Sets a body the caller may send as several media types, encoded as `media_type` says:
-    /// a form, multipart, or JSON (and its `+json` and YAML relatives) under that type.
-    pub fn body_as<T: Serialize + ?Sized>(
+    /// [`Request::body_as`], returning its error.
+    fn try_body_as<T: Serialize + ?Sized>(
         &mut self,
         body: &T,
         media_type: &str,
     ) -> Result<(), Error> {
         let essence = media_type.split(';').next().unwrap_or(media_type).trim();
         if essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
-            self.form(body)
+            self.try_form(body)
         } else if essence.eq_ignore_ascii_case("multipart/form-data") {
-            self.multipart(body)
+            self.try_multipart(body)
         } else {
-            self.json(body)?;
+            self.try_json(body)?;
             self.content_type(media_type);
             Ok(())
         }
@@ -561,16 +652,33 @@ mod tests {
     }
 
     #[test]
+    fn the_first_error_is_kept_until_finish() {
+        let mut r = request();
+        r.query("limit", &10);
+        r.push_path_param("project_id", "");
+        r.header("X-Trace", "a\nb");
+        let err = r.finish().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid argument `project_id`: a path parameter cannot be empty"
+        );
+        let mut r = request();
+        r.query("limit", &10);
+        let r = r.finish().unwrap();
+        assert_eq!(r.query_value("limit"), Some("10"));
+    }
+
+    #[test]
     fn path_parameters_are_encoded_and_checked() {
         let mut r = request();
         r.push_path("/api/users/");
-        r.push_path_param("uuid", "@me").unwrap();
+        r.try_push_path_param("uuid", "@me").unwrap();
         r.push_path("/x/");
-        r.push_path_param("id", &42).unwrap();
+        r.try_push_path_param("id", &42).unwrap();
         r.push_path("/");
-        r.push_path_param("name", "a b/c?d").unwrap();
+        r.try_push_path_param("name", "a b/c?d").unwrap();
         assert_eq!(r.path, "/api/users/@me/x/42/a%20b%2Fc%3Fd");
-        let err = request().push_path_param("project_id", "").unwrap_err();
+        let err = request().try_push_path_param("project_id", "").unwrap_err();
         assert_eq!(
             err.to_string(),
             "invalid argument `project_id`: a path parameter cannot be empty"
@@ -580,23 +688,23 @@ mod tests {
     #[test]
     fn query_styles() {
         let mut r = request();
-        r.query("limit", &Some(10)).unwrap();
-        r.query("offset", &None::<i64>).unwrap();
-        r.query("event_names", &["a", "b"]).unwrap();
-        r.query_styled("ids", &[1, 2], QueryStyle::Form, false)
+        r.try_query("limit", &Some(10)).unwrap();
+        r.try_query("offset", &None::<i64>).unwrap();
+        r.try_query("event_names", &["a", "b"]).unwrap();
+        r.try_query_styled("ids", &[1, 2], QueryStyle::Form, false)
             .unwrap();
-        r.query_styled("tags", &["x", "y"], QueryStyle::SpaceDelimited, false)
+        r.try_query_styled("tags", &["x", "y"], QueryStyle::SpaceDelimited, false)
             .unwrap();
-        r.query_styled("tags", &["x", "y"], QueryStyle::PipeDelimited, false)
+        r.try_query_styled("tags", &["x", "y"], QueryStyle::PipeDelimited, false)
             .unwrap();
-        r.query_styled(
+        r.try_query_styled(
             "filter",
             &json!({"name": "n", "range": {"min": 1}}),
             QueryStyle::DeepObject,
             true,
         )
         .unwrap();
-        r.query("obj", &json!({"k": "v"})).unwrap();
+        r.try_query("obj", &json!({"k": "v"})).unwrap();
         let pairs: Vec<String> = r.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
         assert_eq!(
             pairs,
@@ -617,7 +725,7 @@ mod tests {
     #[test]
     fn forms_and_headers() {
         let mut r = request();
-        r.form(&json!({"a": 1, "b": ["x", "y"], "c": {"d": true}, "e": null}))
+        r.try_form(&json!({"a": 1, "b": ["x", "y"], "c": {"d": true}, "e": null}))
             .unwrap();
         let Body::Bytes {
             bytes,
@@ -631,8 +739,8 @@ mod tests {
             "a=1&b=x&b=y&c%5Bd%5D=true"
         );
         assert_eq!(content_type, "application/x-www-form-urlencoded");
-        assert!(r.header("X-Trace", "a\nb").is_err());
-        r.header("X-Ids", &[1, 2]).unwrap();
+        assert!(r.try_header("X-Trace", "a\nb").is_err());
+        r.try_header("X-Ids", &[1, 2]).unwrap();
         assert_eq!(r.headers, [("X-Ids".to_owned(), "1,2".to_owned())]);
     }
 
@@ -640,7 +748,7 @@ mod tests {
     fn following_a_link_stays_on_the_clients_host() {
         let base = url::Url::parse("https://us.posthog.com").unwrap();
         let mut r = request();
-        r.query("limit", &10).unwrap();
+        r.try_query("limit", &10).unwrap();
         let next = r
             .follow(
                 "http://api.example.org/accounts/?offset=400&limit=100",

@@ -625,7 +625,7 @@ fn to_request(op: &Operation) -> TokenStream {
                 .expect("path parts name parameters");
             let field = ident(name);
             let wire = &param.wire;
-            quote!(request.push_path_param(#wire, &self.#field)?;)
+            quote!(request.push_path_param(#wire, &self.#field);)
         }
     });
     let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
@@ -633,7 +633,7 @@ fn to_request(op: &Operation) -> TokenStream {
         let wire = &p.wire;
         match p.location {
             ParamLocation::Query => match (p.style, p.explode) {
-                (ParamStyle::Form, true) => quote!(request.query(#wire, &self.#field)?;),
+                (ParamStyle::Form, true) => quote!(request.query(#wire, &self.#field);),
                 (style, explode) => {
                     let style = match style {
                         ParamStyle::Form => quote!(Form),
@@ -641,11 +641,11 @@ fn to_request(op: &Operation) -> TokenStream {
                         ParamStyle::PipeDelimited => quote!(PipeDelimited),
                         ParamStyle::DeepObject => quote!(DeepObject),
                     };
-                    quote!(request.query_styled(#wire, &self.#field, crate::runtime::QueryStyle::#style, #explode)?;)
+                    quote!(request.query_styled(#wire, &self.#field, crate::runtime::QueryStyle::#style, #explode);)
                 }
             },
-            ParamLocation::Header => quote!(request.header(#wire, &self.#field)?;),
-            ParamLocation::Cookie => quote!(request.cookie(#wire, &self.#field)?;),
+            ParamLocation::Header => quote!(request.header(#wire, &self.#field);),
+            ParamLocation::Cookie => quote!(request.cookie(#wire, &self.#field);),
             ParamLocation::Path => unreachable!("filtered above"),
         }
     });
@@ -667,7 +667,7 @@ fn to_request(op: &Operation) -> TokenStream {
     let fixed_query = op
         .fixed_query
         .iter()
-        .map(|(name, value)| quote!(request.query(#name, #value)?;));
+        .map(|(name, value)| quote!(request.query(#name, #value);));
     let auth_scheme = op.auth.as_ref().map(|scheme| {
         let value = super::common::auth_tokens(scheme, quote!(crate::runtime));
         quote!(request.auth_scheme(#value);)
@@ -685,16 +685,16 @@ fn to_request(op: &Operation) -> TokenStream {
             #auth_scheme
             #accept
             #streamed
-            Ok(request)
+            request.finish()
         }
     }
 }
 
 fn body_tokens(body: &Body) -> TokenStream {
     let set = |value: TokenStream| match body.encoding {
-        BodyEncoding::Json => quote!(request.json(#value)?;),
-        BodyEncoding::Form => quote!(request.form(#value)?;),
-        BodyEncoding::Multipart => quote!(request.multipart(#value)?;),
+        BodyEncoding::Json => quote!(request.json(#value);),
+        BodyEncoding::Form => quote!(request.form(#value);),
+        BodyEncoding::Multipart => quote!(request.multipart(#value);),
         BodyEncoding::Text => quote!(request.text(#value);),
         // A file: bytes, or a stream opened for each attempt.
         BodyEncoding::Binary
@@ -722,7 +722,7 @@ fn body_tokens(body: &Body) -> TokenStream {
     let set = |value: TokenStream| match body.content_type_choice {
         Some(_) => quote! {
             let content_type = self.content_type.as_ref().map_or(#content_type, |c| c.as_str());
-            request.body_as(#value, content_type)?;
+            request.body_as(#value, content_type);
         },
         None => set(value),
     };

@@ -174,7 +174,7 @@ fn operation_mock(group: &Group, op: &Operation) -> TokenStream {
                 .find(|p| &p.name == name)
                 .map_or(name.as_str(), |p| p.wire.as_str());
             let pname = ident(name);
-            quote!(request.push_path_param(#wire, &#pname)?;)
+            quote!(request.push_path_param(#wire, &#pname);)
         }
     });
     let body = body_type(op).map_or(quote!(serde_json::Value), |ty| {
@@ -190,11 +190,9 @@ fn operation_mock(group: &Group, op: &Operation) -> TokenStream {
         #text
         pub fn #name(&self, #(#args),*) -> OperationMock<'a, #body, #success> {
             #(#bindings)*
-            let request = (|| -> Result<Request, Error> {
-                let mut request = Request::new(#method, #template, #id);
-                #(#path)*
-                Ok(request)
-            })();
+            let mut request = Request::new(#method, #template, #id);
+            #(#path)*
+            let request = request.finish();
             OperationMock::new(self.server, request, #status)
         }
     }

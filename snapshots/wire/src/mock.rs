@@ -171,21 +171,17 @@ pub struct AssetsApiMocks<'a> {
 impl<'a> AssetsApiMocks<'a> {
     /// Mocks [`AssetsApi::put_anything`](crate::apis::AssetsApi::put_anything): `PUT /assets` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
     pub fn put_anything(&self) -> OperationMock<'a, models::Thing, ()> {
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(Method::PUT, "/assets", "putAnything");
-            request.push_path("/assets");
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::PUT, "/assets", "putAnything");
+        request.push_path("/assets");
+        let request = request.finish();
         OperationMock::new(self.server, request, 204)
     }
 
     /// Mocks [`AssetsApi::upload_asset`](crate::apis::AssetsApi::upload_asset): `POST /assets` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
     pub fn upload_asset(&self) -> OperationMock<'a, serde_json::Value, ()> {
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(Method::POST, "/assets", "uploadAsset");
-            request.push_path("/assets");
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::POST, "/assets", "uploadAsset");
+        request.push_path("/assets");
+        let request = request.finish();
         OperationMock::new(self.server, request, 201)
     }
 }
@@ -201,15 +197,9 @@ impl<'a> CompletionsApiMocks<'a> {
     pub fn stream_completion(
         &self,
     ) -> OperationMock<'a, models::Thing, serde_json::Value> {
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::POST,
-                "/completions",
-                "streamCompletion",
-            );
-            request.push_path("/completions");
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::POST, "/completions", "streamCompletion");
+        request.push_path("/completions");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 }
@@ -225,15 +215,13 @@ impl<'a> ConversationsApiMocks<'a> {
     pub fn list_conversations(
         &self,
     ) -> OperationMock<'a, serde_json::Value, models::ListConversationsResponse> {
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::GET,
-                "/conversations.list",
-                "listConversations",
-            );
-            request.push_path("/conversations.list");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::GET,
+            "/conversations.list",
+            "listConversations",
+        );
+        request.push_path("/conversations.list");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 }
@@ -249,15 +237,9 @@ impl<'a> CustomersApiMocks<'a> {
     pub fn list_customers(
         &self,
     ) -> OperationMock<'a, serde_json::Value, models::ListCustomersResponse> {
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::GET,
-                "/v1/customers",
-                "listCustomers",
-            );
-            request.push_path("/v1/customers");
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::GET, "/v1/customers", "listCustomers");
+        request.push_path("/v1/customers");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 }
@@ -273,11 +255,9 @@ impl<'a> EntriesApiMocks<'a> {
     pub fn list_entries(
         &self,
     ) -> OperationMock<'a, serde_json::Value, models::ListEntriesResponse> {
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(Method::GET, "/entries", "listEntries");
-            request.push_path("/entries");
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::GET, "/entries", "listEntries");
+        request.push_path("/entries");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 }
@@ -293,11 +273,9 @@ impl<'a> EventsApiMocks<'a> {
     pub fn list_events(
         &self,
     ) -> OperationMock<'a, serde_json::Value, Vec<models::Thing>> {
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(Method::GET, "/events", "listEvents");
-            request.push_path("/events");
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::GET, "/events", "listEvents");
+        request.push_path("/events");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 }
@@ -311,11 +289,9 @@ pub struct ExportApiMocks<'a> {
 impl<'a> ExportApiMocks<'a> {
     /// Mocks [`ExportApi::things`](crate::apis::ExportApi::things): `GET /export` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
     pub fn things(&self) -> OperationMock<'a, serde_json::Value, serde_json::Value> {
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(Method::GET, "/export", "exportThings");
-            request.push_path("/export");
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::GET, "/export", "exportThings");
+        request.push_path("/export");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 }
@@ -329,11 +305,9 @@ pub struct ImagesApiMocks<'a> {
 impl<'a> ImagesApiMocks<'a> {
     /// Mocks [`ImagesApi::upload_image`](crate::apis::ImagesApi::upload_image): `POST /images` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
     pub fn upload_image(&self) -> OperationMock<'a, serde_json::Value, ()> {
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(Method::POST, "/images", "uploadImage");
-            request.push_path("/images");
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::POST, "/images", "uploadImage");
+        request.push_path("/images");
+        let request = request.finish();
         OperationMock::new(self.server, request, 204)
     }
 }
@@ -353,15 +327,13 @@ impl<'a> InstallationApiMocks<'a> {
         serde_json::Value,
         models::ListInstallationRepositoriesResponse,
     > {
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::GET,
-                "/installation/repositories",
-                "listInstallationRepositories",
-            );
-            request.push_path("/installation/repositories");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::GET,
+            "/installation/repositories",
+            "listInstallationRepositories",
+        );
+        request.push_path("/installation/repositories");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 }
@@ -377,11 +349,9 @@ impl<'a> LogsApiMocks<'a> {
     pub fn list_logs(
         &self,
     ) -> OperationMock<'a, serde_json::Value, models::ListLogsResponse> {
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(Method::GET, "/logs", "listLogs");
-            request.push_path("/logs");
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::GET, "/logs", "listLogs");
+        request.push_path("/logs");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 }
@@ -395,11 +365,9 @@ pub struct ModelsApiMocks<'a> {
 impl<'a> ModelsApiMocks<'a> {
     /// Mocks [`ModelsApi::list_models`](crate::apis::ModelsApi::list_models): `GET /models` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
     pub fn list_models(&self) -> OperationMock<'a, serde_json::Value, ()> {
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(Method::GET, "/models", "listModels");
-            request.push_path("/models");
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::GET, "/models", "listModels");
+        request.push_path("/models");
+        let request = request.finish();
         OperationMock::new(self.server, request, 204)
     }
 }
@@ -413,11 +381,9 @@ pub struct OauthApiMocks<'a> {
 impl<'a> OauthApiMocks<'a> {
     /// Mocks [`OauthApi::authorize`](crate::apis::OauthApi::authorize): `GET /oauth/authorize` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
     pub fn authorize(&self) -> OperationMock<'a, serde_json::Value, ()> {
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(Method::GET, "/oauth/authorize", "authorize");
-            request.push_path("/oauth/authorize");
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::GET, "/oauth/authorize", "authorize");
+        request.push_path("/oauth/authorize");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 }
@@ -435,12 +401,10 @@ impl<'a> PatchesApiMocks<'a> {
         id: impl Into<String>,
     ) -> OperationMock<'a, models::Thing, ()> {
         let id: String = id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(Method::PATCH, "/patches/{id}", "patchThing");
-            request.push_path("/patches/");
-            request.push_path_param("id", &id)?;
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::PATCH, "/patches/{id}", "patchThing");
+        request.push_path("/patches/");
+        request.push_path_param("id", &id);
+        let request = request.finish();
         OperationMock::new(self.server, request, 204)
     }
 }
@@ -454,11 +418,9 @@ pub struct RawApiMocks<'a> {
 impl<'a> RawApiMocks<'a> {
     /// Mocks [`RawApi::upload_raw`](crate::apis::RawApi::upload_raw): `POST /raw` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
     pub fn upload_raw(&self) -> OperationMock<'a, serde_json::Value, serde_json::Value> {
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(Method::POST, "/raw", "uploadRaw");
-            request.push_path("/raw");
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::POST, "/raw", "uploadRaw");
+        request.push_path("/raw");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 }
@@ -480,16 +442,10 @@ impl<'a> ReportsApiMocks<'a> {
         std::collections::BTreeMap<String, String>,
     > {
         let id: String = id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::GET,
-                "/reports/{id}",
-                "getFullReport",
-            );
-            request.push_path("/reports/");
-            request.push_path_param("id", &id)?;
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::GET, "/reports/{id}", "getFullReport");
+        request.push_path("/reports/");
+        request.push_path_param("id", &id);
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 }
@@ -503,11 +459,9 @@ pub struct RowsApiMocks<'a> {
 impl<'a> RowsApiMocks<'a> {
     /// Mocks [`RowsApi::list_rows`](crate::apis::RowsApi::list_rows): `GET /rows` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
     pub fn list_rows(&self) -> OperationMock<'a, serde_json::Value, Vec<models::Thing>> {
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(Method::GET, "/rows", "listRows");
-            request.push_path("/rows");
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::GET, "/rows", "listRows");
+        request.push_path("/rows");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 }
@@ -521,11 +475,9 @@ pub struct SearchApiMocks<'a> {
 impl<'a> SearchApiMocks<'a> {
     /// Mocks [`SearchApi::search`](crate::apis::SearchApi::search): `GET /search` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
     pub fn search(&self) -> OperationMock<'a, serde_json::Value, Vec<models::Thing>> {
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(Method::GET, "/search", "search");
-            request.push_path("/search");
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::GET, "/search", "search");
+        request.push_path("/search");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 }
@@ -539,11 +491,9 @@ pub struct SnapshotApiMocks<'a> {
 impl<'a> SnapshotApiMocks<'a> {
     /// Mocks [`SnapshotApi::snapshot`](crate::apis::SnapshotApi::snapshot): `GET /snapshot` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
     pub fn snapshot(&self) -> OperationMock<'a, serde_json::Value, Vec<models::Thing>> {
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(Method::GET, "/snapshot", "snapshot");
-            request.push_path("/snapshot");
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::GET, "/snapshot", "snapshot");
+        request.push_path("/snapshot");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 }
@@ -559,21 +509,17 @@ impl<'a> ThingsApiMocks<'a> {
     pub fn get_things(
         &self,
     ) -> OperationMock<'a, serde_json::Value, Vec<models::Thing>> {
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(Method::GET, "/things", "get /things");
-            request.push_path("/things");
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::GET, "/things", "get /things");
+        request.push_path("/things");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 
     /// Mocks [`ThingsApi::create_thing`](crate::apis::ThingsApi::create_thing): `POST /things` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
     pub fn create_thing(&self) -> OperationMock<'a, models::Thing, serde_json::Value> {
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(Method::POST, "/things", "createThing");
-            request.push_path("/things");
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::POST, "/things", "createThing");
+        request.push_path("/things");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 
@@ -583,12 +529,10 @@ impl<'a> ThingsApiMocks<'a> {
         id: impl Into<String>,
     ) -> OperationMock<'a, serde_json::Value, models::Thing> {
         let id: String = id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(Method::PUT, "/things/{id}", "replace-thing");
-            request.push_path("/things/");
-            request.push_path_param("id", &id)?;
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::PUT, "/things/{id}", "replace-thing");
+        request.push_path("/things/");
+        request.push_path_param("id", &id);
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 
@@ -598,16 +542,10 @@ impl<'a> ThingsApiMocks<'a> {
         id: impl Into<String>,
     ) -> OperationMock<'a, serde_json::Value, ()> {
         let id: String = id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::DELETE,
-                "/things/{id}",
-                "createThing",
-            );
-            request.push_path("/things/");
-            request.push_path_param("id", &id)?;
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::DELETE, "/things/{id}", "createThing");
+        request.push_path("/things/");
+        request.push_path_param("id", &id);
+        let request = request.finish();
         OperationMock::new(self.server, request, 204)
     }
 
@@ -617,17 +555,11 @@ impl<'a> ThingsApiMocks<'a> {
         id: impl Into<String>,
     ) -> OperationMock<'a, serde_json::Value, serde_json::Value> {
         let id: String = id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::GET,
-                "/things/{id}/photo",
-                "getPhoto",
-            );
-            request.push_path("/things/");
-            request.push_path_param("id", &id)?;
-            request.push_path("/photo");
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::GET, "/things/{id}/photo", "getPhoto");
+        request.push_path("/things/");
+        request.push_path_param("id", &id);
+        request.push_path("/photo");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 
@@ -637,17 +569,15 @@ impl<'a> ThingsApiMocks<'a> {
         id: impl Into<String>,
     ) -> OperationMock<'a, serde_json::Value, ()> {
         let id: String = id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::POST,
-                "/things/{id}/photo",
-                "uploadPhoto",
-            );
-            request.push_path("/things/");
-            request.push_path_param("id", &id)?;
-            request.push_path("/photo");
-            Ok(request)
-        })();
+        let mut request = Request::new(
+            Method::POST,
+            "/things/{id}/photo",
+            "uploadPhoto",
+        );
+        request.push_path("/things/");
+        request.push_path_param("id", &id);
+        request.push_path("/photo");
+        let request = request.finish();
         OperationMock::new(self.server, request, 204)
     }
 
@@ -657,17 +587,11 @@ impl<'a> ThingsApiMocks<'a> {
         id: impl Into<String>,
     ) -> OperationMock<'a, serde_json::Value, serde_json::Value> {
         let id: String = id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::GET,
-                "/things/{id}/notes",
-                "getNotes",
-            );
-            request.push_path("/things/");
-            request.push_path_param("id", &id)?;
-            request.push_path("/notes");
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::GET, "/things/{id}/notes", "getNotes");
+        request.push_path("/things/");
+        request.push_path_param("id", &id);
+        request.push_path("/notes");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 
@@ -677,17 +601,11 @@ impl<'a> ThingsApiMocks<'a> {
         id: impl Into<String>,
     ) -> OperationMock<'a, serde_json::Value, ()> {
         let id: String = id.into();
-        let request = (|| -> Result<Request, Error> {
-            let mut request = Request::new(
-                Method::PUT,
-                "/things/{id}/notes",
-                "putNotes",
-            );
-            request.push_path("/things/");
-            request.push_path_param("id", &id)?;
-            request.push_path("/notes");
-            Ok(request)
-        })();
+        let mut request = Request::new(Method::PUT, "/things/{id}/notes", "putNotes");
+        request.push_path("/things/");
+        request.push_path_param("id", &id);
+        request.push_path("/notes");
+        let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }
 }

@@ -77,8 +77,8 @@ impl PutAnythingRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::PUT, "/assets", "putAnything");
         request.push_path("/assets");
-        request.json(&self.body)?;
-        Ok(request)
+        request.json(&self.body);
+        request.finish()
     }
 }
 
@@ -115,6 +115,6 @@ impl UploadAssetRequest {
         let mut request = Request::new(Method::POST, "/assets", "uploadAsset");
         request.push_path("/assets");
         request.file(&self.body);
-        Ok(request)
+        request.finish()
     }
 }

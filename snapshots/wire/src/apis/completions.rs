@@ -72,9 +72,9 @@ impl StreamCompletionRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::POST, "/completions", "streamCompletion");
         request.push_path("/completions");
-        request.json(&self.body)?;
+        request.json(&self.body);
         request.accept("text/event-stream");
         request.stream_response();
-        Ok(request)
+        request.finish()
     }
 }

@@ -108,8 +108,8 @@ impl ListConversationsRequest {
             "listConversations",
         );
         request.push_path("/conversations.list");
-        request.query("cursor", &self.cursor)?;
-        request.query("limit", &self.limit)?;
-        Ok(request)
+        request.query("cursor", &self.cursor);
+        request.query("limit", &self.limit);
+        request.finish()
     }
 }

@@ -110,8 +110,8 @@ impl ListCustomersRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::GET, "/v1/customers", "listCustomers");
         request.push_path("/v1/customers");
-        request.query("starting_after", &self.starting_after)?;
-        request.query("limit", &self.limit)?;
-        Ok(request)
+        request.query("starting_after", &self.starting_after);
+        request.query("limit", &self.limit);
+        request.finish()
     }
 }

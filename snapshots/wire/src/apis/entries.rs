@@ -98,8 +98,8 @@ impl ListEntriesRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::GET, "/entries", "listEntries");
         request.push_path("/entries");
-        request.query("offset", &self.offset)?;
-        request.query("limit", &self.limit)?;
-        Ok(request)
+        request.query("offset", &self.offset);
+        request.query("limit", &self.limit);
+        request.finish()
     }
 }

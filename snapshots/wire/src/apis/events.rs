@@ -84,7 +84,7 @@ impl ListEventsRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::GET, "/events", "listEvents");
         request.push_path("/events");
-        request.query("per_page", &self.per_page)?;
-        Ok(request)
+        request.query("per_page", &self.per_page);
+        request.finish()
     }
 }

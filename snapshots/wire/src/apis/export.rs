@@ -70,6 +70,6 @@ impl ThingsRequest {
         request.push_path("/export");
         request.accept("application/x-ndjson");
         request.stream_response();
-        Ok(request)
+        request.finish()
     }
 }

@@ -71,6 +71,6 @@ impl UploadImageRequest {
         let mut request = Request::new(Method::POST, "/images", "uploadImage");
         request.push_path("/images");
         request.file(&self.body);
-        Ok(request)
+        request.finish()
     }
 }

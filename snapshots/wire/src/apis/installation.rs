@@ -104,8 +104,8 @@ impl ListInstallationRepositoriesRequest {
             "listInstallationRepositories",
         );
         request.push_path("/installation/repositories");
-        request.query("per_page", &self.per_page)?;
-        request.query("page", &self.page)?;
-        Ok(request)
+        request.query("per_page", &self.per_page);
+        request.query("page", &self.page);
+        request.finish()
     }
 }

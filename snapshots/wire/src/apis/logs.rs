@@ -97,8 +97,8 @@ impl ListLogsRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::GET, "/logs", "listLogs");
         request.push_path("/logs");
-        request.query("pageToken", &self.page_token)?;
-        request.query("pageSize", &self.page_size)?;
-        Ok(request)
+        request.query("pageToken", &self.page_token);
+        request.query("pageSize", &self.page_size);
+        request.finish()
     }
 }

@@ -61,6 +61,6 @@ impl ListModelsRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::GET, "/models", "listModels");
         request.push_path("/models");
-        Ok(request)
+        request.finish()
     }
 }

@@ -62,6 +62,6 @@ impl AuthorizeRequest {
         let mut request = Request::new(Method::GET, "/oauth/authorize", "authorize");
         request.push_path("/oauth/authorize");
         request.accept("text/html");
-        Ok(request)
+        request.finish()
     }
 }

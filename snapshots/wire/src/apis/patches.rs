@@ -78,12 +78,12 @@ impl PatchThingRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::PATCH, "/patches/{id}", "patchThing");
         request.push_path("/patches/");
-        request.push_path_param("id", &self.id)?;
+        request.push_path_param("id", &self.id);
         let content_type = self
             .content_type
             .as_ref()
             .map_or("application/merge-patch+json", |c| c.as_str());
-        request.body_as(&self.body, content_type)?;
-        Ok(request)
+        request.body_as(&self.body, content_type);
+        request.finish()
     }
 }

@@ -84,6 +84,6 @@ impl UploadRawRequest {
             request.file(body);
         }
         request.accept("application/octet-stream");
-        Ok(request)
+        request.finish()
     }
 }

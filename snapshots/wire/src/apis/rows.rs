@@ -98,8 +98,8 @@ impl ListRowsRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::GET, "/rows", "listRows");
         request.push_path("/rows");
-        request.query("page", &self.page)?;
-        request.query("per_page", &self.per_page)?;
-        Ok(request)
+        request.query("page", &self.page);
+        request.query("per_page", &self.per_page);
+        request.finish()
     }
 }

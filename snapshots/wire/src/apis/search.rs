@@ -90,7 +90,7 @@ impl SearchRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::GET, "/search", "search");
         request.push_path("/search");
-        request.query("p", &self.p)?;
-        Ok(request)
+        request.query("p", &self.p);
+        request.finish()
     }
 }

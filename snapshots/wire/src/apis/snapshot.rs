@@ -76,7 +76,7 @@ impl SnapshotRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::GET, "/snapshot", "snapshot");
         request.push_path("/snapshot");
-        request.query("page", &self.page)?;
-        Ok(request)
+        request.query("page", &self.page);
+        request.finish()
     }
 }

@@ -154,8 +154,8 @@ impl GetThingsRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::GET, "/things", "get /things");
         request.push_path("/things");
-        request.query("client", &self.client2)?;
-        Ok(request)
+        request.query("client", &self.client2);
+        request.finish()
     }
 }
 
@@ -200,11 +200,11 @@ impl CreateThingRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::POST, "/things", "createThing");
         request.push_path("/things");
-        request.json(&self.body)?;
+        request.json(&self.body);
         request.content_type("application/merge-patch+json");
         request.idempotent();
         request.rate_class("writes");
-        Ok(request)
+        request.finish()
     }
 }
 
@@ -261,11 +261,11 @@ impl ReplaceThingRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::PUT, "/things/{id}", "replace-thing");
         request.push_path("/things/");
-        request.push_path_param("id", &self.id)?;
+        request.push_path_param("id", &self.id);
         if let Some(body) = &self.body {
-            request.form(body)?;
+            request.form(body);
         }
-        Ok(request)
+        request.finish()
     }
 }
 
@@ -301,8 +301,8 @@ impl CreateThing2Request {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::DELETE, "/things/{id}", "createThing");
         request.push_path("/things/");
-        request.push_path_param("id", &self.id)?;
-        Ok(request)
+        request.push_path_param("id", &self.id);
+        request.finish()
     }
 }
 
@@ -349,10 +349,10 @@ impl GetPhotoRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::GET, "/things/{id}/photo", "getPhoto");
         request.push_path("/things/");
-        request.push_path_param("id", &self.id)?;
+        request.push_path_param("id", &self.id);
         request.push_path("/photo");
         request.accept("image/png");
-        Ok(request)
+        request.finish()
     }
 }
 
@@ -393,10 +393,10 @@ impl UploadPhotoRequest {
             "uploadPhoto",
         );
         request.push_path("/things/");
-        request.push_path_param("id", &self.id)?;
+        request.push_path_param("id", &self.id);
         request.push_path("/photo");
-        request.multipart(&self.body)?;
-        Ok(request)
+        request.multipart(&self.body);
+        request.finish()
     }
 }
 
@@ -432,10 +432,10 @@ impl GetNotesRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::GET, "/things/{id}/notes", "getNotes");
         request.push_path("/things/");
-        request.push_path_param("id", &self.id)?;
+        request.push_path_param("id", &self.id);
         request.push_path("/notes");
         request.accept("text/plain");
-        Ok(request)
+        request.finish()
     }
 }
 
@@ -478,11 +478,11 @@ impl PutNotesRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::PUT, "/things/{id}/notes", "putNotes");
         request.push_path("/things/");
-        request.push_path_param("id", &self.id)?;
+        request.push_path_param("id", &self.id);
         request.push_path("/notes");
         if let Some(body) = &self.body {
             request.text(body);
         }
-        Ok(request)
+        request.finish()
     }
 }
