@@ -307,8 +307,14 @@ impl Client {
         } else {
             send.await
         }?;
+        let mut response = response;
         let status = response.status();
-        let headers = response.headers().clone();
+        let headers = if request.streamed {
+            response.headers().clone()
+        } else {
+            // The body is read below; the response keeps no use for its headers.
+            std::mem::take(response.headers_mut())
+        };
         let (body, unread) = if request.streamed && status.is_success() {
             (bytes::Bytes::new(), Some(response))
         } else {

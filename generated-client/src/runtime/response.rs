@@ -88,6 +88,12 @@ impl RawResponse {
                 return Ok(self.wrap(body));
             }
         }
+        // Decoded plainly first; only a body that fails is decoded again through
+        // `serde_path_to_error`, for the path of the value that did not fit, so that a
+        // successful call does not pay for tracking it.
+        if let Ok(body) = serde_json::from_slice::<T>(&self.body) {
+            return Ok(self.wrap(body));
+        }
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
         let decoded: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
         match decoded {
