@@ -137,10 +137,6 @@ fn type_refs(t: &TypeDef) -> Vec<&TypeRef> {
 }
 
 fn derives(t: &TypeDef, serde: bool) -> TokenStream {
-    derives_with(t, serde, serde)
-}
-
-fn derives_with(t: &TypeDef, serialize: bool, deserialize: bool) -> TokenStream {
     let mut list = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
     if t.derives.eq {
         list.push(quote!(Eq));
@@ -151,10 +147,8 @@ fn derives_with(t: &TypeDef, serialize: bool, deserialize: bool) -> TokenStream 
     if t.derives.default {
         list.push(quote!(Default));
     }
-    if serialize {
+    if serde {
         list.push(quote!(Serialize));
-    }
-    if deserialize {
         list.push(quote!(Deserialize));
     }
     quote!(#[derive(#(#list),*)])
@@ -177,7 +171,7 @@ fn type_def(t: &TypeDef, non_exhaustive: bool) -> TokenStream {
     match &t.kind {
         TypeKind::Struct(s) => {
             // Encoding and decoding are written out (see `struct_encoder`, `struct_decoder`).
-            let derive = derives_with(t, false, false);
+            let derive = derives(t, false);
             let body = struct_body(s);
             let encoder = struct_encoder(&t.name, s, cfg);
             let decoder = struct_decoder(&t.name, s, cfg);
