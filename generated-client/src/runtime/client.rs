@@ -295,7 +295,7 @@ impl Client {
                     .map_err(|e| middleware_error(operation, e)),
             }
         };
-        let response = if request.streamed {
+        let mut response = if request.streamed {
             // A stream may last far longer than any timeout; its headers may not, and its
             // body may not fall silent for longer than the idle timeout (see `ItemStream`).
             tokio::time::timeout(timeout, send)
@@ -307,7 +307,6 @@ impl Client {
         } else {
             send.await
         }?;
-        let mut response = response;
         let status = response.status();
         let headers = if request.streamed {
             response.headers().clone()
