@@ -19,6 +19,9 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 const KEY: &str = "phx_bench_key";
 
+/// The client's default `User-Agent`, which plain reqwest sends too: the same request.
+const USER_AGENT: &str = concat!("posthog-api/", env!("CARGO_PKG_VERSION"));
+
 /// The response every request gets: a subscription, as the API returns it.
 const BODY: &str = r#"{"id":42,"dashboard":null,"insight":7,"insight_short_id":"abc123","resource_name":"Weekly signups","target_type":"email","target_value":"ann@example.com,bob@example.com","frequency":"weekly","interval":1,"byweekday":["monday"],"bysetpos":null,"count":null,"start_date":"2024-01-01T09:00:00Z","until_date":null,"created_at":"2024-01-01T00:00:00Z","created_by":{"id":1,"uuid":"095be615-a8ad-4c33-8e9c-c7612fbf6c9f","distinct_id":"d1","first_name":"Ann","last_name":"Lee","email":"ann@example.com","is_email_verified":true,"hedgehog_config":null,"role_at_organization":"engineering"},"deleted":false,"title":"Signups","summary":"sent every week on Monday","next_delivery_date":"2024-01-08T09:00:00Z","integration_id":null,"invite_message":null}"#;
 
@@ -149,6 +152,8 @@ fn main() {
             async move {
                 http.get(&url)
                     .bearer_auth(KEY)
+                    .header(reqwest::header::ACCEPT, "application/json")
+                    .header(reqwest::header::USER_AGENT, USER_AGENT)
                     .timeout(Duration::from_secs(60))
                     .send()
                     .await

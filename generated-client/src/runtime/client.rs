@@ -11,6 +11,8 @@ use reqwest::header::{
     HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, COOKIE, USER_AGENT,
 };
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::Instrument as _;
@@ -51,6 +53,10 @@ pub struct ApiInfo {
     /// The rate limits the API documents, by class (see [`RateLimits::documented`]).
     pub rate_limits: &'static [(&'static str, &'static [Quota])],
 }
+
+/// The future of one call: boxed, so that whatever awaits it holds a pointer (see
+/// `Client::call`).
+pub(crate) type Call = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send>>;
 
 /// A credential that never shows up in `Debug` output or error messages.
 #[derive(Clone)]
@@ -152,51 +158,66 @@ impl Client {
 
     /// Sends a request, retrying as the [`RetryPolicy`] allows. Error statuses become
     /// [`Error::Api`].
-    pub(crate) async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
-        let span = tracing::info_span!(
-            "http_request",
-            method = %request.method,
-            path = request.template,
-            operation = request.operation,
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
-            elapsed_ms = tracing::field::Empty,
-        );
-        // A streamed call is kept, to resume an event stream whose connection breaks.
-        let resume = request.streamed.then(|| request.clone());
-        let mut response = self.execute_with_retries(request).instrument(span).await?;
-        if let Some(request) = resume {
-            response.resume = Some(Box::new(super::stream::Resume {
-                client: self.clone(),
-                request,
-                attempts: self.inner.retry.max_retries,
-            }));
-        }
-        Ok(response)
+    pub(crate) fn execute(&self, request: Request) -> Call {
+        self.clone().call(request)
     }
 
     /// Sends an operation's request and decodes its response with `decode`. The operations'
     /// `send_with_response` return this future rather than being `async fn`s of their own: a
     /// coroutine per operation is much of what a large client costs to compile.
-    pub(crate) async fn send<T>(
+    pub(crate) fn send<T>(
         self,
         request: Result<Request, Error>,
         decode: fn(RawResponse) -> Result<ApiResponse<T>, Error>,
-    ) -> Result<ApiResponse<T>, Error> {
-        let response = self.execute(request?).await?;
-        decode(response)
+    ) -> impl Future<Output = Result<ApiResponse<T>, Error>> {
+        let call = request.map(|request| self.call(request));
+        async move { decode(call?.await?) }
     }
 
     /// [`Client::send`], giving only the decoded body (an operation's `send`).
-    pub(crate) async fn send_body<T>(
+    pub(crate) fn send_body<T>(
         self,
         request: Result<Request, Error>,
         decode: fn(RawResponse) -> Result<ApiResponse<T>, Error>,
-    ) -> Result<T, Error> {
-        self.send(request, decode).await.map(ApiResponse::into_body)
+    ) -> impl Future<Output = Result<T, Error>> {
+        let call = request.map(|request| self.call(request));
+        async move { decode(call?.await?).map(ApiResponse::into_body) }
     }
 
-    async fn execute_with_retries(&self, request: Request) -> Result<RawResponse, Error> {
+    /// [`Client::execute`]'s future, made once per call on the heap. What a call touches is
+    /// what it costs, more than the instructions it runs: between sending and receiving, the
+    /// caller's thread sleeps and comes back to cold caches. So the request lives in this one
+    /// future and is lent to the attempts, nothing of kilobytes is moved between nested
+    /// futures, and an operation's own future is a pointer (as reqwest's `Pending` is).
+    fn call(self, request: Request) -> Call {
+        Box::pin(async move {
+            let span = tracing::info_span!(
+                "http_request",
+                method = %request.method,
+                path = request.template,
+                operation = request.operation,
+                attempt = tracing::field::Empty,
+                status = tracing::field::Empty,
+                elapsed_ms = tracing::field::Empty,
+            );
+            let mut response = self
+                .execute_with_retries(&request)
+                .instrument(span)
+                .await?;
+            // A streamed call is kept, to resume an event stream whose connection breaks.
+            if request.streamed {
+                let attempts = self.inner.retry.max_retries;
+                response.resume = Some(Box::new(super::stream::Resume {
+                    client: self,
+                    request,
+                    attempts,
+                }));
+            }
+            Ok(response)
+        })
+    }
+
+    async fn execute_with_retries(&self, request: &Request) -> Result<RawResponse, Error> {
         let span = tracing::Span::current();
         let started = Instant::now();
         let idempotent = request.is_idempotent();
@@ -207,7 +228,7 @@ impl Client {
         let mut retry = 0;
         loop {
             span.record("attempt", retry + 1);
-            let outcome = self.attempt(&request).await;
+            let outcome = self.attempt(request).await;
             let kind = match &outcome {
                 Ok(response) => {
                     let retry_after = response
