@@ -102,7 +102,7 @@ struct Args {
 fn parse_args() -> Args {
     let mut args = Args {
         calls: 2000,
-        rounds: 9,
+        rounds: 25,
         in_flight: vec![1, 32, 256],
     };
     let mut iter = std::env::args().skip(1);

@@ -200,10 +200,7 @@ impl Client {
                 status = tracing::field::Empty,
                 elapsed_ms = tracing::field::Empty,
             );
-            let mut response = self
-                .execute_with_retries(&request)
-                .instrument(span)
-                .await?;
+            let mut response = self.execute_with_retries(&request).instrument(span).await?;
             // A streamed call is kept, to resume an event stream whose connection breaks.
             if request.streamed {
                 let attempts = self.inner.retry.max_retries;
