@@ -82,6 +82,9 @@ struct Inner {
     base_url: Url,
     credential: Option<Secret>,
     auth: Auth,
+    /// The credential's header for `auth`, made when the client was built (see
+    /// [`credential_header`]); `None` when the scheme is not a header or there is no credential.
+    credential_header: Option<(Auth, HeaderName, HeaderValue)>,
     timeout: Duration,
     retry: RetryPolicy,
     user_agent: HeaderValue,
@@ -356,16 +359,12 @@ impl Client {
     fn build_request(&self, request: &Request) -> Result<reqwest::RequestBuilder, Error> {
         let inner = &self.inner;
         let mut url = inner.base_url.clone();
-        let path = if request.path_is_absolute {
-            request.path.clone()
+        let prefix = inner.base_url.path().trim_end_matches('/');
+        if request.path_is_absolute || prefix.is_empty() {
+            url.set_path(&request.path);
         } else {
-            format!(
-                "{}{}",
-                inner.base_url.path().trim_end_matches('/'),
-                request.path
-            )
-        };
-        url.set_path(&path);
+            url.set_path(&format!("{prefix}{}", request.path));
+        }
         let mut query = request.query.clone();
         let mut headers = inner.default_headers.clone();
         headers.insert(USER_AGENT, inner.user_agent.clone());
@@ -379,7 +378,12 @@ impl Client {
         {
             // A media type the description spells in characters a header cannot carry is
             // not asked for.
-            if let Ok(value) = HeaderValue::from_str(request.accept) {
+            let value = match request.accept {
+                // Most operations decode JSON: no copy of the header's text per call.
+                "application/json" => Ok(HeaderValue::from_static("application/json")),
+                other => HeaderValue::from_str(other),
+            };
+            if let Ok(value) = value {
                 headers.insert(ACCEPT, value);
             }
         }
@@ -399,24 +403,21 @@ impl Client {
         let mut cookies = request.cookies.clone();
         if request.authenticated {
             if let Some(Secret(credential)) = &inner.credential {
-                match request.auth.unwrap_or(inner.auth) {
-                    Auth::None => {}
-                    Auth::Bearer => {
-                        headers.insert(AUTHORIZATION, sensitive(&format!("Bearer {credential}"))?);
-                    }
-                    Auth::Basic => {
-                        use base64::Engine as _;
-                        let encoded = base64::engine::general_purpose::STANDARD.encode(credential);
-                        headers.insert(AUTHORIZATION, sensitive(&format!("Basic {encoded}"))?);
-                    }
-                    Auth::Header(name) => {
-                        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                            Error::invalid("auth", "the API's credential header name is invalid")
-                        })?;
-                        headers.insert(name, sensitive(credential)?);
-                    }
+                let auth = request.auth.unwrap_or(inner.auth);
+                match auth {
                     Auth::Query(name) => query.push((name.to_owned(), credential.clone())),
                     Auth::Cookie(name) => cookies.push((name.to_owned(), credential.clone())),
+                    _ => {
+                        let header = match &inner.credential_header {
+                            Some((made_for, name, value)) if *made_for == auth => {
+                                Some((name.clone(), value.clone()))
+                            }
+                            _ => credential_header(auth, credential)?,
+                        };
+                        if let Some((name, value)) = header {
+                            headers.insert(name, value);
+                        }
+                    }
                 }
             }
         }
@@ -602,6 +603,30 @@ fn sensitive(value: &str) -> Result<HeaderValue, Error> {
     })?;
     value.set_sensitive(true);
     Ok(value)
+}
+
+/// The header that carries the credential by a header scheme (`Bearer`, `Basic` or a named
+/// header), marked sensitive. Made once when the client is built, for the API's scheme, and
+/// per call only for an operation that names another.
+fn credential_header(
+    auth: Auth,
+    credential: &str,
+) -> Result<Option<(HeaderName, HeaderValue)>, Error> {
+    Ok(Some(match auth {
+        Auth::Bearer => (AUTHORIZATION, sensitive(&format!("Bearer {credential}"))?),
+        Auth::Basic => {
+            use base64::Engine as _;
+            let encoded = base64::engine::general_purpose::STANDARD.encode(credential);
+            (AUTHORIZATION, sensitive(&format!("Basic {encoded}"))?)
+        }
+        Auth::Header(name) => {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Error::invalid("auth", "the API's credential header name is invalid")
+            })?;
+            (name, sensitive(credential)?)
+        }
+        Auth::None | Auth::Query(_) | Auth::Cookie(_) => return Ok(None),
+    }))
 }
 
 /// A failure from the middleware chain: reqwest's own errors are classified as without it.
@@ -1026,6 +1051,12 @@ impl ClientBuilder {
                     .map_err(|e| Error::invalid("http_client", e.to_string()))?
             }
         };
+        let credential_header = match &self.api_key {
+            Some(Secret(key)) => {
+                credential_header(api.auth, key)?.map(|(name, value)| (api.auth, name, value))
+            }
+            None => None,
+        };
         let middleware = (!self.middleware.is_empty()).then(|| {
             self.middleware
                 .iter()
@@ -1039,6 +1070,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                credential_header,
                 credential: self.api_key,
                 auth: api.auth,
                 timeout: self.timeout,
@@ -1154,6 +1186,42 @@ mod tests {
                 "{mark}"
             );
         }
+    }
+
+    /// The credential's header, made once per client for the API's scheme: each header scheme
+    /// gives its header, marked sensitive; the other schemes give none.
+    #[test]
+    fn a_credential_header_is_made_for_each_header_scheme() {
+        let made = |auth| credential_header(auth, "user:pw").unwrap();
+        let (name, value) = made(Auth::Bearer).unwrap();
+        assert_eq!(
+            (name, value.to_str().unwrap()),
+            (AUTHORIZATION, "Bearer user:pw")
+        );
+        assert!(value.is_sensitive());
+        let (name, value) = made(Auth::Basic).unwrap();
+        assert_eq!(
+            (name, value.to_str().unwrap()),
+            (AUTHORIZATION, "Basic dXNlcjpwdw==")
+        );
+        let (name, value) = made(Auth::Header("X-Api-Key")).unwrap();
+        assert_eq!(
+            (name.as_str(), value.to_str().unwrap()),
+            ("x-api-key", "user:pw")
+        );
+        assert!(value.is_sensitive());
+        for auth in [Auth::None, Auth::Query("key"), Auth::Cookie("key")] {
+            assert!(made(auth).is_none());
+        }
+        assert!(credential_header(Auth::Header("bad name"), "k").is_err());
+        // The client as built keeps the header of the API's own scheme, if it is one.
+        let client = Client::new("http://localhost", "k").unwrap();
+        let kept = client.inner.credential_header.clone();
+        let expected = credential_header(crate::API.auth, "k").unwrap();
+        assert_eq!(
+            kept,
+            expected.map(|(name, value)| (crate::API.auth, name, value))
+        );
     }
 
     /// Each credential scheme puts the key where the API description says.

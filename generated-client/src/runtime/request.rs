@@ -114,7 +114,9 @@ impl Request {
             method,
             template,
             operation,
-            path: String::new(),
+            // Room for the path as the template spells it, so that pushing its pieces seldom
+            // grows the string.
+            path: String::with_capacity(template.len() + 16),
             path_is_absolute: false,
             query: Vec::new(),
             headers: Vec::new(),
@@ -220,16 +222,29 @@ impl Request {
         name: &str,
         value: &T,
     ) -> Result<(), Error> {
-        let text = match to_value(name, value)? {
+        let value = to_value(name, value)?;
+        let joined;
+        let text = match &value {
             Value::Null => return Err(Error::invalid(name, "a path parameter cannot be null")),
-            Value::Array(items) => join_scalars(name, &items, ",")?,
-            Value::Object(map) => flatten_object(name, &map)?.join(","),
-            scalar => scalar_text(&scalar),
+            // The common case, encoded from where it is.
+            Value::String(text) => text.as_str(),
+            Value::Array(items) => {
+                joined = join_scalars(name, items, ",")?;
+                joined.as_str()
+            }
+            Value::Object(map) => {
+                joined = flatten_object(name, map)?.join(",");
+                joined.as_str()
+            }
+            scalar => {
+                joined = scalar_text(scalar);
+                joined.as_str()
+            }
         };
         if text.is_empty() {
             return Err(Error::invalid(name, "a path parameter cannot be empty"));
         }
-        self.path.extend(utf8_percent_encode(&text, PATH_SEGMENT));
+        self.path.extend(utf8_percent_encode(text, PATH_SEGMENT));
         Ok(())
     }
 
