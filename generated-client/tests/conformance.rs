@@ -336,7 +336,16 @@ fn explain(operation: &str, error: &Error, prism: &Prism, extra: &str) -> String
             "the response did not decode at `{}`: {}\n  body: {}",
             decode.path, decode.message, decode.body
         ),
-        other => format!("{other}"),
+        // The whole chain of causes: a transport error's own message says little.
+        other => {
+            let mut text = other.to_string();
+            let mut source = std::error::Error::source(other);
+            while let Some(cause) = source {
+                text.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            text
+        }
     };
     let log: String = prism
         .log()
