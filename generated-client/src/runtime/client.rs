@@ -55,7 +55,7 @@ pub struct ApiInfo {
 }
 
 /// The future of one call: boxed, so that whatever awaits it holds a pointer (see
-/// `Client::call`).
+/// `Client::into_call`).
 pub(crate) type Call = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send>>;
 
 /// A credential that never shows up in `Debug` output or error messages.
@@ -162,7 +162,7 @@ impl Client {
     /// Sends a request, retrying as the [`RetryPolicy`] allows. Error statuses become
     /// [`Error::Api`].
     pub(crate) fn execute(&self, request: Request) -> Call {
-        self.clone().call(request)
+        self.clone().into_call(request)
     }
 
     /// Sends an operation's request and decodes its response with `decode`. The operations'
@@ -173,7 +173,7 @@ impl Client {
         request: Result<Request, Error>,
         decode: fn(RawResponse) -> Result<ApiResponse<T>, Error>,
     ) -> impl Future<Output = Result<ApiResponse<T>, Error>> {
-        let call = request.map(|request| self.call(request));
+        let call = request.map(|request| self.into_call(request));
         async move { decode(call?.await?) }
     }
 
@@ -183,7 +183,7 @@ impl Client {
         request: Result<Request, Error>,
         decode: fn(RawResponse) -> Result<ApiResponse<T>, Error>,
     ) -> impl Future<Output = Result<T, Error>> {
-        let call = request.map(|request| self.call(request));
+        let call = request.map(|request| self.into_call(request));
         async move { decode(call?.await?).map(ApiResponse::into_body) }
     }
 
@@ -192,7 +192,7 @@ impl Client {
     /// caller's thread sleeps and comes back to cold caches. So the request lives in this one
     /// future and is lent to the attempts, nothing of kilobytes is moved between nested
     /// futures, and an operation's own future is a pointer (as reqwest's `Pending` is).
-    fn call(self, request: Request) -> Call {
+    fn into_call(self, request: Request) -> Call {
         Box::pin(async move {
             let span = tracing::info_span!(
                 "http_request",

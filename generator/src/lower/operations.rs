@@ -55,6 +55,25 @@ struct RawParam<'a> {
     pointer: String,
 }
 
+/// `Client`'s own methods, public and private (the runtime's `impl Client`), which a group's
+/// accessor must not be named; a test keeps this list complete.
+const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "builder",
+    "from_env",
+    "base_url",
+    "with_options",
+    "call_timeout",
+    "execute",
+    "send",
+    "send_body",
+    "into_call",
+    "execute_with_retries",
+    "attempt",
+    "build_request",
+    "clone",
+];
+
 impl<'a> Lowerer<'a> {
     pub(crate) fn lower_operations(&mut self) -> Result<Vec<Group>, Error> {
         let doc = self.doc;
@@ -63,20 +82,7 @@ impl<'a> Lowerer<'a> {
         let mut modules =
             Namespace::with_reserved(&["models", "apis", "runtime", "client", "r#mod"]);
         let mut group_types = Namespace::with_reserved(&["Client"]);
-        // `Client`'s own methods, public and private.
-        let mut accessors = Namespace::with_reserved(&[
-            "new",
-            "builder",
-            "from_env",
-            "base_url",
-            "with_options",
-            "execute",
-            "execute_with_retries",
-            "attempt",
-            "build_request",
-            "call_timeout",
-            "clone",
-        ]);
+        let mut accessors = Namespace::with_reserved(CLIENT_METHODS);
         for (path, item) in doc.paths.paths.iter() {
             if let ReferenceOr::Reference { reference } = item {
                 let item_ptr = pointer(["paths", path]);
@@ -1518,6 +1524,40 @@ fn split_fixed_query(path: &str) -> (&str, Vec<(String, String)>) {
 
 #[cfg(test)]
 mod tests {
+    /// Every method of the runtime's `impl Client` blocks is reserved, so that a group named
+    /// like one (GitHub's `call` tag, say) gets another accessor instead of a duplicate.
+    #[test]
+    fn every_method_of_the_runtime_client_is_reserved() {
+        let mut methods = Vec::new();
+        for (path, text) in crate::runtime_source::FILES {
+            if !path.ends_with(".rs") {
+                continue;
+            }
+            let file = syn::parse_file(text).unwrap_or_else(|e| panic!("{path}: {e}"));
+            for item in file.items {
+                let syn::Item::Impl(block) = item else {
+                    continue;
+                };
+                let is_client = block.trait_.is_none()
+                    && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+                if !is_client {
+                    continue;
+                }
+                for member in block.items {
+                    if let syn::ImplItem::Fn(method) = member {
+                        methods.push(method.sig.ident.to_string());
+                    }
+                }
+            }
+        }
+        assert!(methods.contains(&"execute".to_owned()), "found {methods:?}");
+        let missing: Vec<_> = methods
+            .iter()
+            .filter(|m| !super::CLIENT_METHODS.contains(&m.as_str()))
+            .collect();
+        assert!(missing.is_empty(), "not reserved: {missing:?}");
+    }
+
     #[test]
     fn a_query_written_into_the_path_is_split_off() {
         assert_eq!(
