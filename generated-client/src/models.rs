@@ -59,7 +59,7 @@ impl<'de> Deserialize<'de> for BlankEnum {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::serde_helpers::from_str(deserializer)
+        crate::runtime::serde_helpers::from_str(deserializer, &[""])
     }
 }
 
@@ -123,7 +123,7 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsActionEnum {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::serde_helpers::from_str(deserializer)
+        crate::runtime::serde_helpers::from_str(deserializer, &["add", "remove", "set"])
     }
 }
 
@@ -178,32 +178,47 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsRequest {
                 let mut tags_slot = None;
                 while let Some(key) = map.next_key::<de::Key<'de>>()? {
                     match de::field(&["ids", "action", "tags"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut ids_slot),
-                        Some(1) => de::next(&mut map, &mut action_slot),
-                        Some(2) => de::next(&mut map, &mut tags_slot),
+                        Some(0) => de::next(&mut map, &mut ids_slot, &key),
+                        Some(1) => de::next(&mut map, &mut action_slot, &key),
+                        Some(2) => de::next(&mut map, &mut tags_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (ids_slot, action_slot, tags_slot) {
+                let (ids_slot, action_slot, tags_slot) = match (
+                    ids_slot,
+                    action_slot,
+                    tags_slot,
+                ) {
                     (Some(ids_slot), Some(action_slot), Some(tags_slot)) => {
-                        Ok(BulkUpdateTagsRequest {
-                            ids: ids_slot,
-                            action: action_slot,
-                            tags: tags_slot,
-                        })
+                        (ids_slot, action_slot, tags_slot)
                     }
                     (ids_slot, action_slot, tags_slot) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (ids_slot.is_none(), "ids"),
-                                    (action_slot.is_none(), "action"),
-                                    (tags_slot.is_none(), "tags"),
-                                ],
-                            ),
-                        )
+                        let missing = [
+                            (ids_slot.is_none(), "ids"),
+                            (action_slot.is_none(), "action"),
+                            (tags_slot.is_none(), "tags"),
+                        ];
+                        match (
+                            de::fill(ids_slot),
+                            de::fill(action_slot),
+                            de::fill(tags_slot),
+                        ) {
+                            (
+                                Some(ids_slot),
+                                Some(action_slot),
+                                Some(tags_slot),
+                            ) if de::absent(&missing) => {
+                                (ids_slot, action_slot, tags_slot)
+                            }
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                }
+                };
+                Ok(BulkUpdateTagsRequest {
+                    ids: ids_slot,
+                    action: action_slot,
+                    tags: tags_slot,
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -264,29 +279,33 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsResponse {
                 let mut skipped_slot = None;
                 while let Some(key) = map.next_key::<de::Key<'de>>()? {
                     match de::field(&["updated", "skipped"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut updated_slot),
-                        Some(1) => de::next(&mut map, &mut skipped_slot),
+                        Some(0) => de::next(&mut map, &mut updated_slot, &key),
+                        Some(1) => de::next(&mut map, &mut skipped_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (updated_slot, skipped_slot) {
+                let (updated_slot, skipped_slot) = match (updated_slot, skipped_slot) {
                     (Some(updated_slot), Some(skipped_slot)) => {
-                        Ok(BulkUpdateTagsResponse {
-                            updated: updated_slot,
-                            skipped: skipped_slot,
-                        })
+                        (updated_slot, skipped_slot)
                     }
                     (updated_slot, skipped_slot) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (updated_slot.is_none(), "updated"),
-                                    (skipped_slot.is_none(), "skipped"),
-                                ],
-                            ),
-                        )
+                        let missing = [
+                            (updated_slot.is_none(), "updated"),
+                            (skipped_slot.is_none(), "skipped"),
+                        ];
+                        match (de::fill(updated_slot), de::fill(skipped_slot)) {
+                            (
+                                Some(updated_slot),
+                                Some(skipped_slot),
+                            ) if de::absent(&missing) => (updated_slot, skipped_slot),
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                }
+                };
+                Ok(BulkUpdateTagsResponse {
+                    updated: updated_slot,
+                    skipped: skipped_slot,
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -352,29 +371,31 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsSkipped {
                 let mut reason_slot = None;
                 while let Some(key) = map.next_key::<de::Key<'de>>()? {
                     match de::field(&["id", "reason"], key.as_str()) {
-                        Some(0) => de::next_lenient(&mut map, &mut id_slot),
-                        Some(1) => de::next(&mut map, &mut reason_slot),
+                        Some(0) => de::next_lenient(&mut map, &mut id_slot, &key),
+                        Some(1) => de::next(&mut map, &mut reason_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (id_slot, reason_slot) {
-                    (Some(id_slot), Some(reason_slot)) => {
-                        Ok(BulkUpdateTagsSkipped {
-                            id: id_slot,
-                            reason: reason_slot,
-                        })
-                    }
+                let (id_slot, reason_slot) = match (id_slot, reason_slot) {
+                    (Some(id_slot), Some(reason_slot)) => (id_slot, reason_slot),
                     (id_slot, reason_slot) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (id_slot.is_none(), "id"),
-                                    (reason_slot.is_none(), "reason"),
-                                ],
-                            ),
-                        )
+                        let missing = [
+                            (id_slot.is_none(), "id"),
+                            (reason_slot.is_none(), "reason"),
+                        ];
+                        match (de::fill(id_slot), de::fill(reason_slot)) {
+                            (
+                                Some(id_slot),
+                                Some(reason_slot),
+                            ) if de::absent(&missing) => (id_slot, reason_slot),
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                }
+                };
+                Ok(BulkUpdateTagsSkipped {
+                    id: id_slot,
+                    reason: reason_slot,
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -438,26 +459,30 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsUpdated {
                 let mut tags_slot = None;
                 while let Some(key) = map.next_key::<de::Key<'de>>()? {
                     match de::field(&["id", "tags"], key.as_str()) {
-                        Some(0) => de::next_lenient(&mut map, &mut id_slot),
-                        Some(1) => de::next(&mut map, &mut tags_slot),
+                        Some(0) => de::next_lenient(&mut map, &mut id_slot, &key),
+                        Some(1) => de::next(&mut map, &mut tags_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (id_slot, tags_slot) {
-                    (Some(id_slot), Some(tags_slot)) => {
-                        Ok(BulkUpdateTagsUpdated {
-                            id: id_slot,
-                            tags: tags_slot,
-                        })
-                    }
+                let (id_slot, tags_slot) = match (id_slot, tags_slot) {
+                    (Some(id_slot), Some(tags_slot)) => (id_slot, tags_slot),
                     (id_slot, tags_slot) => {
-                        Err(
-                            de::missing(
-                                &[(id_slot.is_none(), "id"), (tags_slot.is_none(), "tags")],
-                            ),
-                        )
+                        let missing = [
+                            (id_slot.is_none(), "id"),
+                            (tags_slot.is_none(), "tags"),
+                        ];
+                        match (de::fill(id_slot), de::fill(tags_slot)) {
+                            (Some(id_slot), Some(tags_slot)) if de::absent(&missing) => {
+                                (id_slot, tags_slot)
+                            }
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                }
+                };
+                Ok(BulkUpdateTagsUpdated {
+                    id: id_slot,
+                    tags: tags_slot,
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -553,7 +578,18 @@ impl<'de> Deserialize<'de> for ByweekdayEnum {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::serde_helpers::from_str(deserializer)
+        crate::runtime::serde_helpers::from_str(
+            deserializer,
+            &[
+                "monday",
+                "tuesday",
+                "wednesday",
+                "thursday",
+                "friday",
+                "saturday",
+                "sunday",
+            ],
+        )
     }
 }
 
@@ -616,7 +652,10 @@ impl<'de> Deserialize<'de> for DefaultExperimentStatsMethodEnum {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::serde_helpers::from_str(deserializer)
+        crate::runtime::serde_helpers::from_str(
+            deserializer,
+            &["bayesian", "frequentist", ""],
+        )
     }
 }
 
@@ -794,61 +833,141 @@ impl<'de> Deserialize<'de> for EnterprisePropertyDefinition {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next(&mut map, &mut id_slot),
-                        Some(1) => de::next(&mut map, &mut name_slot),
-                        Some(2) => de::next(&mut map, &mut description_slot),
-                        Some(3) => de::next(&mut map, &mut tags_slot),
-                        Some(4) => de::next(&mut map, &mut is_numerical_slot),
-                        Some(5) => de::next(&mut map, &mut updated_at_slot),
-                        Some(6) => de::next(&mut map, &mut updated_by_slot),
+                        Some(0) => de::next(&mut map, &mut id_slot, &key),
+                        Some(1) => de::next(&mut map, &mut name_slot, &key),
+                        Some(2) => de::next(&mut map, &mut description_slot, &key),
+                        Some(3) => de::next_optional(&mut map, &mut tags_slot, &key),
+                        Some(4) => de::next(&mut map, &mut is_numerical_slot, &key),
+                        Some(5) => de::next(&mut map, &mut updated_at_slot, &key),
+                        Some(6) => de::next(&mut map, &mut updated_by_slot, &key),
                         Some(7) => {
-                            de::next(&mut map, &mut is_seen_on_filtered_events_slot)
+                            de::next(
+                                &mut map,
+                                &mut is_seen_on_filtered_events_slot,
+                                &key,
+                            )
                         }
-                        Some(8) => de::next(&mut map, &mut property_type_slot),
-                        Some(9) => de::next(&mut map, &mut verified_slot),
-                        Some(10) => de::next(&mut map, &mut verified_at_slot),
-                        Some(11) => de::next(&mut map, &mut verified_by_slot),
-                        Some(12) => de::next(&mut map, &mut hidden_slot),
+                        Some(8) => de::next(&mut map, &mut property_type_slot, &key),
+                        Some(9) => de::next_optional(&mut map, &mut verified_slot, &key),
+                        Some(10) => de::next(&mut map, &mut verified_at_slot, &key),
+                        Some(11) => de::next(&mut map, &mut verified_by_slot, &key),
+                        Some(12) => de::next(&mut map, &mut hidden_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (id_slot, name_slot, is_numerical_slot, updated_at_slot) {
+                let (
+                    id_slot,
+                    name_slot,
+                    is_numerical_slot,
+                    updated_at_slot,
+                    updated_by_slot,
+                    is_seen_on_filtered_events_slot,
+                    verified_at_slot,
+                    verified_by_slot,
+                ) = match (
+                    id_slot,
+                    name_slot,
+                    is_numerical_slot,
+                    updated_at_slot,
+                    updated_by_slot,
+                    is_seen_on_filtered_events_slot,
+                    verified_at_slot,
+                    verified_by_slot,
+                ) {
                     (
                         Some(id_slot),
                         Some(name_slot),
                         Some(is_numerical_slot),
                         Some(updated_at_slot),
+                        Some(updated_by_slot),
+                        Some(is_seen_on_filtered_events_slot),
+                        Some(verified_at_slot),
+                        Some(verified_by_slot),
                     ) => {
-                        Ok(EnterprisePropertyDefinition {
-                            id: id_slot,
-                            name: name_slot,
-                            description: description_slot.unwrap_or_default(),
-                            tags: tags_slot.unwrap_or_default(),
-                            is_numerical: is_numerical_slot,
-                            updated_at: updated_at_slot,
-                            updated_by: updated_by_slot.unwrap_or_default(),
-                            is_seen_on_filtered_events: is_seen_on_filtered_events_slot
-                                .unwrap_or_default(),
-                            property_type: property_type_slot.unwrap_or_default(),
-                            verified: verified_slot.unwrap_or_default(),
-                            verified_at: verified_at_slot.unwrap_or_default(),
-                            verified_by: verified_by_slot.unwrap_or_default(),
-                            hidden: hidden_slot.unwrap_or_default(),
-                        })
-                    }
-                    (id_slot, name_slot, is_numerical_slot, updated_at_slot) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (id_slot.is_none(), "id"),
-                                    (name_slot.is_none(), "name"),
-                                    (is_numerical_slot.is_none(), "is_numerical"),
-                                    (updated_at_slot.is_none(), "updated_at"),
-                                ],
-                            ),
+                        (
+                            id_slot,
+                            name_slot,
+                            is_numerical_slot,
+                            updated_at_slot,
+                            updated_by_slot,
+                            is_seen_on_filtered_events_slot,
+                            verified_at_slot,
+                            verified_by_slot,
                         )
                     }
-                }
+                    (
+                        id_slot,
+                        name_slot,
+                        is_numerical_slot,
+                        updated_at_slot,
+                        updated_by_slot,
+                        is_seen_on_filtered_events_slot,
+                        verified_at_slot,
+                        verified_by_slot,
+                    ) => {
+                        let missing = [
+                            (id_slot.is_none(), "id"),
+                            (name_slot.is_none(), "name"),
+                            (is_numerical_slot.is_none(), "is_numerical"),
+                            (updated_at_slot.is_none(), "updated_at"),
+                            (updated_by_slot.is_none(), "updated_by"),
+                            (
+                                is_seen_on_filtered_events_slot.is_none(),
+                                "is_seen_on_filtered_events",
+                            ),
+                            (verified_at_slot.is_none(), "verified_at"),
+                            (verified_by_slot.is_none(), "verified_by"),
+                        ];
+                        match (
+                            de::fill(id_slot),
+                            de::fill(name_slot),
+                            de::fill(is_numerical_slot),
+                            de::fill(updated_at_slot),
+                            de::fill(updated_by_slot),
+                            de::fill(is_seen_on_filtered_events_slot),
+                            de::fill(verified_at_slot),
+                            de::fill(verified_by_slot),
+                        ) {
+                            (
+                                Some(id_slot),
+                                Some(name_slot),
+                                Some(is_numerical_slot),
+                                Some(updated_at_slot),
+                                Some(updated_by_slot),
+                                Some(is_seen_on_filtered_events_slot),
+                                Some(verified_at_slot),
+                                Some(verified_by_slot),
+                            ) if de::absent(&missing) => {
+                                (
+                                    id_slot,
+                                    name_slot,
+                                    is_numerical_slot,
+                                    updated_at_slot,
+                                    updated_by_slot,
+                                    is_seen_on_filtered_events_slot,
+                                    verified_at_slot,
+                                    verified_by_slot,
+                                )
+                            }
+                            _ => return Err(de::missing(&missing)),
+                        }
+                    }
+                };
+                Ok(EnterprisePropertyDefinition {
+                    id: id_slot,
+                    name: name_slot,
+                    description: description_slot.unwrap_or_default(),
+                    tags: tags_slot.unwrap_or_default(),
+                    is_numerical: is_numerical_slot,
+                    updated_at: updated_at_slot,
+                    updated_by: updated_by_slot,
+                    is_seen_on_filtered_events: is_seen_on_filtered_events_slot,
+                    property_type: property_type_slot.unwrap_or_default(),
+                    verified: verified_slot.unwrap_or_default(),
+                    verified_at: verified_at_slot,
+                    verified_by: verified_by_slot,
+                    hidden: hidden_slot.unwrap_or_default(),
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -942,34 +1061,49 @@ impl<'de> Deserialize<'de> for ErrorDetail {
                 let mut attr_slot = None;
                 while let Some(key) = map.next_key::<de::Key<'de>>()? {
                     match de::field(&["type", "code", "detail", "attr"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut type_slot),
-                        Some(1) => de::next(&mut map, &mut code_slot),
-                        Some(2) => de::next(&mut map, &mut detail_slot),
-                        Some(3) => de::next(&mut map, &mut attr_slot),
+                        Some(0) => de::next(&mut map, &mut type_slot, &key),
+                        Some(1) => de::next(&mut map, &mut code_slot, &key),
+                        Some(2) => de::next(&mut map, &mut detail_slot, &key),
+                        Some(3) => de::next(&mut map, &mut attr_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (type_slot, code_slot, detail_slot) {
+                let (type_slot, code_slot, detail_slot) = match (
+                    type_slot,
+                    code_slot,
+                    detail_slot,
+                ) {
                     (Some(type_slot), Some(code_slot), Some(detail_slot)) => {
-                        Ok(ErrorDetail {
-                            r#type: type_slot,
-                            code: code_slot,
-                            detail: detail_slot,
-                            attr: attr_slot.unwrap_or_default(),
-                        })
+                        (type_slot, code_slot, detail_slot)
                     }
                     (type_slot, code_slot, detail_slot) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (type_slot.is_none(), "type"),
-                                    (code_slot.is_none(), "code"),
-                                    (detail_slot.is_none(), "detail"),
-                                ],
-                            ),
-                        )
+                        let missing = [
+                            (type_slot.is_none(), "type"),
+                            (code_slot.is_none(), "code"),
+                            (detail_slot.is_none(), "detail"),
+                        ];
+                        match (
+                            de::fill(type_slot),
+                            de::fill(code_slot),
+                            de::fill(detail_slot),
+                        ) {
+                            (
+                                Some(type_slot),
+                                Some(code_slot),
+                                Some(detail_slot),
+                            ) if de::absent(&missing) => {
+                                (type_slot, code_slot, detail_slot)
+                            }
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                }
+                };
+                Ok(ErrorDetail {
+                    r#type: type_slot,
+                    code: code_slot,
+                    detail: detail_slot,
+                    attr: attr_slot.unwrap_or_default(),
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1032,14 +1166,21 @@ impl<'de> Deserialize<'de> for ErrorResponse {
                 let mut error_slot = None;
                 while let Some(key) = map.next_key::<de::Key<'de>>()? {
                     match de::field(&["error"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut error_slot),
+                        Some(0) => de::next(&mut map, &mut error_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (error_slot,) {
-                    (Some(error_slot),) => Ok(ErrorResponse { error: error_slot }),
-                    (error_slot,) => Err(de::missing(&[(error_slot.is_none(), "error")])),
-                }
+                let (error_slot,) = match (error_slot,) {
+                    (Some(error_slot),) => (error_slot,),
+                    (error_slot,) => {
+                        let missing = [(error_slot.is_none(), "error")];
+                        match (de::fill(error_slot),) {
+                            (Some(error_slot),) if de::absent(&missing) => (error_slot,),
+                            _ => return Err(de::missing(&missing)),
+                        }
+                    }
+                };
+                Ok(ErrorResponse { error: error_slot })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1122,7 +1263,10 @@ impl<'de> Deserialize<'de> for FrequencyEnum {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::serde_helpers::from_str(deserializer)
+        crate::runtime::serde_helpers::from_str(
+            deserializer,
+            &["daily", "weekly", "monthly", "yearly"],
+        )
     }
 }
 
@@ -1357,62 +1501,123 @@ impl<'de> Deserialize<'de> for Organization {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next(&mut map, &mut id_slot),
-                        Some(1) => de::next(&mut map, &mut name_slot),
-                        Some(2) => de::next(&mut map, &mut slug_slot),
-                        Some(3) => de::next(&mut map, &mut logo_media_id_slot),
-                        Some(4) => de::next(&mut map, &mut created_at_slot),
-                        Some(5) => de::next(&mut map, &mut updated_at_slot),
-                        Some(6) => de::next(&mut map, &mut membership_level_slot),
-                        Some(7) => de::next(&mut map, &mut plugins_access_level_slot),
-                        Some(8) => de::next(&mut map, &mut teams_slot),
-                        Some(9) => de::next(&mut map, &mut projects_slot),
+                        Some(0) => de::next(&mut map, &mut id_slot, &key),
+                        Some(1) => de::next(&mut map, &mut name_slot, &key),
+                        Some(2) => de::next(&mut map, &mut slug_slot, &key),
+                        Some(3) => de::next(&mut map, &mut logo_media_id_slot, &key),
+                        Some(4) => de::next(&mut map, &mut created_at_slot, &key),
+                        Some(5) => de::next(&mut map, &mut updated_at_slot, &key),
+                        Some(6) => de::next(&mut map, &mut membership_level_slot, &key),
+                        Some(7) => {
+                            de::next(&mut map, &mut plugins_access_level_slot, &key)
+                        }
+                        Some(8) => de::next(&mut map, &mut teams_slot, &key),
+                        Some(9) => de::next(&mut map, &mut projects_slot, &key),
                         Some(10) => {
-                            de::next(&mut map, &mut available_product_features_slot)
-                        }
-                        Some(11) => {
-                            de::next(&mut map, &mut is_member_join_email_enabled_slot)
-                        }
-                        Some(12) => de::next(&mut map, &mut metadata_slot),
-                        Some(13) => de::next(&mut map, &mut customer_id_slot),
-                        Some(14) => de::next(&mut map, &mut enforce_2fa_slot),
-                        Some(15) => de::next(&mut map, &mut members_can_invite_slot),
-                        Some(16) => {
                             de::next(
                                 &mut map,
+                                &mut available_product_features_slot,
+                                &key,
+                            )
+                        }
+                        Some(11) => {
+                            de::next(
+                                &mut map,
+                                &mut is_member_join_email_enabled_slot,
+                                &key,
+                            )
+                        }
+                        Some(12) => de::next(&mut map, &mut metadata_slot, &key),
+                        Some(13) => de::next(&mut map, &mut customer_id_slot, &key),
+                        Some(14) => de::next(&mut map, &mut enforce_2fa_slot, &key),
+                        Some(15) => {
+                            de::next(&mut map, &mut members_can_invite_slot, &key)
+                        }
+                        Some(16) => {
+                            de::next_optional(
+                                &mut map,
                                 &mut members_can_use_personal_api_keys_slot,
+                                &key,
                             )
                         }
                         Some(17) => {
-                            de::next(&mut map, &mut allow_publicly_shared_resources_slot)
+                            de::next_optional(
+                                &mut map,
+                                &mut allow_publicly_shared_resources_slot,
+                                &key,
+                            )
                         }
-                        Some(18) => de::next_lenient(&mut map, &mut member_count_slot),
+                        Some(18) => {
+                            de::next_lenient(&mut map, &mut member_count_slot, &key)
+                        }
                         Some(19) => {
-                            de::next(&mut map, &mut is_ai_data_processing_approved_slot)
+                            de::next(
+                                &mut map,
+                                &mut is_ai_data_processing_approved_slot,
+                                &key,
+                            )
                         }
                         Some(20) => {
-                            de::next(&mut map, &mut default_experiment_stats_method_slot)
+                            de::next(
+                                &mut map,
+                                &mut default_experiment_stats_method_slot,
+                                &key,
+                            )
                         }
-                        Some(21) => de::next(&mut map, &mut default_anonymize_ips_slot),
-                        Some(22) => de::next(&mut map, &mut default_role_id_slot),
-                        Some(23) => de::next(&mut map, &mut is_active_slot),
-                        Some(24) => de::next(&mut map, &mut is_not_active_reason_slot),
-                        Some(25) => de::next(&mut map, &mut is_pending_deletion_slot),
+                        Some(21) => {
+                            de::next_optional(
+                                &mut map,
+                                &mut default_anonymize_ips_slot,
+                                &key,
+                            )
+                        }
+                        Some(22) => de::next(&mut map, &mut default_role_id_slot, &key),
+                        Some(23) => de::next(&mut map, &mut is_active_slot, &key),
+                        Some(24) => {
+                            de::next(&mut map, &mut is_not_active_reason_slot, &key)
+                        }
+                        Some(25) => {
+                            de::next(&mut map, &mut is_pending_deletion_slot, &key)
+                        }
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (
+                let (
                     id_slot,
                     name_slot,
                     slug_slot,
                     created_at_slot,
                     updated_at_slot,
+                    membership_level_slot,
                     plugins_access_level_slot,
                     teams_slot,
                     projects_slot,
+                    available_product_features_slot,
                     is_member_join_email_enabled_slot,
                     metadata_slot,
+                    customer_id_slot,
                     member_count_slot,
+                    is_active_slot,
+                    is_not_active_reason_slot,
+                    is_pending_deletion_slot,
+                ) = match (
+                    id_slot,
+                    name_slot,
+                    slug_slot,
+                    created_at_slot,
+                    updated_at_slot,
+                    membership_level_slot,
+                    plugins_access_level_slot,
+                    teams_slot,
+                    projects_slot,
+                    available_product_features_slot,
+                    is_member_join_email_enabled_slot,
+                    metadata_slot,
+                    customer_id_slot,
+                    member_count_slot,
+                    is_active_slot,
+                    is_not_active_reason_slot,
+                    is_pending_deletion_slot,
                 ) {
                     (
                         Some(id_slot),
@@ -1420,50 +1625,38 @@ impl<'de> Deserialize<'de> for Organization {
                         Some(slug_slot),
                         Some(created_at_slot),
                         Some(updated_at_slot),
+                        Some(membership_level_slot),
                         Some(plugins_access_level_slot),
                         Some(teams_slot),
                         Some(projects_slot),
+                        Some(available_product_features_slot),
                         Some(is_member_join_email_enabled_slot),
                         Some(metadata_slot),
+                        Some(customer_id_slot),
                         Some(member_count_slot),
+                        Some(is_active_slot),
+                        Some(is_not_active_reason_slot),
+                        Some(is_pending_deletion_slot),
                     ) => {
-                        Ok(Organization {
-                            id: id_slot,
-                            name: name_slot,
-                            slug: slug_slot,
-                            logo_media_id: logo_media_id_slot.unwrap_or_default(),
-                            created_at: created_at_slot,
-                            updated_at: updated_at_slot,
-                            membership_level: membership_level_slot.unwrap_or_default(),
-                            plugins_access_level: plugins_access_level_slot,
-                            teams: teams_slot,
-                            projects: projects_slot,
-                            available_product_features: available_product_features_slot
-                                .unwrap_or_default(),
-                            is_member_join_email_enabled: is_member_join_email_enabled_slot,
-                            metadata: metadata_slot,
-                            customer_id: customer_id_slot.unwrap_or_default(),
-                            enforce_2fa: enforce_2fa_slot.unwrap_or_default(),
-                            members_can_invite: members_can_invite_slot
-                                .unwrap_or_default(),
-                            members_can_use_personal_api_keys: members_can_use_personal_api_keys_slot
-                                .unwrap_or_default(),
-                            allow_publicly_shared_resources: allow_publicly_shared_resources_slot
-                                .unwrap_or_default(),
-                            member_count: member_count_slot,
-                            is_ai_data_processing_approved: is_ai_data_processing_approved_slot
-                                .unwrap_or_default(),
-                            default_experiment_stats_method: default_experiment_stats_method_slot
-                                .unwrap_or_default(),
-                            default_anonymize_ips: default_anonymize_ips_slot
-                                .unwrap_or_default(),
-                            default_role_id: default_role_id_slot.unwrap_or_default(),
-                            is_active: is_active_slot.unwrap_or_default(),
-                            is_not_active_reason: is_not_active_reason_slot
-                                .unwrap_or_default(),
-                            is_pending_deletion: is_pending_deletion_slot
-                                .unwrap_or_default(),
-                        })
+                        (
+                            id_slot,
+                            name_slot,
+                            slug_slot,
+                            created_at_slot,
+                            updated_at_slot,
+                            membership_level_slot,
+                            plugins_access_level_slot,
+                            teams_slot,
+                            projects_slot,
+                            available_product_features_slot,
+                            is_member_join_email_enabled_slot,
+                            metadata_slot,
+                            customer_id_slot,
+                            member_count_slot,
+                            is_active_slot,
+                            is_not_active_reason_slot,
+                            is_pending_deletion_slot,
+                        )
                     }
                     (
                         id_slot,
@@ -1471,38 +1664,145 @@ impl<'de> Deserialize<'de> for Organization {
                         slug_slot,
                         created_at_slot,
                         updated_at_slot,
+                        membership_level_slot,
                         plugins_access_level_slot,
                         teams_slot,
                         projects_slot,
+                        available_product_features_slot,
                         is_member_join_email_enabled_slot,
                         metadata_slot,
+                        customer_id_slot,
                         member_count_slot,
+                        is_active_slot,
+                        is_not_active_reason_slot,
+                        is_pending_deletion_slot,
                     ) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (id_slot.is_none(), "id"),
-                                    (name_slot.is_none(), "name"),
-                                    (slug_slot.is_none(), "slug"),
-                                    (created_at_slot.is_none(), "created_at"),
-                                    (updated_at_slot.is_none(), "updated_at"),
-                                    (
-                                        plugins_access_level_slot.is_none(),
-                                        "plugins_access_level",
-                                    ),
-                                    (teams_slot.is_none(), "teams"),
-                                    (projects_slot.is_none(), "projects"),
-                                    (
-                                        is_member_join_email_enabled_slot.is_none(),
-                                        "is_member_join_email_enabled",
-                                    ),
-                                    (metadata_slot.is_none(), "metadata"),
-                                    (member_count_slot.is_none(), "member_count"),
-                                ],
+                        let missing = [
+                            (id_slot.is_none(), "id"),
+                            (name_slot.is_none(), "name"),
+                            (slug_slot.is_none(), "slug"),
+                            (created_at_slot.is_none(), "created_at"),
+                            (updated_at_slot.is_none(), "updated_at"),
+                            (membership_level_slot.is_none(), "membership_level"),
+                            (
+                                plugins_access_level_slot.is_none(),
+                                "plugins_access_level",
                             ),
-                        )
+                            (teams_slot.is_none(), "teams"),
+                            (projects_slot.is_none(), "projects"),
+                            (
+                                available_product_features_slot.is_none(),
+                                "available_product_features",
+                            ),
+                            (
+                                is_member_join_email_enabled_slot.is_none(),
+                                "is_member_join_email_enabled",
+                            ),
+                            (metadata_slot.is_none(), "metadata"),
+                            (customer_id_slot.is_none(), "customer_id"),
+                            (member_count_slot.is_none(), "member_count"),
+                            (is_active_slot.is_none(), "is_active"),
+                            (
+                                is_not_active_reason_slot.is_none(),
+                                "is_not_active_reason",
+                            ),
+                            (is_pending_deletion_slot.is_none(), "is_pending_deletion"),
+                        ];
+                        match (
+                            de::fill(id_slot),
+                            de::fill(name_slot),
+                            de::fill(slug_slot),
+                            de::fill(created_at_slot),
+                            de::fill(updated_at_slot),
+                            de::fill(membership_level_slot),
+                            de::fill(plugins_access_level_slot),
+                            de::fill(teams_slot),
+                            de::fill(projects_slot),
+                            de::fill(available_product_features_slot),
+                            de::fill(is_member_join_email_enabled_slot),
+                            de::fill(metadata_slot),
+                            de::fill(customer_id_slot),
+                            de::fill(member_count_slot),
+                            de::fill(is_active_slot),
+                            de::fill(is_not_active_reason_slot),
+                            de::fill(is_pending_deletion_slot),
+                        ) {
+                            (
+                                Some(id_slot),
+                                Some(name_slot),
+                                Some(slug_slot),
+                                Some(created_at_slot),
+                                Some(updated_at_slot),
+                                Some(membership_level_slot),
+                                Some(plugins_access_level_slot),
+                                Some(teams_slot),
+                                Some(projects_slot),
+                                Some(available_product_features_slot),
+                                Some(is_member_join_email_enabled_slot),
+                                Some(metadata_slot),
+                                Some(customer_id_slot),
+                                Some(member_count_slot),
+                                Some(is_active_slot),
+                                Some(is_not_active_reason_slot),
+                                Some(is_pending_deletion_slot),
+                            ) if de::absent(&missing) => {
+                                (
+                                    id_slot,
+                                    name_slot,
+                                    slug_slot,
+                                    created_at_slot,
+                                    updated_at_slot,
+                                    membership_level_slot,
+                                    plugins_access_level_slot,
+                                    teams_slot,
+                                    projects_slot,
+                                    available_product_features_slot,
+                                    is_member_join_email_enabled_slot,
+                                    metadata_slot,
+                                    customer_id_slot,
+                                    member_count_slot,
+                                    is_active_slot,
+                                    is_not_active_reason_slot,
+                                    is_pending_deletion_slot,
+                                )
+                            }
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                }
+                };
+                Ok(Organization {
+                    id: id_slot,
+                    name: name_slot,
+                    slug: slug_slot,
+                    logo_media_id: logo_media_id_slot.unwrap_or_default(),
+                    created_at: created_at_slot,
+                    updated_at: updated_at_slot,
+                    membership_level: membership_level_slot,
+                    plugins_access_level: plugins_access_level_slot,
+                    teams: teams_slot,
+                    projects: projects_slot,
+                    available_product_features: available_product_features_slot,
+                    is_member_join_email_enabled: is_member_join_email_enabled_slot,
+                    metadata: metadata_slot,
+                    customer_id: customer_id_slot,
+                    enforce_2fa: enforce_2fa_slot.unwrap_or_default(),
+                    members_can_invite: members_can_invite_slot.unwrap_or_default(),
+                    members_can_use_personal_api_keys: members_can_use_personal_api_keys_slot
+                        .unwrap_or_default(),
+                    allow_publicly_shared_resources: allow_publicly_shared_resources_slot
+                        .unwrap_or_default(),
+                    member_count: member_count_slot,
+                    is_ai_data_processing_approved: is_ai_data_processing_approved_slot
+                        .unwrap_or_default(),
+                    default_experiment_stats_method: default_experiment_stats_method_slot
+                        .unwrap_or_default(),
+                    default_anonymize_ips: default_anonymize_ips_slot
+                        .unwrap_or_default(),
+                    default_role_id: default_role_id_slot.unwrap_or_default(),
+                    is_active: is_active_slot,
+                    is_not_active_reason: is_not_active_reason_slot,
+                    is_pending_deletion: is_pending_deletion_slot,
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1673,52 +1973,77 @@ impl<'de> Deserialize<'de> for OrganizationBasic {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next(&mut map, &mut id_slot),
-                        Some(1) => de::next(&mut map, &mut name_slot),
-                        Some(2) => de::next(&mut map, &mut slug_slot),
-                        Some(3) => de::next(&mut map, &mut logo_media_id_slot),
-                        Some(4) => de::next(&mut map, &mut membership_level_slot),
+                        Some(0) => de::next(&mut map, &mut id_slot, &key),
+                        Some(1) => de::next(&mut map, &mut name_slot, &key),
+                        Some(2) => de::next(&mut map, &mut slug_slot, &key),
+                        Some(3) => de::next(&mut map, &mut logo_media_id_slot, &key),
+                        Some(4) => de::next(&mut map, &mut membership_level_slot, &key),
                         Some(5) => {
-                            de::next(
+                            de::next_optional(
                                 &mut map,
                                 &mut members_can_use_personal_api_keys_slot,
+                                &key,
                             )
                         }
-                        Some(6) => de::next(&mut map, &mut is_active_slot),
-                        Some(7) => de::next(&mut map, &mut is_not_active_reason_slot),
-                        Some(8) => de::next(&mut map, &mut is_pending_deletion_slot),
+                        Some(6) => de::next(&mut map, &mut is_active_slot, &key),
+                        Some(7) => {
+                            de::next(&mut map, &mut is_not_active_reason_slot, &key)
+                        }
+                        Some(8) => {
+                            de::next(&mut map, &mut is_pending_deletion_slot, &key)
+                        }
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (id_slot, name_slot, slug_slot) {
-                    (Some(id_slot), Some(name_slot), Some(slug_slot)) => {
-                        Ok(OrganizationBasic {
-                            id: id_slot,
-                            name: name_slot,
-                            slug: slug_slot,
-                            logo_media_id: logo_media_id_slot.unwrap_or_default(),
-                            membership_level: membership_level_slot.unwrap_or_default(),
-                            members_can_use_personal_api_keys: members_can_use_personal_api_keys_slot
-                                .unwrap_or_default(),
-                            is_active: is_active_slot.unwrap_or_default(),
-                            is_not_active_reason: is_not_active_reason_slot
-                                .unwrap_or_default(),
-                            is_pending_deletion: is_pending_deletion_slot
-                                .unwrap_or_default(),
-                        })
+                let (id_slot, name_slot, slug_slot, membership_level_slot) = match (
+                    id_slot,
+                    name_slot,
+                    slug_slot,
+                    membership_level_slot,
+                ) {
+                    (
+                        Some(id_slot),
+                        Some(name_slot),
+                        Some(slug_slot),
+                        Some(membership_level_slot),
+                    ) => (id_slot, name_slot, slug_slot, membership_level_slot),
+                    (id_slot, name_slot, slug_slot, membership_level_slot) => {
+                        let missing = [
+                            (id_slot.is_none(), "id"),
+                            (name_slot.is_none(), "name"),
+                            (slug_slot.is_none(), "slug"),
+                            (membership_level_slot.is_none(), "membership_level"),
+                        ];
+                        match (
+                            de::fill(id_slot),
+                            de::fill(name_slot),
+                            de::fill(slug_slot),
+                            de::fill(membership_level_slot),
+                        ) {
+                            (
+                                Some(id_slot),
+                                Some(name_slot),
+                                Some(slug_slot),
+                                Some(membership_level_slot),
+                            ) if de::absent(&missing) => {
+                                (id_slot, name_slot, slug_slot, membership_level_slot)
+                            }
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                    (id_slot, name_slot, slug_slot) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (id_slot.is_none(), "id"),
-                                    (name_slot.is_none(), "name"),
-                                    (slug_slot.is_none(), "slug"),
-                                ],
-                            ),
-                        )
-                    }
-                }
+                };
+                Ok(OrganizationBasic {
+                    id: id_slot,
+                    name: name_slot,
+                    slug: slug_slot,
+                    logo_media_id: logo_media_id_slot.unwrap_or_default(),
+                    membership_level: membership_level_slot,
+                    members_can_use_personal_api_keys: members_can_use_personal_api_keys_slot
+                        .unwrap_or_default(),
+                    is_active: is_active_slot.unwrap_or_default(),
+                    is_not_active_reason: is_not_active_reason_slot.unwrap_or_default(),
+                    is_pending_deletion: is_pending_deletion_slot.unwrap_or_default(),
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1808,33 +2133,35 @@ impl<'de> Deserialize<'de> for PaginatedSubscriptionList {
                         &["count", "next", "previous", "results"],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next_lenient(&mut map, &mut count_slot),
-                        Some(1) => de::next(&mut map, &mut next_slot),
-                        Some(2) => de::next(&mut map, &mut previous_slot),
-                        Some(3) => de::next(&mut map, &mut results_slot),
+                        Some(0) => de::next_lenient(&mut map, &mut count_slot, &key),
+                        Some(1) => de::next(&mut map, &mut next_slot, &key),
+                        Some(2) => de::next(&mut map, &mut previous_slot, &key),
+                        Some(3) => de::next(&mut map, &mut results_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (count_slot, results_slot) {
-                    (Some(count_slot), Some(results_slot)) => {
-                        Ok(PaginatedSubscriptionList {
-                            count: count_slot,
-                            next: next_slot.unwrap_or_default(),
-                            previous: previous_slot.unwrap_or_default(),
-                            results: results_slot,
-                        })
-                    }
+                let (count_slot, results_slot) = match (count_slot, results_slot) {
+                    (Some(count_slot), Some(results_slot)) => (count_slot, results_slot),
                     (count_slot, results_slot) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (count_slot.is_none(), "count"),
-                                    (results_slot.is_none(), "results"),
-                                ],
-                            ),
-                        )
+                        let missing = [
+                            (count_slot.is_none(), "count"),
+                            (results_slot.is_none(), "results"),
+                        ];
+                        match (de::fill(count_slot), de::fill(results_slot)) {
+                            (
+                                Some(count_slot),
+                                Some(results_slot),
+                            ) if de::absent(&missing) => (count_slot, results_slot),
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                }
+                };
+                Ok(PaginatedSubscriptionList {
+                    count: count_slot,
+                    next: next_slot.unwrap_or_default(),
+                    previous: previous_slot.unwrap_or_default(),
+                    results: results_slot,
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1912,33 +2239,35 @@ impl<'de> Deserialize<'de> for PaginatedUserList {
                         &["count", "next", "previous", "results"],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next_lenient(&mut map, &mut count_slot),
-                        Some(1) => de::next(&mut map, &mut next_slot),
-                        Some(2) => de::next(&mut map, &mut previous_slot),
-                        Some(3) => de::next(&mut map, &mut results_slot),
+                        Some(0) => de::next_lenient(&mut map, &mut count_slot, &key),
+                        Some(1) => de::next(&mut map, &mut next_slot, &key),
+                        Some(2) => de::next(&mut map, &mut previous_slot, &key),
+                        Some(3) => de::next(&mut map, &mut results_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (count_slot, results_slot) {
-                    (Some(count_slot), Some(results_slot)) => {
-                        Ok(PaginatedUserList {
-                            count: count_slot,
-                            next: next_slot.unwrap_or_default(),
-                            previous: previous_slot.unwrap_or_default(),
-                            results: results_slot,
-                        })
-                    }
+                let (count_slot, results_slot) = match (count_slot, results_slot) {
+                    (Some(count_slot), Some(results_slot)) => (count_slot, results_slot),
                     (count_slot, results_slot) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (count_slot.is_none(), "count"),
-                                    (results_slot.is_none(), "results"),
-                                ],
-                            ),
-                        )
+                        let missing = [
+                            (count_slot.is_none(), "count"),
+                            (results_slot.is_none(), "results"),
+                        ];
+                        match (de::fill(count_slot), de::fill(results_slot)) {
+                            (
+                                Some(count_slot),
+                                Some(results_slot),
+                            ) if de::absent(&missing) => (count_slot, results_slot),
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                }
+                };
+                Ok(PaginatedUserList {
+                    count: count_slot,
+                    next: next_slot.unwrap_or_default(),
+                    previous: previous_slot.unwrap_or_default(),
+                    results: results_slot,
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2020,11 +2349,11 @@ impl<'de> Deserialize<'de> for PatchedEnterprisePropertyDefinition {
                         &["description", "tags", "property_type", "verified", "hidden"],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next(&mut map, &mut description_slot),
-                        Some(1) => de::next(&mut map, &mut tags_slot),
-                        Some(2) => de::next(&mut map, &mut property_type_slot),
-                        Some(3) => de::next(&mut map, &mut verified_slot),
-                        Some(4) => de::next(&mut map, &mut hidden_slot),
+                        Some(0) => de::next(&mut map, &mut description_slot, &key),
+                        Some(1) => de::next_optional(&mut map, &mut tags_slot, &key),
+                        Some(2) => de::next(&mut map, &mut property_type_slot, &key),
+                        Some(3) => de::next_optional(&mut map, &mut verified_slot, &key),
+                        Some(4) => de::next(&mut map, &mut hidden_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
@@ -2206,27 +2535,47 @@ impl<'de> Deserialize<'de> for PatchedSubscription {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next_lenient(&mut map, &mut dashboard_slot),
-                        Some(1) => de::next_lenient(&mut map, &mut insight_slot),
+                        Some(0) => de::next_lenient(&mut map, &mut dashboard_slot, &key),
+                        Some(1) => de::next_lenient(&mut map, &mut insight_slot, &key),
                         Some(2) => {
-                            de::next(&mut map, &mut dashboard_export_insights_slot)
+                            de::next_optional(
+                                &mut map,
+                                &mut dashboard_export_insights_slot,
+                                &key,
+                            )
                         }
-                        Some(3) => de::next(&mut map, &mut target_type_slot),
-                        Some(4) => de::next(&mut map, &mut target_value_slot),
-                        Some(5) => de::next(&mut map, &mut frequency_slot),
-                        Some(6) => de::next_lenient(&mut map, &mut interval_slot),
-                        Some(7) => de::next(&mut map, &mut byweekday_slot),
-                        Some(8) => de::next_lenient(&mut map, &mut bysetpos_slot),
-                        Some(9) => de::next_lenient(&mut map, &mut count_slot),
-                        Some(10) => de::next(&mut map, &mut start_date_slot),
-                        Some(11) => de::next(&mut map, &mut until_date_slot),
-                        Some(12) => de::next(&mut map, &mut deleted_slot),
-                        Some(13) => de::next(&mut map, &mut enabled_slot),
-                        Some(14) => de::next(&mut map, &mut title_slot),
-                        Some(15) => de::next_lenient(&mut map, &mut integration_id_slot),
-                        Some(16) => de::next(&mut map, &mut invite_message_slot),
-                        Some(17) => de::next(&mut map, &mut summary_enabled_slot),
-                        Some(18) => de::next(&mut map, &mut summary_prompt_guide_slot),
+                        Some(3) => {
+                            de::next_optional(&mut map, &mut target_type_slot, &key)
+                        }
+                        Some(4) => {
+                            de::next_optional(&mut map, &mut target_value_slot, &key)
+                        }
+                        Some(5) => de::next_optional(&mut map, &mut frequency_slot, &key),
+                        Some(6) => de::next_lenient(&mut map, &mut interval_slot, &key),
+                        Some(7) => de::next(&mut map, &mut byweekday_slot, &key),
+                        Some(8) => de::next_lenient(&mut map, &mut bysetpos_slot, &key),
+                        Some(9) => de::next_lenient(&mut map, &mut count_slot, &key),
+                        Some(10) => {
+                            de::next_optional(&mut map, &mut start_date_slot, &key)
+                        }
+                        Some(11) => de::next(&mut map, &mut until_date_slot, &key),
+                        Some(12) => de::next_optional(&mut map, &mut deleted_slot, &key),
+                        Some(13) => de::next_optional(&mut map, &mut enabled_slot, &key),
+                        Some(14) => de::next(&mut map, &mut title_slot, &key),
+                        Some(15) => {
+                            de::next_lenient(&mut map, &mut integration_id_slot, &key)
+                        }
+                        Some(16) => de::next(&mut map, &mut invite_message_slot, &key),
+                        Some(17) => {
+                            de::next_optional(&mut map, &mut summary_enabled_slot, &key)
+                        }
+                        Some(18) => {
+                            de::next_optional(
+                                &mut map,
+                                &mut summary_prompt_guide_slot,
+                                &key,
+                            )
+                        }
                         _ => de::skip(&mut map),
                     }?;
                 }
@@ -2470,33 +2819,67 @@ impl<'de> Deserialize<'de> for PatchedUser {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next(&mut map, &mut first_name_slot),
-                        Some(1) => de::next(&mut map, &mut last_name_slot),
-                        Some(2) => de::next(&mut map, &mut email_slot),
-                        Some(3) => de::next(&mut map, &mut notification_settings_slot),
-                        Some(4) => de::next(&mut map, &mut anonymize_data_slot),
-                        Some(5) => de::next(&mut map, &mut allow_impersonation_slot),
-                        Some(6) => de::next(&mut map, &mut toolbar_mode_slot),
-                        Some(7) => de::next(&mut map, &mut is_staff_slot),
-                        Some(8) => de::next(&mut map, &mut set_current_organization_slot),
-                        Some(9) => de::next(&mut map, &mut set_current_team_slot),
-                        Some(10) => de::next(&mut map, &mut password_slot),
-                        Some(11) => de::next(&mut map, &mut current_password_slot),
-                        Some(12) => de::next(&mut map, &mut events_column_config_slot),
+                        Some(0) => {
+                            de::next_optional(&mut map, &mut first_name_slot, &key)
+                        }
+                        Some(1) => de::next_optional(&mut map, &mut last_name_slot, &key),
+                        Some(2) => de::next_optional(&mut map, &mut email_slot, &key),
+                        Some(3) => {
+                            de::next_optional(
+                                &mut map,
+                                &mut notification_settings_slot,
+                                &key,
+                            )
+                        }
+                        Some(4) => de::next(&mut map, &mut anonymize_data_slot, &key),
+                        Some(5) => {
+                            de::next(&mut map, &mut allow_impersonation_slot, &key)
+                        }
+                        Some(6) => de::next(&mut map, &mut toolbar_mode_slot, &key),
+                        Some(7) => de::next_optional(&mut map, &mut is_staff_slot, &key),
+                        Some(8) => {
+                            de::next_optional(
+                                &mut map,
+                                &mut set_current_organization_slot,
+                                &key,
+                            )
+                        }
+                        Some(9) => {
+                            de::next_optional(&mut map, &mut set_current_team_slot, &key)
+                        }
+                        Some(10) => de::next_optional(&mut map, &mut password_slot, &key),
+                        Some(11) => {
+                            de::next_optional(&mut map, &mut current_password_slot, &key)
+                        }
+                        Some(12) => {
+                            de::next(&mut map, &mut events_column_config_slot, &key)
+                        }
                         Some(13) => {
-                            de::next(&mut map, &mut has_seen_product_intro_for_slot)
+                            de::next(
+                                &mut map,
+                                &mut has_seen_product_intro_for_slot,
+                                &key,
+                            )
                         }
-                        Some(14) => de::next(&mut map, &mut theme_mode_slot),
-                        Some(15) => de::next(&mut map, &mut hedgehog_config_slot),
+                        Some(14) => de::next(&mut map, &mut theme_mode_slot, &key),
+                        Some(15) => de::next(&mut map, &mut hedgehog_config_slot, &key),
                         Some(16) => {
-                            de::next(&mut map, &mut allow_sidebar_suggestions_slot)
+                            de::next(&mut map, &mut allow_sidebar_suggestions_slot, &key)
                         }
-                        Some(17) => de::next(&mut map, &mut shortcut_position_slot),
-                        Some(18) => de::next(&mut map, &mut role_at_organization_slot),
+                        Some(17) => de::next(&mut map, &mut shortcut_position_slot, &key),
+                        Some(18) => {
+                            de::next_optional(
+                                &mut map,
+                                &mut role_at_organization_slot,
+                                &key,
+                            )
+                        }
                         Some(19) => {
-                            de::next(&mut map, &mut passkeys_enabled_for_2fa_slot)
+                            de::next(&mut map, &mut passkeys_enabled_for_2fa_slot, &key)
                         }
-                        Some(20) => de::next(&mut map, &mut hide_mcp_hints_slot),
+                        Some(20) => {
+                            de::next_optional(&mut map, &mut hide_mcp_hints_slot, &key)
+                        }
                         _ => de::skip(&mut map),
                     }?;
                 }
@@ -2660,15 +3043,21 @@ impl<'de> Deserialize<'de> for PendingInvite {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next(&mut map, &mut id_slot),
-                        Some(1) => de::next(&mut map, &mut target_email_slot),
-                        Some(2) => de::next(&mut map, &mut organization_id_slot),
-                        Some(3) => de::next(&mut map, &mut organization_name_slot),
-                        Some(4) => de::next(&mut map, &mut created_at_slot),
+                        Some(0) => de::next(&mut map, &mut id_slot, &key),
+                        Some(1) => de::next(&mut map, &mut target_email_slot, &key),
+                        Some(2) => de::next(&mut map, &mut organization_id_slot, &key),
+                        Some(3) => de::next(&mut map, &mut organization_name_slot, &key),
+                        Some(4) => de::next(&mut map, &mut created_at_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (
+                let (
+                    id_slot,
+                    target_email_slot,
+                    organization_id_slot,
+                    organization_name_slot,
+                    created_at_slot,
+                ) = match (
                     id_slot,
                     target_email_slot,
                     organization_id_slot,
@@ -2682,13 +3071,13 @@ impl<'de> Deserialize<'de> for PendingInvite {
                         Some(organization_name_slot),
                         Some(created_at_slot),
                     ) => {
-                        Ok(PendingInvite {
-                            id: id_slot,
-                            target_email: target_email_slot,
-                            organization_id: organization_id_slot,
-                            organization_name: organization_name_slot,
-                            created_at: created_at_slot,
-                        })
+                        (
+                            id_slot,
+                            target_email_slot,
+                            organization_id_slot,
+                            organization_name_slot,
+                            created_at_slot,
+                        )
                     }
                     (
                         id_slot,
@@ -2697,19 +3086,46 @@ impl<'de> Deserialize<'de> for PendingInvite {
                         organization_name_slot,
                         created_at_slot,
                     ) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (id_slot.is_none(), "id"),
-                                    (target_email_slot.is_none(), "target_email"),
-                                    (organization_id_slot.is_none(), "organization_id"),
-                                    (organization_name_slot.is_none(), "organization_name"),
-                                    (created_at_slot.is_none(), "created_at"),
-                                ],
-                            ),
-                        )
+                        let missing = [
+                            (id_slot.is_none(), "id"),
+                            (target_email_slot.is_none(), "target_email"),
+                            (organization_id_slot.is_none(), "organization_id"),
+                            (organization_name_slot.is_none(), "organization_name"),
+                            (created_at_slot.is_none(), "created_at"),
+                        ];
+                        match (
+                            de::fill(id_slot),
+                            de::fill(target_email_slot),
+                            de::fill(organization_id_slot),
+                            de::fill(organization_name_slot),
+                            de::fill(created_at_slot),
+                        ) {
+                            (
+                                Some(id_slot),
+                                Some(target_email_slot),
+                                Some(organization_id_slot),
+                                Some(organization_name_slot),
+                                Some(created_at_slot),
+                            ) if de::absent(&missing) => {
+                                (
+                                    id_slot,
+                                    target_email_slot,
+                                    organization_id_slot,
+                                    organization_name_slot,
+                                    created_at_slot,
+                                )
+                            }
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                }
+                };
+                Ok(PendingInvite {
+                    id: id_slot,
+                    target_email: target_email_slot,
+                    organization_id: organization_id_slot,
+                    organization_name: organization_name_slot,
+                    created_at: created_at_slot,
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2853,7 +3269,14 @@ impl<'de> Deserialize<'de> for PropertyDefinitionsPartialUpdateContentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::serde_helpers::from_str(deserializer)
+        crate::runtime::serde_helpers::from_str(
+            deserializer,
+            &[
+                "application/json",
+                "application/x-www-form-urlencoded",
+                "multipart/form-data",
+            ],
+        )
     }
 }
 
@@ -2928,7 +3351,10 @@ impl<'de> Deserialize<'de> for PropertyTypeEnum {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::serde_helpers::from_str(deserializer)
+        crate::runtime::serde_helpers::from_str(
+            deserializer,
+            &["DateTime", "String", "Numeric", "Boolean", "Duration", ""],
+        )
     }
 }
 
@@ -3015,7 +3441,20 @@ impl<'de> Deserialize<'de> for RoleAtOrganizationEnum {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::serde_helpers::from_str(deserializer)
+        crate::runtime::serde_helpers::from_str(
+            deserializer,
+            &[
+                "engineering",
+                "data",
+                "product",
+                "founder",
+                "leadership",
+                "marketing",
+                "sales",
+                "other",
+                "",
+            ],
+        )
     }
 }
 
@@ -3064,20 +3503,25 @@ impl<'de> Deserialize<'de> for ScenePersonalisation {
                 let mut dashboard_slot = None;
                 while let Some(key) = map.next_key::<de::Key<'de>>()? {
                     match de::field(&["scene", "dashboard"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut scene_slot),
-                        Some(1) => de::next_lenient(&mut map, &mut dashboard_slot),
+                        Some(0) => de::next(&mut map, &mut scene_slot, &key),
+                        Some(1) => de::next_lenient(&mut map, &mut dashboard_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (scene_slot,) {
-                    (Some(scene_slot),) => {
-                        Ok(ScenePersonalisation {
-                            scene: scene_slot,
-                            dashboard: dashboard_slot.unwrap_or_default(),
-                        })
+                let (scene_slot,) = match (scene_slot,) {
+                    (Some(scene_slot),) => (scene_slot,),
+                    (scene_slot,) => {
+                        let missing = [(scene_slot.is_none(), "scene")];
+                        match (de::fill(scene_slot),) {
+                            (Some(scene_slot),) if de::absent(&missing) => (scene_slot,),
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                    (scene_slot,) => Err(de::missing(&[(scene_slot.is_none(), "scene")])),
-                }
+                };
+                Ok(ScenePersonalisation {
+                    scene: scene_slot,
+                    dashboard: dashboard_slot.unwrap_or_default(),
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3172,42 +3616,70 @@ impl<'de> Deserialize<'de> for SharePassword {
                         &["id", "created_at", "note", "created_by_email", "is_active"],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next_lenient(&mut map, &mut id_slot),
-                        Some(1) => de::next(&mut map, &mut created_at_slot),
-                        Some(2) => de::next(&mut map, &mut note_slot),
-                        Some(3) => de::next(&mut map, &mut created_by_email_slot),
-                        Some(4) => de::next(&mut map, &mut is_active_slot),
+                        Some(0) => de::next_lenient(&mut map, &mut id_slot, &key),
+                        Some(1) => de::next(&mut map, &mut created_at_slot, &key),
+                        Some(2) => de::next(&mut map, &mut note_slot, &key),
+                        Some(3) => de::next(&mut map, &mut created_by_email_slot, &key),
+                        Some(4) => de::next(&mut map, &mut is_active_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (id_slot, created_at_slot, created_by_email_slot, is_active_slot) {
+                let (id_slot, created_at_slot, created_by_email_slot, is_active_slot) = match (
+                    id_slot,
+                    created_at_slot,
+                    created_by_email_slot,
+                    is_active_slot,
+                ) {
                     (
                         Some(id_slot),
                         Some(created_at_slot),
                         Some(created_by_email_slot),
                         Some(is_active_slot),
                     ) => {
-                        Ok(SharePassword {
-                            id: id_slot,
-                            created_at: created_at_slot,
-                            note: note_slot.unwrap_or_default(),
-                            created_by_email: created_by_email_slot,
-                            is_active: is_active_slot,
-                        })
+                        (id_slot, created_at_slot, created_by_email_slot, is_active_slot)
                     }
-                    (id_slot, created_at_slot, created_by_email_slot, is_active_slot) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (id_slot.is_none(), "id"),
-                                    (created_at_slot.is_none(), "created_at"),
-                                    (created_by_email_slot.is_none(), "created_by_email"),
-                                    (is_active_slot.is_none(), "is_active"),
-                                ],
-                            ),
-                        )
+                    (
+                        id_slot,
+                        created_at_slot,
+                        created_by_email_slot,
+                        is_active_slot,
+                    ) => {
+                        let missing = [
+                            (id_slot.is_none(), "id"),
+                            (created_at_slot.is_none(), "created_at"),
+                            (created_by_email_slot.is_none(), "created_by_email"),
+                            (is_active_slot.is_none(), "is_active"),
+                        ];
+                        match (
+                            de::fill(id_slot),
+                            de::fill(created_at_slot),
+                            de::fill(created_by_email_slot),
+                            de::fill(is_active_slot),
+                        ) {
+                            (
+                                Some(id_slot),
+                                Some(created_at_slot),
+                                Some(created_by_email_slot),
+                                Some(is_active_slot),
+                            ) if de::absent(&missing) => {
+                                (
+                                    id_slot,
+                                    created_at_slot,
+                                    created_by_email_slot,
+                                    is_active_slot,
+                                )
+                            }
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                }
+                };
+                Ok(SharePassword {
+                    id: id_slot,
+                    created_at: created_at_slot,
+                    note: note_slot.unwrap_or_default(),
+                    created_by_email: created_by_email_slot,
+                    is_active: is_active_slot,
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3302,11 +3774,19 @@ impl<'de> Deserialize<'de> for SharePasswordCreate {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next(&mut map, &mut enabled_slot),
-                        Some(1) => de::next(&mut map, &mut settings_slot),
-                        Some(2) => de::next(&mut map, &mut password_required_slot),
-                        Some(3) => de::next(&mut map, &mut raw_password_slot),
-                        Some(4) => de::next(&mut map, &mut note_slot),
+                        Some(0) => de::next_optional(&mut map, &mut enabled_slot, &key),
+                        Some(1) => de::next(&mut map, &mut settings_slot, &key),
+                        Some(2) => {
+                            de::next_optional(
+                                &mut map,
+                                &mut password_required_slot,
+                                &key,
+                            )
+                        }
+                        Some(3) => {
+                            de::next_optional(&mut map, &mut raw_password_slot, &key)
+                        }
+                        Some(4) => de::next_optional(&mut map, &mut note_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
@@ -3402,42 +3882,89 @@ impl<'de> Deserialize<'de> for SharePasswordCreated {
                         &["id", "password", "note", "created_at", "created_by_email"],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next_lenient(&mut map, &mut id_slot),
-                        Some(1) => de::next(&mut map, &mut password_slot),
-                        Some(2) => de::next(&mut map, &mut note_slot),
-                        Some(3) => de::next(&mut map, &mut created_at_slot),
-                        Some(4) => de::next(&mut map, &mut created_by_email_slot),
+                        Some(0) => de::next_lenient(&mut map, &mut id_slot, &key),
+                        Some(1) => de::next(&mut map, &mut password_slot, &key),
+                        Some(2) => de::next(&mut map, &mut note_slot, &key),
+                        Some(3) => de::next(&mut map, &mut created_at_slot, &key),
+                        Some(4) => de::next(&mut map, &mut created_by_email_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (id_slot, password_slot, created_at_slot, created_by_email_slot) {
+                let (
+                    id_slot,
+                    password_slot,
+                    note_slot,
+                    created_at_slot,
+                    created_by_email_slot,
+                ) = match (
+                    id_slot,
+                    password_slot,
+                    note_slot,
+                    created_at_slot,
+                    created_by_email_slot,
+                ) {
                     (
                         Some(id_slot),
                         Some(password_slot),
+                        Some(note_slot),
                         Some(created_at_slot),
                         Some(created_by_email_slot),
                     ) => {
-                        Ok(SharePasswordCreated {
-                            id: id_slot,
-                            password: password_slot,
-                            note: note_slot.unwrap_or_default(),
-                            created_at: created_at_slot,
-                            created_by_email: created_by_email_slot,
-                        })
-                    }
-                    (id_slot, password_slot, created_at_slot, created_by_email_slot) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (id_slot.is_none(), "id"),
-                                    (password_slot.is_none(), "password"),
-                                    (created_at_slot.is_none(), "created_at"),
-                                    (created_by_email_slot.is_none(), "created_by_email"),
-                                ],
-                            ),
+                        (
+                            id_slot,
+                            password_slot,
+                            note_slot,
+                            created_at_slot,
+                            created_by_email_slot,
                         )
                     }
-                }
+                    (
+                        id_slot,
+                        password_slot,
+                        note_slot,
+                        created_at_slot,
+                        created_by_email_slot,
+                    ) => {
+                        let missing = [
+                            (id_slot.is_none(), "id"),
+                            (password_slot.is_none(), "password"),
+                            (note_slot.is_none(), "note"),
+                            (created_at_slot.is_none(), "created_at"),
+                            (created_by_email_slot.is_none(), "created_by_email"),
+                        ];
+                        match (
+                            de::fill(id_slot),
+                            de::fill(password_slot),
+                            de::fill(note_slot),
+                            de::fill(created_at_slot),
+                            de::fill(created_by_email_slot),
+                        ) {
+                            (
+                                Some(id_slot),
+                                Some(password_slot),
+                                Some(note_slot),
+                                Some(created_at_slot),
+                                Some(created_by_email_slot),
+                            ) if de::absent(&missing) => {
+                                (
+                                    id_slot,
+                                    password_slot,
+                                    note_slot,
+                                    created_at_slot,
+                                    created_by_email_slot,
+                                )
+                            }
+                            _ => return Err(de::missing(&missing)),
+                        }
+                    }
+                };
+                Ok(SharePasswordCreated {
+                    id: id_slot,
+                    password: password_slot,
+                    note: note_slot,
+                    created_at: created_at_slot,
+                    created_by_email: created_by_email_slot,
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3539,38 +4066,61 @@ impl<'de> Deserialize<'de> for SharingConfiguration {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next(&mut map, &mut created_at_slot),
-                        Some(1) => de::next(&mut map, &mut enabled_slot),
-                        Some(2) => de::next(&mut map, &mut access_token_slot),
-                        Some(3) => de::next(&mut map, &mut settings_slot),
-                        Some(4) => de::next(&mut map, &mut password_required_slot),
-                        Some(5) => de::next(&mut map, &mut share_passwords_slot),
+                        Some(0) => de::next(&mut map, &mut created_at_slot, &key),
+                        Some(1) => de::next_optional(&mut map, &mut enabled_slot, &key),
+                        Some(2) => de::next(&mut map, &mut access_token_slot, &key),
+                        Some(3) => de::next(&mut map, &mut settings_slot, &key),
+                        Some(4) => {
+                            de::next_optional(
+                                &mut map,
+                                &mut password_required_slot,
+                                &key,
+                            )
+                        }
+                        Some(5) => de::next(&mut map, &mut share_passwords_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (created_at_slot, share_passwords_slot) {
-                    (Some(created_at_slot), Some(share_passwords_slot)) => {
-                        Ok(SharingConfiguration {
-                            created_at: created_at_slot,
-                            enabled: enabled_slot.unwrap_or_default(),
-                            access_token: access_token_slot.unwrap_or_default(),
-                            settings: settings_slot.unwrap_or_default(),
-                            password_required: password_required_slot
-                                .unwrap_or_default(),
-                            share_passwords: share_passwords_slot,
-                        })
+                let (created_at_slot, access_token_slot, share_passwords_slot) = match (
+                    created_at_slot,
+                    access_token_slot,
+                    share_passwords_slot,
+                ) {
+                    (
+                        Some(created_at_slot),
+                        Some(access_token_slot),
+                        Some(share_passwords_slot),
+                    ) => (created_at_slot, access_token_slot, share_passwords_slot),
+                    (created_at_slot, access_token_slot, share_passwords_slot) => {
+                        let missing = [
+                            (created_at_slot.is_none(), "created_at"),
+                            (access_token_slot.is_none(), "access_token"),
+                            (share_passwords_slot.is_none(), "share_passwords"),
+                        ];
+                        match (
+                            de::fill(created_at_slot),
+                            de::fill(access_token_slot),
+                            de::fill(share_passwords_slot),
+                        ) {
+                            (
+                                Some(created_at_slot),
+                                Some(access_token_slot),
+                                Some(share_passwords_slot),
+                            ) if de::absent(&missing) => {
+                                (created_at_slot, access_token_slot, share_passwords_slot)
+                            }
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                    (created_at_slot, share_passwords_slot) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (created_at_slot.is_none(), "created_at"),
-                                    (share_passwords_slot.is_none(), "share_passwords"),
-                                ],
-                            ),
-                        )
-                    }
-                }
+                };
+                Ok(SharingConfiguration {
+                    created_at: created_at_slot,
+                    enabled: enabled_slot.unwrap_or_default(),
+                    access_token: access_token_slot,
+                    settings: settings_slot.unwrap_or_default(),
+                    password_required: password_required_slot.unwrap_or_default(),
+                    share_passwords: share_passwords_slot,
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3604,13 +4154,30 @@ impl SharingConfigurationBuilder {
 ///
 /// Schema: `#/components/schemas/SharingConfigurationOrList`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Serialize)]
 #[serde(untagged)]
 pub enum SharingConfigurationOrList {
     /// A [`SharingConfiguration`].
     SharingConfiguration(SharingConfiguration),
     /// A list. Each item: A [`SharingConfiguration`].
     SharingConfigurationList(Vec<SharingConfiguration>),
+}
+
+impl<'de> Deserialize<'de> for SharingConfigurationOrList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use crate::runtime::serde_helpers as de;
+        de::untagged(
+            deserializer,
+            "SharingConfigurationOrList",
+            &[
+                |v| de::variant(v).map(Self::SharingConfiguration),
+                |v| de::variant(v).map(Self::SharingConfigurationList),
+            ],
+        )
+    }
 }
 
 /// How a resource is shared publicly.
@@ -3663,9 +4230,15 @@ impl<'de> Deserialize<'de> for SharingConfigurationRequest {
                         &["enabled", "settings", "password_required"],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next(&mut map, &mut enabled_slot),
-                        Some(1) => de::next(&mut map, &mut settings_slot),
-                        Some(2) => de::next(&mut map, &mut password_required_slot),
+                        Some(0) => de::next_optional(&mut map, &mut enabled_slot, &key),
+                        Some(1) => de::next(&mut map, &mut settings_slot, &key),
+                        Some(2) => {
+                            de::next_optional(
+                                &mut map,
+                                &mut password_required_slot,
+                                &key,
+                            )
+                        }
                         _ => de::skip(&mut map),
                     }?;
                 }
@@ -3766,12 +4339,22 @@ impl<'de> Deserialize<'de> for SharingConfigurationSettings {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next(&mut map, &mut detailed_slot),
-                        Some(1) => de::next(&mut map, &mut hide_extra_details_slot),
-                        Some(2) => de::next(&mut map, &mut legend_slot),
-                        Some(3) => de::next(&mut map, &mut no_header_slot),
-                        Some(4) => de::next(&mut map, &mut show_inspector_slot),
-                        Some(5) => de::next(&mut map, &mut whitelabel_slot),
+                        Some(0) => de::next_optional(&mut map, &mut detailed_slot, &key),
+                        Some(1) => {
+                            de::next_optional(
+                                &mut map,
+                                &mut hide_extra_details_slot,
+                                &key,
+                            )
+                        }
+                        Some(2) => de::next_optional(&mut map, &mut legend_slot, &key),
+                        Some(3) => de::next_optional(&mut map, &mut no_header_slot, &key),
+                        Some(4) => {
+                            de::next_optional(&mut map, &mut show_inspector_slot, &key)
+                        }
+                        Some(5) => {
+                            de::next_optional(&mut map, &mut whitelabel_slot, &key)
+                        }
                         _ => de::skip(&mut map),
                     }?;
                 }
@@ -3874,7 +4457,10 @@ impl<'de> Deserialize<'de> for ShortcutPositionEnum {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::serde_helpers::from_str(deserializer)
+        crate::runtime::serde_helpers::from_str(
+            deserializer,
+            &["above", "below", "hidden", ""],
+        )
     }
 }
 
@@ -4072,39 +4658,57 @@ impl<'de> Deserialize<'de> for Subscription {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next_lenient(&mut map, &mut id_slot),
-                        Some(1) => de::next_lenient(&mut map, &mut dashboard_slot),
-                        Some(2) => de::next_lenient(&mut map, &mut insight_slot),
-                        Some(3) => de::next(&mut map, &mut insight_short_id_slot),
-                        Some(4) => de::next(&mut map, &mut resource_name_slot),
+                        Some(0) => de::next_lenient(&mut map, &mut id_slot, &key),
+                        Some(1) => de::next_lenient(&mut map, &mut dashboard_slot, &key),
+                        Some(2) => de::next_lenient(&mut map, &mut insight_slot, &key),
+                        Some(3) => de::next(&mut map, &mut insight_short_id_slot, &key),
+                        Some(4) => de::next(&mut map, &mut resource_name_slot, &key),
                         Some(5) => {
-                            de::next(&mut map, &mut dashboard_export_insights_slot)
+                            de::next_optional(
+                                &mut map,
+                                &mut dashboard_export_insights_slot,
+                                &key,
+                            )
                         }
-                        Some(6) => de::next(&mut map, &mut target_type_slot),
-                        Some(7) => de::next(&mut map, &mut target_value_slot),
-                        Some(8) => de::next(&mut map, &mut frequency_slot),
-                        Some(9) => de::next_lenient(&mut map, &mut interval_slot),
-                        Some(10) => de::next(&mut map, &mut byweekday_slot),
-                        Some(11) => de::next_lenient(&mut map, &mut bysetpos_slot),
-                        Some(12) => de::next_lenient(&mut map, &mut count_slot),
-                        Some(13) => de::next(&mut map, &mut start_date_slot),
-                        Some(14) => de::next(&mut map, &mut until_date_slot),
-                        Some(15) => de::next(&mut map, &mut created_at_slot),
-                        Some(16) => de::next(&mut map, &mut created_by_slot),
-                        Some(17) => de::next(&mut map, &mut deleted_slot),
-                        Some(18) => de::next(&mut map, &mut enabled_slot),
-                        Some(19) => de::next(&mut map, &mut title_slot),
-                        Some(20) => de::next(&mut map, &mut summary_slot),
-                        Some(21) => de::next(&mut map, &mut next_delivery_date_slot),
-                        Some(22) => de::next_lenient(&mut map, &mut integration_id_slot),
-                        Some(23) => de::next(&mut map, &mut invite_message_slot),
-                        Some(24) => de::next(&mut map, &mut summary_enabled_slot),
-                        Some(25) => de::next(&mut map, &mut summary_prompt_guide_slot),
+                        Some(6) => de::next(&mut map, &mut target_type_slot, &key),
+                        Some(7) => de::next(&mut map, &mut target_value_slot, &key),
+                        Some(8) => de::next(&mut map, &mut frequency_slot, &key),
+                        Some(9) => de::next_lenient(&mut map, &mut interval_slot, &key),
+                        Some(10) => de::next(&mut map, &mut byweekday_slot, &key),
+                        Some(11) => de::next_lenient(&mut map, &mut bysetpos_slot, &key),
+                        Some(12) => de::next_lenient(&mut map, &mut count_slot, &key),
+                        Some(13) => de::next(&mut map, &mut start_date_slot, &key),
+                        Some(14) => de::next(&mut map, &mut until_date_slot, &key),
+                        Some(15) => de::next(&mut map, &mut created_at_slot, &key),
+                        Some(16) => de::next(&mut map, &mut created_by_slot, &key),
+                        Some(17) => de::next_optional(&mut map, &mut deleted_slot, &key),
+                        Some(18) => de::next_optional(&mut map, &mut enabled_slot, &key),
+                        Some(19) => de::next(&mut map, &mut title_slot, &key),
+                        Some(20) => de::next(&mut map, &mut summary_slot, &key),
+                        Some(21) => {
+                            de::next(&mut map, &mut next_delivery_date_slot, &key)
+                        }
+                        Some(22) => {
+                            de::next_lenient(&mut map, &mut integration_id_slot, &key)
+                        }
+                        Some(23) => de::next(&mut map, &mut invite_message_slot, &key),
+                        Some(24) => {
+                            de::next_optional(&mut map, &mut summary_enabled_slot, &key)
+                        }
+                        Some(25) => {
+                            de::next_optional(
+                                &mut map,
+                                &mut summary_prompt_guide_slot,
+                                &key,
+                            )
+                        }
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (
+                let (
                     id_slot,
+                    insight_short_id_slot,
+                    resource_name_slot,
                     target_type_slot,
                     target_value_slot,
                     frequency_slot,
@@ -4112,9 +4716,24 @@ impl<'de> Deserialize<'de> for Subscription {
                     created_at_slot,
                     created_by_slot,
                     summary_slot,
+                    next_delivery_date_slot,
+                ) = match (
+                    id_slot,
+                    insight_short_id_slot,
+                    resource_name_slot,
+                    target_type_slot,
+                    target_value_slot,
+                    frequency_slot,
+                    start_date_slot,
+                    created_at_slot,
+                    created_by_slot,
+                    summary_slot,
+                    next_delivery_date_slot,
                 ) {
                     (
                         Some(id_slot),
+                        Some(insight_short_id_slot),
+                        Some(resource_name_slot),
                         Some(target_type_slot),
                         Some(target_value_slot),
                         Some(frequency_slot),
@@ -4122,41 +4741,26 @@ impl<'de> Deserialize<'de> for Subscription {
                         Some(created_at_slot),
                         Some(created_by_slot),
                         Some(summary_slot),
+                        Some(next_delivery_date_slot),
                     ) => {
-                        Ok(Subscription {
-                            id: id_slot,
-                            dashboard: dashboard_slot.unwrap_or_default(),
-                            insight: insight_slot.unwrap_or_default(),
-                            insight_short_id: insight_short_id_slot.unwrap_or_default(),
-                            resource_name: resource_name_slot.unwrap_or_default(),
-                            dashboard_export_insights: dashboard_export_insights_slot
-                                .unwrap_or_default(),
-                            target_type: target_type_slot,
-                            target_value: target_value_slot,
-                            frequency: frequency_slot,
-                            interval: interval_slot.unwrap_or_default(),
-                            byweekday: byweekday_slot.unwrap_or_default(),
-                            bysetpos: bysetpos_slot.unwrap_or_default(),
-                            count: count_slot.unwrap_or_default(),
-                            start_date: start_date_slot,
-                            until_date: until_date_slot.unwrap_or_default(),
-                            created_at: created_at_slot,
-                            created_by: created_by_slot,
-                            deleted: deleted_slot.unwrap_or_default(),
-                            enabled: enabled_slot.unwrap_or_default(),
-                            title: title_slot.unwrap_or_default(),
-                            summary: summary_slot,
-                            next_delivery_date: next_delivery_date_slot
-                                .unwrap_or_default(),
-                            integration_id: integration_id_slot.unwrap_or_default(),
-                            invite_message: invite_message_slot.unwrap_or_default(),
-                            summary_enabled: summary_enabled_slot.unwrap_or_default(),
-                            summary_prompt_guide: summary_prompt_guide_slot
-                                .unwrap_or_default(),
-                        })
+                        (
+                            id_slot,
+                            insight_short_id_slot,
+                            resource_name_slot,
+                            target_type_slot,
+                            target_value_slot,
+                            frequency_slot,
+                            start_date_slot,
+                            created_at_slot,
+                            created_by_slot,
+                            summary_slot,
+                            next_delivery_date_slot,
+                        )
                     }
                     (
                         id_slot,
+                        insight_short_id_slot,
+                        resource_name_slot,
                         target_type_slot,
                         target_value_slot,
                         frequency_slot,
@@ -4164,23 +4768,94 @@ impl<'de> Deserialize<'de> for Subscription {
                         created_at_slot,
                         created_by_slot,
                         summary_slot,
+                        next_delivery_date_slot,
                     ) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (id_slot.is_none(), "id"),
-                                    (target_type_slot.is_none(), "target_type"),
-                                    (target_value_slot.is_none(), "target_value"),
-                                    (frequency_slot.is_none(), "frequency"),
-                                    (start_date_slot.is_none(), "start_date"),
-                                    (created_at_slot.is_none(), "created_at"),
-                                    (created_by_slot.is_none(), "created_by"),
-                                    (summary_slot.is_none(), "summary"),
-                                ],
-                            ),
-                        )
+                        let missing = [
+                            (id_slot.is_none(), "id"),
+                            (insight_short_id_slot.is_none(), "insight_short_id"),
+                            (resource_name_slot.is_none(), "resource_name"),
+                            (target_type_slot.is_none(), "target_type"),
+                            (target_value_slot.is_none(), "target_value"),
+                            (frequency_slot.is_none(), "frequency"),
+                            (start_date_slot.is_none(), "start_date"),
+                            (created_at_slot.is_none(), "created_at"),
+                            (created_by_slot.is_none(), "created_by"),
+                            (summary_slot.is_none(), "summary"),
+                            (next_delivery_date_slot.is_none(), "next_delivery_date"),
+                        ];
+                        match (
+                            de::fill(id_slot),
+                            de::fill(insight_short_id_slot),
+                            de::fill(resource_name_slot),
+                            de::fill(target_type_slot),
+                            de::fill(target_value_slot),
+                            de::fill(frequency_slot),
+                            de::fill(start_date_slot),
+                            de::fill(created_at_slot),
+                            de::fill(created_by_slot),
+                            de::fill(summary_slot),
+                            de::fill(next_delivery_date_slot),
+                        ) {
+                            (
+                                Some(id_slot),
+                                Some(insight_short_id_slot),
+                                Some(resource_name_slot),
+                                Some(target_type_slot),
+                                Some(target_value_slot),
+                                Some(frequency_slot),
+                                Some(start_date_slot),
+                                Some(created_at_slot),
+                                Some(created_by_slot),
+                                Some(summary_slot),
+                                Some(next_delivery_date_slot),
+                            ) if de::absent(&missing) => {
+                                (
+                                    id_slot,
+                                    insight_short_id_slot,
+                                    resource_name_slot,
+                                    target_type_slot,
+                                    target_value_slot,
+                                    frequency_slot,
+                                    start_date_slot,
+                                    created_at_slot,
+                                    created_by_slot,
+                                    summary_slot,
+                                    next_delivery_date_slot,
+                                )
+                            }
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                }
+                };
+                Ok(Subscription {
+                    id: id_slot,
+                    dashboard: dashboard_slot.unwrap_or_default(),
+                    insight: insight_slot.unwrap_or_default(),
+                    insight_short_id: insight_short_id_slot,
+                    resource_name: resource_name_slot,
+                    dashboard_export_insights: dashboard_export_insights_slot
+                        .unwrap_or_default(),
+                    target_type: target_type_slot,
+                    target_value: target_value_slot,
+                    frequency: frequency_slot,
+                    interval: interval_slot.unwrap_or_default(),
+                    byweekday: byweekday_slot.unwrap_or_default(),
+                    bysetpos: bysetpos_slot.unwrap_or_default(),
+                    count: count_slot.unwrap_or_default(),
+                    start_date: start_date_slot,
+                    until_date: until_date_slot.unwrap_or_default(),
+                    created_at: created_at_slot,
+                    created_by: created_by_slot,
+                    deleted: deleted_slot.unwrap_or_default(),
+                    enabled: enabled_slot.unwrap_or_default(),
+                    title: title_slot.unwrap_or_default(),
+                    summary: summary_slot,
+                    next_delivery_date: next_delivery_date_slot,
+                    integration_id: integration_id_slot.unwrap_or_default(),
+                    invite_message: invite_message_slot.unwrap_or_default(),
+                    summary_enabled: summary_enabled_slot.unwrap_or_default(),
+                    summary_prompt_guide: summary_prompt_guide_slot.unwrap_or_default(),
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4387,31 +5062,50 @@ impl<'de> Deserialize<'de> for SubscriptionRequest {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next_lenient(&mut map, &mut dashboard_slot),
-                        Some(1) => de::next_lenient(&mut map, &mut insight_slot),
+                        Some(0) => de::next_lenient(&mut map, &mut dashboard_slot, &key),
+                        Some(1) => de::next_lenient(&mut map, &mut insight_slot, &key),
                         Some(2) => {
-                            de::next(&mut map, &mut dashboard_export_insights_slot)
+                            de::next_optional(
+                                &mut map,
+                                &mut dashboard_export_insights_slot,
+                                &key,
+                            )
                         }
-                        Some(3) => de::next(&mut map, &mut target_type_slot),
-                        Some(4) => de::next(&mut map, &mut target_value_slot),
-                        Some(5) => de::next(&mut map, &mut frequency_slot),
-                        Some(6) => de::next_lenient(&mut map, &mut interval_slot),
-                        Some(7) => de::next(&mut map, &mut byweekday_slot),
-                        Some(8) => de::next_lenient(&mut map, &mut bysetpos_slot),
-                        Some(9) => de::next_lenient(&mut map, &mut count_slot),
-                        Some(10) => de::next(&mut map, &mut start_date_slot),
-                        Some(11) => de::next(&mut map, &mut until_date_slot),
-                        Some(12) => de::next(&mut map, &mut deleted_slot),
-                        Some(13) => de::next(&mut map, &mut enabled_slot),
-                        Some(14) => de::next(&mut map, &mut title_slot),
-                        Some(15) => de::next_lenient(&mut map, &mut integration_id_slot),
-                        Some(16) => de::next(&mut map, &mut invite_message_slot),
-                        Some(17) => de::next(&mut map, &mut summary_enabled_slot),
-                        Some(18) => de::next(&mut map, &mut summary_prompt_guide_slot),
+                        Some(3) => de::next(&mut map, &mut target_type_slot, &key),
+                        Some(4) => de::next(&mut map, &mut target_value_slot, &key),
+                        Some(5) => de::next(&mut map, &mut frequency_slot, &key),
+                        Some(6) => de::next_lenient(&mut map, &mut interval_slot, &key),
+                        Some(7) => de::next(&mut map, &mut byweekday_slot, &key),
+                        Some(8) => de::next_lenient(&mut map, &mut bysetpos_slot, &key),
+                        Some(9) => de::next_lenient(&mut map, &mut count_slot, &key),
+                        Some(10) => de::next(&mut map, &mut start_date_slot, &key),
+                        Some(11) => de::next(&mut map, &mut until_date_slot, &key),
+                        Some(12) => de::next_optional(&mut map, &mut deleted_slot, &key),
+                        Some(13) => de::next_optional(&mut map, &mut enabled_slot, &key),
+                        Some(14) => de::next(&mut map, &mut title_slot, &key),
+                        Some(15) => {
+                            de::next_lenient(&mut map, &mut integration_id_slot, &key)
+                        }
+                        Some(16) => de::next(&mut map, &mut invite_message_slot, &key),
+                        Some(17) => {
+                            de::next_optional(&mut map, &mut summary_enabled_slot, &key)
+                        }
+                        Some(18) => {
+                            de::next_optional(
+                                &mut map,
+                                &mut summary_prompt_guide_slot,
+                                &key,
+                            )
+                        }
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (
+                let (
+                    target_type_slot,
+                    target_value_slot,
+                    frequency_slot,
+                    start_date_slot,
+                ) = match (
                     target_type_slot,
                     target_value_slot,
                     frequency_slot,
@@ -4423,29 +5117,12 @@ impl<'de> Deserialize<'de> for SubscriptionRequest {
                         Some(frequency_slot),
                         Some(start_date_slot),
                     ) => {
-                        Ok(SubscriptionRequest {
-                            dashboard: dashboard_slot.unwrap_or_default(),
-                            insight: insight_slot.unwrap_or_default(),
-                            dashboard_export_insights: dashboard_export_insights_slot
-                                .unwrap_or_default(),
-                            target_type: target_type_slot,
-                            target_value: target_value_slot,
-                            frequency: frequency_slot,
-                            interval: interval_slot.unwrap_or_default(),
-                            byweekday: byweekday_slot.unwrap_or_default(),
-                            bysetpos: bysetpos_slot.unwrap_or_default(),
-                            count: count_slot.unwrap_or_default(),
-                            start_date: start_date_slot,
-                            until_date: until_date_slot.unwrap_or_default(),
-                            deleted: deleted_slot.unwrap_or_default(),
-                            enabled: enabled_slot.unwrap_or_default(),
-                            title: title_slot.unwrap_or_default(),
-                            integration_id: integration_id_slot.unwrap_or_default(),
-                            invite_message: invite_message_slot.unwrap_or_default(),
-                            summary_enabled: summary_enabled_slot.unwrap_or_default(),
-                            summary_prompt_guide: summary_prompt_guide_slot
-                                .unwrap_or_default(),
-                        })
+                        (
+                            target_type_slot,
+                            target_value_slot,
+                            frequency_slot,
+                            start_date_slot,
+                        )
                     }
                     (
                         target_type_slot,
@@ -4453,18 +5130,57 @@ impl<'de> Deserialize<'de> for SubscriptionRequest {
                         frequency_slot,
                         start_date_slot,
                     ) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (target_type_slot.is_none(), "target_type"),
-                                    (target_value_slot.is_none(), "target_value"),
-                                    (frequency_slot.is_none(), "frequency"),
-                                    (start_date_slot.is_none(), "start_date"),
-                                ],
-                            ),
-                        )
+                        let missing = [
+                            (target_type_slot.is_none(), "target_type"),
+                            (target_value_slot.is_none(), "target_value"),
+                            (frequency_slot.is_none(), "frequency"),
+                            (start_date_slot.is_none(), "start_date"),
+                        ];
+                        match (
+                            de::fill(target_type_slot),
+                            de::fill(target_value_slot),
+                            de::fill(frequency_slot),
+                            de::fill(start_date_slot),
+                        ) {
+                            (
+                                Some(target_type_slot),
+                                Some(target_value_slot),
+                                Some(frequency_slot),
+                                Some(start_date_slot),
+                            ) if de::absent(&missing) => {
+                                (
+                                    target_type_slot,
+                                    target_value_slot,
+                                    frequency_slot,
+                                    start_date_slot,
+                                )
+                            }
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                }
+                };
+                Ok(SubscriptionRequest {
+                    dashboard: dashboard_slot.unwrap_or_default(),
+                    insight: insight_slot.unwrap_or_default(),
+                    dashboard_export_insights: dashboard_export_insights_slot
+                        .unwrap_or_default(),
+                    target_type: target_type_slot,
+                    target_value: target_value_slot,
+                    frequency: frequency_slot,
+                    interval: interval_slot.unwrap_or_default(),
+                    byweekday: byweekday_slot.unwrap_or_default(),
+                    bysetpos: bysetpos_slot.unwrap_or_default(),
+                    count: count_slot.unwrap_or_default(),
+                    start_date: start_date_slot,
+                    until_date: until_date_slot.unwrap_or_default(),
+                    deleted: deleted_slot.unwrap_or_default(),
+                    enabled: enabled_slot.unwrap_or_default(),
+                    title: title_slot.unwrap_or_default(),
+                    integration_id: integration_id_slot.unwrap_or_default(),
+                    invite_message: invite_message_slot.unwrap_or_default(),
+                    summary_enabled: summary_enabled_slot.unwrap_or_default(),
+                    summary_prompt_guide: summary_prompt_guide_slot.unwrap_or_default(),
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4574,31 +5290,49 @@ impl<'de> Deserialize<'de> for SubscriptionSummaryQuota {
                         &["active_count", "limit", "at_limit"],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next_lenient(&mut map, &mut active_count_slot),
-                        Some(1) => de::next_lenient(&mut map, &mut limit_slot),
-                        Some(2) => de::next(&mut map, &mut at_limit_slot),
+                        Some(0) => {
+                            de::next_lenient(&mut map, &mut active_count_slot, &key)
+                        }
+                        Some(1) => de::next_lenient(&mut map, &mut limit_slot, &key),
+                        Some(2) => de::next(&mut map, &mut at_limit_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (active_count_slot, at_limit_slot) {
-                    (Some(active_count_slot), Some(at_limit_slot)) => {
-                        Ok(SubscriptionSummaryQuota {
-                            active_count: active_count_slot,
-                            limit: limit_slot.unwrap_or_default(),
-                            at_limit: at_limit_slot,
-                        })
+                let (active_count_slot, limit_slot, at_limit_slot) = match (
+                    active_count_slot,
+                    limit_slot,
+                    at_limit_slot,
+                ) {
+                    (Some(active_count_slot), Some(limit_slot), Some(at_limit_slot)) => {
+                        (active_count_slot, limit_slot, at_limit_slot)
                     }
-                    (active_count_slot, at_limit_slot) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (active_count_slot.is_none(), "active_count"),
-                                    (at_limit_slot.is_none(), "at_limit"),
-                                ],
-                            ),
-                        )
+                    (active_count_slot, limit_slot, at_limit_slot) => {
+                        let missing = [
+                            (active_count_slot.is_none(), "active_count"),
+                            (limit_slot.is_none(), "limit"),
+                            (at_limit_slot.is_none(), "at_limit"),
+                        ];
+                        match (
+                            de::fill(active_count_slot),
+                            de::fill(limit_slot),
+                            de::fill(at_limit_slot),
+                        ) {
+                            (
+                                Some(active_count_slot),
+                                Some(limit_slot),
+                                Some(at_limit_slot),
+                            ) if de::absent(&missing) => {
+                                (active_count_slot, limit_slot, at_limit_slot)
+                            }
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                }
+                };
+                Ok(SubscriptionSummaryQuota {
+                    active_count: active_count_slot,
+                    limit: limit_slot,
+                    at_limit: at_limit_slot,
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4683,7 +5417,7 @@ impl<'de> Deserialize<'de> for SubscriptionsListResourceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::serde_helpers::from_str(deserializer)
+        crate::runtime::serde_helpers::from_str(deserializer, &["dashboard", "insight"])
     }
 }
 
@@ -4746,7 +5480,10 @@ impl<'de> Deserialize<'de> for SubscriptionsListTargetType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::serde_helpers::from_str(deserializer)
+        crate::runtime::serde_helpers::from_str(
+            deserializer,
+            &["email", "slack", "webhook"],
+        )
     }
 }
 
@@ -4816,7 +5553,10 @@ impl<'de> Deserialize<'de> for TargetTypeEnum {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::serde_helpers::from_str(deserializer)
+        crate::runtime::serde_helpers::from_str(
+            deserializer,
+            &["email", "slack", "webhook"],
+        )
     }
 }
 
@@ -4943,26 +5683,47 @@ impl<'de> Deserialize<'de> for TeamBasic {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next_lenient(&mut map, &mut id_slot),
-                        Some(1) => de::next(&mut map, &mut uuid_slot),
-                        Some(2) => de::next(&mut map, &mut organization_slot),
-                        Some(3) => de::next_lenient(&mut map, &mut project_id_slot),
-                        Some(4) => de::next(&mut map, &mut api_token_slot),
-                        Some(5) => de::next(&mut map, &mut name_slot),
+                        Some(0) => de::next_lenient(&mut map, &mut id_slot, &key),
+                        Some(1) => de::next(&mut map, &mut uuid_slot, &key),
+                        Some(2) => de::next(&mut map, &mut organization_slot, &key),
+                        Some(3) => de::next_lenient(&mut map, &mut project_id_slot, &key),
+                        Some(4) => de::next(&mut map, &mut api_token_slot, &key),
+                        Some(5) => de::next(&mut map, &mut name_slot, &key),
                         Some(6) => {
-                            de::next(&mut map, &mut completed_snippet_onboarding_slot)
+                            de::next(
+                                &mut map,
+                                &mut completed_snippet_onboarding_slot,
+                                &key,
+                            )
                         }
                         Some(7) => {
-                            de::next(&mut map, &mut has_completed_onboarding_for_slot)
+                            de::next(
+                                &mut map,
+                                &mut has_completed_onboarding_for_slot,
+                                &key,
+                            )
                         }
-                        Some(8) => de::next(&mut map, &mut ingested_event_slot),
-                        Some(9) => de::next(&mut map, &mut is_demo_slot),
-                        Some(10) => de::next(&mut map, &mut timezone_slot),
-                        Some(11) => de::next(&mut map, &mut access_control_slot),
+                        Some(8) => de::next(&mut map, &mut ingested_event_slot, &key),
+                        Some(9) => de::next(&mut map, &mut is_demo_slot, &key),
+                        Some(10) => de::next(&mut map, &mut timezone_slot, &key),
+                        Some(11) => de::next(&mut map, &mut access_control_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (
+                let (
+                    id_slot,
+                    uuid_slot,
+                    organization_slot,
+                    project_id_slot,
+                    api_token_slot,
+                    name_slot,
+                    completed_snippet_onboarding_slot,
+                    has_completed_onboarding_for_slot,
+                    ingested_event_slot,
+                    is_demo_slot,
+                    timezone_slot,
+                    access_control_slot,
+                ) = match (
                     id_slot,
                     uuid_slot,
                     organization_slot,
@@ -4990,20 +5751,20 @@ impl<'de> Deserialize<'de> for TeamBasic {
                         Some(timezone_slot),
                         Some(access_control_slot),
                     ) => {
-                        Ok(TeamBasic {
-                            id: id_slot,
-                            uuid: uuid_slot,
-                            organization: organization_slot,
-                            project_id: project_id_slot,
-                            api_token: api_token_slot,
-                            name: name_slot,
-                            completed_snippet_onboarding: completed_snippet_onboarding_slot,
-                            has_completed_onboarding_for: has_completed_onboarding_for_slot,
-                            ingested_event: ingested_event_slot,
-                            is_demo: is_demo_slot,
-                            timezone: timezone_slot,
-                            access_control: access_control_slot,
-                        })
+                        (
+                            id_slot,
+                            uuid_slot,
+                            organization_slot,
+                            project_id_slot,
+                            api_token_slot,
+                            name_slot,
+                            completed_snippet_onboarding_slot,
+                            has_completed_onboarding_for_slot,
+                            ingested_event_slot,
+                            is_demo_slot,
+                            timezone_slot,
+                            access_control_slot,
+                        )
                     }
                     (
                         id_slot,
@@ -5019,32 +5780,87 @@ impl<'de> Deserialize<'de> for TeamBasic {
                         timezone_slot,
                         access_control_slot,
                     ) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (id_slot.is_none(), "id"),
-                                    (uuid_slot.is_none(), "uuid"),
-                                    (organization_slot.is_none(), "organization"),
-                                    (project_id_slot.is_none(), "project_id"),
-                                    (api_token_slot.is_none(), "api_token"),
-                                    (name_slot.is_none(), "name"),
-                                    (
-                                        completed_snippet_onboarding_slot.is_none(),
-                                        "completed_snippet_onboarding",
-                                    ),
-                                    (
-                                        has_completed_onboarding_for_slot.is_none(),
-                                        "has_completed_onboarding_for",
-                                    ),
-                                    (ingested_event_slot.is_none(), "ingested_event"),
-                                    (is_demo_slot.is_none(), "is_demo"),
-                                    (timezone_slot.is_none(), "timezone"),
-                                    (access_control_slot.is_none(), "access_control"),
-                                ],
+                        let missing = [
+                            (id_slot.is_none(), "id"),
+                            (uuid_slot.is_none(), "uuid"),
+                            (organization_slot.is_none(), "organization"),
+                            (project_id_slot.is_none(), "project_id"),
+                            (api_token_slot.is_none(), "api_token"),
+                            (name_slot.is_none(), "name"),
+                            (
+                                completed_snippet_onboarding_slot.is_none(),
+                                "completed_snippet_onboarding",
                             ),
-                        )
+                            (
+                                has_completed_onboarding_for_slot.is_none(),
+                                "has_completed_onboarding_for",
+                            ),
+                            (ingested_event_slot.is_none(), "ingested_event"),
+                            (is_demo_slot.is_none(), "is_demo"),
+                            (timezone_slot.is_none(), "timezone"),
+                            (access_control_slot.is_none(), "access_control"),
+                        ];
+                        match (
+                            de::fill(id_slot),
+                            de::fill(uuid_slot),
+                            de::fill(organization_slot),
+                            de::fill(project_id_slot),
+                            de::fill(api_token_slot),
+                            de::fill(name_slot),
+                            de::fill(completed_snippet_onboarding_slot),
+                            de::fill(has_completed_onboarding_for_slot),
+                            de::fill(ingested_event_slot),
+                            de::fill(is_demo_slot),
+                            de::fill(timezone_slot),
+                            de::fill(access_control_slot),
+                        ) {
+                            (
+                                Some(id_slot),
+                                Some(uuid_slot),
+                                Some(organization_slot),
+                                Some(project_id_slot),
+                                Some(api_token_slot),
+                                Some(name_slot),
+                                Some(completed_snippet_onboarding_slot),
+                                Some(has_completed_onboarding_for_slot),
+                                Some(ingested_event_slot),
+                                Some(is_demo_slot),
+                                Some(timezone_slot),
+                                Some(access_control_slot),
+                            ) if de::absent(&missing) => {
+                                (
+                                    id_slot,
+                                    uuid_slot,
+                                    organization_slot,
+                                    project_id_slot,
+                                    api_token_slot,
+                                    name_slot,
+                                    completed_snippet_onboarding_slot,
+                                    has_completed_onboarding_for_slot,
+                                    ingested_event_slot,
+                                    is_demo_slot,
+                                    timezone_slot,
+                                    access_control_slot,
+                                )
+                            }
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                }
+                };
+                Ok(TeamBasic {
+                    id: id_slot,
+                    uuid: uuid_slot,
+                    organization: organization_slot,
+                    project_id: project_id_slot,
+                    api_token: api_token_slot,
+                    name: name_slot,
+                    completed_snippet_onboarding: completed_snippet_onboarding_slot,
+                    has_completed_onboarding_for: has_completed_onboarding_for_slot,
+                    ingested_event: ingested_event_slot,
+                    is_demo: is_demo_slot,
+                    timezone: timezone_slot,
+                    access_control: access_control_slot,
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5145,7 +5961,10 @@ impl<'de> Deserialize<'de> for ThemeModeEnum {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::serde_helpers::from_str(deserializer)
+        crate::runtime::serde_helpers::from_str(
+            deserializer,
+            &["light", "dark", "system", ""],
+        )
     }
 }
 
@@ -5208,7 +6027,10 @@ impl<'de> Deserialize<'de> for ToolbarModeEnum {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::serde_helpers::from_str(deserializer)
+        crate::runtime::serde_helpers::from_str(
+            deserializer,
+            &["disabled", "toolbar", ""],
+        )
     }
 }
 
@@ -5513,70 +6335,147 @@ impl<'de> Deserialize<'de> for User {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next(&mut map, &mut date_joined_slot),
-                        Some(1) => de::next(&mut map, &mut uuid_slot),
-                        Some(2) => de::next(&mut map, &mut distinct_id_slot),
-                        Some(3) => de::next(&mut map, &mut first_name_slot),
-                        Some(4) => de::next(&mut map, &mut last_name_slot),
-                        Some(5) => de::next(&mut map, &mut email_slot),
-                        Some(6) => de::next(&mut map, &mut pending_email_slot),
-                        Some(7) => de::next(&mut map, &mut is_email_verified_slot),
-                        Some(8) => de::next(&mut map, &mut notification_settings_slot),
-                        Some(9) => de::next(&mut map, &mut anonymize_data_slot),
-                        Some(10) => de::next(&mut map, &mut allow_impersonation_slot),
-                        Some(11) => de::next(&mut map, &mut toolbar_mode_slot),
-                        Some(12) => de::next(&mut map, &mut has_password_slot),
-                        Some(13) => de::next_lenient(&mut map, &mut id_slot),
-                        Some(14) => de::next(&mut map, &mut is_staff_slot),
-                        Some(15) => de::next(&mut map, &mut is_impersonated_slot),
-                        Some(16) => de::next(&mut map, &mut is_impersonated_until_slot),
+                        Some(0) => de::next(&mut map, &mut date_joined_slot, &key),
+                        Some(1) => de::next(&mut map, &mut uuid_slot, &key),
+                        Some(2) => de::next(&mut map, &mut distinct_id_slot, &key),
+                        Some(3) => {
+                            de::next_optional(&mut map, &mut first_name_slot, &key)
+                        }
+                        Some(4) => de::next_optional(&mut map, &mut last_name_slot, &key),
+                        Some(5) => de::next(&mut map, &mut email_slot, &key),
+                        Some(6) => de::next(&mut map, &mut pending_email_slot, &key),
+                        Some(7) => de::next(&mut map, &mut is_email_verified_slot, &key),
+                        Some(8) => {
+                            de::next_optional(
+                                &mut map,
+                                &mut notification_settings_slot,
+                                &key,
+                            )
+                        }
+                        Some(9) => de::next(&mut map, &mut anonymize_data_slot, &key),
+                        Some(10) => {
+                            de::next(&mut map, &mut allow_impersonation_slot, &key)
+                        }
+                        Some(11) => de::next(&mut map, &mut toolbar_mode_slot, &key),
+                        Some(12) => de::next(&mut map, &mut has_password_slot, &key),
+                        Some(13) => de::next_lenient(&mut map, &mut id_slot, &key),
+                        Some(14) => de::next_optional(&mut map, &mut is_staff_slot, &key),
+                        Some(15) => de::next(&mut map, &mut is_impersonated_slot, &key),
+                        Some(16) => {
+                            de::next(&mut map, &mut is_impersonated_until_slot, &key)
+                        }
                         Some(17) => {
-                            de::next(&mut map, &mut is_impersonated_read_only_slot)
+                            de::next(&mut map, &mut is_impersonated_read_only_slot, &key)
                         }
                         Some(18) => {
-                            de::next(&mut map, &mut sensitive_session_expires_at_slot)
+                            de::next(
+                                &mut map,
+                                &mut sensitive_session_expires_at_slot,
+                                &key,
+                            )
                         }
-                        Some(19) => de::next(&mut map, &mut team_slot),
-                        Some(20) => de::next(&mut map, &mut organization_slot),
-                        Some(21) => de::next(&mut map, &mut organizations_slot),
+                        Some(19) => de::next(&mut map, &mut team_slot, &key),
+                        Some(20) => de::next(&mut map, &mut organization_slot, &key),
+                        Some(21) => de::next(&mut map, &mut organizations_slot, &key),
                         Some(22) => {
-                            de::next(&mut map, &mut set_current_organization_slot)
+                            de::next_optional(
+                                &mut map,
+                                &mut set_current_organization_slot,
+                                &key,
+                            )
                         }
-                        Some(23) => de::next(&mut map, &mut set_current_team_slot),
-                        Some(24) => de::next(&mut map, &mut password_slot),
-                        Some(25) => de::next(&mut map, &mut current_password_slot),
-                        Some(26) => de::next(&mut map, &mut events_column_config_slot),
-                        Some(27) => de::next(&mut map, &mut is_2fa_enabled_slot),
-                        Some(28) => de::next(&mut map, &mut has_social_auth_slot),
-                        Some(29) => de::next(&mut map, &mut has_sso_enforcement_slot),
+                        Some(23) => {
+                            de::next_optional(&mut map, &mut set_current_team_slot, &key)
+                        }
+                        Some(24) => de::next_optional(&mut map, &mut password_slot, &key),
+                        Some(25) => {
+                            de::next_optional(&mut map, &mut current_password_slot, &key)
+                        }
+                        Some(26) => {
+                            de::next(&mut map, &mut events_column_config_slot, &key)
+                        }
+                        Some(27) => de::next(&mut map, &mut is_2fa_enabled_slot, &key),
+                        Some(28) => de::next(&mut map, &mut has_social_auth_slot, &key),
+                        Some(29) => {
+                            de::next(&mut map, &mut has_sso_enforcement_slot, &key)
+                        }
                         Some(30) => {
-                            de::next(&mut map, &mut has_seen_product_intro_for_slot)
+                            de::next(
+                                &mut map,
+                                &mut has_seen_product_intro_for_slot,
+                                &key,
+                            )
                         }
-                        Some(31) => de::next(&mut map, &mut scene_personalisation_slot),
-                        Some(32) => de::next(&mut map, &mut theme_mode_slot),
-                        Some(33) => de::next(&mut map, &mut hedgehog_config_slot),
+                        Some(31) => {
+                            de::next(&mut map, &mut scene_personalisation_slot, &key)
+                        }
+                        Some(32) => de::next(&mut map, &mut theme_mode_slot, &key),
+                        Some(33) => de::next(&mut map, &mut hedgehog_config_slot, &key),
                         Some(34) => {
-                            de::next(&mut map, &mut allow_sidebar_suggestions_slot)
+                            de::next(&mut map, &mut allow_sidebar_suggestions_slot, &key)
                         }
-                        Some(35) => de::next(&mut map, &mut shortcut_position_slot),
-                        Some(36) => de::next(&mut map, &mut role_at_organization_slot),
+                        Some(35) => de::next(&mut map, &mut shortcut_position_slot, &key),
+                        Some(36) => {
+                            de::next_optional(
+                                &mut map,
+                                &mut role_at_organization_slot,
+                                &key,
+                            )
+                        }
                         Some(37) => {
-                            de::next(&mut map, &mut passkeys_enabled_for_2fa_slot)
+                            de::next(&mut map, &mut passkeys_enabled_for_2fa_slot, &key)
                         }
                         Some(38) => {
-                            de::next(&mut map, &mut is_organization_first_user_slot)
+                            de::next(
+                                &mut map,
+                                &mut is_organization_first_user_slot,
+                                &key,
+                            )
                         }
-                        Some(39) => de::next(&mut map, &mut pending_invites_slot),
-                        Some(40) => de::next(&mut map, &mut hide_mcp_hints_slot),
+                        Some(39) => {
+                            de::next_optional(&mut map, &mut pending_invites_slot, &key)
+                        }
+                        Some(40) => {
+                            de::next_optional(&mut map, &mut hide_mcp_hints_slot, &key)
+                        }
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (
+                let (
                     date_joined_slot,
                     uuid_slot,
+                    distinct_id_slot,
                     email_slot,
+                    pending_email_slot,
+                    is_email_verified_slot,
                     has_password_slot,
                     id_slot,
+                    is_impersonated_slot,
+                    is_impersonated_until_slot,
+                    is_impersonated_read_only_slot,
+                    sensitive_session_expires_at_slot,
+                    team_slot,
+                    organization_slot,
+                    organizations_slot,
+                    is_2fa_enabled_slot,
+                    has_social_auth_slot,
+                    has_sso_enforcement_slot,
+                    scene_personalisation_slot,
+                ) = match (
+                    date_joined_slot,
+                    uuid_slot,
+                    distinct_id_slot,
+                    email_slot,
+                    pending_email_slot,
+                    is_email_verified_slot,
+                    has_password_slot,
+                    id_slot,
+                    is_impersonated_slot,
+                    is_impersonated_until_slot,
+                    is_impersonated_read_only_slot,
+                    sensitive_session_expires_at_slot,
+                    team_slot,
+                    organization_slot,
                     organizations_slot,
                     is_2fa_enabled_slot,
                     has_social_auth_slot,
@@ -5586,104 +6485,216 @@ impl<'de> Deserialize<'de> for User {
                     (
                         Some(date_joined_slot),
                         Some(uuid_slot),
+                        Some(distinct_id_slot),
                         Some(email_slot),
+                        Some(pending_email_slot),
+                        Some(is_email_verified_slot),
                         Some(has_password_slot),
                         Some(id_slot),
+                        Some(is_impersonated_slot),
+                        Some(is_impersonated_until_slot),
+                        Some(is_impersonated_read_only_slot),
+                        Some(sensitive_session_expires_at_slot),
+                        Some(team_slot),
+                        Some(organization_slot),
                         Some(organizations_slot),
                         Some(is_2fa_enabled_slot),
                         Some(has_social_auth_slot),
                         Some(has_sso_enforcement_slot),
                         Some(scene_personalisation_slot),
                     ) => {
-                        Ok(User {
-                            date_joined: date_joined_slot,
-                            uuid: uuid_slot,
-                            distinct_id: distinct_id_slot.unwrap_or_default(),
-                            first_name: first_name_slot.unwrap_or_default(),
-                            last_name: last_name_slot.unwrap_or_default(),
-                            email: email_slot,
-                            pending_email: pending_email_slot.unwrap_or_default(),
-                            is_email_verified: is_email_verified_slot
-                                .unwrap_or_default(),
-                            notification_settings: notification_settings_slot
-                                .unwrap_or_default(),
-                            anonymize_data: anonymize_data_slot.unwrap_or_default(),
-                            allow_impersonation: allow_impersonation_slot
-                                .unwrap_or_default(),
-                            toolbar_mode: toolbar_mode_slot.unwrap_or_default(),
-                            has_password: has_password_slot,
-                            id: id_slot,
-                            is_staff: is_staff_slot.unwrap_or_default(),
-                            is_impersonated: is_impersonated_slot.unwrap_or_default(),
-                            is_impersonated_until: is_impersonated_until_slot
-                                .unwrap_or_default(),
-                            is_impersonated_read_only: is_impersonated_read_only_slot
-                                .unwrap_or_default(),
-                            sensitive_session_expires_at: sensitive_session_expires_at_slot
-                                .unwrap_or_default(),
-                            team: team_slot.unwrap_or_default(),
-                            organization: organization_slot.unwrap_or_default(),
-                            organizations: organizations_slot,
-                            set_current_organization: set_current_organization_slot
-                                .unwrap_or_default(),
-                            set_current_team: set_current_team_slot.unwrap_or_default(),
-                            password: password_slot.unwrap_or_default(),
-                            current_password: current_password_slot.unwrap_or_default(),
-                            events_column_config: events_column_config_slot,
-                            is_2fa_enabled: is_2fa_enabled_slot,
-                            has_social_auth: has_social_auth_slot,
-                            has_sso_enforcement: has_sso_enforcement_slot,
-                            has_seen_product_intro_for: has_seen_product_intro_for_slot,
-                            scene_personalisation: scene_personalisation_slot,
-                            theme_mode: theme_mode_slot.unwrap_or_default(),
-                            hedgehog_config: hedgehog_config_slot,
-                            allow_sidebar_suggestions: allow_sidebar_suggestions_slot
-                                .unwrap_or_default(),
-                            shortcut_position: shortcut_position_slot
-                                .unwrap_or_default(),
-                            role_at_organization: role_at_organization_slot
-                                .unwrap_or_default(),
-                            passkeys_enabled_for_2fa: passkeys_enabled_for_2fa_slot
-                                .unwrap_or_default(),
-                            is_organization_first_user: is_organization_first_user_slot
-                                .unwrap_or_default(),
-                            pending_invites: pending_invites_slot.unwrap_or_default(),
-                            hide_mcp_hints: hide_mcp_hints_slot.unwrap_or_default(),
-                        })
+                        (
+                            date_joined_slot,
+                            uuid_slot,
+                            distinct_id_slot,
+                            email_slot,
+                            pending_email_slot,
+                            is_email_verified_slot,
+                            has_password_slot,
+                            id_slot,
+                            is_impersonated_slot,
+                            is_impersonated_until_slot,
+                            is_impersonated_read_only_slot,
+                            sensitive_session_expires_at_slot,
+                            team_slot,
+                            organization_slot,
+                            organizations_slot,
+                            is_2fa_enabled_slot,
+                            has_social_auth_slot,
+                            has_sso_enforcement_slot,
+                            scene_personalisation_slot,
+                        )
                     }
                     (
                         date_joined_slot,
                         uuid_slot,
+                        distinct_id_slot,
                         email_slot,
+                        pending_email_slot,
+                        is_email_verified_slot,
                         has_password_slot,
                         id_slot,
+                        is_impersonated_slot,
+                        is_impersonated_until_slot,
+                        is_impersonated_read_only_slot,
+                        sensitive_session_expires_at_slot,
+                        team_slot,
+                        organization_slot,
                         organizations_slot,
                         is_2fa_enabled_slot,
                         has_social_auth_slot,
                         has_sso_enforcement_slot,
                         scene_personalisation_slot,
                     ) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (date_joined_slot.is_none(), "date_joined"),
-                                    (uuid_slot.is_none(), "uuid"),
-                                    (email_slot.is_none(), "email"),
-                                    (has_password_slot.is_none(), "has_password"),
-                                    (id_slot.is_none(), "id"),
-                                    (organizations_slot.is_none(), "organizations"),
-                                    (is_2fa_enabled_slot.is_none(), "is_2fa_enabled"),
-                                    (has_social_auth_slot.is_none(), "has_social_auth"),
-                                    (has_sso_enforcement_slot.is_none(), "has_sso_enforcement"),
-                                    (
-                                        scene_personalisation_slot.is_none(),
-                                        "scene_personalisation",
-                                    ),
-                                ],
+                        let missing = [
+                            (date_joined_slot.is_none(), "date_joined"),
+                            (uuid_slot.is_none(), "uuid"),
+                            (distinct_id_slot.is_none(), "distinct_id"),
+                            (email_slot.is_none(), "email"),
+                            (pending_email_slot.is_none(), "pending_email"),
+                            (is_email_verified_slot.is_none(), "is_email_verified"),
+                            (has_password_slot.is_none(), "has_password"),
+                            (id_slot.is_none(), "id"),
+                            (is_impersonated_slot.is_none(), "is_impersonated"),
+                            (
+                                is_impersonated_until_slot.is_none(),
+                                "is_impersonated_until",
                             ),
-                        )
+                            (
+                                is_impersonated_read_only_slot.is_none(),
+                                "is_impersonated_read_only",
+                            ),
+                            (
+                                sensitive_session_expires_at_slot.is_none(),
+                                "sensitive_session_expires_at",
+                            ),
+                            (team_slot.is_none(), "team"),
+                            (organization_slot.is_none(), "organization"),
+                            (organizations_slot.is_none(), "organizations"),
+                            (is_2fa_enabled_slot.is_none(), "is_2fa_enabled"),
+                            (has_social_auth_slot.is_none(), "has_social_auth"),
+                            (has_sso_enforcement_slot.is_none(), "has_sso_enforcement"),
+                            (
+                                scene_personalisation_slot.is_none(),
+                                "scene_personalisation",
+                            ),
+                        ];
+                        match (
+                            de::fill(date_joined_slot),
+                            de::fill(uuid_slot),
+                            de::fill(distinct_id_slot),
+                            de::fill(email_slot),
+                            de::fill(pending_email_slot),
+                            de::fill(is_email_verified_slot),
+                            de::fill(has_password_slot),
+                            de::fill(id_slot),
+                            de::fill(is_impersonated_slot),
+                            de::fill(is_impersonated_until_slot),
+                            de::fill(is_impersonated_read_only_slot),
+                            de::fill(sensitive_session_expires_at_slot),
+                            de::fill(team_slot),
+                            de::fill(organization_slot),
+                            de::fill(organizations_slot),
+                            de::fill(is_2fa_enabled_slot),
+                            de::fill(has_social_auth_slot),
+                            de::fill(has_sso_enforcement_slot),
+                            de::fill(scene_personalisation_slot),
+                        ) {
+                            (
+                                Some(date_joined_slot),
+                                Some(uuid_slot),
+                                Some(distinct_id_slot),
+                                Some(email_slot),
+                                Some(pending_email_slot),
+                                Some(is_email_verified_slot),
+                                Some(has_password_slot),
+                                Some(id_slot),
+                                Some(is_impersonated_slot),
+                                Some(is_impersonated_until_slot),
+                                Some(is_impersonated_read_only_slot),
+                                Some(sensitive_session_expires_at_slot),
+                                Some(team_slot),
+                                Some(organization_slot),
+                                Some(organizations_slot),
+                                Some(is_2fa_enabled_slot),
+                                Some(has_social_auth_slot),
+                                Some(has_sso_enforcement_slot),
+                                Some(scene_personalisation_slot),
+                            ) if de::absent(&missing) => {
+                                (
+                                    date_joined_slot,
+                                    uuid_slot,
+                                    distinct_id_slot,
+                                    email_slot,
+                                    pending_email_slot,
+                                    is_email_verified_slot,
+                                    has_password_slot,
+                                    id_slot,
+                                    is_impersonated_slot,
+                                    is_impersonated_until_slot,
+                                    is_impersonated_read_only_slot,
+                                    sensitive_session_expires_at_slot,
+                                    team_slot,
+                                    organization_slot,
+                                    organizations_slot,
+                                    is_2fa_enabled_slot,
+                                    has_social_auth_slot,
+                                    has_sso_enforcement_slot,
+                                    scene_personalisation_slot,
+                                )
+                            }
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                }
+                };
+                Ok(User {
+                    date_joined: date_joined_slot,
+                    uuid: uuid_slot,
+                    distinct_id: distinct_id_slot,
+                    first_name: first_name_slot.unwrap_or_default(),
+                    last_name: last_name_slot.unwrap_or_default(),
+                    email: email_slot,
+                    pending_email: pending_email_slot,
+                    is_email_verified: is_email_verified_slot,
+                    notification_settings: notification_settings_slot
+                        .unwrap_or_default(),
+                    anonymize_data: anonymize_data_slot.unwrap_or_default(),
+                    allow_impersonation: allow_impersonation_slot.unwrap_or_default(),
+                    toolbar_mode: toolbar_mode_slot.unwrap_or_default(),
+                    has_password: has_password_slot,
+                    id: id_slot,
+                    is_staff: is_staff_slot.unwrap_or_default(),
+                    is_impersonated: is_impersonated_slot,
+                    is_impersonated_until: is_impersonated_until_slot,
+                    is_impersonated_read_only: is_impersonated_read_only_slot,
+                    sensitive_session_expires_at: sensitive_session_expires_at_slot,
+                    team: team_slot,
+                    organization: organization_slot,
+                    organizations: organizations_slot,
+                    set_current_organization: set_current_organization_slot
+                        .unwrap_or_default(),
+                    set_current_team: set_current_team_slot.unwrap_or_default(),
+                    password: password_slot.unwrap_or_default(),
+                    current_password: current_password_slot.unwrap_or_default(),
+                    events_column_config: events_column_config_slot,
+                    is_2fa_enabled: is_2fa_enabled_slot,
+                    has_social_auth: has_social_auth_slot,
+                    has_sso_enforcement: has_sso_enforcement_slot,
+                    has_seen_product_intro_for: has_seen_product_intro_for_slot,
+                    scene_personalisation: scene_personalisation_slot,
+                    theme_mode: theme_mode_slot.unwrap_or_default(),
+                    hedgehog_config: hedgehog_config_slot,
+                    allow_sidebar_suggestions: allow_sidebar_suggestions_slot
+                        .unwrap_or_default(),
+                    shortcut_position: shortcut_position_slot.unwrap_or_default(),
+                    role_at_organization: role_at_organization_slot.unwrap_or_default(),
+                    passkeys_enabled_for_2fa: passkeys_enabled_for_2fa_slot
+                        .unwrap_or_default(),
+                    is_organization_first_user: is_organization_first_user_slot
+                        .unwrap_or_default(),
+                    pending_invites: pending_invites_slot.unwrap_or_default(),
+                    hide_mcp_hints: hide_mcp_hints_slot.unwrap_or_default(),
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5881,46 +6892,70 @@ impl<'de> Deserialize<'de> for UserBasic {
                         ],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next_lenient(&mut map, &mut id_slot),
-                        Some(1) => de::next(&mut map, &mut uuid_slot),
-                        Some(2) => de::next(&mut map, &mut distinct_id_slot),
-                        Some(3) => de::next(&mut map, &mut first_name_slot),
-                        Some(4) => de::next(&mut map, &mut last_name_slot),
-                        Some(5) => de::next(&mut map, &mut email_slot),
-                        Some(6) => de::next(&mut map, &mut is_email_verified_slot),
-                        Some(7) => de::next(&mut map, &mut hedgehog_config_slot),
-                        Some(8) => de::next(&mut map, &mut role_at_organization_slot),
+                        Some(0) => de::next_lenient(&mut map, &mut id_slot, &key),
+                        Some(1) => de::next(&mut map, &mut uuid_slot, &key),
+                        Some(2) => de::next(&mut map, &mut distinct_id_slot, &key),
+                        Some(3) => {
+                            de::next_optional(&mut map, &mut first_name_slot, &key)
+                        }
+                        Some(4) => de::next_optional(&mut map, &mut last_name_slot, &key),
+                        Some(5) => de::next(&mut map, &mut email_slot, &key),
+                        Some(6) => de::next(&mut map, &mut is_email_verified_slot, &key),
+                        Some(7) => de::next(&mut map, &mut hedgehog_config_slot, &key),
+                        Some(8) => {
+                            de::next(&mut map, &mut role_at_organization_slot, &key)
+                        }
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (id_slot, uuid_slot, email_slot) {
-                    (Some(id_slot), Some(uuid_slot), Some(email_slot)) => {
-                        Ok(UserBasic {
-                            id: id_slot,
-                            uuid: uuid_slot,
-                            distinct_id: distinct_id_slot.unwrap_or_default(),
-                            first_name: first_name_slot.unwrap_or_default(),
-                            last_name: last_name_slot.unwrap_or_default(),
-                            email: email_slot,
-                            is_email_verified: is_email_verified_slot
-                                .unwrap_or_default(),
-                            hedgehog_config: hedgehog_config_slot.unwrap_or_default(),
-                            role_at_organization: role_at_organization_slot
-                                .unwrap_or_default(),
-                        })
+                let (id_slot, uuid_slot, email_slot, hedgehog_config_slot) = match (
+                    id_slot,
+                    uuid_slot,
+                    email_slot,
+                    hedgehog_config_slot,
+                ) {
+                    (
+                        Some(id_slot),
+                        Some(uuid_slot),
+                        Some(email_slot),
+                        Some(hedgehog_config_slot),
+                    ) => (id_slot, uuid_slot, email_slot, hedgehog_config_slot),
+                    (id_slot, uuid_slot, email_slot, hedgehog_config_slot) => {
+                        let missing = [
+                            (id_slot.is_none(), "id"),
+                            (uuid_slot.is_none(), "uuid"),
+                            (email_slot.is_none(), "email"),
+                            (hedgehog_config_slot.is_none(), "hedgehog_config"),
+                        ];
+                        match (
+                            de::fill(id_slot),
+                            de::fill(uuid_slot),
+                            de::fill(email_slot),
+                            de::fill(hedgehog_config_slot),
+                        ) {
+                            (
+                                Some(id_slot),
+                                Some(uuid_slot),
+                                Some(email_slot),
+                                Some(hedgehog_config_slot),
+                            ) if de::absent(&missing) => {
+                                (id_slot, uuid_slot, email_slot, hedgehog_config_slot)
+                            }
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                    (id_slot, uuid_slot, email_slot) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (id_slot.is_none(), "id"),
-                                    (uuid_slot.is_none(), "uuid"),
-                                    (email_slot.is_none(), "email"),
-                                ],
-                            ),
-                        )
-                    }
-                }
+                };
+                Ok(UserBasic {
+                    id: id_slot,
+                    uuid: uuid_slot,
+                    distinct_id: distinct_id_slot.unwrap_or_default(),
+                    first_name: first_name_slot.unwrap_or_default(),
+                    last_name: last_name_slot.unwrap_or_default(),
+                    email: email_slot,
+                    is_email_verified: is_email_verified_slot.unwrap_or_default(),
+                    hedgehog_config: hedgehog_config_slot,
+                    role_at_organization: role_at_organization_slot.unwrap_or_default(),
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5994,12 +7029,24 @@ impl<'de> Deserialize<'de> for UserGithubLogin {
                 let mut github_login_slot = None;
                 while let Some(key) = map.next_key::<de::Key<'de>>()? {
                     match de::field(&["github_login"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut github_login_slot),
+                        Some(0) => de::next(&mut map, &mut github_login_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let (github_login_slot,) = match (github_login_slot,) {
+                    (Some(github_login_slot),) => (github_login_slot,),
+                    (github_login_slot,) => {
+                        let missing = [(github_login_slot.is_none(), "github_login")];
+                        match (de::fill(github_login_slot),) {
+                            (Some(github_login_slot),) if de::absent(&missing) => {
+                                (github_login_slot,)
+                            }
+                            _ => return Err(de::missing(&missing)),
+                        }
+                    }
+                };
                 Ok(UserGithubLogin {
-                    github_login: github_login_slot.unwrap_or_default(),
+                    github_login: github_login_slot,
                 })
             }
         }

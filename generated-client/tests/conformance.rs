@@ -57,7 +57,10 @@ struct Clients {
 
 fn clients(prism: &Prism, key: Option<&str>, prefer: Option<u16>) -> Clients {
     let build = |prefer: Option<u16>| {
-        let mut builder = Client::builder().base_url(prism.url()).max_retries(0);
+        let mut builder = Client::builder()
+            .base_url(prism.url())
+            .max_retries(0)
+            .decoding(posthog_api::Decoding::Strict);
         if let Some(key) = key {
             builder = builder.api_key(key);
         }

@@ -20,12 +20,24 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../generated-client/src/runtime/client.rs"),
     ),
     (
+        "src/runtime/decode.rs",
+        include_str!("../../generated-client/src/runtime/decode.rs"),
+    ),
+    (
+        "src/runtime/deviations.rs",
+        include_str!("../../generated-client/src/runtime/deviations.rs"),
+    ),
+    (
         "src/runtime/error.rs",
         include_str!("../../generated-client/src/runtime/error.rs"),
     ),
     (
         "src/runtime/file.rs",
         include_str!("../../generated-client/src/runtime/file.rs"),
+    ),
+    (
+        "src/runtime/messages.rs",
+        include_str!("../../generated-client/src/runtime/messages.rs"),
     ),
     (
         "src/runtime/mock.rs",

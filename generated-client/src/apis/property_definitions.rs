@@ -26,6 +26,7 @@ impl PropertyDefinitionsApi {
     /// Delete property definitions
     ///
     /// - `DELETE /api/projects/{project_id}/property_definitions/{id}/` (operation `property_definitions_destroy`)
+    /// - Errors: `401`, `403`, `404`, `429` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Required API key scopes: `property_definition:write`.
     pub fn destroy(
         &self,
@@ -42,6 +43,7 @@ impl PropertyDefinitionsApi {
     /// Update property definitions
     ///
     /// - `PATCH /api/projects/{project_id}/property_definitions/{id}/` (operation `property_definitions_partial_update`)
+    /// - Errors: `400`, `401`, `402`, `403`, `404`, `429` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Required API key scopes: `property_definition:write`.
     pub fn partial_update(
         &self,
@@ -73,6 +75,7 @@ impl PropertyDefinitionsApi {
     /// API keys for actions that declare none, unless the viewset opts this action in.
     ///
     /// - `POST /api/projects/{project_id}/property_definitions/bulk_update_tags/` (operation `property_definitions_bulk_update_tags_create`)
+    /// - Errors: `400`, `401`, `403`, `429` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Sends the configured credentials; the API lists no scope for this operation.
     pub fn bulk_update_tags_create(
         &self,
@@ -93,6 +96,7 @@ impl PropertyDefinitionsApi {
     /// has ever been seen with that event name.
     ///
     /// - `GET /api/projects/{project_id}/property_definitions/seen_together/` (operation `property_definitions_seen_together_retrieve`)
+    /// - Errors: `400`, `401`, `403`, `429` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Required API key scopes: `property_definition:read`.
     pub fn seen_together_retrieve(
         &self,
@@ -131,6 +135,25 @@ impl DestroyRequest {
     ) -> impl std::future::Future<Output = Result<ApiResponse<()>, Error>> {
         let request = self.to_request();
         self.client.send(request, Self::decode_response)
+    }
+
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
     }
 
     fn decode_response(
@@ -201,6 +224,25 @@ impl PartialUpdateRequest {
         self.client.send(request, Self::decode_response)
     }
 
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
+    }
+
     fn decode_response(
         response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::EnterprisePropertyDefinition>, Error> {
@@ -259,6 +301,25 @@ impl BulkUpdateTagsCreateRequest {
         self.client.send(request, Self::decode_response)
     }
 
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
+    }
+
     fn decode_response(
         response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::BulkUpdateTagsResponse>, Error> {
@@ -306,6 +367,25 @@ impl SeenTogetherRetrieveRequest {
     > {
         let request = self.to_request();
         self.client.send(request, Self::decode_response)
+    }
+
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
     }
 
     fn decode_response(

@@ -26,6 +26,7 @@ impl SessionRecordingsApi {
     /// List all session recordings sharing
     ///
     /// - `GET /api/projects/{project_id}/session_recordings/{recording_id}/sharing/` (operation `session_recordings_sharing_list`)
+    /// - Errors: `401`, `403`, `404`, `429` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Required API key scopes: `sharing_configuration:read`.
     pub fn sharing_list(
         &self,
@@ -51,6 +52,7 @@ impl SessionRecordingsApi {
     /// `{"error": ...}` body.
     ///
     /// - `POST /api/projects/{project_id}/session_recordings/{recording_id}/sharing/passwords/` (operation `session_recordings_sharing_passwords_create`)
+    /// - Errors: `400`, `403` ([`models::ErrorResponse`]); `401`, `404`, `429` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Required API key scopes: `sharing_configuration:write`.
     pub fn sharing_passwords_create(
         &self,
@@ -70,6 +72,7 @@ impl SessionRecordingsApi {
     /// Delete a password from the sharing configuration.
     ///
     /// - `DELETE /api/projects/{project_id}/session_recordings/{recording_id}/sharing/passwords/{password_id}/` (operation `session_recordings_sharing_passwords_destroy`)
+    /// - Errors: `400`, `403` ([`models::ErrorResponse`]); `401`, `404`, `429` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Required API key scopes: `sharing_configuration:write`.
     pub fn sharing_passwords_destroy(
         &self,
@@ -91,6 +94,7 @@ impl SessionRecordingsApi {
     /// sharing configuration's fields as the body; the server ignores the body.
     ///
     /// - `POST /api/projects/{project_id}/session_recordings/{recording_id}/sharing/refresh/` (operation `session_recordings_sharing_refresh_create`)
+    /// - Errors: `401`, `403`, `404`, `429` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Required API key scopes: `sharing_configuration:write`.
     pub fn sharing_refresh_create(
         &self,
@@ -134,6 +138,25 @@ impl SharingListRequest {
     > {
         let request = self.to_request();
         self.client.send(request, Self::decode_response)
+    }
+
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
     }
 
     fn decode_response(
@@ -192,6 +215,25 @@ impl SharingPasswordsCreateRequest {
     > {
         let request = self.to_request();
         self.client.send(request, Self::decode_response)
+    }
+
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
     }
 
     fn decode_response(
@@ -259,6 +301,25 @@ impl SharingPasswordsDestroyRequest {
         self.client.send(request, Self::decode_response)
     }
 
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
+    }
+
     fn decode_response(
         response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<()>, Error> {
@@ -315,6 +376,25 @@ impl SharingRefreshCreateRequest {
     > {
         let request = self.to_request();
         self.client.send(request, Self::decode_response)
+    }
+
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
     }
 
     fn decode_response(

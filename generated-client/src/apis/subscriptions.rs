@@ -29,6 +29,7 @@ impl SubscriptionsApi {
     /// `subscriptions-list`.
     ///
     /// - `GET /api/projects/{project_id}/subscriptions/` (operation `subscriptions_list`)
+    /// - Errors: `400`, `401`, `403`, `429` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Required API key scopes: `subscription:read`.
     pub fn list(&self, project_id: impl Into<String>) -> ListRequest {
         ListRequest {
@@ -54,6 +55,7 @@ impl SubscriptionsApi {
     /// server as `subscriptions-create`.
     ///
     /// - `POST /api/projects/{project_id}/subscriptions/` (operation `subscriptions_create`)
+    /// - Errors: `400`, `401`, `402`, `403`, `429` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Required API key scopes: `subscription:write`.
     pub fn create(
         &self,
@@ -73,6 +75,7 @@ impl SubscriptionsApi {
     /// Also available via the PostHog MCP server as `subscriptions-retrieve`.
     ///
     /// - `GET /api/projects/{project_id}/subscriptions/{id}/` (operation `subscriptions_retrieve`)
+    /// - Errors: `401`, `403`, `404`, `429` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Required API key scopes: `subscription:read`.
     pub fn retrieve(&self, project_id: impl Into<String>, id: i64) -> RetrieveRequest {
         RetrieveRequest {
@@ -88,6 +91,7 @@ impl SubscriptionsApi {
     /// true. The server always answers 405.
     ///
     /// - `DELETE /api/projects/{project_id}/subscriptions/{id}/` (operation `subscriptions_destroy`)
+    /// - Errors: `401`, `403`, `429` ([`models::ErrorDetail`]); `405`; the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Required API key scopes: `subscription:write`.
     pub fn destroy(&self, project_id: impl Into<String>, id: i64) -> DestroyRequest {
         DestroyRequest {
@@ -104,6 +108,7 @@ impl SubscriptionsApi {
     /// `subscriptions-partial-update`.
     ///
     /// - `PATCH /api/projects/{project_id}/subscriptions/{id}/` (operation `subscriptions_partial_update`)
+    /// - Errors: `400`, `401`, `402`, `403`, `404`, `429` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Required API key scopes: `subscription:write`.
     pub fn partial_update(
         &self,
@@ -125,6 +130,7 @@ impl SubscriptionsApi {
     /// Also available via the PostHog MCP server as `subscriptions-test-delivery-create`.
     ///
     /// - `POST /api/projects/{project_id}/subscriptions/{id}/test-delivery/` (operation `subscriptions_test_delivery_create`)
+    /// - Errors: `401`, `403`, `404`, `409`, `429`, `500` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Required API key scopes: `subscription:write`.
     pub fn test_delivery_create(
         &self,
@@ -141,6 +147,7 @@ impl SubscriptionsApi {
     /// Retrieve subscriptions summary quota
     ///
     /// - `GET /api/projects/{project_id}/subscriptions/summary_quota/` (operation `subscriptions_summary_quota_retrieve`)
+    /// - Errors: `401`, `403`, `429` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Required API key scopes: `subscription:read`.
     pub fn summary_quota_retrieve(
         &self,
@@ -250,6 +257,25 @@ impl ListRequest {
         self.client.send(request, Self::decode_response)
     }
 
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
+    }
+
     fn decode_response(
         response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::PaginatedSubscriptionList>, Error> {
@@ -332,6 +358,25 @@ impl CreateRequest {
         self.client.send(request, Self::decode_response)
     }
 
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
+    }
+
     fn decode_response(
         response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::Subscription>, Error> {
@@ -384,6 +429,25 @@ impl RetrieveRequest {
         self.client.send(request, Self::decode_response)
     }
 
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
+    }
+
     fn decode_response(
         response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::Subscription>, Error> {
@@ -427,6 +491,25 @@ impl DestroyRequest {
     ) -> impl std::future::Future<Output = Result<ApiResponse<()>, Error>> {
         let request = self.to_request();
         self.client.send(request, Self::decode_response)
+    }
+
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
     }
 
     fn decode_response(
@@ -495,6 +578,25 @@ impl PartialUpdateRequest {
         self.client.send(request, Self::decode_response)
     }
 
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
+    }
+
     fn decode_response(
         response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::Subscription>, Error> {
@@ -547,6 +649,25 @@ impl TestDeliveryCreateRequest {
         self.client.send(request, Self::decode_response)
     }
 
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
+    }
+
     fn decode_response(
         response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<()>, Error> {
@@ -595,6 +716,25 @@ impl SummaryQuotaRetrieveRequest {
     > {
         let request = self.to_request();
         self.client.send(request, Self::decode_response)
+    }
+
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
     }
 
     fn decode_response(

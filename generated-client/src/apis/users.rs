@@ -26,6 +26,7 @@ impl UsersApi {
     /// Non-staff callers see only their own account.
     ///
     /// - `GET /api/users/` (operation `users_list`)
+    /// - Errors: `401`, `403`, `429` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Required API key scopes: `user:read`.
     pub fn list(&self) -> ListRequest {
         ListRequest {
@@ -43,6 +44,7 @@ impl UsersApi {
     /// authenticated user; non-staff callers may only access their own account.
     ///
     /// - `GET /api/users/{uuid}/` (operation `users_retrieve`)
+    /// - Errors: `401`, `403`, `404`, `429` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Required API key scopes: `user:read`.
     pub fn retrieve(&self, uuid: impl Into<String>) -> RetrieveRequest {
         RetrieveRequest {
@@ -57,6 +59,7 @@ impl UsersApi {
     /// session for this action, so a personal API key is refused.
     ///
     /// - `DELETE /api/users/{uuid}/` (operation `users_destroy`)
+    /// - Errors: `401`, `403`, `404` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Sends the configured credentials; the API lists no scope for this operation.
     pub fn destroy(&self, uuid: impl Into<String>) -> DestroyRequest {
         DestroyRequest {
@@ -72,6 +75,7 @@ impl UsersApi {
     /// setting `is_staff` unless the caller is staff.
     ///
     /// - `PATCH /api/users/{uuid}/` (operation `users_partial_update`)
+    /// - Errors: `400`, `401`, `403`, `404`, `429` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Required API key scopes: `user:write`.
     pub fn partial_update(&self, uuid: impl Into<String>) -> PartialUpdateRequest {
         PartialUpdateRequest {
@@ -93,6 +97,7 @@ impl UsersApi {
     /// session for this action.
     ///
     /// - `POST /api/users/{uuid}/credentials_review_complete/` (operation `users_credentials_review_complete_create`)
+    /// - Errors: `401`, `403`, `404` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Sends the configured credentials; the API lists no scope for this operation.
     pub fn credentials_review_complete_create(
         &self,
@@ -107,6 +112,7 @@ impl UsersApi {
     /// Retrieve users github login
     ///
     /// - `GET /api/users/{uuid}/github_login/` (operation `users_github_login_retrieve`)
+    /// - Errors: `401`, `403`, `404`, `429` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Required API key scopes: `user:read`.
     pub fn github_login_retrieve(
         &self,
@@ -121,6 +127,7 @@ impl UsersApi {
     /// Retrieve users hedgehog config
     ///
     /// - `GET /api/users/{uuid}/hedgehog_config/` (operation `users_hedgehog_config_retrieve`)
+    /// - Errors: `401`, `403`, `404` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Required API key scopes: `user:read`.
     pub fn hedgehog_config_retrieve(
         &self,
@@ -139,6 +146,7 @@ impl UsersApi {
     /// body is modelled as a free-form object (which any user-update object also is).
     ///
     /// - `PATCH /api/users/{uuid}/hedgehog_config/` (operation `users_hedgehog_config_partial_update`)
+    /// - Errors: `400`, `401`, `403`, `404` ([`models::ErrorDetail`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     /// - Required API key scopes: `user:write`.
     pub fn hedgehog_config_partial_update(
         &self,
@@ -206,6 +214,25 @@ impl ListRequest {
         self.client.send(request, Self::decode_response)
     }
 
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
+    }
+
     fn decode_response(
         response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::PaginatedUserList>, Error> {
@@ -259,6 +286,25 @@ impl RetrieveRequest {
         self.client.send(request, Self::decode_response)
     }
 
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
+    }
+
     fn decode_response(
         response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::User>, Error> {
@@ -299,6 +345,25 @@ impl DestroyRequest {
     ) -> impl std::future::Future<Output = Result<ApiResponse<()>, Error>> {
         let request = self.to_request();
         self.client.send(request, Self::decode_response)
+    }
+
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
     }
 
     fn decode_response(
@@ -357,6 +422,25 @@ impl PartialUpdateRequest {
         self.client.send(request, Self::decode_response)
     }
 
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
+    }
+
     fn decode_response(
         response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::User>, Error> {
@@ -406,6 +490,25 @@ impl CredentialsReviewCompleteCreateRequest {
         self.client.send(request, Self::decode_response)
     }
 
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
+    }
+
     fn decode_response(
         response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<()>, Error> {
@@ -452,6 +555,25 @@ impl GithubLoginRetrieveRequest {
         self.client.send(request, Self::decode_response)
     }
 
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
+    }
+
     fn decode_response(
         response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::UserGithubLogin>, Error> {
@@ -496,6 +618,25 @@ impl HedgehogConfigRetrieveRequest {
     > {
         let request = self.to_request();
         self.client.send(request, Self::decode_response)
+    }
+
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
     }
 
     fn decode_response(
@@ -549,6 +690,25 @@ impl HedgehogConfigPartialUpdateRequest {
     > {
         let request = self.to_request();
         self.client.send(request, Self::decode_response)
+    }
+
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
     }
 
     fn decode_response(

@@ -1,5 +1,7 @@
 //! The client: configuration, credentials, and the one request path every operation takes.
 
+use super::decode::Decoding;
+use super::deviations::DeviationLog;
 use super::error::{ApiError, Error};
 use super::file::Contents;
 use super::options::CallOptions;
@@ -99,6 +101,10 @@ struct Inner {
     middleware: Option<reqwest_middleware::ClientWithMiddleware>,
     /// The rate budgets every clone shares, when pacing is on.
     pacer: Option<Pacer>,
+    /// How bodies that differ from the API description are read.
+    decoding: Decoding,
+    /// Where deviations from the API description are recorded, if anywhere.
+    deviation_log: Option<Arc<DeviationLog>>,
 }
 
 impl fmt::Debug for Client {
@@ -150,6 +156,13 @@ impl Client {
             inner: Arc::clone(&self.inner),
             options: Some(Arc::new(options)),
         }
+    }
+
+    fn call_decoding(&self) -> Decoding {
+        self.options
+            .as_ref()
+            .and_then(|o| o.decoding)
+            .unwrap_or(self.inner.decoding)
     }
 
     fn call_timeout(&self) -> Duration {
@@ -352,6 +365,10 @@ impl Client {
             unread,
             idle_timeout: inner.stream_idle_timeout,
             resume: None,
+            method: request.method.clone(),
+            template: request.template,
+            decoding: self.call_decoding(),
+            log: inner.deviation_log.clone(),
         })
     }
 
@@ -672,6 +689,8 @@ pub struct ClientBuilder {
     proxy: Option<String>,
     no_proxy: bool,
     root_certificates: Vec<Vec<u8>>,
+    decoding: Decoding,
+    deviation_log: Option<std::path::PathBuf>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -702,6 +721,8 @@ impl fmt::Debug for ClientBuilder {
             .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
             .field("no_proxy", &self.no_proxy)
             .field("root_certificates", &self.root_certificates.len())
+            .field("decoding", &self.decoding)
+            .field("deviation_log", &self.deviation_log)
             .finish()
     }
 }
@@ -726,6 +747,8 @@ impl Default for ClientBuilder {
             proxy: None,
             no_proxy: false,
             root_certificates: Vec::new(),
+            decoding: Decoding::Tolerant,
+            deviation_log: None,
         }
     }
 }
@@ -917,6 +940,24 @@ impl ClientBuilder {
         self
     }
 
+    /// How a response body that differs from the API description is read: delivered with
+    /// its deviations recorded ([`Decoding::Tolerant`], the default), or refused
+    /// ([`Decoding::Strict`], for tests and conformance checks). See
+    /// [`DeviationKind`](crate::DeviationKind) for how each difference is read.
+    pub fn decoding(mut self, decoding: Decoding) -> Self {
+        self.decoding = decoding;
+        self
+    }
+
+    /// Appends every deviation from the API description that the client reads past to this
+    /// file, one JSON object per line (operation, method, path template, status, content
+    /// type, JSON path, kind, the value found and a note). `cargo xtask draft-overlay` turns
+    /// such a file into an overlay that makes the description say what the server sends.
+    pub fn record_deviations(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.deviation_log = Some(path.into());
+        self
+    }
+
     /// Checks the settings and makes the client.
     pub fn build(self) -> Result<Client, Error> {
         let api = crate::API;
@@ -1057,6 +1098,15 @@ impl ClientBuilder {
             }
             None => None,
         };
+        let deviation_log = match &self.deviation_log {
+            Some(path) => Some(Arc::new(DeviationLog::open(path).map_err(|e| {
+                Error::invalid(
+                    "record_deviations",
+                    format!("cannot open {}: {e}", path.display()),
+                )
+            })?)),
+            None => None,
+        };
         let middleware = (!self.middleware.is_empty()).then(|| {
             self.middleware
                 .iter()
@@ -1084,6 +1134,8 @@ impl ClientBuilder {
                     .then(|| Arc::new(tokio::sync::Semaphore::new(self.max_concurrent_requests))),
                 middleware,
                 pacer: self.rate_limits.as_ref().map(Pacer::new),
+                decoding: self.decoding,
+                deviation_log,
             }),
             options: None,
         })

@@ -194,12 +194,15 @@ pub struct DecodeError {
     pub operation: &'static str,
     /// The response status.
     pub status: StatusCode,
-    /// The JSON path of the value that failed (`results[3].created_at`); `.` for the root.
+    /// The JSON path of the value that failed (`$.results[3].created_at`; `$` for the body).
     pub path: String,
     /// What was wrong.
     pub message: String,
     /// The whole body (lossily decoded if it is not UTF-8).
     pub body: String,
+    /// Every place the body differed from the API description, when it was read far enough
+    /// to tell (a strict client's error lists them all here).
+    pub deviations: Vec<super::decode::Deviation>,
 }
 
 impl DecodeError {
@@ -242,13 +245,28 @@ impl ApiError {
         }
     }
 
-    /// A human-readable message: the error body's `detail`, `error` or `message`, or the start
-    /// of the body.
+    /// What the server said, for people: from a JSON body its human message (`detail`,
+    /// `message`, `error_description`, `title`, `errors[]`, ... prefixed by a code-like
+    /// `error`, and with each field's errors as `field: message` for validation errors); from
+    /// an HTML page its title; else the start of the body. At most 300 characters.
     pub fn message(&self) -> String {
-        if let Some(text) = self.details.as_ref().and_then(ErrorBody::message) {
-            return text.to_owned();
+        let said = match serde_json::from_str::<serde_json::Value>(&self.body) {
+            Ok(json) => super::messages::from_json(&json),
+            Err(_) => super::messages::from_text(&self.body),
+        };
+        let said = said.unwrap_or_else(|| self.body.trim().to_owned());
+        excerpt(said.as_bytes(), 300)
+    }
+
+    /// The errors of a validation failure, field by field: Django REST framework's
+    /// `{"field": ["message"]}` (nested fields joined by `.`), PostHog's `attr`/`detail`,
+    /// FastAPI's and Pydantic's `detail: [{loc, msg}]`, and `errors: [{field, message}]`.
+    /// Empty when the body names no field.
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match serde_json::from_str::<serde_json::Value>(&self.body) {
+            Ok(json) => super::messages::field_errors(&json),
+            Err(_) => Vec::new(),
         }
-        excerpt(self.body.as_bytes(), 300)
     }
 
     /// The machine-readable error code (`code`), if the body has one.
@@ -285,6 +303,26 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+/// One field's error in a validation failure (see [`ApiError::field_errors`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field, with nested fields joined by `.` (`address.city`, `items.2.name`); empty
+    /// for errors about the request as a whole (`non_field_errors`).
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.field, self.message)
+        }
+    }
+}
+
 /// A structured error body: the fields APIs commonly use, PostHog's among them
 /// (`{"type": ..., "code": ..., "detail": ..., "attr": ...}`). Other fields are kept in
 /// [`extra`](Self::extra).
@@ -308,16 +346,17 @@ pub struct ErrorBody {
 }
 
 impl ErrorBody {
-    /// `detail`, or a string `error` or `message` field.
+    /// `detail`, or a string `message` or `error` field (see [`ApiError::message`] for the
+    /// whole reading of a body).
     pub fn message(&self) -> Option<&str> {
         self.detail
             .as_deref()
-            .or_else(|| self.extra.get("error").and_then(serde_json::Value::as_str))
             .or_else(|| {
                 self.extra
                     .get("message")
                     .and_then(serde_json::Value::as_str)
             })
+            .or_else(|| self.extra.get("error").and_then(serde_json::Value::as_str))
     }
 }
 
@@ -350,7 +389,7 @@ mod tests {
         assert_eq!(e.code(), Some("invalid_input"));
         assert_eq!(
             e.to_string(),
-            "subscriptions_create failed with 400 Bad Request: This field is required."
+            "subscriptions_create failed with 400 Bad Request: target_value: This field is required."
         );
     }
 
@@ -370,7 +409,7 @@ mod tests {
             b"<html>Bad gateway</html>",
         );
         assert!(e.details.is_none());
-        assert_eq!(e.message(), "<html>Bad gateway</html>");
+        assert_eq!(e.message(), "Bad gateway (an HTML page)");
     }
 
     #[test]

@@ -54,9 +54,12 @@ impl MockServer {
             .expect("a client for the local mock server")
     }
 
-    /// The builder [`client`](Self::client) uses, to change more settings.
+    /// The builder [`client`](Self::client) uses, to change more settings. It decodes
+    /// strictly ([`Decoding::Strict`](crate::Decoding::Strict)): a mock's body that differs
+    /// from the API description fails the call, so that tests catch it.
     pub fn client_builder(&self) -> ClientBuilder {
         Client::builder()
+            .decoding(crate::Decoding::Strict)
             .base_url(self.uri())
             .api_key(TEST_API_KEY)
             .retry_policy(RetryPolicy {

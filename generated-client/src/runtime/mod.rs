@@ -14,8 +14,11 @@
 mod base64;
 mod build;
 mod client;
+mod decode;
+mod deviations;
 mod error;
 mod file;
+mod messages;
 #[cfg(feature = "test-util")]
 pub(crate) mod mock;
 mod nullable;
@@ -45,7 +48,8 @@ pub use build::BuildError;
 #[allow(unused_imports)]
 pub(crate) use build::{model_builder, setters};
 pub use client::{Client, ClientBuilder};
-pub use error::{ApiError, DecodeError, Error, ErrorBody};
+pub use decode::{Decoding, Deviation, DeviationKind};
+pub use error::{ApiError, DecodeError, Error, ErrorBody, FieldError};
 pub use file::FilePart;
 pub use nullable::Nullable;
 pub use options::CallOptions;
@@ -62,8 +66,8 @@ pub use stream::{ByteStream, ItemStream};
 pub mod exports {
     pub use super::{
         ApiError, ApiResponse, Base64, BuildError, ByteStream, CallOptions, Client, ClientBuilder,
-        DecodeError, Error, ErrorBody, FilePart, ItemStream, Nullable, Paginator, Quota,
-        RateLimits, RetryPolicy,
+        DecodeError, Decoding, Deviation, DeviationKind, Error, ErrorBody, FieldError, FilePart,
+        ItemStream, Nullable, Paginator, Quota, RateLimits, RetryPolicy,
     };
     // The HTTP library and its middleware, at the versions the client is built with.
     pub use reqwest;

@@ -15,6 +15,7 @@ pub struct CallOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
     pub(crate) headers: Vec<(String, String)>,
+    pub(crate) decoding: Option<super::Decoding>,
 }
 
 impl fmt::Debug for CallOptions {
@@ -23,6 +24,7 @@ impl fmt::Debug for CallOptions {
         f.debug_struct("CallOptions")
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
+            .field("decoding", &self.decoding)
             .field(
                 "headers",
                 &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
@@ -50,6 +52,13 @@ impl CallOptions {
         self
     }
 
+    /// How response bodies that differ from the API description are read (see
+    /// [`ClientBuilder::decoding`](super::ClientBuilder::decoding)).
+    pub fn decoding(mut self, decoding: super::Decoding) -> Self {
+        self.decoding = Some(decoding);
+        self
+    }
+
     /// A header sent with each call, replacing a default header of the same name.
     /// Operation parameters and credentials take precedence over it.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -66,6 +75,7 @@ impl CallOptions {
             timeout: other.timeout.or(self.timeout),
             max_retries: other.max_retries.or(self.max_retries),
             headers,
+            decoding: other.decoding.or(self.decoding),
         }
     }
 }

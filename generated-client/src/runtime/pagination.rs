@@ -12,7 +12,25 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 /// Splits a decoded page into its items and the way to the next page.
-type Split<T> = Arc<dyn Fn(RawResponse) -> Result<(Vec<T>, Option<Next>), Error> + Send + Sync>;
+type Split<T> = Arc<dyn Fn(RawResponse) -> Result<Page<T>, Error> + Send + Sync>;
+
+/// One page, taken apart.
+pub(crate) struct Page<T> {
+    items: Vec<T>,
+    next: Option<Next>,
+    /// How many items the whole list has, when the page says (`count`, `total`, ...).
+    total: Option<u64>,
+}
+
+impl<T> Page<T> {
+    fn new(items: Vec<T>, next: Option<Next>) -> Self {
+        Page {
+            items,
+            next,
+            total: None,
+        }
+    }
+}
 
 /// How the next page is asked for.
 pub(crate) enum Next {
@@ -62,7 +80,7 @@ impl<T: Send + 'static> Paginator<T> {
         let split: Split<T> = Arc::new(move |response: RawResponse| {
             response.json::<P>().map(|r| {
                 let (items, next) = split(r.into_body());
-                (items, next.map(Next::Link))
+                Page::new(items, next.map(Next::Link))
             })
         });
         Self::from_split(client, first, split)
@@ -78,7 +96,9 @@ impl<T: Send + 'static> Paginator<T> {
     ) -> Self {
         let split: Split<T> = Arc::new(move |response: RawResponse| {
             let next = next_link(&response.headers).map(Next::Link);
-            response.json::<P>().map(|r| (split(r.into_body()), next))
+            response
+                .json::<P>()
+                .map(|r| Page::new(split(r.into_body()), next))
         });
         Self::from_split(client, first, split)
     }
@@ -98,14 +118,18 @@ impl<T: Send + 'static> Paginator<T> {
                 let next = token
                     .filter(|t| !t.is_empty())
                     .map(|t| Next::Query(param, t));
-                (items, next)
+                Page::new(items, next)
             })
         });
         Self::from_split(client, first, split)
     }
 
     /// A paginator for a list counted by the query parameter `param` (a page number or an
-    /// offset); `split` takes a page's items. An empty page ends the list.
+    /// offset); `split` takes a page's items. The list ends the way servers end such lists:
+    /// with an empty page, a page shorter than the page size (or than the pages before it),
+    /// once the items read reach the total a page gives (`count`, `total`, `total_count`,
+    /// `totalCount`), or with a `404` for the page after the last (Django REST framework's
+    /// `Invalid page.`).
     pub(crate) fn with_counter<P: DeserializeOwned + 'static>(
         client: Client,
         first: Result<Request, Error>,
@@ -114,10 +138,11 @@ impl<T: Send + 'static> Paginator<T> {
         split: fn(P) -> Vec<T>,
     ) -> Self {
         let split: Split<T> = Arc::new(move |response: RawResponse| {
+            let total = list_total(&response.body);
             response.json::<P>().map(|r| {
                 let items = split(r.into_body());
                 let next = (!items.is_empty()).then_some(Next::Count(param, counter, items.len()));
-                (items, next)
+                Page { items, next, total }
             })
         });
         Self::from_split(client, first, split)
@@ -150,6 +175,12 @@ impl<T: Send + 'static> Paginator<T> {
             pages: usize,
             seen: HashSet<String>,
             pending_error: Option<Error>,
+            /// Items read so far, and the most one page held.
+            read: u64,
+            longest_page: usize,
+            /// Whether the request in flight is a page the client counted to itself, rather
+            /// than one the server linked to.
+            counted: bool,
         }
         let run = Run {
             state,
@@ -157,6 +188,9 @@ impl<T: Send + 'static> Paginator<T> {
             pages: 0,
             seen: HashSet::new(),
             pending_error: None,
+            read: 0,
+            longest_page: 0,
+            counted: false,
         };
         futures::stream::unfold(run, |mut run| async move {
             loop {
@@ -177,14 +211,41 @@ impl<T: Send + 'static> Paginator<T> {
                 run.seen.insert(request.key());
                 let page = match run.state.client.execute(request.clone()).await {
                     Ok(response) => (run.state.split)(response),
+                    // The page after the last, which some servers answer with 404 rather
+                    // than an empty page: the list has ended.
+                    Err(error) if run.pages > 0 && past_the_end(&error, run.counted) => {
+                        return None
+                    }
                     Err(error) => Err(error),
                 };
-                let (items, next) = match page {
+                let Page { items, next, total } = match page {
                     Ok(page) => page,
                     Err(error) => return Some((Err(error), run)),
                 };
                 run.pages += 1;
+                let count = items.len();
+                run.read += count as u64;
                 run.items.extend(items);
+                // A counted list also ends with a short page or at its total.
+                let next = match next {
+                    Some(Next::Count(param, counter, read)) => {
+                        let page_size = page_size(&request).unwrap_or(run.longest_page);
+                        let short = count < page_size;
+                        run.longest_page = run.longest_page.max(count);
+                        // Where in the whole list this page ends.
+                        let current = request
+                            .query_value(param)
+                            .and_then(|v| v.parse::<u64>().ok());
+                        let through = match counter {
+                            Counter::Offset => current.unwrap_or(0) + count as u64,
+                            Counter::Page => current.unwrap_or(1) * run.longest_page as u64,
+                        };
+                        let reached = total.is_some_and(|total| through >= total);
+                        (!short && !reached).then_some(Next::Count(param, counter, read))
+                    }
+                    other => other,
+                };
+                run.counted = matches!(next, Some(Next::Count(..)));
                 if let Some(next) = next {
                     let next = match next {
                         Next::Link(link) => request.follow(&link, run.state.client.base_url()),
@@ -218,6 +279,60 @@ impl<T: Send + 'static> Paginator<T> {
         })
         .boxed()
     }
+}
+
+/// Whether an error for a page after the first means the list has ended: a `404` for a page
+/// the client counted to (a page number past the last), or a `400`/`404` whose message says
+/// the page is invalid (Django REST framework's `Invalid page.`). A `404` for a page the
+/// server linked to is an error: the list changed under the stream.
+fn past_the_end(error: &Error, counted: bool) -> bool {
+    let Some(api) = error.api() else {
+        return false;
+    };
+    let invalid_page = api.message().to_ascii_lowercase().contains("invalid page");
+    let not_found = api.status == reqwest::StatusCode::NOT_FOUND;
+    (not_found && counted)
+        || ((not_found || api.status == reqwest::StatusCode::BAD_REQUEST) && invalid_page)
+}
+
+/// The page size a request asks for, from its query (`limit`, `page_size`, `per_page`,
+/// `pageSize`, `size`).
+fn page_size(request: &Request) -> Option<usize> {
+    [
+        "limit",
+        "page_size",
+        "per_page",
+        "pageSize",
+        "perPage",
+        "size",
+    ]
+    .iter()
+    .find_map(|name| request.query_value(name)?.parse().ok())
+}
+
+/// The total a page gives for the whole list, if any: a top-level integer `count`, `total`,
+/// `total_count`, `totalCount` or `total_results`.
+fn list_total(body: &[u8]) -> Option<u64> {
+    #[derive(serde::Deserialize)]
+    struct Totals {
+        count: Option<serde_json::Value>,
+        total: Option<serde_json::Value>,
+        total_count: Option<serde_json::Value>,
+        #[serde(rename = "totalCount")]
+        total_count_camel: Option<serde_json::Value>,
+        total_results: Option<serde_json::Value>,
+    }
+    let totals: Totals = serde_json::from_slice(body).ok()?;
+    [
+        totals.count,
+        totals.total,
+        totals.total_count,
+        totals.total_count_camel,
+        totals.total_results,
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(|v| v.as_u64())
 }
 
 /// The target of the first `rel="next"` link of the `Link` headers:
@@ -277,6 +392,7 @@ impl<T> std::fmt::Debug for Paginator<T> {
 mod tests {
     use super::*;
     use reqwest::header::{HeaderMap, HeaderValue, LINK};
+    use wiremock::ResponseTemplate;
 
     fn link(values: &[&str]) -> Option<String> {
         let mut headers = HeaderMap::new();
@@ -362,50 +478,149 @@ mod tests {
         assert_eq!(items, [1, 2, 3, 4]);
     }
 
-    /// A page number counts up from the first page (1 when not asked for), an offset by the
-    /// items read (from 0); an empty page ends the list.
-    #[tokio::test]
-    async fn lists_counted_by_page_number_or_offset_stream_every_item() {
+    /// Serves `pages` of a list counted by `param` (the first when the request names none,
+    /// then by value), answering any other page with `past_end`, and streams it.
+    async fn stream_counted(
+        param: &'static str,
+        counter: Counter,
+        pages: &[(&str, &str)],
+        past_end: ResponseTemplate,
+        limit: Option<u32>,
+    ) -> (Vec<Result<i64, Error>>, usize) {
         use wiremock::matchers::{method, path, query_param};
-        use wiremock::{Mock, MockServer, ResponseTemplate};
-        for (param, counter, later) in [
-            ("page", Counter::Page, [("2", "[3]"), ("3", "[]")]),
-            ("offset", Counter::Offset, [("2", "[3]"), ("3", "[]")]),
-        ] {
-            let server = MockServer::start().await;
+        use wiremock::{Mock, MockServer};
+        let server = MockServer::start().await;
+        if let Some((first, later)) = pages.split_first() {
             for (value, body) in later {
                 Mock::given(method("GET"))
                     .and(path("/rows"))
-                    .and(query_param(param, value))
-                    .respond_with(ResponseTemplate::new(200).set_body_string(body))
-                    .expect(1)
+                    .and(query_param(param, *value))
+                    .respond_with(ResponseTemplate::new(200).set_body_string(*body))
                     .mount(&server)
                     .await;
             }
-            // The first page: the request does not name one.
             Mock::given(method("GET"))
                 .and(path("/rows"))
-                .respond_with(ResponseTemplate::new(200).set_body_string("[1, 2]"))
-                .with_priority(10)
-                .expect(1)
+                .and(wiremock::matchers::query_param_is_missing(param))
+                .respond_with(ResponseTemplate::new(200).set_body_string(first.1))
                 .mount(&server)
                 .await;
-            let client = Client::builder().base_url(server.uri()).build().unwrap();
-            let mut request = Request::new(reqwest::Method::GET, "/rows", "rows_list");
-            request.push_path("/rows");
-            let items: Vec<i64> = Paginator::<i64>::with_counter(
-                client,
-                Ok(request),
-                param,
-                counter,
-                |page: Vec<i64>| page,
-            )
-            .map(Result::unwrap)
+        }
+        Mock::given(method("GET"))
+            .and(path("/rows"))
+            .respond_with(past_end)
+            .with_priority(10)
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .max_retries(0)
+            .build()
+            .unwrap();
+        let mut request = Request::new(reqwest::Method::GET, "/rows", "rows_list");
+        request.push_path("/rows");
+        if let Some(limit) = limit {
+            request.query("limit", &limit);
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Rows {
+            Bare(Vec<i64>),
+            Wrapped { results: Vec<i64> },
+        }
+        let items =
+            Paginator::<i64>::with_counter(client, Ok(request), param, counter, |page: Rows| {
+                match page {
+                    Rows::Bare(items) | Rows::Wrapped { results: items } => items,
+                }
+            })
             .collect()
             .await;
-            assert_eq!(items, [1, 2, 3], "{param}");
-            server.verify().await;
-        }
+        let requests = server.received_requests().await.unwrap().len();
+        (items, requests)
+    }
+
+    fn ok(items: Vec<Result<i64, Error>>) -> Vec<i64> {
+        items.into_iter().map(Result::unwrap).collect()
+    }
+
+    /// A page number counts up from the first page (1 when not asked for), an offset by the
+    /// items read (from 0); an empty page ends the list.
+    #[tokio::test]
+    async fn a_counted_list_ends_with_an_empty_page() {
+        let empty = || ResponseTemplate::new(200).set_body_string("[]");
+        let (items, requests) = stream_counted(
+            "page",
+            Counter::Page,
+            &[("1", "[1, 2]"), ("2", "[3, 4]")],
+            empty(),
+            None,
+        )
+        .await;
+        assert_eq!((ok(items), requests), (vec![1, 2, 3, 4], 3));
+        let (items, requests) = stream_counted(
+            "offset",
+            Counter::Offset,
+            &[("0", "[1, 2]"), ("2", "[3, 4]")],
+            empty(),
+            None,
+        )
+        .await;
+        assert_eq!((ok(items), requests), (vec![1, 2, 3, 4], 3));
+    }
+
+    /// A page shorter than the pages before it, or than the page size asked for, is the last.
+    #[tokio::test]
+    async fn a_counted_list_ends_with_a_short_page() {
+        let never = || ResponseTemplate::new(500);
+        let (items, requests) = stream_counted(
+            "page",
+            Counter::Page,
+            &[("1", "[1, 2]"), ("2", "[3]")],
+            never(),
+            None,
+        )
+        .await;
+        assert_eq!((ok(items), requests), (vec![1, 2, 3], 2));
+        let (items, requests) =
+            stream_counted("page", Counter::Page, &[("1", "[1, 2]")], never(), Some(3)).await;
+        assert_eq!((ok(items), requests), (vec![1, 2], 1));
+    }
+
+    /// A page that gives the list's total ends it once that many items are read.
+    #[tokio::test]
+    async fn a_counted_list_ends_at_its_total() {
+        let never = || ResponseTemplate::new(500);
+        let pages = [
+            ("1", r#"{"count": 4, "results": [1, 2]}"#),
+            ("2", r#"{"count": 4, "results": [3, 4]}"#),
+        ];
+        let (items, requests) = stream_counted("page", Counter::Page, &pages, never(), None).await;
+        assert_eq!((ok(items), requests), (vec![1, 2, 3, 4], 2));
+    }
+
+    /// Django REST framework answers the page after the last with `404 {"detail": "Invalid
+    /// page."}`: the stream ends there, every item delivered, no error.
+    #[tokio::test]
+    async fn a_counted_list_ends_with_a_404_past_the_last_page() {
+        let invalid = || {
+            ResponseTemplate::new(404).set_body_json(serde_json::json!({"detail": "Invalid page."}))
+        };
+        let (items, requests) = stream_counted(
+            "page",
+            Counter::Page,
+            &[("1", "[1, 2]"), ("2", "[3, 4]")],
+            invalid(),
+            None,
+        )
+        .await;
+        assert_eq!((ok(items), requests), (vec![1, 2, 3, 4], 3));
+        // A 404 for the first page is the caller's error, not an empty list.
+        let (items, _) = stream_counted("page", Counter::Page, &[], invalid(), None).await;
+        assert!(
+            matches!(&items[..], [Err(e)] if e.is_not_found()),
+            "{items:?}"
+        );
     }
 
     /// Pages linked by `Link` headers are followed to the end, every item once.

@@ -1,17 +1,22 @@
 //! Responses: the raw answer to a request, and the decoded [`ApiResponse`].
 
+use super::decode::{self, Decoding, Deviation};
+use super::deviations::{DeviationLog, Origin};
 use super::error::{DecodeError, Error};
 use super::stream::{ByteStream, Framing, ItemStream, Resume};
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
+use std::sync::Arc;
 
-/// A decoded response body with the response's status and headers.
+/// A decoded response body with the response's status and headers, and the places where the
+/// body differed from the API description.
 #[derive(Debug, Clone)]
 pub struct ApiResponse<T> {
     status: StatusCode,
     headers: HeaderMap,
     body: T,
+    deviations: Vec<Deviation>,
 }
 
 impl<T> ApiResponse<T> {
@@ -40,12 +45,20 @@ impl<T> ApiResponse<T> {
         (self.status, self.headers, self.body)
     }
 
+    /// Where the body differed from the API description and how each difference was read
+    /// (see [`Decoding::Tolerant`]); empty when the body matched, always empty for a strict
+    /// client (a deviation is then an error).
+    pub fn deviations(&self) -> &[Deviation] {
+        &self.deviations
+    }
+
     /// Applies a function to the body.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ApiResponse<U> {
         ApiResponse {
             status: self.status,
             headers: self.headers,
             body: f(self.body),
+            deviations: self.deviations,
         }
     }
 }
@@ -63,6 +76,13 @@ pub(crate) struct RawResponse {
     pub(crate) idle_timeout: std::time::Duration,
     /// For a streamed response, the call it came from, to resume an event stream.
     pub(crate) resume: Option<Box<Resume>>,
+    /// The request's method and path template, for the deviations' record.
+    pub(crate) method: reqwest::Method,
+    pub(crate) template: &'static str,
+    /// How a body that differs from the description is read.
+    pub(crate) decoding: Decoding,
+    /// Where deviations are recorded, if anywhere.
+    pub(crate) log: Option<Arc<DeviationLog>>,
 }
 
 impl RawResponse {
@@ -76,10 +96,49 @@ impl RawResponse {
             status: self.status,
             headers: self.headers,
             body,
+            deviations: Vec::new(),
         }
     }
 
-    /// Decodes a JSON body; a failure names the JSON path of the value that did not fit.
+    /// The body with the deviations it was read past, reported (see `deviations::report`).
+    fn wrap_deviating<T>(self, body: T, deviations: Vec<Deviation>) -> ApiResponse<T> {
+        self.report(&deviations);
+        let mut response = self.wrap(body);
+        response.deviations = deviations;
+        response
+    }
+
+    fn report(&self, deviations: &[Deviation]) {
+        let origin = Origin {
+            operation: self.operation,
+            method: self.method.as_str(),
+            template: self.template,
+            status: self.status.as_u16(),
+            content_type: self.content_type(),
+        };
+        super::deviations::report(&origin, deviations, self.log.as_deref());
+    }
+
+    /// The response's media type (`Content-Type` without parameters), or "" if it has none.
+    pub(crate) fn content_type(&self) -> &str {
+        self.headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map_or("", |v| v.split(';').next().unwrap_or("").trim())
+    }
+
+    /// Whether the response says its body is JSON (`application/json`, `+json`); `None` when
+    /// it does not say what it is.
+    fn says_json(&self) -> Option<bool> {
+        let media_type = self.content_type().to_ascii_lowercase();
+        if media_type.is_empty() {
+            return None;
+        }
+        Some(media_type == "application/json" || media_type.ends_with("+json"))
+    }
+
+    /// Decodes a JSON body. A body that differs from the description is read as
+    /// [`Decoding`] says; a failure names the JSON path of the value that did not fit.
     pub fn json<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
         // An empty body is `null` to a type that takes it (an untyped or optional body);
         // to any other type it is the usual error.
@@ -88,39 +147,86 @@ impl RawResponse {
                 return Ok(self.wrap(body));
             }
         }
-        // Decoded plainly first; only a body that fails is decoded again through
-        // `serde_path_to_error`, for the path of the value that did not fit, so that a
-        // successful call does not pay for tracking it.
-        if let Ok(body) = serde_json::from_slice::<T>(&self.body) {
-            return Ok(self.wrap(body));
+        let failure = match decode::json::<T>(&self.body, self.decoding) {
+            Ok((body, deviations)) if deviations.is_empty() => return Ok(self.wrap(body)),
+            Ok((body, deviations)) => return Ok(self.wrap_deviating(body, deviations)),
+            Err(failure) => failure,
+        };
+        // Text where JSON was documented (a version string sent as `text/plain`): read by
+        // what arrived, as a JSON string.
+        if self.says_json() == Some(false) {
+            if let Ok(text) = std::str::from_utf8(&self.body) {
+                let as_json = serde_json::to_vec(text).unwrap_or_default();
+                if let Ok((body, mut deviations)) = decode::json::<T>(&as_json, Decoding::Tolerant)
+                {
+                    deviations.insert(
+                        0,
+                        decode::content_type_deviation("application/json", self.content_type()),
+                    );
+                    return self.deliver(body, deviations);
+                }
+            }
         }
-        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        let decoded: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
-        match decoded {
-            Ok(body) => match deserializer.end() {
-                Ok(()) => Ok(self.wrap(body)),
-                Err(e) => Err(self.decode_error(".".to_owned(), e.to_string())),
-            },
-            Err(e) => Err(self.decode_error(e.path().to_string(), e.inner().to_string())),
+        Err(self.decode_error(failure.path, failure.message, failure.deviations))
+    }
+
+    /// A body read past `deviations`, or for a strict client the error listing them.
+    fn deliver<T>(self, body: T, deviations: Vec<Deviation>) -> Result<ApiResponse<T>, Error> {
+        match self.decoding {
+            Decoding::Tolerant => Ok(self.wrap_deviating(body, deviations)),
+            Decoding::Strict => {
+                let path = deviations
+                    .first()
+                    .map_or("$".to_owned(), |d| d.path.clone());
+                let message = deviations
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                Err(self.decode_error(path, message, deviations))
+            }
         }
     }
 
-    fn decode_error(&self, path: String, message: String) -> Error {
+    fn decode_error(&self, path: String, message: String, deviations: Vec<Deviation>) -> Error {
         Error::Decode(Box::new(DecodeError {
             operation: self.operation,
             status: self.status,
             path,
             message,
             body: String::from_utf8_lossy(&self.body).into_owned(),
+            deviations,
         }))
     }
 
-    /// A text body.
+    /// A text body. JSON where text was documented is read by what arrived: a JSON string
+    /// is its text (`"1.0.0"` is `1.0.0`), anything else the JSON text itself.
     pub fn text(self) -> Result<ApiResponse<String>, Error> {
-        match String::from_utf8(self.body.to_vec()) {
-            Ok(text) => Ok(self.wrap(text)),
-            Err(e) => Err(self.decode_error(".".to_owned(), format!("the body is not UTF-8: {e}"))),
+        let text = match std::str::from_utf8(&self.body) {
+            Ok(text) => text.to_owned(),
+            Err(e) => {
+                return Err(self.decode_error(
+                    "$".to_owned(),
+                    format!("the body is not UTF-8: {e}"),
+                    Vec::new(),
+                ))
+            }
+        };
+        if self.says_json() == Some(true) {
+            let deviation = decode::content_type_deviation("text", self.content_type());
+            let text = match serde_json::from_str::<String>(&text) {
+                Ok(unquoted) => unquoted,
+                Err(_) => text,
+            };
+            return self.deliver(text, vec![deviation]);
         }
+        Ok(self.wrap(text))
+    }
+
+    /// The body as it arrived, undecoded (the escape hatch of every operation's `send_raw`).
+    pub fn undecoded(self) -> Result<ApiResponse<bytes::Bytes>, Error> {
+        let body = self.body.clone();
+        Ok(self.wrap(body))
     }
 
     /// A binary body.
@@ -136,8 +242,9 @@ impl RawResponse {
     ) -> Result<ApiResponse<ItemStream<T>>, Error> {
         let Some(unread) = self.unread.take() else {
             return Err(self.decode_error(
-                ".".to_owned(),
+                "$".to_owned(),
                 "the response was read before it could be streamed".to_owned(),
+                Vec::new(),
             ));
         };
         let resume = self.resume.take().map(|r| *r);
@@ -149,8 +256,9 @@ impl RawResponse {
     pub(crate) fn byte_stream(mut self) -> Result<ApiResponse<ByteStream>, Error> {
         let Some(unread) = self.unread.take() else {
             return Err(self.decode_error(
-                ".".to_owned(),
+                "$".to_owned(),
                 "the response was read before it could be streamed".to_owned(),
+                Vec::new(),
             ));
         };
         let stream = ByteStream::new(unread, self.operation, self.idle_timeout);
@@ -166,8 +274,9 @@ impl RawResponse {
     /// operation's outcomes depend on the status.
     pub fn unexpected_status(self) -> Error {
         self.decode_error(
-            ".".to_owned(),
+            "$".to_owned(),
             "the API description documents no response for this status".to_owned(),
+            Vec::new(),
         )
     }
 }
@@ -185,6 +294,10 @@ mod tests {
             unread: None,
             idle_timeout: std::time::Duration::from_secs(1),
             resume: None,
+            method: reqwest::Method::GET,
+            template: "/t",
+            decoding: Decoding::Tolerant,
+            log: None,
         }
     }
 

@@ -1,8 +1,17 @@
 //! Helpers the generated models' encoders and decoders call.
+//!
+//! The decoders read each property through [`next`] (or [`next_optional`], [`next_lenient`])
+//! and build the value once every property is read, through [`fill`] and [`absent`] when a
+//! required property is missing. What these do depends on the decoding mode (see
+//! `runtime::decode`): as serde always has outside a client's decoding; failing at the first
+//! deviation from the API description in a client's first pass; recording each deviation and
+//! reading past it in its second.
 
-use serde::de::{DeserializeOwned, MapAccess};
+use super::decode::{self, DeviationKind, Mode};
+use serde::de::{DeserializeOwned, Error as _, MapAccess};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Writes a struct as a map, one call per field, keeping the first error for [`MapEncoder::end`].
@@ -115,23 +124,81 @@ pub fn field(names: &[&str], key: &str) -> Option<usize> {
     names.iter().position(|name| *name == key)
 }
 
-/// Reads the value of the current property into a field's slot. The decoders call one
+/// Reads the value of the current property `key` into a field's slot. The decoders call one
 /// function per property rather than writing `map.next_value()?` out: a call per match arm
 /// and one `?` per key costs the compiler far less than a `?` per arm.
-pub fn next<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+pub fn next<'de, A: MapAccess<'de>, T: DeserializeOwned>(
     map: &mut A,
     slot: &mut Option<T>,
+    key: &Key<'de>,
 ) -> Result<(), A::Error> {
-    *slot = Some(map.next_value()?);
+    *slot = Some(if decode::mode() == Mode::Recover {
+        let value: Value = map.next_value()?;
+        decode::read_property(key.as_str(), value).map_err(A::Error::custom)?
+    } else {
+        map.next_value()?
+    });
     Ok(())
 }
 
-/// [`next`] for integer fields, accepting the loose spellings of [`LenientInteger`].
-pub fn next_lenient<'de, A: MapAccess<'de>, T: LenientInteger<'de>>(
+/// [`next`] for an optional property that the description does not let be `null`: a `null`
+/// is `None` as always, and a deviation to a client.
+pub fn next_optional<'de, A: MapAccess<'de>, T: DeserializeOwned>(
+    map: &mut A,
+    slot: &mut Option<Option<T>>,
+    key: &Key<'de>,
+) -> Result<(), A::Error> {
+    *slot = Some(match decode::mode() {
+        Mode::Plain => map.next_value()?,
+        Mode::Check => match map.next_value::<Option<T>>()? {
+            Some(value) => Some(value),
+            None => return Err(A::Error::custom(NULL_FOR_OPTIONAL)),
+        },
+        Mode::Recover => match map.next_value::<Value>()? {
+            Value::Null => {
+                decode::record(
+                    &decode::segment(key.as_str()),
+                    DeviationKind::Null,
+                    Some(Value::Null),
+                    format!("{NULL_FOR_OPTIONAL}; delivered as `None`"),
+                );
+                None
+            }
+            value => decode::read_property(key.as_str(), value).map_err(A::Error::custom)?,
+        },
+    });
+    Ok(())
+}
+
+const NULL_FOR_OPTIONAL: &str = "null for an optional property that is not nullable";
+
+/// [`next`] for integer fields, accepting the loose spellings of [`LenientInteger`]. An
+/// integer written as a string is a deviation to a client (an integral float is not: JSON
+/// Schema counts `5.0` as an integer).
+pub fn next_lenient<'de, A: MapAccess<'de>, T: LenientInteger<'de> + DeserializeOwned>(
     map: &mut A,
     slot: &mut Option<T>,
+    key: &Key<'de>,
 ) -> Result<(), A::Error> {
-    *slot = Some(map.next_value::<Lenient<T>>()?.0);
+    *slot = Some(if decode::mode() == Mode::Recover {
+        let value: Value = map.next_value()?;
+        match T::deserialize_lenient(value.clone()) {
+            Ok(read) => {
+                if value.is_string() {
+                    decode::record(
+                        &decode::segment(key.as_str()),
+                        DeviationKind::Type,
+                        Some(value),
+                        "an integer written as a string; read as a number".to_owned(),
+                    );
+                }
+                read
+            }
+            Err(_) => decode::read_property(key.as_str(), value).map_err(A::Error::custom)?,
+        }
+    } else {
+        map.next_value::<Lenient<T>>()?.0
+    });
     Ok(())
 }
 
@@ -151,6 +218,44 @@ pub fn keep<'de, A: MapAccess<'de>, V: Deserialize<'de>>(
     Ok(())
 }
 
+/// A required field's slot when the object did not have its property: in a client's recover
+/// pass, the type's zero value (recorded by [`absent`]); otherwise still nothing.
+pub fn fill<T: DeserializeOwned>(slot: Option<T>) -> Option<T> {
+    match slot {
+        Some(value) => Some(value),
+        None if decode::mode() == Mode::Recover => decode::zero::<T>(),
+        None => None,
+    }
+}
+
+/// Whether a struct missing the required properties marked `true` is still delivered: only
+/// in a client's recover pass, which records each as a deviation, and not when the object has
+/// none of two or more required properties (it is then some other object, an error body
+/// sent with a success status, say).
+pub fn absent(fields: &[(bool, &'static str)]) -> bool {
+    if decode::mode() != Mode::Recover {
+        return false;
+    }
+    if decode::is_quiet() {
+        return true;
+    }
+    let missing = fields.iter().filter(|(missing, _)| *missing).count();
+    if fields.len() >= 2 && missing == fields.len() {
+        return false;
+    }
+    for (is_missing, name) in fields {
+        if *is_missing {
+            decode::record(
+                &decode::segment(name),
+                DeviationKind::Missing,
+                None,
+                "a required property is absent; delivered as its zero value".to_owned(),
+            );
+        }
+    }
+    true
+}
+
 /// Serde's "missing field" error for the first of a struct's required fields that is
 /// missing (`true`), given in the struct's order.
 pub fn missing<E: serde::de::Error>(fields: &[(bool, &'static str)]) -> E {
@@ -164,6 +269,53 @@ pub fn missing<E: serde::de::Error>(fields: &[(bool, &'static str)]) -> E {
 /// The string value of a discriminator property.
 pub fn tag<'v>(value: &'v serde_json::Value, property: &str) -> Option<&'v str> {
     value.get(property).and_then(serde_json::Value::as_str)
+}
+
+/// A union's tag the description does not know (or no tag): kept in the union's fallback
+/// variant as always, and a deviation to a client.
+pub fn unknown_tag<E: serde::de::Error>(property: &str, tag: Option<&str>) -> Result<(), E> {
+    let what = match tag {
+        Some(tag) => format!("`{property}` value `{tag}` is not one the description lists"),
+        None => format!("no `{property}` to tell the kind of record"),
+    };
+    match decode::mode() {
+        Mode::Plain => Ok(()),
+        Mode::Check => Err(E::custom(what)),
+        Mode::Recover => {
+            decode::record(
+                "",
+                DeviationKind::UnknownValue,
+                tag.map(|t| Value::String(t.to_owned())),
+                format!("{what}; kept as the unknown kind"),
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Decodes an untagged union: the first of its variants (in the description's order) that
+/// reads the value, or, in a client's recover pass, the one that reads it with the fewest
+/// deviations. Each attempt decodes one variant from the value.
+pub fn untagged<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    name: &str,
+    attempts: &[decode::Attempt<T>],
+) -> Result<T, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    let found = match decode::mode() {
+        Mode::Recover => decode::best_variant(&value, attempts),
+        Mode::Plain | Mode::Check => attempts.iter().find_map(|attempt| attempt(&value).ok()),
+    };
+    found.ok_or_else(|| {
+        D::Error::custom(format_args!(
+            "data did not match any variant of untagged enum {name}"
+        ))
+    })
+}
+
+/// One variant of an untagged union, read from the value (see [`untagged`]).
+pub fn variant<T: DeserializeOwned>(value: &Value) -> Result<T, serde_json::Error> {
+    T::deserialize(value)
 }
 
 /// Decodes a value already read into JSON, reporting failures as the caller's error type.
@@ -215,6 +367,9 @@ impl<T: TryFrom<i64>> serde::de::Visitor<'_> for IntegerVisitor<T> {
     }
 
     fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+        if decode::mode() == Mode::Check {
+            return Err(E::custom("an integer written as a string"));
+        }
         match value.trim().parse::<i64>() {
             Ok(parsed) => self.visit_i64(parsed),
             Err(_) => Err(E::invalid_value(serde::de::Unexpected::Str(value), &self)),
@@ -272,13 +427,14 @@ impl<'de, T: LenientInteger<'de>> LenientInteger<'de> for super::Nullable<T> {
 }
 
 /// Decodes a string through `FromStr` (string enums, whose `FromStr` keeps unknown values and
-/// so never fails). Known values are matched without allocating.
-pub fn from_str<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+/// so never fails). Known values are matched without allocating. A value not among `known`
+/// is kept as always, and is a deviation to a client.
+pub fn from_str<'de, D, T>(deserializer: D, known: &'static [&'static str]) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: std::str::FromStr<Err = std::convert::Infallible>,
 {
-    struct StrVisitor<T>(std::marker::PhantomData<T>);
+    struct StrVisitor<T>(&'static [&'static str], std::marker::PhantomData<T>);
 
     impl<T: std::str::FromStr<Err = std::convert::Infallible>> serde::de::Visitor<'_>
         for StrVisitor<T>
@@ -290,6 +446,19 @@ where
         }
 
         fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+            let mode = decode::mode();
+            if mode != Mode::Plain && !self.0.contains(&value) {
+                let what = format!("`{value}` is not among the values the description lists");
+                if mode == Mode::Check {
+                    return Err(E::custom(what));
+                }
+                decode::record(
+                    "",
+                    DeviationKind::UnknownValue,
+                    Some(Value::String(value.to_owned())),
+                    format!("{what}; kept as the enum's unknown value"),
+                );
+            }
             match value.parse() {
                 Ok(parsed) => Ok(parsed),
                 Err(never) => match never {},
@@ -297,7 +466,7 @@ where
         }
     }
 
-    deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
+    deserializer.deserialize_str(StrVisitor(known, std::marker::PhantomData))
 }
 
 #[cfg(test)]

@@ -389,9 +389,10 @@ impl Reader {
             Error::Decode(Box::new(DecodeError {
                 operation: self.operation,
                 status: self.status,
-                path: e.path().to_string(),
+                path: super::decode::dollar_path(&e.path().to_string()),
                 message: e.inner().to_string(),
                 body: String::from_utf8_lossy(text).into_owned(),
+                deviations: Vec::new(),
             }))
         })
     }
@@ -514,7 +515,7 @@ mod tests {
     fn an_item_that_does_not_decode_names_its_path() {
         let items: Vec<Result<Vec<u32>, Error>> = read(Framing::JsonLines, &["[1, \"x\"]\n"]);
         match &items[0] {
-            Err(Error::Decode(e)) => assert_eq!(e.path, "[1]"),
+            Err(Error::Decode(e)) => assert_eq!(e.path, "$[1]"),
             other => panic!("{other:?}"),
         }
     }

@@ -402,12 +402,12 @@ fn builder(group: &Group, op: &Operation, non_exhaustive: bool) -> TokenStream {
                 };
                 let (docs, counter) = if *counts_items {
                     (
-                        doc(&format!("Every item on every page, as a stream: pages are fetched as the stream is\npolled, each at the offset `{param}` after the items read so far, until a\npage is empty.\n\nUse [`Paginator::max_pages`] to stop early.")),
+                        doc(&format!("Every item on every page, as a stream: pages are fetched as the stream is\npolled, each at the offset `{param}` after the items read so far, until a\npage is empty or short, the total a page gives is reached, or the server\nanswers `404` past the end.\n\nUse [`Paginator::max_pages`] to stop early.")),
                         quote!(crate::runtime::Counter::Offset),
                     )
                 } else {
                     (
-                        doc(&format!("Every item on every page, as a stream: pages are fetched as the stream is\npolled, by page number (`{param}`, from the one asked for, or 1), until a\npage is empty.\n\nUse [`Paginator::max_pages`] to stop early.")),
+                        doc(&format!("Every item on every page, as a stream: pages are fetched as the stream is\npolled, by page number (`{param}`, from the one asked for, or 1), until a\npage is empty or short, the total a page gives is reached, or the server\nanswers `404` past the last page.\n\nUse [`Paginator::max_pages`] to stop early.")),
                         quote!(crate::runtime::Counter::Page),
                     )
                 };
@@ -485,6 +485,21 @@ fn builder(group: &Group, op: &Operation, non_exhaustive: bool) -> TokenStream {
             pub fn send_with_response(self) -> impl std::future::Future<Output = Result<ApiResponse<#output>, Error>> {
                 let request = self.to_request();
                 self.client.send(request, Self::decode_response)
+            }
+
+            /// Sends the request and gives the response body as it arrived, undecoded: the way
+            /// around an API description that is wrong about this operation's response, until an
+            /// overlay fixes it. Error statuses are still [`Error::Api`].
+            pub fn send_raw(self) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+                let request = self.to_request();
+                self.client.send(request, crate::runtime::RawResponse::undecoded)
+            }
+
+            /// Sends the request and decodes the response body as JSON into a type of the
+            /// caller's own (see [`send_raw`](Self::send_raw)).
+            pub fn send_as<T: serde::de::DeserializeOwned>(self) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+                let request = self.to_request();
+                self.client.send(request, crate::runtime::RawResponse::json::<T>)
             }
 
             // Plain functions returning the runtime's one future, not `async fn`s: a coroutine

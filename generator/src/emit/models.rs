@@ -310,20 +310,22 @@ fn struct_decoder(name: &str, s: &Struct, cfg: &TokenStream) -> TokenStream {
         let lenient =
             f.decode == crate::ir::Decode::LenientInteger && f.presence != Presence::OptionalJson;
         let read = if lenient {
-            quote!(#helpers::next_lenient(&mut map, &mut #slot))
+            quote!(#helpers::next_lenient(&mut map, &mut #slot, &key))
+        } else if f.presence == Presence::Optional {
+            quote!(#helpers::next_optional(&mut map, &mut #slot, &key))
         } else {
-            quote!(#helpers::next(&mut map, &mut #slot))
+            quote!(#helpers::next(&mut map, &mut #slot, &key))
         };
         slots.push(quote!(let mut #slot = None;));
         let index = proc_macro2::Literal::usize_unsuffixed(i);
         names.push(wire.clone());
         arms.push(quote!(Some(#index) => #read,));
-        if f.presence == Presence::Required {
+        if matches!(f.presence, Presence::Required | Presence::RequiredNullable) {
             required.push((slot.clone(), wire.clone()));
         }
         inits.push(match f.presence {
             // Unwrapped by the match that builds the value (below).
-            Presence::Required => quote!(#field: #slot),
+            Presence::Required | Presence::RequiredNullable => quote!(#field: #slot),
             // A present `null` is kept: the slot holds the value, `Value::Null` included.
             Presence::OptionalJson => quote!(#field: #slot),
             _ => quote!(#field: #slot.unwrap_or_default()),
@@ -354,7 +356,9 @@ fn struct_decoder(name: &str, s: &Struct, cfg: &TokenStream) -> TokenStream {
     };
     // The required fields are unwrapped together: one match on their slots, and serde's
     // "missing field" error for the first one missing, rather than a `?` per field (which
-    // cost a quarter of a large client's check).
+    // cost a quarter of a large client's check). In a client's recover pass (see the
+    // runtime's `decode`), `fill` gives a missing field its zero value and `absent` records
+    // it, unless the object has none of the required properties.
     let value = quote!(Ok(#ty { #(#inits,)* #other_init }));
     let build = if required.is_empty() {
         value
@@ -362,10 +366,17 @@ fn struct_decoder(name: &str, s: &Struct, cfg: &TokenStream) -> TokenStream {
         let slots: Vec<_> = required.iter().map(|(slot, _)| slot).collect();
         let wires = required.iter().map(|(_, wire)| wire);
         quote! {
-            match (#(#slots,)*) {
-                (#(Some(#slots),)*) => #value,
-                (#(#slots,)*) => Err(#helpers::missing(&[#((#slots.is_none(), #wires)),*])),
-            }
+            let (#(#slots,)*) = match (#(#slots,)*) {
+                (#(Some(#slots),)*) => (#(#slots,)*),
+                (#(#slots,)*) => {
+                    let missing = [#((#slots.is_none(), #wires)),*];
+                    match (#(#helpers::fill(#slots),)*) {
+                        (#(Some(#slots),)*) if #helpers::absent(&missing) => (#(#slots,)*),
+                        _ => return Err(#helpers::missing(&missing)),
+                    }
+                }
+            };
+            #value
         }
     };
     quote! {
@@ -469,7 +480,7 @@ fn enum_def(
                 #cfg
                 impl<'de> Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        crate::runtime::serde_helpers::from_str(deserializer)
+                        crate::runtime::serde_helpers::from_str(deserializer, &[#(#wires),*])
                     }
                 }
             }
@@ -570,7 +581,21 @@ fn union_def(
     });
     match &u.discriminator {
         None => {
-            let derive = derives(t, true);
+            // Decoding is written out (see the runtime's `untagged`), so that a client can
+            // tell which variant a body that differs from its description is closest to.
+            let derive = {
+                let base = derives(t, false);
+                quote!(#base #[derive(Serialize)])
+            };
+            let attempts = u.variants.iter().map(|v| {
+                let vname = ident(&v.name);
+                if v.boxed {
+                    quote!(|v| de::variant(v).map(|v| Self::#vname(Box::new(v))))
+                } else {
+                    quote!(|v| de::variant(v).map(Self::#vname))
+                }
+            });
+            let type_name = crate::names::unraw(&t.name);
             quote! {
                 #docs
                 #cfg
@@ -578,6 +603,14 @@ fn union_def(
                 #derive
                 #[serde(untagged)]
                 pub enum #name { #(#variants)* }
+
+                #cfg
+                impl<'de> Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        use crate::runtime::serde_helpers as de;
+                        de::untagged(deserializer, #type_name, &[#(#attempts),*])
+                    }
+                }
             }
         }
         Some(property) => {
@@ -596,7 +629,12 @@ fn union_def(
             let other = match &u.fallback {
                 Some(fallback) => {
                     let fallback = ident(fallback);
-                    quote!(_ => Ok(Self::#fallback(value)),)
+                    quote! {
+                        other => {
+                            crate::runtime::serde_helpers::unknown_tag(#property, other)?;
+                            Ok(Self::#fallback(value))
+                        }
+                    }
                 }
                 None => quote! {
                     other => Err(serde::de::Error::custom(format_args!(

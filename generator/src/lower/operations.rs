@@ -64,6 +64,7 @@ const CLIENT_METHODS: &[&str] = &[
     "base_url",
     "with_options",
     "call_timeout",
+    "call_decoding",
     "execute",
     "send",
     "send_body",
@@ -359,6 +360,9 @@ impl<'a> Lowerer<'a> {
                 code(&class.name),
                 quotas.join(" and ")
             ));
+        }
+        if let Some(errors) = self.error_statuses(op, &op_ptr)? {
+            facts.push(errors);
         }
         if !scopes.is_empty() {
             let list: Vec<String> = scopes.iter().map(|s| code(s)).collect();
@@ -660,6 +664,83 @@ impl<'a> Lowerer<'a> {
             );
         }
         concrete.to_owned()
+    }
+
+    /// The operation's documented error statuses, grouped by the model of their body:
+    /// "Errors: `400`, `404`: [`models::ErrorDetail`] ...". Only bodies that are a named
+    /// schema are linked; their model is what [`ApiError::decode`] reads.
+    fn error_statuses(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        op_ptr: &str,
+    ) -> Result<Option<String>, Error> {
+        let responses_ptr = child(op_ptr, "responses");
+        let mut statuses: Vec<(String, &'a ReferenceOr<openapiv3::Response>)> = op
+            .responses
+            .responses
+            .iter()
+            .filter_map(|(status, response)| match status {
+                StatusCode::Code(code) if *code >= 400 => Some((code.to_string(), response)),
+                StatusCode::Range(r) if *r >= 4 => Some((format!("{r}XX"), response)),
+                _ => None,
+            })
+            .collect();
+        if let Some(default) = &op.responses.default {
+            if op.responses.responses.keys().any(|s| match s {
+                StatusCode::Code(c) => (200..300).contains(c),
+                StatusCode::Range(r) => *r == 2,
+            }) {
+                statuses.push(("default".to_owned(), default));
+            }
+        }
+        if statuses.is_empty() {
+            return Ok(None);
+        }
+        // Statuses in order, grouped by model (statuses without a named model last).
+        let mut groups: Vec<(Option<String>, Vec<String>)> = Vec::new();
+        for (status, response) in statuses {
+            let at = child(&responses_ptr, &status);
+            let model = match super::refs::response(self.doc, response, &at)? {
+                Some(response) => match pick_media(&response.content, false) {
+                    Some((content_type, media, BodyEncoding::Json)) => match &media.schema {
+                        Some(schema @ ReferenceOr::Reference { .. }) => {
+                            let schema_ptr =
+                                child(&child(&child(&at, "content"), content_type), "schema");
+                            match self
+                                .node_use(Node::from(schema), &schema_ptr, "Error", Mode::Response)?
+                                .ty
+                            {
+                                TypeRef::Named(name) => Some(name),
+                                _ => None,
+                            }
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                },
+                None => None,
+            };
+            match groups.iter_mut().find(|(m, _)| *m == model) {
+                Some((_, list)) => list.push(status),
+                None => groups.push((model, vec![status])),
+            }
+        }
+        groups.sort_by_key(|(model, _)| model.is_none());
+        let parts: Vec<String> = groups
+            .iter()
+            .map(|(model, list)| {
+                let list: Vec<String> = list.iter().map(|s| code(s)).collect();
+                match model {
+                    Some(name) => format!("{} ([`models::{name}`])", list.join(", ")),
+                    None => list.join(", "),
+                }
+            })
+            .collect();
+        Ok(Some(format!(
+            "Errors: {}; the call fails with [`Error::Api`], whose \
+             [`decode`](crate::ApiError::decode) reads the body as the model given.",
+            parts.join("; ")
+        )))
     }
 
     fn lower_responses(

@@ -45,14 +45,21 @@ impl<'de> Deserialize<'de> for Created {
                 let mut id_slot = None;
                 while let Some(key) = map.next_key::<de::Key<'de>>()? {
                     match de::field(&["id"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut id_slot),
+                        Some(0) => de::next(&mut map, &mut id_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (id_slot,) {
-                    (Some(id_slot),) => Ok(Created { id: id_slot }),
-                    (id_slot,) => Err(de::missing(&[(id_slot.is_none(), "id")])),
-                }
+                let (id_slot,) = match (id_slot,) {
+                    (Some(id_slot),) => (id_slot,),
+                    (id_slot,) => {
+                        let missing = [(id_slot.is_none(), "id")];
+                        match (de::fill(id_slot),) {
+                            (Some(id_slot),) if de::absent(&missing) => (id_slot,),
+                            _ => return Err(de::missing(&missing)),
+                        }
+                    }
+                };
+                Ok(Created { id: id_slot })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -121,31 +128,39 @@ impl<'de> Deserialize<'de> for ListConversationsResponse {
                         &["ok", "channels", "response_metadata"],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next(&mut map, &mut ok_slot),
-                        Some(1) => de::next(&mut map, &mut channels_slot),
-                        Some(2) => de::next(&mut map, &mut response_metadata_slot),
+                        Some(0) => de::next(&mut map, &mut ok_slot, &key),
+                        Some(1) => de::next(&mut map, &mut channels_slot, &key),
+                        Some(2) => {
+                            de::next_optional(
+                                &mut map,
+                                &mut response_metadata_slot,
+                                &key,
+                            )
+                        }
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (ok_slot, channels_slot) {
-                    (Some(ok_slot), Some(channels_slot)) => {
-                        Ok(ListConversationsResponse {
-                            ok: ok_slot,
-                            channels: channels_slot,
-                            response_metadata: response_metadata_slot.unwrap_or_default(),
-                        })
-                    }
+                let (ok_slot, channels_slot) = match (ok_slot, channels_slot) {
+                    (Some(ok_slot), Some(channels_slot)) => (ok_slot, channels_slot),
                     (ok_slot, channels_slot) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (ok_slot.is_none(), "ok"),
-                                    (channels_slot.is_none(), "channels"),
-                                ],
-                            ),
-                        )
+                        let missing = [
+                            (ok_slot.is_none(), "ok"),
+                            (channels_slot.is_none(), "channels"),
+                        ];
+                        match (de::fill(ok_slot), de::fill(channels_slot)) {
+                            (
+                                Some(ok_slot),
+                                Some(channels_slot),
+                            ) if de::absent(&missing) => (ok_slot, channels_slot),
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                }
+                };
+                Ok(ListConversationsResponse {
+                    ok: ok_slot,
+                    channels: channels_slot,
+                    response_metadata: response_metadata_slot.unwrap_or_default(),
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -208,20 +223,25 @@ impl<'de> Deserialize<'de> for ListConversationsResponseResponseMetadata {
                 let mut next_cursor_slot = None;
                 while let Some(key) = map.next_key::<de::Key<'de>>()? {
                     match de::field(&["next_cursor"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut next_cursor_slot),
+                        Some(0) => de::next(&mut map, &mut next_cursor_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (next_cursor_slot,) {
-                    (Some(next_cursor_slot),) => {
-                        Ok(ListConversationsResponseResponseMetadata {
-                            next_cursor: next_cursor_slot,
-                        })
-                    }
+                let (next_cursor_slot,) = match (next_cursor_slot,) {
+                    (Some(next_cursor_slot),) => (next_cursor_slot,),
                     (next_cursor_slot,) => {
-                        Err(de::missing(&[(next_cursor_slot.is_none(), "next_cursor")]))
+                        let missing = [(next_cursor_slot.is_none(), "next_cursor")];
+                        match (de::fill(next_cursor_slot),) {
+                            (Some(next_cursor_slot),) if de::absent(&missing) => {
+                                (next_cursor_slot,)
+                            }
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                }
+                };
+                Ok(ListConversationsResponseResponseMetadata {
+                    next_cursor: next_cursor_slot,
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -297,40 +317,56 @@ impl<'de> Deserialize<'de> for ListCustomersResponse {
                         &["data", "has_more", "object", "url"],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next(&mut map, &mut data_slot),
-                        Some(1) => de::next(&mut map, &mut has_more_slot),
-                        Some(2) => de::next(&mut map, &mut object_slot),
-                        Some(3) => de::next(&mut map, &mut url_slot),
+                        Some(0) => de::next(&mut map, &mut data_slot, &key),
+                        Some(1) => de::next(&mut map, &mut has_more_slot, &key),
+                        Some(2) => de::next(&mut map, &mut object_slot, &key),
+                        Some(3) => de::next(&mut map, &mut url_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (data_slot, has_more_slot, object_slot, url_slot) {
+                let (data_slot, has_more_slot, object_slot, url_slot) = match (
+                    data_slot,
+                    has_more_slot,
+                    object_slot,
+                    url_slot,
+                ) {
                     (
                         Some(data_slot),
                         Some(has_more_slot),
                         Some(object_slot),
                         Some(url_slot),
-                    ) => {
-                        Ok(ListCustomersResponse {
-                            data: data_slot,
-                            has_more: has_more_slot,
-                            object: object_slot,
-                            url: url_slot,
-                        })
-                    }
+                    ) => (data_slot, has_more_slot, object_slot, url_slot),
                     (data_slot, has_more_slot, object_slot, url_slot) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (data_slot.is_none(), "data"),
-                                    (has_more_slot.is_none(), "has_more"),
-                                    (object_slot.is_none(), "object"),
-                                    (url_slot.is_none(), "url"),
-                                ],
-                            ),
-                        )
+                        let missing = [
+                            (data_slot.is_none(), "data"),
+                            (has_more_slot.is_none(), "has_more"),
+                            (object_slot.is_none(), "object"),
+                            (url_slot.is_none(), "url"),
+                        ];
+                        match (
+                            de::fill(data_slot),
+                            de::fill(has_more_slot),
+                            de::fill(object_slot),
+                            de::fill(url_slot),
+                        ) {
+                            (
+                                Some(data_slot),
+                                Some(has_more_slot),
+                                Some(object_slot),
+                                Some(url_slot),
+                            ) if de::absent(&missing) => {
+                                (data_slot, has_more_slot, object_slot, url_slot)
+                            }
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                }
+                };
+                Ok(ListCustomersResponse {
+                    data: data_slot,
+                    has_more: has_more_slot,
+                    object: object_slot,
+                    url: url_slot,
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -397,20 +433,25 @@ impl<'de> Deserialize<'de> for ListCustomersResponseDataItem {
                 let mut email_slot = None;
                 while let Some(key) = map.next_key::<de::Key<'de>>()? {
                     match de::field(&["id", "email"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut id_slot),
-                        Some(1) => de::next(&mut map, &mut email_slot),
+                        Some(0) => de::next(&mut map, &mut id_slot, &key),
+                        Some(1) => de::next_optional(&mut map, &mut email_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (id_slot,) {
-                    (Some(id_slot),) => {
-                        Ok(ListCustomersResponseDataItem {
-                            id: id_slot,
-                            email: email_slot.unwrap_or_default(),
-                        })
+                let (id_slot,) = match (id_slot,) {
+                    (Some(id_slot),) => (id_slot,),
+                    (id_slot,) => {
+                        let missing = [(id_slot.is_none(), "id")];
+                        match (de::fill(id_slot),) {
+                            (Some(id_slot),) if de::absent(&missing) => (id_slot,),
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                    (id_slot,) => Err(de::missing(&[(id_slot.is_none(), "id")])),
-                }
+                };
+                Ok(ListCustomersResponseDataItem {
+                    id: id_slot,
+                    email: email_slot.unwrap_or_default(),
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -482,7 +523,7 @@ impl<'de> Deserialize<'de> for ListCustomersResponseObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::serde_helpers::from_str(deserializer)
+        crate::runtime::serde_helpers::from_str(deserializer, &["list"])
     }
 }
 
@@ -529,8 +570,8 @@ impl<'de> Deserialize<'de> for ListEntriesResponse {
                 let mut entries_slot = None;
                 while let Some(key) = map.next_key::<de::Key<'de>>()? {
                     match de::field(&["total", "entries"], key.as_str()) {
-                        Some(0) => de::next_lenient(&mut map, &mut total_slot),
-                        Some(1) => de::next(&mut map, &mut entries_slot),
+                        Some(0) => de::next_lenient(&mut map, &mut total_slot, &key),
+                        Some(1) => de::next_optional(&mut map, &mut entries_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
@@ -601,29 +642,40 @@ impl<'de> Deserialize<'de> for ListInstallationRepositoriesResponse {
                 let mut repositories_slot = None;
                 while let Some(key) = map.next_key::<de::Key<'de>>()? {
                     match de::field(&["total_count", "repositories"], key.as_str()) {
-                        Some(0) => de::next_lenient(&mut map, &mut total_count_slot),
-                        Some(1) => de::next(&mut map, &mut repositories_slot),
+                        Some(0) => {
+                            de::next_lenient(&mut map, &mut total_count_slot, &key)
+                        }
+                        Some(1) => de::next(&mut map, &mut repositories_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (total_count_slot, repositories_slot) {
+                let (total_count_slot, repositories_slot) = match (
+                    total_count_slot,
+                    repositories_slot,
+                ) {
                     (Some(total_count_slot), Some(repositories_slot)) => {
-                        Ok(ListInstallationRepositoriesResponse {
-                            total_count: total_count_slot,
-                            repositories: repositories_slot,
-                        })
+                        (total_count_slot, repositories_slot)
                     }
                     (total_count_slot, repositories_slot) => {
-                        Err(
-                            de::missing(
-                                &[
-                                    (total_count_slot.is_none(), "total_count"),
-                                    (repositories_slot.is_none(), "repositories"),
-                                ],
-                            ),
-                        )
+                        let missing = [
+                            (total_count_slot.is_none(), "total_count"),
+                            (repositories_slot.is_none(), "repositories"),
+                        ];
+                        match (de::fill(total_count_slot), de::fill(repositories_slot)) {
+                            (
+                                Some(total_count_slot),
+                                Some(repositories_slot),
+                            ) if de::absent(&missing) => {
+                                (total_count_slot, repositories_slot)
+                            }
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                }
+                };
+                Ok(ListInstallationRepositoriesResponse {
+                    total_count: total_count_slot,
+                    repositories: repositories_slot,
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -689,22 +741,29 @@ impl<'de> Deserialize<'de> for ListLogsResponse {
                 let mut next_page_token_slot = None;
                 while let Some(key) = map.next_key::<de::Key<'de>>()? {
                     match de::field(&["entries", "nextPageToken"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut entries_slot),
-                        Some(1) => de::next(&mut map, &mut next_page_token_slot),
+                        Some(0) => de::next(&mut map, &mut entries_slot, &key),
+                        Some(1) => {
+                            de::next_optional(&mut map, &mut next_page_token_slot, &key)
+                        }
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (entries_slot,) {
-                    (Some(entries_slot),) => {
-                        Ok(ListLogsResponse {
-                            entries: entries_slot,
-                            next_page_token: next_page_token_slot.unwrap_or_default(),
-                        })
-                    }
+                let (entries_slot,) = match (entries_slot,) {
+                    (Some(entries_slot),) => (entries_slot,),
                     (entries_slot,) => {
-                        Err(de::missing(&[(entries_slot.is_none(), "entries")]))
+                        let missing = [(entries_slot.is_none(), "entries")];
+                        match (de::fill(entries_slot),) {
+                            (Some(entries_slot),) if de::absent(&missing) => {
+                                (entries_slot,)
+                            }
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                }
+                };
+                Ok(ListLogsResponse {
+                    entries: entries_slot,
+                    next_page_token: next_page_token_slot.unwrap_or_default(),
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -789,7 +848,15 @@ impl<'de> Deserialize<'de> for PatchThingContentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::serde_helpers::from_str(deserializer)
+        crate::runtime::serde_helpers::from_str(
+            deserializer,
+            &[
+                "application/merge-patch+json",
+                "application/json-patch+json",
+                "application/apply-patch+yaml",
+                "application/x-www-form-urlencoded",
+            ],
+        )
     }
 }
 
@@ -836,8 +903,8 @@ impl<'de> Deserialize<'de> for Problem {
                 let mut status_slot = None;
                 while let Some(key) = map.next_key::<de::Key<'de>>()? {
                     match de::field(&["title", "status"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut title_slot),
-                        Some(1) => de::next_lenient(&mut map, &mut status_slot),
+                        Some(0) => de::next_optional(&mut map, &mut title_slot, &key),
+                        Some(1) => de::next_lenient(&mut map, &mut status_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
@@ -912,22 +979,29 @@ impl<'de> Deserialize<'de> for ReplaceThingBody {
                 let mut dimensions_slot = None;
                 while let Some(key) = map.next_key::<de::Key<'de>>()? {
                     match de::field(&["name", "tags", "dimensions"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut name_slot),
-                        Some(1) => de::next(&mut map, &mut tags_slot),
-                        Some(2) => de::next(&mut map, &mut dimensions_slot),
+                        Some(0) => de::next(&mut map, &mut name_slot, &key),
+                        Some(1) => de::next_optional(&mut map, &mut tags_slot, &key),
+                        Some(2) => {
+                            de::next_optional(&mut map, &mut dimensions_slot, &key)
+                        }
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (name_slot,) {
-                    (Some(name_slot),) => {
-                        Ok(ReplaceThingBody {
-                            name: name_slot,
-                            tags: tags_slot.unwrap_or_default(),
-                            dimensions: dimensions_slot.unwrap_or_default(),
-                        })
+                let (name_slot,) = match (name_slot,) {
+                    (Some(name_slot),) => (name_slot,),
+                    (name_slot,) => {
+                        let missing = [(name_slot.is_none(), "name")];
+                        match (de::fill(name_slot),) {
+                            (Some(name_slot),) if de::absent(&missing) => (name_slot,),
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                    (name_slot,) => Err(de::missing(&[(name_slot.is_none(), "name")])),
-                }
+                };
+                Ok(ReplaceThingBody {
+                    name: name_slot,
+                    tags: tags_slot.unwrap_or_default(),
+                    dimensions: dimensions_slot.unwrap_or_default(),
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -992,8 +1066,8 @@ impl<'de> Deserialize<'de> for ReplaceThingBodyDimensions {
                 let mut height_slot = None;
                 while let Some(key) = map.next_key::<de::Key<'de>>()? {
                     match de::field(&["width", "height"], key.as_str()) {
-                        Some(0) => de::next_lenient(&mut map, &mut width_slot),
-                        Some(1) => de::next_lenient(&mut map, &mut height_slot),
+                        Some(0) => de::next_lenient(&mut map, &mut width_slot, &key),
+                        Some(1) => de::next_lenient(&mut map, &mut height_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
@@ -1067,22 +1141,27 @@ impl<'de> Deserialize<'de> for Thing {
                 let mut label_slot = None;
                 while let Some(key) = map.next_key::<de::Key<'de>>()? {
                     match de::field(&["name", "size", "label"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut name_slot),
-                        Some(1) => de::next_lenient(&mut map, &mut size_slot),
-                        Some(2) => de::next(&mut map, &mut label_slot),
+                        Some(0) => de::next(&mut map, &mut name_slot, &key),
+                        Some(1) => de::next_lenient(&mut map, &mut size_slot, &key),
+                        Some(2) => de::next_optional(&mut map, &mut label_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (name_slot,) {
-                    (Some(name_slot),) => {
-                        Ok(Thing {
-                            name: name_slot,
-                            size: size_slot.unwrap_or_default(),
-                            label: label_slot.unwrap_or_default(),
-                        })
+                let (name_slot,) = match (name_slot,) {
+                    (Some(name_slot),) => (name_slot,),
+                    (name_slot,) => {
+                        let missing = [(name_slot.is_none(), "name")];
+                        match (de::fill(name_slot),) {
+                            (Some(name_slot),) if de::absent(&missing) => (name_slot,),
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                    (name_slot,) => Err(de::missing(&[(name_slot.is_none(), "name")])),
-                }
+                };
+                Ok(Thing {
+                    name: name_slot,
+                    size: size_slot.unwrap_or_default(),
+                    label: label_slot.unwrap_or_default(),
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1158,24 +1237,31 @@ impl<'de> Deserialize<'de> for UploadPhotoBody {
                         &["photo", "thumbnails", "caption", "metadata"],
                         key.as_str(),
                     ) {
-                        Some(0) => de::next(&mut map, &mut photo_slot),
-                        Some(1) => de::next(&mut map, &mut thumbnails_slot),
-                        Some(2) => de::next(&mut map, &mut caption_slot),
-                        Some(3) => de::next(&mut map, &mut metadata_slot),
+                        Some(0) => de::next(&mut map, &mut photo_slot, &key),
+                        Some(1) => {
+                            de::next_optional(&mut map, &mut thumbnails_slot, &key)
+                        }
+                        Some(2) => de::next_optional(&mut map, &mut caption_slot, &key),
+                        Some(3) => de::next_optional(&mut map, &mut metadata_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }
-                match (photo_slot,) {
-                    (Some(photo_slot),) => {
-                        Ok(UploadPhotoBody {
-                            photo: photo_slot,
-                            thumbnails: thumbnails_slot.unwrap_or_default(),
-                            caption: caption_slot.unwrap_or_default(),
-                            metadata: metadata_slot.unwrap_or_default(),
-                        })
+                let (photo_slot,) = match (photo_slot,) {
+                    (Some(photo_slot),) => (photo_slot,),
+                    (photo_slot,) => {
+                        let missing = [(photo_slot.is_none(), "photo")];
+                        match (de::fill(photo_slot),) {
+                            (Some(photo_slot),) if de::absent(&missing) => (photo_slot,),
+                            _ => return Err(de::missing(&missing)),
+                        }
                     }
-                    (photo_slot,) => Err(de::missing(&[(photo_slot.is_none(), "photo")])),
-                }
+                };
+                Ok(UploadPhotoBody {
+                    photo: photo_slot,
+                    thumbnails: thumbnails_slot.unwrap_or_default(),
+                    caption: caption_slot.unwrap_or_default(),
+                    metadata: metadata_slot.unwrap_or_default(),
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1239,7 +1325,7 @@ impl<'de> Deserialize<'de> for UploadPhotoBodyMetadata {
                 let mut taken_at_slot = None;
                 while let Some(key) = map.next_key::<de::Key<'de>>()? {
                     match de::field(&["taken_at"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut taken_at_slot),
+                        Some(0) => de::next_optional(&mut map, &mut taken_at_slot, &key),
                         _ => de::skip(&mut map),
                     }?;
                 }

@@ -282,7 +282,7 @@ async fn page_numbers() {
         "/rows",
         "page",
         Some("2"),
-        json_page(things(&["c"])),
+        json_page(things(&["c", "d"])),
     )
     .await;
     page(&server, "/rows", "page", Some("3"), json_page(things(&[]))).await;
@@ -293,7 +293,7 @@ async fn page_numbers() {
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(names(&items), ["a", "b", "c"]);
+    assert_eq!(names(&items), ["a", "b", "c", "d"]);
 }
 
 /// Page numbers under a name detection does not know (`p`), named by `x-pagination`.
@@ -324,7 +324,7 @@ async fn page_numbers_named_by_x_pagination() {
 #[tokio::test]
 async fn offsets() {
     let server = MockServer::start().await;
-    let entries = |items: &[&str]| json_page(json!({"total": 3, "entries": things(items)}));
+    let entries = |items: &[&str]| json_page(json!({"total": 20, "entries": things(items)}));
     page(
         &server,
         "/entries",
@@ -333,8 +333,15 @@ async fn offsets() {
         entries(&["a", "b"]),
     )
     .await;
-    page(&server, "/entries", "offset", Some("12"), entries(&["c"])).await;
-    page(&server, "/entries", "offset", Some("13"), entries(&[])).await;
+    page(
+        &server,
+        "/entries",
+        "offset",
+        Some("12"),
+        entries(&["c", "d"]),
+    )
+    .await;
+    page(&server, "/entries", "offset", Some("14"), entries(&[])).await;
     let items: Vec<_> = client(&server)
         .entries()
         .list_entries()
@@ -343,5 +350,5 @@ async fn offsets() {
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(names(&items), ["a", "b", "c"]);
+    assert_eq!(names(&items), ["a", "b", "c", "d"]);
 }

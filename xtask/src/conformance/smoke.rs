@@ -140,6 +140,8 @@ async fn main() {{
         // A user and password for Basic, a token for anything else.
         .api_key("conformance:key")
         .max_retries(0)
+        // Prism holds responses to the description: any deviation is a failure here.
+        .decoding({lib}::Decoding::Strict)
         .build()
         .expect("a client");
 {calls}}}

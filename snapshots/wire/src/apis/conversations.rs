@@ -77,6 +77,25 @@ impl ListConversationsRequest {
         self.client.send(request, Self::decode_response)
     }
 
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
+    }
+
     fn decode_response(
         response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::ListConversationsResponse>, Error> {

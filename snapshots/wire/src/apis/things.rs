@@ -24,6 +24,7 @@ impl ThingsApi {
     /// No operationId, so the name comes from the method and path
     ///
     /// - `GET /things` (operation `get /things`)
+    /// - Errors: `default` ([`models::Problem`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     pub fn get_things(&self) -> GetThingsRequest {
         GetThingsRequest {
             client: self.client.clone(),
@@ -37,6 +38,7 @@ impl ThingsApi {
     ///
     /// - `POST /things` (operation `createThing`)
     /// - Rate class `writes`: 10 requests a second and 1000 requests a day.
+    /// - Errors: `400` ([`models::Problem`]); `409`; the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     pub fn create_thing(&self, body: models::Thing) -> CreateThingRequest {
         CreateThingRequest {
             client: self.client.clone(),
@@ -145,6 +147,25 @@ impl GetThingsRequest {
         self.client.send(request, Self::decode_response)
     }
 
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
+    }
+
     fn decode_response(
         response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<Vec<models::Thing>>, Error> {
@@ -184,6 +205,25 @@ impl CreateThingRequest {
     > {
         let request = self.to_request();
         self.client.send(request, Self::decode_response)
+    }
+
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
     }
 
     fn decode_response(
@@ -252,6 +292,25 @@ impl ReplaceThingRequest {
         self.client.send(request, Self::decode_response)
     }
 
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
+    }
+
     fn decode_response(
         response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<models::Thing>, Error> {
@@ -292,6 +351,25 @@ impl CreateThing2Request {
         self.client.send(request, Self::decode_response)
     }
 
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
+    }
+
     fn decode_response(
         response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<()>, Error> {
@@ -327,6 +405,25 @@ impl GetPhotoRequest {
     ) -> impl std::future::Future<Output = Result<ApiResponse<Vec<u8>>, Error>> {
         let request = self.to_request();
         self.client.send(request, Self::decode_response)
+    }
+
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
     }
 
     fn decode_response(
@@ -380,6 +477,25 @@ impl UploadPhotoRequest {
         self.client.send(request, Self::decode_response)
     }
 
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
+    }
+
     fn decode_response(
         response: crate::runtime::RawResponse,
     ) -> Result<ApiResponse<()>, Error> {
@@ -421,6 +537,25 @@ impl GetNotesRequest {
     ) -> impl std::future::Future<Output = Result<ApiResponse<String>, Error>> {
         let request = self.to_request();
         self.client.send(request, Self::decode_response)
+    }
+
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
     }
 
     fn decode_response(
@@ -467,6 +602,25 @@ impl PutNotesRequest {
     ) -> impl std::future::Future<Output = Result<ApiResponse<()>, Error>> {
         let request = self.to_request();
         self.client.send(request, Self::decode_response)
+    }
+
+    /// Sends the request and gives the response body as it arrived, undecoded: the way
+    /// around an API description that is wrong about this operation's response, until an
+    /// overlay fixes it. Error statuses are still [`Error::Api`].
+    pub fn send_raw(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<bytes::Bytes>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::undecoded)
+    }
+
+    /// Sends the request and decodes the response body as JSON into a type of the
+    /// caller's own (see [`send_raw`](Self::send_raw)).
+    pub fn send_as<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<ApiResponse<T>, Error>> {
+        let request = self.to_request();
+        self.client.send(request, crate::runtime::RawResponse::json::<T>)
     }
 
     fn decode_response(
