@@ -25,6 +25,7 @@ pub mod ir;
 mod load;
 mod lower;
 pub mod names;
+pub mod overlay_draft;
 mod repair;
 mod runtime_source;
 mod settings;

@@ -3,7 +3,8 @@
 use std::process::ExitCode;
 use xtask::find_workspace_root;
 use xtask::{
-    bench, budget, codegen, conformance, corpus, diff, fuzz, generate, semver_oracle, test,
+    bench, budget, codegen, conformance, corpus, diff, draft_overlay, fuzz, generate, real_servers,
+    semver_oracle, test,
 };
 
 const USAGE: &str = "\
@@ -24,6 +25,17 @@ commands:
                       what changed between two versions of an API description, as changes
                       to the generated crate (breaking, breaking on the wire, additive,
                       patch), and the release it needs; SPEC defaults to spec/posthog.yaml
+  draft-overlay --spec FILE --deviations FILE... [--out FILE]
+                      an Overlay 1.0 draft that makes the description say what the server
+                      was seen to send, from the deviations a client recorded
+                      (ClientBuilder::record_deviations); each action commented with where
+                      it was observed
+  real-servers [--server NAME]... [--no-overlay-loop]
+                      install real servers (pinned, into target/tools/real-servers), start
+                      them on loopback, generate each client from the document the server
+                      serves, run a workflow against it as served (tolerant decoding), draft
+                      an overlay from the deviations, and run it again strict with the
+                      overlay; per-call table in target/real-servers/report.md
   semver-oracle [--case NAME]
                       check diff's verdicts on spec/semver/cases.yaml against
                       cargo-semver-checks (installed into target/tools), and compile a
@@ -61,7 +73,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     // `generate` and `help` work anywhere; the others act on the checkout they run in.
     let root = match args.first().map(String::as_str) {
-        Some("generate" | "help" | "--help" | "-h") | None => Default::default(),
+        Some("generate" | "draft-overlay" | "help" | "--help" | "-h") | None => Default::default(),
         _ => match find_workspace_root() {
             Ok(root) => root,
             Err(message) => {
@@ -80,6 +92,8 @@ fn main() -> ExitCode {
         },
         Some("generate") => generate::run(&args[1..]),
         Some("diff") => diff::run(&root, &args[1..]),
+        Some("draft-overlay") => draft_overlay::run(&args[1..]),
+        Some("real-servers") => real_servers::run(&root, &args[1..]),
         Some("semver-oracle") => semver_oracle::run(&root, &args[1..]),
         Some("corpus") => corpus::run(&root, &args[1..]),
         Some("fuzz") => fuzz::run(&root, &args[1..]),

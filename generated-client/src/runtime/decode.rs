@@ -332,7 +332,9 @@ fn summary(deviations: &[Deviation]) -> String {
             text.push_str(&format!("and {} more", deviations.len() - 8));
             break;
         }
-        text.push_str(&deviation.to_string());
+        // What was seen, without how a tolerant client would have read it.
+        let seen = deviation.note.split("; ").next().unwrap_or(&deviation.note);
+        text.push_str(&format!("`{}`: {seen}", deviation.path));
     }
     text
 }

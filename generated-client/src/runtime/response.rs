@@ -180,7 +180,7 @@ impl RawResponse {
                     .map_or("$".to_owned(), |d| d.path.clone());
                 let message = deviations
                     .iter()
-                    .map(ToString::to_string)
+                    .map(|d| format!("`{}`: {}", d.path, d.note.split("; ").next().unwrap_or("")))
                     .collect::<Vec<_>>()
                     .join("; ");
                 Err(self.decode_error(path, message, deviations))

@@ -22,6 +22,9 @@ mod origins;
 mod overlay;
 mod swagger2;
 mod text;
+
+// The overlay drafter reads documents as they are written, with the loader's own parser.
+pub(crate) use text::to_value as text_to_value;
 mod typed;
 pub(crate) mod walk;
 

@@ -980,6 +980,15 @@ impl<'a> Lowerer<'a> {
                 return Some(found);
             }
         }
+        // A named list (drf-spectacular's `PaginatedXList` of a paginator that returns a bare
+        // list) is the list it names.
+        let mut ty = ty;
+        while let TypeRef::Named(name) = ty {
+            match &self.types.get(name)?.kind {
+                TypeKind::Alias(target) => ty = target,
+                _ => break,
+            }
+        }
         if let TypeRef::Vec(item) = ty {
             return counter_pagination(item, None, params);
         }

@@ -1,0 +1,140 @@
+//! The servers of the suite: how each is installed (pinned, into
+//! `target/tools/real-servers/<name>`), started on a loopback port, and where it serves its
+//! own API description.
+
+use super::process::{start_on_free_port, Running};
+use crate::tools;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+/// One server of the suite.
+#[derive(Debug, Clone, Copy)]
+pub struct Server {
+    /// Its name on the command line and in `xtask/real-servers/<name>/`.
+    pub name: &'static str,
+    /// What it is, for the report.
+    pub about: &'static str,
+    /// The crate generated from its document.
+    pub crate_name: &'static str,
+    /// Where it serves its API description.
+    pub document: &'static str,
+    /// Whether the test command runs it (the others run on demand).
+    pub in_test_command: bool,
+    /// How long it may take to start.
+    pub start_within: Duration,
+}
+
+/// Every server, in the order they run.
+pub const SERVERS: &[Server] = &[
+    Server {
+        name: "drf",
+        about: "a Django REST framework + drf-spectacular application shaped like PostHog's API (OpenAPI 3.1, SQLite)",
+        crate_name: "tracker-api",
+        document: "/api/schema/?format=json",
+        in_test_command: true,
+        start_within: Duration::from_secs(60),
+    },
+];
+
+/// The folder a server's tools are installed in.
+pub fn install_dir(root: &Path, server: &Server) -> PathBuf {
+    tools::tools_dir(root)
+        .join("real-servers")
+        .join(server.name)
+}
+
+/// The server's own files in the repository (its pinned manifest, its workflow).
+pub fn source_dir(root: &Path, server: &Server) -> PathBuf {
+    root.join("xtask/real-servers").join(server.name)
+}
+
+/// Installs the server, unless its pinned manifest has not changed since the last install.
+pub fn install(root: &Path, server: &Server) -> Result<(), String> {
+    match server.name {
+        "drf" => python_venv(root, server, "django"),
+        other => Err(format!("no installer for `{other}`")),
+    }
+}
+
+/// Starts the server with its data in `data` (a fresh folder), its log in `log`.
+pub fn start(root: &Path, server: &Server, data: &Path, log: &Path) -> Result<Running, String> {
+    let venv = install_dir(root, server).join("venv");
+    match server.name {
+        "drf" => {
+            let app = source_dir(root, server);
+            let python = venv.join("bin/python");
+            let db = data.join("tracker.sqlite3");
+            let manage = |args: &[&str]| {
+                let mut command = Command::new(&python);
+                command
+                    .arg("manage.py")
+                    .args(args)
+                    .current_dir(&app)
+                    .env("TRACKER_DB", &db)
+                    // The application's source is the repository's: no bytecode beside it.
+                    .env("PYTHONDONTWRITEBYTECODE", "1");
+                command
+            };
+            tools::run(
+                &mut manage(&["migrate", "--run-syncdb", "-v0"]),
+                "tracker: migrate",
+            )?;
+            tools::run(&mut manage(&["seed"]), "tracker: seed")?;
+            start_on_free_port(
+                |port| {
+                    let mut command =
+                        manage(&["runserver", &format!("127.0.0.1:{port}"), "--noreload"]);
+                    command.env("PYTHONUNBUFFERED", "1");
+                    command
+                },
+                server.document,
+                log,
+                server.start_within,
+            )
+        }
+        other => Err(format!("no way to start `{other}`")),
+    }
+}
+
+/// A virtual environment with the server's pinned `requirements.txt` (every dependency
+/// listed, so none is resolved at install time). `probe` is a module whose presence shows the
+/// install finished.
+fn python_venv(root: &Path, server: &Server, probe: &str) -> Result<(), String> {
+    let dir = install_dir(root, server);
+    let staged = dir.join("requirements.txt");
+    let wanted = std::fs::read(source_dir(root, server).join("requirements.txt"))
+        .map_err(|e| format!("{}: {e}", server.name))?;
+    let python = dir.join("venv/bin/python");
+    let installed = std::fs::read(&staged).ok().as_deref() == Some(wanted.as_slice())
+        && Command::new(&python)
+            .args(["-c", &format!("import {probe}")])
+            .status()
+            .is_ok_and(|s| s.success());
+    if installed {
+        return Ok(());
+    }
+    eprintln!("installing {} into {}", server.name, dir.display());
+    let _ = std::fs::remove_dir_all(dir.join("venv"));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    tools::run(
+        Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(dir.join("venv")),
+        "python3 -m venv (is python3 installed?)",
+    )?;
+    tools::run(
+        Command::new(dir.join("venv/bin/pip"))
+            .args([
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "-r",
+            ])
+            .arg(source_dir(root, server).join("requirements.txt")),
+        &format!("pip install ({})", server.name),
+    )?;
+    std::fs::write(&staged, wanted).map_err(|e| e.to_string())?;
+    Ok(())
+}
