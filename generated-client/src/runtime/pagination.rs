@@ -337,8 +337,20 @@ fn list_total(body: &[u8]) -> Option<u64> {
 
 /// The target of the first `rel="next"` link of the `Link` headers:
 /// `<https://api.github.com/repos?page=2>; rel="next", <...>; rel="last"`. A link may have
-/// several relation types (`rel="next last"`), quoted or not.
+/// several relation types (`rel="next last"`), quoted or not. Without one, a `Next-Page`
+/// header's URL (Kinto's, and other Cornice servers').
 pub(crate) fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    rel_next(headers).or_else(|| {
+        headers
+            .get("next-page")
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    })
+}
+
+fn rel_next(headers: &reqwest::header::HeaderMap) -> Option<String> {
     headers
         .get_all(reqwest::header::LINK)
         .iter()
@@ -424,6 +436,16 @@ mod tests {
         assert_eq!(link(&[r#"</p9>; rel="last""#]), None);
         assert_eq!(link(&[]), None);
         assert_eq!(link(&["garbage"]), None);
+        // Kinto: the next page's URL on its own.
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "Next-Page",
+            HeaderValue::from_static("http://127.0.0.1:8888/v1/buckets?_limit=2&_token=abc"),
+        );
+        assert_eq!(
+            next_link(&headers).as_deref(),
+            Some("http://127.0.0.1:8888/v1/buckets?_limit=2&_token=abc")
+        );
     }
 
     #[derive(serde::Deserialize)]

@@ -429,8 +429,8 @@ fn builder(group: &Group, op: &Operation, non_exhaustive: bool) -> TokenStream {
                 };
                 quote! {
                     /// Every item on every page, as a stream: pages are fetched as the stream is
-                    /// polled, by following each response's `Link: <...>; rel="next"` header,
-                    /// until a response has none.
+                    /// polled, by following each response's `Link: <...>; rel="next"` (or
+                    /// `Next-Page`) header, until a response has none.
                     ///
                     /// Use [`Paginator::max_pages`] to stop early.
                     pub fn stream(self) -> Paginator<#item> {

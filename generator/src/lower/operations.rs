@@ -1004,6 +1004,12 @@ impl<'a> Lowerer<'a> {
         if let Some(after) = self.after_last_item_pagination(page, params) {
             return Some(after);
         }
+        // A page token the body does not carry travels in a header (Kinto's `Next-Page`).
+        if takes_page_token(params) {
+            if let Some(found) = self.link_header_pagination(response) {
+                return Some(found);
+            }
+        }
         if !page.fields.iter().any(|f| f.wire == "next") {
             if let Some((list, item)) = single_list(page) {
                 if let Some(counted) = counter_pagination(item, Some(list), params) {
@@ -1112,9 +1118,13 @@ impl<'a> Lowerer<'a> {
                     .and_then(|name| self.doc.components.as_ref()?.responses.get(name))
                     .and_then(ReferenceOr::as_item),
             };
+            // `Link` (RFC 8288, GitHub) or `Next-Page` (Kinto): the next page's URL.
             success
-                && response
-                    .is_some_and(|r| r.headers.keys().any(|h| h.eq_ignore_ascii_case("link")))
+                && response.is_some_and(|r| {
+                    r.headers.keys().any(|h| {
+                        h.eq_ignore_ascii_case("link") || h.eq_ignore_ascii_case("next-page")
+                    })
+                })
         })
     }
 
@@ -1402,6 +1412,17 @@ fn single_list(page: &crate::ir::Struct) -> Option<(&crate::ir::Field, &TypeRef)
     });
     let first = lists.next()?;
     lists.next().is_none().then_some(first)
+}
+
+/// Whether the operation takes an optional page token as a query parameter (`_token`,
+/// `token`, `pageToken`, `page_token`, `cursor`).
+fn takes_page_token(params: &[Param]) -> bool {
+    params.iter().any(|p| {
+        let squashed = p.wire.replace(['_', '-'], "").to_ascii_lowercase();
+        p.location == ParamLocation::Query
+            && !p.required
+            && matches!(squashed.as_str(), "token" | "pagetoken" | "cursor")
+    })
 }
 
 /// Page-number or offset pagination: an optional integer query parameter `page` (or

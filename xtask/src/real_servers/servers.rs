@@ -35,6 +35,14 @@ pub const SERVERS: &[Server] = &[
         in_test_command: true,
         start_within: Duration::from_secs(60),
     },
+    Server {
+        name: "kinto",
+        about: "Kinto, a JSON storage server (Swagger 2.0, memory backend)",
+        crate_name: "kinto-api",
+        document: "/v1/__api__",
+        in_test_command: true,
+        start_within: Duration::from_secs(60),
+    },
 ];
 
 /// The folder a server's tools are installed in.
@@ -53,6 +61,7 @@ pub fn source_dir(root: &Path, server: &Server) -> PathBuf {
 pub fn install(root: &Path, server: &Server) -> Result<(), String> {
     match server.name {
         "drf" => python_venv(root, server, "django"),
+        "kinto" => python_venv(root, server, "kinto"),
         other => Err(format!("no installer for `{other}`")),
     }
 }
@@ -86,6 +95,24 @@ pub fn start(root: &Path, server: &Server, data: &Path, log: &Path) -> Result<Ru
                     let mut command =
                         manage(&["runserver", &format!("127.0.0.1:{port}"), "--noreload"]);
                     command.env("PYTHONUNBUFFERED", "1");
+                    command
+                },
+                server.document,
+                log,
+                server.start_within,
+            )
+        }
+        "kinto" => {
+            let config = source_dir(root, server).join("config.ini");
+            start_on_free_port(
+                |port| {
+                    let mut command = Command::new(venv.join("bin/kinto"));
+                    command
+                        .args(["start", "--ini"])
+                        .arg(&config)
+                        .args(["--port", &port.to_string()])
+                        .current_dir(data)
+                        .env("PYTHONDONTWRITEBYTECODE", "1");
                     command
                 },
                 server.document,
