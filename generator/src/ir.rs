@@ -619,17 +619,20 @@ pub enum PageSource {
         /// How the items field is wrapped.
         items_presence: Presence,
     },
-    /// Pages counted by a query parameter: a page number (`page`, from 1) or an offset
-    /// (`offset`, from 0, by the number of items read); an empty page ends the list.
+    /// Pages counted by a query parameter or a body field: a page number (`page`, from 1) or
+    /// an offset (`offset`, from 0, by the number of items read).
     Counter {
         /// The Rust field of the page holding the items, or `None` when the body is the list.
         items_field: Option<String>,
         /// How the items field is wrapped.
         items_presence: Presence,
-        /// The query parameter (its wire name).
+        /// The query parameter, or the field of the JSON request body (its wire name).
         param: String,
         /// Whether the parameter counts items (an offset) rather than pages.
         counts_items: bool,
+        /// Whether the counter is a field of the JSON request body rather than a query
+        /// parameter.
+        in_body: bool,
     },
     /// A page object with the items in one field and a token for the next page in another,
     /// sent back as a query parameter (Google's `nextPageToken` and `pageToken`, `next_cursor`

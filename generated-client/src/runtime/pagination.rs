@@ -18,8 +18,8 @@ type Split<T> = Arc<dyn Fn(RawResponse) -> Result<Page<T>, Error> + Send + Sync>
 pub(crate) struct Page<T> {
     items: Vec<T>,
     next: Option<Next>,
-    /// How many items the whole list has, when the page says (`count`, `total`, ...).
-    total: Option<u64>,
+    /// How long the whole list is, when the page says.
+    total: Option<Totals>,
 }
 
 impl<T> Page<T> {
@@ -38,8 +38,17 @@ pub(crate) enum Next {
     Link(String),
     /// Send the same request with this query parameter set to this token.
     Query(&'static str, String),
-    /// Send the same request with this counting query parameter advanced.
-    Count(&'static str, Counter, usize),
+    /// Send the same request with this counter advanced (a query parameter, or a field of
+    /// the JSON body), after a page of this many items.
+    Count(&'static str, Counter, Place, usize),
+}
+
+/// Where a counter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    Query,
+    /// A field of the JSON request body (Prefect's `POST /flows/paginate {"page": 2}`).
+    Body,
 }
 
 /// What a counting query parameter counts.
@@ -125,11 +134,7 @@ impl<T: Send + 'static> Paginator<T> {
     }
 
     /// A paginator for a list counted by the query parameter `param` (a page number or an
-    /// offset); `split` takes a page's items. The list ends the way servers end such lists:
-    /// with an empty page, a page shorter than the page size (or than the pages before it),
-    /// once the items read reach the total a page gives (`count`, `total`, `total_count`,
-    /// `totalCount`), or with a `404` for the page after the last (Django REST framework's
-    /// `Invalid page.`).
+    /// offset); `split` takes a page's items. See [`Paginator::counted`] for its end.
     pub(crate) fn with_counter<P: DeserializeOwned + 'static>(
         client: Client,
         first: Result<Request, Error>,
@@ -137,11 +142,40 @@ impl<T: Send + 'static> Paginator<T> {
         counter: Counter,
         split: fn(P) -> Vec<T>,
     ) -> Self {
+        Self::counted(client, first, param, counter, Place::Query, split)
+    }
+
+    /// [`Paginator::with_counter`] for a counter in the JSON request body.
+    pub(crate) fn with_body_counter<P: DeserializeOwned + 'static>(
+        client: Client,
+        first: Result<Request, Error>,
+        field: &'static str,
+        counter: Counter,
+        split: fn(P) -> Vec<T>,
+    ) -> Self {
+        Self::counted(client, first, field, counter, Place::Body, split)
+    }
+
+    /// A paginator for a list counted by `param`; `split` takes a page's items. The list
+    /// ends the way servers end such lists: with an empty page, a page shorter than the page
+    /// size (or than the pages before it), once the items read reach the total a page gives
+    /// (`count`, `total`, `total_count`, `totalCount`) or the page number its number of pages
+    /// (`pages`), or with a `404` for the page after the last (Django REST framework's
+    /// `Invalid page.`).
+    fn counted<P: DeserializeOwned + 'static>(
+        client: Client,
+        first: Result<Request, Error>,
+        param: &'static str,
+        counter: Counter,
+        place: Place,
+        split: fn(P) -> Vec<T>,
+    ) -> Self {
         let split: Split<T> = Arc::new(move |response: RawResponse| {
             let total = list_total(&response.body);
             response.json::<P>().map(|r| {
                 let items = split(r.into_body());
-                let next = (!items.is_empty()).then_some(Next::Count(param, counter, items.len()));
+                let next =
+                    (!items.is_empty()).then_some(Next::Count(param, counter, place, items.len()));
                 Page { items, next, total }
             })
         });
@@ -175,8 +209,7 @@ impl<T: Send + 'static> Paginator<T> {
             pages: usize,
             seen: HashSet<String>,
             pending_error: Option<Error>,
-            /// Items read so far, and the most one page held.
-            read: u64,
+            /// The most items one page held.
             longest_page: usize,
             /// Whether the request in flight is a page the client counted to itself, rather
             /// than one the server linked to.
@@ -188,7 +221,6 @@ impl<T: Send + 'static> Paginator<T> {
             pages: 0,
             seen: HashSet::new(),
             pending_error: None,
-            read: 0,
             longest_page: 0,
             counted: false,
         };
@@ -224,24 +256,25 @@ impl<T: Send + 'static> Paginator<T> {
                 };
                 run.pages += 1;
                 let count = items.len();
-                run.read += count as u64;
                 run.items.extend(items);
                 // A counted list also ends with a short page or at its total.
                 let next = match next {
-                    Some(Next::Count(param, counter, read)) => {
+                    Some(Next::Count(param, counter, place, read)) => {
                         let page_size = page_size(&request).unwrap_or(run.longest_page);
                         let short = count < page_size;
                         run.longest_page = run.longest_page.max(count);
                         // Where in the whole list this page ends.
-                        let current = request
-                            .query_value(param)
-                            .and_then(|v| v.parse::<u64>().ok());
+                        let current = counter_value(&request, param, place);
+                        let page = current.unwrap_or(1);
                         let through = match counter {
                             Counter::Offset => current.unwrap_or(0) + count as u64,
-                            Counter::Page => current.unwrap_or(1) * run.longest_page as u64,
+                            Counter::Page => page * run.longest_page as u64,
                         };
-                        let reached = total.is_some_and(|total| through >= total);
-                        (!short && !reached).then_some(Next::Count(param, counter, read))
+                        let reached = total.is_some_and(|t| {
+                            t.items.is_some_and(|items| through >= items)
+                                || (counter == Counter::Page && t.pages.is_some_and(|p| page >= p))
+                        });
+                        (!short && !reached).then_some(Next::Count(param, counter, place, read))
                     }
                     other => other,
                 };
@@ -250,15 +283,16 @@ impl<T: Send + 'static> Paginator<T> {
                     let next = match next {
                         Next::Link(link) => request.follow(&link, run.state.client.base_url()),
                         Next::Query(param, token) => Ok(request.with_query(param, token)),
-                        Next::Count(param, counter, read) => {
-                            let current = request
-                                .query_value(param)
-                                .and_then(|v| v.parse::<u64>().ok());
+                        Next::Count(param, counter, place, read) => {
+                            let current = counter_value(&request, param, place);
                             let next = match counter {
                                 Counter::Page => current.unwrap_or(1) + 1,
                                 Counter::Offset => current.unwrap_or(0) + read as u64,
                             };
-                            Ok(request.with_query(param, next.to_string()))
+                            match place {
+                                Place::Query => Ok(request.with_query(param, next.to_string())),
+                                Place::Body => request.with_body_field(param, next),
+                            }
                         }
                     };
                     match next {
@@ -295,8 +329,16 @@ fn past_the_end(error: &Error, counted: bool) -> bool {
         || ((not_found || api.status == reqwest::StatusCode::BAD_REQUEST) && invalid_page)
 }
 
-/// The page size a request asks for, from its query (`limit`, `page_size`, `per_page`,
-/// `pageSize`, `size`).
+/// The current value of a counter.
+fn counter_value(request: &Request, param: &str, place: Place) -> Option<u64> {
+    match place {
+        Place::Query => request.query_value(param)?.parse().ok(),
+        Place::Body => request.body_field(param)?.as_u64(),
+    }
+}
+
+/// The page size a request asks for, from its query or JSON body (`limit`, `page_size`,
+/// `per_page`, `pageSize`, `size`).
 fn page_size(request: &Request) -> Option<usize> {
     [
         "limit",
@@ -307,32 +349,54 @@ fn page_size(request: &Request) -> Option<usize> {
         "size",
     ]
     .iter()
-    .find_map(|name| request.query_value(name)?.parse().ok())
+    .find_map(|name| {
+        let from_query = request.query_value(name).and_then(|v| v.parse().ok());
+        from_query.or_else(|| Some(request.body_field(name)?.as_u64()? as usize))
+    })
 }
 
-/// The total a page gives for the whole list, if any: a top-level integer `count`, `total`,
-/// `total_count`, `totalCount` or `total_results`.
-fn list_total(body: &[u8]) -> Option<u64> {
+/// How long a whole list is, as one of its pages says.
+#[derive(Debug, Clone, Copy, Default)]
+struct Totals {
+    /// Items: a top-level integer `count`, `total`, `total_count`, `totalCount` or
+    /// `total_results`.
+    items: Option<u64>,
+    /// Pages: a top-level integer `pages`, `total_pages` or `totalPages`.
+    pages: Option<u64>,
+}
+
+fn list_total(body: &[u8]) -> Option<Totals> {
     #[derive(serde::Deserialize)]
-    struct Totals {
+    struct Fields {
         count: Option<serde_json::Value>,
         total: Option<serde_json::Value>,
         total_count: Option<serde_json::Value>,
         #[serde(rename = "totalCount")]
         total_count_camel: Option<serde_json::Value>,
         total_results: Option<serde_json::Value>,
+        pages: Option<serde_json::Value>,
+        total_pages: Option<serde_json::Value>,
+        #[serde(rename = "totalPages")]
+        total_pages_camel: Option<serde_json::Value>,
     }
-    let totals: Totals = serde_json::from_slice(body).ok()?;
-    [
-        totals.count,
-        totals.total,
-        totals.total_count,
-        totals.total_count_camel,
-        totals.total_results,
-    ]
-    .into_iter()
-    .flatten()
-    .find_map(|v| v.as_u64())
+    let fields: Fields = serde_json::from_slice(body).ok()?;
+    let first = |values: Vec<Option<serde_json::Value>>| {
+        values.into_iter().flatten().find_map(|v| v.as_u64())
+    };
+    Some(Totals {
+        items: first(vec![
+            fields.count,
+            fields.total,
+            fields.total_count,
+            fields.total_count_camel,
+            fields.total_results,
+        ]),
+        pages: first(vec![
+            fields.pages,
+            fields.total_pages,
+            fields.total_pages_camel,
+        ]),
+    })
 }
 
 /// The target of the first `rel="next"` link of the `Link` headers:
@@ -643,6 +707,61 @@ mod tests {
             matches!(&items[..], [Err(e)] if e.is_not_found()),
             "{items:?}"
         );
+    }
+
+    /// Prefect's lists: `POST /flows/paginate {"page": 1, "limit": 2}` answering
+    /// `{"results": [...], "page": 1, "pages": 2}`; the page number is the body's, and the
+    /// list ends at its last page.
+    #[tokio::test]
+    async fn a_list_counted_in_the_request_body_ends_at_its_last_page() {
+        use wiremock::matchers::{body_partial_json, method, path};
+        use wiremock::{Mock, MockServer};
+        let server = MockServer::start().await;
+        let flows = |page: i64, results: [i64; 2]| {
+            ResponseTemplate::new(200).set_body_json(
+                serde_json::json!({"results": results, "count": 4, "page": page, "pages": 2}),
+            )
+        };
+        Mock::given(method("POST"))
+            .and(path("/flows/paginate"))
+            .and(body_partial_json(
+                serde_json::json!({"page": 2, "limit": 2, "sort": "NAME"}),
+            ))
+            .respond_with(flows(2, [3, 4]))
+            .expect(1)
+            .mount(&server)
+            .await;
+        // The first request names no page: the server's first.
+        Mock::given(method("POST"))
+            .and(path("/flows/paginate"))
+            .and(body_partial_json(
+                serde_json::json!({"limit": 2, "sort": "NAME"}),
+            ))
+            .respond_with(flows(1, [1, 2]))
+            .with_priority(10)
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::builder().base_url(server.uri()).build().unwrap();
+        let mut request = Request::new(reqwest::Method::POST, "/flows/paginate", "paginate");
+        request.push_path("/flows/paginate");
+        request.json(&serde_json::json!({"limit": 2, "sort": "NAME"}));
+        #[derive(serde::Deserialize)]
+        struct Flows {
+            results: Vec<i64>,
+        }
+        let items: Vec<i64> = Paginator::<i64>::with_body_counter(
+            client,
+            request.finish(),
+            "page",
+            Counter::Page,
+            |page: Flows| page.results,
+        )
+        .map(Result::unwrap)
+        .collect()
+        .await;
+        assert_eq!(items, [1, 2, 3, 4]);
+        server.verify().await;
     }
 
     /// Pages linked by `Link` headers are followed to the end, every item once.

@@ -521,6 +521,51 @@ impl Request {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The value of the field `name` of the request's JSON body, if it has one.
+    pub(crate) fn body_field(&self, name: &str) -> Option<Value> {
+        match &self.body {
+            Body::Bytes { bytes, .. } => serde_json::from_slice::<Value>(bytes)
+                .ok()?
+                .get(name)
+                .cloned(),
+            _ => None,
+        }
+    }
+
+    /// The same call with the field `name` of its JSON body set to `value` (a page number in
+    /// the body); a body that is not a JSON object is an error.
+    pub(crate) fn with_body_field(&self, name: &str, value: u64) -> Result<Request, Error> {
+        let mut next = self.clone();
+        let (bytes, content_type) = match &self.body {
+            Body::Bytes {
+                bytes,
+                content_type,
+            } => (bytes, content_type),
+            Body::None => {
+                next.json(&serde_json::json!({ name: value }));
+                return next.finish();
+            }
+            _ => return Err(Error::invalid(name, "the request body is not JSON")),
+        };
+        let mut object = match serde_json::from_slice::<Value>(bytes) {
+            Ok(Value::Object(object)) => object,
+            _ => {
+                return Err(Error::invalid(
+                    name,
+                    "the request body is not a JSON object",
+                ))
+            }
+        };
+        object.insert(name.to_owned(), Value::from(value));
+        next.body = Body::Bytes {
+            bytes: serde_json::to_vec(&object)
+                .map_err(|e| Error::invalid(name, e.to_string()))?
+                .into(),
+            content_type: content_type.clone(),
+        };
+        Ok(next)
+    }
+
     /// The same call with the query parameter `name` set to `value` alone (a page token).
     pub(crate) fn with_query(&self, name: &str, value: String) -> Request {
         let mut next = self.clone();
@@ -534,7 +579,12 @@ impl Request {
         let mut query = self.query.clone();
         query.sort();
         let query: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        format!("{}?{}", self.path, query.join("&"))
+        // A page counted in the body is another page with another body.
+        let body = match &self.body {
+            Body::Bytes { bytes, .. } => format!(" {}", String::from_utf8_lossy(bytes)),
+            _ => String::new(),
+        };
+        format!("{}?{}{body}", self.path, query.join("&"))
     }
 }
 

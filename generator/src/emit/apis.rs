@@ -395,27 +395,34 @@ fn builder(group: &Group, op: &Operation, non_exhaustive: bool) -> TokenStream {
                 items_presence,
                 param,
                 counts_items,
+                in_body,
             } => {
                 let items = match items_field {
                     Some(field) => present_list(field, *items_presence),
                     None => quote!(page),
                 };
+                let place = if *in_body { "the body's " } else { "" };
                 let (docs, counter) = if *counts_items {
                     (
-                        doc(&format!("Every item on every page, as a stream: pages are fetched as the stream is\npolled, each at the offset `{param}` after the items read so far, until a\npage is empty or short, the total a page gives is reached, or the server\nanswers `404` past the end.\n\nUse [`Paginator::max_pages`] to stop early.")),
+                        doc(&format!("Every item on every page, as a stream: pages are fetched as the stream is\npolled, each at {place}offset `{param}` after the items read so far, until a\npage is empty or short, the total a page gives is reached, or the server\nanswers `404` past the end.\n\nUse [`Paginator::max_pages`] to stop early.")),
                         quote!(crate::runtime::Counter::Offset),
                     )
                 } else {
                     (
-                        doc(&format!("Every item on every page, as a stream: pages are fetched as the stream is\npolled, by page number (`{param}`, from the one asked for, or 1), until a\npage is empty or short, the total a page gives is reached, or the server\nanswers `404` past the last page.\n\nUse [`Paginator::max_pages`] to stop early.")),
+                        doc(&format!("Every item on every page, as a stream: pages are fetched as the stream is\npolled, by {place}page number (`{param}`, from the one asked for, or 1), until a\npage is empty or short, the total a page gives is reached, or the server\nanswers `404` past the last page.\n\nUse [`Paginator::max_pages`] to stop early.")),
                         quote!(crate::runtime::Counter::Page),
                     )
+                };
+                let constructor = if *in_body {
+                    quote!(with_body_counter)
+                } else {
+                    quote!(with_counter)
                 };
                 quote! {
                     #docs
                     pub fn stream(self) -> Paginator<#item> {
                         let first = self.to_request();
-                        Paginator::with_counter(self.client, first, #param, #counter, |page: #page| #items)
+                        Paginator::#constructor(self.client, first, #param, #counter, |page: #page| #items)
                     }
                 }
             }

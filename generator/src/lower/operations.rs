@@ -320,7 +320,7 @@ impl<'a> Lowerer<'a> {
         };
         let response =
             self.lower_responses(op, &op_ptr, &type_prefix, &method_name, group_types)?;
-        let pagination = self.pagination(&response, op, &params, &op_ptr);
+        let pagination = self.pagination(&response, op, &params, body.as_ref(), &op_ptr);
         let (authenticated, scopes) = self.security(op);
         let default_scheme = self.default_scheme.clone();
         let auth = if authenticated {
@@ -888,10 +888,12 @@ impl<'a> Lowerer<'a> {
         response: &Response,
         op: &openapiv3::Operation,
         params: &[Param],
+        body: Option<&Body>,
         op_ptr: &str,
     ) -> Option<Pagination> {
+        let counters = self.counter_candidates(params, body);
         let Some(setting) = op.extensions.get("x-pagination") else {
-            return self.detect_pagination(response, op, params);
+            return self.detect_pagination(response, op, params, &counters);
         };
         let at = child(op_ptr, "x-pagination");
         let (style, param) = match setting {
@@ -906,7 +908,7 @@ impl<'a> Lowerer<'a> {
             ),
             _ => {
                 self.note(&at, "expected `false`, `none` or `{style, param}`; ignored");
-                return self.detect_pagination(response, op, params);
+                return self.detect_pagination(response, op, params, &counters);
             }
         };
         let styles = crate::ir::PAGINATION_STYLES;
@@ -918,23 +920,24 @@ impl<'a> Lowerer<'a> {
                     styles.join(", ")
                 ),
             );
-            return self.detect_pagination(response, op, params);
+            return self.detect_pagination(response, op, params, &counters);
         }
         // Only the named parameter is a candidate; for page and offset it is taken as named.
         let mut candidates: Vec<Param> = params.to_vec();
+        let mut counters = counters;
         if let Some(name) = &param {
             candidates.retain(|p| p.location != ParamLocation::Query || &p.wire == name);
-            if let Some(p) = candidates
-                .iter_mut()
-                .find(|p| &p.wire == name && matches!(style.as_str(), "page" | "offset"))
-            {
-                p.wire = style.clone();
+            counters.retain(|c| &c.wire == name);
+            if matches!(style.as_str(), "page" | "offset") {
+                for counter in &mut counters {
+                    counter.kind = style.clone();
+                }
             }
         }
         let found = if style == "link-header" {
             self.link_header_pagination(response)
         } else {
-            self.detect_pagination(response, op, &candidates)
+            self.detect_pagination(response, op, &candidates, &counters)
         };
         let matches = |p: &Pagination| match (&p.source, style.as_str()) {
             (PageSource::NextField { .. }, "next")
@@ -965,12 +968,59 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// What could count pages: optional integer query parameters, and optional integer
+    /// fields of a JSON request body (Prefect's `POST /flows/paginate {page, limit}`), each
+    /// with the kind its name says (`page` or `offset`; none for other names).
+    fn counter_candidates(&self, params: &[Param], body: Option<&Body>) -> Vec<CounterCandidate> {
+        let integer = |ty: &TypeRef| matches!(ty, TypeRef::I32 | TypeRef::I64);
+        let kind = |wire: &str| {
+            match wire.replace(['_', '-'], "").to_ascii_lowercase().as_str() {
+                "page" | "pagenumber" => "page",
+                "offset" | "skip" | "start" => "offset",
+                _ => "",
+            }
+            .to_owned()
+        };
+        let mut out: Vec<CounterCandidate> = params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Query && !p.required && integer(&p.ty))
+            .map(|p| CounterCandidate {
+                wire: p.wire.clone(),
+                kind: kind(&p.wire),
+                in_body: false,
+            })
+            .collect();
+        let body_struct =
+            body.filter(|b| b.encoding == BodyEncoding::Json)
+                .and_then(|b| match &b.ty {
+                    TypeRef::Named(name) => match &self.types.get(name)?.kind {
+                        TypeKind::Struct(s) => Some(s),
+                        _ => None,
+                    },
+                    _ => None,
+                });
+        if let Some(body) = body_struct {
+            out.extend(
+                body.fields
+                    .iter()
+                    .filter(|f| f.presence != Presence::Required && integer(&f.ty))
+                    .map(|f| CounterCandidate {
+                        wire: f.wire.clone(),
+                        kind: kind(&f.wire),
+                        in_body: true,
+                    }),
+            );
+        }
+        out
+    }
+
     /// The pagination the response and parameters show, if any.
     fn detect_pagination(
         &self,
         response: &Response,
         op: &openapiv3::Operation,
         params: &[Param],
+        counters: &[CounterCandidate],
     ) -> Option<Pagination> {
         let ty = json_body(response)?;
         // A list, or a page with one list, whose success response declares a `Link` header
@@ -990,7 +1040,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         if let TypeRef::Vec(item) = ty {
-            return counter_pagination(item, None, params);
+            return counter_pagination(item, None, counters);
         }
         let TypeRef::Named(page) = ty else {
             return None;
@@ -1012,7 +1062,7 @@ impl<'a> Lowerer<'a> {
         }
         if !page.fields.iter().any(|f| f.wire == "next") {
             if let Some((list, item)) = single_list(page) {
-                if let Some(counted) = counter_pagination(item, Some(list), params) {
+                if let Some(counted) = counter_pagination(item, Some(list), counters) {
                     return Some(counted);
                 }
             }
@@ -1425,33 +1475,36 @@ fn takes_page_token(params: &[Param]) -> bool {
     })
 }
 
-/// Page-number or offset pagination: an optional integer query parameter `page` (or
-/// `page_number`, `pageNumber`), or `offset` (or `skip`, `start`), on a list or a page with
-/// one list of items. The list ends at an empty page.
+/// An optional integer that could count pages: a query parameter or a field of the JSON
+/// request body.
+#[derive(Debug, Clone)]
+struct CounterCandidate {
+    wire: String,
+    /// `page`, `offset`, or empty when its name says neither.
+    kind: String,
+    in_body: bool,
+}
+
+/// Page-number or offset pagination: an optional integer query parameter (or, without one,
+/// field of the JSON request body) `page` (or `page_number`, `pageNumber`), or `offset` (or
+/// `skip`, `start`), on a list or a page with one list of items.
 fn counter_pagination(
     item: &TypeRef,
     items: Option<&crate::ir::Field>,
-    params: &[Param],
+    counters: &[CounterCandidate],
 ) -> Option<Pagination> {
-    let integer = |ty: &TypeRef| matches!(ty, TypeRef::I32 | TypeRef::I64);
-    let squash = |name: &str| name.replace(['_', '-'], "").to_ascii_lowercase();
-    let counter = params.iter().find_map(|p| {
-        if p.location != ParamLocation::Query || p.required || !integer(&p.ty) {
-            return None;
-        }
-        match squash(&p.wire).as_str() {
-            "page" | "pagenumber" => Some((p, false)),
-            "offset" | "skip" | "start" => Some((p, true)),
-            _ => None,
-        }
-    })?;
+    let counter = counters
+        .iter()
+        .filter(|c| !c.kind.is_empty())
+        .min_by_key(|c| c.in_body)?;
     Some(Pagination {
         item: item.clone(),
         source: PageSource::Counter {
             items_field: items.map(|f| f.name.clone()),
             items_presence: items.map_or(Presence::Required, |f| f.presence),
-            param: counter.0.wire.clone(),
-            counts_items: counter.1,
+            param: counter.wire.clone(),
+            counts_items: counter.kind == "offset",
+            in_body: counter.in_body,
         },
     })
 }

@@ -243,7 +243,7 @@ fn prepare(
 ) -> Result<PathBuf, String> {
     let dir = work.join(server.name);
     let running = fresh_server(root, server, "document")?;
-    let (status, body) = process::get(running.port, server.document, &[])?;
+    let (status, body) = process::get(running.port, server.document, &servers::headers(server))?;
     if status != 200 {
         return Err(format!("{} answered {status}", server.document));
     }

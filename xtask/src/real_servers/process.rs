@@ -16,14 +16,18 @@ pub struct Running {
 
 impl Running {
     /// Starts `command` (which must listen on `port`) and waits until `ready_path` answers
-    /// 200, for at most `wait`. Its output goes to `log`.
+    /// 200 (sent with `headers`), for at most `wait`. Its output goes to `log`.
     pub fn start(
         mut command: Command,
         port: u16,
-        ready_path: &str,
+        ready: &Ready<'_>,
         log: &Path,
-        wait: Duration,
     ) -> Result<Running, String> {
+        let Ready {
+            path: ready_path,
+            headers,
+            wait,
+        } = *ready;
         let out = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
         let err = out.try_clone().map_err(|e| e.to_string())?;
         // Its own group, so that stopping it stops whatever it started (workers, a reloader).
@@ -45,7 +49,7 @@ impl Running {
                     tail(log, 15)
                 ));
             }
-            if matches!(get(port, ready_path, &[]), Ok((200, _))) {
+            if matches!(get(port, ready_path, headers), Ok((200, _))) {
                 return Ok(running);
             }
             if started.elapsed() > wait {
@@ -82,6 +86,14 @@ impl Drop for Running {
     }
 }
 
+/// When a server is ready: `path` answers 200 to a request with `headers`, within `wait`.
+#[derive(Debug, Clone, Copy)]
+pub struct Ready<'a> {
+    pub path: &'a str,
+    pub headers: &'a [(&'a str, &'a str)],
+    pub wait: Duration,
+}
+
 /// A port that was free a moment ago. The server binds it itself, so another process may
 /// take it in between: `start_on_free_port` retries with another one.
 pub fn free_port() -> Result<u16, String> {
@@ -93,14 +105,13 @@ pub fn free_port() -> Result<u16, String> {
 /// up (a server that cannot bind its port exits, and another port is tried).
 pub fn start_on_free_port(
     command: impl Fn(u16) -> Command,
-    ready_path: &str,
+    ready: &Ready<'_>,
     log: &Path,
-    wait: Duration,
 ) -> Result<Running, String> {
     let mut last = String::new();
     for attempt in 1..=3 {
         let port = free_port()?;
-        match Running::start(command(port), port, ready_path, log, wait) {
+        match Running::start(command(port), port, ready, log) {
             Ok(running) => return Ok(running),
             Err(e) => {
                 eprintln!("  start attempt {attempt} on port {port} failed");

@@ -2,7 +2,7 @@
 //! `target/tools/real-servers/<name>`), started on a loopback port, and where it serves its
 //! own API description.
 
-use super::process::{start_on_free_port, Running};
+use super::process::{self, Running};
 use crate::tools;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,6 +23,8 @@ pub struct Server {
     pub in_test_command: bool,
     /// How long it may take to start.
     pub start_within: Duration,
+    /// The `Authorization` header its document and readiness check need, if any.
+    pub authorization: Option<&'static str>,
 }
 
 /// Every server, in the order they run.
@@ -34,6 +36,7 @@ pub const SERVERS: &[Server] = &[
         document: "/api/schema/?format=json",
         in_test_command: true,
         start_within: Duration::from_secs(60),
+        authorization: None,
     },
     Server {
         name: "kinto",
@@ -42,6 +45,17 @@ pub const SERVERS: &[Server] = &[
         document: "/v1/__api__",
         in_test_command: true,
         start_within: Duration::from_secs(60),
+        authorization: None,
+    },
+    Server {
+        name: "prefect",
+        about: "Prefect's server, a workflow orchestrator (FastAPI, OpenAPI 3.1, SQLite)",
+        crate_name: "prefect-api",
+        document: "/api/openapi.json",
+        in_test_command: false,
+        start_within: Duration::from_secs(180),
+        // `admin:admin-password` (PREFECT_SERVER_API_AUTH_STRING below).
+        authorization: Some("Basic YWRtaW46YWRtaW4tcGFzc3dvcmQ="),
     },
 ];
 
@@ -62,8 +76,33 @@ pub fn install(root: &Path, server: &Server) -> Result<(), String> {
     match server.name {
         "drf" => python_venv(root, server, "django"),
         "kinto" => python_venv(root, server, "kinto"),
+        "prefect" => python_venv(root, server, "prefect"),
         other => Err(format!("no installer for `{other}`")),
     }
+}
+
+/// The headers its document and readiness check need.
+pub fn headers(server: &Server) -> Vec<(&'static str, &'static str)> {
+    server
+        .authorization
+        .map(|value| ("Authorization", value))
+        .into_iter()
+        .collect()
+}
+
+/// Starts a server made by `command(port)` on a free port, ready when its document answers.
+fn start_on_free_port(
+    command: impl Fn(u16) -> Command,
+    server: &Server,
+    log: &Path,
+) -> Result<Running, String> {
+    let headers = headers(server);
+    let ready = process::Ready {
+        path: server.document,
+        headers: &headers,
+        wait: server.start_within,
+    };
+    process::start_on_free_port(command, &ready, log)
 }
 
 /// Starts the server with its data in `data` (a fresh folder), its log in `log`.
@@ -97,9 +136,8 @@ pub fn start(root: &Path, server: &Server, data: &Path, log: &Path) -> Result<Ru
                     command.env("PYTHONUNBUFFERED", "1");
                     command
                 },
-                server.document,
+                server,
                 log,
-                server.start_within,
             )
         }
         "kinto" => {
@@ -115,11 +153,28 @@ pub fn start(root: &Path, server: &Server, data: &Path, log: &Path) -> Result<Ru
                         .env("PYTHONDONTWRITEBYTECODE", "1");
                     command
                 },
-                server.document,
+                server,
                 log,
-                server.start_within,
             )
         }
+        "prefect" => start_on_free_port(
+            |port| {
+                let mut command = Command::new(venv.join("bin/prefect"));
+                command
+                    .args(["server", "start", "--host", "127.0.0.1", "--port"])
+                    .arg(port.to_string())
+                    .current_dir(data)
+                    .env("PREFECT_HOME", data)
+                    .env("PREFECT_SERVER_API_AUTH_STRING", "admin:admin-password")
+                    .env("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+                    .env("PREFECT_UI_ENABLED", "false")
+                    .env("PREFECT_LOGGING_LEVEL", "WARNING")
+                    .env("PYTHONDONTWRITEBYTECODE", "1");
+                command
+            },
+            server,
+            log,
+        ),
         other => Err(format!("no way to start `{other}`")),
     }
 }

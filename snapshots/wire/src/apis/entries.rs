@@ -99,7 +99,7 @@ impl ListEntriesRequest {
     }
 
     /// Every item on every page, as a stream: pages are fetched as the stream is
-    /// polled, each at the offset `offset` after the items read so far, until a
+    /// polled, each at offset `offset` after the items read so far, until a
     /// page is empty or short, the total a page gives is reached, or the server
     /// answers `404` past the end.
     ///
