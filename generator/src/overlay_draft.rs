@@ -15,6 +15,7 @@
 //! | a value of another type | the type is widened to include it (`type: [T, U]` in 3.1, `anyOf` in 3.0, untyped in 2.0) |
 //! | an enum value not listed | the value is added |
 //! | JSON where text was documented | the response also documents `application/json` |
+//! | an empty body where one was documented | the response documents none |
 //!
 //! Several deviations of one schema (the same nested object in many responses) make one
 //! action, whose comment lists where it was seen. What cannot be traced or expressed is
@@ -112,6 +113,8 @@ enum Change {
     EnumValues(Vec<Value>),
     /// Document `application/json` beside the text media type of the response at the pointer.
     JsonToo(String),
+    /// The response at the pointer has no body.
+    NoBody,
 }
 
 struct Drafter<'d> {
@@ -157,8 +160,11 @@ impl<'d> Drafter<'d> {
         if item.kind == "content_type" {
             return Ok((response, Change::JsonToo(item.content_type.clone())));
         }
-        let root = self.response_schema(&response)?;
         let segments = parse_path(&item.json_path)?;
+        if item.kind == "missing" && segments.is_empty() {
+            return Ok((response, Change::NoBody));
+        }
+        let root = self.response_schema(&response)?;
         match item.kind.as_str() {
             "missing" => {
                 let (owner, property) = match segments.split_last() {
@@ -282,7 +288,7 @@ impl<'d> Drafter<'d> {
         }
         Err(format!(
             "the schema at {} is not a list",
-            json_path(&resolved)
+            self.json_path(&resolved)
         ))
     }
 
@@ -310,7 +316,7 @@ impl<'d> Drafter<'d> {
         }
         Err(format!(
             "the schema at {} has no property `{name}`",
-            json_path(&resolved)
+            self.json_path(&resolved)
         ))
     }
 
@@ -333,7 +339,7 @@ impl<'d> Drafter<'d> {
         }
         Err(format!(
             "no schema from {} lists `{property}` as required",
-            json_path(&resolved)
+            self.json_path(&resolved)
         ))
     }
 
@@ -371,14 +377,19 @@ impl<'d> Drafter<'d> {
         }
         Err(format!(
             "the $refs from {} go round in a circle",
-            json_path(pointer)
+            self.json_path(pointer)
         ))
+    }
+
+    /// A pointer into the document as a JSONPath.
+    fn json_path(&self, pointer: &str) -> String {
+        json_path_in(self.doc, pointer)
     }
 
     fn node(&self, pointer: &str) -> Result<&'d Value, String> {
         self.doc
             .pointer(pointer)
-            .ok_or_else(|| format!("the document has nothing at {}", json_path(pointer)))
+            .ok_or_else(|| format!("the document has nothing at {}", self.json_path(pointer)))
     }
 
     fn finish(self, title: &str) -> Draft {
@@ -438,8 +449,20 @@ impl<'d> Drafter<'d> {
     /// The overlay actions of one change (a replacement is a removal and an update).
     fn actions_for(&self, pointer: &str, change: &Change) -> Vec<Action> {
         let node = self.doc.pointer(pointer).cloned().unwrap_or(Value::Null);
-        let at = json_path(pointer);
+        let at = self.json_path(pointer);
         match change {
+            Change::NoBody => {
+                let body = if self.dialect == Dialect::Swagger2 {
+                    "schema"
+                } else {
+                    "content"
+                };
+                vec![Action {
+                    target: format!("{at}.{body}"),
+                    description: "the server sends no body".into(),
+                    body: Body::Remove,
+                }]
+            }
             Change::NotRequired(property) => vec![Action {
                 target: format!("{at}[?@ == {}]", Value::String(property.clone())),
                 description: format!("`{property}` is not always sent"),
@@ -493,7 +516,7 @@ impl<'d> Drafter<'d> {
         what: &str,
         change: impl Fn(&Value, Dialect) -> Edit,
     ) -> Vec<Action> {
-        let at = json_path(pointer);
+        let at = self.json_path(pointer);
         match change(node, self.dialect) {
             Edit::Merge(update) => vec![Action {
                 target: at,
@@ -512,7 +535,7 @@ impl<'d> Drafter<'d> {
                         body: Body::Remove,
                     },
                     Action {
-                        target: json_path(parent),
+                        target: self.json_path(parent),
                         description: what.to_owned(),
                         body: Body::Update(Value::Object(update)),
                     },
@@ -650,6 +673,7 @@ fn change_order(change: &Change) -> u8 {
         Change::Nullable | Change::Widen(_) => 1,
         Change::EnumValues(_) => 3,
         Change::JsonToo(_) => 4,
+        Change::NoBody => 5,
     }
 }
 
@@ -715,19 +739,27 @@ fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
     Ok(out)
 }
 
-/// A JSON pointer as an RFC 9535 JSONPath: `$.components.schemas.User`, brackets where a
-/// name is not plain.
-fn json_path(pointer: &str) -> String {
+/// A JSON pointer into `doc` as an RFC 9535 JSONPath: `$.components.schemas.User`, brackets
+/// where a name is not plain, an index only where the document has a list (`responses['200']`
+/// is a key).
+fn json_path_in(doc: &Value, pointer: &str) -> String {
     let mut out = String::from("$");
+    let mut node = Some(doc);
     for raw in pointer.split('/').skip(1) {
         let key = raw.replace("~1", "/").replace("~0", "~");
+        let in_list = matches!(node, Some(Value::Array(_)));
+        node = node.and_then(|n| match n {
+            Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
+            Value::Object(map) => map.get(&key),
+            _ => None,
+        });
         let plain = !key.is_empty()
             && key
                 .chars()
                 .next()
                 .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if key.parse::<usize>().is_ok() {
+        if in_list && key.parse::<usize>().is_ok() {
             let _ = write!(out, "[{key}]");
         } else if plain {
             let _ = write!(out, ".{key}");
@@ -968,8 +1000,11 @@ components:
             ]
         );
         assert_eq!(
-            json_path("/paths/~1users~1{id}~1/get"),
-            "$.paths['/users/{id}/'].get"
+            json_path_in(
+                &serde_json::json!({"paths": {"/users/{id}/": {"get": {"responses": {"200": {}}}}}}),
+                "/paths/~1users~1{id}~1/get/responses/200"
+            ),
+            "$.paths['/users/{id}/'].get.responses['200']"
         );
     }
 }

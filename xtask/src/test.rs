@@ -75,6 +75,12 @@ pub fn run(root: &Path, extra: &[String]) -> Result<bool, String> {
     if !crate::conformance::run(root, &["--spec".into(), posthog])? {
         return Ok(false);
     }
+    // Real servers, not documents: the Django REST framework application and Kinto, each
+    // client generated from the document its running server serves (the rest of the suite,
+    // Prefect and Unleash, runs on demand: `cargo xtask real-servers`).
+    if !crate::real_servers::run(root, &["--test-set".into()])? {
+        return Ok(false);
+    }
     // Real-world specs, and the project's own, as standalone crates that must compile cleanly.
     eprintln!("corpus sample: xtask/tools/corpus-ci.txt");
     let corpus = crate::corpus::run(

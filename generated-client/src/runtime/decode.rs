@@ -85,7 +85,8 @@ pub enum DeviationKind {
     /// `null` where the description promises a value. An optional field is `None`; a
     /// required one holds its type's zero value (see below).
     Null,
-    /// A required property is absent. The field holds its type's zero value (`None` for a
+    /// A required property is absent, or the whole body (a success with an empty body where
+    /// one was promised). The field (or the body) is its type's zero value (`None` for a
     /// nullable field).
     Missing,
     /// A value of another JSON type that reads as the promised one without loss, read so:
@@ -584,6 +585,19 @@ pub(crate) fn best_variant<T>(value: &Value, attempts: &[Attempt<T>]) -> Option<
         restore(deviations);
         read
     })
+}
+
+/// An empty body where `T` was promised, recorded at the root.
+pub(crate) fn empty_body_deviation<T>() -> Deviation {
+    Deviation {
+        path: "$".to_owned(),
+        kind: DeviationKind::Missing,
+        found: None,
+        note: format!(
+            "the body is empty where {} was promised; delivered as its zero value",
+            expected::<T>()
+        ),
+    }
 }
 
 /// A body whose `Content-Type` is not the documented one, recorded at the root.

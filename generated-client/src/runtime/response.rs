@@ -146,6 +146,12 @@ impl RawResponse {
             if let Ok(body) = serde_json::from_slice::<T>(b"null") {
                 return Ok(self.wrap(body));
             }
+            // A success with no body where one was promised (the server did what was asked
+            // and said nothing): to a tolerant client, the type's zero value.
+            if let Some(body) = decode::zero::<T>() {
+                let deviation = decode::empty_body_deviation::<T>();
+                return self.deliver(body, vec![deviation]);
+            }
         }
         let failure = match decode::json::<T>(&self.body, self.decoding) {
             Ok((body, deviations)) if deviations.is_empty() => return Ok(self.wrap(body)),
@@ -301,16 +307,55 @@ mod tests {
         }
     }
 
-    /// A 200 with no body decodes as `null` where the type takes it, and is a decode error
-    /// where it does not.
+    /// A 200 with no body decodes as `null` where the type takes it; where it does not, a
+    /// tolerant client delivers the type's zero value with a deviation, a strict one fails.
     #[test]
-    fn an_empty_body_is_null_only_to_types_that_take_it() {
+    fn an_empty_body_is_null_to_types_that_take_it_and_a_deviation_to_others() {
         let value = raw(b"").json::<serde_json::Value>().unwrap().into_body();
         assert_eq!(value, serde_json::Value::Null);
         assert_eq!(raw(b" \n").json::<Option<u32>>().unwrap().into_body(), None);
-        let error = raw(b"")
+        let response = raw(b"")
             .json::<std::collections::BTreeMap<String, u32>>()
-            .unwrap_err();
+            .unwrap();
+        assert!(response.body().is_empty());
+        assert_eq!(
+            response.deviations()[0].kind,
+            decode::DeviationKind::Missing
+        );
+        let mut strict = raw(b"");
+        strict.decoding = Decoding::Strict;
+        let error = strict.json::<Vec<u32>>().unwrap_err();
         assert!(matches!(error, Error::Decode(_)), "{error:?}");
+    }
+
+    /// The response's own media type wins over the documented one: a JSON string where text
+    /// was documented is its text, text where JSON was documented is a JSON string.
+    #[test]
+    fn a_body_is_read_by_the_media_type_that_arrived() {
+        let with_type = |body: &'static [u8], media_type: &'static str| {
+            let mut response = raw(body);
+            response.headers.insert(
+                reqwest::header::CONTENT_TYPE,
+                reqwest::header::HeaderValue::from_static(media_type),
+            );
+            response
+        };
+        let text = with_type(b"\"1.0.0\"", "application/json").text().unwrap();
+        assert_eq!(text.body(), "1.0.0");
+        assert_eq!(
+            text.deviations()[0].kind,
+            decode::DeviationKind::ContentType
+        );
+        let json = with_type(b"1.0.0", "text/plain; charset=utf-8")
+            .json::<String>()
+            .unwrap();
+        assert_eq!(json.body(), "1.0.0");
+        assert_eq!(
+            json.deviations()[0].kind,
+            decode::DeviationKind::ContentType
+        );
+        // Plain text documented as text: no deviation.
+        let plain = with_type(b"1.0.0", "text/plain").text().unwrap();
+        assert!(plain.deviations().is_empty());
     }
 }

@@ -981,9 +981,12 @@ impl<'a> Lowerer<'a> {
             }
             .to_owned()
         };
+        // A query counter the document types as a string (Unleash's `offset`) still holds a
+        // number: the runtime reads and writes it as text.
+        let counts = |ty: &TypeRef| integer(ty) || *ty == TypeRef::String;
         let mut out: Vec<CounterCandidate> = params
             .iter()
-            .filter(|p| p.location == ParamLocation::Query && !p.required && integer(&p.ty))
+            .filter(|p| p.location == ParamLocation::Query && !p.required && counts(&p.ty))
             .map(|p| CounterCandidate {
                 wire: p.wire.clone(),
                 kind: kind(&p.wire),

@@ -2,7 +2,8 @@
 //! against those servers.
 //!
 //! Prism holds a server to its document; real servers do not hold to theirs. For each server
-//! of [`servers::SERVERS`] the suite
+//! of the suite (`servers::SERVERS`: a Django REST framework application, Kinto, Prefect and
+//! Unleash) it
 //!
 //! 1. installs it (pinned, from the package registries, into `target/tools/real-servers/`)
 //!    and starts it on a loopback port with fresh data;
@@ -20,6 +21,7 @@
 //! passes when, on every server, at least 95% of the checks pass as served and all of them
 //! pass strictly with the drafted overlay.
 
+mod postgres;
 mod process;
 mod servers;
 
@@ -255,7 +257,7 @@ fn prepare(
 }
 
 /// The server started on fresh data (`label` names its data folder and log).
-fn fresh_server(root: &Path, server: &Server, label: &str) -> Result<process::Running, String> {
+fn fresh_server(root: &Path, server: &Server, label: &str) -> Result<servers::Started, String> {
     let dir = root.join("target/real-servers").join(server.name);
     let data = dir.join(format!("data-{label}"));
     let _ = std::fs::remove_dir_all(&data);

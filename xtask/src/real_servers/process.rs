@@ -18,7 +18,7 @@ impl Running {
     /// Starts `command` (which must listen on `port`) and waits until `ready_path` answers
     /// 200 (sent with `headers`), for at most `wait`. Its output goes to `log`.
     pub fn start(
-        mut command: Command,
+        command: Command,
         port: u16,
         ready: &Ready<'_>,
         log: &Path,
@@ -28,6 +28,21 @@ impl Running {
             headers,
             wait,
         } = *ready;
+        Self::start_until(command, port, log, wait, || {
+            matches!(get(port, ready_path, headers), Ok((200, _)))
+        })
+        .map_err(|e| format!("{ready_path}: {e}"))
+    }
+
+    /// Starts `command` (which must listen on `port`) and waits until `ready` says it is, for
+    /// at most `wait`. Its output goes to `log`.
+    pub fn start_until(
+        mut command: Command,
+        port: u16,
+        log: &Path,
+        wait: Duration,
+        ready: impl Fn() -> bool,
+    ) -> Result<Running, String> {
         let out = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
         let err = out.try_clone().map_err(|e| e.to_string())?;
         // Its own group, so that stopping it stops whatever it started (workers, a reloader).
@@ -49,12 +64,12 @@ impl Running {
                     tail(log, 15)
                 ));
             }
-            if matches!(get(port, ready_path, headers), Ok((200, _))) {
+            if ready() {
                 return Ok(running);
             }
             if started.elapsed() > wait {
                 return Err(format!(
-                    "the server did not answer {ready_path} with 200 within {wait:?}; its log ({}) ends:\n{}",
+                    "the server was not ready within {wait:?}; its log ({}) ends:\n{}",
                     log.display(),
                     tail(log, 15)
                 ));

@@ -2,6 +2,7 @@
 //! `target/tools/real-servers/<name>`), started on a loopback port, and where it serves its
 //! own API description.
 
+use super::postgres;
 use super::process::{self, Running};
 use crate::tools;
 use std::path::{Path, PathBuf};
@@ -57,7 +58,32 @@ pub const SERVERS: &[Server] = &[
         // `admin:admin-password` (PREFECT_SERVER_API_AUTH_STRING below).
         authorization: Some("Basic YWRtaW46YWRtaW4tcGFzc3dvcmQ="),
     },
+    Server {
+        name: "unleash",
+        about: "Unleash, a feature-flag server from npm (OpenAPI 3.0, PostgreSQL started by the suite)",
+        crate_name: "unleash-api",
+        document: "/docs/openapi.json",
+        in_test_command: false,
+        start_within: Duration::from_secs(120),
+        authorization: None,
+    },
 ];
+
+/// A started server: its port, and the processes it runs as (stopped when dropped, in
+/// order: the server before its database).
+pub struct Started {
+    pub port: u16,
+    _processes: Vec<Running>,
+}
+
+impl From<Running> for Started {
+    fn from(running: Running) -> Self {
+        Started {
+            port: running.port,
+            _processes: vec![running],
+        }
+    }
+}
 
 /// The folder a server's tools are installed in.
 pub fn install_dir(root: &Path, server: &Server) -> PathBuf {
@@ -77,6 +103,7 @@ pub fn install(root: &Path, server: &Server) -> Result<(), String> {
         "drf" => python_venv(root, server, "django"),
         "kinto" => python_venv(root, server, "kinto"),
         "prefect" => python_venv(root, server, "prefect"),
+        "unleash" => npm_package(root, server),
         other => Err(format!("no installer for `{other}`")),
     }
 }
@@ -106,7 +133,14 @@ fn start_on_free_port(
 }
 
 /// Starts the server with its data in `data` (a fresh folder), its log in `log`.
-pub fn start(root: &Path, server: &Server, data: &Path, log: &Path) -> Result<Running, String> {
+pub fn start(root: &Path, server: &Server, data: &Path, log: &Path) -> Result<Started, String> {
+    if server.name == "unleash" {
+        return start_unleash(root, server, data, log);
+    }
+    start_one(root, server, data, log).map(Started::from)
+}
+
+fn start_one(root: &Path, server: &Server, data: &Path, log: &Path) -> Result<Running, String> {
     let venv = install_dir(root, server).join("venv");
     match server.name {
         "drf" => {
@@ -177,6 +211,59 @@ pub fn start(root: &Path, server: &Server, data: &Path, log: &Path) -> Result<Ru
         ),
         other => Err(format!("no way to start `{other}`")),
     }
+}
+
+/// Unleash on a PostgreSQL cluster of its own, made in `data/pg`.
+fn start_unleash(root: &Path, server: &Server, data: &Path, log: &Path) -> Result<Started, String> {
+    let database = postgres::start(data, &log.with_extension("postgres.log"))?;
+    let dir = install_dir(root, server);
+    let pgport = database.port.to_string();
+    let unleash = start_on_free_port(
+        |port| {
+            let mut command = Command::new("node");
+            command
+                .arg(dir.join("server.js"))
+                .current_dir(&dir)
+                .env("PORT", port.to_string())
+                .env("PGPORT", &pgport)
+                .env("NODE_ENV", "production");
+            command
+        },
+        server,
+        log,
+    )?;
+    Ok(Started {
+        port: unleash.port,
+        _processes: vec![unleash, database],
+    })
+}
+
+/// The server's pinned npm packages (`package.json` and `package-lock.json`), installed with
+/// `npm ci` beside its `server.js`, unless the manifests have not changed.
+fn npm_package(root: &Path, server: &Server) -> Result<(), String> {
+    let dir = install_dir(root, server);
+    let source = source_dir(root, server);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let mut changed = false;
+    for file in ["package.json", "package-lock.json"] {
+        let wanted =
+            std::fs::read(source.join(file)).map_err(|e| format!("{}: {e}", server.name))?;
+        if std::fs::read(dir.join(file)).ok().as_deref() != Some(wanted.as_slice()) {
+            std::fs::write(dir.join(file), wanted).map_err(|e| e.to_string())?;
+            changed = true;
+        }
+    }
+    std::fs::copy(source.join("server.js"), dir.join("server.js")).map_err(|e| e.to_string())?;
+    if !changed && dir.join("node_modules").exists() {
+        return Ok(());
+    }
+    eprintln!("installing {} (npm ci) into {}", server.name, dir.display());
+    tools::run(
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&dir),
+        &format!("npm ci ({}; is node with npm installed?)", server.name),
+    )
 }
 
 /// A virtual environment with the server's pinned `requirements.txt` (every dependency
