@@ -98,8 +98,9 @@ pub enum DeviationKind {
     /// A value that cannot be read as the promised type: the field holds its type's zero
     /// value, and [`Deviation::found`] the value as it arrived.
     Unreadable,
-    /// A string the description's `enum` does not list, or a union's tag it does not know:
-    /// kept in the type's `Unknown` variant, as always.
+    /// A string the description's `enum` does not list: kept in the enum's `Unknown` variant,
+    /// as always. (A union's tag it does not know is not a deviation: the record still
+    /// matched a variant's schema; it lands in the union's fallback variant.)
     UnknownValue,
     /// The response's `Content-Type` is not the documented one (JSON where text was
     /// documented, or the reverse): the body was read by what arrived.

@@ -271,28 +271,6 @@ pub fn tag<'v>(value: &'v serde_json::Value, property: &str) -> Option<&'v str> 
     value.get(property).and_then(serde_json::Value::as_str)
 }
 
-/// A union's tag the description does not know (or no tag): kept in the union's fallback
-/// variant as always, and a deviation to a client.
-pub fn unknown_tag<E: serde::de::Error>(property: &str, tag: Option<&str>) -> Result<(), E> {
-    let what = match tag {
-        Some(tag) => format!("`{property}` value `{tag}` is not one the description lists"),
-        None => format!("no `{property}` to tell the kind of record"),
-    };
-    match decode::mode() {
-        Mode::Plain => Ok(()),
-        Mode::Check => Err(E::custom(what)),
-        Mode::Recover => {
-            decode::record(
-                "",
-                DeviationKind::UnknownValue,
-                tag.map(|t| Value::String(t.to_owned())),
-                format!("{what}; kept as the unknown kind"),
-            );
-            Ok(())
-        }
-    }
-}
-
 /// Decodes an untagged union: the first of its variants (in the description's order) that
 /// reads the value, or, in a client's recover pass, the one that reads it with the fewest
 /// deviations. Each attempt decodes one variant from the value.
