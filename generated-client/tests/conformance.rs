@@ -546,7 +546,7 @@ async fn a_mismatched_spec_is_caught() {
     // The response: Prism serves `id: "not-a-number"`, which the models reject.
     let error = call(&clients, "subscriptions_retrieve").await.unwrap_err();
     assert!(
-        matches!(&error, Error::Decode(decode) if decode.path == "id"),
+        matches!(&error, Error::Decode(decode) if decode.path == "$.id"),
         "{error:?}"
     );
     // The request: the client sends `search=weekly`, which this spec forbids; Prism refuses it
