@@ -40,6 +40,8 @@ pub struct Api {
     pub non_exhaustive: bool,
     /// The documented rate limits (`x-rate-limits`), by class name.
     pub rate_classes: Vec<RateClass>,
+    /// Where the public signatures hold `serde_json::Value` (counted after lowering).
+    pub untyped: Untyped,
 }
 
 /// A budget the API documents for a class of operations.
@@ -97,6 +99,10 @@ pub enum AuthScheme {
         location: ParamLocation,
         /// The header, query parameter or cookie name.
         name: String,
+        /// For a header, what the description says goes before the key and a space
+        /// (`Token`, from drf-spectacular's "required prefix \"Token\"", an `x-fern-header`
+        /// prefix, or an HTTP scheme other than bearer and basic).
+        prefix: Option<String>,
     },
 }
 
@@ -127,9 +133,10 @@ pub enum NoteKind {
     Repair,
     /// A construct was typed as `serde_json::Value`, so values are not checked.
     Untyped,
-    /// A construct was typed, sent or kept less exactly than the document describes, or left
-    /// out.
+    /// A construct was typed, sent or kept less exactly than the document describes.
     Approximate,
+    /// An operation or parameter was left out.
+    Dropped,
 }
 
 /// A named model type.
@@ -665,4 +672,50 @@ pub enum PageSource {
         /// The query parameter the id goes in (its wire name).
         param: String,
     },
+}
+
+/// Where a client's public signatures hold `serde_json::Value`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Untyped {
+    /// Model fields (additional properties included).
+    pub fields: usize,
+    /// Type aliases.
+    pub aliases: usize,
+    /// Union variants (a union's fallback for unknown kinds, which is `Value` by design, is
+    /// not counted).
+    pub variants: usize,
+    /// Operation parameters.
+    pub params: usize,
+    /// Request bodies.
+    pub bodies: usize,
+    /// Response bodies (each outcome of an operation with several).
+    pub responses: usize,
+}
+
+impl Untyped {
+    /// Every place.
+    pub fn total(&self) -> usize {
+        self.fields + self.aliases + self.variants + self.params + self.bodies + self.responses
+    }
+
+    /// `12 untyped (3 fields, 9 parameters)`, listing the kinds that have any.
+    pub fn describe(&self) -> String {
+        let parts: Vec<String> = [
+            (self.fields, "field", "fields"),
+            (self.aliases, "alias", "aliases"),
+            (self.variants, "union variant", "union variants"),
+            (self.params, "parameter", "parameters"),
+            (self.bodies, "request body", "request bodies"),
+            (self.responses, "response", "responses"),
+        ]
+        .iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(n, one, many)| format!("{n} {}", if *n == 1 { one } else { many }))
+        .collect();
+        if parts.is_empty() {
+            "0 untyped".to_owned()
+        } else {
+            format!("{} untyped ({})", self.total(), parts.join(", "))
+        }
+    }
 }

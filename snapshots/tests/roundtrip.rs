@@ -344,7 +344,7 @@ fn awkward_names_keep_their_wire_names() {
     assert_eq!(t._2fa, Some(true));
     assert_eq!(t.camel_case.as_deref(), Some("cc"));
     assert_eq!(t.camel_case2.as_deref(), Some("c2"));
-    let _: names::Nullable2 = roundtrip(json!({"option": "o"}));
+    let _: names::NullableModel = roundtrip(json!({"option": "o"}));
     let _: names::UserProfile = roundtrip(json!({"name": "n"}));
     let _: names::UserProfile2 = roundtrip(json!({"id": 1}));
     assert_eq!(

@@ -13,6 +13,7 @@ pub mod generate;
 pub mod real_servers;
 pub mod reference;
 pub mod release;
+pub mod scan;
 pub mod semver_oracle;
 pub mod spec;
 pub mod test;

@@ -97,23 +97,27 @@ fn message_shape(message: &str) -> String {
     out
 }
 
-/// Counts of notes by kind: (repairs, untyped fallbacks, other approximations).
-pub fn note_counts(notes: &[Note]) -> (usize, usize, usize) {
+/// Counts of notes by kind: (repairs, untyped fallbacks, left out, other approximations).
+pub fn note_counts(notes: &[Note]) -> (usize, usize, usize, usize) {
     let count = |kind| notes.iter().filter(|n| n.kind == kind).count();
     (
         count(NoteKind::Repair),
         count(NoteKind::Untyped),
+        count(NoteKind::Dropped),
         count(NoteKind::Approximate),
     )
 }
 
-/// The one-line summary a generating command ends with.
+/// The one-line summary a generating command ends with: what was generated, what is untyped
+/// in its public signatures (by kind), and what the generator repaired, left out or
+/// approximated.
 pub fn summary(name: &str, api: &generator::ir::Api) -> String {
     let operations: usize = api.groups.iter().map(|g| g.operations.len()).sum();
-    let (repairs, untyped, approximate) = note_counts(&api.notes);
+    let (repairs, _, dropped, approximate) = note_counts(&api.notes);
     format!(
-        "{name}: {operations} operations, {} models, {repairs} repairs, {untyped} untyped fallbacks, {approximate} other approximations",
-        api.types.len()
+        "{name}: {operations} operations, {} models, {}, {repairs} repairs, {dropped} left out, {approximate} other approximations",
+        api.types.len(),
+        api.untyped.describe()
     )
 }
 

@@ -31,6 +31,9 @@ pub enum Auth {
     Basic,
     /// The credential in the named header.
     Header(&'static str),
+    /// The credential in the named header after a prefix the API description states
+    /// (`Authorization: Token <credential>`).
+    PrefixedHeader(&'static str, &'static str),
     /// The credential in the named query parameter.
     Query(&'static str),
     /// The credential in the named cookie.
@@ -87,6 +90,9 @@ struct Inner {
     /// The credential's header for `auth`, made when the client was built (see
     /// [`credential_header`]); `None` when the scheme is not a header or there is no credential.
     credential_header: Option<(Auth, HeaderName, HeaderValue)>,
+    /// A credential header set on the builder (`bearer_auth`, `basic_auth`, `header_auth`),
+    /// which every authenticated call sends instead of the API's scheme.
+    auth_override: Option<(HeaderName, HeaderValue)>,
     timeout: Duration,
     retry: RetryPolicy,
     user_agent: HeaderValue,
@@ -122,12 +128,6 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// A client for the API at `base_url` that authenticates with `api_key`, with default
-    /// settings (see [`ClientBuilder`]).
-    pub fn new(base_url: impl Into<String>, api_key: impl Into<String>) -> Result<Self, Error> {
-        Self::builder().base_url(base_url).api_key(api_key).build()
-    }
-
     /// A builder for a client with custom settings.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
@@ -419,7 +419,9 @@ impl Client {
         }
         let mut cookies = request.cookies.clone();
         if request.authenticated {
-            if let Some(Secret(credential)) = &inner.credential {
+            if let Some((name, value)) = &inner.auth_override {
+                headers.insert(name.clone(), value.clone());
+            } else if let Some(Secret(credential)) = &inner.credential {
                 let auth = request.auth.unwrap_or(inner.auth);
                 match auth {
                     Auth::Query(name) => query.push((name.to_owned(), credential.clone())),
@@ -642,6 +644,12 @@ fn credential_header(
             })?;
             (name, sensitive(credential)?)
         }
+        Auth::PrefixedHeader(name, prefix) => {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Error::invalid("auth", "the API's credential header name is invalid")
+            })?;
+            (name, sensitive(&format!("{prefix} {credential}"))?)
+        }
         Auth::None | Auth::Query(_) | Auth::Cookie(_) => return Ok(None),
     }))
 }
@@ -691,6 +699,7 @@ pub struct ClientBuilder {
     root_certificates: Vec<Vec<u8>>,
     decoding: Decoding,
     deviation_log: Option<std::path::PathBuf>,
+    auth_override: Option<(String, Secret)>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -723,6 +732,13 @@ impl fmt::Debug for ClientBuilder {
             .field("root_certificates", &self.root_certificates.len())
             .field("decoding", &self.decoding)
             .field("deviation_log", &self.deviation_log)
+            .field(
+                "auth_override",
+                &self
+                    .auth_override
+                    .as_ref()
+                    .map(|(name, secret)| (name, secret)),
+            )
             .finish()
     }
 }
@@ -749,6 +765,7 @@ impl Default for ClientBuilder {
             root_certificates: Vec::new(),
             decoding: Decoding::Tolerant,
             deviation_log: None,
+            auth_override: None,
         }
     }
 }
@@ -783,19 +800,23 @@ impl ClientBuilder {
     /// API's first server.
     pub fn from_env() -> Result<Self, Error> {
         let api = crate::API;
-        let key = std::env::var(api.api_key_env)
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-            .ok_or_else(|| {
-                Error::invalid(
-                    api.api_key_env,
-                    format!(
-                        "set the environment variable {} to your API key",
-                        api.api_key_env
-                    ),
-                )
-            })?;
-        let mut builder = ClientBuilder::default().api_key(key.trim());
+        let mut builder = ClientBuilder::default();
+        // An API whose description names no credential reads none.
+        if api.auth != Auth::None {
+            let key = std::env::var(api.api_key_env)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .ok_or_else(|| {
+                    Error::invalid(
+                        api.api_key_env,
+                        format!(
+                            "set the environment variable {} to your API key",
+                            api.api_key_env
+                        ),
+                    )
+                })?;
+            builder = builder.api_key(key.trim());
+        }
         if let Some(base) = std::env::var(api.base_url_env)
             .ok()
             .filter(|v| !v.trim().is_empty())
@@ -817,9 +838,58 @@ impl ClientBuilder {
         self
     }
 
-    /// The credential.
+    /// The credential, sent as the API description says (the crate's docs show how, under
+    /// "Authentication").
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
         self.api_key = Some(Secret(api_key.into()));
+        self
+    }
+
+    /// Sends `Authorization: Bearer <token>` with every call that takes credentials, instead
+    /// of the API description's scheme: for a server that wants a credential its description
+    /// does not name (or names wrongly).
+    ///
+    /// `Client::builder().bearer_auth("s3cr3t")` sends `Authorization: Bearer s3cr3t`.
+    pub fn bearer_auth(self, token: impl Into<String>) -> Self {
+        let token = token.into();
+        self.header_auth("Authorization", "Bearer", token)
+    }
+
+    /// Sends `Authorization: Basic <base64 of user:password>` with every call that takes
+    /// credentials, instead of the API description's scheme.
+    ///
+    /// `Client::builder().basic_auth("ann", "pw")` sends `Authorization: Basic YW5uOnB3`.
+    pub fn basic_auth(self, user: impl Into<String>, password: impl Into<String>) -> Self {
+        use base64::Engine as _;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            user.into(),
+            password.into()
+        ));
+        self.header_auth("Authorization", "Basic", encoded)
+    }
+
+    /// Sends the credential in the header `name`, after `prefix` and a space when the prefix
+    /// is not empty, with every call that takes credentials, instead of the API description's
+    /// scheme.
+    ///
+    /// `Client::builder().header_auth("Authorization", "Token", "abc")` sends
+    /// `Authorization: Token abc`; `.header_auth("X-Api-Key", "", "abc")` sends
+    /// `X-Api-Key: abc`.
+    pub fn header_auth(
+        mut self,
+        name: impl Into<String>,
+        prefix: impl Into<String>,
+        credential: impl Into<String>,
+    ) -> Self {
+        let prefix = prefix.into();
+        let credential = credential.into();
+        let value = if prefix.is_empty() {
+            credential
+        } else {
+            format!("{prefix} {credential}")
+        };
+        self.auth_override = Some((name.into(), Secret(value)));
         self
     }
 
@@ -1098,6 +1168,18 @@ impl ClientBuilder {
             }
             None => None,
         };
+        let auth_override = match &self.auth_override {
+            Some((name, Secret(value))) => {
+                let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                    Error::invalid(
+                        "header_auth",
+                        format!("`{name}` is not a valid header name"),
+                    )
+                })?;
+                Some((name, sensitive(value)?))
+            }
+            None => None,
+        };
         let deviation_log = match &self.deviation_log {
             Some(path) => Some(Arc::new(DeviationLog::open(path).map_err(|e| {
                 Error::invalid(
@@ -1121,6 +1203,7 @@ impl ClientBuilder {
                 http,
                 base_url,
                 credential_header,
+                auth_override,
                 credential: self.api_key,
                 auth: api.auth,
                 timeout: self.timeout,
@@ -1267,7 +1350,11 @@ mod tests {
         }
         assert!(credential_header(Auth::Header("bad name"), "k").is_err());
         // The client as built keeps the header of the API's own scheme, if it is one.
-        let client = Client::new("http://localhost", "k").unwrap();
+        let client = Client::builder()
+            .base_url("http://localhost")
+            .api_key("k")
+            .build()
+            .unwrap();
         let kept = client.inner.credential_header.clone();
         let expected = credential_header(crate::API.auth, "k").unwrap();
         assert_eq!(

@@ -74,6 +74,24 @@ impl<T> From<Option<T>> for Nullable<T> {
     }
 }
 
+/// A text value, from a string slice: `PatchedX::new().title("Weekly")`.
+impl From<&str> for Nullable<String> {
+    fn from(value: &str) -> Self {
+        Nullable::Value(value.to_owned())
+    }
+}
+
+/// A text value or `null`, from an optional string slice.
+impl From<Option<&str>> for Nullable<String> {
+    /// `None` becomes `null`.
+    fn from(value: Option<&str>) -> Self {
+        match value {
+            Some(value) => Nullable::Value(value.to_owned()),
+            None => Nullable::Null,
+        }
+    }
+}
+
 impl<T: Serialize> Serialize for Nullable<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -99,6 +117,14 @@ mod tests {
     struct Patch {
         #[serde(default, skip_serializing_if = "Nullable::is_absent")]
         title: Nullable<String>,
+    }
+
+    #[test]
+    fn text_setters_take_string_slices() {
+        let title: Nullable<String> = "Weekly".into();
+        assert_eq!(title, Nullable::Value("Weekly".to_owned()));
+        let cleared: Nullable<String> = None::<&str>.into();
+        assert_eq!(cleared, Nullable::Null);
     }
 
     #[test]

@@ -146,10 +146,19 @@ pub fn auth_tokens(scheme: &crate::ir::AuthScheme, runtime: TokenStream) -> Toke
     match scheme {
         AuthScheme::Bearer => quote!(#runtime::Auth::Bearer),
         AuthScheme::Basic => quote!(#runtime::Auth::Basic),
-        AuthScheme::ApiKey { location, name } => match location {
-            ParamLocation::Query => quote!(#runtime::Auth::Query(#name)),
-            ParamLocation::Cookie => quote!(#runtime::Auth::Cookie(#name)),
-            ParamLocation::Header | ParamLocation::Path => quote!(#runtime::Auth::Header(#name)),
+        AuthScheme::ApiKey {
+            location,
+            name,
+            prefix,
+        } => match (location, prefix) {
+            (ParamLocation::Query, _) => quote!(#runtime::Auth::Query(#name)),
+            (ParamLocation::Cookie, _) => quote!(#runtime::Auth::Cookie(#name)),
+            (ParamLocation::Header | ParamLocation::Path, Some(prefix)) => {
+                quote!(#runtime::Auth::PrefixedHeader(#name, #prefix))
+            }
+            (ParamLocation::Header | ParamLocation::Path, None) => {
+                quote!(#runtime::Auth::Header(#name))
+            }
         },
     }
 }

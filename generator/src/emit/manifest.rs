@@ -24,7 +24,10 @@ wiremock = { version = "0.6", optional = true }
 "#;
 
 /// The TLS backends a generated crate can be built with.
-const TLS_FEATURES: &str = "# TLS with rustls and the platform's certificate verifier.\n\
+const TLS_FEATURES: &str =
+    "# Responses compressed with gzip, brotli, deflate or zstd are decompressed.\n\
+compression = [\"reqwest/gzip\", \"reqwest/brotli\", \"reqwest/deflate\", \"reqwest/zstd\"]\n\
+# TLS with rustls and the platform's certificate verifier.\n\
 rustls = [\"reqwest/rustls\"]\n\
 # TLS with the platform's library (OpenSSL, Secure Transport, SChannel).\n\
 native-tls = [\"reqwest/native-tls\"]\n\
@@ -72,9 +75,9 @@ pub fn cargo_toml(api: &Api, settings: &Settings) -> String {
     // by default.
     out.push_str("\n[features]\n");
     if features.is_empty() {
-        out.push_str("default = [\"rustls\"]\n");
+        out.push_str("default = [\"rustls\", \"compression\"]\n");
     } else {
-        out.push_str("default = [\"rustls\", \"full\"]\n");
+        out.push_str("default = [\"rustls\", \"compression\", \"full\"]\n");
     }
     out.push_str(TLS_FEATURES);
     if !features.is_empty() {

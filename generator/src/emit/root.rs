@@ -45,6 +45,49 @@ pub fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         });
         quote!((#name, &[#(#quotas),*]))
     });
+    // `Client::new` takes a credential only when the description names a scheme.
+    let new = match &api.auth {
+        Some(_) => quote! {
+            impl Client {
+                /// A client for the API at `base_url` that authenticates with `api_key` (sent as
+                /// the crate docs' "Authentication" says), with default settings (see
+                /// [`ClientBuilder`]).
+                pub fn new(base_url: impl Into<String>, api_key: impl Into<String>) -> Result<Self, Error> {
+                    Self::builder().base_url(base_url).api_key(api_key).build()
+                }
+            }
+        },
+        None => quote! {
+            impl Client {
+                /// A client for the API at `base_url`, with default settings (see
+                /// [`ClientBuilder`]). The API description names no credential; the builder's
+                /// `bearer_auth`, `basic_auth` and `header_auth` add one.
+                pub fn new(base_url: impl Into<String>) -> Result<Self, Error> {
+                    Self::builder().base_url(base_url).build()
+                }
+            }
+        },
+    };
+    // The crates whose types appear in the client's signatures, at the versions it is built
+    // with.
+    let reexports = [
+        api.needs.chrono.then(|| {
+            quote!(
+                pub use chrono;
+            )
+        }),
+        api.needs.uuid.then(|| {
+            quote!(
+                pub use uuid;
+            )
+        }),
+        Some(quote!(
+            pub use bytes;
+        )),
+        Some(quote!(
+            pub use serde_json;
+        )),
+    ];
     // With only some features on, the parts of the runtime that only operations use go
     // unused.
     let allow_unused = super::common::has_tag_features(api).then(|| quote!(#[allow(dead_code)]));
@@ -61,6 +104,9 @@ pub fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         mod runtime;
 
         pub use runtime::exports::*;
+        #(#reexports)*
+
+        #new
 
         #(#servers)*
 

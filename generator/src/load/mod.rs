@@ -135,6 +135,15 @@ impl Notes {
         });
     }
 
+    /// An operation could not be read, or was not found, and is left out.
+    pub fn dropped(&mut self, pointer: &str, message: impl Into<String>) {
+        self.list.push(Note {
+            pointer: pointer.to_owned(),
+            message: message.into(),
+            kind: NoteKind::Dropped,
+        });
+    }
+
     fn repaired(&mut self, repairs: Vec<(String, String)>) {
         self.list
             .extend(repairs.into_iter().map(|(pointer, message)| Note {
@@ -292,7 +301,7 @@ fn finish(mut openapi: OpenAPI, version: Version, notes: Notes) -> Document {
                     method,
                     operation,
                 }),
-                Err(e) => notes.approximate(
+                Err(e) => notes.dropped(
                     &crate::error::child(
                         &crate::error::pointer(["paths", path]),
                         &method.to_ascii_lowercase(),

@@ -125,7 +125,7 @@ pub fn inline_path_item_refs(doc: &mut Value, notes: &mut Notes) -> Result<(), E
             };
             let at = format!("#/{section}/{}", escape_segment(key));
             if !reference.starts_with('#') {
-                notes.approximate(&at, format!("path item $ref `{reference}` is not in this document; its operations are left out"));
+                notes.dropped(&at, format!("path item $ref `{reference}` is not in this document; its operations are left out"));
                 *item = json!({});
                 continue;
             }

@@ -114,7 +114,7 @@ pub fn convert(doc: &Value, notes: &mut Notes) -> Result<Value, Error> {
     if let Some(Value::Object(responses)) = root.get("responses") {
         let converted: Map<String, Value> = responses
             .iter()
-            .map(|(k, v)| (k.clone(), context.response(v, &produces)))
+            .map(|(k, v)| (k.clone(), context.response(v, &produces, "")))
             .collect();
         for (name, response) in &converted {
             record_content_origins(
@@ -375,7 +375,7 @@ impl Context<'_> {
                             let converted = if status.starts_with("x-") {
                                 r.clone()
                             } else {
-                                self.response(r, produces)
+                                self.response(r, produces, status)
                             };
                             let response_at = format!("{at}/responses/{}", escape_segment(status));
                             record_content_origins(
@@ -439,8 +439,12 @@ impl Context<'_> {
         Value::Object(out)
     }
 
-    /// A 2.0 response: its schema under each produced media type.
-    fn response(&self, r: &Value, produces: &[String]) -> Value {
+    /// A 2.0 response: its schema under each produced media type. A response without a
+    /// schema whose operation produces something still has a body (2.0 documents leave the
+    /// schema out of many that do): the media types without a schema, read as their type says
+    /// (JSON as a value, text as a string, anything else as bytes). Statuses that never have
+    /// a body (204, 205, 304) have none.
+    fn response(&self, r: &Value, produces: &[String], status: &str) -> Value {
         let Value::Object(r) = r else {
             return r.clone();
         };
@@ -469,6 +473,10 @@ impl Context<'_> {
                 .into_iter()
                 .map(|t| (t, json!({ "schema": converted.clone() })))
                 .collect();
+            out.insert("content".into(), Value::Object(content));
+        } else if !produces.is_empty() && !matches!(status, "204" | "205" | "304") {
+            let content: Map<String, Value> =
+                produces.iter().map(|t| (t.clone(), json!({}))).collect();
             out.insert("content".into(), Value::Object(content));
         }
         if let Some(Value::Object(headers)) = r.get("headers") {

@@ -3,6 +3,7 @@
 mod construction;
 mod dedupe;
 mod features;
+mod naming;
 mod notes;
 mod operations;
 pub(crate) mod rate_limits;
@@ -11,6 +12,7 @@ pub(crate) mod refs;
 mod schema;
 mod shape;
 mod types;
+mod untyped;
 
 use crate::error::Error;
 use crate::ir::NoteKind;
@@ -34,6 +36,49 @@ pub(crate) enum Mode {
 }
 
 /// Names that generated model code uses unqualified, so no model may take them.
+/// A model's name, never one of the prelude's or the standard library's types (nor a
+/// primitive's, which reads as one): a schema called `Vec`, `HashMap` or `u32` is `VecModel`,
+/// `HashMapModel`, `U32Model`, rather than shadowing the standard type under a glob import or
+/// reading as the primitive.
+pub(crate) fn model_name(wanted: String) -> String {
+    const STANDARD: &[&str] = &[
+        "HashMap",
+        "HashSet",
+        "BTreeSet",
+        "VecDeque",
+        "BinaryHeap",
+        "LinkedList",
+        "Rc",
+        "Arc",
+        "Cow",
+        "U8",
+        "U16",
+        "U32",
+        "U64",
+        "U128",
+        "Usize",
+        "I8",
+        "I16",
+        "I32",
+        "I64",
+        "I128",
+        "Isize",
+        "F32",
+        "F64",
+        "Bool",
+        "Char",
+        "Str",
+    ];
+    if RESERVED_TYPE_NAMES.contains(&wanted.as_str()) || STANDARD.contains(&wanted.as_str()) {
+        format!(
+            "{}Model",
+            crate::names::unraw(&wanted).trim_end_matches('_')
+        )
+    } else {
+        wanted
+    }
+}
+
 const RESERVED_TYPE_NAMES: &[&str] = &[
     "Option",
     "Some",
@@ -278,7 +323,12 @@ fn lower_converted(document: &Document, settings: &Settings) -> Result<Api, Erro
         extra_models_feature: None,
         non_exhaustive: !settings.exhaustive,
         rate_classes: std::mem::take(&mut lowerer.rate_classes),
+        untyped: Default::default(),
     };
+    api.doc = crate::docs::paragraphs([
+        api.doc.clone(),
+        auth_doc(api.auth.as_ref(), &settings.api_key_env()),
+    ]);
     if !api.rate_classes.is_empty() {
         api.doc =
             crate::docs::paragraphs([api.doc.clone(), rate_limits::crate_doc(&api.rate_classes)]);
@@ -286,6 +336,7 @@ fn lower_converted(document: &Document, settings: &Settings) -> Result<Api, Erro
     if features::wanted(&api, settings) {
         features::assign(&mut api);
     }
+    api.untyped = untyped::count(&api);
     notes::attach(&mut api);
     Ok(api)
 }
@@ -298,19 +349,62 @@ fn crate_doc(doc: &OpenAPI) -> String {
         .as_deref()
         .map(crate::docs::sanitize)
         .unwrap_or_default();
-    crate::docs::paragraphs([
+    let version = doc.info.version.trim();
+    let first = if version.is_empty() {
+        format!("A client for {title}.")
+    } else {
         format!(
             "A client for {title}, version {}.",
-            crate::docs::code(&doc.info.version)
-        ),
-        description,
-    ])
+            crate::docs::code(version)
+        )
+    };
+    crate::docs::paragraphs([first, description])
+}
+
+/// The crate docs' "Authentication" section: exactly what goes on the wire, with an example,
+/// and what to do when the description names no scheme.
+fn auth_doc(auth: Option<&crate::ir::AuthScheme>, key_env: &str) -> String {
+    use crate::ir::{AuthScheme, ParamLocation};
+    let wire = match auth {
+        None => {
+            return "# Authentication\n\nThe API description names no authentication, so \
+                    `Client::new(base_url)` sends no credential and `Client::from_env()` reads \
+                    none. If the server wants one, add it on the builder: \
+                    `Client::builder().bearer_auth(token)` sends `Authorization: Bearer <token>`, \
+                    `.basic_auth(user, password)` sends `Authorization: Basic <base64>`, and \
+                    `.header_auth(\"X-Api-Key\", \"\", key)` sends any header with an optional \
+                    prefix."
+                .to_owned()
+        }
+        Some(AuthScheme::Bearer) => "`Authorization: Bearer <api_key>`".to_owned(),
+        Some(AuthScheme::Basic) => {
+            "`Authorization: Basic <base64 of api_key>`, the key being `user:password`".to_owned()
+        }
+        Some(AuthScheme::ApiKey {
+            location,
+            name,
+            prefix,
+        }) => match (location, prefix) {
+            (ParamLocation::Query, _) => format!("the query parameter `{name}=<api_key>`"),
+            (ParamLocation::Cookie, _) => format!("the cookie `{name}=<api_key>`"),
+            (_, Some(prefix)) => format!("`{name}: {prefix} <api_key>`"),
+            (_, None) => format!("`{name}: <api_key>`"),
+        },
+    };
+    format!(
+        "# Authentication\n\n`Client::new(base_url, api_key)` (or `Client::from_env()`, which reads \
+         the key from `{key_env}`) sends the key as {wire} with every call that takes \
+         credentials. `Client::builder().bearer_auth(..)`, `.basic_auth(..)` and \
+         `.header_auth(..)` send another credential instead."
+    )
 }
 
 fn servers(doc: &OpenAPI) -> Vec<Server> {
     let mut names = Namespace::with_reserved(&["API"]);
     doc.servers
         .iter()
+        // An empty URL names no server (the client's own host is not a constant).
+        .filter(|s| !s.url.trim().is_empty())
         .map(|s| {
             let mut url = s.url.clone();
             for (name, var) in s.variables.iter().flatten() {
@@ -347,6 +441,15 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Records that something was typed as `serde_json::Value`.
+    /// Records that an operation or parameter was left out.
+    pub fn note_dropped(&mut self, pointer: &str, message: impl Into<String>) {
+        self.notes.push(Note {
+            pointer: pointer.to_owned(),
+            message: message.into(),
+            kind: NoteKind::Dropped,
+        });
+    }
+
     pub fn note_untyped(&mut self, pointer: &str, message: impl Into<String>) {
         self.notes.push(Note {
             pointer: pointer.to_owned(),
@@ -370,7 +473,9 @@ impl<'a> Lowerer<'a> {
 
     fn claim_component_names(&mut self) {
         for name in self.component_list() {
-            let rust = self.type_names.claim(&crate::names::type_name(&name));
+            let rust = self
+                .type_names
+                .claim(&model_name(crate::names::type_name(&name)));
             self.component_names.insert(name, rust);
         }
     }

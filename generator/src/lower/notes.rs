@@ -16,7 +16,7 @@ const CRATE_DOC_LIMIT: usize = 50;
 /// Appends each note to its item's docs, and a summary (with the notes no item took) to the
 /// crate docs.
 pub fn attach(api: &mut Api) {
-    if api.notes.is_empty() {
+    if api.notes.is_empty() && api.untyped.total() == 0 {
         return;
     }
     enum Target {
@@ -71,13 +71,27 @@ pub fn attach(api: &mut Api) {
         *doc = with_section(doc, &lines);
     }
     let count = |kind| api.notes.iter().filter(|n| n.kind == kind).count();
-    let mut summary = format!(
-        "# Generator notes\n\nThe generator made {} notes about the API description: {} repairs of rule-breaking parts, {} parts typed as `serde_json::Value`, {} other approximations. Each is in the documentation of the item it concerns.",
-        api.notes.len(),
-        count(NoteKind::Repair),
-        count(NoteKind::Untyped),
-        count(NoteKind::Approximate),
-    );
+    let untyped = api.untyped;
+    let untyped_text = if untyped.total() == 0 {
+        "No field, parameter or body is typed as `serde_json::Value` or an untyped map.".to_owned()
+    } else {
+        format!(
+            "{} places are typed as `serde_json::Value` or an untyped map, where the description gives no type (or one the client cannot express): {}.",
+            untyped.total(),
+            untyped.describe().split_once(" (").map_or(String::new(), |(_, rest)| rest.trim_end_matches(')').to_owned()),
+        )
+    };
+    let mut summary = format!("# Generator notes\n\n{untyped_text}");
+    if !api.notes.is_empty() {
+        summary.push_str(&format!(
+            " The generator made {} notes about the API description: {} repairs of rule-breaking parts, {} parts typed as `serde_json::Value` where a type was given, {} operations or parameters left out, {} other approximations. Each is in the documentation of the item it concerns.",
+            api.notes.len(),
+            count(NoteKind::Repair),
+            count(NoteKind::Untyped),
+            count(NoteKind::Dropped),
+            count(NoteKind::Approximate),
+        ));
+    }
     if !unattached.is_empty() {
         summary.push_str(" These concern no generated item:\n");
         for note in unattached.iter().take(CRATE_DOC_LIMIT) {

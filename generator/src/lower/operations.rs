@@ -87,13 +87,40 @@ impl<'a> Lowerer<'a> {
         for (path, item) in doc.paths.paths.iter() {
             if let ReferenceOr::Reference { reference } = item {
                 let item_ptr = pointer(["paths", path]);
-                self.note(&item_ptr, format!("path item $ref `{reference}` is not supported; its operations are left out"));
+                self.note_dropped(&item_ptr, format!("path item $ref `{reference}` is not supported; its operations are left out"));
             }
         }
         // Once, not per operation: it looks at every operation.
         self.default_scheme = self.default_scheme_name();
         let sites = self.operation_sites();
-        for site in sites.iter().cloned() {
+        // Groups and method names are decided for all operations at once (see `naming`).
+        let valid_method = |method: &str| {
+            !method.is_empty()
+                && method
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        };
+        let tags: Vec<String> = sites
+            .iter()
+            .map(|site| {
+                super::naming::group_hint(&site.op.extensions)
+                    .or_else(|| self.grouping_tag(&site.op.tags))
+                    .unwrap_or_else(|| path_group(site.path))
+            })
+            .collect();
+        let routes: Vec<super::naming::Route<'_>> = sites
+            .iter()
+            .zip(&tags)
+            .map(|(site, tag)| super::naming::Route {
+                group: tag,
+                id: site.op.operation_id.as_deref(),
+                method: site.method,
+                path: site.path,
+                hint: super::naming::method_hint(&site.op.extensions),
+            })
+            .collect();
+        let method_names = super::naming::method_names(&routes);
+        for (index, site) in sites.iter().cloned().enumerate() {
             let super::OperationSite {
                 path,
                 item,
@@ -101,20 +128,16 @@ impl<'a> Lowerer<'a> {
                 pointer: op_ptr,
                 op,
             } = site;
-            if method.is_empty()
-                || !method
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-            {
-                self.note(
+            if !valid_method(method) {
+                self.note_dropped(
                     &op_ptr,
                     format!("`{method}` is not a valid HTTP method; the operation is left out"),
                 );
                 continue;
             }
-            let tagged = self.grouping_tag(&op.tags);
-            let from_path = tagged.is_none();
-            let tag = tagged.unwrap_or_else(|| path_group(path));
+            let from_path = super::naming::group_hint(&op.extensions).is_none()
+                && self.grouping_tag(&op.tags).is_none();
+            let tag = tags[index].clone();
             if !groups.contains_key(&tag) {
                 // The accessor (`client.models()`) and the module (`apis::models_api`) have
                 // names of their own, so a group called like a reserved module keeps its
@@ -179,7 +202,7 @@ impl<'a> Lowerer<'a> {
                 .operation_id
                 .clone()
                 .unwrap_or_else(|| format!("{method} {path}"));
-            let method_name = builder.methods.claim(&method_name(&id, &tag));
+            let method_name = builder.methods.claim(&method_names[index]);
             let builder_name = builder.types.claim(&format!(
                 "{}Request",
                 names::type_name(names::unraw(&method_name))
@@ -237,11 +260,22 @@ impl<'a> Lowerer<'a> {
                     Parameter::Path { .. } => ParamLocation::Path,
                     Parameter::Cookie { .. } => ParamLocation::Cookie,
                 };
-                if location == ParamLocation::Header
-                    && ["accept", "content-type", "authorization"]
-                        .contains(&data.name.to_ascii_lowercase().as_str())
-                {
-                    continue;
+                if location == ParamLocation::Header {
+                    let set_by_client = match data.name.to_ascii_lowercase().as_str() {
+                        "accept" => Some("the client asks for the documented response media types"),
+                        "content-type" => Some("the client sends the request body's media type"),
+                        "authorization" => Some(
+                            "the client sends the credential (`api_key`, or the builder's `bearer_auth`, `basic_auth`, `header_auth`)",
+                        ),
+                        _ => None,
+                    };
+                    if let Some(how) = set_by_client {
+                        self.note(
+                            &at,
+                            format!("header parameter `{}` is not an argument: {how}", data.name),
+                        );
+                        continue;
+                    }
                 }
                 let key = (data.name.clone(), location_key(location));
                 raw.insert(
@@ -296,7 +330,7 @@ impl<'a> Lowerer<'a> {
         let mut optional = Vec::new();
         for rawp in raw.values() {
             if rawp.location == ParamLocation::Path {
-                self.note(
+                self.note_dropped(
                     &rawp.pointer,
                     format!(
                         "path parameter `{}` is not in the path template; left out",
@@ -1275,21 +1309,76 @@ impl<'a> Lowerer<'a> {
                 Some(AuthScheme::ApiKey {
                     location: ParamLocation::Header,
                     name: "Authorization".into(),
+                    prefix: Some(scheme.clone()),
                 })
             }
-            SecurityScheme::APIKey { location, name, .. } => Some(AuthScheme::ApiKey {
-                location: match location {
+            SecurityScheme::APIKey {
+                location,
+                name,
+                description,
+                extensions,
+            } => {
+                let location = match location {
                     openapiv3::APIKeyLocation::Query => ParamLocation::Query,
                     openapiv3::APIKeyLocation::Header => ParamLocation::Header,
                     openapiv3::APIKeyLocation::Cookie => ParamLocation::Cookie,
-                },
-                name: name.clone(),
-            }),
+                };
+                let prefix = (location == ParamLocation::Header)
+                    .then(|| key_prefix(description.as_deref(), extensions))
+                    .flatten();
+                Some(AuthScheme::ApiKey {
+                    location,
+                    name: name.clone(),
+                    prefix,
+                })
+            }
             SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => {
                 Some(AuthScheme::Bearer)
             }
         }
     }
+}
+
+/// What goes before an API key in its header, as the description states it: an
+/// `x-fern-header` (or `x-fern-bearer`) `prefix`, or a description saying "required prefix
+/// \"Token\"" (drf-spectacular's words for DRF's `TokenAuthentication`), "prefixed with
+/// `Key`", "format: `Token <key>`" or the like.
+fn key_prefix(
+    description: Option<&str>,
+    extensions: &IndexMap<String, serde_json::Value>,
+) -> Option<String> {
+    let from_extension = ["x-fern-header", "x-fern-bearer"]
+        .iter()
+        .filter_map(|key| extensions.get(*key)?.get("prefix")?.as_str())
+        .map(|p| p.trim().to_owned())
+        .find(|p| !p.is_empty());
+    if from_extension.is_some() {
+        return from_extension;
+    }
+    let text = description?;
+    let quoted = |after: &str| -> Option<String> {
+        let rest = after.trim_start_matches([' ', ':']);
+        let close = match rest.chars().next()? {
+            '"' => '"',
+            '\'' => '\'',
+            '`' => '`',
+            _ => return None,
+        };
+        let inner = &rest[1..];
+        let word = &inner[..inner.find(close)?];
+        // `Token <key>` or `Token`: the word before the placeholder.
+        let word = word.split_whitespace().next()?;
+        (!word.is_empty()
+            && word
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .then(|| word.to_owned())
+    };
+    let lower = text.to_ascii_lowercase();
+    ["prefix", "prefixed with", "format"]
+        .iter()
+        .filter_map(|marker| lower.find(marker).map(|i| i + marker.len()))
+        .find_map(|at| quoted(&text[at..]))
 }
 
 /// What `lower_operation` needs.
@@ -1315,19 +1404,6 @@ fn location_key(location: ParamLocation) -> &'static str {
         ParamLocation::Query => "query",
         ParamLocation::Header => "header",
         ParamLocation::Cookie => "cookie",
-    }
-}
-
-/// The method name for an operation in its group: its id in snake case, without the group's
-/// name in front (`subscriptions_list` in `subscriptions` is `list`).
-fn method_name(id: &str, tag: &str) -> String {
-    let full = names::value_name(id);
-    let prefix = format!("{}_", names::unraw(&names::value_name(tag)));
-    match names::unraw(&full).strip_prefix(&prefix) {
-        Some(rest) if !rest.is_empty() && !rest.starts_with(|c: char| c.is_ascii_digit()) => {
-            names::escape_keyword(rest.to_owned())
-        }
-        _ => full,
     }
 }
 

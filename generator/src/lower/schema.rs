@@ -105,7 +105,7 @@ impl<'a> Lowerer<'a> {
             Some(rest) => names::type_name(&rest.replace(['/', '~'], " ")),
             None => hint.to_owned(),
         };
-        let name = self.type_names.claim(&wanted);
+        let name = self.type_names.claim(&super::model_name(wanted));
         let nullable = self.schema_nullable(schema);
         let used = Use {
             ty: TypeRef::Named(name.clone()),

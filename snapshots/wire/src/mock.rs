@@ -505,8 +505,8 @@ pub struct ThingsApiMocks<'a> {
 }
 
 impl<'a> ThingsApiMocks<'a> {
-    /// Mocks [`ThingsApi::get_things`](crate::apis::ThingsApi::get_things): `GET /things` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
-    pub fn get_things(
+    /// Mocks [`ThingsApi::list_things`](crate::apis::ThingsApi::list_things): `GET /things` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
+    pub fn list_things(
         &self,
     ) -> OperationMock<'a, serde_json::Value, Vec<models::Thing>> {
         let mut request = Request::new(Method::GET, "/things", "get /things");

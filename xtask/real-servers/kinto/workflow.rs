@@ -2,12 +2,11 @@
 //! Swagger 2.0, memory backend), through the client generated from the document the running
 //! server serves at `/v1/__api__`.
 //!
-//! Kinto's document names no security scheme, so the client sends no credential of its own;
-//! the workflow adds Basic authentication as a default header, as a user of it must.
+//! Kinto's document names no security scheme, so the client takes no credential of its own;
+//! the workflow adds Basic authentication with the builder's `basic_auth`.
 
 mod support;
 
-use base64::Engine as _;
 use futures::TryStreamExt;
 use kinto_api::apis::records::CreateRecordResponse;
 use kinto_api::models::{
@@ -28,8 +27,7 @@ fn client(run: &Run, user: Option<(&str, &str)>) -> Client {
         .decoding(if run.strict { Decoding::Strict } else { Decoding::Tolerant })
         .record_deviations(&run.deviations);
     if let Some((user, password)) = user {
-        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-        builder = builder.default_header("Authorization", format!("Basic {token}"));
+        builder = builder.basic_auth(user, password);
     }
     builder.build().expect("a client")
 }

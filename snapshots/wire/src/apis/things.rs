@@ -25,8 +25,8 @@ impl ThingsApi {
     ///
     /// - `GET /things` (operation `get /things`)
     /// - Errors: `default` ([`models::Problem`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
-    pub fn get_things(&self) -> GetThingsRequest {
-        GetThingsRequest {
+    pub fn list_things(&self) -> ListThingsRequest {
+        ListThingsRequest {
             client: self.client.clone(),
             client2: None,
         }
@@ -114,15 +114,15 @@ impl ThingsApi {
     }
 }
 
-/// A request to [`ThingsApi::get_things`]: set optional parameters, then call [`send`](Self::send).
+/// A request to [`ThingsApi::list_things`]: set optional parameters, then call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetThingsRequest {
+pub struct ListThingsRequest {
     client: Client,
     client2: Option<String>,
 }
 
-impl GetThingsRequest {
+impl ListThingsRequest {
     /// Collides with the builder's own client field.
     pub fn client2(mut self, value: impl Into<String>) -> Self {
         self.client2 = Some(value.into());

@@ -1,0 +1,439 @@
+//! Method names a person would choose for operations, decided for all the operations of the
+//! API at once (a prefix can only be recognised as shared by looking at all of them).
+//!
+//! In order:
+//!
+//! 1. A naming hint of the document wins as it is: `x-fern-sdk-method-name`,
+//!    `x-speakeasy-name-override`, DocuSign's `x-ds-methodname`.
+//! 2. An `operationId` in snake case, without FastAPI's `_{path}_{method}` suffix
+//!    (`read_flow_flows__id__get` is `read_flow`), then without a prefix every operation
+//!    shares that comes from their paths' common leading segments (drf-spectacular's `api_`),
+//!    then without a prefix the group's operations share that ends with the group's name
+//!    (`api_projects_list` in group `projects` is `list`), or just the group's name.
+//! 3. Without an `operationId`, a name from the method and the path: `list_checkpoints`,
+//!    `get_checkpoint`, `create_checkpoint`, `delete_checkpoint`, `interrupt_kernel`.
+//!
+//! Collisions are settled afterwards, by the group's namespace.
+
+use crate::names;
+
+/// What naming needs to know about an operation.
+#[derive(Debug, Clone)]
+pub(super) struct Route<'a> {
+    /// The group (tag) it belongs to.
+    pub group: &'a str,
+    /// Its `operationId`, if any.
+    pub id: Option<&'a str>,
+    /// The HTTP method, lower case.
+    pub method: &'a str,
+    /// The path template.
+    pub path: &'a str,
+    /// A naming extension's method name, if any.
+    pub hint: Option<&'a str>,
+}
+
+/// The extensions that name an operation's method, most specific first.
+pub(super) const METHOD_NAME_HINTS: &[&str] = &[
+    "x-fern-sdk-method-name",
+    "x-speakeasy-name-override",
+    "x-ds-methodname",
+];
+
+/// The extensions that name an operation's group: a string, or (Fern) a list of nested group
+/// names, joined.
+pub(super) const GROUP_NAME_HINTS: &[&str] =
+    &["x-fern-sdk-group-name", "x-speakeasy-group", "x-ds-service"];
+
+/// The group name an operation's extensions give, if any.
+pub(super) fn group_hint(
+    extensions: &indexmap::IndexMap<String, serde_json::Value>,
+) -> Option<String> {
+    GROUP_NAME_HINTS
+        .iter()
+        .find_map(|key| match extensions.get(*key)? {
+            serde_json::Value::String(name) if !name.trim().is_empty() => {
+                Some(name.replace('.', "_"))
+            }
+            serde_json::Value::Array(parts) => {
+                let parts: Vec<&str> = parts.iter().filter_map(|p| p.as_str()).collect();
+                (!parts.is_empty()).then(|| parts.join("_"))
+            }
+            _ => None,
+        })
+}
+
+/// The method name an operation's extensions give, if any.
+pub(super) fn method_hint(
+    extensions: &indexmap::IndexMap<String, serde_json::Value>,
+) -> Option<&str> {
+    METHOD_NAME_HINTS
+        .iter()
+        .find_map(|key| extensions.get(*key)?.as_str())
+        .filter(|name| !name.trim().is_empty())
+}
+
+/// Where a name came from: prefixes are only taken off names made from `operationId`s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Hint,
+    Id,
+    Route,
+}
+
+/// The method name of each route, in order (before collisions are settled).
+pub(super) fn method_names(routes: &[Route<'_>]) -> Vec<String> {
+    let mut names: Vec<(Vec<String>, Origin)> = routes
+        .iter()
+        .map(|r| match (r.hint, r.id) {
+            (Some(hint), _) => (words(hint), Origin::Hint),
+            (None, Some(id)) => (
+                words(without_fastapi_suffix(id, r.path, r.method)),
+                Origin::Id,
+            ),
+            (None, None) => (route_name(r.method, r.path), Origin::Route),
+        })
+        .collect();
+    strip_api_prefix(routes, &mut names);
+    strip_group_prefixes(routes, &mut names);
+    names
+        .into_iter()
+        .map(|(words, _)| names::escape_keyword(names::value_name(&words.join("_"))))
+        .collect()
+}
+
+fn words(text: &str) -> Vec<String> {
+    names::value_name(text)
+        .trim_start_matches("r#")
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// FastAPI's default operation id is the function's name, then the path with every non-word
+/// character as `_`, then `_` and the method: the name is what is left.
+fn without_fastapi_suffix<'i>(id: &'i str, path: &str, method: &str) -> &'i str {
+    let route: String = path
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let suffix = format!("{route}_{}", method.to_ascii_lowercase());
+    match id.strip_suffix(&suffix) {
+        Some(name) if !name.trim_matches('_').is_empty() => name,
+        _ => id,
+    }
+}
+
+/// The longest list of words every name starts with.
+fn common_prefix<'n>(mut names: impl Iterator<Item = &'n Vec<String>>) -> Vec<String> {
+    let Some(first) = names.next() else {
+        return Vec::new();
+    };
+    let mut prefix = first.clone();
+    for name in names {
+        let same = prefix.iter().zip(name).take_while(|(a, b)| a == b).count();
+        prefix.truncate(same);
+    }
+    prefix
+}
+
+/// Whether `prefix` can come off every name in `names` and leave a name.
+fn removable(prefix: &[String], names: &[&Vec<String>]) -> bool {
+    !prefix.is_empty()
+        && names.iter().all(|n| {
+            n.len() > prefix.len() && !n[prefix.len()].starts_with(|c: char| c.is_ascii_digit())
+        })
+}
+
+/// A prefix every id-named operation shares, made of the words their paths all begin with
+/// (`/api/...` gives drf-spectacular's `api_...` ids).
+fn strip_api_prefix(routes: &[Route<'_>], names: &mut [(Vec<String>, Origin)]) {
+    let from_ids: Vec<&Vec<String>> = names
+        .iter()
+        .filter(|(_, origin)| *origin == Origin::Id)
+        .map(|(n, _)| n)
+        .collect();
+    if from_ids.len() < 2 {
+        return;
+    }
+    let prefix = common_prefix(from_ids.iter().copied());
+    // The words the paths all begin with.
+    let path_words: Vec<Vec<String>> = routes
+        .iter()
+        .map(|r| {
+            r.path
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .take_while(|s| !s.starts_with('{'))
+                .flat_map(words)
+                .collect()
+        })
+        .collect();
+    let leading = common_prefix(path_words.iter());
+    let keep = prefix
+        .iter()
+        .zip(&leading)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let prefix = &prefix[..keep];
+    if !removable(prefix, &from_ids) {
+        return;
+    }
+    for (name, origin) in names.iter_mut() {
+        if *origin == Origin::Id {
+            name.drain(..prefix.len());
+        }
+    }
+}
+
+/// Each group's prefix: the one its id-named operations share when it ends with the group's
+/// name (`projects_` or `api_projects_` in `projects`), else the group's name on its own.
+fn strip_group_prefixes(routes: &[Route<'_>], names: &mut [(Vec<String>, Origin)]) {
+    let mut groups: Vec<&str> = routes.iter().map(|r| r.group).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    for group in groups {
+        let members: Vec<usize> = (0..routes.len())
+            .filter(|&i| routes[i].group == group && names[i].1 == Origin::Id)
+            .collect();
+        let group_words = words(group);
+        let ids: Vec<&Vec<String>> = members.iter().map(|&i| &names[i].0).collect();
+        let shared = if ids.len() >= 2 {
+            common_prefix(ids.iter().copied())
+        } else {
+            Vec::new()
+        };
+        let shared = (!group_words.is_empty() && shared.ends_with(&group_words))
+            .then_some(shared)
+            .filter(|p| removable(p, &ids));
+        for i in members {
+            let name = &mut names[i].0;
+            match &shared {
+                Some(prefix) => {
+                    name.drain(..prefix.len());
+                }
+                None if name.starts_with(&group_words) && removable(&group_words, &[&*name]) => {
+                    name.drain(..group_words.len());
+                }
+                None => {}
+            }
+        }
+    }
+}
+
+/// A segment of a path template.
+enum Segment {
+    Literal(String),
+    Param,
+}
+
+/// A name from the method and path: the last resource in the path, singular for one item,
+/// with the verb its method means (`GET /things` lists, `POST /things` creates, `GET
+/// /things/{id}` gets, `PUT` replaces, `PATCH` updates, `DELETE` deletes); a singular word
+/// after an item is an action on it (`POST /kernels/{id}/interrupt` is `interrupt_kernel`).
+fn route_name(method: &str, path: &str) -> Vec<String> {
+    let segments: Vec<Segment> = path
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            if s.starts_with('{') {
+                Segment::Param
+            } else {
+                Segment::Literal(words(s).join("_"))
+            }
+        })
+        .filter(|s| !matches!(s, Segment::Literal(l) if l.is_empty()))
+        .collect();
+    let method = method.to_ascii_lowercase();
+    let last_literal = segments
+        .iter()
+        .rposition(|s| matches!(s, Segment::Literal(_)));
+    let Some(at) = last_literal else {
+        return vec![method, "root".to_owned()];
+    };
+    let Segment::Literal(resource) = &segments[at] else {
+        unreachable!("found a literal")
+    };
+    let item = at + 1 < segments.len();
+    let after_item = at > 0 && matches!(segments[at - 1], Segment::Param);
+    let parent = segments[..at].iter().rev().find_map(|s| match s {
+        Segment::Literal(l) => Some(l.as_str()),
+        Segment::Param => None,
+    });
+    let plural = is_plural(resource);
+    let one = singular(resource);
+    let name = match (method.as_str(), item) {
+        // A singular word after an item: an action on it.
+        (_, false) if after_item && !plural && parent.is_some() => {
+            format!("{resource}_{}", singular(parent.unwrap_or_default()))
+        }
+        ("get", true) => format!("get_{one}"),
+        ("get", false) if plural => format!("list_{resource}"),
+        ("get", false) => format!("get_{resource}"),
+        ("post", false) if plural => format!("create_{one}"),
+        ("put", true) => format!("replace_{one}"),
+        ("patch", true) => format!("update_{one}"),
+        ("delete", true) => format!("delete_{one}"),
+        (verb, true) => format!("{verb}_{one}"),
+        (verb, false) => format!("{verb}_{resource}"),
+    };
+    words(&name)
+}
+
+fn is_plural(word: &str) -> bool {
+    word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") && !word.ends_with("is")
+}
+
+/// The singular of an English plural, by the common rules (`entries`, `boxes`, `users`).
+fn singular(word: &str) -> String {
+    if !is_plural(word) {
+        return word.to_owned();
+    }
+    if let Some(stem) = word.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    for ending in ["ches", "shes", "xes", "zzes", "sses"] {
+        if word.ends_with(ending) {
+            return word[..word.len() - 2].to_owned();
+        }
+    }
+    word[..word.len() - 1].to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route<'a>(group: &'a str, id: Option<&'a str>, method: &'a str, path: &'a str) -> Route<'a> {
+        Route {
+            group,
+            id,
+            method,
+            path,
+            hint: None,
+        }
+    }
+
+    #[test]
+    fn drf_spectacular_ids_lose_the_path_prefix_and_the_group() {
+        let routes = [
+            route(
+                "projects",
+                Some("api_projects_list"),
+                "get",
+                "/api/projects/",
+            ),
+            route(
+                "projects",
+                Some("api_projects_create"),
+                "post",
+                "/api/projects/",
+            ),
+            route(
+                "projects",
+                Some("api_projects_dashboards_list"),
+                "get",
+                "/api/projects/{id}/dashboards/",
+            ),
+            route(
+                "users",
+                Some("api_current_user_whoami_retrieve"),
+                "get",
+                "/api/current_user/whoami/",
+            ),
+        ];
+        assert_eq!(
+            method_names(&routes),
+            [
+                "list",
+                "create",
+                "dashboards_list",
+                "current_user_whoami_retrieve"
+            ]
+        );
+    }
+
+    #[test]
+    fn fastapi_ids_lose_their_path_and_method() {
+        let routes = [
+            route(
+                "flows",
+                Some("read_flow_flows__id__get"),
+                "get",
+                "/flows/{id}",
+            ),
+            route("flows", Some("create_flow_flows__post"), "post", "/flows/"),
+            route(
+                "flows",
+                Some("read_flows_flows_filter_post"),
+                "post",
+                "/flows/filter",
+            ),
+        ];
+        assert_eq!(
+            method_names(&routes),
+            ["read_flow", "create_flow", "read_flows"]
+        );
+    }
+
+    #[test]
+    fn verbs_are_not_taken_for_prefixes() {
+        let routes = [
+            route("users", Some("get_user"), "get", "/users/{id}"),
+            route("users", Some("get_users"), "get", "/users"),
+        ];
+        assert_eq!(method_names(&routes), ["get_user", "get_users"]);
+    }
+
+    #[test]
+    fn hints_win() {
+        let mut whoami = route(
+            "users",
+            Some("api_current_user_whoami_retrieve"),
+            "get",
+            "/api/x",
+        );
+        whoami.hint = Some("whoami");
+        assert_eq!(method_names(&[whoami]), ["whoami"]);
+    }
+
+    #[test]
+    fn routes_without_ids_are_named_as_a_person_would() {
+        let name = |method, path| route_name(method, path).join("_");
+        assert_eq!(
+            name("get", "/api/contents/{path}/checkpoints"),
+            "list_checkpoints"
+        );
+        assert_eq!(
+            name("post", "/api/contents/{path}/checkpoints"),
+            "create_checkpoint"
+        );
+        assert_eq!(
+            name("get", "/api/contents/{path}/checkpoints/{id}"),
+            "get_checkpoint"
+        );
+        assert_eq!(
+            name("delete", "/api/contents/{path}/checkpoints/{id}"),
+            "delete_checkpoint"
+        );
+        assert_eq!(
+            name("post", "/api/kernels/{kernel_id}/interrupt"),
+            "interrupt_kernel"
+        );
+        assert_eq!(name("patch", "/api/sessions/{session}"), "update_session");
+        assert_eq!(name("get", "/api/status"), "get_status");
+        assert_eq!(name("get", "/"), "get_root");
+        assert_eq!(name("get", "/api/entries"), "list_entries");
+        assert_eq!(singular("entries"), "entry");
+        assert_eq!(singular("boxes"), "box");
+    }
+}
