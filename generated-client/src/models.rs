@@ -593,6 +593,78 @@ impl<'de> Deserialize<'de> for ByweekdayEnum {
     }
 }
 
+/// The media types the request body of `PropertyDefinitionsPartialUpdate` can be sent as: `application/json`, `application/x-www-form-urlencoded`, `multipart/form-data`. Without a choice, the client sends `application/json`.
+///
+/// Several parts of the API description have this shape: [`PropertyDefinitionsPartialUpdateContentType`], [`SubscriptionsCreateContentType`], [`SubscriptionsPartialUpdateContentType`], [`UsersPartialUpdateContentType`].
+///
+/// Schema: `#/paths/~1api~1projects~1{project_id}~1property_definitions~1{id}~1/patch/requestBody/content`
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ContentType {
+    /// `application/json`
+    Json,
+    /// `application/x-www-form-urlencoded`
+    XWwwFormUrlencoded,
+    /// `multipart/form-data`
+    FormData,
+    /// A value this version of the client does not know; the API may add values
+    /// over time.
+    Unknown(String),
+}
+
+impl ContentType {
+    /// The value as it is sent and received.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "application/json",
+            Self::XWwwFormUrlencoded => "application/x-www-form-urlencoded",
+            Self::FormData => "multipart/form-data",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for ContentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ContentType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let parsed = match value {
+            "application/json" => Self::Json,
+            "application/x-www-form-urlencoded" => Self::XWwwFormUrlencoded,
+            "multipart/form-data" => Self::FormData,
+            other => Self::Unknown(other.to_owned()),
+        };
+        Ok(parsed)
+    }
+}
+
+impl Serialize for ContentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ContentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::serde_helpers::from_str(
+            deserializer,
+            &[
+                "application/json",
+                "application/x-www-form-urlencoded",
+                "multipart/form-data",
+            ],
+        )
+    }
+}
+
 /// The `DefaultExperimentStatsMethodEnum` schema.
 ///
 /// Schema: `#/components/schemas/DefaultExperimentStatsMethodEnum`
@@ -2410,18 +2482,12 @@ pub struct PatchedSubscription {
     /// How often a subscription is delivered.
     pub frequency: Option<FrequencyEnum>,
     /// The `interval` field.
-    ///
-    /// Minimum: -2147483648. Maximum: 2147483647.
     pub interval: Option<i32>,
     /// The `byweekday` field.
     pub byweekday: Nullable<Vec<ByweekdayEnum>>,
     /// The `bysetpos` field.
-    ///
-    /// Minimum: -2147483648. Maximum: 2147483647.
     pub bysetpos: Nullable<i32>,
     /// The `count` field.
-    ///
-    /// Minimum: -2147483648. Maximum: 2147483647.
     pub count: Nullable<i32>,
     /// The `start_date` field.
     pub start_date: Option<chrono::DateTime<chrono::Utc>>,
@@ -3212,73 +3278,10 @@ impl std::fmt::Display for PluginsAccessLevelEnum {
 
 /// The media types the request body of `PropertyDefinitionsPartialUpdate` can be sent as: `application/json`, `application/x-www-form-urlencoded`, `multipart/form-data`. Without a choice, the client sends `application/json`.
 ///
+/// The same shape as [`ContentType`], so it is another name for that type.
+///
 /// Schema: `#/paths/~1api~1projects~1{project_id}~1property_definitions~1{id}~1/patch/requestBody/content`
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PropertyDefinitionsPartialUpdateContentType {
-    /// `application/json`
-    Json,
-    /// `application/x-www-form-urlencoded`
-    XWwwFormUrlencoded,
-    /// `multipart/form-data`
-    FormData,
-    /// A value this version of the client does not know; the API may add values
-    /// over time.
-    Unknown(String),
-}
-
-impl PropertyDefinitionsPartialUpdateContentType {
-    /// The value as it is sent and received.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "application/json",
-            Self::XWwwFormUrlencoded => "application/x-www-form-urlencoded",
-            Self::FormData => "multipart/form-data",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for PropertyDefinitionsPartialUpdateContentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for PropertyDefinitionsPartialUpdateContentType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        let parsed = match value {
-            "application/json" => Self::Json,
-            "application/x-www-form-urlencoded" => Self::XWwwFormUrlencoded,
-            "multipart/form-data" => Self::FormData,
-            other => Self::Unknown(other.to_owned()),
-        };
-        Ok(parsed)
-    }
-}
-
-impl Serialize for PropertyDefinitionsPartialUpdateContentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for PropertyDefinitionsPartialUpdateContentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::serde_helpers::from_str(
-            deserializer,
-            &[
-                "application/json",
-                "application/x-www-form-urlencoded",
-                "multipart/form-data",
-            ],
-        )
-    }
-}
+pub type PropertyDefinitionsPartialUpdateContentType = ContentType;
 
 /// The type of a property's values.
 ///
@@ -4495,18 +4498,12 @@ pub struct Subscription {
     /// How often a subscription is delivered.
     pub frequency: FrequencyEnum,
     /// Deliver every `interval` periods of `frequency`. Default 1.
-    ///
-    /// Minimum: -2147483648. Maximum: 2147483647.
     pub interval: Option<i32>,
     /// The `byweekday` field.
     pub byweekday: Nullable<Vec<ByweekdayEnum>>,
     /// The `bysetpos` field.
-    ///
-    /// Minimum: -2147483648. Maximum: 2147483647.
     pub bysetpos: Nullable<i32>,
     /// The `count` field.
-    ///
-    /// Minimum: -2147483648. Maximum: 2147483647.
     pub count: Nullable<i32>,
     /// The `start_date` field.
     pub start_date: chrono::DateTime<chrono::Utc>,
@@ -4936,18 +4933,12 @@ pub struct SubscriptionRequest {
     /// How often a subscription is delivered.
     pub frequency: FrequencyEnum,
     /// Deliver every `interval` periods of `frequency`. Default 1.
-    ///
-    /// Minimum: -2147483648. Maximum: 2147483647.
     pub interval: Option<i32>,
     /// The `byweekday` field.
     pub byweekday: Nullable<Vec<ByweekdayEnum>>,
     /// The `bysetpos` field.
-    ///
-    /// Minimum: -2147483648. Maximum: 2147483647.
     pub bysetpos: Nullable<i32>,
     /// The `count` field.
-    ///
-    /// Minimum: -2147483648. Maximum: 2147483647.
     pub count: Nullable<i32>,
     /// The `start_date` field.
     pub start_date: chrono::DateTime<chrono::Utc>,
@@ -5357,10 +5348,10 @@ impl SubscriptionSummaryQuotaBuilder {
 
 /// The media types the request body of `SubscriptionsCreate` can be sent as: `application/json`, `application/x-www-form-urlencoded`, `multipart/form-data`. Without a choice, the client sends `application/json`.
 ///
-/// The same shape as [`PropertyDefinitionsPartialUpdateContentType`], so it is another name for that type.
+/// The same shape as [`ContentType`], so it is another name for that type.
 ///
 /// Schema: `#/paths/~1api~1projects~1{project_id}~1subscriptions~1/post/requestBody/content`
-pub type SubscriptionsCreateContentType = PropertyDefinitionsPartialUpdateContentType;
+pub type SubscriptionsCreateContentType = ContentType;
 
 /// A type defined inline in the API description.
 ///
@@ -5489,10 +5480,10 @@ impl<'de> Deserialize<'de> for SubscriptionsListTargetType {
 
 /// The media types the request body of `SubscriptionsPartialUpdate` can be sent as: `application/json`, `application/x-www-form-urlencoded`, `multipart/form-data`. Without a choice, the client sends `application/json`.
 ///
-/// The same shape as [`PropertyDefinitionsPartialUpdateContentType`], so it is another name for that type.
+/// The same shape as [`ContentType`], so it is another name for that type.
 ///
 /// Schema: `#/paths/~1api~1projects~1{project_id}~1subscriptions~1{id}~1/patch/requestBody/content`
-pub type SubscriptionsPartialUpdateContentType = PropertyDefinitionsPartialUpdateContentType;
+pub type SubscriptionsPartialUpdateContentType = ContentType;
 
 /// How a subscription is delivered.
 ///
@@ -7070,7 +7061,7 @@ impl UserGithubLoginBuilder {
 
 /// The media types the request body of `UsersPartialUpdate` can be sent as: `application/json`, `application/x-www-form-urlencoded`, `multipart/form-data`. Without a choice, the client sends `application/json`.
 ///
-/// The same shape as [`PropertyDefinitionsPartialUpdateContentType`], so it is another name for that type.
+/// The same shape as [`ContentType`], so it is another name for that type.
 ///
 /// Schema: `#/paths/~1api~1users~1{uuid}~1/patch/requestBody/content`
-pub type UsersPartialUpdateContentType = PropertyDefinitionsPartialUpdateContentType;
+pub type UsersPartialUpdateContentType = ContentType;

@@ -15,6 +15,7 @@
 pub fn sanitize(text: &str) -> String {
     let mut out = Vec::new();
     let mut in_fence: Option<String> = None;
+    let text = decode_html(text);
     for raw_line in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
         let line = raw_line.trim_end();
         let trimmed = line.trim_start();
@@ -64,6 +65,66 @@ fn fence_marker(trimmed: &str) -> Option<String> {
 }
 
 /// Escapes one line outside code spans.
+/// Descriptions written for HTML: `<br>` (spelled as a tag or as entities) is a line break,
+/// and entities are the characters they stand for (which rustdoc's Markdown then escapes as
+/// needed), so `&lt;id&gt;` reads `<id>`, not `&lt;id&gt;`.
+fn decode_html(text: &str) -> String {
+    let mut out = text.to_owned();
+    for br in [
+        "<br>",
+        "<br/>",
+        "<br />",
+        "&lt;br&gt;",
+        "&lt;br/&gt;",
+        "&lt;br /&gt;",
+    ] {
+        for spelling in [br.to_owned(), br.to_ascii_uppercase()] {
+            out = out.replace(&spelling, "\n");
+        }
+    }
+    if !out.contains('&') {
+        return out;
+    }
+    let mut decoded = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    while let Some(at) = rest.find('&') {
+        decoded.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let entity = tail
+            .find(';')
+            .filter(|&end| end <= 10)
+            .map(|end| &tail[..=end]);
+        let character = entity.and_then(|e| match e {
+            "&lt;" => Some('<'),
+            "&gt;" => Some('>'),
+            "&amp;" => Some('&'),
+            "&quot;" => Some('"'),
+            "&apos;" | "&#39;" | "&#x27;" => Some('\''),
+            "&nbsp;" => Some(' '),
+            _ => {
+                let number = e.strip_prefix("&#")?.strip_suffix(';')?;
+                let code = match number.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                    None => number.parse().ok()?,
+                };
+                char::from_u32(code)
+            }
+        });
+        match (entity, character) {
+            (Some(entity), Some(c)) => {
+                decoded.push(c);
+                rest = &tail[entity.len()..];
+            }
+            _ => {
+                decoded.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    decoded.push_str(rest);
+    decoded
+}
+
 fn escape_inline(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let chars: Vec<char> = line.chars().collect();
@@ -228,6 +289,17 @@ pub fn code(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_descriptions_read_as_text() {
+        assert_eq!(sanitize("One&lt;br&gt;Two"), "One\nTwo");
+        assert_eq!(
+            sanitize("Use &lt;id&gt; &amp; more &#8212; see"),
+            "Use &lt;id&gt; &amp; more \u{2014} see"
+        );
+        assert_eq!(sanitize("A <BR/> B"), "A\n B");
+        assert_eq!(sanitize("AT&T"), "AT&amp;T");
+    }
 
     #[test]
     fn fences_become_text_and_indentation_is_trimmed() {

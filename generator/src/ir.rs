@@ -146,6 +146,10 @@ pub struct TypeDef {
     pub name: String,
     /// JSON pointer of the schema it was made from.
     pub source: String,
+    /// Where that schema is in the document as the user wrote it (`#/definitions/Pet` of a
+    /// Swagger 2.0 file, where `source` is the converted `#/components/schemas/Pet`), for the
+    /// docs; empty until lowering ends.
+    pub written_at: String,
     /// Documentation lines, sanitised for rustdoc.
     pub doc: String,
     /// `deprecated: true` in the schema.
@@ -489,6 +493,10 @@ pub struct Param {
     pub style: ParamStyle,
     /// `explode`.
     pub explode: bool,
+    /// A path parameter that may be empty: a string at the very end of the path, where an
+    /// empty value names the collection itself (a file API's `/contents/{path}` lists its
+    /// root at `/contents/`). Other path parameters refuse an empty value.
+    pub may_be_empty: bool,
     /// Documentation, sanitised.
     pub doc: String,
 }

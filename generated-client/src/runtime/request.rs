@@ -153,6 +153,15 @@ impl Request {
         self.keep_error(result);
     }
 
+    /// Appends the path parameter that ends the path, which may be empty: an empty value
+    /// names the collection itself (`/contents/` for `/contents/{path}`).
+    pub fn push_last_path_param<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        let empty = matches!(to_value(name, value), Ok(Value::String(text)) if text.is_empty());
+        if !empty {
+            self.push_path_param(name, value);
+        }
+    }
+
     /// Adds a query parameter in `form` style with `explode` (OpenAPI's default). `None` and
     /// null values are left out.
     pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
@@ -170,6 +179,22 @@ impl Request {
     ) {
         let result = self.try_query_styled(name, value, style, explode);
         self.keep_error(result);
+    }
+
+    /// Adds a query parameter the API description gives no type, always under its own name:
+    /// a string, number or boolean as its text, a list as one `name=` per item (objects in it
+    /// as JSON text), an object as its JSON text. `None` and `null` are left out.
+    pub fn query_untyped<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        match to_value(name, value) {
+            Ok(Value::Null) => {}
+            Ok(Value::Array(items)) => {
+                for item in items.iter().filter(|item| !item.is_null()) {
+                    self.query.push((name.to_owned(), scalar_or_json(item)));
+                }
+            }
+            Ok(other) => self.query.push((name.to_owned(), scalar_or_json(&other))),
+            Err(error) => self.keep_error(Err(error)),
+        }
     }
 
     /// Adds a header parameter (`simple` style). `None` is left out.
@@ -743,6 +768,11 @@ mod tests {
         r.push_path("/");
         r.try_push_path_param("name", "a b/c?d").unwrap();
         assert_eq!(r.path, "/api/users/@me/x/42/a%20b%2Fc%3Fd");
+        // The parameter that ends a path may be empty: the collection itself.
+        let mut r = request();
+        r.push_path("/api/contents/");
+        r.push_last_path_param("path", "");
+        assert_eq!(r.finish().unwrap().path, "/api/contents/");
         let err = request().try_push_path_param("project_id", "").unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -783,6 +813,30 @@ mod tests {
                 "filter[name]=n",
                 "filter[range][min]=1",
                 "k=v"
+            ]
+        );
+    }
+
+    /// An untyped query parameter is sent under its own name, whatever value it holds.
+    #[test]
+    fn untyped_query_parameters_keep_their_name() {
+        let mut r = request();
+        r.query_untyped("value", &json!("x"));
+        r.query_untyped("n", &json!(5));
+        r.query_untyped("list", &json!([1, {"a": 1}]));
+        r.query_untyped("object", &json!({"a": 1}));
+        r.query_untyped("empty", &json!({}));
+        r.query_untyped("absent", &None::<Value>);
+        let pairs: Vec<String> = r.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        assert_eq!(
+            pairs,
+            [
+                "value=x",
+                "n=5",
+                "list=1",
+                "list={\"a\":1}",
+                "object={\"a\":1}",
+                "empty={}"
             ]
         );
     }

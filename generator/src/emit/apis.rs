@@ -647,13 +647,20 @@ fn to_request(op: &Operation) -> TokenStream {
                 .expect("path parts name parameters");
             let field = ident(name);
             let wire = &param.wire;
-            quote!(request.push_path_param(#wire, &self.#field);)
+            if param.may_be_empty {
+                quote!(request.push_last_path_param(#wire, &self.#field);)
+            } else {
+                quote!(request.push_path_param(#wire, &self.#field);)
+            }
         }
     });
     let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
         let field = ident(&p.name);
         let wire = &p.wire;
         match p.location {
+            ParamLocation::Query if p.ty == TypeRef::Json => {
+                quote!(request.query_untyped(#wire, &self.#field);)
+            }
             ParamLocation::Query => match (p.style, p.explode) {
                 (ParamStyle::Form, true) => quote!(request.query(#wire, &self.#field);),
                 (style, explode) => {

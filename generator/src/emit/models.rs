@@ -158,7 +158,11 @@ fn type_def(t: &TypeDef, non_exhaustive: bool) -> TokenStream {
     let docs = doc(&format!(
         "{}\n\nSchema: {}",
         t.doc,
-        crate::docs::code(&t.source)
+        crate::docs::code(if t.written_at.is_empty() {
+            &t.source
+        } else {
+            &t.written_at
+        })
     ));
     // Attributes every kind of type takes the same way (an alias cannot be non-exhaustive).
     let deprecated = t.deprecated.then(|| quote!(#[deprecated]));

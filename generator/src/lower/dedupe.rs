@@ -8,7 +8,13 @@
 //! same shape.
 //!
 //! Only inline types merge; every component schema keeps its own definition, because its name
-//! is part of the API's vocabulary.
+//! is part of the API's vocabulary. (An inline copy of a component's shape stays its own
+//! type too: were it an alias of the component, a later change to the component alone would
+//! turn the alias into a type of its own, a breaking change for code that mixed the two.)
+//! Inline copies are defined once under a neutral name, the words all their names share
+//! (`ApiTasksAnnotationsCreateBody` and `ApiAnnotationsPartialUpdateBody` define
+//! `ApiAnnotationsBody`), not after whichever operation came first; every copy keeps its own
+//! name as an alias.
 
 use super::types::referenced_names;
 use crate::ir::{TypeDef, TypeKind, TypeRef};
@@ -19,7 +25,7 @@ use std::hash::{Hash, Hasher};
 
 /// Turns every inline type that has the same shape (fields, field docs, variants, wire names)
 /// as an earlier one (in name order) into an alias of it. Returns how many types became aliases.
-pub fn merge_identical_inline_types(types: &mut [TypeDef]) -> usize {
+pub fn merge_identical_inline_types(types: &mut Vec<TypeDef>) -> usize {
     // `canonical[name]` is the type an alias stands for. Every merge points at a type earlier
     // in name order, so following the map always ends.
     let mut canonical: HashMap<String, String> = HashMap::new();
@@ -71,9 +77,11 @@ pub fn merge_identical_inline_types(types: &mut [TypeDef]) -> usize {
             }
         }
     }
+    let renamed = neutral_names(types, &canonical);
     for t in types.iter_mut() {
         if let Some(target) = canonical.get(&t.name) {
             let target = resolve(target, &canonical);
+            let target = renamed.get(&target).cloned().unwrap_or(target);
             t.doc = crate::docs::paragraphs([
                 std::mem::take(&mut t.doc),
                 format!("The same shape as [`{target}`], so it is another name for that type."),
@@ -82,6 +90,101 @@ pub fn merge_identical_inline_types(types: &mut [TypeDef]) -> usize {
         }
     }
     canonical.len()
+}
+
+/// Neutral names for the inline types that keep the definition of a merged shape: the words
+/// every copy's name shares, in order (`ApiAnnotationsBody` for `ApiTasksAnnotationsCreateBody`
+/// and `ApiAnnotationsPartialUpdateBody`). The type is renamed, and an alias with its old name
+/// takes its place (old names stay valid). Returns old name -> new name; a shape whose copies
+/// share no words, or whose neutral name is taken, keeps its name.
+fn neutral_names(
+    types: &mut Vec<TypeDef>,
+    canonical: &HashMap<String, String>,
+) -> HashMap<String, String> {
+    let mut copies: HashMap<String, Vec<String>> = HashMap::new();
+    for name in canonical.keys() {
+        copies
+            .entry(resolve(name, canonical))
+            .or_default()
+            .push(name.clone());
+    }
+    let mut taken: HashSet<String> = types.iter().map(|t| t.name.clone()).collect();
+    let mut renamed = HashMap::new();
+    let mut keeping: Vec<&String> = copies.keys().collect();
+    keeping.sort();
+    let mut added = Vec::new();
+    for kept in keeping {
+        let Some(index) = types.iter().position(|t| &t.name == kept) else {
+            continue;
+        };
+        if !is_inline(&types[index].source) {
+            continue;
+        }
+        // In name order: the docs list them, and output must not depend on hashing.
+        let mut all = copies[kept].clone();
+        all.push(kept.clone());
+        all.sort();
+        let neutral = shared_words(&all);
+        if neutral.is_empty() || neutral == *kept || taken.contains(&neutral) {
+            continue;
+        }
+        taken.insert(neutral.clone());
+        let mut alias = types[index].clone();
+        alias.kind = TypeKind::Alias(TypeRef::Named(neutral.clone()));
+        alias.doc = crate::docs::paragraphs([
+            std::mem::take(&mut alias.doc),
+            format!("The same shape as [`{neutral}`], so it is another name for that type."),
+        ]);
+        types[index].name = neutral.clone();
+        types[index].doc = crate::docs::paragraphs([
+            std::mem::take(&mut types[index].doc),
+            format!(
+                "Several parts of the API description have this shape: {}.",
+                all.iter()
+                    .map(|n| format!("[`{n}`]"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ]);
+        added.push(alias);
+        renamed.insert(kept.clone(), neutral);
+    }
+    types.extend(added);
+    types.sort_by(|a, b| a.name.cmp(&b.name));
+    renamed
+}
+
+/// The words (of `UpperCamelCase` names) that every name has, in the order of the first.
+fn shared_words(names: &[String]) -> String {
+    let split = |name: &str| -> Vec<String> {
+        let mut words = Vec::new();
+        let mut current = String::new();
+        for c in name.chars() {
+            if c.is_ascii_uppercase() && !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            current.push(c);
+        }
+        if !current.is_empty() {
+            words.push(current);
+        }
+        words
+    };
+    let lists: Vec<Vec<String>> = names.iter().map(|n| split(n)).collect();
+    let Some((first, rest)) = lists.split_first() else {
+        return String::new();
+    };
+    let shared: Vec<&String> = first
+        .iter()
+        .filter(|w| rest.iter().all(|other| other.contains(w)))
+        .collect();
+    let name: String = shared.iter().map(|w| w.as_str()).collect();
+    // A name that starts with a digit is not a type name.
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        String::new()
+    } else {
+        name
+    }
 }
 
 /// A candidate's kind as it compares for merging, with its hash computed once.
@@ -162,6 +265,7 @@ mod tests {
         TypeDef {
             name: name.to_owned(),
             source: source.to_owned(),
+            written_at: String::new(),
             doc: String::from("A type defined inline in the API description."),
             deprecated: false,
             derives: Default::default(),
@@ -174,8 +278,9 @@ mod tests {
         }
     }
 
+    /// A component keeps its own definition even when inline copies have its shape.
     #[test]
-    fn identical_inline_enums_merge_into_the_first_by_name() {
+    fn components_keep_their_definition() {
         let mut types = vec![
             read_write("AppChecks", "#/components/schemas/app/properties/checks"),
             read_write(
@@ -185,13 +290,41 @@ mod tests {
             read_write("Permission", "#/components/schemas/Permission"),
         ];
         assert_eq!(merge_identical_inline_types(&mut types), 1);
+        let names: Vec<&str> = types.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["App", "AppChecks", "AppContents", "Permission"]);
+        assert!(matches!(types[0].kind, TypeKind::Enum(_)));
         assert_eq!(
             types[1].kind,
-            TypeKind::Alias(TypeRef::Named(String::from("AppChecks")))
+            TypeKind::Alias(TypeRef::Named(String::from("App")))
         );
-        assert!(types[1].doc.contains("[`AppChecks`]"));
-        // The component keeps its own definition.
-        assert!(matches!(types[2].kind, TypeKind::Enum(_)));
+        assert!(matches!(types[3].kind, TypeKind::Enum(_)));
+    }
+
+    /// Inline copies are defined once under the words their names share, never after
+    /// whichever came first; each keeps its name as an alias.
+    #[test]
+    fn inline_copies_share_a_neutral_name() {
+        let mut types = vec![
+            read_write("ApiAnnotationsPartialUpdateBody", "#/paths/~1a/patch/x"),
+            read_write("ApiTasksAnnotationsCreateBody", "#/paths/~1b/post/x"),
+        ];
+        assert_eq!(merge_identical_inline_types(&mut types), 1);
+        let names: Vec<&str> = types.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "ApiAnnotationsBody",
+                "ApiAnnotationsPartialUpdateBody",
+                "ApiTasksAnnotationsCreateBody"
+            ]
+        );
+        assert!(matches!(types[0].kind, TypeKind::Enum(_)));
+        for alias in &types[1..] {
+            assert_eq!(
+                alias.kind,
+                TypeKind::Alias(TypeRef::Named(String::from("ApiAnnotationsBody")))
+            );
+        }
     }
 
     #[test]

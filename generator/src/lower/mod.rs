@@ -336,6 +336,9 @@ fn lower_converted(document: &Document, settings: &Settings) -> Result<Api, Erro
     if features::wanted(&api, settings) {
         features::assign(&mut api);
     }
+    for t in &mut api.types {
+        t.written_at = document.origins.original(&t.source);
+    }
     api.untyped = untyped::count(&api);
     notes::attach(&mut api);
     Ok(api)

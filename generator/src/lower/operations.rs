@@ -318,6 +318,7 @@ impl<'a> Lowerer<'a> {
                                 required: true,
                                 style: ParamStyle::Form,
                                 explode: false,
+                                may_be_empty: false,
                                 doc: format!("The {} path parameter.", code(wire)),
                             }
                         }
@@ -325,6 +326,15 @@ impl<'a> Lowerer<'a> {
                     path_parts.push(PathPart::Param(param.name.clone()));
                     params.push(param);
                 }
+            }
+        }
+        // A string parameter that ends the path may be empty (see `Param::may_be_empty`).
+        if let Some(Piece::Param(wire)) = template.last() {
+            if let Some(last) = params
+                .iter_mut()
+                .find(|p| p.location == ParamLocation::Path && &p.wire == wire)
+            {
+                last.may_be_empty = last.ty == TypeRef::String;
             }
         }
         let mut optional = Vec::new();
@@ -512,6 +522,19 @@ impl<'a> Lowerer<'a> {
         } else {
             description
         };
+        // An untyped query parameter is always sent under its own name (see the runtime's
+        // `query_untyped`), whatever JSON value it is given.
+        let doc = if used.ty == TypeRef::Json && rawp.location == ParamLocation::Query {
+            docs::paragraphs([
+                doc,
+                format!(
+                    "The description gives this parameter no type: a string, number or boolean is sent as it is (`{0}=5`), a list as one `{0}=` per item, an object as its JSON text.",
+                    data.name
+                ),
+            ])
+        } else {
+            doc
+        };
         Ok(Param {
             name: value_names.claim(&names::value_name(&data.name)),
             wire: data.name.clone(),
@@ -520,6 +543,7 @@ impl<'a> Lowerer<'a> {
             required: data.required || rawp.location == ParamLocation::Path,
             style,
             explode: data.explode.unwrap_or(explode_default),
+            may_be_empty: false,
             doc,
         })
     }

@@ -279,6 +279,7 @@ impl<'a> Lowerer<'a> {
         kind: TypeKind,
     ) {
         let def = TypeDef {
+            written_at: String::new(),
             name: name.to_owned(),
             source: pointer.to_owned(),
             doc,
@@ -1322,12 +1323,28 @@ fn constraints(schema: &Schema) -> Vec<String> {
             }
         }
         SchemaKind::Type(openapiv3::Type::Integer(i)) => {
-            out.extend(bound("Minimum", i.minimum, i.exclusive_minimum));
-            out.extend(bound("Maximum", i.maximum, i.exclusive_maximum));
+            // Bounds that are only the type's own range say nothing.
+            let (low, high) = match &i.format {
+                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => {
+                    (i64::from(i32::MIN), i64::from(i32::MAX))
+                }
+                _ => (i64::MIN, i64::MAX),
+            };
+            let low_range = [low, i64::MIN, i64::from(i32::MIN)];
+            let high_range = [high, i64::MAX, i64::from(i32::MAX)];
+            let minimum = i.minimum.filter(|m| !low_range.contains(m));
+            let maximum = i.maximum.filter(|m| !high_range.contains(m));
+            out.extend(bound("Minimum", minimum, i.exclusive_minimum));
+            out.extend(bound("Maximum", maximum, i.exclusive_maximum));
         }
         SchemaKind::Type(openapiv3::Type::Number(n)) => {
-            out.extend(bound("Minimum", n.minimum, n.exclusive_minimum));
-            out.extend(bound("Maximum", n.maximum, n.exclusive_maximum));
+            let extreme = |v: &f64| {
+                v.abs() >= f64::MAX || v.abs() == f64::from(f32::MAX) || v.abs() >= 1.7e308
+            };
+            let minimum = n.minimum.filter(|m| !extreme(m));
+            let maximum = n.maximum.filter(|m| !extreme(m));
+            out.extend(bound("Minimum", minimum, n.exclusive_minimum));
+            out.extend(bound("Maximum", maximum, n.exclusive_maximum));
         }
         SchemaKind::Type(openapiv3::Type::Array(a)) => {
             if let Some(n) = a.min_items {

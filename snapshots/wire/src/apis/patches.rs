@@ -97,7 +97,7 @@ impl PatchThingRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::PATCH, "/patches/{id}", "patchThing");
         request.push_path("/patches/");
-        request.push_path_param("id", &self.id);
+        request.push_last_path_param("id", &self.id);
         let content_type = self
             .content_type
             .as_ref()

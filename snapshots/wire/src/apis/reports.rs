@@ -90,7 +90,7 @@ impl GetFullReportRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::GET, "/reports/{id}", "getFullReport");
         request.push_path("/reports/");
-        request.push_path_param("id", &self.id);
+        request.push_last_path_param("id", &self.id);
         request.query("format", "full");
         request.query("v", "2");
         request.finish()

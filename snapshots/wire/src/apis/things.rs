@@ -320,7 +320,7 @@ impl ReplaceThingRequest {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::PUT, "/things/{id}", "replace-thing");
         request.push_path("/things/");
-        request.push_path_param("id", &self.id);
+        request.push_last_path_param("id", &self.id);
         if let Some(body) = &self.body {
             request.form(body);
         }
@@ -379,7 +379,7 @@ impl CreateThing2Request {
     fn to_request(&self) -> Result<Request, Error> {
         let mut request = Request::new(Method::DELETE, "/things/{id}", "createThing");
         request.push_path("/things/");
-        request.push_path_param("id", &self.id);
+        request.push_last_path_param("id", &self.id);
         request.finish()
     }
 }
