@@ -832,3 +832,100 @@ async fn errors_say_whether_to_retry_and_carry_posthogs_error_body() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_project_scope_fills_the_project_of_every_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/projects/7/subscriptions/42/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(subscription(42)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/projects/8/subscriptions/42/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(subscription(42)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let project = client(&server).project("7");
+    let found = project.subscriptions().retrieve(42).send().await.unwrap();
+    assert_eq!(found.id, 42);
+    // One request can still go to another project.
+    project
+        .subscriptions()
+        .retrieve(42)
+        .project_id("8")
+        .send()
+        .await
+        .unwrap();
+    server.verify().await;
+}
+
+/// A builder credential replaces the document's scheme on every call that takes credentials.
+async fn authorization_sent_with(builder: posthog_api::ClientBuilder) -> String {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(user()))
+        .mount(&server)
+        .await;
+    let client = builder.base_url(server.uri()).build().unwrap();
+    client.users().retrieve("@me").send().await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let values: Vec<_> = requests[0]
+        .headers
+        .get_all("authorization")
+        .iter()
+        .collect();
+    assert_eq!(values.len(), 1, "one Authorization header: {values:?}");
+    values[0].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn builder_credentials_replace_the_documented_scheme() {
+    let basic = Client::builder().api_key(KEY).basic_auth("ann", "pw");
+    assert_eq!(authorization_sent_with(basic).await, "Basic YW5uOnB3");
+    let token = Client::builder().header_auth("Authorization", "Token", "abc");
+    assert_eq!(authorization_sent_with(token).await, "Token abc");
+    let bearer = Client::builder().bearer_auth("other");
+    assert_eq!(authorization_sent_with(bearer).await, "Bearer other");
+    let plain = Client::builder().api_key(KEY);
+    assert_eq!(
+        authorization_sent_with(plain).await,
+        format!("Bearer {KEY}")
+    );
+}
+
+#[tokio::test]
+async fn a_compressed_response_is_decompressed() {
+    use std::io::Write;
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gzip.write_all(user().to_string().as_bytes()).unwrap();
+    let compressed = gzip.finish().unwrap();
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/users/@me/"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-encoding", "gzip")
+                .insert_header("content-type", "application/json")
+                .set_body_bytes(compressed),
+        )
+        .mount(&server)
+        .await;
+    let me = client(&server)
+        .users()
+        .retrieve("@me")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.email, "ann@example.com");
+    let requests = server.received_requests().await.unwrap();
+    let accepted = requests[0].headers["accept-encoding"].to_str().unwrap();
+    for encoding in ["gzip", "br", "deflate", "zstd"] {
+        assert!(
+            accepted.contains(encoding),
+            "asks for {encoding}: {accepted}"
+        );
+    }
+}

@@ -42,6 +42,8 @@ pub struct Api {
     pub rate_classes: Vec<RateClass>,
     /// Where the public signatures hold `serde_json::Value` (counted after lowering).
     pub untyped: Untyped,
+    /// The path parameters the client can fix once, if some recur enough.
+    pub scope: Option<Scope>,
 }
 
 /// A budget the API documents for a class of operations.
@@ -387,6 +389,52 @@ pub struct Group {
     pub operations: Vec<Operation>,
     /// The cargo feature that compiles the group, when the crate has one per group.
     pub feature: Option<String>,
+    /// The group's type within the API's scope (`ProjectSubscriptionsApi`), when some of its
+    /// operations take the scope's parameter.
+    pub scoped_type: Option<String>,
+}
+
+/// Path parameters most operations share, which the client can fix once (see
+/// `lower::scope`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scope {
+    /// The parameters, in path order (`owner`, then `repo`).
+    pub params: Vec<ScopeParam>,
+    /// The `Client` method that makes a scope (`project`).
+    pub accessor: String,
+    /// What one scope is, in words (`project`).
+    pub noun: String,
+    /// The scope's type (`ProjectScope`).
+    pub type_name: String,
+    /// Documentation of the scope's type.
+    pub doc: String,
+}
+
+impl Scope {
+    /// Whether an operation takes every one of the scope's parameters.
+    pub fn covers(&self, op: &Operation) -> bool {
+        covers(&self.params, op)
+    }
+}
+
+/// Whether an operation takes every one of these path parameters.
+pub fn covers(params: &[ScopeParam], op: &Operation) -> bool {
+    params.iter().all(|s| {
+        op.params
+            .iter()
+            .any(|p| p.location == ParamLocation::Path && p.wire == s.param)
+    })
+}
+
+/// One parameter of a [`Scope`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScopeParam {
+    /// The parameter's wire name (`project_id`).
+    pub param: String,
+    /// Its Rust name in the operations (`project_id`).
+    pub arg: String,
+    /// Its type.
+    pub ty: TypeRef,
 }
 
 /// One HTTP operation.

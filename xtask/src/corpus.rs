@@ -203,9 +203,16 @@ fn generate_one(spec: &Spec, out: &Path) -> Outcome {
             // the code is read back to check the count the summary and the docs report.
             outcome.untyped = api.untyped.total();
             let scanned = crate::scan::untyped(&files);
+            let std_named = crate::scan::std_named_models(&files);
             let _ = std::fs::remove_dir_all(out);
             match (crate::generate::write_files(out, &files), scanned) {
                 (Err(e), _) | (_, Err(e)) => outcome.first_error = Some(e),
+                _ if std_named.as_ref().is_ok_and(|names| !names.is_empty()) => {
+                    outcome.first_error = Some(format!(
+                        "models named like standard types: {:?}",
+                        std_named.unwrap_or_default()
+                    ))
+                }
                 (Ok(_), Ok(scanned)) if scanned != api.untyped => {
                     outcome.first_error = Some(format!(
                         "the summary says {} but the code has {}",

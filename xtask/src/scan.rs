@@ -112,6 +112,66 @@ fn is_fallback(variant: &syn::Variant) -> bool {
         .contains("this version of the client does not know")
 }
 
+/// Models named like a type of the prelude, the standard collections or a primitive (`Vec`,
+/// `HashMap`, `Option`, `U32`, ...), which a glob import would shadow or a reader mistake:
+/// the generator never makes one.
+pub fn std_named_models(files: &[GeneratedFile]) -> Result<Vec<String>, String> {
+    const STANDARD: &[&str] = &[
+        "Option",
+        "Some",
+        "None",
+        "Result",
+        "Ok",
+        "Err",
+        "Vec",
+        "String",
+        "Box",
+        "HashMap",
+        "HashSet",
+        "BTreeMap",
+        "BTreeSet",
+        "VecDeque",
+        "BinaryHeap",
+        "LinkedList",
+        "Rc",
+        "Arc",
+        "Cow",
+        "U8",
+        "U16",
+        "U32",
+        "U64",
+        "U128",
+        "Usize",
+        "I8",
+        "I16",
+        "I32",
+        "I64",
+        "I128",
+        "Isize",
+        "F32",
+        "F64",
+        "Bool",
+        "Char",
+        "Str",
+    ];
+    let mut out = Vec::new();
+    for file in files.iter().filter(|f| f.path.starts_with("src/models")) {
+        let parsed = syn::parse_file(&file.contents).map_err(|e| format!("{}: {e}", file.path))?;
+        for item in &parsed.items {
+            let name = match item {
+                syn::Item::Struct(s) => &s.ident,
+                syn::Item::Enum(e) => &e.ident,
+                syn::Item::Type(t) => &t.ident,
+                _ => continue,
+            };
+            if STANDARD.contains(&name.to_string().as_str()) {
+                out.push(name.to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn mentions_value(ty: &syn::Type) -> bool {
     let text = ty.to_token_stream().to_string();
     text.contains("serde_json :: Value")

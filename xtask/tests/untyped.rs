@@ -24,6 +24,12 @@ fn the_untyped_count_is_what_the_code_holds() {
         };
         let (api, files) = generator::generate_with_api(&doc, &settings).unwrap();
         let scanned = xtask::scan::untyped(&files).unwrap();
+        let std_named = xtask::scan::std_named_models(&files).unwrap();
+        if !std_named.is_empty() {
+            mismatches.push(format!(
+                "{spec}: models named like standard types: {std_named:?}"
+            ));
+        }
         untyped_somewhere += scanned.total();
         if scanned != api.untyped {
             mismatches.push(format!(

@@ -23,3 +23,20 @@ pub use subscriptions::SubscriptionsApi;
 pub mod users;
 
 pub use users::UsersApi;
+
+/// The API's calls for one project: its groups' methods take no `project_id` (each request can still set another with its own setter). Made with [`Client::project`](crate::Client::project).
+#[derive(Debug, Clone)]
+pub struct ProjectScope {
+    client: crate::Client,
+    project_id: String,
+}
+
+impl crate::Client {
+    /// The API's calls for one project: `client.project(..).<group>().<operation>(..)` takes no `project_id`.
+    pub fn project(&self, project_id: impl Into<String>) -> ProjectScope {
+        ProjectScope {
+            client: self.clone(),
+            project_id: project_id.into(),
+        }
+    }
+}

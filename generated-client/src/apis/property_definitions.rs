@@ -113,6 +113,58 @@ impl PropertyDefinitionsApi {
     }
 }
 
+/// [`PropertyDefinitionsApi`] for one project: its methods take no `project_id`.
+///
+/// Get one with `client.project(..).property_definitions()`.
+#[derive(Debug, Clone)]
+pub struct ProjectPropertyDefinitionsApi {
+    client: Client,
+    project_id: String,
+}
+
+impl super::ProjectScope {
+    /// [`PropertyDefinitionsApi`] for this project.
+    pub fn property_definitions(&self) -> ProjectPropertyDefinitionsApi {
+        ProjectPropertyDefinitionsApi {
+            client: self.client.clone(),
+            project_id: self.project_id.clone(),
+        }
+    }
+}
+
+impl ProjectPropertyDefinitionsApi {
+    /// [`PropertyDefinitionsApi::destroy`] for this project.
+    pub fn destroy(&self, id: uuid::Uuid) -> DestroyRequest {
+        self.client.property_definitions().destroy(self.project_id.clone(), id)
+    }
+
+    /// [`PropertyDefinitionsApi::partial_update`] for this project.
+    pub fn partial_update(&self, id: uuid::Uuid) -> PartialUpdateRequest {
+        self.client.property_definitions().partial_update(self.project_id.clone(), id)
+    }
+
+    /// [`PropertyDefinitionsApi::bulk_update_tags_create`] for this project.
+    pub fn bulk_update_tags_create(
+        &self,
+        body: models::BulkUpdateTagsRequest,
+    ) -> BulkUpdateTagsCreateRequest {
+        self.client
+            .property_definitions()
+            .bulk_update_tags_create(self.project_id.clone(), body)
+    }
+
+    /// [`PropertyDefinitionsApi::seen_together_retrieve`] for this project.
+    pub fn seen_together_retrieve(
+        &self,
+        event_names: Vec<String>,
+        property_name: impl Into<String>,
+    ) -> SeenTogetherRetrieveRequest {
+        self.client
+            .property_definitions()
+            .seen_together_retrieve(self.project_id.clone(), event_names, property_name)
+    }
+}
+
 /// A request to [`PropertyDefinitionsApi::destroy`]: call [`send`](Self::send) to run it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -123,6 +175,12 @@ pub struct DestroyRequest {
 }
 
 impl DestroyRequest {
+    /// Sends the call with this `project_id` instead of the one the method was given (or its scope's).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+
     /// Sends the request and decodes the response body.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> {
         let request = self.to_request();
@@ -189,6 +247,12 @@ pub struct PartialUpdateRequest {
 }
 
 impl PartialUpdateRequest {
+    /// Sends the call with this `project_id` instead of the one the method was given (or its scope's).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+
     /// The request body.
     pub fn body(mut self, body: models::PatchedEnterprisePropertyDefinition) -> Self {
         self.body = Some(body);
@@ -281,6 +345,12 @@ pub struct BulkUpdateTagsCreateRequest {
 }
 
 impl BulkUpdateTagsCreateRequest {
+    /// Sends the call with this `project_id` instead of the one the method was given (or its scope's).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+
     /// Sends the request and decodes the response body.
     pub fn send(
         self,
@@ -351,6 +421,12 @@ pub struct SeenTogetherRetrieveRequest {
 }
 
 impl SeenTogetherRetrieveRequest {
+    /// Sends the call with this `project_id` instead of the one the method was given (or its scope's).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+
     /// Sends the request and decodes the response body.
     pub fn send(
         self,

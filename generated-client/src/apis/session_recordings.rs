@@ -110,6 +110,69 @@ impl SessionRecordingsApi {
     }
 }
 
+/// [`SessionRecordingsApi`] for one project: its methods take no `project_id`.
+///
+/// Get one with `client.project(..).session_recordings()`.
+#[derive(Debug, Clone)]
+pub struct ProjectSessionRecordingsApi {
+    client: Client,
+    project_id: String,
+}
+
+impl super::ProjectScope {
+    /// [`SessionRecordingsApi`] for this project.
+    pub fn session_recordings(&self) -> ProjectSessionRecordingsApi {
+        ProjectSessionRecordingsApi {
+            client: self.client.clone(),
+            project_id: self.project_id.clone(),
+        }
+    }
+}
+
+impl ProjectSessionRecordingsApi {
+    /// [`SessionRecordingsApi::sharing_list`] for this project.
+    pub fn sharing_list(&self, recording_id: impl Into<String>) -> SharingListRequest {
+        self.client
+            .session_recordings()
+            .sharing_list(self.project_id.clone(), recording_id)
+    }
+
+    /// [`SessionRecordingsApi::sharing_passwords_create`] for this project.
+    pub fn sharing_passwords_create(
+        &self,
+        recording_id: impl Into<String>,
+    ) -> SharingPasswordsCreateRequest {
+        self.client
+            .session_recordings()
+            .sharing_passwords_create(self.project_id.clone(), recording_id)
+    }
+
+    /// [`SessionRecordingsApi::sharing_passwords_destroy`] for this project.
+    pub fn sharing_passwords_destroy(
+        &self,
+        recording_id: impl Into<String>,
+        password_id: impl Into<String>,
+    ) -> SharingPasswordsDestroyRequest {
+        self.client
+            .session_recordings()
+            .sharing_passwords_destroy(
+                self.project_id.clone(),
+                recording_id,
+                password_id,
+            )
+    }
+
+    /// [`SessionRecordingsApi::sharing_refresh_create`] for this project.
+    pub fn sharing_refresh_create(
+        &self,
+        recording_id: impl Into<String>,
+    ) -> SharingRefreshCreateRequest {
+        self.client
+            .session_recordings()
+            .sharing_refresh_create(self.project_id.clone(), recording_id)
+    }
+}
+
 /// A request to [`SessionRecordingsApi::sharing_list`]: call [`send`](Self::send) to run it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -120,6 +183,12 @@ pub struct SharingListRequest {
 }
 
 impl SharingListRequest {
+    /// Sends the call with this `project_id` instead of the one the method was given (or its scope's).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+
     /// Sends the request and decodes the response body.
     pub fn send(
         self,
@@ -191,6 +260,12 @@ pub struct SharingPasswordsCreateRequest {
 }
 
 impl SharingPasswordsCreateRequest {
+    /// Sends the call with this `project_id` instead of the one the method was given (or its scope's).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+
     /// The request body.
     pub fn body(mut self, body: models::SharePasswordCreate) -> Self {
         self.body = Some(body);
@@ -287,6 +362,12 @@ pub struct SharingPasswordsDestroyRequest {
 }
 
 impl SharingPasswordsDestroyRequest {
+    /// Sends the call with this `project_id` instead of the one the method was given (or its scope's).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+
     /// Sends the request and decodes the response body.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> {
         let request = self.to_request();
@@ -354,6 +435,12 @@ pub struct SharingRefreshCreateRequest {
 }
 
 impl SharingRefreshCreateRequest {
+    /// Sends the call with this `project_id` instead of the one the method was given (or its scope's).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+
     /// The request body.
     pub fn body(mut self, body: models::SharingConfigurationRequest) -> Self {
         self.body = Some(body);

@@ -160,6 +160,62 @@ impl SubscriptionsApi {
     }
 }
 
+/// [`SubscriptionsApi`] for one project: its methods take no `project_id`.
+///
+/// Get one with `client.project(..).subscriptions()`.
+#[derive(Debug, Clone)]
+pub struct ProjectSubscriptionsApi {
+    client: Client,
+    project_id: String,
+}
+
+impl super::ProjectScope {
+    /// [`SubscriptionsApi`] for this project.
+    pub fn subscriptions(&self) -> ProjectSubscriptionsApi {
+        ProjectSubscriptionsApi {
+            client: self.client.clone(),
+            project_id: self.project_id.clone(),
+        }
+    }
+}
+
+impl ProjectSubscriptionsApi {
+    /// [`SubscriptionsApi::list`] for this project.
+    pub fn list(&self) -> ListRequest {
+        self.client.subscriptions().list(self.project_id.clone())
+    }
+
+    /// [`SubscriptionsApi::create`] for this project.
+    pub fn create(&self, body: models::SubscriptionRequest) -> CreateRequest {
+        self.client.subscriptions().create(self.project_id.clone(), body)
+    }
+
+    /// [`SubscriptionsApi::retrieve`] for this project.
+    pub fn retrieve(&self, id: i64) -> RetrieveRequest {
+        self.client.subscriptions().retrieve(self.project_id.clone(), id)
+    }
+
+    /// [`SubscriptionsApi::destroy`] for this project.
+    pub fn destroy(&self, id: i64) -> DestroyRequest {
+        self.client.subscriptions().destroy(self.project_id.clone(), id)
+    }
+
+    /// [`SubscriptionsApi::partial_update`] for this project.
+    pub fn partial_update(&self, id: i64) -> PartialUpdateRequest {
+        self.client.subscriptions().partial_update(self.project_id.clone(), id)
+    }
+
+    /// [`SubscriptionsApi::test_delivery_create`] for this project.
+    pub fn test_delivery_create(&self, id: i64) -> TestDeliveryCreateRequest {
+        self.client.subscriptions().test_delivery_create(self.project_id.clone(), id)
+    }
+
+    /// [`SubscriptionsApi::summary_quota_retrieve`] for this project.
+    pub fn summary_quota_retrieve(&self) -> SummaryQuotaRetrieveRequest {
+        self.client.subscriptions().summary_quota_retrieve(self.project_id.clone())
+    }
+}
+
 /// A request to [`SubscriptionsApi::list`]: set optional parameters, then call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -234,6 +290,12 @@ impl ListRequest {
     /// Only subscriptions delivered this way.
     pub fn target_type(mut self, value: models::SubscriptionsListTargetType) -> Self {
         self.target_type = Some(value);
+        self
+    }
+
+    /// Sends the call with this `project_id` instead of the one the method was given (or its scope's).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
         self
     }
 
@@ -331,6 +393,12 @@ pub struct CreateRequest {
 }
 
 impl CreateRequest {
+    /// Sends the call with this `project_id` instead of the one the method was given (or its scope's).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+
     /// Sends the body as another of the media types the operation accepts.
     pub fn content_type(
         mut self,
@@ -411,6 +479,12 @@ pub struct RetrieveRequest {
 }
 
 impl RetrieveRequest {
+    /// Sends the call with this `project_id` instead of the one the method was given (or its scope's).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+
     /// Sends the request and decodes the response body.
     pub fn send(
         self,
@@ -479,6 +553,12 @@ pub struct DestroyRequest {
 }
 
 impl DestroyRequest {
+    /// Sends the call with this `project_id` instead of the one the method was given (or its scope's).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+
     /// Sends the request and decodes the response body.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> {
         let request = self.to_request();
@@ -545,6 +625,12 @@ pub struct PartialUpdateRequest {
 }
 
 impl PartialUpdateRequest {
+    /// Sends the call with this `project_id` instead of the one the method was given (or its scope's).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+
     /// The request body.
     pub fn body(mut self, body: models::PatchedSubscription) -> Self {
         self.body = Some(body);
@@ -635,6 +721,12 @@ pub struct TestDeliveryCreateRequest {
 }
 
 impl TestDeliveryCreateRequest {
+    /// Sends the call with this `project_id` instead of the one the method was given (or its scope's).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+
     /// Sends the request and decodes the response body.
     pub fn send(self) -> impl std::future::Future<Output = Result<(), Error>> {
         let request = self.to_request();
@@ -698,6 +790,12 @@ pub struct SummaryQuotaRetrieveRequest {
 }
 
 impl SummaryQuotaRetrieveRequest {
+    /// Sends the call with this `project_id` instead of the one the method was given (or its scope's).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = value.into();
+        self
+    }
+
     /// Sends the request and decodes the response body.
     pub fn send(
         self,

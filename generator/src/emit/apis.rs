@@ -3,7 +3,7 @@
 use super::common::{cfg_any, doc, ident, inner_doc, type_tokens, Place};
 use crate::ir::{
     Api, Body, BodyEncoding, Group, Operation, Outcome, PageSource, Param, ParamLocation,
-    ParamStyle, PathPart, Presence, Response, ResponseBody, TypeRef,
+    ParamStyle, PathPart, Presence, Response, ResponseBody, Scope, ScopeParam, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -28,9 +28,59 @@ pub fn apis_mod(api: &Api) -> TokenStream {
             pub use #module::#ty;
         }
     });
+    let scope = api.scope.as_ref().map(scope_type);
     quote! {
         #header
         #(#modules)*
+        #scope
+    }
+}
+
+/// The scope's type (`ProjectScope`) and the `Client` method that makes one.
+fn scope_type(scope: &Scope) -> TokenStream {
+    let ty = ident(&scope.type_name);
+    let accessor = ident(&scope.accessor);
+    let mut fields = Vec::new();
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for p in &scope.params {
+        let arg = ident(&p.arg);
+        let field_ty = type_tokens(&p.ty, Place::Elsewhere);
+        let (arg_ty, convert) = argument(&p.ty);
+        fields.push(quote!(#arg: #field_ty));
+        args.push(quote!(#arg: #arg_ty));
+        inits.push(if convert.is_empty() {
+            quote!(#arg)
+        } else {
+            quote!(#arg: #arg #convert)
+        });
+    }
+    let type_doc = doc(&scope.doc);
+    let wires: Vec<String> = scope
+        .params
+        .iter()
+        .map(|p| crate::docs::code(&p.param))
+        .collect();
+    let accessor_doc = doc(&format!(
+        "The API's calls for one {}: `client.{}(..).<group>().<operation>(..)` takes no {}.",
+        scope.noun,
+        crate::names::unraw(&scope.accessor),
+        wires.join(" or "),
+    ));
+    quote! {
+        #type_doc
+        #[derive(Debug, Clone)]
+        pub struct #ty {
+            client: crate::Client,
+            #(#fields,)*
+        }
+
+        impl crate::Client {
+            #accessor_doc
+            pub fn #accessor(&self, #(#args),*) -> #ty {
+                #ty { client: self.clone(), #(#inits),* }
+            }
+        }
     }
 }
 
@@ -39,7 +89,12 @@ fn first_paragraph(text: &str) -> String {
 }
 
 /// `apis/<group>.rs`.
-pub fn group_module(group: &Group, has_deprecated: bool, non_exhaustive: bool) -> TokenStream {
+pub fn group_module(
+    group: &Group,
+    scope: Option<&Scope>,
+    has_deprecated: bool,
+    non_exhaustive: bool,
+) -> TokenStream {
     let header = inner_doc(&group.doc);
     let allow = has_deprecated.then(|| quote!(#![allow(deprecated)]));
     let ty = ident(&group.type_name);
@@ -56,7 +111,8 @@ pub fn group_module(group: &Group, has_deprecated: bool, non_exhaustive: bool) -
     let builders = group
         .operations
         .iter()
-        .map(|op| builder(group, op, non_exhaustive));
+        .map(|op| builder(group, op, scope, non_exhaustive));
+    let scoped = scope.and_then(|scope| scoped_group(group, scope));
     let uses_models = group.operations.iter().any(mentions_models);
     let uses_paginator = group.operations.iter().any(|op| op.pagination.is_some());
     let models_import = uses_models.then(|| {
@@ -88,8 +144,112 @@ pub fn group_module(group: &Group, has_deprecated: bool, non_exhaustive: bool) -
             #(#methods)*
         }
 
+        #scoped
+
         #(#builders)*
     }
+}
+
+/// Where an operation takes one of the scope's parameters.
+fn scope_param<'a>(scope: &ScopeParam, op: &'a Operation) -> Option<&'a Param> {
+    op.params
+        .iter()
+        .find(|p| p.location == ParamLocation::Path && p.wire == scope.param)
+}
+
+/// The group within the API's scope (`ProjectSubscriptionsApi`): the group's operations that
+/// take the scope's parameters, without them, each calling the group's own method.
+fn scoped_group(group: &Group, scope: &Scope) -> Option<TokenStream> {
+    let ty = ident(group.scoped_type.as_ref()?);
+    let scope_ty = ident(&scope.type_name);
+    let accessor = ident(&group.accessor);
+    let group_accessor = &group.accessor;
+    let group_ty = &group.type_name;
+    let mut fields = Vec::new();
+    let mut copies = Vec::new();
+    for p in &scope.params {
+        let arg = ident(&p.arg);
+        let field_ty = type_tokens(&p.ty, Place::Elsewhere);
+        let clone = matches!(p.ty, TypeRef::String).then(|| quote!(.clone()));
+        fields.push(quote!(#arg: #field_ty));
+        copies.push(quote!(#arg: self.#arg #clone));
+    }
+    let methods = group
+        .operations
+        .iter()
+        .filter(|op| scope.covers(op))
+        .map(|op| {
+            let name = ident(&op.method_name);
+            let builder = ident(&op.builder);
+            let method = crate::names::unraw(&op.method_name);
+            let method_doc = doc(&format!(
+                "[`{group_ty}::{method}`] for this {}.",
+                scope.noun
+            ));
+            let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+            let mut args = Vec::new();
+            let mut passed = Vec::new();
+            for p in op.params.iter().filter(|p| p.required) {
+                let from_scope = scope
+                    .params
+                    .iter()
+                    .find(|s| p.location == ParamLocation::Path && p.wire == s.param);
+                if let Some(s) = from_scope {
+                    let field = ident(&s.arg);
+                    let clone = matches!(s.ty, TypeRef::String).then(|| quote!(.clone()));
+                    passed.push(quote!(self.#field #clone));
+                    continue;
+                }
+                let pname = ident(&p.name);
+                let (ty, _) = argument(&p.ty);
+                args.push(quote!(#pname: #ty));
+                passed.push(quote!(#pname));
+            }
+            if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+                let (ty, _) = argument(&body.ty);
+                args.push(quote!(body: #ty));
+                passed.push(quote!(body));
+            }
+            quote! {
+                #method_doc
+                #deprecated
+                pub fn #name(&self, #(#args),*) -> #builder {
+                    self.client.#accessor().#name(#(#passed),*)
+                }
+            }
+        });
+    let wires: Vec<String> = scope
+        .params
+        .iter()
+        .map(|p| crate::docs::code(&p.param))
+        .collect();
+    let type_doc = doc(&format!(
+        "[`{group_ty}`] for one {}: its methods take no {}.\n\nGet one with `client.{}(..).{}()`.",
+        scope.noun,
+        wires.join(" or "),
+        crate::names::unraw(&scope.accessor),
+        crate::names::unraw(group_accessor),
+    ));
+    let accessor_doc = doc(&format!("[`{group_ty}`] for this {}.", scope.noun));
+    Some(quote! {
+        #type_doc
+        #[derive(Debug, Clone)]
+        pub struct #ty {
+            client: Client,
+            #(#fields,)*
+        }
+
+        impl super::#scope_ty {
+            #accessor_doc
+            pub fn #accessor(&self) -> #ty {
+                #ty { client: self.client.clone(), #(#copies),* }
+            }
+        }
+
+        impl #ty {
+            #(#methods)*
+        }
+    })
 }
 
 fn mentions_models(op: &Operation) -> bool {
@@ -226,7 +386,12 @@ fn output_type(op: &Operation) -> TokenStream {
     }
 }
 
-fn builder(group: &Group, op: &Operation, non_exhaustive: bool) -> TokenStream {
+fn builder(
+    group: &Group,
+    op: &Operation,
+    scope: Option<&Scope>,
+    non_exhaustive: bool,
+) -> TokenStream {
     let name = ident(&op.builder);
     let method = crate::names::unraw(&op.method_name);
     let group_ty = &group.type_name;
@@ -271,6 +436,27 @@ fn builder(group: &Group, op: &Operation, non_exhaustive: bool) -> TokenStream {
             }
         }
     });
+    // The scope's parameters can be set per request, over the scope's.
+    let scope_setters = scope
+        .filter(|scope| scope.covers(op))
+        .into_iter()
+        .flat_map(|scope| &scope.params)
+        .filter_map(|s| {
+            let p = scope_param(s, op)?;
+            let pname = ident(&p.name);
+            let (ty, convert) = argument(&p.ty);
+            let pdoc = doc(&format!(
+                "Sends the call with this {} instead of the one the method was given (or its scope's).",
+                crate::docs::code(&p.wire)
+            ));
+            Some(quote! {
+                #pdoc
+                pub fn #pname(mut self, value: #ty) -> Self {
+                    self.#pname = value #convert;
+                    self
+                }
+            })
+        });
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
         let bdoc = doc(&b.doc);
         let (ty, convert) = argument(&b.ty);
@@ -479,6 +665,7 @@ fn builder(group: &Group, op: &Operation, non_exhaustive: bool) -> TokenStream {
 
         impl #name {
             #(#setters)*
+            #(#scope_setters)*
             #body_setter
             #content_type_setter
 

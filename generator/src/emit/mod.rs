@@ -98,6 +98,7 @@ pub fn run_job(api: &Api, settings: &Settings, job: Job) -> Content {
         Job::ApisMod => Content::Rust(apis::apis_mod(api)),
         Job::Group(i) => Content::Rust(apis::group_module(
             &api.groups[i],
+            api.scope.as_ref(),
             api.has_deprecated,
             api.non_exhaustive,
         )),

@@ -10,6 +10,7 @@ pub(crate) mod rate_limits;
 mod reach;
 pub(crate) mod refs;
 mod schema;
+mod scope;
 mod shape;
 mod types;
 mod untyped;
@@ -155,6 +156,8 @@ pub(crate) struct Lowerer<'a> {
     pub blank_enums: BTreeSet<String>,
     pub notes: Vec<Note>,
     pub needs: Needs,
+    /// The path parameters the client can fix once (see `scope`), found with the groups.
+    pub scope: Option<crate::ir::Scope>,
     /// The document's rate classes (`x-rate-limits`).
     pub rate_classes: Vec<crate::ir::RateClass>,
     /// The name of the security scheme the client authenticates with.
@@ -251,6 +254,7 @@ fn lower_converted(document: &Document, settings: &Settings) -> Result<Api, Erro
         blank_enums: BTreeSet::new(),
         notes: document.notes.clone(),
         needs: Needs::default(),
+        scope: None,
         rate_classes: rate_limits::classes(&doc.extensions)?,
         default_scheme: None,
         files: false,
@@ -324,6 +328,7 @@ fn lower_converted(document: &Document, settings: &Settings) -> Result<Api, Erro
         non_exhaustive: !settings.exhaustive,
         rate_classes: std::mem::take(&mut lowerer.rate_classes),
         untyped: Default::default(),
+        scope: lowerer.scope.take(),
     };
     api.doc = crate::docs::paragraphs([
         api.doc.clone(),

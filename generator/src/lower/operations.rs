@@ -191,6 +191,7 @@ impl<'a> Lowerer<'a> {
                             doc: group_doc,
                             operations: Vec::new(),
                             feature: None,
+                            scoped_type: None,
                         },
                         methods: Namespace::with_reserved(&["new", "client"]),
                         types,
@@ -225,6 +226,7 @@ impl<'a> Lowerer<'a> {
         }
         let mut out: Vec<Group> = groups.into_values().map(|b| b.group).collect();
         out.sort_by(|a, b| a.module.cmp(&b.module));
+        self.scope = super::scope::detect(&mut out, &mut accessors, &mut group_types);
         Ok(out)
     }
 
