@@ -135,6 +135,9 @@ macro_rules! fixtures {
 }
 
 fixtures!(
+    drf_imperfect,
+    swagger2_bare,
+    fastapi_hints,
     object,
     enums,
     arrays,

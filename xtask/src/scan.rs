@@ -47,7 +47,9 @@ pub fn untyped(files: &[GeneratedFile]) -> Result<Untyped, String> {
                         let syn::ImplItem::Fn(f) = member else {
                             continue;
                         };
-                        count_method(&f.sig, &mut out);
+                        if !delegates(f) {
+                            count_method(&f.sig, &mut out);
+                        }
                     }
                 }
                 _ => {}
@@ -55,6 +57,19 @@ pub fn untyped(files: &[GeneratedFile]) -> Result<Untyped, String> {
         }
     }
     Ok(out)
+}
+
+/// A method of a client scope's group (`client.project(..).subscriptions().list()`), which
+/// restates the arguments of the group's own method and calls it: its places are that
+/// method's, counted there.
+fn delegates(f: &syn::ImplItemFn) -> bool {
+    match f.block.stmts.as_slice() {
+        [syn::Stmt::Expr(syn::Expr::MethodCall(call), None)] => {
+            let receiver = call.receiver.to_token_stream().to_string();
+            receiver.starts_with("self . client .")
+        }
+        _ => false,
+    }
 }
 
 /// An operation's method (its arguments), a request builder's setter, or its `send`.

@@ -124,7 +124,7 @@ fn neutral_names(
         let mut all = copies[kept].clone();
         all.push(kept.clone());
         all.sort();
-        let neutral = shared_words(&all);
+        let neutral = super::model_name(shared_words(&all));
         if neutral.is_empty() || neutral == *kept || taken.contains(&neutral) {
             continue;
         }
@@ -140,10 +140,7 @@ fn neutral_names(
             std::mem::take(&mut types[index].doc),
             format!(
                 "Several parts of the API description have this shape: {}.",
-                all.iter()
-                    .map(|n| format!("[`{n}`]"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                listed(&all)
             ),
         ]);
         added.push(alias);
@@ -152,6 +149,20 @@ fn neutral_names(
     types.extend(added);
     types.sort_by(|a, b| a.name.cmp(&b.name));
     renamed
+}
+
+/// Names as doc links, the first few of a long list (one API has 150 copies of a shape).
+fn listed(names: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let links: Vec<String> = names
+        .iter()
+        .take(SHOWN)
+        .map(|n| format!("[`{n}`]"))
+        .collect();
+    match names.len().checked_sub(SHOWN) {
+        Some(more) if more > 0 => format!("{} and {more} more", links.join(", ")),
+        _ => links.join(", "),
+    }
 }
 
 /// The words (of `UpperCamelCase` names) that every name has, in the order of the first.

@@ -80,8 +80,19 @@ enum Origin {
     Route,
 }
 
-/// The method name of each route, in order (before collisions are settled).
-pub(super) fn method_names(routes: &[Route<'_>]) -> Vec<String> {
+/// The names an operation gives the client, before collisions are settled.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct OperationNames {
+    /// The method's name (`list`, `whoami`).
+    pub method: String,
+    /// The stem of its inline types' names, in snake case: the name without the prefix every
+    /// operation shares, but with its group's (`projects_tasks_create` gives
+    /// `ProjectsTasksCreateBody`; types are crate-wide, methods are per group).
+    pub types: String,
+}
+
+/// The names of each route, in order.
+pub(super) fn operation_names(routes: &[Route<'_>]) -> Vec<OperationNames> {
     let mut names: Vec<(Vec<String>, Origin)> = routes
         .iter()
         .map(|r| match (r.hint, r.id) {
@@ -93,11 +104,36 @@ pub(super) fn method_names(routes: &[Route<'_>]) -> Vec<String> {
             (None, None) => (route_name(r.method, r.path), Origin::Route),
         })
         .collect();
-    strip_api_prefix(routes, &mut names);
+    let prefix = api_prefix(routes, &names);
+    strip_prefix_of(&prefix, &mut names);
+    // Types are named before the group's prefix comes off; a hinted operation's types take
+    // their name from its id, if it has one.
+    let mut type_stems: Vec<Vec<String>> = names.iter().map(|(w, _)| w.clone()).collect();
+    for (i, route) in routes.iter().enumerate() {
+        if let (Origin::Hint, Some(id)) = (names[i].1, route.id) {
+            let stem = words(without_fastapi_suffix(id, route.path, route.method));
+            let mut from_id = vec![(stem, Origin::Id)];
+            strip_prefix_of(&prefix, &mut from_id);
+            type_stems[i] = std::mem::take(&mut from_id[0].0);
+        }
+    }
     strip_group_prefixes(routes, &mut names);
     names
         .into_iter()
-        .map(|(words, _)| names::escape_keyword(names::value_name(&words.join("_"))))
+        .zip(type_stems)
+        .map(|((words, _), stem)| OperationNames {
+            method: names::escape_keyword(names::value_name(&words.join("_"))),
+            types: stem.join("_"),
+        })
+        .collect()
+}
+
+/// The method name of each route, in order (before collisions are settled).
+#[cfg(test)]
+fn method_names(routes: &[Route<'_>]) -> Vec<String> {
+    operation_names(routes)
+        .into_iter()
+        .map(|n| n.method)
         .collect()
 }
 
@@ -152,15 +188,15 @@ fn removable(prefix: &[String], names: &[&Vec<String>]) -> bool {
 }
 
 /// A prefix every id-named operation shares, made of the words their paths all begin with
-/// (`/api/...` gives drf-spectacular's `api_...` ids).
-fn strip_api_prefix(routes: &[Route<'_>], names: &mut [(Vec<String>, Origin)]) {
+/// (`/api/...` gives drf-spectacular's `api_...` ids); empty when there is none.
+fn api_prefix(routes: &[Route<'_>], names: &[(Vec<String>, Origin)]) -> Vec<String> {
     let from_ids: Vec<&Vec<String>> = names
         .iter()
         .filter(|(_, origin)| *origin == Origin::Id)
         .map(|(n, _)| n)
         .collect();
     if from_ids.len() < 2 {
-        return;
+        return Vec::new();
     }
     let prefix = common_prefix(from_ids.iter().copied());
     // The words the paths all begin with.
@@ -181,12 +217,18 @@ fn strip_api_prefix(routes: &[Route<'_>], names: &mut [(Vec<String>, Origin)]) {
         .zip(&leading)
         .take_while(|(a, b)| a == b)
         .count();
-    let prefix = &prefix[..keep];
-    if !removable(prefix, &from_ids) {
-        return;
+    let prefix = prefix[..keep].to_vec();
+    if removable(&prefix, &from_ids) {
+        prefix
+    } else {
+        Vec::new()
     }
+}
+
+/// Takes `prefix` off every id-named operation.
+fn strip_prefix_of(prefix: &[String], names: &mut [(Vec<String>, Origin)]) {
     for (name, origin) in names.iter_mut() {
-        if *origin == Origin::Id {
+        if *origin == Origin::Id && name.starts_with(prefix) && name.len() > prefix.len() {
             name.drain(..prefix.len());
         }
     }

@@ -10,6 +10,11 @@ use crate::docs::{self, code};
 use crate::ir::{Api, Note, NoteKind};
 use std::collections::HashMap;
 
+/// `1 note`, `2 notes`.
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// How many notes the crate documentation lists one by one.
 const CRATE_DOC_LIMIT: usize = 50;
 
@@ -76,20 +81,43 @@ pub fn attach(api: &mut Api) {
         "No field, parameter or body is typed as `serde_json::Value` or an untyped map.".to_owned()
     } else {
         format!(
-            "{} places are typed as `serde_json::Value` or an untyped map, where the description gives no type (or one the client cannot express): {}.",
-            untyped.total(),
+            "{} typed as `serde_json::Value` or an untyped map, where the description gives no type (or one the client cannot express): {}.",
+            counted(untyped.total(), "place is", "places are"),
             untyped.describe().split_once(" (").map_or(String::new(), |(_, rest)| rest.trim_end_matches(')').to_owned()),
         )
     };
     let mut summary = format!("# Generator notes\n\n{untyped_text}");
     if !api.notes.is_empty() {
+        let kinds: Vec<String> = [
+            (
+                NoteKind::Repair,
+                "repair of a rule-breaking part",
+                "repairs of rule-breaking parts",
+            ),
+            (
+                NoteKind::Untyped,
+                "part typed as `serde_json::Value` where a type was given",
+                "parts typed as `serde_json::Value` where a type was given",
+            ),
+            (
+                NoteKind::Dropped,
+                "operation or parameter left out",
+                "operations or parameters left out",
+            ),
+            (
+                NoteKind::Approximate,
+                "other approximation",
+                "other approximations",
+            ),
+        ]
+        .into_iter()
+        .filter(|(kind, _, _)| count(*kind) > 0)
+        .map(|(kind, one, many)| counted(count(kind), one, many))
+        .collect();
         summary.push_str(&format!(
-            " The generator made {} notes about the API description: {} repairs of rule-breaking parts, {} parts typed as `serde_json::Value` where a type was given, {} operations or parameters left out, {} other approximations. Each is in the documentation of the item it concerns.",
-            api.notes.len(),
-            count(NoteKind::Repair),
-            count(NoteKind::Untyped),
-            count(NoteKind::Dropped),
-            count(NoteKind::Approximate),
+            " The generator made {} about the API description: {}. Each is in the documentation of the item it concerns.",
+            counted(api.notes.len(), "note", "notes"),
+            kinds.join(", "),
         ));
     }
     if !unattached.is_empty() {

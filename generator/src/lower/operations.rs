@@ -119,7 +119,7 @@ impl<'a> Lowerer<'a> {
                 hint: super::naming::method_hint(&site.op.extensions),
             })
             .collect();
-        let method_names = super::naming::method_names(&routes);
+        let operation_names = super::naming::operation_names(&routes);
         for (index, site) in sites.iter().cloned().enumerate() {
             let super::OperationSite {
                 path,
@@ -203,7 +203,7 @@ impl<'a> Lowerer<'a> {
                 .operation_id
                 .clone()
                 .unwrap_or_else(|| format!("{method} {path}"));
-            let method_name = builder.methods.claim(&method_names[index]);
+            let method_name = builder.methods.claim(&operation_names[index].method);
             let builder_name = builder.types.claim(&format!(
                 "{}Request",
                 names::type_name(names::unraw(&method_name))
@@ -211,6 +211,7 @@ impl<'a> Lowerer<'a> {
             let mut types = std::mem::take(&mut builder.types);
             let operation = self.lower_operation(OperationInput {
                 id,
+                type_prefix: names::type_name(&operation_names[index].types),
                 method,
                 path,
                 pointer: op_ptr,
@@ -233,6 +234,7 @@ impl<'a> Lowerer<'a> {
     fn lower_operation(&mut self, input: OperationInput<'a, '_>) -> Result<Operation, Error> {
         let OperationInput {
             id,
+            type_prefix,
             method,
             path,
             pointer: op_ptr,
@@ -242,7 +244,6 @@ impl<'a> Lowerer<'a> {
             op,
             group_types,
         } = input;
-        let type_prefix = names::type_name(&id);
 
         // Parameters: path-level first, overridden by operation-level ones with the same name
         // and location.
@@ -386,11 +387,11 @@ impl<'a> Lowerer<'a> {
             .map(docs::sanitize)
             .unwrap_or_default();
         let http_method = method.to_ascii_uppercase();
-        let mut facts = vec![format!(
-            "{} (operation {})",
-            code(&format!("{http_method} {path}")),
-            code(&op_ptr_id(&op.operation_id, &id))
-        )];
+        let route_text = code(&format!("{http_method} {path}"));
+        let mut facts = vec![match &op.operation_id {
+            Some(operation_id) => format!("{route_text} (operation {})", code(operation_id)),
+            None => route_text,
+        }];
         let rate_class =
             super::rate_limits::operation_class(&self.rate_classes, &op.extensions, &op_ptr)?;
         if let Some(class) = self.rate_classes.iter().find(|c| {
@@ -1410,6 +1411,8 @@ fn key_prefix(
 /// What `lower_operation` needs.
 struct OperationInput<'a, 'n> {
     id: String,
+    /// The start of the names of the operation's inline types (`ProjectsTasksCreate`).
+    type_prefix: String,
     method: &'a str,
     path: &'a str,
     pointer: String,
@@ -1418,10 +1421,6 @@ struct OperationInput<'a, 'n> {
     item_params: &'a [ReferenceOr<Parameter>],
     op: &'a openapiv3::Operation,
     group_types: &'n mut Namespace,
-}
-
-fn op_ptr_id(operation_id: &Option<String>, id: &str) -> String {
-    operation_id.clone().unwrap_or_else(|| id.to_owned())
 }
 
 fn location_key(location: ParamLocation) -> &'static str {

@@ -303,7 +303,7 @@ impl<'a> Lowerer<'a> {
         match slot {
             Slot::Inline(_) => Use { ty, nullable },
             Slot::Component(name) => {
-                let doc = self.type_doc(schema, slot);
+                let doc = self.type_doc(schema, slot, pointer);
                 self.add_def(
                     name,
                     pointer,
@@ -319,14 +319,22 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn type_doc(&self, schema: &Schema, slot: &Slot) -> String {
+    fn type_doc(&self, schema: &Schema, slot: &Slot, pointer: &str) -> String {
         let data = &schema.schema_data;
         let text = describe(data);
         if !text.is_empty() {
             return text;
         }
         match slot {
-            Slot::Component(name) => format!("The {} schema.", code(name)),
+            // The schema's name as written (`HashMap`), which the Rust name may not be.
+            Slot::Component(name) => {
+                let written = ["#/components/schemas/", "#/definitions/"]
+                    .iter()
+                    .find_map(|prefix| pointer.strip_prefix(prefix))
+                    .filter(|rest| !rest.is_empty() && !rest.contains('/'))
+                    .map(|rest| rest.replace("~1", "/").replace("~0", "~"));
+                format!("The {} schema.", code(written.as_deref().unwrap_or(name)))
+            }
             Slot::Inline(_) => String::from("A type defined inline in the API description."),
         }
     }
@@ -349,7 +357,7 @@ impl<'a> Lowerer<'a> {
                 }
                 let name = self.slot_name(&slot);
                 let kind = TypeKind::Enum(string_enum(&values, schema));
-                let doc = self.type_doc(schema, &slot);
+                let doc = self.type_doc(schema, &slot, pointer);
                 self.add_def(&name, pointer, doc, schema.schema_data.deprecated, kind);
                 Ok(Use {
                     ty: TypeRef::Named(name),
@@ -364,7 +372,7 @@ impl<'a> Lowerer<'a> {
                 }
                 let name = self.slot_name(&slot);
                 let kind = TypeKind::Enum(int_enum(&values, schema));
-                let doc = self.type_doc(schema, &slot);
+                let doc = self.type_doc(schema, &slot, pointer);
                 self.add_def(&name, pointer, doc, schema.schema_data.deprecated, kind);
                 Ok(Use {
                     ty: TypeRef::Named(name),
@@ -401,7 +409,7 @@ impl<'a> Lowerer<'a> {
                     return Ok(self.plain(&slot, schema, pointer, TypeRef::Json, nullable));
                 };
                 let name = self.slot_name(&slot);
-                let doc = self.type_doc(schema, &slot);
+                let doc = self.type_doc(schema, &slot, pointer);
                 self.add_def(&name, pointer, doc, schema.schema_data.deprecated, kind);
                 Ok(Use {
                     ty: TypeRef::Named(name),
@@ -528,7 +536,7 @@ impl<'a> Lowerer<'a> {
         mode: Mode,
     ) -> Result<Use, Error> {
         let name = self.slot_name(slot);
-        let doc = self.type_doc(schema, slot);
+        let doc = self.type_doc(schema, slot, pointer);
         // Register the name before lowering fields so that self-references resolve.
         self.add_def(
             &name,
@@ -867,7 +875,7 @@ impl<'a> Lowerer<'a> {
         }
         // A real union.
         let name = self.slot_name(&slot);
-        let doc = self.type_doc(schema, &slot);
+        let doc = self.type_doc(schema, &slot, pointer);
         self.add_def(
             &name,
             pointer,

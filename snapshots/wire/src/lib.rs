@@ -16,7 +16,7 @@
 //!
 //! # Generator notes
 //!
-//! No field, parameter or body is typed as `serde_json::Value` or an untyped map. The generator made 1 notes about the API description: 0 repairs of rule-breaking parts, 0 parts typed as `serde_json::Value` where a type was given, 0 operations or parameters left out, 1 other approximations. Each is in the documentation of the item it concerns.
+//! No field, parameter or body is typed as `serde_json::Value` or an untyped map. The generator made 1 note about the API description: 1 other approximation. Each is in the documentation of the item it concerns.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

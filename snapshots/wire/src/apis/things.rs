@@ -23,7 +23,7 @@ impl Client {
 impl ThingsApi {
     /// No operationId, so the name comes from the method and path
     ///
-    /// - `GET /things` (operation `get /things`)
+    /// - `GET /things`
     /// - Errors: `default` ([`models::Problem`]); the call fails with [`Error::Api`], whose [`decode`](crate::ApiError::decode) reads the body as the model given.
     pub fn list_things(&self) -> ListThingsRequest {
         ListThingsRequest {
