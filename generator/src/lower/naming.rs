@@ -93,15 +93,22 @@ pub(super) struct OperationNames {
 
 /// The names of each route, in order.
 pub(super) fn operation_names(routes: &[Route<'_>]) -> Vec<OperationNames> {
+    let mut qualified: Vec<Option<Vec<String>>> = vec![None; routes.len()];
     let mut names: Vec<(Vec<String>, Origin)> = routes
         .iter()
-        .map(|r| match (r.hint, r.id) {
+        .enumerate()
+        .map(|(i, r)| match (r.hint, r.id) {
             (Some(hint), _) => (words(hint), Origin::Hint),
             (None, Some(id)) => (
                 words(without_fastapi_suffix(id, r.path, r.method)),
                 Origin::Id,
             ),
-            (None, None) => (route_name(r.method, r.path), Origin::Route),
+            (None, None) => {
+                let alone = routes.iter().filter(|other| other.path == r.path).count() == 1;
+                let name = route_name(r.method, r.path, alone);
+                qualified[i] = Some(name.qualified);
+                (name.plain, Origin::Route)
+            }
         })
         .collect();
     let prefix = api_prefix(routes, &names);
@@ -118,6 +125,31 @@ pub(super) fn operation_names(routes: &[Route<'_>]) -> Vec<OperationNames> {
         }
     }
     strip_group_prefixes(routes, &mut names);
+    // Names made from paths that collide within a group say which item they hang under.
+    let plain: Vec<Vec<String>> = names.iter().map(|(w, _)| w.clone()).collect();
+    for (i, name) in names.iter_mut().enumerate() {
+        let collides = (0..routes.len())
+            .any(|j| j != i && routes[j].group == routes[i].group && plain[j] == plain[i]);
+        if let (true, Some(qualified)) = (collides, &qualified[i]) {
+            name.0 = qualified.clone();
+        }
+    }
+    // A path-made name is a type's stem too; where it recurs across groups (`list_messages`
+    // of users and of groups), the group comes first.
+    for i in 0..routes.len() {
+        if names[i].1 != Origin::Route {
+            continue;
+        }
+        let recurs = (0..routes.len()).any(|j| j != i && names[j].0 == names[i].0);
+        type_stems[i] = if recurs {
+            words(routes[i].group)
+                .into_iter()
+                .chain(names[i].0.clone())
+                .collect()
+        } else {
+            names[i].0.clone()
+        };
+    }
     names
         .into_iter()
         .zip(type_stems)
@@ -270,16 +302,50 @@ fn strip_group_prefixes(routes: &[Route<'_>], names: &mut [(Vec<String>, Origin)
 }
 
 /// A segment of a path template.
+#[derive(PartialEq)]
 enum Segment {
     Literal(String),
     Param,
+    /// The caller's own item (`/users/~`, `/users/@me`, `/users/me`).
+    Current,
+}
+
+/// Segments that name the caller's own item rather than a resource.
+const CURRENT: &[&str] = &["~", "@me", "me", "self", "@current", "current"];
+
+/// A name made from an operation's method and path, plain and (for when two plain names
+/// collide within a group) qualified by the item the resource hangs under
+/// (`list_statuses` and `list_conversation_statuses`).
+#[derive(Debug, Clone, PartialEq)]
+struct RouteName {
+    plain: Vec<String>,
+    qualified: Vec<String>,
+}
+
+/// The verb a method means for a resource: `GET /things` lists, `POST /things` creates (a
+/// POST to something singular keeps its method's name),
+/// `GET /things/{id}` gets, `PUT` replaces, `PATCH` updates, `DELETE` deletes.
+fn verb(method: &str, item: bool, plural: bool) -> String {
+    match (method, item, plural) {
+        ("get", false, true) => "list",
+        ("get", _, _) => "get",
+        // A POST to something singular may do anything (render `/markdown`, set metadata).
+        ("post", false, true) => "create",
+        ("put", _, _) => "replace",
+        ("patch", _, _) => "update",
+        ("delete", _, _) => "delete",
+        (other, _, _) => other,
+    }
+    .to_owned()
 }
 
 /// A name from the method and path: the last resource in the path, singular for one item,
-/// with the verb its method means (`GET /things` lists, `POST /things` creates, `GET
-/// /things/{id}` gets, `PUT` replaces, `PATCH` updates, `DELETE` deletes); a singular word
-/// after an item is an action on it (`POST /kernels/{id}/interrupt` is `interrupt_kernel`).
-fn route_name(method: &str, path: &str) -> Vec<String> {
+/// with the verb its method means (see [`verb`]); a singular word after an item, when it is
+/// the only operation on its path, is an action on the item (`POST /kernels/{id}/interrupt`
+/// is `interrupt_kernel`), else a part of it (`GET /messages/{id}/metadata` is
+/// `get_message_metadata`); the caller's own item is `current` (`GET /users/~` is
+/// `get_current_user`).
+fn route_name(method: &str, path: &str, only_operation_on_path: bool) -> RouteName {
     let segments: Vec<Segment> = path
         .split(['?', '#'])
         .next()
@@ -289,6 +355,8 @@ fn route_name(method: &str, path: &str) -> Vec<String> {
         .map(|s| {
             if s.starts_with('{') {
                 Segment::Param
+            } else if CURRENT.contains(&s.to_ascii_lowercase().as_str()) {
+                Segment::Current
             } else {
                 Segment::Literal(words(s).join("_"))
             }
@@ -300,35 +368,57 @@ fn route_name(method: &str, path: &str) -> Vec<String> {
         .iter()
         .rposition(|s| matches!(s, Segment::Literal(_)));
     let Some(at) = last_literal else {
-        return vec![method, "root".to_owned()];
+        let root = vec![method, "root".to_owned()];
+        return RouteName {
+            plain: root.clone(),
+            qualified: root,
+        };
     };
     let Segment::Literal(resource) = &segments[at] else {
         unreachable!("found a literal")
     };
     let item = at + 1 < segments.len();
-    let after_item = at > 0 && matches!(segments[at - 1], Segment::Param);
-    let parent = segments[..at].iter().rev().find_map(|s| match s {
-        Segment::Literal(l) => Some(l.as_str()),
-        Segment::Param => None,
-    });
+    let current = segments.get(at + 1) == Some(&Segment::Current);
+    let after_item = at > 0 && matches!(segments[at - 1], Segment::Param | Segment::Current);
+    // The item the resource hangs under (`conversation` in `/conversations/{id}/statuses`).
+    let parent = segments[..at]
+        .iter()
+        .rev()
+        .find_map(|s| match s {
+            Segment::Literal(l) => Some(singular(l)),
+            _ => None,
+        })
+        .filter(|_| after_item);
     let plural = is_plural(resource);
     let one = singular(resource);
-    let name = match (method.as_str(), item) {
-        // A singular word after an item: an action on it.
-        (_, false) if after_item && !plural && parent.is_some() => {
-            format!("{resource}_{}", singular(parent.unwrap_or_default()))
+    let verb = verb(&method, item, plural);
+    let (plain, qualified) = if current {
+        let name = format!("{verb}_current_{one}");
+        (name.clone(), name)
+    } else if let (false, false, Some(parent)) = (item, plural, &parent) {
+        if method == "post" && only_operation_on_path {
+            let name = format!("{resource}_{parent}");
+            (name.clone(), name)
+        } else {
+            let name = format!("{verb}_{parent}_{resource}");
+            (name.clone(), name)
         }
-        ("get", true) => format!("get_{one}"),
-        ("get", false) if plural => format!("list_{resource}"),
-        ("get", false) => format!("get_{resource}"),
-        ("post", false) if plural => format!("create_{one}"),
-        ("put", true) => format!("replace_{one}"),
-        ("patch", true) => format!("update_{one}"),
-        ("delete", true) => format!("delete_{one}"),
-        (verb, true) => format!("{verb}_{one}"),
-        (verb, false) => format!("{verb}_{resource}"),
+    } else {
+        let noun = if item || (method == "post" && plural) {
+            one
+        } else {
+            resource.clone()
+        };
+        let qualified = match &parent {
+            Some(parent) => format!("{verb}_{parent}_{noun}"),
+            None => format!("{verb}_{noun}"),
+        };
+        (format!("{verb}_{noun}"), qualified)
     };
-    words(&name)
+    RouteName {
+        plain: words(&plain),
+        qualified: words(&qualified),
+    }
 }
 
 fn is_plural(word: &str) -> bool {
@@ -450,7 +540,7 @@ mod tests {
 
     #[test]
     fn routes_without_ids_are_named_as_a_person_would() {
-        let name = |method, path| route_name(method, path).join("_");
+        let name = |method, path| route_name(method, path, true).plain.join("_");
         assert_eq!(
             name("get", "/api/contents/{path}/checkpoints"),
             "list_checkpoints"
@@ -477,5 +567,39 @@ mod tests {
         assert_eq!(name("get", "/api/entries"), "list_entries");
         assert_eq!(singular("entries"), "entry");
         assert_eq!(singular("boxes"), "box");
+    }
+
+    #[test]
+    fn path_made_names_that_collide_say_which_item_they_hang_under() {
+        let routes = [
+            route("conversations", None, "get", "/conversations/statuses"),
+            route("conversations", None, "get", "/conversations/{id}/statuses"),
+            route("conversations", None, "post", "/conversations/schedules"),
+            route(
+                "conversations",
+                None,
+                "post",
+                "/conversations/{id}/schedules",
+            ),
+            route("users", None, "get", "/users/~"),
+            route("users", None, "patch", "/users/~"),
+            route("messages", None, "get", "/messages/{id}/metadata"),
+            route("messages", None, "post", "/messages/{id}/metadata"),
+            route("kernels", None, "post", "/kernels/{id}/interrupt"),
+        ];
+        assert_eq!(
+            method_names(&routes),
+            [
+                "list_statuses",
+                "list_conversation_statuses",
+                "create_schedule",
+                "create_conversation_schedule",
+                "get_current_user",
+                "update_current_user",
+                "get_message_metadata",
+                "post_message_metadata",
+                "interrupt_kernel",
+            ]
+        );
     }
 }
