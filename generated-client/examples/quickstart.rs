@@ -14,10 +14,13 @@ async fn main() -> Result<(), Error> {
     let me = client.users().retrieve("@me").send().await?;
     println!("signed in as {}", me.email);
 
+    // A project's calls take no project id: `client.project(..)` fixes it once.
+    let project = client.project("@current");
+
     // `stream` follows the `next` links and yields every subscription on every page.
-    let subscriptions: Vec<_> = client
+    let subscriptions: Vec<_> = project
         .subscriptions()
-        .list("@current")
+        .list()
         .limit(50)
         .stream()
         .try_collect()
@@ -30,9 +33,9 @@ async fn main() -> Result<(), Error> {
     let pause = PatchedSubscription::new()
         .enabled(false)
         .title(Nullable::Null);
-    match client
+    match project
         .subscriptions()
-        .partial_update("@current", 42)
+        .partial_update(42)
         .body(pause)
         .send()
         .await

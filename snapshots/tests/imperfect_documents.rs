@@ -86,7 +86,9 @@ fn untyped_parameters_are_sent_under_their_name() {
     let (api, files) = generate("drf_imperfect");
     let projects = file(&files, "src/apis/projects.rs");
     assert!(projects.contains(r#"request.query_untyped("value", &self.value);"#));
-    assert_eq!(api.untyped.params, 1);
+    // A style the document states is honoured.
+    assert!(projects.contains("\"filter\",\n                &self.filter,\n                crate::runtime::QueryStyle::DeepObject"));
+    assert_eq!(api.untyped.params, 2);
     let (_, files) = generate("swagger2_bare");
     assert!(file(&files, "src/apis/kernels.rs").contains(r#"query_untyped("filter""#));
 }

@@ -845,7 +845,12 @@ fn to_request(op: &Operation) -> TokenStream {
         let field = ident(&p.name);
         let wire = &p.wire;
         match p.location {
-            ParamLocation::Query if p.ty == TypeRef::Json => {
+            // Untyped and in the default style: always under its own name (the default style
+            // would spread an object's keys as parameters of their own). A style the document
+            // states is honoured, as for typed parameters.
+            ParamLocation::Query
+                if p.ty == TypeRef::Json && p.style == ParamStyle::Form && p.explode =>
+            {
                 quote!(request.query_untyped(#wire, &self.#field);)
             }
             ParamLocation::Query => match (p.style, p.explode) {
