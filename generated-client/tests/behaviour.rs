@@ -929,3 +929,26 @@ async fn a_compressed_response_is_decompressed() {
         );
     }
 }
+
+#[tokio::test]
+async fn string_fields_take_str_where_they_may_be_null() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .and(path("/api/projects/7/subscriptions/42/"))
+        .and(wiremock::matchers::body_json(json!({"title": "Weekly"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(subscription(42)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // `title` is `Nullable<String>`: a `&str` is a value, as a required string argument is.
+    let patch = PatchedSubscription::new().title("Weekly");
+    client(&server)
+        .project("7")
+        .subscriptions()
+        .partial_update(42)
+        .body(patch)
+        .send()
+        .await
+        .unwrap();
+    server.verify().await;
+}

@@ -238,3 +238,12 @@ fn a_recurring_path_parameter_becomes_a_client_scope() {
     let (api, _) = generate("fastapi_hints");
     assert!(api.scope.is_none());
 }
+
+#[test]
+fn crates_in_signatures_are_re_exported() {
+    let (_, files) = generate("fastapi_hints");
+    let lib = file(&files, "src/lib.rs");
+    for krate in ["uuid", "bytes", "serde_json"] {
+        assert!(lib.contains(&format!("pub use {krate};")), "{krate}");
+    }
+}

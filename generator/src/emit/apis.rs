@@ -28,7 +28,21 @@ pub fn apis_mod(api: &Api) -> TokenStream {
             pub use #module::#ty;
         }
     });
-    let scope = api.scope.as_ref().map(scope_type);
+    // The scope is compiled with any group that has operations in it.
+    let scoped: Vec<&Group> = api
+        .groups
+        .iter()
+        .filter(|g| g.scoped_type.is_some())
+        .collect();
+    let scope_features: Vec<String> = if scoped.iter().all(|g| g.feature.is_some()) {
+        scoped.iter().filter_map(|g| g.feature.clone()).collect()
+    } else {
+        Vec::new()
+    };
+    let scope = api
+        .scope
+        .as_ref()
+        .map(|scope| scope_type(scope, &cfg_any(&scope_features)));
     quote! {
         #header
         #(#modules)*
@@ -37,7 +51,7 @@ pub fn apis_mod(api: &Api) -> TokenStream {
 }
 
 /// The scope's type (`ProjectScope`) and the `Client` method that makes one.
-fn scope_type(scope: &Scope) -> TokenStream {
+fn scope_type(scope: &Scope, cfg: &TokenStream) -> TokenStream {
     let ty = ident(&scope.type_name);
     let accessor = ident(&scope.accessor);
     let mut fields = Vec::new();
@@ -69,12 +83,14 @@ fn scope_type(scope: &Scope) -> TokenStream {
     ));
     quote! {
         #type_doc
+        #cfg
         #[derive(Debug, Clone)]
         pub struct #ty {
             client: crate::Client,
             #(#fields,)*
         }
 
+        #cfg
         impl crate::Client {
             #accessor_doc
             pub fn #accessor(&self, #(#args),*) -> #ty {
