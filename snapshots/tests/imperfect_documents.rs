@@ -64,6 +64,12 @@ fn no_security_scheme_means_no_credential_argument() {
     assert!(lib.contains("auth: runtime::Auth::None"));
     assert!(lib.contains("names no authentication"));
     assert!(lib.contains(".basic_auth(user, password)"));
+    // `security: []` in a document without schemes says nothing: a credential set on the
+    // builder still goes with every call (Kinto's operations all say it).
+    assert!(!all(&files).contains("without_auth"));
+    // In a document with a scheme, it is an anonymous operation.
+    let (_, files) = generate("drf_imperfect");
+    assert!(file(&files, "src/apis/stats.rs").contains("request.without_auth();"));
 }
 
 #[test]

@@ -1245,8 +1245,17 @@ impl<'a> Lowerer<'a> {
     /// Whether an operation sends credentials, and the scopes it needs.
     fn security(&self, op: &openapiv3::Operation) -> (bool, Vec<String>) {
         let requirements = op.security.as_ref().or(self.doc.security.as_ref());
+        // `security: []` says "anonymous" only in a document that describes authentication:
+        // one with no scheme at all (Kinto's, where every operation has `security: []`)
+        // describes none, and a credential set on the builder is sent with every call.
+        let describes_auth = self
+            .doc
+            .components
+            .as_ref()
+            .is_some_and(|c| !c.security_schemes.is_empty());
         match requirements {
-            Some(list) if list.is_empty() => (false, Vec::new()),
+            Some(list) if list.is_empty() && describes_auth => (false, Vec::new()),
+            Some(list) if list.is_empty() => (true, Vec::new()),
             Some(list) => {
                 let mut scopes: Vec<String> = Vec::new();
                 for requirement in list {
