@@ -307,10 +307,14 @@ pub struct EnumVariant {
 /// A choice between types.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Union {
-    /// Variants in the order decoding tries them.
+    /// Variants; an untagged union's decoding tries them in this order.
     pub variants: Vec<UnionVariant>,
-    /// The property whose value names the variant, when the schema has a discriminator.
+    /// The property whose value names the variant: the schema's discriminator, or a property
+    /// every variant fixes to one value.
     pub discriminator: Option<String>,
+    /// How a tagged union's decoding picks a variant from the discriminator's value: arms in
+    /// the order they are matched (empty for untagged unions).
+    pub arms: Vec<TagArm>,
     /// The variant (holding the JSON as it came) that takes a discriminator value the
     /// description does not list, so that a variant the API adds later is not an error: set
     /// for tagged unions of evolution-safe (`#[non_exhaustive]`) crates.
@@ -324,10 +328,30 @@ pub struct UnionVariant {
     pub name: String,
     /// The variant's payload.
     pub ty: TypeRef,
-    /// Discriminator values that select this variant (empty for untagged unions).
+    /// Discriminator values that select this variant (empty for untagged unions); encoding
+    /// writes the first.
     pub tags: Vec<String>,
+    /// Properties encoding always writes with this variant (wire name, value), because the
+    /// variant's own type may leave them out (an optional or undeclared property) while the
+    /// API needs them to tell the variant: its discriminator value, and the constant that
+    /// tells it from variants sharing that value.
+    pub writes: Vec<(String, String)>,
     /// Boxed because the type contains itself.
     pub boxed: bool,
+    /// JSON pointer of the variant's schema (empty for variants the generator adds).
+    pub schema: String,
+}
+
+/// One arm of a tagged union's decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TagArm {
+    /// Discriminator values the arm takes; empty: the value has no discriminator property.
+    pub tags: Vec<String>,
+    /// A further property and the value it must have for the arm to apply (`role: user`
+    /// among variants that all say `type: message`).
+    pub guard: Option<(String, String)>,
+    /// The variants (by name) the arm decodes, tried in order: one where the arm decides.
+    pub variants: Vec<String>,
 }
 
 /// A reference to a Rust type.

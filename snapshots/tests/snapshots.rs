@@ -138,6 +138,7 @@ fixtures!(
     drf_imperfect,
     swagger2_bare,
     fastapi_hints,
+    unions,
     object,
     enums,
     arrays,

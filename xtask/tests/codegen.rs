@@ -33,6 +33,7 @@ fn scratch_tree() -> tempfile::TempDir {
         "generated-client/src",
         "snapshots/src",
         "snapshots/wire/src",
+        "snapshots/unions/src",
     ] {
         copy_dir(&root.join(relative), &dir.path().join(relative));
     }

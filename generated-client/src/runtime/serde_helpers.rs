@@ -280,15 +280,50 @@ pub fn untagged<'de, D: Deserializer<'de>, T>(
     attempts: &[decode::Attempt<T>],
 ) -> Result<T, D::Error> {
     let value = Value::deserialize(deserializer)?;
-    let found = match decode::mode() {
-        Mode::Recover => decode::best_variant(&value, attempts),
-        Mode::Plain | Mode::Check => attempts.iter().find_map(|attempt| attempt(&value).ok()),
-    };
-    found.ok_or_else(|| {
-        D::Error::custom(format_args!(
+    one_of(&value, name, attempts)
+}
+
+/// Like [`untagged`] for a value already read: the variants of a tagged union that share a
+/// discriminator value (told apart by nothing else), or a value without the discriminator.
+pub fn one_of<T, E: serde::de::Error>(
+    value: &Value,
+    name: &str,
+    attempts: &[decode::Attempt<T>],
+) -> Result<T, E> {
+    first_of(value, attempts).ok_or_else(|| {
+        E::custom(format_args!(
             "data did not match any variant of untagged enum {name}"
         ))
     })
+}
+
+/// The variant the first attempt that reads the value makes (see [`untagged`]), if any.
+pub fn first_of<T>(value: &Value, attempts: &[decode::Attempt<T>]) -> Option<T> {
+    match decode::mode() {
+        Mode::Recover => decode::best_variant(value, attempts),
+        Mode::Plain | Mode::Check => attempts.iter().find_map(|attempt| attempt(value).ok()),
+    }
+}
+
+/// Encodes a union's variant with the constants that identify it (its discriminator value,
+/// and the property that tells it from variants sharing that value), which the variant's own
+/// type may leave out: a property it leaves optional, or one only the union declares. A value
+/// the variant sets itself is kept.
+pub fn with_constants<S: Serializer, T: Serialize>(
+    serializer: S,
+    variant: &T,
+    constants: &[(&str, &str)],
+) -> Result<S::Ok, S::Error> {
+    let mut value = serde_json::to_value(variant).map_err(serde::ser::Error::custom)?;
+    if let Value::Object(properties) = &mut value {
+        for &(name, constant) in constants {
+            let entry = properties.entry(name).or_insert(Value::Null);
+            if entry.is_null() {
+                *entry = Value::String(constant.to_owned());
+            }
+        }
+    }
+    value.serialize(serializer)
 }
 
 /// One variant of an untagged union, read from the value (see [`untagged`]).

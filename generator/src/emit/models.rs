@@ -618,17 +618,68 @@ fn union_def(
             }
         }
         Some(property) => {
+            let serialize = union_serialize(t, u, cfg);
             let derive = {
                 let base = derives(t, false);
-                quote!(#base #[derive(Serialize)])
-            };
-            let arms = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
-                let vname = ident(&v.name);
-                let tags = &v.tags;
-                let wrap = if v.boxed { quote!(|v| Self::#vname(Box::new(v))) } else { quote!(Self::#vname) };
-                quote! {
-                    #( Some(#tags) )|* => crate::runtime::serde_helpers::from_value(value).map(#wrap),
+                if serialize.is_empty() {
+                    quote!(#base #[derive(Serialize)] #[serde(untagged)])
+                } else {
+                    base
                 }
+            };
+            let type_name = crate::names::unraw(&t.name);
+            let variant = |name: &str| {
+                let v = u
+                    .variants
+                    .iter()
+                    .find(|v| v.name == name)
+                    .expect("arm names a variant");
+                let vname = ident(&v.name);
+                let wrap = if v.boxed {
+                    quote!(|v| Self::#vname(Box::new(v)))
+                } else {
+                    quote!(Self::#vname)
+                };
+                (v, wrap)
+            };
+            let arms = u.arms.iter().map(|arm| {
+                let pattern = if arm.tags.is_empty() {
+                    quote!(None)
+                } else {
+                    let tags = &arm.tags;
+                    quote!(#( Some(#tags) )|*)
+                };
+                let guard = arm
+                    .guard
+                    .as_ref()
+                    .map(|(wire, value)| quote!(if de::tag(&value, #wire) == Some(#value)));
+                // A value without the discriminator that its one candidate does not read is
+                // still kept whole where the union has a fallback.
+                let decides =
+                    arm.variants.len() == 1 && !(arm.tags.is_empty() && u.fallback.is_some());
+                let body = if decides {
+                    let only = &arm.variants[0];
+                    let (_, wrap) = variant(only);
+                    quote!(de::from_value(value).map(#wrap))
+                } else {
+                    let attempts = arm.variants.iter().map(|name| {
+                        let (_, wrap) = variant(name);
+                        quote!(|v| de::variant(v).map(#wrap))
+                    });
+                    match &u.fallback {
+                        Some(fallback) => {
+                            let fallback = ident(fallback);
+                            quote! {
+                                match de::first_of(&value, &[#(#attempts),*]) {
+                                    Some(found) => Ok(found),
+                                    None => Ok(Self::#fallback(value)),
+                                }
+                            }
+                        }
+                        None => quote!(de::one_of(&value, #type_name, &[#(#attempts),*])),
+                    }
+                };
+                quote!(#pattern #guard => #body,)
             });
             let other = match &u.fallback {
                 Some(fallback) => {
@@ -648,18 +699,49 @@ fn union_def(
                 #cfg
                 #markers
                 #derive
-                #[serde(untagged)]
                 pub enum #name { #(#variants)* }
 
                 #cfg
                 impl<'de> Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        use crate::runtime::serde_helpers as de;
                         let value = serde_json::Value::deserialize(deserializer)?;
-                        match crate::runtime::serde_helpers::tag(&value, #property) {
+                        match de::tag(&value, #property) {
                             #(#arms)*
                             #other
                         }
                     }
+                }
+
+                #serialize
+            }
+        }
+    }
+}
+
+/// A tagged union's `Serialize` when a variant must write constants its own type may leave
+/// out (see [`crate::ir::UnionVariant::writes`]); empty when the derive writes everything.
+fn union_serialize(t: &TypeDef, u: &Union, cfg: &TokenStream) -> TokenStream {
+    if u.variants.iter().all(|v| v.writes.is_empty()) {
+        return TokenStream::new();
+    }
+    let name = ident(&t.name);
+    let arms = u.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        if v.writes.is_empty() {
+            quote!(Self::#vname(v) => v.serialize(serializer),)
+        } else {
+            let pairs = v.writes.iter().map(|(wire, value)| quote!((#wire, #value)));
+            quote!(Self::#vname(v) => ser::with_constants(serializer, v, &[#(#pairs),*]),)
+        }
+    });
+    quote! {
+        #cfg
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use crate::runtime::serde_helpers as ser;
+                match self {
+                    #(#arms)*
                 }
             }
         }

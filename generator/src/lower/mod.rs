@@ -2,6 +2,7 @@
 
 mod construction;
 mod dedupe;
+mod dispatch;
 mod features;
 mod naming;
 mod notes;

@@ -1,5 +1,6 @@
 //! Schemas to types.
 
+use super::dispatch;
 use super::reach::Node;
 use super::shape::{classify, Properties, Shape};
 use super::{Lowerer, Mode};
@@ -249,6 +250,17 @@ impl<'a> Lowerer<'a> {
             }
             _ => false,
         }
+    }
+
+    /// `not: {}`: a schema no value matches.
+    fn is_never(&self, node: Node<'a>) -> bool {
+        let Some(schema) = self.resolve_node(node) else {
+            return false;
+        };
+        matches!(&schema.schema_kind, SchemaKind::Not { not } if matches!(
+            not.as_ref(),
+            ReferenceOr::Item(inner) if matches!(&inner.schema_kind, SchemaKind::Any(a) if *a == openapiv3::AnySchema::default())
+        ))
     }
 
     /// `enum: ['']` (drf-spectacular's `BlankEnum`).
@@ -845,16 +857,48 @@ impl<'a> Lowerer<'a> {
         let hint = self.hint_of(&slot);
         let mut nullable = false;
         let mut blank = false;
+        // A `{}` branch: any value, kept as JSON where no other branch reads it.
+        let mut anything = false;
         let mut rest = Vec::new();
         for (i, item) in list.iter().enumerate() {
             let node = Node::from(item);
+            let at = child(&child(pointer, keyword), &i.to_string());
             if self.is_null_schema(node) {
                 nullable = true;
+            } else if self.is_trivial(node)
+                && self
+                    .resolve_node(node)
+                    .is_some_and(|s| s.schema_data.nullable)
+            {
+                nullable = true;
+                self.note(
+                    &at,
+                    "`{nullable: true}` without a type is read as `null`, as the schema \
+                     generators that write it mean (\"or null\"); by the letter of OpenAPI 3.0 it \
+                     allows any value",
+                );
+            } else if self.is_never(node) {
+                self.note(
+                    &at,
+                    "the branch `{not: {}}` allows no value and is left out",
+                );
             } else if self.is_blank_schema(node) {
                 blank = true;
-            } else if !self.is_trivial(node) {
+            } else if self.is_trivial(node) {
+                anything = true;
+            } else {
                 rest.push((i, node));
             }
+        }
+        let anything = anything && !rest.is_empty();
+        if anything {
+            self.note(
+                pointer,
+                format!(
+                    "a `{{}}` branch of the `{keyword}` allows any value: a value no other \
+                     branch reads is kept as JSON (`Other`)"
+                ),
+            );
         }
         if rest.is_empty() {
             let ty = if blank {
@@ -864,7 +908,7 @@ impl<'a> Lowerer<'a> {
             };
             return Ok(self.plain(&slot, schema, pointer, ty, nullable));
         }
-        if rest.len() == 1 {
+        if rest.len() == 1 && !anything {
             let (i, node) = rest[0];
             let at = child(&child(pointer, keyword), &i.to_string());
             let used = self.node_use(node, &at, &hint, mode)?;
@@ -904,7 +948,9 @@ impl<'a> Lowerer<'a> {
             // the one written.
             if let (Some(d), Node::Ref(_)) = (discriminator, node) {
                 let mapped = tags.iter().any(|t| d.mapping.contains_key(t));
-                if let Some(constant) = self.variant_constant(&used.ty, &d.property_name) {
+                if let Some((constant, _)) =
+                    dispatch::constant(&self.types, &used.ty, &d.property_name)
+                {
                     if !mapped && !tags.contains(&constant) {
                         tags.insert(0, constant);
                     }
@@ -917,11 +963,17 @@ impl<'a> Lowerer<'a> {
                 Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest.to_owned(),
                 _ => wanted,
             };
+            let schema = match node {
+                Node::Ref(reference) => reference.to_owned(),
+                Node::Inline(_) => at,
+            };
             variants.push(UnionVariant {
                 name: variant_names.claim(&wanted),
                 ty: used.ty,
                 tags,
+                writes: Vec::new(),
                 boxed: false,
+                schema,
             });
         }
         if blank && !variants.iter().any(|v| v.ty == TypeRef::String) {
@@ -929,7 +981,9 @@ impl<'a> Lowerer<'a> {
                 name: variant_names.claim("String"),
                 ty: TypeRef::String,
                 tags: Vec::new(),
+                writes: Vec::new(),
                 boxed: false,
+                schema: String::new(),
             });
         }
         let tagged = discriminator.is_some() && variants.iter().all(|v| !v.tags.is_empty());
@@ -943,19 +997,45 @@ impl<'a> Lowerer<'a> {
             // Variants told apart by a property with one allowed value each (`type: A` or
             // `const: A`) are tagged by it: generated enums accept unknown values, so trying
             // the variants in turn would decode every record as the first one.
-            if let Some((wire, tags)) = self.constant_tags(&variants) {
+            let tys: Vec<&TypeRef> = variants.iter().map(|v| &v.ty).collect();
+            if let Some((wire, tags)) = dispatch::constant_property(&self.types, &tys, None) {
                 for (v, tag) in variants.iter_mut().zip(tags) {
                     v.tags = vec![tag];
                 }
                 property = Some(wire);
             } else {
-                variants.sort_by_key(|v| self.specificity(&v.ty));
+                variants.sort_by_key(|v| dispatch::specificity(&self.types, &v.ty));
             }
         }
+        if anything && !variants.iter().any(|v| v.ty == TypeRef::Json) {
+            variants.push(UnionVariant {
+                name: variant_names.claim("Other"),
+                ty: TypeRef::Json,
+                tags: Vec::new(),
+                writes: Vec::new(),
+                boxed: false,
+                schema: String::new(),
+            });
+        }
+        let fallback = (anything && property.is_some())
+            .then(|| variants.iter().find(|v| v.ty == TypeRef::Json))
+            .flatten()
+            .map(|v| v.name.clone());
+        let arms = match &property {
+            Some(property) => {
+                let plan = dispatch::plan(&self.types, &mut variants, property);
+                for line in plan.shared {
+                    self.note(pointer, line);
+                }
+                plan.arms
+            }
+            None => Vec::new(),
+        };
         let union = Union {
             variants,
             discriminator: property,
-            fallback: None,
+            arms,
+            fallback,
         };
         self.add_def(
             &name,
@@ -968,84 +1048,6 @@ impl<'a> Lowerer<'a> {
             ty: TypeRef::Named(name),
             nullable,
         })
-    }
-
-    /// The property (wire name) that tells the variants apart, and each variant's value of it:
-    /// a property every variant requires, whose type in each is an enum of one value, different
-    /// in every variant.
-    fn constant_tags(&self, variants: &[UnionVariant]) -> Option<(String, Vec<String>)> {
-        let structs: Vec<&Struct> = variants
-            .iter()
-            .map(|v| match &v.ty {
-                TypeRef::Named(name) => match self.types.get(name).map(|t| &t.kind) {
-                    Some(TypeKind::Struct(s)) => Some(s),
-                    _ => None,
-                },
-                _ => None,
-            })
-            .collect::<Option<_>>()?;
-        if structs.len() < 2 {
-            return None;
-        }
-        let single_value = |field: &Field| self.single_value(field);
-        'candidates: for candidate in &structs[0].fields {
-            let mut tags = Vec::with_capacity(structs.len());
-            for s in &structs {
-                let field = s.fields.iter().find(|f| f.wire == candidate.wire);
-                match field.and_then(single_value) {
-                    Some(tag) if !tags.contains(&tag) => tags.push(tag),
-                    _ => continue 'candidates,
-                }
-            }
-            return Some((candidate.wire.clone(), tags));
-        }
-        None
-    }
-
-    /// The one value a required field allows (an enum of one value, `const`), if it is so.
-    fn single_value(&self, field: &Field) -> Option<String> {
-        if field.presence != Presence::Required {
-            return None;
-        }
-        self.only_value(&field.ty)
-    }
-
-    /// The one value a type allows, if it is an enum of one value (through aliases).
-    fn only_value(&self, ty: &TypeRef) -> Option<String> {
-        let mut ty = ty;
-        if let TypeRef::Option(inner) = ty {
-            ty = inner;
-        }
-        // Follow aliases a few steps (a component enum may be named twice).
-        for _ in 0..4 {
-            let TypeRef::Named(name) = ty else {
-                return None;
-            };
-            match self.types.get(name).map(|t| &t.kind) {
-                Some(TypeKind::Enum(e)) if e.variants.len() == 1 => {
-                    return Some(e.variants[0].wire.clone());
-                }
-                Some(TypeKind::Alias(next)) => ty = next,
-                _ => return None,
-            }
-        }
-        None
-    }
-
-    /// The value a variant's own schema fixes for the discriminator property, if any.
-    fn variant_constant(&self, ty: &TypeRef, wire: &str) -> Option<String> {
-        let TypeRef::Named(name) = ty else {
-            return None;
-        };
-        let Some(TypeKind::Struct(s)) = self.types.get(name).map(|t| &t.kind) else {
-            return None;
-        };
-        // The discriminator names the property, so it counts even where the variant's
-        // schema leaves it optional (Spotify's `TrackObject.type`).
-        s.fields
-            .iter()
-            .find(|f| f.wire == wire)
-            .and_then(|f| self.only_value(&f.ty))
     }
 
     /// drf-spectacular's `oneOf: [XEnum, BlankEnum]`: the enum gets a variant for `""`.
@@ -1103,46 +1105,6 @@ impl<'a> Lowerer<'a> {
             TypeRef::Map(inner) => format!("{}Map", self.variant_name(inner)),
             TypeRef::Option(inner) => self.variant_name(inner),
             TypeRef::Tuple(_) => "Tuple".into(),
-        }
-    }
-
-    /// The order in which untagged variants are tried: the variant that accepts the fewest
-    /// values first, so decoding picks the most specific match.
-    fn specificity(&self, ty: &TypeRef) -> (u8, usize) {
-        match ty {
-            TypeRef::Named(name) => match self.types.get(name).map(|t| &t.kind) {
-                Some(TypeKind::Struct(s)) => {
-                    let required = s
-                        .fields
-                        .iter()
-                        .filter(|f| {
-                            matches!(f.presence, Presence::Required | Presence::RequiredNullable)
-                        })
-                        .count();
-                    if required == 0 {
-                        (1, usize::MAX - s.fields.len())
-                    } else {
-                        (0, usize::MAX - required)
-                    }
-                }
-                Some(TypeKind::Enum(e)) if e.repr == EnumRepr::Integer => (3, 0),
-                Some(TypeKind::Enum(_)) => (5, 1),
-                // Aliases of aliases are few; a cycle among them is broken later, so stop here.
-                Some(TypeKind::Alias(TypeRef::Named(_))) => (2, 0),
-                Some(TypeKind::Alias(inner)) => self.specificity(inner),
-                Some(TypeKind::Union(_)) | None => (2, 0),
-            },
-            TypeRef::I32 | TypeRef::I64 => (3, 1),
-            TypeRef::F32 | TypeRef::F64 => (3, 2),
-            TypeRef::Bool => (4, 0),
-            TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => (5, 0),
-            TypeRef::Base64 | TypeRef::Bytes | TypeRef::File => (5, 2),
-            TypeRef::String => (5, 3),
-            TypeRef::Vec(_) | TypeRef::Tuple(_) => (6, 0),
-            TypeRef::Option(inner) => self.specificity(inner),
-            TypeRef::Map(_) => (7, 0),
-            TypeRef::Json => (8, 0),
-            TypeRef::Null => (4, 1),
         }
     }
 }

@@ -20,6 +20,10 @@ const MAX_INNER_SHARE: f64 = 0.25;
 /// A parameter that follows the scope's last one in at least this share of its operations
 /// joins the scope (`owner` then `repo`).
 const MIN_JOIN_SHARE: f64 = 0.9;
+/// In at least this share of its operations the parameter follows the same path
+/// (`/api/projects/{project_id}`): an `{id}` that follows `/agents/`, `/conversations/` and
+/// `/lists/` names a different item in each, and is no scope.
+const MIN_SAME_ITEM_SHARE: f64 = 0.75;
 /// A scope has at most this many parameters.
 const MAX_PARAMS: usize = 3;
 
@@ -35,6 +39,8 @@ struct Candidate {
     inner: usize,
     /// Whether every operation gives it the same type.
     same_type: bool,
+    /// How many operations reach it by each path (the path before it).
+    reached_by: std::collections::BTreeMap<String, usize>,
 }
 
 impl Candidate {
@@ -45,6 +51,8 @@ impl Candidate {
                 TypeRef::String | TypeRef::I64 | TypeRef::I32 | TypeRef::Uuid
             )
             && self.as_parent as f64 >= MIN_PARENT_SHARE * self.operations as f64
+            && self.reached_by.values().max().copied().unwrap_or(0) as f64
+                >= MIN_SAME_ITEM_SHARE * self.operations as f64
     }
 }
 
@@ -57,6 +65,19 @@ fn path_order(op: &Operation) -> Vec<&str> {
             PathPart::Literal(_) => None,
         })
         .collect()
+}
+
+/// The path before the parameter, other parameters written `{}`.
+fn path_before(op: &Operation, arg: &str) -> String {
+    let mut out = String::new();
+    for part in &op.path_parts {
+        match part {
+            PathPart::Param(name) if name == arg => break,
+            PathPart::Param(_) => out.push_str("{}"),
+            PathPart::Literal(text) => out.push_str(text),
+        }
+    }
+    out
 }
 
 /// Whether more of the path follows the parameter: a segment, not just a trailing slash.
@@ -85,12 +106,14 @@ fn candidates<'a>(operations: impl Iterator<Item = &'a Operation>) -> Vec<Candid
         {
             let parent = is_parent(op, &p.name);
             let inner = order.first().is_some_and(|first| *first != p.name);
+            let before = path_before(op, &p.name);
             match out.iter_mut().find(|c| c.wire == p.wire) {
                 Some(c) => {
                     c.operations += 1;
                     c.as_parent += usize::from(parent);
                     c.inner += usize::from(inner);
                     c.same_type &= c.ty == p.ty;
+                    *c.reached_by.entry(before).or_default() += 1;
                 }
                 None => out.push(Candidate {
                     wire: p.wire.clone(),
@@ -100,6 +123,7 @@ fn candidates<'a>(operations: impl Iterator<Item = &'a Operation>) -> Vec<Candid
                     as_parent: usize::from(parent),
                     inner: usize::from(inner),
                     same_type: true,
+                    reached_by: [(before, 1)].into(),
                 }),
             }
         }

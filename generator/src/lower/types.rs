@@ -307,7 +307,9 @@ pub fn add_union_fallbacks(types: &mut [TypeDef]) {
             name: name.clone(),
             ty: TypeRef::Json,
             tags: Vec::new(),
+            writes: Vec::new(),
             boxed: false,
+            schema: String::new(),
         });
         u.fallback = Some(name);
     }
