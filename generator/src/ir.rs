@@ -315,6 +315,11 @@ pub struct Union {
     /// How a tagged union's decoding picks a variant from the discriminator's value: arms in
     /// the order they are matched (empty for untagged unions).
     pub arms: Vec<TagArm>,
+    /// An untagged union of several structs: an object is tried first against the variants
+    /// that know most of its properties and least of them not (each variant's
+    /// [`UnionVariant::properties`]), so that a value carrying one variant's properties is not
+    /// read as another whose properties are all optional.
+    pub by_properties: bool,
     /// The variant (holding the JSON as it came) that takes a discriminator value the
     /// description does not list, so that a variant the API adds later is not an error: set
     /// for tagged unions of evolution-safe (`#[non_exhaustive]`) crates.
@@ -340,6 +345,9 @@ pub struct UnionVariant {
     pub boxed: bool,
     /// JSON pointer of the variant's schema (empty for variants the generator adds).
     pub schema: String,
+    /// The properties a struct variant knows; `None` for a variant that takes any property
+    /// (a map, free-form JSON, a struct with additional properties) or is not an object.
+    pub properties: Option<Vec<String>>,
 }
 
 /// One arm of a tagged union's decoding.

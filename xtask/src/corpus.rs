@@ -540,7 +540,7 @@ pub fn report(outcomes: &[Outcome], checked: bool) -> String {
     out
 }
 
-fn read_spec_list(root: &Path, api: Option<&Path>, list: &Path) -> Result<Vec<Spec>, String> {
+pub fn read_spec_list(root: &Path, api: Option<&Path>, list: &Path) -> Result<Vec<Spec>, String> {
     let text = std::fs::read_to_string(root.join(list))
         .map_err(|e| format!("--spec-list {}: {e}", list.display()))?;
     let mut out = Vec::new();

@@ -18,6 +18,7 @@ pub mod semver_oracle;
 pub mod spec;
 pub mod test;
 pub mod tools;
+pub mod unions;
 
 use std::path::{Path, PathBuf};
 

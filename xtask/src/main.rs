@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use xtask::find_workspace_root;
 use xtask::{
     bench, budget, codegen, conformance, corpus, diff, draft_overlay, fuzz, generate, real_servers,
-    semver_oracle, test,
+    semver_oracle, test, unions,
 };
 
 const USAGE: &str = "\
@@ -64,6 +64,11 @@ commands:
                       with sampled arguments, run it against Prism (--errors, static and
                       dynamic), report accepted and decoded calls (target/conformance/report.md);
                       default list xtask/tools/conformance.txt
+  unions [--spec FILE ...] [--spec-list FILE] [--all] [--fixtures] [--require PCT]
+                      every variant of every union round-trips: a value made from the
+                      variant's schema decodes as it and encodes to JSON a JSON Schema
+                      validator accepts (target/unions/report.md); default: the fixtures and
+                      the corpus CI sample, all of them
   test [-- ARGS]      install the test tools (Prism, the spec validator) into target/tools,
                       validate the specs, and run every test (ARGS go to cargo test)
   help                show this text
@@ -100,6 +105,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&root, &args[1..]),
         Some("budget") => budget::run(&root, &args[1..]),
         Some("conformance") => conformance::run(&root, &args[1..]),
+        Some("unions") => unions::run(&root, &args[1..]),
         Some("bench-one") => bench::run_one(&root, &args[1..]),
         Some("bench-check") => bench::run_check(&root, &args[1..]),
         Some("test") => match &args[1..] {

@@ -87,13 +87,15 @@ pub fn run(root: &Path, extra: &[String]) -> Result<bool, String> {
         root,
         &["--spec-list".into(), "xtask/tools/corpus-ci.txt".into()],
     )?;
+    // Every variant of every union in the fixtures and the corpus sample, both ways.
+    let unions = crate::unions::run(root, &[])?;
     // The fuzzer with a fixed seed and budget (the corpus has built the dependencies its
     // compiled samples need). `cargo xtask fuzz --time SECS` runs longer.
     let fuzz = crate::fuzz::run(root, &FUZZ_BUDGET.map(String::from))?;
     // What the generated code costs to compile, against its recorded budgets (the corpus has
     // built the dependencies).
     let budget = crate::budget::run(root, &[])?;
-    Ok(corpus && fuzz && budget)
+    Ok(corpus && unions && fuzz && budget)
 }
 
 /// `posthog-api` with the platform's TLS library instead of rustls: its TLS test (a local

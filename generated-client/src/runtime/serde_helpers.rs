@@ -283,6 +283,37 @@ pub fn untagged<'de, D: Deserializer<'de>, T>(
     one_of(&value, name, attempts)
 }
 
+/// A variant of an untagged union with the properties its struct knows (`None`: it takes
+/// any), for [`untagged_by_properties`].
+pub type KnownProperties<T> = (Option<&'static [&'static str]>, decode::Attempt<T>);
+
+/// Decodes an untagged union of structs: an object is tried first against the variants that
+/// know the fewest of its properties not, then the most of them, then that know the fewest
+/// properties in all (the closest fit), then in the description's order, so that a value carrying one variant's properties is not read as another
+/// whose properties are all optional.
+pub fn untagged_by_properties<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    name: &str,
+    variants: &[KnownProperties<T>],
+) -> Result<T, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    let mut order: Vec<usize> = (0..variants.len()).collect();
+    if let Value::Object(object) = &value {
+        order.sort_by_key(|&i| match variants[i].0 {
+            None => (0, usize::MAX, usize::MAX),
+            Some(known) => {
+                let matched = object
+                    .keys()
+                    .filter(|k| known.contains(&k.as_str()))
+                    .count();
+                (object.len() - matched, usize::MAX - matched, known.len())
+            }
+        });
+    }
+    let attempts: Vec<decode::Attempt<T>> = order.iter().map(|&i| variants[i].1).collect();
+    one_of(&value, name, &attempts)
+}
+
 /// Like [`untagged`] for a value already read: the variants of a tagged union that share a
 /// discriminator value (told apart by nothing else), or a value without the discriminator.
 pub fn one_of<T, E: serde::de::Error>(

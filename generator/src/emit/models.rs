@@ -600,6 +600,15 @@ fn union_def(
                 }
             });
             let type_name = crate::names::unraw(&t.name);
+            let decode = if u.by_properties {
+                let known = u.variants.iter().map(|v| match &v.properties {
+                    Some(names) => quote!(Some(&[#(#names),*])),
+                    None => quote!(None),
+                });
+                quote!(de::untagged_by_properties(deserializer, #type_name, &[#((#known, #attempts)),*]))
+            } else {
+                quote!(de::untagged(deserializer, #type_name, &[#(#attempts),*]))
+            };
             quote! {
                 #docs
                 #cfg
@@ -612,7 +621,7 @@ fn union_def(
                 impl<'de> Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         use crate::runtime::serde_helpers as de;
-                        de::untagged(deserializer, #type_name, &[#(#attempts),*])
+                        #decode
                     }
                 }
             }

@@ -286,3 +286,20 @@ pub(crate) fn plan(types: &Types, variants: &mut [UnionVariant], property: &str)
     }
     Plan { arms, shared }
 }
+
+/// Records the properties each struct variant knows, and says whether decoding should try an
+/// object against the variants by them: when at least two variants are structs.
+pub(crate) fn known_properties(types: &Types, variants: &mut [UnionVariant]) -> bool {
+    for v in variants.iter_mut() {
+        v.properties = variant_struct(types, &v.ty)
+            .filter(|s| s.additional.is_none())
+            .map(|s| s.fields.iter().map(|f| f.wire.clone()).collect());
+    }
+    let structs = variants.iter().filter(|v| v.properties.is_some()).count();
+    if structs < 2 {
+        for v in variants.iter_mut() {
+            v.properties = None;
+        }
+    }
+    structs >= 2
+}

@@ -877,6 +877,15 @@ impl<'a> Lowerer<'a> {
                      generators that write it mean (\"or null\"); by the letter of OpenAPI 3.0 it \
                      allows any value",
                 );
+            } else if list.len() > 1 && is_null_placeholder(node) {
+                // Microsoft Graph's `anyOf: [{$ref: X}, {type: object, nullable: true}]`.
+                nullable = true;
+                self.note(
+                    &at,
+                    "`{type: object, nullable: true}` without properties beside another branch \
+                     is read as `null` (\"or null\", as Microsoft Graph's documents mean it); by \
+                     the letter it allows any object",
+                );
             } else if self.is_never(node) {
                 self.note(
                     &at,
@@ -974,6 +983,7 @@ impl<'a> Lowerer<'a> {
                 writes: Vec::new(),
                 boxed: false,
                 schema,
+                properties: None,
             });
         }
         if blank && !variants.iter().any(|v| v.ty == TypeRef::String) {
@@ -984,6 +994,7 @@ impl<'a> Lowerer<'a> {
                 writes: Vec::new(),
                 boxed: false,
                 schema: String::new(),
+                properties: None,
             });
         }
         let tagged = discriminator.is_some() && variants.iter().all(|v| !v.tags.is_empty());
@@ -1007,6 +1018,8 @@ impl<'a> Lowerer<'a> {
                 variants.sort_by_key(|v| dispatch::specificity(&self.types, &v.ty));
             }
         }
+        let by_properties =
+            property.is_none() && dispatch::known_properties(&self.types, &mut variants);
         if anything && !variants.iter().any(|v| v.ty == TypeRef::Json) {
             variants.push(UnionVariant {
                 name: variant_names.claim("Other"),
@@ -1015,6 +1028,7 @@ impl<'a> Lowerer<'a> {
                 writes: Vec::new(),
                 boxed: false,
                 schema: String::new(),
+                properties: None,
             });
         }
         let fallback = (anything && property.is_some())
@@ -1035,6 +1049,7 @@ impl<'a> Lowerer<'a> {
             variants,
             discriminator: property,
             arms,
+            by_properties,
             fallback,
         };
         self.add_def(
@@ -1195,6 +1210,18 @@ fn string_list_extension(schema: &Schema, keys: &[&str], len: usize) -> Option<V
 }
 
 /// A name hint for an inline union variant.
+/// `{type: object, nullable: true}` with nothing else: how some documents write "or null" as
+/// a branch.
+fn is_null_placeholder(node: Node<'_>) -> bool {
+    let Node::Inline(schema) = node else {
+        return false;
+    };
+    schema.schema_data.nullable
+        && matches!(&schema.schema_kind, SchemaKind::Type(openapiv3::Type::Object(o))
+            if o.properties.is_empty() && o.additional_properties.is_none() && o.required.is_empty()
+                && o.min_properties.is_none() && o.max_properties.is_none())
+}
+
 fn variant_hint(node: Node<'_>, index: usize) -> String {
     match node {
         Node::Inline(s) => s

@@ -310,6 +310,7 @@ pub fn add_union_fallbacks(types: &mut [TypeDef]) {
             writes: Vec::new(),
             boxed: false,
             schema: String::new(),
+            properties: None,
         });
         u.fallback = Some(name);
     }

@@ -37,6 +37,13 @@ impl<'a> Mocks<'a> {
         }
     }
 
+    /// Mocks of the operations of [`ContactsApi`](crate::apis::ContactsApi).
+    pub fn contacts(&self) -> ContactsApiMocks<'a> {
+        ContactsApiMocks {
+            server: self.server,
+        }
+    }
+
     /// Mocks of the operations of [`ConversationsApi`](crate::apis::ConversationsApi).
     pub fn conversations(&self) -> ConversationsApiMocks<'a> {
         ConversationsApiMocks {
@@ -80,6 +87,24 @@ impl<'a> AgentsApiMocks<'a> {
         request.push_path("/agents/");
         request.push_path_param("id", &id);
         request.push_path("/messages");
+        let request = request.finish();
+        OperationMock::new(self.server, request, 200)
+    }
+}
+
+/// Mocks of the operations of [`ContactsApi`](crate::apis::ContactsApi); get them with [`Mocks::contacts`].
+#[derive(Debug, Clone, Copy)]
+pub struct ContactsApiMocks<'a> {
+    server: &'a MockServer,
+}
+
+impl<'a> ContactsApiMocks<'a> {
+    /// Mocks [`ContactsApi::list_contacts`](crate::apis::ContactsApi::list_contacts): `GET /contacts` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
+    pub fn list_contacts(
+        &self,
+    ) -> OperationMock<'a, serde_json::Value, Vec<models::Contact>> {
+        let mut request = Request::new(Method::GET, "/contacts", "listContacts");
+        request.push_path("/contacts");
         let request = request.finish();
         OperationMock::new(self.server, request, 200)
     }

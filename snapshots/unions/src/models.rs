@@ -209,6 +209,39 @@ impl<'de> Deserialize<'de> for AssistantMessageMessageType {
     }
 }
 
+/// A contact of one of two kinds with nothing required and no tag: a value is read as the kind that knows its properties.
+///
+/// Schema: `#/components/schemas/Contact`
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Contact {
+    /// A [`PhoneContact`].
+    PhoneContact(PhoneContact),
+    /// A [`EmailContact`].
+    EmailContact(EmailContact),
+}
+
+impl<'de> Deserialize<'de> for Contact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use crate::runtime::serde_helpers as de;
+        de::untagged_by_properties(
+            deserializer,
+            "Contact",
+            &[
+                (
+                    Some(&["name", "phone", "extension"]),
+                    |v| de::variant(v).map(Self::PhoneContact),
+                ),
+                (Some(&["name", "email"]), |v| de::variant(v).map(Self::EmailContact)),
+            ],
+        )
+    }
+}
+
 /// An item of a conversation; every message says `type: message`.
 ///
 /// Generator notes:
@@ -583,6 +616,78 @@ impl<'de> Deserialize<'de> for DomainListType {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::serde_helpers::from_str(deserializer, &["domain"])
+    }
+}
+
+/// The `EmailContact` schema.
+///
+/// Schema: `#/components/schemas/EmailContact`
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct EmailContact {
+    /// The `name` field.
+    pub name: Option<String>,
+    /// The `email` field.
+    pub email: Option<String>,
+}
+
+impl Serialize for EmailContact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.option("name", &self.name);
+        map.option("email", &self.email);
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EmailContact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EmailContact;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EmailContact")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmailContact, A::Error> {
+                use crate::runtime::serde_helpers as de;
+                let mut name_slot = None;
+                let mut email_slot = None;
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(&["name", "email"], key.as_str()) {
+                        Some(0) => de::next_optional(&mut map, &mut name_slot, &key),
+                        Some(1) => de::next_optional(&mut map, &mut email_slot, &key),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+                Ok(EmailContact {
+                    name: name_slot.unwrap_or_default(),
+                    email: email_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
+crate::runtime::model_builder! {
+    EmailContact => EmailContactBuilder { required {} optional { name : Option < String
+    >, email : Option < String >, } }
+}
+
+#[cfg(feature = "test-util")]
+impl EmailContactBuilder {
+    crate::runtime::setters! {
+        "name" name(name) : impl Into < String > => value => Some(value.into()); "email"
+        email(email) : impl Into < String > => value => Some(value.into());
     }
 }
 
@@ -1496,6 +1601,85 @@ impl<'de> Deserialize<'de> for MessageUserRole {
 ///
 /// Schema: `#/components/schemas/MessageUser/properties/type`
 pub type MessageUserType = MessageType;
+
+/// The `PhoneContact` schema.
+///
+/// Schema: `#/components/schemas/PhoneContact`
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct PhoneContact {
+    /// The `name` field.
+    pub name: Option<String>,
+    /// The `phone` field.
+    pub phone: Option<String>,
+    /// The `extension` field.
+    pub extension: Option<String>,
+}
+
+impl Serialize for PhoneContact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
+        map.option("name", &self.name);
+        map.option("phone", &self.phone);
+        map.option("extension", &self.extension);
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PhoneContact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PhoneContact;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneContact")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneContact, A::Error> {
+                use crate::runtime::serde_helpers as de;
+                let mut name_slot = None;
+                let mut phone_slot = None;
+                let mut extension_slot = None;
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match de::field(&["name", "phone", "extension"], key.as_str()) {
+                        Some(0) => de::next_optional(&mut map, &mut name_slot, &key),
+                        Some(1) => de::next_optional(&mut map, &mut phone_slot, &key),
+                        Some(2) => de::next_optional(&mut map, &mut extension_slot, &key),
+                        _ => de::skip(&mut map),
+                    }?;
+                }
+                Ok(PhoneContact {
+                    name: name_slot.unwrap_or_default(),
+                    phone: phone_slot.unwrap_or_default(),
+                    extension: extension_slot.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg(feature = "test-util")]
+crate::runtime::model_builder! {
+    PhoneContact => PhoneContactBuilder { required {} optional { name : Option < String
+    >, phone : Option < String >, extension : Option < String >, } }
+}
+
+#[cfg(feature = "test-util")]
+impl PhoneContactBuilder {
+    crate::runtime::setters! {
+        "name" name(name) : impl Into < String > => value => Some(value.into()); "phone"
+        phone(phone) : impl Into < String > => value => Some(value.into()); "extension"
+        extension(extension) : impl Into < String > => value => Some(value.into());
+    }
+}
 
 /// The `Settings` schema.
 ///

@@ -2,8 +2,8 @@
 //! decodes to, and the JSON every variant built in Rust sends.
 
 use fixture_unions::models::{
-    AgentMessage, ConversationItem, CountryList, DomainList, Limits, MessageAssistant, MessageType,
-    Settings, SettingsMetadata, ShieldListRequest,
+    AgentMessage, Contact, ConversationItem, CountryList, DomainList, Limits, MessageAssistant,
+    MessageType, Settings, SettingsMetadata, ShieldListRequest,
 };
 use fixture_unions::{Client, Nullable};
 use serde_json::{json, Value};
@@ -242,5 +242,45 @@ async fn nullable_spellings_read_by_what_they_mean() {
     assert_eq!(
         stored.metadata,
         Some(SettingsMetadata::Limits(Limits::new(2)))
+    );
+}
+
+/// An untagged union whose variants require nothing: each value is read as the variant that
+/// knows its properties (trying them in order read every contact as the first kind).
+#[tokio::test]
+async fn untagged_structs_are_told_apart_by_their_properties() {
+    let server = MockServer::start().await;
+    serve(
+        &server,
+        "GET",
+        "/contacts",
+        200,
+        json!([
+            {"name": "Ann", "email": "ann@example.com"},
+            {"name": "Bob", "phone": "555"},
+            {"phone": "556", "extension": "12"},
+            {"name": "Cy"},
+        ]),
+    )
+    .await;
+    let contacts = client(&server)
+        .contacts()
+        .list_contacts()
+        .send()
+        .await
+        .unwrap();
+    let kinds: Vec<String> = contacts.iter().map(variant).collect();
+    // Only a name: both kinds know it; the one with fewer properties fits it closest.
+    assert_eq!(
+        kinds,
+        [
+            "EmailContact",
+            "PhoneContact",
+            "PhoneContact",
+            "EmailContact"
+        ]
+    );
+    assert!(
+        matches!(&contacts[2], Contact::PhoneContact(p) if p.extension.as_deref() == Some("12"))
     );
 }

@@ -11,7 +11,7 @@
 //! Without `--spec` or `--sample`, the committed list `xtask/tools/conformance.txt` is run. The
 //! report goes to `target/conformance/report.md`.
 
-mod sample;
+pub(crate) mod sample;
 mod smoke;
 
 use std::collections::BTreeMap;

@@ -20,11 +20,53 @@ pub enum Direction {
 pub struct Sampler<'a> {
     doc: &'a OpenAPI,
     direction: Direction,
+    /// Optional properties are filled down to this depth (0: never).
+    optional_depth: usize,
+    /// Read-only properties are filled too.
+    read_only: bool,
+    /// The document as JSON, for references into a schema (`#/components/schemas/A/properties/b`).
+    json: Option<&'a Value>,
+    /// How many objects deep the value being made is (`allOf` parts are the same object).
+    level: std::cell::Cell<usize>,
 }
 
 impl<'a> Sampler<'a> {
     pub fn new(doc: &'a OpenAPI, direction: Direction) -> Self {
-        Sampler { doc, direction }
+        Sampler {
+            doc,
+            direction,
+            optional_depth: 0,
+            read_only: false,
+            json: None,
+            level: std::cell::Cell::new(0),
+        }
+    }
+
+    /// A sampler of values with every property of the outermost `depth` levels, read-only
+    /// ones included: values as distinct as the schema allows (for telling union variants
+    /// apart).
+    pub fn exhaustive(doc: &'a OpenAPI, json: &'a Value, depth: usize) -> Self {
+        Sampler {
+            doc,
+            direction: Direction::Request,
+            optional_depth: depth,
+            read_only: true,
+            json: Some(json),
+            level: std::cell::Cell::new(0),
+        }
+    }
+
+    /// Whether a property is filled.
+    fn fills(&self, required: bool) -> bool {
+        required || self.level.get() < self.optional_depth
+    }
+
+    /// A property's value: one object deeper.
+    fn property(&self, schema: &ReferenceOr<Box<Schema>>, depth: usize) -> Value {
+        self.level.set(self.level.get() + 1);
+        let value = self.sample_at(schema, depth + 1);
+        self.level.set(self.level.get() - 1);
+        value
     }
 
     /// A value for a schema or a reference to one.
@@ -56,7 +98,20 @@ impl<'a> Sampler<'a> {
     fn sample_at<S: AsSchema>(&self, schema: &ReferenceOr<S>, depth: usize) -> Value {
         match self.resolve(schema) {
             Some(schema) => self.schema(schema, depth),
-            None => json!("sample"),
+            None => {
+                // A reference into a schema, read from the document's JSON.
+                let inner = match (schema, self.json) {
+                    (ReferenceOr::Reference { reference }, Some(json)) => reference
+                        .strip_prefix('#')
+                        .and_then(|p| json.pointer(p))
+                        .and_then(|v| serde_json::from_value::<Schema>(v.clone()).ok()),
+                    _ => None,
+                };
+                match inner {
+                    Some(inner) if depth < MAX_DEPTH => self.schema(&inner, depth + 1),
+                    _ => json!("sample"),
+                }
+            }
         }
     }
 
@@ -208,16 +263,17 @@ impl<'a> Sampler<'a> {
                     return Value::Object(out);
                 }
                 for (name, property) in &o.properties {
-                    if !o.required.contains(name) {
+                    if !self.fills(o.required.contains(name)) {
                         continue;
                     }
                     let resolved = self.resolve(property);
                     if self.direction == Direction::Request
+                        && !self.read_only
                         && resolved.is_some_and(|s| s.schema_data.read_only)
                     {
                         continue;
                     }
-                    out.insert(name.clone(), self.sample_at(property, depth + 1));
+                    out.insert(name.clone(), self.property(property, depth));
                 }
                 // Required names the description forgot to define (Spotify's `uris`).
                 for name in &o.required {
@@ -275,6 +331,10 @@ impl<'a> Sampler<'a> {
                 if let Some(example) = &data.example {
                     return example.clone();
                 }
+                // `const: X` (3.1), or an enum of values of several types.
+                if let Some(first) = any.enumeration.iter().find(|v| !v.is_null()) {
+                    return first.clone();
+                }
                 // `allOf` beside `type: object` or properties (openapiv3 keeps such schemas
                 // here): every part's fields and the schema's own.
                 if !any.all_of.is_empty() {
@@ -284,20 +344,12 @@ impl<'a> Sampler<'a> {
                             out.extend(fields);
                         }
                     }
-                    for name in &any.required {
-                        if let Some(property) = any.properties.get(name) {
-                            out.insert(name.clone(), self.sample_at(property, depth + 1));
-                        }
-                    }
+                    self.fill_properties(&mut out, &any.properties, &any.required, depth);
                     return Value::Object(out);
                 }
                 if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
                     let mut out = Map::new();
-                    for name in &any.required {
-                        if let Some(property) = any.properties.get(name) {
-                            out.insert(name.clone(), self.sample_at(property, depth + 1));
-                        }
-                    }
+                    self.fill_properties(&mut out, &any.properties, &any.required, depth);
                     return Value::Object(out);
                 }
                 match any.typ.as_deref() {
@@ -309,6 +361,23 @@ impl<'a> Sampler<'a> {
                     Some("null") => Value::Null,
                     _ => json!({}),
                 }
+            }
+        }
+    }
+}
+
+impl Sampler<'_> {
+    /// The properties of an untyped object schema the sampler fills, in their order.
+    fn fill_properties(
+        &self,
+        out: &mut Map<String, Value>,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        depth: usize,
+    ) {
+        for (name, property) in properties {
+            if self.fills(required.contains(name)) {
+                out.insert(name.clone(), self.property(property, depth));
             }
         }
     }

@@ -9,6 +9,11 @@ pub mod agents;
 
 pub use agents::AgentsApi;
 
+/// Operations on `contacts` (grouped by path: the API description gives them no tag).
+pub mod contacts;
+
+pub use contacts::ContactsApi;
+
 /// Operations on `conversations` (grouped by path: the API description gives them no tag).
 pub mod conversations;
 
