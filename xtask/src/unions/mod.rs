@@ -4,7 +4,7 @@
 //! For each variant: a value is made from the variant's schema (every property of its top
 //! level filled, the document's discriminator set to the value naming it), an independent
 //! JSON Schema validator (`jsonschema`) confirms the value is the variant's, the union's
-//! decoder (as the generated code does it, see [`model`]) must pick that variant, and the
+//! decoder (as the generated code does it, see the `model` module) must pick that variant, and the
 //! JSON the decoded Rust value encodes to must again be valid for the variant, discriminator
 //! included. The report counts unions, variants and round-trips per document and lists every
 //! failure by kind.
