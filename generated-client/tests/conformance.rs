@@ -588,3 +588,27 @@ async fn every_documented_success_status_decodes() {
         }
     }
 }
+
+/// A port taken between its choice and Prism's bind (by another test's server, or any
+/// process) makes Prism exit with EADDRINUSE: the harness starts it again on another port
+/// rather than letting the test talk to whatever holds the first one.
+#[tokio::test]
+async fn prism_starts_again_when_its_port_is_taken() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken_port = taken.local_addr().unwrap().port();
+    let mut ports = vec![taken_port];
+    let Some(prism) = Prism::start_on_ports(&spec_path(), &[], move || {
+        ports.pop().unwrap_or_else(|| {
+            std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port()
+        })
+    }) else {
+        return;
+    };
+    assert_ne!(prism.port(), taken_port);
+    assert!(prism.log().contains("listening on"), "{}", prism.log());
+    drop(taken);
+}

@@ -351,8 +351,12 @@ impl Prism {
             .map_err(|e| format!("cannot start Prism: {e}"))?;
         let mut prism = Prism { child, log };
         let deadline = Instant::now() + Duration::from_secs(120);
+        // Prism says when it listens: the listener on the port is then this Prism, not a
+        // process that took the port between its choice and Prism's bind.
+        let listening = format!("listening on http://127.0.0.1:{port}");
         loop {
-            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            let said = std::fs::read_to_string(&prism.log).is_ok_and(|t| t.contains(&listening));
+            if said && TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return Ok(prism);
             }
             if let Ok(Some(status)) = prism.child.try_wait() {
@@ -379,11 +383,41 @@ impl Prism {
     }
 }
 
+/// A loopback port this process has not handed out before (it is released for Prism to bind,
+/// so the next bind of port 0 may be given it again).
 fn free_port() -> Result<u16, String> {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .map_err(|e| e.to_string())
+    static HANDED_OUT: std::sync::Mutex<std::collections::BTreeSet<u16>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    loop {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .map_err(|e| e.to_string())?;
+        if HANDED_OUT
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(port)
+        {
+            return Ok(port);
+        }
+    }
+}
+
+/// Starts Prism on a fresh port, and once more on another if the first start fails (its port
+/// taken before Prism bound it, or a start-up that did not finish), saying so.
+fn start_prism(root: &Path, spec: &Path, mode: Mode) -> Result<(Prism, u16), String> {
+    let port = free_port()?;
+    match Prism::start(root, spec, mode, port) {
+        Ok(prism) => Ok((prism, port)),
+        Err(first) => {
+            eprintln!(
+                "  Prism did not start on port {port}; starting it once more on another port. \
+                 The first attempt:\n{first}"
+            );
+            let port = free_port()?;
+            Prism::start(root, spec, mode, port).map(|prism| (prism, port))
+        }
+    }
 }
 
 /// Runs the smoke program against Prism in one mode.
@@ -394,8 +428,7 @@ fn call_all(
     base_path: &str,
     mode: Mode,
 ) -> Result<Vec<Call>, String> {
-    let port = free_port()?;
-    let _prism = Prism::start(root, spec, mode, port)?;
+    let (_prism, port) = start_prism(root, spec, mode)?;
     let base = format!("http://127.0.0.1:{port}{base_path}");
     let output = Command::new(exe)
         .arg(&base)
