@@ -8,6 +8,7 @@ pub mod corpus;
 pub mod diff;
 pub mod draft_overlay;
 pub mod files;
+pub mod flake_hunt;
 pub mod fuzz;
 pub mod generate;
 pub mod real_servers;

@@ -3,8 +3,8 @@
 use std::process::ExitCode;
 use xtask::find_workspace_root;
 use xtask::{
-    bench, budget, codegen, conformance, corpus, diff, draft_overlay, fuzz, generate, real_servers,
-    semver_oracle, test, unions,
+    bench, budget, codegen, conformance, corpus, diff, draft_overlay, flake_hunt, fuzz, generate,
+    real_servers, semver_oracle, test, unions,
 };
 
 const USAGE: &str = "\
@@ -70,7 +70,11 @@ commands:
                       validator accepts (target/unions/report.md); default: the fixtures and
                       the corpus CI sample, all of them
   test [-- ARGS]      install the test tools (Prism, the spec validator) into target/tools,
-                      validate the specs, and run every test (ARGS go to cargo test)
+                      validate the specs, and run every test (ARGS go to cargo test); the
+                      time of each stage is printed at the end
+  test --repeat N [--load THREADS]
+                      the flake hunt: posthog-api's concurrency, faults and conformance
+                      tests N times under a background load (target/flake-hunt/)
   help                show this text
 ";
 
@@ -111,6 +115,7 @@ fn main() -> ExitCode {
         Some("test") => match &args[1..] {
             [] => test::run(&root, &[]),
             [sep, rest @ ..] if sep == "--" => test::run(&root, rest),
+            [flag, ..] if flag == "--repeat" => flake_hunt::run(&root, &args[1..]),
             [other, ..] => Err(format!(
                 "test: unknown argument `{other}` (pass cargo test arguments after `--`)"
             )),

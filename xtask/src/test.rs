@@ -4,6 +4,7 @@
 use crate::tools;
 use std::path::Path;
 use std::process::Command;
+use std::time::{Duration, Instant};
 
 /// Every spec the project keeps: the API and the fixtures.
 fn specs(root: &Path) -> Result<Vec<String>, String> {
@@ -47,54 +48,115 @@ pub fn validate_specs(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// The stages of the test command, each timed; the table is printed at the end, also when a
+/// stage fails (the stages after it do not run).
+struct Stages {
+    started: Instant,
+    done: Vec<(&'static str, Duration, bool)>,
+}
+
+impl Stages {
+    fn new() -> Self {
+        Stages {
+            started: Instant::now(),
+            done: Vec::new(),
+        }
+    }
+
+    /// Runs a stage and records its time and outcome.
+    fn run(
+        &mut self,
+        name: &'static str,
+        stage: impl FnOnce() -> Result<bool, String>,
+    ) -> Result<bool, String> {
+        let started = Instant::now();
+        let outcome = stage();
+        let passed = matches!(outcome, Ok(true));
+        self.done.push((name, started.elapsed(), passed));
+        outcome
+    }
+
+    fn print(&self) {
+        eprintln!("\ntest stages:");
+        for (name, took, passed) in &self.done {
+            let mark = if *passed { "ok" } else { "FAILED" };
+            eprintln!("  {name:<28} {:>7.1} s  {mark}", took.as_secs_f64());
+        }
+        eprintln!(
+            "  {:<28} {:>7.1} s",
+            "total",
+            self.started.elapsed().as_secs_f64()
+        );
+    }
+}
+
 /// `cargo xtask test [-- <cargo test args>]`.
 pub fn run(root: &Path, extra: &[String]) -> Result<bool, String> {
-    tools::ensure_node_tools(root)?;
-    validate_specs(root)?;
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["test", "--workspace"])
-        .args(extra)
-        .current_dir(root)
-        // The conformance tests must not skip: Prism is installed, so its absence is an error.
-        .env("REQUIRE_PRISM", "1")
-        .env("PRISM_BIN", tools::prism_bin(root))
-        // Snapshots are checked, never rewritten, by the test command.
-        .env("INSTA_UPDATE", "no")
-        .env("CI", "true")
-        .status()
-        .map_err(|e| format!("cannot run cargo test: {e}"))?;
-    if !status.success() {
-        return Ok(false);
-    }
-    if !native_tls(root)? {
-        return Ok(false);
-    }
+    let mut stages = Stages::new();
+    let outcome = run_stages(root, extra, &mut stages);
+    stages.print();
+    outcome
+}
+
+fn run_stages(root: &Path, extra: &[String], stages: &mut Stages) -> Result<bool, String> {
+    let ok = stages.run("tools and spec validation", || {
+        tools::ensure_node_tools(root)?;
+        validate_specs(root)?;
+        Ok(true)
+    })?;
+    let ok = ok
+        && stages.run("cargo test --workspace", || {
+            let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                .args(["test", "--workspace"])
+                .args(extra)
+                .current_dir(root)
+                // The conformance tests must not skip: Prism is installed, so its absence is an
+                // error.
+                .env("REQUIRE_PRISM", "1")
+                .env("PRISM_BIN", tools::prism_bin(root))
+                // Snapshots are checked, never rewritten, by the test command.
+                .env("INSTA_UPDATE", "no")
+                .env("CI", "true")
+                .status()
+                .map_err(|e| format!("cannot run cargo test: {e}"))?;
+            Ok(status.success())
+        })?;
+    let ok = ok && stages.run("native-tls", || native_tls(root))?;
     // On the wire: every PostHog operation against Prism, static and dynamic. The whole list
     // (`cargo xtask conformance`) takes longer; the README has its numbers.
-    let posthog = root.join("spec/posthog.yaml").display().to_string();
-    if !crate::conformance::run(root, &["--spec".into(), posthog])? {
-        return Ok(false);
-    }
+    let ok = ok
+        && stages.run("conformance (PostHog)", || {
+            let posthog = root.join("spec/posthog.yaml").display().to_string();
+            crate::conformance::run(root, &["--spec".into(), posthog])
+        })?;
     // Real servers, not documents: the Django REST framework application and Kinto, each
     // client generated from the document its running server serves (the rest of the suite,
     // Prefect and Unleash, runs on demand: `cargo xtask real-servers`).
-    if !crate::real_servers::run(root, &["--test-set".into()])? {
+    let ok = ok
+        && stages.run("real servers (drf, kinto)", || {
+            crate::real_servers::run(root, &["--test-set".into()])
+        })?;
+    if !ok {
         return Ok(false);
     }
     // Real-world specs, and the project's own, as standalone crates that must compile cleanly.
-    eprintln!("corpus sample: xtask/tools/corpus-ci.txt");
-    let corpus = crate::corpus::run(
-        root,
-        &["--spec-list".into(), "xtask/tools/corpus-ci.txt".into()],
-    )?;
+    let corpus = stages.run("corpus sample", || {
+        eprintln!("corpus sample: xtask/tools/corpus-ci.txt");
+        crate::corpus::run(
+            root,
+            &["--spec-list".into(), "xtask/tools/corpus-ci.txt".into()],
+        )
+    })?;
     // Every variant of every union in the fixtures and the corpus sample, both ways.
-    let unions = crate::unions::run(root, &[])?;
+    let unions = stages.run("union round-trips", || crate::unions::run(root, &[]))?;
     // The fuzzer with a fixed seed and budget (the corpus has built the dependencies its
     // compiled samples need). `cargo xtask fuzz --time SECS` runs longer.
-    let fuzz = crate::fuzz::run(root, &FUZZ_BUDGET.map(String::from))?;
+    let fuzz = stages.run("fuzz", || {
+        crate::fuzz::run(root, &FUZZ_BUDGET.map(String::from))
+    })?;
     // What the generated code costs to compile, against its recorded budgets (the corpus has
     // built the dependencies).
-    let budget = crate::budget::run(root, &[])?;
+    let budget = stages.run("compile budgets", || crate::budget::run(root, &[]))?;
     Ok(corpus && unions && fuzz && budget)
 }
 
