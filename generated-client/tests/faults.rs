@@ -112,6 +112,15 @@ async fn a_reset_before_the_headers_is_retried_for_get_but_not_for_post() {
     let client = client(&server.url());
     let error = get(&client).await.unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    // The message says at which stage, and why.
+    let message = error.to_string();
+    assert!(
+        message.starts_with(
+            "subscriptions_retrieve: the request failed before the response arrived: "
+        ),
+        "{message}"
+    );
+    assert!(message.len() > 80, "the cause is given: {message}");
     assert_eq!(
         server.seen.count(),
         3,
@@ -130,7 +139,7 @@ async fn a_reset_before_the_headers_is_retried_for_get_but_not_for_post() {
 }
 
 #[tokio::test]
-async fn a_reset_mid_body_and_a_body_shorter_than_its_length_are_transport_errors() {
+async fn a_reset_mid_body_and_a_body_shorter_than_its_length_say_how_much_arrived() {
     let (logs, _guard) = Logs::capture();
     let body = subscription(42, "weekly").to_string();
     let cut = body.as_bytes()[..20].to_vec();
@@ -150,9 +159,17 @@ async fn a_reset_mid_body_and_a_body_shorter_than_its_length_are_transport_error
         .await;
         let error = get(&client(&server.url())).await.unwrap_err();
         assert!(
-            matches!(error, Error::Transport { .. }),
+            matches!(
+                error,
+                Error::BodyCutShort { received: 20, expected: Some(n), .. } if n == length as u64
+            ),
             "{ending:?}: {error:?}"
         );
+        assert_eq!(
+            error.to_string(),
+            format!("subscriptions_retrieve: the response body ended after 20 of {length} bytes"),
+        );
+        assert!(error.is_retryable());
         assert_eq!(server.seen.count(), 3, "{ending:?}: retried as a GET");
         assert_no_secret(&error, &logs);
     }
@@ -185,6 +202,11 @@ async fn a_stall_after_the_headers_ends_at_the_timeout() {
     let took = started.elapsed();
     assert!(error.is_timeout(), "{error:?}");
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+    // Which limit, its value, and the attempts made.
+    assert_eq!(
+        error.to_string(),
+        "subscriptions_retrieve: no answer within the 300ms timeout of each attempt (2 attempts)"
+    );
     assert_eq!(
         server.seen.count(),
         2,
@@ -487,4 +509,94 @@ async fn a_refused_connection_is_retried_for_every_method() {
     assert!(matches!(error, Error::Connection { .. }), "{error:?}");
     assert_eq!(logs.retries(), 2, "never sent, so a POST is retried too");
     assert_no_secret(&error, &logs);
+}
+
+/// A deadline bounds the whole call: a 1 s deadline against an endpoint that answers after
+/// 3 s returns after 1 s, however long each attempt's timeout and however many retries are
+/// left, and says so.
+#[tokio::test]
+async fn a_deadline_bounds_retries_and_waits_together() {
+    let server = FaultServer::start(|_, _| {
+        vec![
+            Step::Sleep(Duration::from_secs(3)),
+            Step::Send(head(200, &[("Content-Type", "application/json")], Some(2))),
+            Step::Send(b"{}".to_vec()),
+        ]
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(server.url())
+        .api_key(KEY)
+        .timeout(Duration::from_secs(30))
+        .retry_policy(fast_retries(5))
+        .deadline(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = get(&client).await.unwrap_err();
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_secs(1) && took < Duration::from_millis(1200),
+        "a 1 s deadline took {took:?}"
+    );
+    assert!(error.is_timeout(), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "subscriptions_retrieve: the call's 1s deadline passed after 1 attempt"
+    );
+
+    // Per call, and with the attempts' own timeout shorter: the deadline cuts the retries.
+    let started = Instant::now();
+    let error = client
+        .with_options(
+            posthog_api::CallOptions::new()
+                .timeout(Duration::from_millis(400))
+                .deadline(Duration::from_millis(1000)),
+        )
+        .subscriptions()
+        .retrieve("1", 42)
+        .send()
+        .await
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(1200), "took {took:?}");
+    let message = error.to_string();
+    assert!(
+        message
+            .starts_with("subscriptions_retrieve: the call's 1s deadline passed after 3 attempts"),
+        "{message}"
+    );
+}
+
+/// A retry whose wait would end after the deadline is not made: the call fails at once with
+/// the last attempt's error, rather than sleeping past its deadline.
+#[tokio::test]
+async fn a_retry_that_would_wait_past_the_deadline_is_not_made() {
+    let server = FaultServer::start(|_, _| {
+        vec![Step::Send(
+            b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n"
+                .to_vec(),
+        )]
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(server.url())
+        .api_key(KEY)
+        .deadline(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = get(&client).await.unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.seen.count(), 1);
+    let message = error.to_string();
+    assert!(
+        message.starts_with("subscriptions_retrieve: the call's 2s deadline passed after 1 attempt; the last attempt: "),
+        "{message}"
+    );
+    assert!(message.contains("503"), "{message}");
 }

@@ -94,6 +94,7 @@ struct Inner {
     /// which every authenticated call sends instead of the API's scheme.
     auth_override: Option<(HeaderName, HeaderValue)>,
     timeout: Duration,
+    deadline: Option<Duration>,
     retry: RetryPolicy,
     user_agent: HeaderValue,
     default_headers: HeaderMap,
@@ -172,6 +173,13 @@ impl Client {
             .unwrap_or(self.inner.timeout)
     }
 
+    fn call_deadline(&self) -> Option<Duration> {
+        self.options
+            .as_ref()
+            .and_then(|o| o.deadline)
+            .or(self.inner.deadline)
+    }
+
     /// Sends a request, retrying as the [`RetryPolicy`] allows. Error statuses become
     /// [`Error::Api`].
     pub(crate) fn execute(&self, request: Request) -> Call {
@@ -238,10 +246,27 @@ impl Client {
         if let Some(retries) = self.options.as_ref().and_then(|o| o.max_retries) {
             policy.max_retries = retries;
         }
+        let deadline = self.call_deadline();
+        let past_deadline = |attempts: u32, last: Option<Error>| Error::DeadlineExceeded {
+            operation: request.operation,
+            deadline: deadline.unwrap_or_default(),
+            attempts,
+            last: last.map(Box::new),
+        };
         let mut retry = 0;
         loop {
             span.record("attempt", retry + 1);
-            let outcome = self.attempt(request).await;
+            let outcome = match deadline {
+                None => self.attempt(request).await,
+                Some(deadline) => {
+                    let left = deadline.saturating_sub(started.elapsed());
+                    match tokio::time::timeout(left, self.attempt(request)).await {
+                        Ok(outcome) => outcome,
+                        Err(_) => return Err(past_deadline(retry + 1, None)),
+                    }
+                }
+            };
+            let outcome = outcome.map_err(|e| e.after_attempts(retry + 1, self.call_timeout()));
             let kind = match &outcome {
                 Ok(response) => {
                     let retry_after = response
@@ -261,6 +286,19 @@ impl Client {
                 policy.delay(idempotent, kind, retry)
             };
             if let Some(delay) = delay {
+                // A retry that would start after the deadline is not made.
+                if deadline.is_some_and(|d| started.elapsed() + delay >= d) {
+                    let last = match outcome {
+                        Err(e) => Some(e),
+                        Ok(response) => Some(Error::Api(Box::new(ApiError::new(
+                            request.operation,
+                            response.status,
+                            response.headers,
+                            &response.body,
+                        )))),
+                    };
+                    return Err(past_deadline(retry, last));
+                }
                 tracing::debug!(?delay, outcome = ?kind, "retrying");
                 tokio::time::sleep(delay).await;
                 continue;
@@ -542,7 +580,9 @@ fn multipart_part(part: &Part) -> Result<(String, reqwest::multipart::Part), Err
 fn attempt_of(error: &Error) -> Attempt {
     match error {
         Error::Connection { .. } => Attempt::NotSent,
-        Error::Timeout { .. } | Error::Stalled { .. } => Attempt::Broken,
+        Error::Timeout { .. } | Error::Stalled { .. } | Error::BodyCutShort { .. } => {
+            Attempt::Broken
+        }
         // A reset connection or a body cut short; a redirect loop is not worth repeating.
         Error::Transport { source, .. } if !source.is_redirect() && !source.is_builder() => {
             Attempt::Broken
@@ -578,11 +618,22 @@ async fn read_body(
     }
     let mut chunks: Vec<bytes::Bytes> = Vec::new();
     let mut total: u64 = 0;
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| transport_error(operation, e))?
-    {
+    let expected = response.content_length();
+    let mut received: u64 = 0;
+    while let Some(chunk) = response.chunk().await.map_err(|e| {
+        let e = e.without_url();
+        if e.is_timeout() {
+            transport_error(operation, e)
+        } else {
+            Error::BodyCutShort {
+                operation,
+                received,
+                expected,
+                source: e,
+            }
+        }
+    })? {
+        received += chunk.len() as u64;
         total += chunk.len() as u64;
         if total > limit {
             return Err(too_large());
@@ -669,11 +720,21 @@ fn middleware_error(operation: &'static str, error: reqwest_middleware::Error) -
 fn transport_error(operation: &'static str, error: reqwest::Error) -> Error {
     let source = error.without_url();
     if source.is_timeout() {
-        Error::Timeout { operation, source }
+        // The limit and the attempts are filled in by the retry loop (`after_attempts`).
+        Error::Timeout {
+            operation,
+            source,
+            limit: Duration::ZERO,
+            attempts: 1,
+        }
     } else if source.is_connect() {
         Error::Connection { operation, source }
     } else {
-        Error::Transport { operation, source }
+        Error::Transport {
+            operation,
+            stage: super::Stage::BeforeResponse,
+            source,
+        }
     }
 }
 
@@ -684,6 +745,7 @@ pub struct ClientBuilder {
     api_key: Option<Secret>,
     connect_timeout: Duration,
     timeout: Duration,
+    deadline: Option<Duration>,
     retry: RetryPolicy,
     user_agent: Option<String>,
     default_headers: Vec<(String, String)>,
@@ -709,6 +771,7 @@ impl fmt::Debug for ClientBuilder {
             .field("api_key", &self.api_key)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field(
@@ -750,6 +813,7 @@ impl Default for ClientBuilder {
             api_key: None,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(60),
+            deadline: None,
             retry: RetryPolicy::default(),
             user_agent: None,
             default_headers: Vec::new(),
@@ -904,6 +968,17 @@ impl ClientBuilder {
     /// response, until its headers arrive). Default 60 s.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// How long a whole call may take: every attempt and the waits between them together.
+    /// When it passes, the attempt under way is abandoned and the call fails with
+    /// [`Error::DeadlineExceeded`]; a retry whose wait would end after it is not made. The
+    /// per-attempt [`timeout`](Self::timeout) still applies to each attempt. Default: none
+    /// (a call takes at most its attempts' timeouts and waits). Streamed calls are bounded
+    /// until their headers arrive.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 
@@ -1207,6 +1282,7 @@ impl ClientBuilder {
                 credential: self.api_key,
                 auth: api.auth,
                 timeout: self.timeout,
+                deadline: self.deadline,
                 retry: self.retry,
                 user_agent,
                 default_headers,

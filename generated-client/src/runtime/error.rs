@@ -19,17 +19,51 @@ pub enum Error {
     /// The server answered with an error status (after any retries).
     #[error(transparent)]
     Api(Box<ApiError>),
-    /// The request (or reading its response) took longer than the configured timeout.
-    #[error("{operation}: the request timed out")]
+    /// An attempt (sending the request and reading its response) took longer than the
+    /// per-attempt timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout),
+    /// [`CallOptions::timeout`](crate::CallOptions::timeout)), and no retry was left.
+    #[error("{operation}: no answer within the {limit:?} timeout of each attempt ({attempts} {})", plural(*.attempts, "attempt", "attempts"))]
     Timeout {
         /// The operation that was called.
         operation: &'static str,
         /// The underlying error, with its URL removed.
         #[source]
         source: reqwest::Error,
+        /// The per-attempt timeout.
+        limit: Duration,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// The call's deadline ([`ClientBuilder::deadline`](crate::ClientBuilder::deadline),
+    /// [`CallOptions::deadline`](crate::CallOptions::deadline)) passed: it bounds every
+    /// attempt and the waits between them together.
+    #[error("{operation}: the call's {deadline:?} deadline passed after {attempts} {}{}", plural(*.attempts, "attempt", "attempts"), last_failure(.last))]
+    DeadlineExceeded {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The deadline.
+        deadline: Duration,
+        /// How many attempts were started.
+        attempts: u32,
+        /// What the last finished attempt failed with, if one finished.
+        #[source]
+        last: Option<Box<Error>>,
+    },
+    /// The connection ended before the whole response body arrived.
+    #[error("{operation}: the response body ended after {received} of {} bytes", expected.map_or_else(|| "the announced".to_owned(), |n| n.to_string()))]
+    BodyCutShort {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The bytes that arrived.
+        received: u64,
+        /// The bytes the response announced (`Content-Length`), if it did.
+        expected: Option<u64>,
+        /// The underlying error, with its URL removed.
+        #[source]
+        source: reqwest::Error,
     },
     /// The server could not be reached.
-    #[error("{operation}: could not connect to the server")]
+    #[error("{operation}: could not connect to the server: {}", root_cause(.source))]
     Connection {
         /// The operation that was called.
         operation: &'static str,
@@ -37,11 +71,14 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
-    /// Another failure of the HTTP exchange (a redirect loop, a broken body, a TLS error).
-    #[error("{operation}: the request failed")]
+    /// Another failure of the HTTP exchange (a connection reset, a redirect loop, a TLS
+    /// error): the message says at which stage, and the innermost cause.
+    #[error("{operation}: the request failed {stage}: {}", root_cause(.source))]
     Transport {
         /// The operation that was called.
         operation: &'static str,
+        /// When it failed.
+        stage: Stage,
         /// The underlying error, with its URL removed.
         #[source]
         source: reqwest::Error,
@@ -161,7 +198,11 @@ impl Error {
                 api.status == StatusCode::TOO_MANY_REQUESTS
                     || (api.status.is_server_error() && !super::retry::never_succeeds(api.status))
             }
-            Error::Timeout { .. } | Error::Stalled { .. } | Error::Connection { .. } => true,
+            Error::Timeout { .. }
+            | Error::Stalled { .. }
+            | Error::Connection { .. }
+            | Error::DeadlineExceeded { .. }
+            | Error::BodyCutShort { .. } => true,
             Error::Transport { source, .. } => !source.is_redirect() && !source.is_builder(),
             _ => false,
         }
@@ -175,15 +216,75 @@ impl Error {
         )
     }
 
-    /// Whether the request timed out, or the server stalled.
+    /// Whether the request timed out, its deadline passed, or the server stalled.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout { .. } | Error::Stalled { .. })
+        matches!(
+            self,
+            Error::Timeout { .. } | Error::Stalled { .. } | Error::DeadlineExceeded { .. }
+        )
+    }
+
+    /// The error with the number of attempts made and the per-attempt timeout, which only
+    /// the retry loop knows.
+    pub(crate) fn after_attempts(mut self, made: u32, timeout: Duration) -> Self {
+        if let Error::Timeout {
+            limit, attempts, ..
+        } = &mut self
+        {
+            *limit = timeout;
+            *attempts = made;
+        }
+        self
     }
 
     /// How long the server asked the caller to wait (`Retry-After`), if it did.
     pub fn retry_after(&self) -> Option<Duration> {
         self.api().and_then(ApiError::retry_after)
     }
+}
+
+/// The stage of an exchange at which a [`Error::Transport`] failure happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Stage {
+    /// Sending the request or waiting for the response's status and headers (the connection
+    /// itself was made: a failure to connect is [`Error::Connection`]).
+    BeforeResponse,
+    /// Reading a streamed body, after the response's headers.
+    Streaming,
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Stage::BeforeResponse => "before the response arrived",
+            Stage::Streaming => "while the response streamed",
+        })
+    }
+}
+
+/// `1 attempt`, `2 attempts`: the noun for a count.
+fn plural(n: u32, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+/// `; the last attempt: ...` for a deadline error whose last attempt failed.
+fn last_failure(last: &Option<Box<Error>>) -> String {
+    last.as_ref()
+        .map_or_else(String::new, |e| format!("; the last attempt: {e}"))
+}
+
+/// The innermost cause of an error (`connection reset by peer`, not `error sending request`).
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
 }
 
 /// A response body that does not match the type the API description promises.

@@ -49,7 +49,7 @@ pub use build::BuildError;
 pub(crate) use build::{model_builder, setters};
 pub use client::{Client, ClientBuilder};
 pub use decode::{Decoding, Deviation, DeviationKind};
-pub use error::{ApiError, DecodeError, Error, ErrorBody, FieldError};
+pub use error::{ApiError, DecodeError, Error, ErrorBody, FieldError, Stage};
 pub use file::FilePart;
 pub use nullable::Nullable;
 pub use options::CallOptions;
@@ -67,7 +67,7 @@ pub mod exports {
     pub use super::{
         ApiError, ApiResponse, Base64, BuildError, ByteStream, CallOptions, Client, ClientBuilder,
         DecodeError, Decoding, Deviation, DeviationKind, Error, ErrorBody, FieldError, FilePart,
-        ItemStream, Nullable, Paginator, Quota, RateLimits, RetryPolicy,
+        ItemStream, Nullable, Paginator, Quota, RateLimits, RetryPolicy, Stage,
     };
     // The HTTP library and its middleware, at the versions the client is built with.
     pub use reqwest;

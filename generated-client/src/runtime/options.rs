@@ -13,6 +13,7 @@ use std::time::Duration;
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct CallOptions {
     pub(crate) timeout: Option<Duration>,
+    pub(crate) deadline: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) decoding: Option<super::Decoding>,
@@ -23,6 +24,7 @@ impl fmt::Debug for CallOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CallOptions")
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
             .field("max_retries", &self.max_retries)
             .field("decoding", &self.decoding)
             .field(
@@ -43,6 +45,13 @@ impl CallOptions {
     /// [`ClientBuilder::timeout`](super::ClientBuilder::timeout)).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// How long the whole call may take, every attempt and the waits between them together
+    /// (see [`ClientBuilder::deadline`](super::ClientBuilder::deadline)).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 
@@ -73,6 +82,7 @@ impl CallOptions {
         headers.extend(other.headers);
         CallOptions {
             timeout: other.timeout.or(self.timeout),
+            deadline: other.deadline.or(self.deadline),
             max_retries: other.max_retries.or(self.max_retries),
             headers,
             decoding: other.decoding.or(self.decoding),

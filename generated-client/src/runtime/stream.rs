@@ -112,6 +112,7 @@ impl ByteStream {
                 Ok(Some(Err(e))) => Some((
                     Err(Error::Transport {
                         operation,
+                        stage: super::Stage::Streaming,
                         source: e.without_url(),
                     }),
                     None,
@@ -209,6 +210,7 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
                         }
                         Ok(Some(Err(e))) => Error::Transport {
                             operation: reader.operation,
+                            stage: super::Stage::Streaming,
                             source: e.without_url(),
                         },
                         Ok(None) => {
