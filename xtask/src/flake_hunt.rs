@@ -1,6 +1,6 @@
 //! `cargo xtask test --repeat N`: the flake hunt. Runs the tests most exposed to timing (ten
-//! thousand concurrent calls, the fault server's timeouts and broken connections, Prism
-//! conformance) N times while a background load keeps every core busy, and reports each
+//! thousand concurrent calls, the fault server's timeouts, deadlines and broken connections,
+//! Prism conformance, descriptors released after a client is dropped, streams resumed) N times while a background load keeps every core busy, and reports each
 //! failing repeat with the tests that failed and its whole log.
 
 use crate::tools;
@@ -10,12 +10,20 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-/// The `posthog-api` test binaries the hunt repeats.
-pub const TESTS: &[&str] = &["concurrency", "faults", "conformance"];
+/// The packages and test binaries the hunt repeats.
+pub const PACKAGES: &[&str] = &["posthog-api", "fixture-wire"];
+pub const TESTS: &[&str] = &[
+    "concurrency",
+    "faults",
+    "conformance",
+    "descriptors",
+    "streams",
+];
 
 const USAGE: &str = "usage: cargo xtask test --repeat N [--load THREADS]
 
-Runs posthog-api's concurrency, faults and conformance tests N times, each time with THREADS
+Runs posthog-api's concurrency, faults and conformance tests and fixture-wire's descriptors
+and streams tests N times, each time with THREADS
 busy threads (default: one per core) loading the machine, and reports every failing repeat
 with its log (target/flake-hunt/repeat-K.log).";
 
@@ -58,7 +66,10 @@ impl Drop for Load {
 
 fn cargo_test(root: &Path) -> Command {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    command.args(["test", "-p", "posthog-api"]);
+    command.arg("test");
+    for package in PACKAGES {
+        command.args(["-p", package]);
+    }
     for test in TESTS {
         command.args(["--test", test]);
     }

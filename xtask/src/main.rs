@@ -73,8 +73,8 @@ commands:
                       validate the specs, and run every test (ARGS go to cargo test); the
                       time of each stage is printed at the end
   test --repeat N [--load THREADS]
-                      the flake hunt: posthog-api's concurrency, faults and conformance
-                      tests N times under a background load (target/flake-hunt/)
+                      the flake hunt: the concurrency, faults, conformance, descriptors and
+                      streams tests N times under a background load (target/flake-hunt/)
   help                show this text
 ";
 
