@@ -181,6 +181,9 @@ fn convert_and_parse(
                     && doc.paths.paths.values().all(|p| p.as_item().is_some());
                 if plain {
                     notes.repaired(repairs);
+                    for (pointer, message) in text::duplicate_keys(text) {
+                        notes.approximate(&pointer, message);
+                    }
                     return Ok(finish(doc, Version::OpenApi30, std::mem::take(notes)));
                 }
             }

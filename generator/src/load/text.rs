@@ -41,17 +41,25 @@ pub fn is_json(text: &str) -> bool {
 /// values that had to be approximated.
 pub fn to_value(text: &str) -> Result<(Value, Vec<(String, String)>), Error> {
     let text = text.trim_start_matches('\u{feff}');
-    if is_json(text) {
-        return serde_json::from_str(text)
-            .map(|v| (v, Vec::new()))
-            .map_err(|e| {
-                Error::new(
-                    "#",
-                    format!("invalid JSON: {}", short_message(&e.to_string())),
-                )
-            });
-    }
     let notes = RefCell::new(Vec::new());
+    if is_json(text) {
+        // Through the same visitor as YAML, so that a key given twice is reported, not
+        // silently replaced.
+        let mut de = serde_json::Deserializer::from_str(text);
+        let value = AnyValue {
+            pointer: String::from("#"),
+            notes: &notes,
+        }
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| {
+            Error::new(
+                "#",
+                format!("invalid JSON: {}", short_message(&e.to_string())),
+            )
+        })?;
+        return Ok((value, notes.into_inner()));
+    }
     let de = serde_yaml::Deserializer::from_str(text);
     let value = AnyValue {
         pointer: String::from("#"),
@@ -68,6 +76,214 @@ pub fn to_value(text: &str) -> Result<(Value, Vec<(String, String)>), Error> {
         return Err(Error::new("#", "the document is empty"));
     }
     Ok((value, notes.into_inner()))
+}
+
+/// Keys given more than once in a mapping (pointer of the mapping, message), for text that is
+/// parsed straight into the typed model, where the last of them would silently win. Text that
+/// does not parse gives none: the typed parse reports it.
+pub fn duplicate_keys(text: &str) -> Vec<(String, String)> {
+    let text = text.trim_start_matches('\u{feff}');
+    let notes = RefCell::new(Vec::new());
+    let root = Frame {
+        parent: None,
+        segment: Segment::Root,
+    };
+    let seed = KeysOnly {
+        frame: &root,
+        notes: &notes,
+    };
+    let _ = if is_json(text) {
+        seed.deserialize(&mut serde_json::Deserializer::from_str(text))
+            .map_err(|e| e.to_string())
+    } else {
+        seed.deserialize(serde_yaml::Deserializer::from_str(text))
+            .map_err(|e| e.to_string())
+    };
+    notes.into_inner()
+}
+
+/// Where the walk is: a chain of segments up to the root, written out as a pointer only when
+/// a note needs it (most of a document is never reported on).
+struct Frame<'a> {
+    parent: Option<&'a Frame<'a>>,
+    segment: Segment<'a>,
+}
+
+enum Segment<'a> {
+    Root,
+    Key(&'a str),
+    Index(usize),
+}
+
+impl Frame<'_> {
+    fn pointer(&self) -> String {
+        let mut segments = Vec::new();
+        let mut frame = Some(self);
+        while let Some(f) = frame {
+            match &f.segment {
+                Segment::Root => {}
+                Segment::Key(key) => segments.push(escape_segment(key)),
+                Segment::Index(i) => segments.push(i.to_string()),
+            }
+            frame = f.parent;
+        }
+        segments.reverse();
+        let mut out = String::from("#");
+        for segment in segments {
+            out.push('/');
+            out.push_str(&segment);
+        }
+        out
+    }
+}
+
+/// Walks a document keeping nothing but each mapping's keys, to find repeated ones.
+struct KeysOnly<'a, 'n> {
+    frame: &'a Frame<'a>,
+    notes: &'n RefCell<Vec<(String, String)>>,
+}
+
+impl<'de> DeserializeSeed<'de> for KeysOnly<'_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeysOnly<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i128<E>(self, _: i128) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u128<E>(self, _: u128) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        self.deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        loop {
+            let frame = Frame {
+                parent: Some(self.frame),
+                segment: Segment::Index(i),
+            };
+            let seed = KeysOnly {
+                frame: &frame,
+                notes: self.notes,
+            };
+            if seq.next_element_seed(seed)?.is_none() {
+                return Ok(());
+            }
+            i += 1;
+        }
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // Keys are borrowed from the text where the parser can: this pass must cost little
+        // beside the typed parse.
+        let mut seen: Vec<std::borrow::Cow<'de, str>> = Vec::new();
+        while let Some(key) = map.next_key_seed(BorrowedKey)? {
+            {
+                let frame = Frame {
+                    parent: Some(self.frame),
+                    segment: Segment::Key(&key),
+                };
+                map.next_value_seed(KeysOnly {
+                    frame: &frame,
+                    notes: self.notes,
+                })?;
+            }
+            if key != "<<" {
+                if seen.contains(&key) {
+                    self.notes
+                        .borrow_mut()
+                        .push((self.frame.pointer(), repeated_key(&key)));
+                } else {
+                    seen.push(key);
+                }
+            }
+        }
+        Ok(())
+    }
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        use de::VariantAccess;
+        let (_tag, variant): (de::IgnoredAny, _) = data.variant()?;
+        variant.newtype_variant_seed(self)
+    }
+}
+
+/// A mapping key, borrowed from the text where it can be.
+struct BorrowedKey;
+
+impl<'de> DeserializeSeed<'de> for BorrowedKey {
+    type Value = std::borrow::Cow<'de, str>;
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BorrowedKey {
+    type Value = std::borrow::Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a mapping key")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(v.to_owned()))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(v.to_string()))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(v.to_string()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(v.to_string()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(v.to_string()))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Borrowed("null"))
+    }
+}
+
+/// The note for a key given twice in one mapping.
+fn repeated_key(key: &str) -> String {
+    format!(
+        "the key `{}` is given more than once here; the last one is used",
+        excerpt(key)
+    )
 }
 
 /// A parser message, cut to a readable length (parsers sometimes quote whole values).
@@ -177,6 +393,11 @@ impl<'de> Visitor<'de> for AnyValue<'_> {
             if key == "<<" {
                 merges.push(value);
             } else {
+                if out.contains_key(&key) {
+                    self.notes
+                        .borrow_mut()
+                        .push((self.pointer.clone(), repeated_key(&key)));
+                }
                 out.insert(key, value);
             }
         }
@@ -268,6 +489,33 @@ impl<'de> Visitor<'de> for KeyString {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A discriminator mapping that names a value twice (or any mapping with a repeated key)
+    /// is reported where it is, in YAML and JSON, by both passes: the last value is used.
+    #[test]
+    fn keys_given_twice_are_reported() {
+        let yaml =
+            "d:\n  mapping:\n    tool_return: A\n    tool_return: B\n  list: [{a: 1, a: 2}]\n";
+        let json = r#"{"d": {"mapping": {"tool_return": "A", "tool_return": "B"}, "list": [{"a": 1, "a": 2}]}}"#;
+        for text in [yaml, json] {
+            let expected = vec![
+                (
+                    "#/d/mapping".to_owned(),
+                    "the key `tool_return` is given more than once here; the last one is used"
+                        .to_owned(),
+                ),
+                (
+                    "#/d/list/0".to_owned(),
+                    "the key `a` is given more than once here; the last one is used".to_owned(),
+                ),
+            ];
+            assert_eq!(duplicate_keys(text), expected, "{text}");
+            let (value, notes) = to_value(text).unwrap();
+            assert_eq!(notes, expected, "{text}");
+            assert_eq!(value["d"]["mapping"]["tool_return"], "B");
+        }
+        assert!(duplicate_keys("a: 1\nb: {a: 1}\n").is_empty());
+    }
 
     #[test]
     fn yaml_loads_what_json_cannot_hold() {

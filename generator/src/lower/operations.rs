@@ -64,6 +64,7 @@ const CLIENT_METHODS: &[&str] = &[
     "base_url",
     "with_options",
     "call_timeout",
+    "call_deadline",
     "call_decoding",
     "execute",
     "send",
