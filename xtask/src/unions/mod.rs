@@ -14,6 +14,7 @@ mod schema;
 
 use crate::conformance::sample::Sampler;
 use crate::corpus::Spec;
+use generator::ir::{Union, UnionVariant};
 use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -133,22 +134,52 @@ fn check_document(spec: &Spec) -> Report {
             return report;
         }
     };
-    let types = model::Types::new(&api.types);
-    let sampler = Sampler::exhaustive(&doc.openapi, &document, 1);
+    let checker = Checker {
+        document: &document,
+        schemas,
+        types: model::Types::new(&api.types),
+        sampler: Sampler::exhaustive(&doc.openapi, &document, 1),
+    };
     for t in &api.types {
-        let generator::ir::TypeKind::Union(u) = &t.kind else {
-            continue;
-        };
+        if let generator::ir::TypeKind::Union(u) = &t.kind {
+            checker.check_union(&t.name, &t.source, u, &mut report);
+        }
+    }
+    report
+}
+
+/// The document's discriminator of a union: its property and its mapping.
+type Discriminator = (String, serde_json::Map<String, Value>);
+
+/// What became of one variant.
+enum Outcome {
+    RoundTrip,
+    Failed(Kind, String),
+    /// No value could be made for it (the check cannot test it).
+    Untestable(String),
+}
+
+/// What the check of one document needs: the document, its schemas' validators, the
+/// generated types' decoding rules, and the sampler.
+struct Checker<'a> {
+    document: &'a Value,
+    schemas: schema::Schemas,
+    types: model::Types<'a>,
+    sampler: Sampler<'a>,
+}
+
+impl Checker<'_> {
+    fn check_union(&self, name: &str, source: &str, u: &Union, report: &mut Report) {
         report.unions += 1;
         for (arm, tag) in unreachable_arms(u) {
             report.failures.push(Failure {
-                union: t.name.clone(),
+                union: name.to_owned(),
                 variant: arm,
                 kind: Kind::UnreachableArm,
                 detail: format!("the value {tag:?} is taken by an earlier arm"),
             });
         }
-        let discriminator = pointer(&document, &t.source)
+        let discriminator = pointer(self.document, source)
             .and_then(|s| s.get("discriminator"))
             .and_then(|d| {
                 let property = d.get("propertyName")?.as_str()?.to_owned();
@@ -159,135 +190,151 @@ fn check_document(spec: &Spec) -> Report {
                     .unwrap_or_default();
                 Some((property, mapping))
             });
-        for v in &u.variants {
-            if v.schema.is_empty() {
-                continue;
-            }
+        for v in u.variants.iter().filter(|v| !v.schema.is_empty()) {
             report.variants += 1;
-            let Some(schema) = pointer(&document, &v.schema)
-                .and_then(|s| serde_json::from_value::<ReferenceOr<Schema>>(s.clone()).ok())
-            else {
-                report.untestable.push((
-                    t.name.clone(),
-                    v.name.clone(),
-                    format!("schema not found at {}", v.schema),
-                ));
-                continue;
-            };
-            let mut value = sampler.sample(&schema);
-            let own = match schemas.validator(&v.schema) {
-                Ok(validator) => validator,
-                Err(e) => {
-                    report.untestable.push((t.name.clone(), v.name.clone(), e));
-                    continue;
-                }
-            };
-            // The document's discriminator names the variant: by its mapping, else by the
-            // component's name, unless the variant fixes the property to values of its own.
-            if let (Some((property, mapping)), Value::Object(fields)) = (&discriminator, &mut value)
-            {
-                let tag = mapping
-                    .iter()
-                    .find(|(_, target)| target.as_str() == Some(v.schema.as_str()))
-                    .map(|(key, _)| key.clone())
-                    .or_else(|| {
-                        v.schema
-                            .strip_prefix("#/components/schemas/")
-                            .map(str::to_owned)
-                    });
-                if let Some(tag) = tag {
-                    let sampled = fields.insert(property.clone(), Value::String(tag));
-                    if let Some(sampled) = sampled {
-                        let candidate = Value::Object(fields.clone());
-                        if !own.is_valid(&candidate) {
-                            fields.insert(property.clone(), sampled);
-                        }
-                    }
-                }
-            }
-            if let Some(error) = schema::first_error(&own, &value) {
-                report.untestable.push((
-                    t.name.clone(),
-                    v.name.clone(),
-                    format!("no valid value made: {error}"),
-                ));
-                continue;
-            }
-            let mut fail = |kind: Kind, detail: String| {
-                report.failures.push(Failure {
-                    union: t.name.clone(),
+            match self.check_variant(u, v, discriminator.as_ref()) {
+                Outcome::RoundTrip => report.round_trips += 1,
+                Outcome::Failed(kind, detail) => report.failures.push(Failure {
+                    union: name.to_owned(),
                     variant: v.name.clone(),
                     kind,
                     detail,
-                })
-            };
-            let picked = match types.pick(u, &value) {
-                Ok(picked) => picked,
-                Err(why) => {
-                    fail(Kind::NotDecoded, format!("{why}; value {}", short(&value)));
-                    continue;
+                }),
+                Outcome::Untestable(why) => {
+                    report
+                        .untestable
+                        .push((name.to_owned(), v.name.clone(), why))
                 }
-            };
-            if picked.name != v.name {
-                let other_accepts = !picked.schema.is_empty()
-                    && schemas
-                        .validator(&picked.schema)
-                        .is_ok_and(|other| other.is_valid(&value));
-                let own_accepts_other = || {
-                    pointer(&document, &picked.schema)
-                        .and_then(|s| serde_json::from_value::<ReferenceOr<Schema>>(s.clone()).ok())
-                        .is_some_and(|other| own.is_valid(&sampler.sample(&other)))
-                };
-                let kind = match (other_accepts, other_accepts && own_accepts_other()) {
-                    (true, true) => Kind::Indistinguishable,
-                    (true, false) => Kind::Broader,
-                    (false, _) => Kind::DecodedAsOther,
-                };
-                fail(
-                    kind,
-                    format!("decoded as {}; value {}", picked.name, short(&value)),
-                );
-                continue;
-            }
-            let encoded = types.encode_variant(picked, &value, 0);
-            if let Some(error) = schema::first_error(&own, &encoded) {
-                fail(
-                    Kind::EncodingInvalid,
-                    format!("{error}; encoded {}", short(&encoded)),
-                );
-                continue;
-            }
-            if let Some((property, _)) = &discriminator {
-                if !encoded.get(property).is_some_and(Value::is_string) {
-                    fail(
-                        Kind::EncodingInvalid,
-                        format!(
-                            "the discriminator `{property}` is not written; encoded {}",
-                            short(&encoded)
-                        ),
-                    );
-                    continue;
-                }
-            }
-            // And back: the encoded JSON decodes as the same variant.
-            match types.pick(u, &encoded) {
-                Ok(again) if again.name == v.name => report.round_trips += 1,
-                Ok(again) => fail(
-                    Kind::DecodedAsOther,
-                    format!(
-                        "its encoding decoded as {}; encoded {}",
-                        again.name,
-                        short(&encoded)
-                    ),
-                ),
-                Err(why) => fail(
-                    Kind::NotDecoded,
-                    format!("its encoding: {why}; encoded {}", short(&encoded)),
-                ),
             }
         }
     }
-    report
+
+    /// The variant's schema from the document.
+    fn schema(&self, at: &str) -> Option<ReferenceOr<Schema>> {
+        pointer(self.document, at).and_then(|s| serde_json::from_value(s.clone()).ok())
+    }
+
+    /// A value the variant's schema accepts, its discriminator set to the value that names it:
+    /// by the mapping, else the component's name, unless the variant fixes the property to
+    /// values of its own.
+    fn value_of(
+        &self,
+        v: &UnionVariant,
+        own: &jsonschema::Validator,
+        discriminator: Option<&Discriminator>,
+    ) -> Result<Value, String> {
+        let schema = self
+            .schema(&v.schema)
+            .ok_or_else(|| format!("schema not found at {}", v.schema))?;
+        let mut value = self.sampler.sample(&schema);
+        if let (Some((property, mapping)), Value::Object(fields)) = (discriminator, &mut value) {
+            let tag = mapping
+                .iter()
+                .find(|(_, target)| target.as_str() == Some(v.schema.as_str()))
+                .map(|(key, _)| key.clone())
+                .or_else(|| {
+                    v.schema
+                        .strip_prefix("#/components/schemas/")
+                        .map(str::to_owned)
+                });
+            if let Some(tag) = tag {
+                if let Some(sampled) = fields.insert(property.clone(), Value::String(tag)) {
+                    if !own.is_valid(&Value::Object(fields.clone())) {
+                        fields.insert(property.clone(), sampled);
+                    }
+                }
+            }
+        }
+        match schema::first_error(own, &value) {
+            Some(error) => Err(format!("no valid value made: {error}")),
+            None => Ok(value),
+        }
+    }
+
+    fn check_variant(
+        &self,
+        u: &Union,
+        v: &UnionVariant,
+        discriminator: Option<&Discriminator>,
+    ) -> Outcome {
+        let own = match self.schemas.validator(&v.schema) {
+            Ok(validator) => validator,
+            Err(e) => return Outcome::Untestable(e),
+        };
+        let value = match self.value_of(v, &own, discriminator) {
+            Ok(value) => value,
+            Err(why) => return Outcome::Untestable(why),
+        };
+        let picked = match self.types.pick(u, &value) {
+            Ok(picked) => picked,
+            Err(why) => {
+                return Outcome::Failed(Kind::NotDecoded, format!("{why}; value {}", short(&value)))
+            }
+        };
+        if picked.name != v.name {
+            let kind = self.why_other(&own, picked, &value);
+            return Outcome::Failed(
+                kind,
+                format!("decoded as {}; value {}", picked.name, short(&value)),
+            );
+        }
+        let encoded = self.types.encode_variant(picked, &value, 0);
+        if let Some(error) = schema::first_error(&own, &encoded) {
+            return Outcome::Failed(
+                Kind::EncodingInvalid,
+                format!("{error}; encoded {}", short(&encoded)),
+            );
+        }
+        if let Some((property, _)) = discriminator {
+            if !encoded.get(property).is_some_and(Value::is_string) {
+                return Outcome::Failed(
+                    Kind::EncodingInvalid,
+                    format!(
+                        "the discriminator `{property}` is not written; encoded {}",
+                        short(&encoded)
+                    ),
+                );
+            }
+        }
+        // And back: the encoded JSON decodes as the same variant.
+        match self.types.pick(u, &encoded) {
+            Ok(again) if again.name == v.name => Outcome::RoundTrip,
+            Ok(again) => Outcome::Failed(
+                Kind::DecodedAsOther,
+                format!(
+                    "its encoding decoded as {}; encoded {}",
+                    again.name,
+                    short(&encoded)
+                ),
+            ),
+            Err(why) => Outcome::Failed(
+                Kind::NotDecoded,
+                format!("its encoding: {why}; encoded {}", short(&encoded)),
+            ),
+        }
+    }
+
+    /// Why a value made for one variant decoded as `picked`: the decoder's fault unless
+    /// `picked` accepts the value too (then the document's, if the variant also accepts
+    /// `picked`'s values).
+    fn why_other(&self, own: &jsonschema::Validator, picked: &UnionVariant, value: &Value) -> Kind {
+        let other_accepts = !picked.schema.is_empty()
+            && self
+                .schemas
+                .validator(&picked.schema)
+                .is_ok_and(|other| other.is_valid(value));
+        if !other_accepts {
+            return Kind::DecodedAsOther;
+        }
+        let own_accepts_other = self
+            .schema(&picked.schema)
+            .is_some_and(|other| own.is_valid(&self.sampler.sample(&other)));
+        if own_accepts_other {
+            Kind::Indistinguishable
+        } else {
+            Kind::Broader
+        }
+    }
 }
 
 /// Arms of a tagged union's decoder that a tag value reaches only after an earlier unguarded
