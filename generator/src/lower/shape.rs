@@ -152,7 +152,14 @@ pub fn classify(schema: &Schema) -> Shape<'_> {
 }
 
 fn classify_any(any: &openapiv3::AnySchema) -> Shape<'_> {
-    let has_object_parts = !any.properties.is_empty() || any.additional_properties.is_some();
+    // Object keywords constrain only objects: beside `type: string` (linqr's email
+    // `Recipient` says `additionalProperties: false`) the value is the string.
+    let scalar = matches!(
+        any.typ.as_deref(),
+        Some("string" | "integer" | "number" | "boolean")
+    );
+    let has_object_parts =
+        !scalar && (!any.properties.is_empty() || any.additional_properties.is_some());
     let own = has_object_parts.then_some(OwnObject {
         properties: &any.properties,
         required: &any.required,
@@ -229,4 +236,34 @@ fn string_values(values: &[serde_json::Value]) -> Vec<Option<String>> {
         .iter()
         .map(|v| v.as_str().map(str::to_owned))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape_of(yaml: &str) -> String {
+        let schema: Schema = serde_yaml::from_str(yaml).unwrap();
+        match classify(&schema) {
+            Shape::String { .. } => "string".into(),
+            Shape::Object { .. } => "object".into(),
+            Shape::Array { .. } => "array".into(),
+            _ => "other".into(),
+        }
+    }
+
+    /// Object keywords beside a scalar type constrain only objects: the value is the scalar.
+    #[test]
+    fn object_keywords_beside_a_scalar_type_do_not_make_an_object() {
+        let email = "{type: string, format: email, additionalProperties: false}";
+        assert_eq!(shape_of(email), "string");
+        assert_eq!(
+            shape_of("{additionalProperties: false, properties: {a: {type: string}}}"),
+            "object"
+        );
+        assert_eq!(
+            shape_of("{type: object, additionalProperties: false}"),
+            "object"
+        );
+    }
 }
