@@ -1,67 +1,15 @@
 //! Ten thousand calls at once on one client: no deadlock, no file descriptor left open, memory
 //! bounded. In a binary of its own, so that its measurements are its own.
 
+mod descriptors;
 mod fault_server;
 #[allow(dead_code)] // Not every test binary uses every helper.
 mod wire;
 
+use descriptors::client_descriptors;
 use fault_server::{json, FaultServer};
 use posthog_api::Client;
 use std::time::Duration;
-
-/// This process's open descriptors, leaving out the test server's ends of its connections
-/// (sockets whose local port is `server_port`). Those are the fixture's, not the client's:
-/// when a connect races the server's accept queue under load, the kernel can leave the
-/// server's end established for longer than the test waits after the client's end closed.
-fn client_descriptors(server_port: u16) -> Vec<String> {
-    let tcp = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
-    // (local port, TCP state) of a socket, by inode.
-    let local_port = |inode: &str| {
-        tcp.lines().skip(1).find_map(|line| {
-            let cols: Vec<&str> = line.split_whitespace().collect();
-            (cols.get(9) == Some(&inode)).then(|| {
-                let port =
-                    u16::from_str_radix(cols[1].rsplit(':').next().unwrap_or("0"), 16).unwrap_or(0);
-                (port, tcp_state(cols[3]))
-            })
-        })
-    };
-    std::fs::read_dir("/proc/self/fd")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let target = std::fs::read_link(entry.path()).ok()?;
-            let target = target.to_string_lossy().into_owned();
-            let inode = target
-                .strip_prefix("socket:[")
-                .and_then(|i| i.strip_suffix(']'));
-            match inode.and_then(local_port) {
-                Some((port, _)) if port == server_port => None,
-                Some((port, state)) => Some(format!("tcp socket on port {port}, {state}")),
-                None => Some(target),
-            }
-        })
-        .collect()
-}
-
-/// The name of a TCP state as `/proc/net/tcp` writes it (hex).
-fn tcp_state(code: &str) -> &'static str {
-    match code {
-        "01" => "ESTABLISHED",
-        "02" => "SYN_SENT",
-        "03" => "SYN_RECV",
-        "04" => "FIN_WAIT1",
-        "05" => "FIN_WAIT2",
-        "06" => "TIME_WAIT",
-        "07" => "CLOSE",
-        "08" => "CLOSE_WAIT",
-        "09" => "LAST_ACK",
-        "0A" => "LISTEN",
-        "0B" => "CLOSING",
-        _ => "unknown state",
-    }
-}
 
 /// Peak resident memory of this process so far, in MiB.
 fn peak_memory_mib() -> u64 {
@@ -77,7 +25,7 @@ fn peak_memory_mib() -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_concurrent_calls_on_one_client() {
-    if !std::path::Path::new("/proc/self/fd").exists() {
+    if !descriptors::readable() {
         return; // The measurements below read Linux's /proc.
     }
     let body = serde_json::json!({

@@ -350,6 +350,21 @@ pub struct UnionVariant {
     pub properties: Option<Vec<String>>,
 }
 
+impl UnionVariant {
+    /// A variant the generator adds (not a branch of the schema): no tags, no schema.
+    pub fn added(name: String, ty: TypeRef) -> Self {
+        UnionVariant {
+            name,
+            ty,
+            tags: Vec::new(),
+            writes: Vec::new(),
+            boxed: false,
+            schema: String::new(),
+            properties: None,
+        }
+    }
+}
+
 /// One arm of a tagged union's decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TagArm {

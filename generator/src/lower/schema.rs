@@ -987,15 +987,10 @@ impl<'a> Lowerer<'a> {
             });
         }
         if blank && !variants.iter().any(|v| v.ty == TypeRef::String) {
-            variants.push(UnionVariant {
-                name: variant_names.claim("String"),
-                ty: TypeRef::String,
-                tags: Vec::new(),
-                writes: Vec::new(),
-                boxed: false,
-                schema: String::new(),
-                properties: None,
-            });
+            variants.push(UnionVariant::added(
+                variant_names.claim("String"),
+                TypeRef::String,
+            ));
         }
         let tagged = discriminator.is_some() && variants.iter().all(|v| !v.tags.is_empty());
         let mut property = tagged
@@ -1021,15 +1016,10 @@ impl<'a> Lowerer<'a> {
         let by_properties =
             property.is_none() && dispatch::known_properties(&self.types, &mut variants);
         if anything && !variants.iter().any(|v| v.ty == TypeRef::Json) {
-            variants.push(UnionVariant {
-                name: variant_names.claim("Other"),
-                ty: TypeRef::Json,
-                tags: Vec::new(),
-                writes: Vec::new(),
-                boxed: false,
-                schema: String::new(),
-                properties: None,
-            });
+            variants.push(UnionVariant::added(
+                variant_names.claim("Other"),
+                TypeRef::Json,
+            ));
         }
         let fallback = (anything && property.is_some())
             .then(|| variants.iter().find(|v| v.ty == TypeRef::Json))

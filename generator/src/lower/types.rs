@@ -303,15 +303,8 @@ pub fn add_union_fallbacks(types: &mut [TypeDef]) {
             name = format!("Unknown{n}");
             n += 1;
         }
-        u.variants.push(crate::ir::UnionVariant {
-            name: name.clone(),
-            ty: TypeRef::Json,
-            tags: Vec::new(),
-            writes: Vec::new(),
-            boxed: false,
-            schema: String::new(),
-            properties: None,
-        });
+        u.variants
+            .push(crate::ir::UnionVariant::added(name.clone(), TypeRef::Json));
         u.fallback = Some(name);
     }
 }

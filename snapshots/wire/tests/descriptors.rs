@@ -3,6 +3,10 @@
 //! resume), and those of streams dropped before their end. In a binary of its own, so that the
 //! process's descriptors are this test's.
 
+#[path = "../../../generated-client/tests/descriptors/mod.rs"]
+mod descriptors;
+
+use descriptors::client_descriptors;
 use fixture_wire::models::Thing;
 use fixture_wire::Client;
 use futures::StreamExt;
@@ -16,39 +20,6 @@ use tokio::net::TcpListener;
 /// test sets.
 const RELEASE_BOUND: Duration = Duration::from_secs(10);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
-
-/// This process's descriptors, leaving out the server's ends of its connections (sockets whose
-/// local port is `server_port`): each with its TCP state where it is a socket.
-fn client_descriptors(server_port: u16) -> Vec<String> {
-    let tcp = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
-    let socket = |inode: &str| {
-        tcp.lines().skip(1).find_map(|line| {
-            let cols: Vec<&str> = line.split_whitespace().collect();
-            (cols.get(9) == Some(&inode)).then(|| {
-                let port =
-                    u16::from_str_radix(cols[1].rsplit(':').next().unwrap_or("0"), 16).unwrap_or(0);
-                (port, cols[3].to_owned())
-            })
-        })
-    };
-    std::fs::read_dir("/proc/self/fd")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let target = std::fs::read_link(entry.path()).ok()?;
-            let target = target.to_string_lossy().into_owned();
-            let inode = target
-                .strip_prefix("socket:[")
-                .and_then(|i| i.strip_suffix(']'));
-            match inode.and_then(socket) {
-                Some((port, _)) if port == server_port => None,
-                Some((port, state)) => Some(format!("tcp socket on port {port}, state {state}")),
-                None => Some(target),
-            }
-        })
-        .collect()
-}
 
 /// A server that answers `GET /things` with a JSON list (keeping the connection) and
 /// `POST /completions` with an event stream of three items that stays open after them (so a
@@ -115,7 +86,7 @@ async fn serve(listener: TcpListener) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_descriptor_is_released_after_the_last_clone_of_a_client_is_dropped() {
-    if !std::path::Path::new("/proc/self/fd").exists() {
+    if !descriptors::readable() {
         return; // The measurements below read Linux's /proc.
     }
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
