@@ -373,8 +373,25 @@ pub struct TagArm {
     /// A further property and the value it must have for the arm to apply (`role: user`
     /// among variants that all say `type: message`).
     pub guard: Option<(String, String)>,
-    /// The variants (by name) the arm decodes, tried in order: one where the arm decides.
+    /// The variants (by name) the arm decodes, tried in order.
     pub variants: Vec<String>,
+    /// Whether the arm's one variant decides: a value it does not read is an error. Otherwise
+    /// the variants are tried in turn, then the union's fallback, if any.
+    pub decides: bool,
+}
+
+impl Union {
+    /// Makes `name` the variant that keeps values no arm reads: an arm for values without
+    /// the discriminator then tries its variant rather than deciding (such a value need not
+    /// be that variant's).
+    pub fn set_fallback(&mut self, name: String) {
+        for arm in &mut self.arms {
+            if arm.tags.is_empty() {
+                arm.decides = false;
+            }
+        }
+        self.fallback = Some(name);
+    }
 }
 
 /// A reference to a Rust type.

@@ -662,11 +662,7 @@ fn union_def(
                     .guard
                     .as_ref()
                     .map(|(wire, value)| quote!(if de::tag(&value, #wire) == Some(#value)));
-                // A value without the discriminator that its one candidate does not read is
-                // still kept whole where the union has a fallback.
-                let decides =
-                    arm.variants.len() == 1 && !(arm.tags.is_empty() && u.fallback.is_some());
-                let body = if decides {
+                let body = if arm.decides {
                     let only = &arm.variants[0];
                     let (_, wrap) = variant(only);
                     quote!(de::from_value(value).map(#wrap))

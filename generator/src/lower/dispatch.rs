@@ -194,6 +194,7 @@ pub(crate) fn plan(types: &Types, variants: &mut [UnionVariant], property: &str)
                 tags: own,
                 guard: None,
                 variants: vec![v.name.clone()],
+                decides: true,
             });
         }
         for tag in &v.tags {
@@ -228,6 +229,7 @@ pub(crate) fn plan(types: &Types, variants: &mut [UnionVariant], property: &str)
                     tags: tags.clone(),
                     guard: Some((wire.clone(), value.clone())),
                     variants: vec![variants[i].name.clone()],
+                    decides: true,
                 });
                 if !always_written(types, &variants[i].ty, wire) {
                     writes[i].push((wire.clone(), value.clone()));
@@ -255,6 +257,7 @@ pub(crate) fn plan(types: &Types, variants: &mut [UnionVariant], property: &str)
             tags: tags.clone(),
             guard: None,
             variants: order.iter().map(|&i| variants[i].name.clone()).collect(),
+            decides: false,
         });
     }
     // A value without the property: the variants whose type may leave it out.
@@ -271,6 +274,7 @@ pub(crate) fn plan(types: &Types, variants: &mut [UnionVariant], property: &str)
         arms.push(TagArm {
             tags: Vec::new(),
             guard: None,
+            decides: untagged.len() == 1,
             variants: untagged.iter().map(|&i| variants[i].name.clone()).collect(),
         });
     }

@@ -1035,13 +1035,16 @@ impl<'a> Lowerer<'a> {
             }
             None => Vec::new(),
         };
-        let union = Union {
+        let mut union = Union {
             variants,
             discriminator: property,
             arms,
             by_properties,
-            fallback,
+            fallback: None,
         };
+        if let Some(fallback) = fallback {
+            union.set_fallback(fallback);
+        }
         self.add_def(
             &name,
             pointer,

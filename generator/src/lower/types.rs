@@ -305,7 +305,7 @@ pub fn add_union_fallbacks(types: &mut [TypeDef]) {
         }
         u.variants
             .push(crate::ir::UnionVariant::added(name.clone(), TypeRef::Json));
-        u.fallback = Some(name);
+        u.set_fallback(name);
     }
 }
 

@@ -144,8 +144,7 @@ impl<'a> Types<'a> {
         let Some(arm) = u.arms.iter().find(|arm| arm_takes(arm, tag, value)) else {
             return fallback().ok_or_else(|| format!("unknown `{property}` value {tag:?}"));
         };
-        let decides = arm.variants.len() == 1 && !(arm.tags.is_empty() && u.fallback.is_some());
-        if decides {
+        if arm.decides {
             let only = variant(&arm.variants[0]).ok_or("an arm names no variant")?;
             return if self.reads_at(&only.ty, value, depth + 1) {
                 Ok(only)
