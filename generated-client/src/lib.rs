@@ -21,7 +21,7 @@
 //! # Rate limits
 //!
 //! The API documents these budgets. A client built with
-//! `.rate_limits(RateLimits::documented())` (see [`ClientBuilder::rate_limits`]) waits for
+//! `.rate_limits(RateLimits::documented::<Client>())` (see [`ClientBuilder::rate_limits`]) waits for
 //! budget instead of being refused; its clones share the budget.
 //!
 //! - `analytics`: 240 requests a minute and 1200 requests an hour. Analytics endpoints, backed by ClickHouse (insights, persons, events).
@@ -41,13 +41,45 @@ pub mod apis;
 pub mod mock;
 pub mod models;
 
-mod runtime;
+use openapi_rust_runtime as runtime;
 
 pub use runtime::exports::*;
 pub use chrono;
 pub use uuid;
 pub use bytes;
 pub use serde_json;
+
+/// A client for the PostHog API. Cheap to clone (clones share one connection pool, configuration, rate budget and call limit) and safe to share between tasks; each group of operations is one of its methods.
+#[derive(Debug, Clone)]
+pub struct Client(runtime::ClientCore);
+
+/// The settings of a [`Client`]: [`Client::builder`], a chain of setters, then
+/// `build()`.
+pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
+impl Client {
+    /// A builder for a client with custom settings.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from the environment: the credential from `POSTHOG_PERSONAL_API_KEY` (which must be set), the base URL from `POSTHOG_HOST`, else the API's first server.
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &reqwest::Url {
+        self.0.base_url()
+    }
+
+    /// A handle on the same client (same connections, middleware, rate budget and
+    /// call limit) whose calls use `options` on top of this handle's own: a shorter
+    /// timeout, no retries, an extra header. Cheap: nothing is built or connected.
+    pub fn with_options(&self, options: CallOptions) -> Self {
+        Client(self.0.with_options(options))
+    }
+}
 
 impl Client {
     /// A client for the API at `base_url` that authenticates with `api_key` (sent as
@@ -61,55 +93,60 @@ impl Client {
     }
 }
 
+impl runtime::Api for Client {
+    const INFO: runtime::ApiInfo = runtime::ApiInfo {
+        title: "PostHog API",
+        default_base_url: "https://us.posthog.com",
+        api_key_env: "POSTHOG_PERSONAL_API_KEY",
+        base_url_env: "POSTHOG_HOST",
+        auth: runtime::Auth::Bearer,
+        user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+        rate_limits: &[
+            (
+                "analytics",
+                &[
+                    runtime::Quota {
+                        requests: 240,
+                        per: std::time::Duration::from_secs(60),
+                    },
+                    runtime::Quota {
+                        requests: 1200,
+                        per: std::time::Duration::from_secs(3600),
+                    },
+                ],
+            ),
+            (
+                "default",
+                &[
+                    runtime::Quota {
+                        requests: 480,
+                        per: std::time::Duration::from_secs(60),
+                    },
+                    runtime::Quota {
+                        requests: 4800,
+                        per: std::time::Duration::from_secs(3600),
+                    },
+                ],
+            ),
+            (
+                "query",
+                &[
+                    runtime::Quota {
+                        requests: 2400,
+                        per: std::time::Duration::from_secs(3600),
+                    },
+                ],
+            ),
+        ],
+    };
+
+    fn from_core(core: runtime::ClientCore) -> Self {
+        Client(core)
+    }
+}
+
 /// PostHog US cloud.
 pub const POSTHOG_US_CLOUD: &str = "https://us.posthog.com";
 
 /// PostHog EU cloud.
 pub const POSTHOG_EU_CLOUD: &str = "https://eu.posthog.com";
-
-/// What the runtime needs to know about this API.
-pub(crate) const API: runtime::ApiInfo = runtime::ApiInfo {
-    title: "PostHog API",
-    default_base_url: "https://us.posthog.com",
-    api_key_env: "POSTHOG_PERSONAL_API_KEY",
-    base_url_env: "POSTHOG_HOST",
-    auth: runtime::Auth::Bearer,
-    user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-    rate_limits: &[
-        (
-            "analytics",
-            &[
-                runtime::Quota {
-                    requests: 240,
-                    per: std::time::Duration::from_secs(60),
-                },
-                runtime::Quota {
-                    requests: 1200,
-                    per: std::time::Duration::from_secs(3600),
-                },
-            ],
-        ),
-        (
-            "default",
-            &[
-                runtime::Quota {
-                    requests: 480,
-                    per: std::time::Duration::from_secs(60),
-                },
-                runtime::Quota {
-                    requests: 4800,
-                    per: std::time::Duration::from_secs(3600),
-                },
-            ],
-        ),
-        (
-            "query",
-            &[
-                runtime::Quota {
-                    requests: 2400,
-                    per: std::time::Duration::from_secs(3600),
-                },
-            ],
-        ),
-    ],
-};

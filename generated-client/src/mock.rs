@@ -11,15 +11,52 @@ use crate::models;
 #[allow(unused_imports)]
 use crate::runtime::{Error, Method, Request};
 
-pub use crate::runtime::mock::{MockHandle, MockServer, OperationMock, TEST_API_KEY};
+pub use crate::runtime::mock::{MockHandle, OperationMock, TEST_API_KEY};
 
 /// The mock server library, for what the typed mocks do not cover.
 pub use wiremock;
 
+/// A local HTTP server that answers as the mocks mounted on it say; requests no mock
+/// matches get 404. [`client`](Self::client) is a client for it.
+#[derive(Debug)]
+pub struct MockServer(crate::runtime::mock::MockServer);
+
 impl MockServer {
+    /// Starts a server on a free local port.
+    pub async fn start() -> Self {
+        MockServer(crate::runtime::mock::MockServer::start().await)
+    }
+
     /// The typed mocks of this server, by group.
     pub fn mock(&self) -> Mocks<'_> {
         Mocks { server: self }
+    }
+
+    /// A client for this server: the test credential ([`TEST_API_KEY`]), strict
+    /// decoding (a mock's body that differs from the API description fails the call)
+    /// and retries after 1 ms instead of half a second.
+    pub fn client(&self) -> crate::Client {
+        self.0.client()
+    }
+
+    /// The builder [`client`](Self::client) uses, to change more settings.
+    pub fn client_builder(&self) -> crate::ClientBuilder {
+        self.0.client_builder()
+    }
+
+    /// The server's base URL (`http://127.0.0.1:PORT`).
+    pub fn uri(&self) -> String {
+        self.0.uri()
+    }
+
+    /// Every request the server received, matched or not.
+    pub async fn received_requests(&self) -> Vec<wiremock::Request> {
+        self.0.received_requests().await
+    }
+
+    /// The underlying wiremock server, for anything the typed mocks do not cover.
+    pub fn wiremock(&self) -> &wiremock::MockServer {
+        self.0.wiremock()
     }
 }
 
@@ -84,7 +121,7 @@ impl<'a> PropertyDefinitionsApiMocks<'a> {
         request.push_path_param("id", &id);
         request.push_path("/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 204)
+        OperationMock::new(&self.server.0, request, 204)
     }
 
     /// Mocks [`PropertyDefinitionsApi::partial_update`](crate::apis::PropertyDefinitionsApi::partial_update): `PATCH /api/projects/{project_id}/property_definitions/{id}/` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -109,7 +146,7 @@ impl<'a> PropertyDefinitionsApiMocks<'a> {
         request.push_path_param("id", &id);
         request.push_path("/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 
     /// Mocks [`PropertyDefinitionsApi::bulk_update_tags_create`](crate::apis::PropertyDefinitionsApi::bulk_update_tags_create): `POST /api/projects/{project_id}/property_definitions/bulk_update_tags/` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -131,7 +168,7 @@ impl<'a> PropertyDefinitionsApiMocks<'a> {
         request.push_path_param("project_id", &project_id);
         request.push_path("/property_definitions/bulk_update_tags/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 
     /// Mocks [`PropertyDefinitionsApi::seen_together_retrieve`](crate::apis::PropertyDefinitionsApi::seen_together_retrieve): `GET /api/projects/{project_id}/property_definitions/seen_together/` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -149,7 +186,7 @@ impl<'a> PropertyDefinitionsApiMocks<'a> {
         request.push_path_param("project_id", &project_id);
         request.push_path("/property_definitions/seen_together/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }
 
@@ -179,7 +216,7 @@ impl<'a> SessionRecordingsApiMocks<'a> {
         request.push_path_param("recording_id", &recording_id);
         request.push_path("/sharing/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 
     /// Mocks [`SessionRecordingsApi::sharing_passwords_create`](crate::apis::SessionRecordingsApi::sharing_passwords_create): `POST /api/projects/{project_id}/session_recordings/{recording_id}/sharing/passwords/` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -201,7 +238,7 @@ impl<'a> SessionRecordingsApiMocks<'a> {
         request.push_path_param("recording_id", &recording_id);
         request.push_path("/sharing/passwords/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 
     /// Mocks [`SessionRecordingsApi::sharing_passwords_destroy`](crate::apis::SessionRecordingsApi::sharing_passwords_destroy): `DELETE /api/projects/{project_id}/session_recordings/{recording_id}/sharing/passwords/{password_id}/` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -227,7 +264,7 @@ impl<'a> SessionRecordingsApiMocks<'a> {
         request.push_path_param("password_id", &password_id);
         request.push_path("/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 204)
+        OperationMock::new(&self.server.0, request, 204)
     }
 
     /// Mocks [`SessionRecordingsApi::sharing_refresh_create`](crate::apis::SessionRecordingsApi::sharing_refresh_create): `POST /api/projects/{project_id}/session_recordings/{recording_id}/sharing/refresh/` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -253,7 +290,7 @@ impl<'a> SessionRecordingsApiMocks<'a> {
         request.push_path_param("recording_id", &recording_id);
         request.push_path("/sharing/refresh/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }
 
@@ -279,7 +316,7 @@ impl<'a> SubscriptionsApiMocks<'a> {
         request.push_path_param("project_id", &project_id);
         request.push_path("/subscriptions/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 
     /// Mocks [`SubscriptionsApi::create`](crate::apis::SubscriptionsApi::create): `POST /api/projects/{project_id}/subscriptions/` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -297,7 +334,7 @@ impl<'a> SubscriptionsApiMocks<'a> {
         request.push_path_param("project_id", &project_id);
         request.push_path("/subscriptions/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 201)
+        OperationMock::new(&self.server.0, request, 201)
     }
 
     /// Mocks [`SubscriptionsApi::retrieve`](crate::apis::SubscriptionsApi::retrieve): `GET /api/projects/{project_id}/subscriptions/{id}/` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -318,7 +355,7 @@ impl<'a> SubscriptionsApiMocks<'a> {
         request.push_path_param("id", &id);
         request.push_path("/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 
     /// Mocks [`SubscriptionsApi::destroy`](crate::apis::SubscriptionsApi::destroy): `DELETE /api/projects/{project_id}/subscriptions/{id}/` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -339,7 +376,7 @@ impl<'a> SubscriptionsApiMocks<'a> {
         request.push_path_param("id", &id);
         request.push_path("/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 
     /// Mocks [`SubscriptionsApi::partial_update`](crate::apis::SubscriptionsApi::partial_update): `PATCH /api/projects/{project_id}/subscriptions/{id}/` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -360,7 +397,7 @@ impl<'a> SubscriptionsApiMocks<'a> {
         request.push_path_param("id", &id);
         request.push_path("/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 
     /// Mocks [`SubscriptionsApi::test_delivery_create`](crate::apis::SubscriptionsApi::test_delivery_create): `POST /api/projects/{project_id}/subscriptions/{id}/test-delivery/` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -381,7 +418,7 @@ impl<'a> SubscriptionsApiMocks<'a> {
         request.push_path_param("id", &id);
         request.push_path("/test-delivery/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 202)
+        OperationMock::new(&self.server.0, request, 202)
     }
 
     /// Mocks [`SubscriptionsApi::summary_quota_retrieve`](crate::apis::SubscriptionsApi::summary_quota_retrieve): `GET /api/projects/{project_id}/subscriptions/summary_quota/` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -399,7 +436,7 @@ impl<'a> SubscriptionsApiMocks<'a> {
         request.push_path_param("project_id", &project_id);
         request.push_path("/subscriptions/summary_quota/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }
 
@@ -417,7 +454,7 @@ impl<'a> UsersApiMocks<'a> {
         let mut request = Request::new(Method::GET, "/api/users/", "users_list");
         request.push_path("/api/users/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 
     /// Mocks [`UsersApi::retrieve`](crate::apis::UsersApi::retrieve): `GET /api/users/{uuid}/` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -435,7 +472,7 @@ impl<'a> UsersApiMocks<'a> {
         request.push_path_param("uuid", &uuid);
         request.push_path("/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 
     /// Mocks [`UsersApi::destroy`](crate::apis::UsersApi::destroy): `DELETE /api/users/{uuid}/` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -453,7 +490,7 @@ impl<'a> UsersApiMocks<'a> {
         request.push_path_param("uuid", &uuid);
         request.push_path("/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 204)
+        OperationMock::new(&self.server.0, request, 204)
     }
 
     /// Mocks [`UsersApi::partial_update`](crate::apis::UsersApi::partial_update): `PATCH /api/users/{uuid}/` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -471,7 +508,7 @@ impl<'a> UsersApiMocks<'a> {
         request.push_path_param("uuid", &uuid);
         request.push_path("/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 
     /// Mocks [`UsersApi::credentials_review_complete_create`](crate::apis::UsersApi::credentials_review_complete_create): `POST /api/users/{uuid}/credentials_review_complete/` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -489,7 +526,7 @@ impl<'a> UsersApiMocks<'a> {
         request.push_path_param("uuid", &uuid);
         request.push_path("/credentials_review_complete/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 204)
+        OperationMock::new(&self.server.0, request, 204)
     }
 
     /// Mocks [`UsersApi::github_login_retrieve`](crate::apis::UsersApi::github_login_retrieve): `GET /api/users/{uuid}/github_login/` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -507,7 +544,7 @@ impl<'a> UsersApiMocks<'a> {
         request.push_path_param("uuid", &uuid);
         request.push_path("/github_login/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 
     /// Mocks [`UsersApi::hedgehog_config_retrieve`](crate::apis::UsersApi::hedgehog_config_retrieve): `GET /api/users/{uuid}/hedgehog_config/` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -525,7 +562,7 @@ impl<'a> UsersApiMocks<'a> {
         request.push_path_param("uuid", &uuid);
         request.push_path("/hedgehog_config/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 
     /// Mocks [`UsersApi::hedgehog_config_partial_update`](crate::apis::UsersApi::hedgehog_config_partial_update): `PATCH /api/users/{uuid}/hedgehog_config/` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -543,6 +580,6 @@ impl<'a> UsersApiMocks<'a> {
         request.push_path_param("uuid", &uuid);
         request.push_path("/hedgehog_config/");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }

@@ -314,7 +314,9 @@ async fn a_paced_client_keeps_many_tasks_within_the_budget() {
     let client = Client::builder()
         .base_url("http://posthog.invalid")
         .api_key(wire::KEY)
-        .rate_limits(RateLimits::documented().class("default", [Quota::per_minute(budget)]))
+        .rate_limits(
+            RateLimits::documented::<Client>().class("default", [Quota::per_minute(budget)]),
+        )
         .middleware(AnswerLayer(Arc::clone(&answer)))
         .build()
         .unwrap();
@@ -350,7 +352,7 @@ async fn a_paced_client_keeps_many_tasks_within_the_budget() {
 /// The documented budgets are PostHog's; an override replaces one class and keeps the rest.
 #[test]
 fn documented_budgets_can_be_overridden() {
-    let documented = RateLimits::documented();
+    let documented = RateLimits::documented::<Client>();
     assert_eq!(
         documented.quotas("default"),
         [Quota::per_minute(480), Quota::per_hour(4800)]

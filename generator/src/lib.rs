@@ -27,7 +27,6 @@ mod lower;
 pub mod names;
 pub mod overlay_draft;
 mod repair;
-mod runtime_source;
 mod settings;
 mod validate;
 
@@ -39,7 +38,7 @@ pub use load::{
     load, normal, parse_document, parse_document_lenient, AdditionalOperation, Document,
     FileReader, LoadOptions, Origins, Version,
 };
-pub use settings::{Layout, Settings, TagFeatures};
+pub use settings::{Layout, RuntimeDependency, Settings, TagFeatures};
 pub use validate::validate;
 
 /// One output file.

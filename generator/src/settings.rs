@@ -35,6 +35,25 @@ pub struct Settings {
     /// read as one file, say), and a crate with no methods would hide that.
     #[serde(default)]
     pub allow_no_operations: bool,
+    /// Where the client's runtime comes from.
+    #[serde(default)]
+    pub runtime: RuntimeDependency,
+}
+
+/// Where a generated crate gets its runtime (`openapi-rust-runtime`) from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuntimeDependency {
+    /// From crates.io: `openapi-rust-runtime = "^VERSION"` of the runtime this generator was
+    /// built with.
+    #[default]
+    Registry,
+    /// A local checkout of the runtime crate (`--runtime-path DIR`), with the same version
+    /// requirement: for developing the runtime, or before it is published.
+    Path(String),
+    /// The runtime's files copied into `src/runtime/` (`--vendor-runtime`): a crate that
+    /// depends on no runtime crate, at the cost of compiling its own copy.
+    Vendored,
 }
 
 /// Whether each resource group (tag) of a standalone crate sits behind its own cargo feature,
@@ -84,6 +103,7 @@ impl Settings {
             tag_features: TagFeatures::Auto,
             allow_no_operations: false,
             exhaustive: false,
+            runtime: RuntimeDependency::Registry,
         }
     }
 

@@ -3,7 +3,7 @@
 //! 2.0, OpenAPI 3.0 to 3.2, one file or many, with overlays).
 
 use crate::files::write_atomic;
-use generator::{Layout, Settings, TagFeatures};
+use generator::{Layout, RuntimeDependency, Settings, TagFeatures};
 use std::path::{Path, PathBuf};
 
 /// Parsed arguments.
@@ -21,6 +21,8 @@ pub struct Args {
     pub allow_no_operations: bool,
     /// Plain exhaustive structs and enums (see `generator::Settings::exhaustive`).
     pub exhaustive: bool,
+    /// Where the crate's runtime comes from; `None`: this checkout's runtime crate.
+    pub runtime: Option<RuntimeDependency>,
 }
 
 /// Parses `--spec FILE --out DIR [--crate-name NAME] [--tag-features auto|always|never]
@@ -34,6 +36,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut verbose = false;
     let mut allow_no_operations = false;
     let mut exhaustive = false;
+    let mut runtime = None;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let mut value = |name: &str| {
@@ -48,6 +51,10 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             "--verbose" => verbose = true,
             "--allow-no-operations" => allow_no_operations = true,
             "--exhaustive" => exhaustive = true,
+            "--vendor-runtime" => runtime = Some(RuntimeDependency::Vendored),
+            "--runtime-path" => {
+                runtime = Some(RuntimeDependency::Path(value("--runtime-path")?));
+            }
             "--crate-name" => {
                 let name = value("--crate-name")?;
                 if !valid_crate_name(&name) {
@@ -69,7 +76,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             }
             other => {
                 return Err(format!(
-                    "generate: unknown argument `{other}` (expected --spec, --out, --crate-name, --tag-features, --overlay, --verbose, --allow-no-operations or --exhaustive)"
+                    "generate: unknown argument `{other}` (expected --spec, --out, --crate-name, --tag-features, --overlay, --verbose, --allow-no-operations, --exhaustive, --runtime-path or --vendor-runtime)"
                 ))
             }
         }
@@ -83,6 +90,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
         verbose,
         allow_no_operations,
         exhaustive,
+        runtime,
     })
 }
 
@@ -118,12 +126,21 @@ pub fn default_crate_name(spec: &Path, title: &str) -> String {
     }
 }
 
-/// Settings for a standalone crate.
+/// Settings for a standalone crate that depends on this checkout's runtime crate (which the
+/// crates the xtask makes are built and tested against).
 pub fn settings(spec_label: &str, crate_name: String, tag_features: TagFeatures) -> Settings {
     Settings {
         tag_features,
+        runtime: checkout_runtime(),
         ..Settings::new(crate_name, spec_label).with_layout(Layout::Standalone)
     }
+}
+
+/// This checkout's runtime crate, by absolute path.
+pub fn checkout_runtime() -> RuntimeDependency {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generator/runtime");
+    let dir = dir.canonicalize().unwrap_or(dir);
+    RuntimeDependency::Path(dir.display().to_string())
 }
 
 /// What generating a crate in memory gives: its name, its files, and the IR (for its notes and
@@ -146,6 +163,19 @@ pub fn generate_files(args: &Args) -> Result<Generated, String> {
     let mut settings = settings(&label, name.clone(), args.tag_features);
     settings.allow_no_operations = args.allow_no_operations;
     settings.exhaustive = args.exhaustive;
+    if let Some(runtime) = &args.runtime {
+        settings.runtime = match runtime {
+            // A path as given on the command line, absolute, so that the manifest works
+            // wherever the crate is written.
+            RuntimeDependency::Path(dir) => {
+                let dir = Path::new(dir)
+                    .canonicalize()
+                    .map_err(|e| format!("--runtime-path {dir}: {e}"))?;
+                RuntimeDependency::Path(dir.display().to_string())
+            }
+            other => other.clone(),
+        };
+    }
     let (api, files) =
         generator::generate_with_api(&doc, &settings).map_err(|e| format!("{label}: {e}"))?;
     Ok(Generated { name, files, api })

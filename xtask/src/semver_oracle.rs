@@ -88,6 +88,7 @@ fn generate(root: &Path, overlays: &[String], out: &Path) -> Result<generator::i
     let target = crate::diff::settings_for(root, "spec/posthog.yaml");
     let settings = Settings {
         layout: Layout::Standalone,
+        runtime: crate::generate::checkout_runtime(),
         ..target
     };
     let doc = crate::spec::load(root, "spec/posthog.yaml", overlays, true)?;

@@ -3,21 +3,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Request};
 
 /// Properties seen on events and persons, with their types, tags and verification state.
 ///
-/// Get one with [`Client::property_definitions`].
+/// Get one with [`Client::property_definitions`](crate::Client::property_definitions).
 #[derive(Debug, Clone)]
 pub struct PropertyDefinitionsApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Properties seen on events and persons, with their types, tags and verification state.
     pub fn property_definitions(&self) -> PropertyDefinitionsApi {
         PropertyDefinitionsApi {
-            client: self.clone(),
+            client: self.0.clone(),
         }
     }
 }
@@ -118,7 +118,7 @@ impl PropertyDefinitionsApi {
 /// Get one with `client.project(..).property_definitions()`.
 #[derive(Debug, Clone)]
 pub struct ProjectPropertyDefinitionsApi {
-    client: Client,
+    client: crate::Client,
     project_id: String,
 }
 
@@ -169,7 +169,7 @@ impl ProjectPropertyDefinitionsApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DestroyRequest {
-    client: Client,
+    client: ClientCore,
     project_id: String,
     id: uuid::Uuid,
 }
@@ -239,7 +239,7 @@ impl DestroyRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PartialUpdateRequest {
-    client: Client,
+    client: ClientCore,
     project_id: String,
     id: uuid::Uuid,
     body: Option<models::PatchedEnterprisePropertyDefinition>,
@@ -339,7 +339,7 @@ impl PartialUpdateRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BulkUpdateTagsCreateRequest {
-    client: Client,
+    client: ClientCore,
     project_id: String,
     body: models::BulkUpdateTagsRequest,
 }
@@ -414,7 +414,7 @@ impl BulkUpdateTagsCreateRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SeenTogetherRetrieveRequest {
-    client: Client,
+    client: ClientCore,
     project_id: String,
     event_names: Vec<String>,
     property_name: String,

@@ -3,21 +3,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Request};
 
 /// Sharing settings of session recordings.
 ///
-/// Get one with [`Client::session_recordings`].
+/// Get one with [`Client::session_recordings`](crate::Client::session_recordings).
 #[derive(Debug, Clone)]
 pub struct SessionRecordingsApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Sharing settings of session recordings.
     pub fn session_recordings(&self) -> SessionRecordingsApi {
         SessionRecordingsApi {
-            client: self.clone(),
+            client: self.0.clone(),
         }
     }
 }
@@ -115,7 +115,7 @@ impl SessionRecordingsApi {
 /// Get one with `client.project(..).session_recordings()`.
 #[derive(Debug, Clone)]
 pub struct ProjectSessionRecordingsApi {
-    client: Client,
+    client: crate::Client,
     project_id: String,
 }
 
@@ -177,7 +177,7 @@ impl ProjectSessionRecordingsApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SharingListRequest {
-    client: Client,
+    client: ClientCore,
     project_id: String,
     recording_id: String,
 }
@@ -253,7 +253,7 @@ impl SharingListRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SharingPasswordsCreateRequest {
-    client: Client,
+    client: ClientCore,
     project_id: String,
     recording_id: String,
     body: Option<models::SharePasswordCreate>,
@@ -355,7 +355,7 @@ pub enum SharingPasswordsCreateResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SharingPasswordsDestroyRequest {
-    client: Client,
+    client: ClientCore,
     project_id: String,
     recording_id: String,
     password_id: String,
@@ -428,7 +428,7 @@ impl SharingPasswordsDestroyRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SharingRefreshCreateRequest {
-    client: Client,
+    client: ClientCore,
     project_id: String,
     recording_id: String,
     body: Option<models::SharingConfigurationRequest>,

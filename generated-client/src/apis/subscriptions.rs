@@ -3,21 +3,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Paginator, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Paginator, Request};
 
 /// Scheduled deliveries of insights and dashboards by email, Slack or webhook.
 ///
-/// Get one with [`Client::subscriptions`].
+/// Get one with [`Client::subscriptions`](crate::Client::subscriptions).
 #[derive(Debug, Clone)]
 pub struct SubscriptionsApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Scheduled deliveries of insights and dashboards by email, Slack or webhook.
     pub fn subscriptions(&self) -> SubscriptionsApi {
         SubscriptionsApi {
-            client: self.clone(),
+            client: self.0.clone(),
         }
     }
 }
@@ -165,7 +165,7 @@ impl SubscriptionsApi {
 /// Get one with `client.project(..).subscriptions()`.
 #[derive(Debug, Clone)]
 pub struct ProjectSubscriptionsApi {
-    client: Client,
+    client: crate::Client,
     project_id: String,
 }
 
@@ -220,7 +220,7 @@ impl ProjectSubscriptionsApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRequest {
-    client: Client,
+    client: ClientCore,
     project_id: String,
     created_by: Option<uuid::Uuid>,
     dashboard: Option<i64>,
@@ -386,7 +386,7 @@ impl ListRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRequest {
-    client: Client,
+    client: ClientCore,
     project_id: String,
     body: models::SubscriptionRequest,
     content_type: Option<models::SubscriptionsCreateContentType>,
@@ -473,7 +473,7 @@ impl CreateRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RetrieveRequest {
-    client: Client,
+    client: ClientCore,
     project_id: String,
     id: i64,
 }
@@ -547,7 +547,7 @@ impl RetrieveRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DestroyRequest {
-    client: Client,
+    client: ClientCore,
     project_id: String,
     id: i64,
 }
@@ -617,7 +617,7 @@ impl DestroyRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PartialUpdateRequest {
-    client: Client,
+    client: ClientCore,
     project_id: String,
     id: i64,
     body: Option<models::PatchedSubscription>,
@@ -715,7 +715,7 @@ impl PartialUpdateRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestDeliveryCreateRequest {
-    client: Client,
+    client: ClientCore,
     project_id: String,
     id: i64,
 }
@@ -785,7 +785,7 @@ impl TestDeliveryCreateRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SummaryQuotaRetrieveRequest {
-    client: Client,
+    client: ClientCore,
     project_id: String,
 }
 

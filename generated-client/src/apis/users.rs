@@ -3,20 +3,20 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Paginator, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Paginator, Request};
 
 /// User accounts and their settings.
 ///
-/// Get one with [`Client::users`].
+/// Get one with [`Client::users`](crate::Client::users).
 #[derive(Debug, Clone)]
 pub struct UsersApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// User accounts and their settings.
     pub fn users(&self) -> UsersApi {
-        UsersApi { client: self.clone() }
+        UsersApi { client: self.0.clone() }
     }
 }
 
@@ -164,7 +164,7 @@ impl UsersApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRequest {
-    client: Client,
+    client: ClientCore,
     email: Option<String>,
     is_staff: Option<bool>,
     limit: Option<i64>,
@@ -267,7 +267,7 @@ impl ListRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RetrieveRequest {
-    client: Client,
+    client: ClientCore,
     uuid: String,
 }
 
@@ -328,7 +328,7 @@ impl RetrieveRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DestroyRequest {
-    client: Client,
+    client: ClientCore,
     uuid: String,
 }
 
@@ -389,7 +389,7 @@ impl DestroyRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PartialUpdateRequest {
-    client: Client,
+    client: ClientCore,
     uuid: String,
     body: Option<models::PatchedUser>,
     content_type: Option<models::UsersPartialUpdateContentType>,
@@ -471,7 +471,7 @@ impl PartialUpdateRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CredentialsReviewCompleteCreateRequest {
-    client: Client,
+    client: ClientCore,
     uuid: String,
 }
 
@@ -532,7 +532,7 @@ impl CredentialsReviewCompleteCreateRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GithubLoginRetrieveRequest {
-    client: Client,
+    client: ClientCore,
     uuid: String,
 }
 
@@ -597,7 +597,7 @@ impl GithubLoginRetrieveRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct HedgehogConfigRetrieveRequest {
-    client: Client,
+    client: ClientCore,
     uuid: String,
 }
 
@@ -662,7 +662,7 @@ impl HedgehogConfigRetrieveRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct HedgehogConfigPartialUpdateRequest {
-    client: Client,
+    client: ClientCore,
     uuid: String,
     body: Option<models::HedgehogConfig>,
 }

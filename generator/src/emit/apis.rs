@@ -119,7 +119,7 @@ pub fn group_module(
     let accessor_link = if group.accessor.starts_with("r#") {
         format!("`Client::{}`", group.accessor)
     } else {
-        format!("[`Client::{}`]", group.accessor)
+        format!("[`Client::{0}`](crate::Client::{0})", group.accessor)
     };
     let group_doc = doc(&format!("{}\n\nGet one with {accessor_link}.", group.doc));
     let accessor_doc = doc(&first_paragraph(&group.doc));
@@ -141,18 +141,18 @@ pub fn group_module(
         #header
         #allow
         #models_import
-        use crate::runtime::{ApiResponse, Client, Error, Method, #paginator Request};
+        use crate::runtime::{ApiResponse, ClientCore, Error, Method, #paginator Request};
 
         #group_doc
         #[derive(Debug, Clone)]
         pub struct #ty {
-            client: Client,
+            client: ClientCore,
         }
 
-        impl Client {
+        impl crate::Client {
             #accessor_doc
             pub fn #accessor(&self) -> #ty {
-                #ty { client: self.clone() }
+                #ty { client: self.0.clone() }
             }
         }
 
@@ -251,7 +251,7 @@ fn scoped_group(group: &Group, scope: &Scope) -> Option<TokenStream> {
         #type_doc
         #[derive(Debug, Clone)]
         pub struct #ty {
-            client: Client,
+            client: crate::Client,
             #(#fields,)*
         }
 
@@ -418,7 +418,7 @@ fn builder(
     } else {
         format!("A request to [`{group_ty}::{method}`]: call [`send`](Self::send) to run it.")
     });
-    let mut fields = vec![quote!(client: Client)];
+    let mut fields = vec![quote!(client: ClientCore)];
     for p in &op.params {
         let pname = ident(&p.name);
         let ty = type_tokens(&p.ty, Place::Elsewhere);

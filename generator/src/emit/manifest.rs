@@ -1,10 +1,18 @@
-//! `Cargo.toml` of a standalone crate: the runtime's dependencies plus what the models need.
+//! `Cargo.toml` of a standalone crate: the runtime (a dependency, or its own dependencies when
+//! it is vendored) plus what the models need.
 
 use crate::ir::Api;
-use crate::settings::Settings;
+use crate::settings::{RuntimeDependency, Settings};
 
-/// The runtime's dependencies, shared by every generated crate.
-const RUNTIME_DEPENDENCIES: &str = r#"base64 = "0.22"
+/// What generated code itself names besides the runtime.
+const GENERATED_CODE_DEPENDENCIES: &str = r#"bytes = "1"
+serde = { version = "1.0.190", features = ["derive"] }
+serde_json = "1.0.120"
+wiremock = { version = "0.6", optional = true }
+"#;
+
+/// The runtime's own dependencies, for a crate that vendors it.
+const VENDORED_RUNTIME_DEPENDENCIES: &str = r#"base64 = "0.22"
 bytes = "1"
 fastrand = "2"
 futures = "0.3"
@@ -23,7 +31,18 @@ url = "2"
 wiremock = { version = "0.6", optional = true }
 "#;
 
-/// The TLS backends a generated crate can be built with.
+/// The features of a crate that depends on the runtime crate: each turns on the runtime's.
+const RUNTIME_FEATURES: &str =
+    "# Responses compressed with gzip, brotli, deflate or zstd are decompressed.\n\
+compression = [\"openapi-rust-runtime/compression\"]\n\
+# TLS with rustls and the platform's certificate verifier.\n\
+rustls = [\"openapi-rust-runtime/rustls\"]\n\
+# TLS with the platform's library (OpenSSL, Secure Transport, SChannel).\n\
+native-tls = [\"openapi-rust-runtime/native-tls\"]\n\
+# The test kit: the `mock` module, typed mocks of every operation on a local server.\n\
+test-util = [\"openapi-rust-runtime/test-util\", \"dep:wiremock\"]\n";
+
+/// The features of a crate with a vendored runtime.
 const TLS_FEATURES: &str =
     "# Responses compressed with gzip, brotli, deflate or zstd are decompressed.\n\
 compression = [\"reqwest/gzip\", \"reqwest/brotli\", \"reqwest/deflate\", \"reqwest/zstd\"]\n\
@@ -58,7 +77,13 @@ pub fn cargo_toml(api: &Api, settings: &Settings) -> String {
         spec = settings.spec_label,
         name = settings.crate_name,
     );
-    out.push_str(RUNTIME_DEPENDENCIES);
+    match &settings.runtime {
+        RuntimeDependency::Vendored => out.push_str(VENDORED_RUNTIME_DEPENDENCIES),
+        runtime => {
+            out.push_str(&runtime_dependency(runtime));
+            out.push_str(GENERATED_CODE_DEPENDENCIES);
+        }
+    }
     if api.needs.chrono {
         out.push_str("chrono = { version = \"0.4.31\", default-features = false, features = [\"serde\", \"std\"] }\n");
     }
@@ -79,7 +104,10 @@ pub fn cargo_toml(api: &Api, settings: &Settings) -> String {
     } else {
         out.push_str("default = [\"rustls\", \"compression\", \"full\"]\n");
     }
-    out.push_str(TLS_FEATURES);
+    out.push_str(match settings.runtime {
+        RuntimeDependency::Vendored => TLS_FEATURES,
+        _ => RUNTIME_FEATURES,
+    });
     if !features.is_empty() {
         let quoted: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
         out.push_str(&format!("full = [{}]\n", quoted.join(", ")));
@@ -87,15 +115,34 @@ pub fn cargo_toml(api: &Api, settings: &Settings) -> String {
             out.push_str(&format!("{feature} = []\n"));
         }
     }
-    // The runtime's own tests come with it, so `cargo test` works in the generated crate.
-    out.push_str(
+    // A vendored runtime's own tests come with it, so `cargo test` works in the crate.
+    if settings.runtime == RuntimeDependency::Vendored {
+        out.push_str(
         "\n[dev-dependencies]\n\
          tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"time\", \"net\", \"io-util\", \"test-util\"] }\n\
          wiremock = \"0.6\"\n",
-    );
+        );
+    }
     // Its own workspace, so it builds wherever it is written.
     out.push_str("\n[workspace]\n");
     out
+}
+
+/// The runtime dependency line: the version this generator was built with, as a caret
+/// requirement (a runtime release that breaks generated code raises the minor version, so
+/// Cargo refuses to pair them), from crates.io or a local path.
+pub fn runtime_dependency(runtime: &RuntimeDependency) -> String {
+    let version = openapi_rust_runtime::source::VERSION;
+    let path = match runtime {
+        RuntimeDependency::Path(path) => {
+            format!(
+                ", path = \"{}\"",
+                path.replace('\\', "/").replace('"', "\\\"")
+            )
+        }
+        _ => String::new(),
+    };
+    format!("openapi-rust-runtime = {{ version = \"^{version}\"{path}, default-features = false, features = [\"client\"] }}\n")
 }
 
 /// `info.version` when it is valid semver (`1.2.3`, optionally with a pre-release), else

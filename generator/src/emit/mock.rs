@@ -57,14 +57,51 @@ pub fn mock_module(api: &Api) -> TokenStream {
         #[allow(unused_imports)]
         use crate::runtime::{Error, Method, Request};
 
-        pub use crate::runtime::mock::{MockHandle, MockServer, OperationMock, TEST_API_KEY};
+        pub use crate::runtime::mock::{MockHandle, OperationMock, TEST_API_KEY};
         /// The mock server library, for what the typed mocks do not cover.
         pub use wiremock;
 
+        /// A local HTTP server that answers as the mocks mounted on it say; requests no mock
+        /// matches get 404. [`client`](Self::client) is a client for it.
+        #[derive(Debug)]
+        pub struct MockServer(crate::runtime::mock::MockServer);
+
         impl MockServer {
+            /// Starts a server on a free local port.
+            pub async fn start() -> Self {
+                MockServer(crate::runtime::mock::MockServer::start().await)
+            }
+
             /// The typed mocks of this server, by group.
             pub fn mock(&self) -> Mocks<'_> {
                 Mocks { server: self }
+            }
+
+            /// A client for this server: the test credential ([`TEST_API_KEY`]), strict
+            /// decoding (a mock's body that differs from the API description fails the call)
+            /// and retries after 1 ms instead of half a second.
+            pub fn client(&self) -> crate::Client {
+                self.0.client()
+            }
+
+            /// The builder [`client`](Self::client) uses, to change more settings.
+            pub fn client_builder(&self) -> crate::ClientBuilder {
+                self.0.client_builder()
+            }
+
+            /// The server's base URL (`http://127.0.0.1:PORT`).
+            pub fn uri(&self) -> String {
+                self.0.uri()
+            }
+
+            /// Every request the server received, matched or not.
+            pub async fn received_requests(&self) -> Vec<wiremock::Request> {
+                self.0.received_requests().await
+            }
+
+            /// The underlying wiremock server, for anything the typed mocks do not cover.
+            pub fn wiremock(&self) -> &wiremock::MockServer {
+                self.0.wiremock()
             }
         }
 
@@ -193,7 +230,7 @@ fn operation_mock(group: &Group, op: &Operation) -> TokenStream {
             let mut request = Request::new(#method, #template, #id);
             #(#path)*
             let request = request.finish();
-            OperationMock::new(self.server, request, #status)
+            OperationMock::new(&self.server.0, request, #status)
         }
     }
 }

@@ -13,7 +13,7 @@ mod models;
 mod root;
 
 use crate::ir::Api;
-use crate::settings::{Layout, Settings};
+use crate::settings::{Layout, RuntimeDependency, Settings};
 use proc_macro2::TokenStream;
 
 /// What a file holds before formatting.
@@ -81,8 +81,10 @@ pub fn jobs(api: &Api, settings: &Settings) -> Vec<(String, Job)> {
     jobs.push(("src/mock.rs".to_owned(), Job::Mock));
     if settings.layout == Layout::Standalone {
         jobs.push(("Cargo.toml".to_owned(), Job::Manifest));
-        for (i, (path, _)) in crate::runtime_source::FILES.iter().enumerate() {
-            jobs.push((path.to_string(), Job::Runtime(i)));
+    }
+    if settings.runtime == RuntimeDependency::Vendored {
+        for (i, (name, _)) in openapi_rust_runtime::source::FILES.iter().enumerate() {
+            jobs.push((format!("src/runtime/{name}"), Job::Runtime(i)));
         }
     }
     jobs
@@ -104,7 +106,7 @@ pub fn run_job(api: &Api, settings: &Settings, job: Job) -> Content {
         )),
         Job::Mock => Content::Rust(mock::mock_module(api)),
         Job::Manifest => Content::Text(manifest::cargo_toml(api, settings)),
-        Job::Runtime(i) => Content::Text(crate::runtime_source::FILES[i].1.to_owned()),
+        Job::Runtime(i) => Content::Text(openapi_rust_runtime::source::FILES[i].1.to_owned()),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::common::{doc, ident, inner_doc};
 use crate::ir::Api;
-use crate::settings::Settings;
+use crate::settings::{RuntimeDependency, Settings};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -48,26 +48,23 @@ pub fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
     // `Client::new` takes a credential only when the description names a scheme.
     let new = match &api.auth {
         Some(_) => quote! {
-            impl Client {
-                /// A client for the API at `base_url` that authenticates with `api_key` (sent as
-                /// the crate docs' "Authentication" says), with default settings (see
-                /// [`ClientBuilder`]).
-                pub fn new(base_url: impl Into<String>, api_key: impl Into<String>) -> Result<Self, Error> {
-                    Self::builder().base_url(base_url).api_key(api_key).build()
-                }
+            /// A client for the API at `base_url` that authenticates with `api_key` (sent as
+            /// the crate docs' "Authentication" says), with default settings (see
+            /// [`ClientBuilder`]).
+            pub fn new(base_url: impl Into<String>, api_key: impl Into<String>) -> Result<Self, Error> {
+                Self::builder().base_url(base_url).api_key(api_key).build()
             }
         },
         None => quote! {
-            impl Client {
-                /// A client for the API at `base_url`, with default settings (see
-                /// [`ClientBuilder`]). The API description names no credential; the builder's
-                /// `bearer_auth`, `basic_auth` and `header_auth` add one.
-                pub fn new(base_url: impl Into<String>) -> Result<Self, Error> {
-                    Self::builder().base_url(base_url).build()
-                }
+            /// A client for the API at `base_url`, with default settings (see
+            /// [`ClientBuilder`]). The API description names no credential; the builder's
+            /// `bearer_auth`, `basic_auth` and `header_auth` add one.
+            pub fn new(base_url: impl Into<String>) -> Result<Self, Error> {
+                Self::builder().base_url(base_url).build()
             }
         },
     };
+    let client = client_type(api, settings);
     // The crates whose types appear in the client's signatures, at the versions it is built
     // with.
     let reexports = [
@@ -91,6 +88,18 @@ pub fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
     // With only some features on, the parts of the runtime that only operations use go
     // unused.
     let allow_unused = super::common::has_tag_features(api).then(|| quote!(#[allow(dead_code)]));
+    // The runtime is a crate, or (`--vendor-runtime`) a module of copied files; generated
+    // code names it `crate::runtime` either way.
+    let runtime = if settings.runtime == RuntimeDependency::Vendored {
+        quote! {
+            #allow_unused
+            mod runtime;
+        }
+    } else {
+        quote! {
+            use openapi_rust_runtime as runtime;
+        }
+    };
     quote! {
         #crate_doc
         #![forbid(unsafe_code)]
@@ -100,25 +109,90 @@ pub fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         #[cfg(feature = "test-util")]
         pub mod mock;
         pub mod models;
-        #allow_unused
-        mod runtime;
+        #runtime
 
         pub use runtime::exports::*;
         #(#reexports)*
 
-        #new
+        #client
+
+        impl Client {
+            #new
+        }
+
+        impl runtime::Api for Client {
+            const INFO: runtime::ApiInfo = runtime::ApiInfo {
+                title: #title,
+                default_base_url: #default_base_url,
+                api_key_env: #api_key_env,
+                base_url_env: #base_url_env,
+                auth: #auth,
+                user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+                rate_limits: &[#(#rate_limits),*],
+            };
+
+            fn from_core(core: runtime::ClientCore) -> Self {
+                Client(core)
+            }
+        }
 
         #(#servers)*
+    }
+}
 
-        /// What the runtime needs to know about this API.
-        pub(crate) const API: runtime::ApiInfo = runtime::ApiInfo {
-            title: #title,
-            default_base_url: #default_base_url,
-            api_key_env: #api_key_env,
-            base_url_env: #base_url_env,
-            auth: #auth,
-            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-            rate_limits: &[#(#rate_limits),*],
-        };
+/// The crate's `Client` (a newtype of the runtime's core, so that the generated groups can
+/// be its methods), its builder and the methods every client has.
+fn client_type(api: &Api, settings: &Settings) -> TokenStream {
+    let client_doc = doc(&format!(
+        "A client for the {}. Cheap to clone (clones share one connection pool, \
+         configuration, rate budget and call limit) and safe to share between tasks; each \
+         group of operations is one of its methods.",
+        api.title
+    ));
+    let from_env_doc = doc(&match &api.auth {
+        Some(_) => format!(
+            "A client configured from the environment: the credential from `{}` (which must \
+             be set), the base URL from `{}`, else the API's first server.",
+            settings.api_key_env(),
+            settings.base_url_env()
+        ),
+        None => format!(
+            "A client configured from the environment: the base URL from `{}`, else the \
+             API's first server.",
+            settings.base_url_env()
+        ),
+    });
+    quote! {
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct Client(runtime::ClientCore);
+
+        /// The settings of a [`Client`]: [`Client::builder`], a chain of setters, then
+        /// `build()`.
+        pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
+        impl Client {
+            /// A builder for a client with custom settings.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new()
+            }
+
+            #from_env_doc
+            pub fn from_env() -> Result<Self, Error> {
+                ClientBuilder::from_env()?.build()
+            }
+
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &reqwest::Url {
+                self.0.base_url()
+            }
+
+            /// A handle on the same client (same connections, middleware, rate budget and
+            /// call limit) whose calls use `options` on top of this handle's own: a shorter
+            /// timeout, no retries, an extra header. Cheap: nothing is built or connected.
+            pub fn with_options(&self, options: CallOptions) -> Self {
+                Client(self.0.with_options(options))
+            }
+        }
     }
 }

@@ -55,14 +55,23 @@ struct RawParam<'a> {
     pointer: String,
 }
 
-/// `Client`'s own methods, public and private (the runtime's `impl Client`), which a group's
-/// accessor must not be named; a test keeps this list complete.
+/// The generated `Client`'s own methods (and the trait methods a call on it reaches), which a
+/// group's accessor must not be named; a test keeps this list complete.
 const CLIENT_METHODS: &[&str] = &[
+    // The generated `impl Client` blocks.
     "new",
     "builder",
     "from_env",
     "base_url",
     "with_options",
+    // Trait methods a call on a client reaches (`runtime::Api`, the derives); an inherent
+    // accessor of the same name would hide them from generated code.
+    "from_core",
+    "clone",
+    "clone_from",
+    "fmt",
+    // The runtime's client methods of earlier releases (when `Client` was the runtime's
+    // type), kept reserved so that no accessor of an existing crate changes its name.
     "call_timeout",
     "call_deadline",
     "call_decoding",
@@ -73,7 +82,6 @@ const CLIENT_METHODS: &[&str] = &[
     "execute_with_retries",
     "attempt",
     "build_request",
-    "clone",
 ];
 
 impl<'a> Lowerer<'a> {
@@ -1802,33 +1810,46 @@ fn split_fixed_query(path: &str) -> (&str, Vec<(String, String)>) {
 
 #[cfg(test)]
 mod tests {
-    /// Every method of the runtime's `impl Client` blocks is reserved, so that a group named
-    /// like one (GitHub's `call` tag, say) gets another accessor instead of a duplicate.
+    /// Every method of the generated `impl Client` blocks of the crate root (and the trait
+    /// methods a call on a client could reach) is reserved, so that a group named like one
+    /// (GitHub's `call` tag, say) gets another accessor instead of a duplicate.
     #[test]
-    fn every_method_of_the_runtime_client_is_reserved() {
+    fn every_method_of_the_generated_client_is_reserved() {
+        let doc = crate::parse_document(
+            "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n\
+             components: {securitySchemes: {k: {type: http, scheme: bearer}}}\n",
+        )
+        .unwrap();
+        let settings = crate::Settings::new("t", "t.yaml");
+        let mut settings = settings;
+        settings.allow_no_operations = true;
+        let files = crate::generate(&doc, &settings).unwrap();
+        let lib = files.iter().find(|f| f.path == "src/lib.rs").unwrap();
+        let file = syn::parse_file(&lib.contents).unwrap();
         let mut methods = Vec::new();
-        for (path, text) in crate::runtime_source::FILES {
-            if !path.ends_with(".rs") {
+        for item in file.items {
+            let syn::Item::Impl(block) = item else {
+                continue;
+            };
+            let is_client =
+                matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+            if !is_client {
                 continue;
             }
-            let file = syn::parse_file(text).unwrap_or_else(|e| panic!("{path}: {e}"));
-            for item in file.items {
-                let syn::Item::Impl(block) = item else {
-                    continue;
-                };
-                let is_client = block.trait_.is_none()
-                    && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
-                if !is_client {
-                    continue;
-                }
-                for member in block.items {
-                    if let syn::ImplItem::Fn(method) = member {
-                        methods.push(method.sig.ident.to_string());
-                    }
+            for member in block.items {
+                if let syn::ImplItem::Fn(method) = member {
+                    methods.push(method.sig.ident.to_string());
                 }
             }
         }
-        assert!(methods.contains(&"execute".to_owned()), "found {methods:?}");
+        assert!(
+            methods.contains(&"with_options".to_owned()),
+            "found {methods:?}"
+        );
+        assert!(
+            methods.contains(&"from_core".to_owned()),
+            "found {methods:?}"
+        );
         let missing: Vec<_> = methods
             .iter()
             .filter(|m| !super::CLIENT_METHODS.contains(&m.as_str()))

@@ -181,7 +181,7 @@ pub fn crate_doc(classes: &[RateClass]) -> String {
     let mut out = String::from(
         "# Rate limits\n\n\
          The API documents these budgets. A client built with\n\
-         `.rate_limits(RateLimits::documented())` (see [`ClientBuilder::rate_limits`]) waits for\n\
+         `.rate_limits(RateLimits::documented::<Client>())` (see [`ClientBuilder::rate_limits`]) waits for\n\
          budget instead of being refused; its clones share the budget.\n",
     );
     for class in classes {

@@ -20,11 +20,43 @@ pub mod apis;
 pub mod mock;
 pub mod models;
 
-mod runtime;
+use openapi_rust_runtime as runtime;
 
 pub use runtime::exports::*;
 pub use bytes;
 pub use serde_json;
+
+/// A client for the Unions. Cheap to clone (clones share one connection pool, configuration, rate budget and call limit) and safe to share between tasks; each group of operations is one of its methods.
+#[derive(Debug, Clone)]
+pub struct Client(runtime::ClientCore);
+
+/// The settings of a [`Client`]: [`Client::builder`], a chain of setters, then
+/// `build()`.
+pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
+impl Client {
+    /// A builder for a client with custom settings.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from the environment: the base URL from `FIXTURE_UNIONS_BASE_URL`, else the API's first server.
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &reqwest::Url {
+        self.0.base_url()
+    }
+
+    /// A handle on the same client (same connections, middleware, rate budget and
+    /// call limit) whose calls use `options` on top of this handle's own: a shorter
+    /// timeout, no retries, an extra header. Cheap: nothing is built or connected.
+    pub fn with_options(&self, options: CallOptions) -> Self {
+        Client(self.0.with_options(options))
+    }
+}
 
 impl Client {
     /// A client for the API at `base_url`, with default settings (see
@@ -35,16 +67,21 @@ impl Client {
     }
 }
 
+impl runtime::Api for Client {
+    const INFO: runtime::ApiInfo = runtime::ApiInfo {
+        title: "Unions",
+        default_base_url: "https://unions.example.com",
+        api_key_env: "FIXTURE_UNIONS_API_KEY",
+        base_url_env: "FIXTURE_UNIONS_BASE_URL",
+        auth: runtime::Auth::None,
+        user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+        rate_limits: &[],
+    };
+
+    fn from_core(core: runtime::ClientCore) -> Self {
+        Client(core)
+    }
+}
+
 /// The server at `https://unions.example.com`.
 pub const UNIONS_EXAMPLE_COM: &str = "https://unions.example.com";
-
-/// What the runtime needs to know about this API.
-pub(crate) const API: runtime::ApiInfo = runtime::ApiInfo {
-    title: "Unions",
-    default_base_url: "https://unions.example.com",
-    api_key_env: "FIXTURE_UNIONS_API_KEY",
-    base_url_env: "FIXTURE_UNIONS_BASE_URL",
-    auth: runtime::Auth::None,
-    user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-    rate_limits: &[],
-};

@@ -11,15 +11,52 @@ use crate::models;
 #[allow(unused_imports)]
 use crate::runtime::{Error, Method, Request};
 
-pub use crate::runtime::mock::{MockHandle, MockServer, OperationMock, TEST_API_KEY};
+pub use crate::runtime::mock::{MockHandle, OperationMock, TEST_API_KEY};
 
 /// The mock server library, for what the typed mocks do not cover.
 pub use wiremock;
 
+/// A local HTTP server that answers as the mocks mounted on it say; requests no mock
+/// matches get 404. [`client`](Self::client) is a client for it.
+#[derive(Debug)]
+pub struct MockServer(crate::runtime::mock::MockServer);
+
 impl MockServer {
+    /// Starts a server on a free local port.
+    pub async fn start() -> Self {
+        MockServer(crate::runtime::mock::MockServer::start().await)
+    }
+
     /// The typed mocks of this server, by group.
     pub fn mock(&self) -> Mocks<'_> {
         Mocks { server: self }
+    }
+
+    /// A client for this server: the test credential ([`TEST_API_KEY`]), strict
+    /// decoding (a mock's body that differs from the API description fails the call)
+    /// and retries after 1 ms instead of half a second.
+    pub fn client(&self) -> crate::Client {
+        self.0.client()
+    }
+
+    /// The builder [`client`](Self::client) uses, to change more settings.
+    pub fn client_builder(&self) -> crate::ClientBuilder {
+        self.0.client_builder()
+    }
+
+    /// The server's base URL (`http://127.0.0.1:PORT`).
+    pub fn uri(&self) -> String {
+        self.0.uri()
+    }
+
+    /// Every request the server received, matched or not.
+    pub async fn received_requests(&self) -> Vec<wiremock::Request> {
+        self.0.received_requests().await
+    }
+
+    /// The underlying wiremock server, for anything the typed mocks do not cover.
+    pub fn wiremock(&self) -> &wiremock::MockServer {
+        self.0.wiremock()
     }
 }
 
@@ -88,7 +125,7 @@ impl<'a> AgentsApiMocks<'a> {
         request.push_path_param("id", &id);
         request.push_path("/messages");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }
 
@@ -106,7 +143,7 @@ impl<'a> ContactsApiMocks<'a> {
         let mut request = Request::new(Method::GET, "/contacts", "listContacts");
         request.push_path("/contacts");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }
 
@@ -132,7 +169,7 @@ impl<'a> ConversationsApiMocks<'a> {
         request.push_path_param("id", &id);
         request.push_path("/items");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 
     /// Mocks [`ConversationsApi::create_item`](crate::apis::ConversationsApi::create_item): `POST /conversations/{id}/items` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -150,7 +187,7 @@ impl<'a> ConversationsApiMocks<'a> {
         request.push_path_param("id", &id);
         request.push_path("/items");
         let request = request.finish();
-        OperationMock::new(self.server, request, 201)
+        OperationMock::new(&self.server.0, request, 201)
     }
 }
 
@@ -168,7 +205,7 @@ impl<'a> SettingsApiMocks<'a> {
         let mut request = Request::new(Method::GET, "/settings", "getSettings");
         request.push_path("/settings");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 
     /// Mocks [`SettingsApi::replace_settings`](crate::apis::SettingsApi::replace_settings): `PUT /settings` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -178,7 +215,7 @@ impl<'a> SettingsApiMocks<'a> {
         let mut request = Request::new(Method::PUT, "/settings", "replaceSettings");
         request.push_path("/settings");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }
 
@@ -200,7 +237,7 @@ impl<'a> ShieldListsApiMocks<'a> {
         );
         request.push_path("/shield_lists");
         let request = request.finish();
-        OperationMock::new(self.server, request, 201)
+        OperationMock::new(&self.server.0, request, 201)
     }
 
     /// Mocks [`ShieldListsApi::replace_shield_list`](crate::apis::ShieldListsApi::replace_shield_list): `PUT /shield_lists/{id}` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -217,6 +254,6 @@ impl<'a> ShieldListsApiMocks<'a> {
         request.push_path("/shield_lists/");
         request.push_path_param("id", &id);
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }

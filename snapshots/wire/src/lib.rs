@@ -8,7 +8,7 @@
 //! # Rate limits
 //!
 //! The API documents these budgets. A client built with
-//! `.rate_limits(RateLimits::documented())` (see [`ClientBuilder::rate_limits`]) waits for
+//! `.rate_limits(RateLimits::documented::<Client>())` (see [`ClientBuilder::rate_limits`]) waits for
 //! budget instead of being refused; its clones share the budget.
 //!
 //! - `default`: 100 requests a minute. Operations that name no other class.
@@ -27,12 +27,44 @@ pub mod apis;
 pub mod mock;
 pub mod models;
 
-mod runtime;
+use openapi_rust_runtime as runtime;
 
 pub use runtime::exports::*;
 pub use chrono;
 pub use bytes;
 pub use serde_json;
+
+/// A client for the Operations as real specs write them. Cheap to clone (clones share one connection pool, configuration, rate budget and call limit) and safe to share between tasks; each group of operations is one of its methods.
+#[derive(Debug, Clone)]
+pub struct Client(runtime::ClientCore);
+
+/// The settings of a [`Client`]: [`Client::builder`], a chain of setters, then
+/// `build()`.
+pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
+impl Client {
+    /// A builder for a client with custom settings.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from the environment: the base URL from `FIXTURE_WIRE_BASE_URL`, else the API's first server.
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &reqwest::Url {
+        self.0.base_url()
+    }
+
+    /// A handle on the same client (same connections, middleware, rate budget and
+    /// call limit) whose calls use `options` on top of this handle's own: a shorter
+    /// timeout, no retries, an extra header. Cheap: nothing is built or connected.
+    pub fn with_options(&self, options: CallOptions) -> Self {
+        Client(self.0.with_options(options))
+    }
+}
 
 impl Client {
     /// A client for the API at `base_url`, with default settings (see
@@ -43,39 +75,44 @@ impl Client {
     }
 }
 
+impl runtime::Api for Client {
+    const INFO: runtime::ApiInfo = runtime::ApiInfo {
+        title: "Operations as real specs write them",
+        default_base_url: "https://eu.api.example.com/v1",
+        api_key_env: "FIXTURE_WIRE_API_KEY",
+        base_url_env: "FIXTURE_WIRE_BASE_URL",
+        auth: runtime::Auth::None,
+        user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+        rate_limits: &[
+            (
+                "default",
+                &[
+                    runtime::Quota {
+                        requests: 100,
+                        per: std::time::Duration::from_secs(60),
+                    },
+                ],
+            ),
+            (
+                "writes",
+                &[
+                    runtime::Quota {
+                        requests: 10,
+                        per: std::time::Duration::from_secs(1),
+                    },
+                    runtime::Quota {
+                        requests: 1000,
+                        per: std::time::Duration::from_secs(86400),
+                    },
+                ],
+            ),
+        ],
+    };
+
+    fn from_core(core: runtime::ClientCore) -> Self {
+        Client(core)
+    }
+}
+
 /// The server at `https://eu.api.example.com/v1`.
 pub const EU_API_EXAMPLE_COM: &str = "https://eu.api.example.com/v1";
-
-/// What the runtime needs to know about this API.
-pub(crate) const API: runtime::ApiInfo = runtime::ApiInfo {
-    title: "Operations as real specs write them",
-    default_base_url: "https://eu.api.example.com/v1",
-    api_key_env: "FIXTURE_WIRE_API_KEY",
-    base_url_env: "FIXTURE_WIRE_BASE_URL",
-    auth: runtime::Auth::None,
-    user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-    rate_limits: &[
-        (
-            "default",
-            &[
-                runtime::Quota {
-                    requests: 100,
-                    per: std::time::Duration::from_secs(60),
-                },
-            ],
-        ),
-        (
-            "writes",
-            &[
-                runtime::Quota {
-                    requests: 10,
-                    per: std::time::Duration::from_secs(1),
-                },
-                runtime::Quota {
-                    requests: 1000,
-                    per: std::time::Duration::from_secs(86400),
-                },
-            ],
-        ),
-    ],
-};

@@ -11,15 +11,52 @@ use crate::models;
 #[allow(unused_imports)]
 use crate::runtime::{Error, Method, Request};
 
-pub use crate::runtime::mock::{MockHandle, MockServer, OperationMock, TEST_API_KEY};
+pub use crate::runtime::mock::{MockHandle, OperationMock, TEST_API_KEY};
 
 /// The mock server library, for what the typed mocks do not cover.
 pub use wiremock;
 
+/// A local HTTP server that answers as the mocks mounted on it say; requests no mock
+/// matches get 404. [`client`](Self::client) is a client for it.
+#[derive(Debug)]
+pub struct MockServer(crate::runtime::mock::MockServer);
+
 impl MockServer {
+    /// Starts a server on a free local port.
+    pub async fn start() -> Self {
+        MockServer(crate::runtime::mock::MockServer::start().await)
+    }
+
     /// The typed mocks of this server, by group.
     pub fn mock(&self) -> Mocks<'_> {
         Mocks { server: self }
+    }
+
+    /// A client for this server: the test credential ([`TEST_API_KEY`]), strict
+    /// decoding (a mock's body that differs from the API description fails the call)
+    /// and retries after 1 ms instead of half a second.
+    pub fn client(&self) -> crate::Client {
+        self.0.client()
+    }
+
+    /// The builder [`client`](Self::client) uses, to change more settings.
+    pub fn client_builder(&self) -> crate::ClientBuilder {
+        self.0.client_builder()
+    }
+
+    /// The server's base URL (`http://127.0.0.1:PORT`).
+    pub fn uri(&self) -> String {
+        self.0.uri()
+    }
+
+    /// Every request the server received, matched or not.
+    pub async fn received_requests(&self) -> Vec<wiremock::Request> {
+        self.0.received_requests().await
+    }
+
+    /// The underlying wiremock server, for anything the typed mocks do not cover.
+    pub fn wiremock(&self) -> &wiremock::MockServer {
+        self.0.wiremock()
     }
 }
 
@@ -174,7 +211,7 @@ impl<'a> AssetsApiMocks<'a> {
         let mut request = Request::new(Method::PUT, "/assets", "putAnything");
         request.push_path("/assets");
         let request = request.finish();
-        OperationMock::new(self.server, request, 204)
+        OperationMock::new(&self.server.0, request, 204)
     }
 
     /// Mocks [`AssetsApi::upload_asset`](crate::apis::AssetsApi::upload_asset): `POST /assets` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -182,7 +219,7 @@ impl<'a> AssetsApiMocks<'a> {
         let mut request = Request::new(Method::POST, "/assets", "uploadAsset");
         request.push_path("/assets");
         let request = request.finish();
-        OperationMock::new(self.server, request, 201)
+        OperationMock::new(&self.server.0, request, 201)
     }
 }
 
@@ -200,7 +237,7 @@ impl<'a> CompletionsApiMocks<'a> {
         let mut request = Request::new(Method::POST, "/completions", "streamCompletion");
         request.push_path("/completions");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }
 
@@ -222,7 +259,7 @@ impl<'a> ConversationsApiMocks<'a> {
         );
         request.push_path("/conversations.list");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }
 
@@ -240,7 +277,7 @@ impl<'a> CustomersApiMocks<'a> {
         let mut request = Request::new(Method::GET, "/v1/customers", "listCustomers");
         request.push_path("/v1/customers");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }
 
@@ -258,7 +295,7 @@ impl<'a> EntriesApiMocks<'a> {
         let mut request = Request::new(Method::GET, "/entries", "listEntries");
         request.push_path("/entries");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }
 
@@ -276,7 +313,7 @@ impl<'a> EventsApiMocks<'a> {
         let mut request = Request::new(Method::GET, "/events", "listEvents");
         request.push_path("/events");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }
 
@@ -292,7 +329,7 @@ impl<'a> ExportApiMocks<'a> {
         let mut request = Request::new(Method::GET, "/export", "exportThings");
         request.push_path("/export");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }
 
@@ -308,7 +345,7 @@ impl<'a> ImagesApiMocks<'a> {
         let mut request = Request::new(Method::POST, "/images", "uploadImage");
         request.push_path("/images");
         let request = request.finish();
-        OperationMock::new(self.server, request, 204)
+        OperationMock::new(&self.server.0, request, 204)
     }
 }
 
@@ -334,7 +371,7 @@ impl<'a> InstallationApiMocks<'a> {
         );
         request.push_path("/installation/repositories");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }
 
@@ -352,7 +389,7 @@ impl<'a> LogsApiMocks<'a> {
         let mut request = Request::new(Method::GET, "/logs", "listLogs");
         request.push_path("/logs");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }
 
@@ -368,7 +405,7 @@ impl<'a> ModelsApiMocks<'a> {
         let mut request = Request::new(Method::GET, "/models", "listModels");
         request.push_path("/models");
         let request = request.finish();
-        OperationMock::new(self.server, request, 204)
+        OperationMock::new(&self.server.0, request, 204)
     }
 }
 
@@ -384,7 +421,7 @@ impl<'a> OauthApiMocks<'a> {
         let mut request = Request::new(Method::GET, "/oauth/authorize", "authorize");
         request.push_path("/oauth/authorize");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }
 
@@ -405,7 +442,7 @@ impl<'a> PatchesApiMocks<'a> {
         request.push_path("/patches/");
         request.push_path_param("id", &id);
         let request = request.finish();
-        OperationMock::new(self.server, request, 204)
+        OperationMock::new(&self.server.0, request, 204)
     }
 }
 
@@ -421,7 +458,7 @@ impl<'a> RawApiMocks<'a> {
         let mut request = Request::new(Method::POST, "/raw", "uploadRaw");
         request.push_path("/raw");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }
 
@@ -446,7 +483,7 @@ impl<'a> ReportsApiMocks<'a> {
         request.push_path("/reports/");
         request.push_path_param("id", &id);
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }
 
@@ -462,7 +499,7 @@ impl<'a> RowsApiMocks<'a> {
         let mut request = Request::new(Method::GET, "/rows", "listRows");
         request.push_path("/rows");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }
 
@@ -478,7 +515,7 @@ impl<'a> SearchApiMocks<'a> {
         let mut request = Request::new(Method::GET, "/search", "search");
         request.push_path("/search");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }
 
@@ -494,7 +531,7 @@ impl<'a> SnapshotApiMocks<'a> {
         let mut request = Request::new(Method::GET, "/snapshot", "snapshot");
         request.push_path("/snapshot");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }
 
@@ -512,7 +549,7 @@ impl<'a> ThingsApiMocks<'a> {
         let mut request = Request::new(Method::GET, "/things", "get /things");
         request.push_path("/things");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 
     /// Mocks [`ThingsApi::create_thing`](crate::apis::ThingsApi::create_thing): `POST /things` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -520,7 +557,7 @@ impl<'a> ThingsApiMocks<'a> {
         let mut request = Request::new(Method::POST, "/things", "createThing");
         request.push_path("/things");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 
     /// Mocks [`ThingsApi::replace_thing`](crate::apis::ThingsApi::replace_thing): `PUT /things/{id}` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -533,7 +570,7 @@ impl<'a> ThingsApiMocks<'a> {
         request.push_path("/things/");
         request.push_path_param("id", &id);
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 
     /// Mocks [`ThingsApi::create_thing2`](crate::apis::ThingsApi::create_thing2): `DELETE /things/{id}` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -546,7 +583,7 @@ impl<'a> ThingsApiMocks<'a> {
         request.push_path("/things/");
         request.push_path_param("id", &id);
         let request = request.finish();
-        OperationMock::new(self.server, request, 204)
+        OperationMock::new(&self.server.0, request, 204)
     }
 
     /// Mocks [`ThingsApi::get_photo`](crate::apis::ThingsApi::get_photo): `GET /things/{id}/photo` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -560,7 +597,7 @@ impl<'a> ThingsApiMocks<'a> {
         request.push_path_param("id", &id);
         request.push_path("/photo");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 
     /// Mocks [`ThingsApi::upload_photo`](crate::apis::ThingsApi::upload_photo): `POST /things/{id}/photo` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -578,7 +615,7 @@ impl<'a> ThingsApiMocks<'a> {
         request.push_path_param("id", &id);
         request.push_path("/photo");
         let request = request.finish();
-        OperationMock::new(self.server, request, 204)
+        OperationMock::new(&self.server.0, request, 204)
     }
 
     /// Mocks [`ThingsApi::get_notes`](crate::apis::ThingsApi::get_notes): `GET /things/{id}/notes` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -592,7 +629,7 @@ impl<'a> ThingsApiMocks<'a> {
         request.push_path_param("id", &id);
         request.push_path("/notes");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 
     /// Mocks [`ThingsApi::put_notes`](crate::apis::ThingsApi::put_notes): `PUT /things/{id}/notes` with these path parameters (or any, with [`any_path`](OperationMock::any_path)).
@@ -606,6 +643,6 @@ impl<'a> ThingsApiMocks<'a> {
         request.push_path_param("id", &id);
         request.push_path("/notes");
         let request = request.finish();
-        OperationMock::new(self.server, request, 200)
+        OperationMock::new(&self.server.0, request, 200)
     }
 }

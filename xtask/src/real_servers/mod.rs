@@ -328,6 +328,7 @@ fn generate_client(
         verbose: false,
         allow_no_operations: false,
         exhaustive: false,
+        runtime: None,
     };
     let generated = crate::generate::on_big_stack(move || crate::generate::generate_files(&args))?;
     crate::generate::write_files(out, &generated.files)?;

@@ -3,20 +3,22 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Request};
 
 /// Operations on `agents` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::agents`].
+/// Get one with [`Client::agents`](crate::Client::agents).
 #[derive(Debug, Clone)]
 pub struct AgentsApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `agents` (grouped by path: the API description gives them no tag).
     pub fn agents(&self) -> AgentsApi {
-        AgentsApi { client: self.clone() }
+        AgentsApi {
+            client: self.0.clone(),
+        }
     }
 }
 
@@ -39,7 +41,7 @@ impl AgentsApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAgentMessagesRequest {
-    client: Client,
+    client: ClientCore,
     id: String,
 }
 

@@ -3,21 +3,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Request};
 
 /// Operations on `contacts` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::contacts`].
+/// Get one with [`Client::contacts`](crate::Client::contacts).
 #[derive(Debug, Clone)]
 pub struct ContactsApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `contacts` (grouped by path: the API description gives them no tag).
     pub fn contacts(&self) -> ContactsApi {
         ContactsApi {
-            client: self.clone(),
+            client: self.0.clone(),
         }
     }
 }
@@ -37,7 +37,7 @@ impl ContactsApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListContactsRequest {
-    client: Client,
+    client: ClientCore,
 }
 
 impl ListContactsRequest {

@@ -3,21 +3,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Request};
 
 /// Operations on `settings` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::settings`].
+/// Get one with [`Client::settings`](crate::Client::settings).
 #[derive(Debug, Clone)]
 pub struct SettingsApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `settings` (grouped by path: the API description gives them no tag).
     pub fn settings(&self) -> SettingsApi {
         SettingsApi {
-            client: self.clone(),
+            client: self.0.clone(),
         }
     }
 }
@@ -47,7 +47,7 @@ impl SettingsApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSettingsRequest {
-    client: Client,
+    client: ClientCore,
 }
 
 impl GetSettingsRequest {
@@ -105,7 +105,7 @@ impl GetSettingsRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceSettingsRequest {
-    client: Client,
+    client: ClientCore,
     body: models::Settings,
 }
 

@@ -3,21 +3,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Request};
 
 /// Operations on `shield_lists` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::shield_lists`].
+/// Get one with [`Client::shield_lists`](crate::Client::shield_lists).
 #[derive(Debug, Clone)]
 pub struct ShieldListsApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `shield_lists` (grouped by path: the API description gives them no tag).
     pub fn shield_lists(&self) -> ShieldListsApi {
         ShieldListsApi {
-            client: self.clone(),
+            client: self.0.clone(),
         }
     }
 }
@@ -56,7 +56,7 @@ impl ShieldListsApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateShieldListRequest {
-    client: Client,
+    client: ClientCore,
     body: models::ShieldListRequest,
 }
 
@@ -120,7 +120,7 @@ impl CreateShieldListRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceShieldListRequest {
-    client: Client,
+    client: ClientCore,
     id: String,
     body: models::ShieldListRequest,
 }

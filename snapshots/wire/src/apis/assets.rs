@@ -3,20 +3,22 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Request};
 
 /// Operations on `assets` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::assets`].
+/// Get one with [`Client::assets`](crate::Client::assets).
 #[derive(Debug, Clone)]
 pub struct AssetsApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `assets` (grouped by path: the API description gives them no tag).
     pub fn assets(&self) -> AssetsApi {
-        AssetsApi { client: self.clone() }
+        AssetsApi {
+            client: self.0.clone(),
+        }
     }
 }
 
@@ -49,7 +51,7 @@ impl AssetsApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutAnythingRequest {
-    client: Client,
+    client: ClientCore,
     body: models::Thing,
 }
 
@@ -105,7 +107,7 @@ impl PutAnythingRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadAssetRequest {
-    client: Client,
+    client: ClientCore,
     body: crate::runtime::FilePart,
 }
 

@@ -3,21 +3,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Request};
 
 /// Operations on `completions` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::completions`].
+/// Get one with [`Client::completions`](crate::Client::completions).
 #[derive(Debug, Clone)]
 pub struct CompletionsApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `completions` (grouped by path: the API description gives them no tag).
     pub fn completions(&self) -> CompletionsApi {
         CompletionsApi {
-            client: self.clone(),
+            client: self.0.clone(),
         }
     }
 }
@@ -38,7 +38,7 @@ impl CompletionsApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct StreamCompletionRequest {
-    client: Client,
+    client: ClientCore,
     body: models::Thing,
 }
 

@@ -3,21 +3,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Paginator, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Paginator, Request};
 
 /// Operations on `conversations` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::conversations`].
+/// Get one with [`Client::conversations`](crate::Client::conversations).
 #[derive(Debug, Clone)]
 pub struct ConversationsApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `conversations` (grouped by path: the API description gives them no tag).
     pub fn conversations(&self) -> ConversationsApi {
         ConversationsApi {
-            client: self.clone(),
+            client: self.0.clone(),
         }
     }
 }
@@ -39,7 +39,7 @@ impl ConversationsApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListConversationsRequest {
-    client: Client,
+    client: ClientCore,
     cursor: Option<String>,
     limit: Option<i64>,
 }

@@ -3,21 +3,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Paginator, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Paginator, Request};
 
 /// Operations on `customers` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::customers`].
+/// Get one with [`Client::customers`](crate::Client::customers).
 #[derive(Debug, Clone)]
 pub struct CustomersApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `customers` (grouped by path: the API description gives them no tag).
     pub fn customers(&self) -> CustomersApi {
         CustomersApi {
-            client: self.clone(),
+            client: self.0.clone(),
         }
     }
 }
@@ -39,7 +39,7 @@ impl CustomersApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCustomersRequest {
-    client: Client,
+    client: ClientCore,
     starting_after: Option<String>,
     limit: Option<i64>,
 }

@@ -3,20 +3,22 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Paginator, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Paginator, Request};
 
 /// Operations on `entries` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::entries`].
+/// Get one with [`Client::entries`](crate::Client::entries).
 #[derive(Debug, Clone)]
 pub struct EntriesApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `entries` (grouped by path: the API description gives them no tag).
     pub fn entries(&self) -> EntriesApi {
-        EntriesApi { client: self.clone() }
+        EntriesApi {
+            client: self.0.clone(),
+        }
     }
 }
 
@@ -37,7 +39,7 @@ impl EntriesApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListEntriesRequest {
-    client: Client,
+    client: ClientCore,
     offset: Option<i64>,
     limit: Option<i64>,
 }

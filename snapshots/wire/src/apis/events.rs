@@ -3,20 +3,22 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Paginator, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Paginator, Request};
 
 /// Operations on `events` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::events`].
+/// Get one with [`Client::events`](crate::Client::events).
 #[derive(Debug, Clone)]
 pub struct EventsApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `events` (grouped by path: the API description gives them no tag).
     pub fn events(&self) -> EventsApi {
-        EventsApi { client: self.clone() }
+        EventsApi {
+            client: self.0.clone(),
+        }
     }
 }
 
@@ -36,7 +38,7 @@ impl EventsApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListEventsRequest {
-    client: Client,
+    client: ClientCore,
     per_page: Option<i64>,
 }
 

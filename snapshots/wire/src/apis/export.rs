@@ -3,20 +3,22 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Request};
 
 /// Operations on `export` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::export`].
+/// Get one with [`Client::export`](crate::Client::export).
 #[derive(Debug, Clone)]
 pub struct ExportApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `export` (grouped by path: the API description gives them no tag).
     pub fn export(&self) -> ExportApi {
-        ExportApi { client: self.clone() }
+        ExportApi {
+            client: self.0.clone(),
+        }
     }
 }
 
@@ -35,7 +37,7 @@ impl ExportApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ThingsRequest {
-    client: Client,
+    client: ClientCore,
 }
 
 impl ThingsRequest {

@@ -2,20 +2,22 @@
 //! Operations on `images` (grouped by path: the API description gives them no tag).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::runtime::{ApiResponse, Client, Error, Method, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Request};
 
 /// Operations on `images` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::images`].
+/// Get one with [`Client::images`](crate::Client::images).
 #[derive(Debug, Clone)]
 pub struct ImagesApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `images` (grouped by path: the API description gives them no tag).
     pub fn images(&self) -> ImagesApi {
-        ImagesApi { client: self.clone() }
+        ImagesApi {
+            client: self.0.clone(),
+        }
     }
 }
 
@@ -42,7 +44,7 @@ impl ImagesApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadImageRequest {
-    client: Client,
+    client: ClientCore,
     body: crate::runtime::FilePart,
 }
 

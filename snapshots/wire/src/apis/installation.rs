@@ -3,21 +3,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Paginator, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Paginator, Request};
 
 /// Operations on `installation` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::installation`].
+/// Get one with [`Client::installation`](crate::Client::installation).
 #[derive(Debug, Clone)]
 pub struct InstallationApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `installation` (grouped by path: the API description gives them no tag).
     pub fn installation(&self) -> InstallationApi {
         InstallationApi {
-            client: self.clone(),
+            client: self.0.clone(),
         }
     }
 }
@@ -39,7 +39,7 @@ impl InstallationApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInstallationRepositoriesRequest {
-    client: Client,
+    client: ClientCore,
     per_page: Option<i64>,
     page: Option<i64>,
 }

@@ -3,20 +3,20 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Paginator, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Paginator, Request};
 
 /// Operations on `logs` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::logs`].
+/// Get one with [`Client::logs`](crate::Client::logs).
 #[derive(Debug, Clone)]
 pub struct LogsApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `logs` (grouped by path: the API description gives them no tag).
     pub fn logs(&self) -> LogsApi {
-        LogsApi { client: self.clone() }
+        LogsApi { client: self.0.clone() }
     }
 }
 
@@ -37,7 +37,7 @@ impl LogsApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListLogsRequest {
-    client: Client,
+    client: ClientCore,
     page_token: Option<String>,
     page_size: Option<i64>,
 }

@@ -2,20 +2,22 @@
 //! Operations tagged `models`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::runtime::{ApiResponse, Client, Error, Method, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Request};
 
 /// Operations tagged `models`.
 ///
-/// Get one with [`Client::models`].
+/// Get one with [`Client::models`](crate::Client::models).
 #[derive(Debug, Clone)]
 pub struct ModelsApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations tagged `models`.
     pub fn models(&self) -> ModelsApi {
-        ModelsApi { client: self.clone() }
+        ModelsApi {
+            client: self.0.clone(),
+        }
     }
 }
 
@@ -34,7 +36,7 @@ impl ModelsApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListModelsRequest {
-    client: Client,
+    client: ClientCore,
 }
 
 impl ListModelsRequest {

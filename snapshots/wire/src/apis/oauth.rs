@@ -2,20 +2,20 @@
 //! Operations on `oauth` (grouped by path: the API description gives them no tag).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::runtime::{ApiResponse, Client, Error, Method, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Request};
 
 /// Operations on `oauth` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::oauth`].
+/// Get one with [`Client::oauth`](crate::Client::oauth).
 #[derive(Debug, Clone)]
 pub struct OauthApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `oauth` (grouped by path: the API description gives them no tag).
     pub fn oauth(&self) -> OauthApi {
-        OauthApi { client: self.clone() }
+        OauthApi { client: self.0.clone() }
     }
 }
 
@@ -34,7 +34,7 @@ impl OauthApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AuthorizeRequest {
-    client: Client,
+    client: ClientCore,
 }
 
 impl AuthorizeRequest {

@@ -3,20 +3,22 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Request};
 
 /// Operations on `patches` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::patches`].
+/// Get one with [`Client::patches`](crate::Client::patches).
 #[derive(Debug, Clone)]
 pub struct PatchesApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `patches` (grouped by path: the API description gives them no tag).
     pub fn patches(&self) -> PatchesApi {
-        PatchesApi { client: self.clone() }
+        PatchesApi {
+            client: self.0.clone(),
+        }
     }
 }
 
@@ -42,7 +44,7 @@ impl PatchesApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchThingRequest {
-    client: Client,
+    client: ClientCore,
     id: String,
     body: models::Thing,
     content_type: Option<models::PatchThingContentType>,

@@ -2,20 +2,20 @@
 //! Operations on `raw` (grouped by path: the API description gives them no tag).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::runtime::{ApiResponse, Client, Error, Method, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Request};
 
 /// Operations on `raw` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::raw`].
+/// Get one with [`Client::raw`](crate::Client::raw).
 #[derive(Debug, Clone)]
 pub struct RawApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `raw` (grouped by path: the API description gives them no tag).
     pub fn raw(&self) -> RawApi {
-        RawApi { client: self.clone() }
+        RawApi { client: self.0.clone() }
     }
 }
 
@@ -35,7 +35,7 @@ impl RawApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadRawRequest {
-    client: Client,
+    client: ClientCore,
     body: Option<crate::runtime::FilePart>,
 }
 

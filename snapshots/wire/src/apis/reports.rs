@@ -2,20 +2,22 @@
 //! Operations on `reports` (grouped by path: the API description gives them no tag).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::runtime::{ApiResponse, Client, Error, Method, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Request};
 
 /// Operations on `reports` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::reports`].
+/// Get one with [`Client::reports`](crate::Client::reports).
 #[derive(Debug, Clone)]
 pub struct ReportsApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `reports` (grouped by path: the API description gives them no tag).
     pub fn reports(&self) -> ReportsApi {
-        ReportsApi { client: self.clone() }
+        ReportsApi {
+            client: self.0.clone(),
+        }
     }
 }
 
@@ -37,7 +39,7 @@ impl ReportsApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetFullReportRequest {
-    client: Client,
+    client: ClientCore,
     id: String,
 }
 

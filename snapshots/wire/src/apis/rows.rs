@@ -3,20 +3,20 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Paginator, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Paginator, Request};
 
 /// Operations on `rows` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::rows`].
+/// Get one with [`Client::rows`](crate::Client::rows).
 #[derive(Debug, Clone)]
 pub struct RowsApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `rows` (grouped by path: the API description gives them no tag).
     pub fn rows(&self) -> RowsApi {
-        RowsApi { client: self.clone() }
+        RowsApi { client: self.0.clone() }
     }
 }
 
@@ -37,7 +37,7 @@ impl RowsApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRowsRequest {
-    client: Client,
+    client: ClientCore,
     page: Option<i64>,
     per_page: Option<i64>,
 }

@@ -3,20 +3,22 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Paginator, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Paginator, Request};
 
 /// Operations on `search` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::search`].
+/// Get one with [`Client::search`](crate::Client::search).
 #[derive(Debug, Clone)]
 pub struct SearchApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `search` (grouped by path: the API description gives them no tag).
     pub fn search(&self) -> SearchApi {
-        SearchApi { client: self.clone() }
+        SearchApi {
+            client: self.0.clone(),
+        }
     }
 }
 
@@ -36,7 +38,7 @@ impl SearchApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchRequest {
-    client: Client,
+    client: ClientCore,
     p: Option<i64>,
 }
 

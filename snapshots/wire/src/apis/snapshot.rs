@@ -3,21 +3,21 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Request};
 
 /// Operations on `snapshot` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::snapshot`].
+/// Get one with [`Client::snapshot`](crate::Client::snapshot).
 #[derive(Debug, Clone)]
 pub struct SnapshotApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `snapshot` (grouped by path: the API description gives them no tag).
     pub fn snapshot(&self) -> SnapshotApi {
         SnapshotApi {
-            client: self.clone(),
+            client: self.0.clone(),
         }
     }
 }
@@ -38,7 +38,7 @@ impl SnapshotApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SnapshotRequest {
-    client: Client,
+    client: ClientCore,
     page: Option<i64>,
 }
 

@@ -3,20 +3,22 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use crate::models;
-use crate::runtime::{ApiResponse, Client, Error, Method, Request};
+use crate::runtime::{ApiResponse, ClientCore, Error, Method, Request};
 
 /// Operations on `things` (grouped by path: the API description gives them no tag).
 ///
-/// Get one with [`Client::things`].
+/// Get one with [`Client::things`](crate::Client::things).
 #[derive(Debug, Clone)]
 pub struct ThingsApi {
-    client: Client,
+    client: ClientCore,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations on `things` (grouped by path: the API description gives them no tag).
     pub fn things(&self) -> ThingsApi {
-        ThingsApi { client: self.clone() }
+        ThingsApi {
+            client: self.0.clone(),
+        }
     }
 }
 
@@ -118,7 +120,7 @@ impl ThingsApi {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListThingsRequest {
-    client: Client,
+    client: ClientCore,
     client2: Option<String>,
 }
 
@@ -184,7 +186,7 @@ impl ListThingsRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateThingRequest {
-    client: Client,
+    client: ClientCore,
     body: models::Thing,
 }
 
@@ -264,7 +266,7 @@ pub enum CreateThingResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceThingRequest {
-    client: Client,
+    client: ClientCore,
     id: String,
     body: Option<models::ReplaceThingBody>,
 }
@@ -332,7 +334,7 @@ impl ReplaceThingRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateThing2Request {
-    client: Client,
+    client: ClientCore,
     id: String,
 }
 
@@ -388,7 +390,7 @@ impl CreateThing2Request {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPhotoRequest {
-    client: Client,
+    client: ClientCore,
     id: String,
 }
 
@@ -457,7 +459,7 @@ impl GetPhotoRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadPhotoRequest {
-    client: Client,
+    client: ClientCore,
     id: String,
     body: models::UploadPhotoBody,
 }
@@ -520,7 +522,7 @@ impl UploadPhotoRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNotesRequest {
-    client: Client,
+    client: ClientCore,
     id: String,
 }
 
@@ -578,7 +580,7 @@ impl GetNotesRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutNotesRequest {
-    client: Client,
+    client: ClientCore,
     id: String,
     body: Option<String>,
 }

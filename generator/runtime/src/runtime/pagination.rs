@@ -1,6 +1,6 @@
 //! `Paginator`: every item of a paged list, as a stream.
 
-use super::client::Client;
+use super::client::ClientCore;
 use super::error::Error;
 use super::request::Request;
 use super::response::RawResponse;
@@ -53,7 +53,8 @@ pub(crate) enum Place {
 
 /// What a counting query parameter counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Counter {
+#[doc(hidden)]
+pub enum Counter {
     /// Pages, from 1: the next page is one more.
     Page,
     /// Items, from 0: the next page starts after the items read.
@@ -73,7 +74,7 @@ pub struct Paginator<T> {
 }
 
 struct State<T> {
-    client: Client,
+    client: ClientCore,
     next: Option<Result<Request, Error>>,
     split: Split<T>,
     max_pages: Option<usize>,
@@ -81,8 +82,9 @@ struct State<T> {
 
 impl<T: Send + 'static> Paginator<T> {
     /// A paginator starting with `first`; `split` takes a page apart.
-    pub(crate) fn new<P: DeserializeOwned + 'static>(
-        client: Client,
+    #[doc(hidden)]
+    pub fn new<P: DeserializeOwned + 'static>(
+        client: ClientCore,
         first: Result<Request, Error>,
         split: fn(P) -> (Vec<T>, Option<String>),
     ) -> Self {
@@ -98,8 +100,9 @@ impl<T: Send + 'static> Paginator<T> {
     /// A paginator for a list whose pages are linked by the `Link` header's `rel="next"`
     /// (RFC 8288), as GitHub's are; `split` takes a page's items (the body itself, or a field
     /// of it).
-    pub(crate) fn with_link_header<P: DeserializeOwned + 'static>(
-        client: Client,
+    #[doc(hidden)]
+    pub fn with_link_header<P: DeserializeOwned + 'static>(
+        client: ClientCore,
         first: Result<Request, Error>,
         split: fn(P) -> Vec<T>,
     ) -> Self {
@@ -115,8 +118,9 @@ impl<T: Send + 'static> Paginator<T> {
     /// A paginator for a list whose pages carry a token for the next one, sent back as the
     /// query parameter `param`; `split` takes a page apart into its items and the token. An
     /// absent or empty token ends the list.
-    pub(crate) fn with_cursor<P: DeserializeOwned + 'static>(
-        client: Client,
+    #[doc(hidden)]
+    pub fn with_cursor<P: DeserializeOwned + 'static>(
+        client: ClientCore,
         first: Result<Request, Error>,
         param: &'static str,
         split: fn(P) -> (Vec<T>, Option<String>),
@@ -135,8 +139,9 @@ impl<T: Send + 'static> Paginator<T> {
 
     /// A paginator for a list counted by the query parameter `param` (a page number or an
     /// offset); `split` takes a page's items. See [`Paginator::counted`] for its end.
-    pub(crate) fn with_counter<P: DeserializeOwned + 'static>(
-        client: Client,
+    #[doc(hidden)]
+    pub fn with_counter<P: DeserializeOwned + 'static>(
+        client: ClientCore,
         first: Result<Request, Error>,
         param: &'static str,
         counter: Counter,
@@ -147,7 +152,7 @@ impl<T: Send + 'static> Paginator<T> {
 
     /// [`Paginator::with_counter`] for a counter in the JSON request body.
     pub(crate) fn with_body_counter<P: DeserializeOwned + 'static>(
-        client: Client,
+        client: ClientCore,
         first: Result<Request, Error>,
         field: &'static str,
         counter: Counter,
@@ -163,7 +168,7 @@ impl<T: Send + 'static> Paginator<T> {
     /// (`pages`), or with a `404` for the page after the last (Django REST framework's
     /// `Invalid page.`).
     fn counted<P: DeserializeOwned + 'static>(
-        client: Client,
+        client: ClientCore,
         first: Result<Request, Error>,
         param: &'static str,
         counter: Counter,
@@ -182,7 +187,7 @@ impl<T: Send + 'static> Paginator<T> {
         Self::from_split(client, first, split)
     }
 
-    fn from_split(client: Client, first: Result<Request, Error>, split: Split<T>) -> Self {
+    fn from_split(client: ClientCore, first: Result<Request, Error>, split: Split<T>) -> Self {
         Paginator {
             state: Some(State {
                 client,
@@ -550,7 +555,10 @@ mod tests {
             .with_priority(10)
             .mount(&server)
             .await;
-        let client = Client::builder().base_url(server.uri()).build().unwrap();
+        let client = ClientCore::builder()
+            .base_url(server.uri())
+            .build()
+            .unwrap();
         let mut request = Request::new(reqwest::Method::GET, "/logs", "logs_list");
         request.push_path("/logs");
         request.query("filter", "x");
@@ -598,7 +606,7 @@ mod tests {
             .with_priority(10)
             .mount(&server)
             .await;
-        let client = Client::builder()
+        let client = ClientCore::builder()
             .base_url(server.uri())
             .max_retries(0)
             .build()
@@ -742,7 +750,10 @@ mod tests {
             .expect(1)
             .mount(&server)
             .await;
-        let client = Client::builder().base_url(server.uri()).build().unwrap();
+        let client = ClientCore::builder()
+            .base_url(server.uri())
+            .build()
+            .unwrap();
         let mut request = Request::new(reqwest::Method::POST, "/flows/paginate", "paginate");
         request.push_path("/flows/paginate");
         request.json(&serde_json::json!({"limit": 2, "sort": "NAME"}));
@@ -793,7 +804,10 @@ mod tests {
             .with_priority(10)
             .mount(&server)
             .await;
-        let client = Client::builder().base_url(server.uri()).build().unwrap();
+        let client = ClientCore::builder()
+            .base_url(server.uri())
+            .build()
+            .unwrap();
         let mut request = Request::new(reqwest::Method::GET, "/items", "items_list");
         request.push_path("/items");
         let items: Vec<i64> =

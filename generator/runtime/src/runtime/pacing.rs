@@ -2,7 +2,7 @@
 //!
 //! An API's documented limits (for PostHog: 480 requests a minute and 4,800 an hour per
 //! personal API key, lower for its analytics endpoints) are written once in the generator's
-//! settings and generated into `crate::API` as rate classes; each operation names its class.
+//! settings and generated into the client's `ApiInfo` as rate classes; each operation names its class.
 //! [`RateLimits::documented`] reads them; [`ClientBuilder::rate_limits`] turns pacing on, for
 //! the client and every clone of it, which then share one budget.
 //!
@@ -13,6 +13,7 @@
 //!
 //! [`ClientBuilder::rate_limits`]: super::ClientBuilder::rate_limits
 
+use super::client::Api;
 use governor::clock::Clock;
 use governor::middleware::NoOpMiddleware;
 use governor::state::{InMemoryState, NotKeyed};
@@ -84,11 +85,12 @@ impl RateLimits {
         RateLimits::default()
     }
 
-    /// The limits the API documents, as the generator wrote them into this crate (see the
-    /// crate's README). Empty when the API documents none.
-    pub fn documented() -> Self {
+    /// The limits the API of the generated client `A` documents, as the generator wrote them
+    /// into its crate (see that crate's docs): `RateLimits::documented::<Client>()`. Empty
+    /// when the API documents none.
+    pub fn documented<A: Api>() -> Self {
         let mut limits = RateLimits::default();
-        for (class, quotas) in crate::API.rate_limits {
+        for (class, quotas) in A::INFO.rate_limits {
             limits = limits.class(*class, quotas.iter().copied());
         }
         limits
@@ -285,7 +287,8 @@ mod tests {
 
     #[test]
     fn documented_limits_and_overrides() {
-        let limits = RateLimits::documented().class("default", [Quota::per_second(5)]);
+        let limits = RateLimits::documented::<super::super::ClientCore>()
+            .class("default", [Quota::per_second(5)]);
         assert_eq!(limits.quotas("default"), &[Quota::per_second(5)]);
         assert!(limits
             .clone()

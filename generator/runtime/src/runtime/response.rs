@@ -65,7 +65,8 @@ impl<T> ApiResponse<T> {
 
 /// A successful response whose body has not been decoded yet.
 #[derive(Debug)]
-pub(crate) struct RawResponse {
+#[doc(hidden)]
+pub struct RawResponse {
     pub(crate) operation: &'static str,
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
@@ -242,7 +243,8 @@ impl RawResponse {
     }
 
     /// A streamed body, decoded item by item as it arrives.
-    pub(crate) fn items<T: DeserializeOwned + Send + 'static>(
+    #[doc(hidden)]
+    pub fn items<T: DeserializeOwned + Send + 'static>(
         mut self,
         framing: Framing,
     ) -> Result<ApiResponse<ItemStream<T>>, Error> {
@@ -259,7 +261,8 @@ impl RawResponse {
     }
 
     /// A streamed body, as the chunks arrive.
-    pub(crate) fn byte_stream(mut self) -> Result<ApiResponse<ByteStream>, Error> {
+    #[doc(hidden)]
+    pub fn byte_stream(mut self) -> Result<ApiResponse<ByteStream>, Error> {
         let Some(unread) = self.unread.take() else {
             return Err(self.decode_error(
                 "$".to_owned(),

@@ -11,7 +11,8 @@ use std::task::{Context, Poll};
 
 /// How the items of a streamed body are framed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Framing {
+#[doc(hidden)]
+pub enum Framing {
     /// Server-sent events: each event (its `event`, `data`, `id` and `retry` fields) is one
     /// item, decoded from the object `{"event": ..., "data": ..., "id": ..., "retry": ...}`
     /// (OpenAPI 3.2 `itemSchema`).
@@ -36,7 +37,7 @@ const DEFAULT_RECONNECT_DELAY: std::time::Duration = std::time::Duration::from_s
 /// The call an event stream came from, to reconnect to it when the connection breaks.
 #[derive(Debug)]
 pub(crate) struct Resume {
-    pub(crate) client: super::client::Client,
+    pub(crate) client: super::client::ClientCore,
     pub(crate) request: super::request::Request,
     /// How many times to reconnect at most.
     pub(crate) attempts: u32,
@@ -427,13 +428,13 @@ mod tests {
             // ...then nothing, with the connection open.
             tokio::time::sleep(std::time::Duration::from_secs(30)).await;
         });
-        let client = crate::Client::builder()
+        let client = super::super::ClientCore::builder()
             .base_url(format!("http://{addr}"))
             .timeout(std::time::Duration::from_millis(300))
             .stream_idle_timeout(std::time::Duration::from_millis(400))
             .build()
             .unwrap();
-        let mut request = crate::runtime::Request::new(reqwest::Method::GET, "/events", "events");
+        let mut request = super::super::Request::new(reqwest::Method::GET, "/events", "events");
         request.push_path("/events");
         request.stream_response();
         let started = std::time::Instant::now();

@@ -7,7 +7,7 @@
 //! `server.mock().users().partial_update("@me")` is a mock of
 //! `client.users().partial_update("@me")`. This file holds what every operation shares.
 
-use super::client::{Client, ClientBuilder};
+use super::client::{Api, ClientBuilder};
 use super::request::Request;
 use super::retry::RetryPolicy;
 use serde::de::DeserializeOwned;
@@ -48,7 +48,7 @@ impl MockServer {
 
     /// A client for this server: the test credential ([`TEST_API_KEY`]) and retries after
     /// 1 ms instead of half a second, so that tests of retries are fast.
-    pub fn client(&self) -> Client {
+    pub fn client<A: Api>(&self) -> A {
         self.client_builder()
             .build()
             .expect("a client for the local mock server")
@@ -57,8 +57,8 @@ impl MockServer {
     /// The builder [`client`](Self::client) uses, to change more settings. It decodes
     /// strictly ([`Decoding::Strict`](crate::Decoding::Strict)): a mock's body that differs
     /// from the API description fails the call, so that tests catch it.
-    pub fn client_builder(&self) -> ClientBuilder {
-        Client::builder()
+    pub fn client_builder<A: Api>(&self) -> ClientBuilder<A> {
+        ClientBuilder::new()
             .decoding(crate::Decoding::Strict)
             .base_url(self.uri())
             .api_key(TEST_API_KEY)
@@ -120,7 +120,8 @@ where
 {
     /// Used by the generated mocks: the request the client would send (its path
     /// parameters filled in), and the status the operation answers with on success.
-    pub(crate) fn new(
+    #[doc(hidden)]
+    pub fn new(
         server: &'a MockServer,
         request: Result<Request, super::Error>,
         success_status: u16,

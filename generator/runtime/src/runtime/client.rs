@@ -14,6 +14,7 @@ use reqwest::header::{
 };
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -47,9 +48,9 @@ pub struct ApiInfo {
     pub title: &'static str,
     /// The first server URL of the API description (empty if it has none usable).
     pub default_base_url: &'static str,
-    /// The environment variable `Client::from_env` reads the credential from.
+    /// The environment variable `ClientCore::from_env` reads the credential from.
     pub api_key_env: &'static str,
-    /// The environment variable `Client::from_env` reads the base URL from.
+    /// The environment variable `ClientCore::from_env` reads the base URL from.
     pub base_url_env: &'static str,
     /// How the credential is sent.
     pub auth: Auth,
@@ -59,8 +60,19 @@ pub struct ApiInfo {
     pub rate_limits: &'static [(&'static str, &'static [Quota])],
 }
 
+/// A generated client: the facts of its API and how it wraps the [`ClientCore`] a
+/// [`ClientBuilder`] makes. Implemented by generated code only; its shape may change in any
+/// release that changes the runtime's minor version (see the crate docs).
+#[doc(hidden)]
+pub trait Api: Sized {
+    /// What the runtime needs to know about the API.
+    const INFO: ApiInfo;
+    /// The generated client around a built core.
+    fn from_core(core: ClientCore) -> Self;
+}
+
 /// The future of one call: boxed, so that whatever awaits it holds a pointer (see
-/// `Client::into_call`).
+/// `ClientCore::into_call`).
 pub(crate) type Call = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send>>;
 
 /// A credential that never shows up in `Debug` output or error messages.
@@ -76,9 +88,9 @@ impl fmt::Debug for Secret {
 /// A client for the API. Cheap to clone (clones share one connection pool and
 /// configuration), and safe to share between tasks.
 #[derive(Clone)]
-pub struct Client {
+pub struct ClientCore {
     inner: Arc<Inner>,
-    /// Overrides of this handle (see [`Client::with_options`]); `None` for the client as built.
+    /// Overrides of this handle (see [`ClientCore::with_options`]); `None` for the client as built.
     options: Option<Arc<CallOptions>>,
 }
 
@@ -114,9 +126,9 @@ struct Inner {
     deviation_log: Option<Arc<DeviationLog>>,
 }
 
-impl fmt::Debug for Client {
+impl fmt::Debug for ClientCore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
+        f.debug_struct("ClientCore")
             .field("base_url", &self.inner.base_url.as_str())
             .field("credential", &self.inner.credential)
             .field("timeout", &self.inner.timeout)
@@ -128,18 +140,7 @@ impl fmt::Debug for Client {
     }
 }
 
-impl Client {
-    /// A builder for a client with custom settings.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
-    /// A client configured from the environment: the credential from the variable named in
-    /// [`ClientBuilder::from_env`], the base URL from its own variable or the API's first server.
-    pub fn from_env() -> Result<Self, Error> {
-        ClientBuilder::from_env()?.build()
-    }
-
+impl ClientCore {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
@@ -148,12 +149,12 @@ impl Client {
     /// A handle on the same client (same connections, middleware, rate budget and call
     /// limit) whose calls use `options` on top of this handle's own: a shorter timeout, no
     /// retries, an extra header. Cheap: nothing is built or connected.
-    pub fn with_options(&self, options: CallOptions) -> Client {
+    pub fn with_options(&self, options: CallOptions) -> ClientCore {
         let options = match &self.options {
             Some(mine) => mine.merged(options),
             None => options,
         };
-        Client {
+        ClientCore {
             inner: Arc::clone(&self.inner),
             options: Some(Arc::new(options)),
         }
@@ -182,14 +183,16 @@ impl Client {
 
     /// Sends a request, retrying as the [`RetryPolicy`] allows. Error statuses become
     /// [`Error::Api`].
-    pub(crate) fn execute(&self, request: Request) -> Call {
+    #[doc(hidden)]
+    pub fn execute(&self, request: Request) -> Call {
         self.clone().into_call(request)
     }
 
     /// Sends an operation's request and decodes its response with `decode`. The operations'
     /// `send_with_response` return this future rather than being `async fn`s of their own: a
     /// coroutine per operation is much of what a large client costs to compile.
-    pub(crate) fn send<T>(
+    #[doc(hidden)]
+    pub fn send<T>(
         self,
         request: Result<Request, Error>,
         decode: fn(RawResponse) -> Result<ApiResponse<T>, Error>,
@@ -198,8 +201,9 @@ impl Client {
         async move { decode(call?.await?) }
     }
 
-    /// [`Client::send`], giving only the decoded body (an operation's `send`).
-    pub(crate) fn send_body<T>(
+    /// [`ClientCore::send`], giving only the decoded body (an operation's `send`).
+    #[doc(hidden)]
+    pub fn send_body<T>(
         self,
         request: Result<Request, Error>,
         decode: fn(RawResponse) -> Result<ApiResponse<T>, Error>,
@@ -208,7 +212,7 @@ impl Client {
         async move { decode(call?.await?).map(ApiResponse::into_body) }
     }
 
-    /// [`Client::execute`]'s future, made once per call on the heap. What a call touches is
+    /// [`ClientCore::execute`]'s future, made once per call on the heap. What a call touches is
     /// what it costs, more than the instructions it runs: between sending and receiving, the
     /// caller's thread sleeps and comes back to cold caches. So the request lives in this one
     /// future and is lent to the attempts, nothing of kilobytes is moved between nested
@@ -738,9 +742,9 @@ fn transport_error(operation: &'static str, error: reqwest::Error) -> Error {
     }
 }
 
-/// Settings of a [`Client`].
+/// What a [`ClientBuilder`] has been told, before it is checked.
 #[derive(Clone)]
-pub struct ClientBuilder {
+struct Settings {
     base_url: Option<String>,
     api_key: Option<Secret>,
     connect_timeout: Duration,
@@ -764,7 +768,7 @@ pub struct ClientBuilder {
     auth_override: Option<(String, Secret)>,
 }
 
-impl fmt::Debug for ClientBuilder {
+impl fmt::Debug for Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
@@ -806,9 +810,9 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl Default for ClientBuilder {
+impl Default for Settings {
     fn default() -> Self {
-        ClientBuilder {
+        Settings {
             base_url: None,
             api_key: None,
             connect_timeout: Duration::from_secs(10),
@@ -857,14 +861,43 @@ fn redirect_policy() -> reqwest::redirect::Policy {
     })
 }
 
-impl ClientBuilder {
+/// The settings of a client: made by the generated `Client::builder()`, changed by a chain of
+/// setters and checked by [`build`](Self::build). `A` is the generated client it builds.
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ClientBuilder<A> {
+    settings: Settings,
+    client: PhantomData<fn() -> A>,
+}
+
+impl<A> Clone for ClientBuilder<A> {
+    fn clone(&self) -> Self {
+        ClientBuilder {
+            settings: self.settings.clone(),
+            client: PhantomData,
+        }
+    }
+}
+
+impl<A> fmt::Debug for ClientBuilder<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.settings.fmt(f)
+    }
+}
+
+impl<A> Default for ClientBuilder<A> {
+    fn default() -> Self {
+        ClientBuilder::new()
+    }
+}
+
+impl<A: Api> ClientBuilder<A> {
     /// A builder with the credential and base URL read from the environment: the credential
-    /// from the API's key variable (for PostHog, `POSTHOG_PERSONAL_API_KEY`), which must be
-    /// set; the base URL from the API's host variable (for PostHog, `POSTHOG_HOST`), else the
-    /// API's first server.
+    /// from the API's key variable (named in the generated crate's docs), which must be set
+    /// unless the API takes no credential; the base URL from the API's host variable, else
+    /// the API's first server.
     pub fn from_env() -> Result<Self, Error> {
-        let api = crate::API;
-        let mut builder = ClientBuilder::default();
+        let api = A::INFO;
+        let mut builder = ClientBuilder::new();
         // An API whose description names no credential reads none.
         if api.auth != Auth::None {
             let key = std::env::var(api.api_key_env)
@@ -894,18 +927,28 @@ impl ClientBuilder {
         }
         Ok(builder)
     }
+}
+
+impl<A> ClientBuilder<A> {
+    /// A builder with the default settings (what the generated `Client::builder()` gives).
+    pub fn new() -> Self {
+        ClientBuilder {
+            settings: Settings::default(),
+            client: PhantomData,
+        }
+    }
 
     /// The base URL, such as one of the API's server constants or a self-hosted URL. Defaults
     /// to the API's first server.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = Some(base_url.into());
+        self.settings.base_url = Some(base_url.into());
         self
     }
 
     /// The credential, sent as the API description says (the crate's docs show how, under
     /// "Authentication").
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
-        self.api_key = Some(Secret(api_key.into()));
+        self.settings.api_key = Some(Secret(api_key.into()));
         self
     }
 
@@ -953,21 +996,21 @@ impl ClientBuilder {
         } else {
             format!("{prefix} {credential}")
         };
-        self.auth_override = Some((name.into(), Secret(value)));
+        self.settings.auth_override = Some((name.into(), Secret(value)));
         self
     }
 
     /// How long to wait for a connection. Default 10 s. Ignored with
     /// [`http_client`](Self::http_client), whose own setting applies.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.settings.connect_timeout = timeout;
         self
     }
 
     /// How long one attempt may take, from sending to the end of the body (for a streamed
     /// response, until its headers arrive). Default 60 s.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.settings.timeout = timeout;
         self
     }
 
@@ -978,32 +1021,34 @@ impl ClientBuilder {
     /// (a call takes at most its attempts' timeouts and waits). Streamed calls are bounded
     /// until their headers arrive.
     pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.deadline = Some(deadline);
+        self.settings.deadline = Some(deadline);
         self
     }
 
     /// Retries after the first attempt; 0 disables retries. Default 2.
     pub fn max_retries(mut self, retries: u32) -> Self {
-        self.retry.max_retries = retries;
+        self.settings.retry.max_retries = retries;
         self
     }
 
     /// The whole retry policy.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.settings.retry = policy;
         self
     }
 
     /// The `User-Agent` header. Defaults to the crate's name and version.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = Some(user_agent.into());
+        self.settings.user_agent = Some(user_agent.into());
         self
     }
 
     /// A header sent with every request (a tracing header, `Prefer` for a mock server, ...).
     /// Operation parameters and credentials take precedence over it.
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.default_headers.push((name.into(), value.into()));
+        self.settings
+            .default_headers
+            .push((name.into(), value.into()));
         self
     }
 
@@ -1011,7 +1056,7 @@ impl ClientBuilder {
     /// [`Error::TooLarge`] without being read further. Default 128 MiB. (Streamed responses
     /// are not limited: their items are read one at a time.)
     pub fn max_response_size(mut self, bytes: u64) -> Self {
-        self.max_response_size = bytes;
+        self.settings.max_response_size = bytes;
         self
     }
 
@@ -1019,7 +1064,7 @@ impl ClientBuilder {
     /// the stream ends with [`Error::Stalled`]. Default 60 s. A streamed call has no overall
     /// timeout; its headers must arrive within [`timeout`](Self::timeout).
     pub fn stream_idle_timeout(mut self, timeout: Duration) -> Self {
-        self.stream_idle_timeout = timeout;
+        self.settings.stream_idle_timeout = timeout;
         self
     }
 
@@ -1027,7 +1072,7 @@ impl ClientBuilder {
     /// free slot. This bounds connections and file descriptors under any load. Default 512;
     /// 0 removes the limit.
     pub fn max_concurrent_requests(mut self, calls: usize) -> Self {
-        self.max_concurrent_requests = calls;
+        self.settings.max_concurrent_requests = calls;
         self
     }
 
@@ -1035,7 +1080,7 @@ impl ClientBuilder {
     /// own redirect policy then applies: configure it to keep the credential on the API's
     /// host, as the default client does.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+        self.settings.http = Some(client);
         self
     }
 
@@ -1045,7 +1090,7 @@ impl ClientBuilder {
     /// runs in the order added, the first outermost. An error a middleware returns ends the
     /// call with [`Error::Middleware`], without retries.
     pub fn middleware(mut self, middleware: impl reqwest_middleware::Middleware) -> Self {
-        self.middleware.push(Arc::new(middleware));
+        self.settings.middleware.push(Arc::new(middleware));
         self
     }
 
@@ -1053,7 +1098,7 @@ impl ClientBuilder {
     /// class has room instead of being refused with 429. The client and all its clones share
     /// the budget. Off by default; `RateLimits::documented()` gives the API's own limits.
     pub fn rate_limits(mut self, limits: RateLimits) -> Self {
-        self.rate_limits = Some(limits);
+        self.settings.rate_limits = Some(limits);
         self
     }
 
@@ -1061,27 +1106,27 @@ impl ClientBuilder {
     /// `socks5://...`; credentials as `http://user:password@host:port`). Without it, the
     /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` environment variables apply.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.proxy = Some(url.into());
+        self.settings.proxy = Some(url.into());
         self
     }
 
     /// Ignores proxies set in the environment.
     pub fn no_proxy(mut self) -> Self {
-        self.no_proxy = true;
+        self.settings.no_proxy = true;
         self
     }
 
     /// Trusts servers whose certificate chains to this CA certificate (PEM), besides the
     /// platform's own roots: for a company CA or a TLS-intercepting proxy.
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.root_certificates.push(pem.into());
+        self.settings.root_certificates.push(pem.into());
         self
     }
 
     /// Logs request and response bodies at `debug` level (off by default: bodies can hold
     /// personal data). The credential is never logged.
     pub fn log_bodies(mut self, enabled: bool) -> Self {
-        self.log_bodies = enabled;
+        self.settings.log_bodies = enabled;
         self
     }
 
@@ -1090,7 +1135,7 @@ impl ClientBuilder {
     /// ([`Decoding::Strict`], for tests and conformance checks). See
     /// [`DeviationKind`](crate::DeviationKind) for how each difference is read.
     pub fn decoding(mut self, decoding: Decoding) -> Self {
-        self.decoding = decoding;
+        self.settings.decoding = decoding;
         self
     }
 
@@ -1099,13 +1144,23 @@ impl ClientBuilder {
     /// type, JSON path, kind, the value found and a note). `cargo xtask draft-overlay` turns
     /// such a file into an overlay that makes the description say what the server sends.
     pub fn record_deviations(mut self, path: impl Into<std::path::PathBuf>) -> Self {
-        self.deviation_log = Some(path.into());
+        self.settings.deviation_log = Some(path.into());
         self
     }
 
     /// Checks the settings and makes the client.
-    pub fn build(self) -> Result<Client, Error> {
-        let api = crate::API;
+    pub fn build(self) -> Result<A, Error>
+    where
+        A: Api,
+    {
+        self.settings.build(&A::INFO).map(A::from_core)
+    }
+}
+
+impl Settings {
+    /// Checks the settings and makes the client of the API `api` describes. Not generic, so
+    /// that it is compiled once, in the runtime, whatever the client.
+    fn build(self, api: &ApiInfo) -> Result<ClientCore, Error> {
         let base = self
             .base_url
             .unwrap_or_else(|| api.default_base_url.to_owned());
@@ -1273,7 +1328,7 @@ impl ClientBuilder {
                 )
                 .build()
         });
-        Ok(Client {
+        Ok(ClientCore {
             inner: Arc::new(Inner {
                 http,
                 base_url,
@@ -1301,6 +1356,33 @@ impl ClientBuilder {
     }
 }
 
+/// The runtime's own tests build a bare core as if it were a generated client, of an API
+/// that takes a bearer token and documents no server.
+#[cfg(test)]
+impl Api for ClientCore {
+    const INFO: ApiInfo = ApiInfo {
+        title: "Test API",
+        default_base_url: "",
+        api_key_env: "TEST_API_KEY",
+        base_url_env: "TEST_API_BASE_URL",
+        auth: Auth::Bearer,
+        user_agent: "openapi-rust-runtime-tests",
+        rate_limits: &[],
+    };
+
+    fn from_core(core: ClientCore) -> Self {
+        core
+    }
+}
+
+#[cfg(test)]
+impl ClientCore {
+    /// A builder of a bare core, for the runtime's own tests.
+    pub(crate) fn builder() -> ClientBuilder<ClientCore> {
+        ClientBuilder::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1325,7 +1407,7 @@ mod tests {
             .expect(1)
             .mount(&server)
             .await;
-        let client = Client::builder()
+        let client = ClientCore::builder()
             .base_url(format!("{}/base/", server.uri()))
             .build()
             .unwrap();
@@ -1374,7 +1456,7 @@ mod tests {
         };
         for (mark, expected) in [("none", 1), ("x-idempotent", 3), ("Idempotency-Key", 3)] {
             let (url, hits) = resetting_server().await;
-            let client = Client::builder()
+            let client = ClientCore::builder()
                 .base_url(url)
                 .retry_policy(policy)
                 .build()
@@ -1426,16 +1508,16 @@ mod tests {
         }
         assert!(credential_header(Auth::Header("bad name"), "k").is_err());
         // The client as built keeps the header of the API's own scheme, if it is one.
-        let client = Client::builder()
+        let client = ClientCore::builder()
             .base_url("http://localhost")
             .api_key("k")
             .build()
             .unwrap();
         let kept = client.inner.credential_header.clone();
-        let expected = credential_header(crate::API.auth, "k").unwrap();
+        let expected = credential_header(ClientCore::INFO.auth, "k").unwrap();
         assert_eq!(
             kept,
-            expected.map(|(name, value)| (crate::API.auth, name, value))
+            expected.map(|(name, value)| (ClientCore::INFO.auth, name, value))
         );
     }
 
@@ -1457,7 +1539,7 @@ mod tests {
                 .mount(&server)
                 .await;
             let key = if auth == Auth::Basic { "user:pw" } else { "k" };
-            let mut client = Client::builder()
+            let mut client = ClientCore::builder()
                 .base_url(server.uri())
                 .api_key(key)
                 .build()
@@ -1475,7 +1557,7 @@ mod tests {
             .expect(1)
             .mount(&server)
             .await;
-        let mut client = Client::builder()
+        let mut client = ClientCore::builder()
             .base_url(server.uri())
             .api_key("k")
             .build()
@@ -1493,7 +1575,7 @@ mod tests {
             .expect(1)
             .mount(&server)
             .await;
-        let client = Client::builder()
+        let client = ClientCore::builder()
             .base_url(server.uri())
             .api_key("user:pw")
             .build()
@@ -1508,7 +1590,7 @@ mod tests {
             .respond_with(ResponseTemplate::new(204))
             .mount(&server)
             .await;
-        let client = Client::builder()
+        let client = ClientCore::builder()
             .base_url(server.uri())
             .api_key("k")
             .build()

@@ -34,8 +34,9 @@ impl std::error::Error for BuildError {}
 /// `pub fn name(mut self, argument: ArgumentType) -> Self` that stores the value in `field`.
 /// Generated models use it so that a setter costs one line of generated code.
 // A crate without request types (or with exhaustive ones) has no setters.
-#[allow(unused_macros)]
-macro_rules! setters {
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __setters {
     ($( $wire:literal $name:ident($field:ident): $arg:ty => $value:ident => $expr:expr; )*) => {
         $(
             #[doc = concat!("Sets `", $wire, "`.")]
@@ -46,13 +47,13 @@ macro_rules! setters {
         )*
     };
 }
-pub(crate) use setters;
 
 /// A builder of a model that only responses carry: `T::builder()`, the builder type with its
 /// fields, and a `build()` that fails with the first required field left unset. The setters
 /// come from [`setters!`].
-#[allow(unused_macros)]
-macro_rules! model_builder {
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __model_builder {
     (
         $model:ident => $builder:ident {
             required { $( $rfield:ident: $rty:ty = $rwire:literal, )* }
@@ -76,13 +77,12 @@ macro_rules! model_builder {
 
         impl $builder {
             #[doc = concat!("The [`", stringify!($model), "`], or the first required field that was not set.")]
-            pub fn build(self) -> Result<$model, crate::runtime::BuildError> {
+            pub fn build(self) -> Result<$model, $crate::BuildError> {
                 Ok($model {
-                    $( $rfield: self.$rfield.ok_or(crate::runtime::BuildError::missing(stringify!($model), $rwire))?, )*
+                    $( $rfield: self.$rfield.ok_or($crate::BuildError::missing(stringify!($model), $rwire))?, )*
                     $( $ofield: self.$ofield, )*
                 })
             }
         }
     };
 }
-pub(crate) use model_builder;

@@ -5,7 +5,7 @@ use std::fmt;
 use std::time::Duration;
 
 /// Settings that override the client's for the calls made through
-/// [`Client::with_options`](super::Client::with_options).
+/// [`ClientCore::with_options`](super::ClientCore::with_options).
 ///
 /// For example, `client.with_options(CallOptions::new().timeout(Duration::from_secs(2))
 /// .max_retries(0).header("X-Request-Id", "req-123"))` gives a handle whose calls give up
