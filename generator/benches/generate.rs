@@ -3,7 +3,7 @@
 //! and 1,000 types), so regressions in any stage show up.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use generator::{Layout, Settings};
+use openapi_rust_generator::{Layout, Settings};
 use serde_json::Value;
 
 fn posthog_text() -> String {
@@ -76,21 +76,27 @@ fn bench(c: &mut Criterion) {
         ("posthog", posthog_text()),
         ("mid_size_20x", mid_size_text(20)),
     ] {
-        let doc = generator::parse_document(&text).expect("the bench spec parses");
-        let api = generator::lower(&doc, &settings).expect("the bench spec lowers");
+        let doc = openapi_rust_generator::parse_document(&text).expect("the bench spec parses");
+        let api = openapi_rust_generator::lower(&doc, &settings).expect("the bench spec lowers");
         let mut group = c.benchmark_group(name);
         group.sample_size(10);
         group.bench_function("parse", |b| {
-            b.iter(|| generator::parse_document(&text).unwrap())
+            b.iter(|| openapi_rust_generator::parse_document(&text).unwrap())
         });
         group.bench_function("lower", |b| {
-            b.iter(|| generator::lower(&doc, &settings).unwrap())
+            b.iter(|| openapi_rust_generator::lower(&doc, &settings).unwrap())
         });
         group.bench_function("emit_and_format", |b| {
-            b.iter(|| generator::format(generator::emit(&api, &settings), &settings).unwrap())
+            b.iter(|| {
+                openapi_rust_generator::format(
+                    openapi_rust_generator::emit(&api, &settings),
+                    &settings,
+                )
+                .unwrap()
+            })
         });
         group.bench_function("generate", |b| {
-            b.iter(|| generator::generate(&doc, &settings).unwrap())
+            b.iter(|| openapi_rust_generator::generate(&doc, &settings).unwrap())
         });
         group.finish();
     }

@@ -34,12 +34,16 @@ mod format_file;
 
 pub use emit::Content;
 pub use error::Error;
+pub use load::disk::{load_from_disk, DiskFiles};
 pub use load::{
     load, normal, parse_document, parse_document_lenient, AdditionalOperation, Document,
     FileReader, LoadOptions, Origins, Version,
 };
 pub use settings::{Layout, RuntimeDependency, Settings, TagFeatures};
 pub use validate::validate;
+
+/// The version of `openapi-rust-runtime` generated crates require (`^RUNTIME_VERSION`).
+pub const RUNTIME_VERSION: &str = openapi_rust_runtime::source::VERSION;
 
 /// One output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,7 +85,7 @@ pub fn format(
     files: Vec<(String, Content)>,
     settings: &Settings,
 ) -> Result<Vec<GeneratedFile>, Error> {
-    let header = format_file::header(&settings.spec_label, command(settings));
+    let header = format_file::header(&settings.spec_label, settings.command());
     files
         .into_iter()
         .map(|(path, content)| finish(&path, content, &header))
@@ -107,7 +111,7 @@ pub fn render_on(
 ) -> Result<Vec<GeneratedFile>, Error> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let jobs = emit::jobs(api, settings);
-    let header = format_file::header(&settings.spec_label, command(settings));
+    let header = format_file::header(&settings.spec_label, settings.command());
     let threads = threads.clamp(1, jobs.len().max(1));
     let next = AtomicUsize::new(0);
     let work = || {
@@ -138,13 +142,6 @@ pub fn render_on(
     };
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, file)| file).collect()
-}
-
-fn command(settings: &Settings) -> &'static str {
-    match settings.layout {
-        Layout::Standalone => "cargo xtask generate",
-        Layout::Embedded | Layout::ModelsOnly => "cargo xtask codegen",
-    }
 }
 
 /// Formats one emitted file behind the header.

@@ -38,6 +38,10 @@ pub struct Settings {
     /// Where the client's runtime comes from.
     #[serde(default)]
     pub runtime: RuntimeDependency,
+    /// The command the generated files' headers name (`openapi-rust generate`); by default
+    /// the xtask's command for the layout.
+    #[serde(default)]
+    pub generated_by: Option<String>,
 }
 
 /// Where a generated crate gets its runtime (`openapi-rust-runtime`) from.
@@ -104,6 +108,7 @@ impl Settings {
             allow_no_operations: false,
             exhaustive: false,
             runtime: RuntimeDependency::Registry,
+            generated_by: None,
         }
     }
 
@@ -125,6 +130,15 @@ impl Settings {
         self.base_url_env
             .clone()
             .unwrap_or_else(|| format!("{}_BASE_URL", self.env_prefix()))
+    }
+
+    /// The command the generated files' headers name.
+    pub fn command(&self) -> &str {
+        match (&self.generated_by, self.layout) {
+            (Some(command), _) => command,
+            (None, Layout::Standalone) => "cargo xtask generate",
+            (None, Layout::Embedded | Layout::ModelsOnly) => "cargo xtask codegen",
+        }
     }
 
     fn env_prefix(&self) -> String {

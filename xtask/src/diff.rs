@@ -1,85 +1,17 @@
-//! `cargo xtask diff`: what a change of an API description does to the generated crate's
-//! users, with the release it needs (see `generator::diff`).
-//!
-//! ```text
-//! cargo xtask diff OLD NEW [--overlay FILE]... [--json | --changelog VERSION] [--fail-on breaking|any]
-//! cargo xtask diff --base GIT_REV [SPEC] [--json | --changelog VERSION] [--fail-on breaking|any]
-//! ```
+//! `cargo xtask diff`: the installed command's `diff` (`openapi_rust_cli::diff`), with the
+//! settings of the spec's target in `spec/codegen.yaml` and `spec/posthog.yaml` as the
+//! default SPEC of `--base`.
 
-use generator::diff::{Bump, Report};
 use generator::Settings;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+pub use openapi_rust_cli::diff::{checkout_at, compare, json, lower, Args, FailOn};
+use std::path::Path;
 
-/// When the command fails.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailOn {
-    Never,
-    Breaking,
-    Any,
-}
+/// The spec `--base GIT_REV` compares when none is given.
+const DEFAULT_SPEC: &str = "spec/posthog.yaml";
 
-/// Parsed arguments.
-#[derive(Debug)]
-pub struct Args {
-    pub old: Option<String>,
-    pub new: Option<String>,
-    pub base: Option<String>,
-    pub overlays: Vec<String>,
-    pub json: bool,
-    pub fail_on: FailOn,
-    /// Print a `CHANGELOG.md` entry for this version instead of the report.
-    pub changelog: Option<String>,
-}
-
+/// Parses `cargo xtask diff`'s arguments.
 pub fn parse_args(args: &[String]) -> Result<Args, String> {
-    let mut out = Args {
-        old: None,
-        new: None,
-        base: None,
-        overlays: Vec::new(),
-        json: false,
-        fail_on: FailOn::Never,
-        changelog: None,
-    };
-    let mut positional = Vec::new();
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        let mut value = |name: &str| {
-            iter.next()
-                .cloned()
-                .ok_or_else(|| format!("diff: `{name}` needs a value"))
-        };
-        match arg.as_str() {
-            "--base" => out.base = Some(value("--base")?),
-            "--overlay" => out.overlays.push(value("--overlay")?),
-            "--json" => out.json = true,
-            "--changelog" => out.changelog = Some(value("--changelog")?),
-            "--fail-on" => {
-                out.fail_on = match value("--fail-on")?.as_str() {
-                    "breaking" => FailOn::Breaking,
-                    "any" => FailOn::Any,
-                    other => return Err(format!("diff: `--fail-on {other}` is not one of breaking, any")),
-                }
-            }
-            other if other.starts_with("--") => {
-                return Err(format!("diff: unknown argument `{other}` (expected --base, --overlay, --json, --changelog or --fail-on)"))
-            }
-            other => positional.push(other.to_owned()),
-        }
-    }
-    match (out.base.is_some(), positional.as_slice()) {
-        (true, []) => out.new = Some("spec/posthog.yaml".into()),
-        (true, [spec]) => out.new = Some(spec.clone()),
-        (false, [old, new]) => {
-            out.old = Some(old.clone());
-            out.new = Some(new.clone());
-        }
-        _ => {
-            return Err("diff: give OLD and NEW spec files, or `--base GIT_REV [SPEC]`".into());
-        }
-    }
-    Ok(out)
+    openapi_rust_cli::diff::parse_args(args, Some(DEFAULT_SPEC))
 }
 
 /// The settings a spec is generated with: its target's in `spec/codegen.yaml`, or those of
@@ -94,113 +26,9 @@ pub fn settings_for(root: &Path, spec: &str) -> Settings {
     settings
 }
 
-/// Lowers a spec (read from `base`, shown as `label`) with `settings`.
-pub fn lower(
-    base: &Path,
-    label: &str,
-    overlays: &[String],
-    settings: &Settings,
-) -> Result<generator::ir::Api, String> {
-    let doc = crate::spec::load(base, label, overlays, true)?;
-    generator::lower(&doc, settings).map_err(|e| format!("{label}: {e}"))
-}
-
-/// The report between two specs.
-pub fn compare(
-    old: (&Path, &str),
-    new: (&Path, &str),
-    overlays: &[String],
-    settings: &Settings,
-) -> Result<Report, String> {
-    let old_api = lower(old.0, old.1, &[], settings)?;
-    let new_api = lower(new.0, new.1, overlays, settings)?;
-    Ok(generator::diff::diff(&old_api, &new_api))
-}
-
-/// A copy of the folder holding `spec` at git revision `rev`, in a new temporary folder.
-pub fn checkout_at(root: &Path, rev: &str, spec: &str) -> Result<tempfile::TempDir, String> {
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let folder = Path::new(spec)
-        .parent()
-        .map(|p| p.display().to_string())
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(|| ".".into());
-    let archive = Command::new("git")
-        .args(["archive", "--format=tar", rev, "--", &folder])
-        .current_dir(root)
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if !archive.status.success() {
-        return Err(format!(
-            "git archive {rev} {folder}: {}",
-            String::from_utf8_lossy(&archive.stderr).trim()
-        ));
-    }
-    let tar = dir.path().join("spec.tar");
-    std::fs::write(&tar, &archive.stdout).map_err(|e| e.to_string())?;
-    crate::tools::run(
-        Command::new("tar")
-            .arg("-xf")
-            .arg(&tar)
-            .current_dir(dir.path()),
-        "tar",
-    )?;
-    Ok(dir)
-}
-
-/// The report as JSON, for tools.
-pub fn json(report: &Report) -> serde_json::Value {
-    serde_json::json!({
-        "bump": report.bump().to_string(),
-        "rust_bump": report.rust_bump().to_string(),
-        "breaking": report.is_breaking(),
-        "changes": report.changes.iter().map(|c| serde_json::json!({
-            "effect": c.effect.label(),
-            "rule": c.rule,
-            "item": c.item,
-            "message": c.message,
-        })).collect::<Vec<_>>(),
-    })
-}
-
 /// `cargo xtask diff`.
 pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
-    let args = parse_args(args)?;
-    let new = args.new.clone().expect("parse_args sets NEW");
-    let settings = settings_for(root, &new);
-    let report = match &args.base {
-        Some(rev) => {
-            let old_tree = checkout_at(root, rev, &new)?;
-            compare(
-                (old_tree.path(), &new),
-                (root, &new),
-                &args.overlays,
-                &settings,
-            )?
-        }
-        None => {
-            let cwd: PathBuf = std::env::current_dir().map_err(|e| e.to_string())?;
-            let old = args.old.clone().expect("parse_args sets OLD");
-            compare((&cwd, &old), (&cwd, &new), &args.overlays, &settings)?
-        }
-    };
-    if let Some(version) = &args.changelog {
-        print!("{}", generator::diff::changelog(&report, version));
-    } else if args.json {
-        println!("{:#}", json(&report));
-    } else {
-        print!("{}", generator::diff::markdown(&report));
-    }
-    let failed = match args.fail_on {
-        FailOn::Never => false,
-        FailOn::Breaking => report.is_breaking(),
-        FailOn::Any => report.bump() > Bump::None,
-    };
-    if failed {
-        eprintln!(
-            "diff: the changes need a {} release (--fail-on)",
-            report.bump()
-        );
-    }
-    Ok(!failed)
+    openapi_rust_cli::diff::run(root, args, Some(DEFAULT_SPEC), &|spec| {
+        settings_for(root, spec)
+    })
 }

@@ -16,7 +16,7 @@ pub mod reference;
 pub mod release;
 pub mod scan;
 pub mod semver_oracle;
-pub mod spec;
+pub use openapi_rust_cli::spec;
 pub mod test;
 pub mod tools;
 pub mod unions;

@@ -15,6 +15,7 @@
 //! Everything the loader repairs or cannot express exactly is returned as notes with pointers.
 
 mod bundle;
+pub mod disk;
 mod ids;
 pub mod normal;
 mod oas31;

@@ -2,20 +2,9 @@
 //! overlays, with every note the generator makes printed rather than kept quiet.
 
 use generator::ir::{Note, NoteKind};
-use generator::{Document, FileReader, LoadOptions};
+use generator::Document;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-/// Reads the files of a multi-file document from disk, relative to `base`.
-pub struct DiskFiles {
-    pub base: PathBuf,
-}
-
-impl FileReader for DiskFiles {
-    fn read(&self, path: &str) -> Result<String, String> {
-        std::fs::read_to_string(self.base.join(path)).map_err(|e| e.to_string())
-    }
-}
+use std::path::Path;
 
 /// Loads the document at `spec` (shown as `label`, which is also the path other files are
 /// resolved against, relative to `base`), applying `overlays` in order. Errors name the file
@@ -26,23 +15,9 @@ pub fn load(
     overlays: &[String],
     lenient: bool,
 ) -> Result<Document, String> {
-    let text = std::fs::read_to_string(base.join(label))
-        .map_err(|e| format!("{label}: cannot read: {e}"))?;
-    let mut overlay_texts = Vec::new();
-    for overlay in overlays {
-        let overlay_text = std::fs::read_to_string(base.join(overlay))
-            .map_err(|e| format!("{overlay}: cannot read overlay: {e}"))?;
-        overlay_texts.push((overlay.clone(), overlay_text));
-    }
-    let files = DiskFiles {
-        base: base.to_path_buf(),
-    };
-    let options = LoadOptions {
-        lenient,
-        overlays: overlay_texts,
-        files: Some(&files),
-    };
-    generator::load(label, &text, &options).map_err(|e| e.to_string())
+    generator::load_from_disk(base, label, overlays, lenient)
+        .map(|(doc, _)| doc)
+        .map_err(|e| e.to_string())
 }
 
 /// How many notes of one kind of message are printed one by one before they are grouped.
