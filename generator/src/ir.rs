@@ -38,6 +38,10 @@ pub struct Api {
     /// APIs add every month (fields, enum values, union variants, success statuses) is a
     /// semver-minor change of the crate.
     pub non_exhaustive: bool,
+    /// The cargo feature the test kit (the `mock` module, response-model builders) sits
+    /// behind; `None` where the crate is the user's own (a build script's output), which has
+    /// no such feature: the builders are then always compiled and there is no `mock` module.
+    pub test_kit_feature: Option<String>,
     /// The documented rate limits (`x-rate-limits`), by class name.
     pub rate_classes: Vec<RateClass>,
     /// Where the public signatures hold `serde_json::Value` (counted after lowering).

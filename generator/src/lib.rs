@@ -17,6 +17,7 @@
 //! ([`render`]). The library does no file I/O: writing is the caller's job
 //! (`cargo xtask codegen`).
 
+pub mod build_script;
 pub mod diff;
 pub mod docs;
 mod emit;

@@ -92,6 +92,9 @@ pub enum Layout {
     Standalone,
     /// Only `models.rs`, for mounting as a module of another crate (test fixtures).
     ModelsOnly,
+    /// The code of a crate without its crate-level docs, attributes or test kit, for a build
+    /// script to write into `OUT_DIR` as one file (see `build_script`).
+    BuildScript,
 }
 
 impl Settings {
@@ -138,6 +141,7 @@ impl Settings {
             (Some(command), _) => command,
             (None, Layout::Standalone) => "cargo xtask generate",
             (None, Layout::Embedded | Layout::ModelsOnly) => "cargo xtask codegen",
+            (None, Layout::BuildScript) => "openapi_rust_generator::build_script",
         }
     }
 

@@ -115,13 +115,14 @@ pub fn mentions_base64(ty: &TypeRef) -> bool {
     }
 }
 
-/// `#[cfg(...)]` for an item of the test kit (feature `test-util`) that belongs to a type
-/// compiled when any of `features` is on.
-pub fn cfg_test_util(features: &[String]) -> TokenStream {
-    match features {
-        [] => quote!(#[cfg(feature = "test-util")]),
-        [one] => quote!(#[cfg(all(feature = "test-util", feature = #one))]),
-        several => quote!(#[cfg(all(feature = "test-util", any(#(feature = #several),*)))]),
+/// `#[cfg(...)]` for an item of the test kit (behind `test_kit`, when there is such a
+/// feature) that belongs to a type compiled when any of `features` is on.
+pub fn cfg_test_util(test_kit: Option<&str>, features: &[String]) -> TokenStream {
+    match (test_kit, features) {
+        (None, _) => cfg_any(features),
+        (Some(kit), []) => quote!(#[cfg(feature = #kit)]),
+        (Some(kit), [one]) => quote!(#[cfg(all(feature = #kit, feature = #one))]),
+        (Some(kit), several) => quote!(#[cfg(all(feature = #kit, any(#(feature = #several),*)))]),
     }
 }
 

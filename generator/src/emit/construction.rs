@@ -8,7 +8,12 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The impls (and builder type) that build values of `t`.
-pub fn construction(t: &TypeDef, s: &Struct, cfg: &TokenStream) -> TokenStream {
+pub fn construction(
+    t: &TypeDef,
+    s: &Struct,
+    cfg: &TokenStream,
+    test_kit: Option<&str>,
+) -> TokenStream {
     match &s.construction {
         Construction::Literal { constructor: true } | Construction::Constructor => {
             let new = constructor(t, s);
@@ -27,7 +32,7 @@ pub fn construction(t: &TypeDef, s: &Struct, cfg: &TokenStream) -> TokenStream {
         // Only tests build values the client otherwise only decodes: the builders cost a
         // large API's users a sixth of its compile time, so they come with the test kit.
         Construction::Builder { name } => {
-            let cfg = super::common::cfg_test_util(&t.features);
+            let cfg = super::common::cfg_test_util(test_kit, &t.features);
             builder(t, s, name, &cfg)
         }
     }

@@ -52,7 +52,7 @@ pub fn jobs(api: &Api, settings: &Settings) -> Vec<(String, Job)> {
     let mut jobs = Vec::new();
     let models_dir = match settings.layout {
         Layout::ModelsOnly => "",
-        Layout::Embedded | Layout::Standalone => "src/",
+        Layout::Embedded | Layout::Standalone | Layout::BuildScript => "src/",
     };
     if settings.layout != Layout::ModelsOnly {
         jobs.push(("src/lib.rs".to_owned(), Job::Lib));
@@ -78,7 +78,9 @@ pub fn jobs(api: &Api, settings: &Settings) -> Vec<(String, Job)> {
             Job::Group(i),
         ));
     }
-    jobs.push(("src/mock.rs".to_owned(), Job::Mock));
+    if settings.layout != Layout::BuildScript {
+        jobs.push(("src/mock.rs".to_owned(), Job::Mock));
+    }
     if settings.layout == Layout::Standalone {
         jobs.push(("Cargo.toml".to_owned(), Job::Manifest));
     }

@@ -112,7 +112,10 @@ fn type_file(
     let allow = api.has_deprecated.then(|| quote!(#![allow(deprecated)]));
     // With only some features on, a file may have no compiled user of an import.
     let allow_imports = has_tag_features(api).then(|| quote!(#![allow(unused_imports)]));
-    let defs = types.iter().map(|t| type_def(t, api.non_exhaustive));
+    let test_kit = api.test_kit_feature.as_deref();
+    let defs = types
+        .iter()
+        .map(|t| type_def(t, api.non_exhaustive, test_kit));
     quote! {
         #header
         #allow
@@ -154,7 +157,7 @@ fn derives(t: &TypeDef, serde: bool) -> TokenStream {
     quote!(#[derive(#(#list),*)])
 }
 
-fn type_def(t: &TypeDef, non_exhaustive: bool) -> TokenStream {
+fn type_def(t: &TypeDef, non_exhaustive: bool, test_kit: Option<&str>) -> TokenStream {
     let docs = doc(&format!(
         "{}\n\nSchema: {}",
         t.doc,
@@ -179,7 +182,7 @@ fn type_def(t: &TypeDef, non_exhaustive: bool) -> TokenStream {
             let body = struct_body(s);
             let encoder = struct_encoder(&t.name, s, cfg);
             let decoder = struct_decoder(&t.name, s, cfg);
-            let constructor = super::construction::construction(t, s, cfg);
+            let constructor = super::construction::construction(t, s, cfg, test_kit);
             quote! {
                 #docs
                 #cfg

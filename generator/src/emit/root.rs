@@ -2,7 +2,7 @@
 
 use super::common::{doc, ident, inner_doc};
 use crate::ir::Api;
-use crate::settings::{RuntimeDependency, Settings};
+use crate::settings::{Layout, RuntimeDependency, Settings};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -100,14 +100,27 @@ pub fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
             use openapi_rust_runtime as runtime;
         }
     };
+    // Code a build script writes is included into a crate the user wrote: the crate's
+    // docs, attributes and features are the user's, so the test kit (behind a feature of
+    // a generated crate) is left out.
+    let crate_head = (settings.layout != Layout::BuildScript).then(|| {
+        quote! {
+            #crate_doc
+            #![forbid(unsafe_code)]
+            #![warn(missing_docs)]
+        }
+    });
+    let mock = (settings.layout != Layout::BuildScript).then(|| {
+        quote! {
+            #[cfg(feature = "test-util")]
+            pub mod mock;
+        }
+    });
     quote! {
-        #crate_doc
-        #![forbid(unsafe_code)]
-        #![warn(missing_docs)]
+        #crate_head
 
         pub mod apis;
-        #[cfg(feature = "test-util")]
-        pub mod mock;
+        #mock
         pub mod models;
         #runtime
 

@@ -327,6 +327,8 @@ fn lower_converted(document: &Document, settings: &Settings) -> Result<Api, Erro
         model_modules,
         extra_models_feature: None,
         non_exhaustive: !settings.exhaustive,
+        test_kit_feature: (settings.layout != crate::settings::Layout::BuildScript)
+            .then(|| "test-util".to_owned()),
         rate_classes: std::mem::take(&mut lowerer.rate_classes),
         untyped: Default::default(),
         scope: lowerer.scope.take(),
