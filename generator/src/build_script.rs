@@ -260,7 +260,10 @@ mod tests {
                 "src/lib.rs",
                 "//! Docs.\n#![forbid(unsafe_code)]\npub mod apis;\npub mod models;\nuse x as y;\n",
             ),
-            file("src/apis/mod.rs", "//! Groups.\n/// Types.\npub mod r#type;\n"),
+            file(
+                "src/apis/mod.rs",
+                "//! Groups.\n/// Types.\npub mod r#type;\n",
+            ),
             file("src/apis/type.rs", "//! Types.\npub struct T;\n"),
             file("src/models.rs", "pub struct M;\n"),
         ];
