@@ -256,7 +256,7 @@ pub fn measure_check_in(
 }
 
 /// The package name a generated manifest declares.
-fn crate_name(manifest: &Path) -> Result<String, String> {
+pub fn crate_name(manifest: &Path) -> Result<String, String> {
     let text =
         std::fs::read_to_string(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
     text.lines()

@@ -66,6 +66,51 @@ fn generate(root: &Path, spec: &str) -> Result<PathBuf, String> {
     Ok(dir)
 }
 
+/// How many times `cargo check` of a crate depending on every crate in `clients` compiles the
+/// runtime crate (each unit of the build graph is reported once, built now or before).
+fn runtime_units(root: &Path, clients: &[PathBuf], target: &Path) -> Result<usize, String> {
+    let dir = root.join("target/budget/crates/all-clients");
+    let mut manifest = String::from(
+        "[package]\nname = \"all-clients\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n",
+    );
+    let mut uses = String::new();
+    for (i, client) in clients.iter().enumerate() {
+        let name = crate::bench::crate_name(&client.join("Cargo.toml"))?;
+        manifest.push_str(&format!(
+            "client{i} = {{ package = \"{name}\", path = \"{}\" }}\n",
+            client.display()
+        ));
+        uses.push_str(&format!("pub use client{i};\n"));
+    }
+    manifest.push_str("\n[workspace]\n");
+    let _ = std::fs::remove_dir_all(&dir);
+    crate::files::write_atomic(&dir.join("Cargo.toml"), manifest.as_bytes())
+        .and_then(|()| crate::files::write_atomic(&dir.join("src/lib.rs"), uses.as_bytes()))
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
+    let output = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["check", "--offline", "--message-format=json", "--lib"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .map_err(|e| format!("cargo check: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "budget: the crate using every generated client does not check: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let units = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| {
+            message["reason"] == "compiler-artifact"
+                && message["target"]["name"] == "openapi_rust_runtime"
+        })
+        .count();
+    Ok(units)
+}
+
 /// This program's path, to run its `bench-check` in a child process. In the test command,
 /// `cargo test` has rebuilt the xtask binary while this process runs from the old one, which
 /// Linux then names `<path> (deleted)`; the rebuilt binary at `<path>` is the one to run.
@@ -103,8 +148,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
     let target = root.join("target/corpus/target");
     let rustc = rustc_version();
     let mut ok = true;
+    let mut crates = Vec::new();
     for budget in &mut file.budgets {
         let dir = generate(root, &budget.spec)?;
+        crates.push(dir.clone());
         let check = crate::bench::measure_check_in(&exe, root, &dir, &target)?;
         if !check.ok {
             eprintln!(
@@ -129,6 +176,21 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
             budget.check_peak_rss_mb = check.peak_rss_mb.round();
             budget.check_seconds = (check.seconds * 10.0).round() / 10.0;
         } else if !within {
+            ok = false;
+        }
+    }
+    // The point of the runtime crate: a crate using several generated clients builds one
+    // runtime for all of them.
+    match runtime_units(root, &crates, &target)? {
+        1 => eprintln!(
+            "budget: {} generated clients in one crate: openapi-rust-runtime compiled once",
+            crates.len()
+        ),
+        n => {
+            eprintln!(
+                "budget: {} generated clients in one crate: openapi-rust-runtime compiled {n} times",
+                crates.len()
+            );
             ok = false;
         }
     }

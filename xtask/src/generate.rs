@@ -45,3 +45,24 @@ pub fn generate_files(args: &Args) -> Result<Generated, String> {
 pub fn run(args: &[String]) -> Result<bool, String> {
     openapi_rust_cli::generate::run(args, &defaults())
 }
+
+/// Adds what the xtask's programs written against a generated crate (the conformance smoke
+/// program, the real-server workflows) use besides the crate, as its dev-dependencies: an
+/// async runtime to run calls and `futures` to read streams.
+pub fn add_program_dependencies(dir: &Path) -> Result<(), String> {
+    let manifest = dir.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest)
+        .map_err(|e| format!("{}: {e}", manifest.display()))?;
+    if text.contains("\n[dev-dependencies]\n") {
+        return Err(format!(
+            "{}: already has dev-dependencies (a vendored runtime?)",
+            manifest.display()
+        ));
+    }
+    text.push_str(
+        "\n[dev-dependencies]\n\
+         futures = \"0.3\"\n\
+         tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n",
+    );
+    std::fs::write(&manifest, text).map_err(|e| format!("{}: {e}", manifest.display()))
+}

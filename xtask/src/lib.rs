@@ -15,6 +15,7 @@ pub mod real_servers;
 pub mod reference;
 pub mod release;
 pub mod scan;
+pub mod runtime_semver;
 pub mod semver_oracle;
 pub use openapi_rust_cli::spec;
 pub mod test;

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use xtask::find_workspace_root;
 use xtask::{
     bench, budget, codegen, conformance, corpus, diff, draft_overlay, flake_hunt, fuzz, generate,
-    real_servers, semver_oracle, test, unions,
+    real_servers, runtime_semver, semver_oracle, test, unions,
 };
 
 /// Each command and its usage lines, as `cargo xtask help` lists them and
@@ -65,6 +65,14 @@ const COMMANDS: &[(&str, &str)] = &[
                       check diff's verdicts on spec/semver/cases.yaml against
                       cargo-semver-checks (installed into target/tools), and compile a
                       downstream crate against every additive edit
+",
+    ),
+    (
+        "runtime-semver",
+        "  runtime-semver      the runtime crate's public API against its last release
+                      (generator/runtime/released.yaml) with cargo-semver-checks
+                      (installed into target/tools), and proof that the check fails on a
+                      copy of the runtime with a public method removed
 ",
     ),
     (
@@ -200,6 +208,7 @@ fn main() -> ExitCode {
         Some("draft-overlay") => draft_overlay::run(&args[1..]),
         Some("real-servers") => real_servers::run(&root, &args[1..]),
         Some("semver-oracle") => semver_oracle::run(&root, &args[1..]),
+        Some("runtime-semver") => runtime_semver::run(&root, &args[1..]),
         Some("corpus") => corpus::run(&root, &args[1..]),
         Some("fuzz") => fuzz::run(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),

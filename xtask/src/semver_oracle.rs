@@ -61,7 +61,7 @@ fn binary(root: &Path) -> PathBuf {
 }
 
 /// Installs cargo-semver-checks unless the pinned version is there.
-fn ensure_installed(root: &Path) -> Result<PathBuf, String> {
+pub fn ensure_installed(root: &Path) -> Result<PathBuf, String> {
     let bin = binary(root);
     let version = Command::new(&bin)
         .args(["semver-checks", "--version"])

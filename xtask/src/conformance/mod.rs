@@ -273,6 +273,7 @@ fn prepare(
     })?;
     let _ = std::fs::remove_dir_all(&dir);
     crate::generate::write_files(&dir, &files)?;
+    crate::generate::add_program_dependencies(&dir)?;
     let lib = name.replace('-', "_");
     let program = smoke::program(&api, &doc.openapi, &lib);
     std::fs::create_dir_all(dir.join("examples")).map_err(|e| e.to_string())?;

@@ -332,6 +332,7 @@ fn generate_client(
     };
     let generated = crate::generate::on_big_stack(move || crate::generate::generate_files(&args))?;
     crate::generate::write_files(out, &generated.files)?;
+    crate::generate::add_program_dependencies(out)?;
     // The workflow is an example of the client crate, built with the workspace's lock file so
     // that it builds offline with the dependencies the workspace has.
     let example = out.join("examples/workflow");
