@@ -735,8 +735,7 @@ impl<'de> Deserialize<'de> for DefaultExperimentStatsMethodEnum {
 ///
 /// Schema: `#/components/schemas/EffectiveMembershipLevelEnum`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "i64", into = "i64")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EffectiveMembershipLevelEnum {
     /// `1`
     V1,
@@ -775,6 +774,20 @@ impl From<i64> for EffectiveMembershipLevelEnum {
 impl From<EffectiveMembershipLevelEnum> for i64 {
     fn from(value: EffectiveMembershipLevelEnum) -> Self {
         value.value()
+    }
+}
+
+impl Serialize for EffectiveMembershipLevelEnum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> Deserialize<'de> for EffectiveMembershipLevelEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        i64::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -3223,8 +3236,7 @@ impl PendingInviteBuilder {
 ///
 /// Schema: `#/components/schemas/PluginsAccessLevelEnum`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "i64", into = "i64")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PluginsAccessLevelEnum {
     /// `0`
     V0,
@@ -3267,6 +3279,20 @@ impl From<i64> for PluginsAccessLevelEnum {
 impl From<PluginsAccessLevelEnum> for i64 {
     fn from(value: PluginsAccessLevelEnum) -> Self {
         value.value()
+    }
+}
+
+impl Serialize for PluginsAccessLevelEnum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> Deserialize<'de> for PluginsAccessLevelEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        i64::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -4158,13 +4184,20 @@ impl SharingConfigurationBuilder {
 /// Schema: `#/components/schemas/SharingConfigurationOrList`
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[derive(Serialize)]
-#[serde(untagged)]
 pub enum SharingConfigurationOrList {
     /// A [`SharingConfiguration`].
     SharingConfiguration(SharingConfiguration),
     /// A list. Each item: A [`SharingConfiguration`].
     SharingConfigurationList(Vec<SharingConfiguration>),
+}
+
+impl Serialize for SharingConfigurationOrList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::SharingConfiguration(value) => value.serialize(serializer),
+            Self::SharingConfigurationList(value) => value.serialize(serializer),
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for SharingConfigurationOrList {

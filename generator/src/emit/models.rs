@@ -139,7 +139,7 @@ fn type_refs(t: &TypeDef) -> Vec<&TypeRef> {
     }
 }
 
-fn derives(t: &TypeDef, serde: bool) -> TokenStream {
+fn derives(t: &TypeDef) -> TokenStream {
     let mut list = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
     if t.derives.eq {
         list.push(quote!(Eq));
@@ -149,10 +149,6 @@ fn derives(t: &TypeDef, serde: bool) -> TokenStream {
     }
     if t.derives.default {
         list.push(quote!(Default));
-    }
-    if serde {
-        list.push(quote!(Serialize));
-        list.push(quote!(Deserialize));
     }
     quote!(#[derive(#(#list),*)])
 }
@@ -178,7 +174,7 @@ fn type_def(t: &TypeDef, non_exhaustive: bool, test_kit: Option<&str>) -> TokenS
     match &t.kind {
         TypeKind::Struct(s) => {
             // Encoding and decoding are written out (see `struct_encoder`, `struct_decoder`).
-            let derive = derives(t, false);
+            let derive = derives(t);
             let body = struct_body(s);
             let encoder = struct_encoder(&t.name, s, cfg);
             let decoder = struct_decoder(&t.name, s, cfg);
@@ -430,7 +426,7 @@ fn enum_def(
             let wires: Vec<&str> = e.variants.iter().map(|v| v.wire.as_str()).collect();
             // Serialised through `as_str` and `FromStr`: far less code for the compiler than
             // serde's derive for an enum with a catch-all variant.
-            let derive = derives(t, false);
+            let derive = derives(t);
             quote! {
                 #docs
                 #cfg
@@ -502,13 +498,12 @@ fn enum_def(
                     )
                 })
                 .collect();
-            let derive = derives(t, true);
+            let derive = derives(t);
             quote! {
                 #docs
                 #cfg
                 #markers
                 #derive
-                #[serde(from = "i64", into = "i64")]
                 pub enum #name {
                     #(
                         #variant_docs
@@ -547,11 +542,47 @@ fn enum_def(
                     }
                 }
 
+                // Written out rather than derived, as every generated encoder is: a crate
+                // without serde's derive macros skips loading them.
+                #cfg
+                impl Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_i64(self.value())
+                    }
+                }
+
+                #cfg
+                impl<'de> Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        i64::deserialize(deserializer).map(Self::from)
+                    }
+                }
+
                 #cfg
                 impl std::fmt::Display for #name {
                     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         write!(f, "{}", self.value())
                     }
+                }
+            }
+        }
+    }
+}
+
+/// A union's `Serialize` that writes each variant's value as it is (what serde's
+/// `#[serde(untagged)]` derive would write, without loading the derive macros).
+fn untagged_serialize(t: &TypeDef, u: &Union, cfg: &TokenStream) -> TokenStream {
+    let name = ident(&t.name);
+    let arms = u.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        quote!(Self::#vname(value) => value.serialize(serializer),)
+    });
+    quote! {
+        #cfg
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#arms)*
                 }
             }
         }
@@ -590,10 +621,8 @@ fn union_def(
         None => {
             // Decoding is written out (see the runtime's `untagged`), so that a client can
             // tell which variant a body that differs from its description is closest to.
-            let derive = {
-                let base = derives(t, false);
-                quote!(#base #[derive(Serialize)])
-            };
+            let derive = derives(t);
+            let encode = untagged_serialize(t, u, cfg);
             let attempts = u.variants.iter().map(|v| {
                 let vname = ident(&v.name);
                 if v.boxed {
@@ -617,8 +646,9 @@ fn union_def(
                 #cfg
                 #markers
                 #derive
-                #[serde(untagged)]
                 pub enum #name { #(#variants)* }
+
+                #encode
 
                 #cfg
                 impl<'de> Deserialize<'de> for #name {
@@ -631,14 +661,12 @@ fn union_def(
         }
         Some(property) => {
             let serialize = union_serialize(t, u, cfg);
-            let derive = {
-                let base = derives(t, false);
-                if serialize.is_empty() {
-                    quote!(#base #[derive(Serialize)] #[serde(untagged)])
-                } else {
-                    base
-                }
+            let serialize = if serialize.is_empty() {
+                untagged_serialize(t, u, cfg)
+            } else {
+                serialize
             };
+            let derive = derives(t);
             let type_name = crate::names::unraw(&t.name);
             let variant = |name: &str| {
                 let v = u

@@ -16,8 +16,6 @@ use crate::runtime::Nullable;
 /// Schema: `#/components/schemas/AgentMessage`
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[derive(Serialize)]
-#[serde(untagged)]
 pub enum AgentMessage {
     /// A [`AssistantMessage`].
     AssistantMessage(AssistantMessage),
@@ -53,6 +51,17 @@ impl<'de> Deserialize<'de> for AgentMessage {
                 }
             }
             _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+impl Serialize for AgentMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::AssistantMessage(value) => value.serialize(serializer),
+            Self::ToolReturnMessage(value) => value.serialize(serializer),
+            Self::LegacyToolReturn(value) => value.serialize(serializer),
+            Self::Unknown(value) => value.serialize(serializer),
         }
     }
 }
@@ -214,13 +223,20 @@ impl<'de> Deserialize<'de> for AssistantMessageMessageType {
 /// Schema: `#/components/schemas/Contact`
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[derive(Serialize)]
-#[serde(untagged)]
 pub enum Contact {
     /// A [`PhoneContact`].
     PhoneContact(PhoneContact),
     /// A [`EmailContact`].
     EmailContact(EmailContact),
+}
+
+impl Serialize for Contact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::PhoneContact(value) => value.serialize(serializer),
+            Self::EmailContact(value) => value.serialize(serializer),
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for Contact {
@@ -1789,13 +1805,20 @@ impl Settings {
 /// Schema: `#/components/schemas/Settings/properties/metadata`
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[derive(Serialize)]
-#[serde(untagged)]
 pub enum SettingsMetadata {
     /// A [`Limits`].
     Limits(Limits),
     /// Any other JSON value.
     Other(serde_json::Value),
+}
+
+impl Serialize for SettingsMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Limits(value) => value.serialize(serializer),
+            Self::Other(value) => value.serialize(serializer),
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for SettingsMetadata {
