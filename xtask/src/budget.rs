@@ -88,12 +88,13 @@ fn runtime_units(root: &Path, clients: &[PathBuf], target: &Path) -> Result<usiz
         .and_then(|()| crate::files::write_atomic(&dir.join("src/lib.rs"), uses.as_bytes()))
         .map_err(|e| format!("{}: {e}", dir.display()))?;
     let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
-    let output = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["check", "--offline", "--message-format=json", "--lib"])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", target)
-        .output()
-        .map_err(|e| format!("cargo check: {e}"))?;
+    let output =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["check", "--offline", "--message-format=json", "--lib"])
+            .current_dir(&dir)
+            .env("CARGO_TARGET_DIR", target)
+            .output()
+            .map_err(|e| format!("cargo check: {e}"))?;
     if !output.status.success() {
         return Err(format!(
             "budget: the crate using every generated client does not check: {}",

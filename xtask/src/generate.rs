@@ -51,8 +51,8 @@ pub fn run(args: &[String]) -> Result<bool, String> {
 /// async runtime to run calls and `futures` to read streams.
 pub fn add_program_dependencies(dir: &Path) -> Result<(), String> {
     let manifest = dir.join("Cargo.toml");
-    let mut text = std::fs::read_to_string(&manifest)
-        .map_err(|e| format!("{}: {e}", manifest.display()))?;
+    let mut text =
+        std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
     if text.contains("\n[dev-dependencies]\n") {
         return Err(format!(
             "{}: already has dev-dependencies (a vendored runtime?)",

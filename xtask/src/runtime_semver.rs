@@ -113,7 +113,13 @@ fn check(
         Some(summary) => Ok((output.status.success(), summary)),
         None => Err(format!(
             "cargo-semver-checks did not check: {}",
-            text.chars().rev().take(3000).collect::<String>().chars().rev().collect::<String>()
+            text.chars()
+                .rev()
+                .take(3000)
+                .collect::<String>()
+                .chars()
+                .rev()
+                .collect::<String>()
         )),
     }
 }

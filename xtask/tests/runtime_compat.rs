@@ -10,18 +10,29 @@ fn an_incompatible_runtime_is_refused_by_name_before_anything_compiles() {
     let scratch = root.join("target/runtime-compat");
     // The runtime as a release that changed the generated-code interface would be: the next
     // minor version.
-    let runtime = xtask::runtime_semver::copy_runtime(&root, &scratch.join("runtime-0.99")).unwrap();
+    let runtime =
+        xtask::runtime_semver::copy_runtime(&root, &scratch.join("runtime-0.99")).unwrap();
     let manifest = runtime.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest).unwrap();
     let current = format!("version = \"{}\"", generator::RUNTIME_VERSION);
-    assert!(text.contains(&current), "{current} not in the runtime's manifest");
-    std::fs::write(&manifest, text.replacen(&current, "version = \"0.99.0\"", 1)).unwrap();
+    assert!(
+        text.contains(&current),
+        "{current} not in the runtime's manifest"
+    );
+    std::fs::write(
+        &manifest,
+        text.replacen(&current, "version = \"0.99.0\"", 1),
+    )
+    .unwrap();
 
     let out = scratch.join("client");
     let _ = std::fs::remove_dir_all(&out);
     let args: Vec<String> = [
         "--spec",
-        &root.join("spec/fixtures/operations.yaml").display().to_string(),
+        &root
+            .join("spec/fixtures/operations.yaml")
+            .display()
+            .to_string(),
         "--out",
         &out.display().to_string(),
         "--runtime-path",
@@ -51,5 +62,8 @@ fn an_incompatible_runtime_is_refused_by_name_before_anything_compiles() {
         "not a message naming the runtime and both versions: {stderr}"
     );
     assert!(!stderr.contains("error[E"), "type errors: {stderr}");
-    assert!(!stderr.contains("Compiling"), "something compiled: {stderr}");
+    assert!(
+        !stderr.contains("Compiling"),
+        "something compiled: {stderr}"
+    );
 }

@@ -8,6 +8,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The files of the runtime module: path under `src/runtime/`, and text.
 pub const FILES: &[(&str, &str)] = &[
+    ("api.rs", include_str!("runtime/api.rs")),
     ("base64.rs", include_str!("runtime/base64.rs")),
     ("build.rs", include_str!("runtime/build.rs")),
     ("client.rs", include_str!("runtime/client.rs")),

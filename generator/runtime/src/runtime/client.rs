@@ -1,11 +1,12 @@
 //! The client: configuration, credentials, and the one request path every operation takes.
 
+use super::api::{ApiInfo, Auth};
 use super::decode::Decoding;
 use super::deviations::DeviationLog;
 use super::error::{ApiError, Error};
 use super::file::Contents;
 use super::options::CallOptions;
-use super::pacing::{Pacer, Quota, RateLimits};
+use super::pacing::{Pacer, RateLimits};
 use super::request::{Body, Part, Request};
 use super::response::{ApiResponse, RawResponse};
 use super::retry::{parse_retry_after, Attempt, RetryPolicy};
@@ -21,45 +22,6 @@ use std::time::{Duration, Instant};
 use tracing::Instrument as _;
 use url::Url;
 
-/// How an API takes its credential (from its `securitySchemes`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Auth {
-    /// No credential.
-    None,
-    /// `Authorization: Bearer <credential>`.
-    Bearer,
-    /// `Authorization: Basic <base64 of credential>`, the credential being `user:password`.
-    Basic,
-    /// The credential in the named header.
-    Header(&'static str),
-    /// The credential in the named header after a prefix the API description states
-    /// (`Authorization: Token <credential>`).
-    PrefixedHeader(&'static str, &'static str),
-    /// The credential in the named query parameter.
-    Query(&'static str),
-    /// The credential in the named cookie.
-    Cookie(&'static str),
-}
-
-/// What the runtime knows about the API it serves; the generator writes it into `lib.rs`.
-#[derive(Debug, Clone, Copy)]
-pub struct ApiInfo {
-    /// The API's title.
-    pub title: &'static str,
-    /// The first server URL of the API description (empty if it has none usable).
-    pub default_base_url: &'static str,
-    /// The environment variable `ClientCore::from_env` reads the credential from.
-    pub api_key_env: &'static str,
-    /// The environment variable `ClientCore::from_env` reads the base URL from.
-    pub base_url_env: &'static str,
-    /// How the credential is sent.
-    pub auth: Auth,
-    /// The default `User-Agent`: the crate's name and version.
-    pub user_agent: &'static str,
-    /// The rate limits the API documents, by class (see [`RateLimits::documented`]).
-    pub rate_limits: &'static [(&'static str, &'static [Quota])],
-}
-
 /// A generated client: the facts of its API and how it wraps the [`ClientCore`] a
 /// [`ClientBuilder`] makes. Implemented by generated code only; its shape may change in any
 /// release that changes the runtime's minor version (see the crate docs).
@@ -69,6 +31,19 @@ pub trait Api: Sized {
     const INFO: ApiInfo;
     /// The generated client around a built core.
     fn from_core(core: ClientCore) -> Self;
+}
+
+impl RateLimits {
+    /// The limits the API of the generated client `A` documents, as the generator wrote them
+    /// into its crate (see that crate's docs): `RateLimits::documented::<Client>()`. Empty
+    /// when the API documents none.
+    pub fn documented<A: Api>() -> Self {
+        let mut limits = RateLimits::default();
+        for (class, quotas) in A::INFO.rate_limits {
+            limits = limits.class(*class, quotas.iter().copied());
+        }
+        limits
+    }
 }
 
 /// The future of one call: boxed, so that whatever awaits it holds a pointer (see
@@ -212,6 +187,25 @@ impl ClientCore {
         async move { decode(call?.await?).map(ApiResponse::into_body) }
     }
 
+    /// How a broken event stream is sent again: this client's call, giving the new body.
+    fn resend(self) -> super::stream::Resend {
+        Box::new(move |request| {
+            let operation = request.operation;
+            let call = self.execute(request);
+            Box::pin(async move {
+                let mut response = call.await?;
+                match response.unread.take() {
+                    Some(unread) => Ok(Box::pin(unread.bytes_stream()) as super::stream::Chunks),
+                    None => Err(Error::Pagination {
+                        operation,
+                        message: "the resumed event stream was read before it could be streamed"
+                            .into(),
+                    }),
+                }
+            })
+        })
+    }
+
     /// [`ClientCore::execute`]'s future, made once per call on the heap. What a call touches is
     /// what it costs, more than the instructions it runs: between sending and receiving, the
     /// caller's thread sleeps and comes back to cold caches. So the request lives in this one
@@ -233,7 +227,7 @@ impl ClientCore {
             if request.streamed {
                 let attempts = self.inner.retry.max_retries;
                 response.resume = Some(Box::new(super::stream::Resume {
-                    client: self,
+                    resend: self.resend(),
                     request,
                     attempts,
                 }));

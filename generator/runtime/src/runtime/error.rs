@@ -1,5 +1,6 @@
 //! The one error type of the client.
 
+use super::messages::FieldError;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -403,26 +404,6 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
-
-/// One field's error in a validation failure (see [`ApiError::field_errors`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    /// The field, with nested fields joined by `.` (`address.city`, `items.2.name`); empty
-    /// for errors about the request as a whole (`non_field_errors`).
-    pub field: String,
-    /// What is wrong with it.
-    pub message: String,
-}
-
-impl fmt::Display for FieldError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.field.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.field, self.message)
-        }
-    }
-}
 
 /// A structured error body: the fields APIs commonly use, PostHog's among them
 /// (`{"type": ..., "code": ..., "detail": ..., "attr": ...}`). Other fields are kept in

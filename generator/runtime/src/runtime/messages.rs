@@ -9,8 +9,28 @@
 //! `{"errors": [...]}`, field errors (`{"name": ["..."]}`, `detail: [{loc, msg}]`), and HTML
 //! pages (their title, never their markup).
 
-use super::error::FieldError;
 use serde_json::{Map, Value};
+use std::fmt;
+
+/// One field's error in a validation failure (see [`ApiError::field_errors`](super::ApiError::field_errors)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field, with nested fields joined by `.` (`address.city`, `items.2.name`); empty
+    /// for errors about the request as a whole (`non_field_errors`).
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.field, self.message)
+        }
+    }
+}
 
 /// Keys that hold a human message, most specific first.
 const MESSAGE_KEYS: &[&str] = &[

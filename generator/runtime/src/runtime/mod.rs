@@ -12,6 +12,13 @@
 // discriminated unions), so a helper one crate leaves unused is not dead code.
 #![allow(dead_code)]
 
+// The modules import each other in one direction (`tests/layers.rs` keeps it so), in this
+// order: what stands alone (`base64`, `build`, `decode`, `file`, `messages`, `nullable`,
+// `options`, `pacing`, `retry`, `serde_helpers`), the API's facts and errors (`api`,
+// `deviations`, `error`), one call (`request`, then `stream`, then `response`), the
+// `client` that sends requests and makes responses, and what is built on the client
+// (`pagination`, `mock`).
+mod api;
 mod base64;
 mod build;
 mod client;
@@ -42,7 +49,10 @@ mod stream;
 pub use crate::{__model_builder as model_builder, __setters as setters};
 #[doc(hidden)]
 #[allow(unused_imports)]
-pub use client::{Api, ApiInfo, Auth};
+pub use api::{ApiInfo, Auth};
+#[doc(hidden)]
+#[allow(unused_imports)]
+pub use client::Api;
 #[doc(hidden)]
 #[allow(unused_imports)]
 pub use pagination::Counter;
@@ -63,8 +73,9 @@ pub use base64::Base64;
 pub use build::BuildError;
 pub use client::{ClientBuilder, ClientCore};
 pub use decode::{Decoding, Deviation, DeviationKind};
-pub use error::{ApiError, DecodeError, Error, ErrorBody, FieldError, Stage};
+pub use error::{ApiError, DecodeError, Error, ErrorBody, Stage};
 pub use file::FilePart;
+pub use messages::FieldError;
 pub use nullable::Nullable;
 pub use options::CallOptions;
 pub use pacing::{Quota, RateLimits};

@@ -13,7 +13,6 @@
 //!
 //! [`ClientBuilder::rate_limits`]: super::ClientBuilder::rate_limits
 
-use super::client::Api;
 use governor::clock::Clock;
 use governor::middleware::NoOpMiddleware;
 use governor::state::{InMemoryState, NotKeyed};
@@ -83,17 +82,6 @@ impl RateLimits {
     /// No budgets: nothing is paced.
     pub fn none() -> Self {
         RateLimits::default()
-    }
-
-    /// The limits the API of the generated client `A` documents, as the generator wrote them
-    /// into its crate (see that crate's docs): `RateLimits::documented::<Client>()`. Empty
-    /// when the API documents none.
-    pub fn documented<A: Api>() -> Self {
-        let mut limits = RateLimits::default();
-        for (class, quotas) in A::INFO.rate_limits {
-            limits = limits.class(*class, quotas.iter().copied());
-        }
-        limits
     }
 
     /// Sets the quotas of one class (replacing what it had); an empty list stops pacing it.

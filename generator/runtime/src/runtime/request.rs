@@ -88,7 +88,7 @@ pub struct Request {
     /// The `Accept` header: the media type the operation decodes.
     pub(crate) accept: &'static str,
     /// How this operation takes the credential, when not as the API's default scheme.
-    pub(crate) auth: Option<super::client::Auth>,
+    pub(crate) auth: Option<super::api::Auth>,
     /// The first error met while the request was put together, for [`Request::finish`].
     error: FirstError,
 }
@@ -496,7 +496,7 @@ impl Request {
 
     /// Sends the credential by this scheme instead of the API's default one (an operation
     /// whose security requirements name another scheme).
-    pub fn auth_scheme(&mut self, auth: super::client::Auth) {
+    pub fn auth_scheme(&mut self, auth: super::api::Auth) {
         self.auth = Some(auth);
     }
 

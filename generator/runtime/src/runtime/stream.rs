@@ -34,13 +34,31 @@ impl Framing {
 /// How long to wait before reconnecting to an event stream whose server sent no `retry:`.
 const DEFAULT_RECONNECT_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// Sends a streamed call again, giving the new response's body: the client the call came
+/// from, as a function, so that streams need not know the client.
+pub(crate) type Resend = Box<
+    dyn Fn(
+            super::request::Request,
+        ) -> Pin<Box<dyn std::future::Future<Output = Result<Chunks, Error>> + Send>>
+        + Send
+        + Sync,
+>;
+
 /// The call an event stream came from, to reconnect to it when the connection breaks.
-#[derive(Debug)]
 pub(crate) struct Resume {
-    pub(crate) client: super::client::ClientCore,
+    pub(crate) resend: Resend,
     pub(crate) request: super::request::Request,
     /// How many times to reconnect at most.
     pub(crate) attempts: u32,
+}
+
+impl std::fmt::Debug for Resume {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Resume")
+            .field("request", &self.request)
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The decoded items of a streamed response body, in order. Ends when the server closes the
@@ -165,7 +183,7 @@ struct Event {
     retry: Option<u64>,
 }
 
-type Chunks = Pin<Box<dyn Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>;
+pub(crate) type Chunks = Pin<Box<dyn Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>;
 
 impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
     pub(crate) fn new(
@@ -264,16 +282,7 @@ async fn reconnect(
     // A partly received event is dropped; the server sends it again.
     reader.pending.clear();
     reader.event = Event::default();
-    Some(match resume.client.execute(request.clone()).await {
-        Ok(mut response) => match response.unread.take() {
-            Some(unread) => Ok(Box::pin(unread.bytes_stream()) as Chunks),
-            None => Err(Error::Pagination {
-                operation: reader.operation,
-                message: "the resumed event stream was read before it could be streamed".into(),
-            }),
-        },
-        Err(error) => Err(error),
-    })
+    Some((resume.resend)(request.clone()).await)
 }
 
 impl Reader {
