@@ -122,6 +122,10 @@ fn run_stages(root: &Path, extra: &[String], stages: &mut Stages) -> Result<bool
             Ok(status.success())
         })?;
     let ok = ok && stages.run("native-tls", || native_tls(root))?;
+    // The runtime crate is a public API of its own: checked against its last release with
+    // cargo-semver-checks (installed, pinned, on first use), which must also refuse a copy
+    // with a public method removed.
+    let ok = ok && stages.run("runtime semver", || crate::runtime_semver::run(root, &[]))?;
     // On the wire: every PostHog operation against Prism, static and dynamic. The whole list
     // (`cargo xtask conformance`) takes longer; the README has its numbers.
     let ok = ok
