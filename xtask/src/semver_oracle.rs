@@ -76,7 +76,13 @@ pub fn ensure_installed(root: &Path) -> Result<PathBuf, String> {
         Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             // A debug build: it installs in about 7 minutes on two cores instead of over 10,
             // and checks a crate in milliseconds all the same (the rustdoc builds dominate).
-            .args(["install", "cargo-semver-checks", "--locked", "--debug", "--version"])
+            .args([
+                "install",
+                "cargo-semver-checks",
+                "--locked",
+                "--debug",
+                "--version",
+            ])
             .arg(format!("={CARGO_SEMVER_CHECKS}"))
             .arg("--root")
             .arg(crate::tools::tools_dir(root).join("semver-checks")),

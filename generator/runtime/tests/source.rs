@@ -16,6 +16,10 @@ fn the_source_text_is_every_runtime_file() {
         .collect();
     assert_eq!(listed, on_disk);
     for (name, text) in openapi_rust_runtime::source::FILES {
-        assert_eq!(*text, std::fs::read_to_string(dir.join(name)).unwrap(), "{name}");
+        assert_eq!(
+            *text,
+            std::fs::read_to_string(dir.join(name)).unwrap(),
+            "{name}"
+        );
     }
 }
