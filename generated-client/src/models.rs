@@ -184,35 +184,22 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsRequest {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (ids_slot.is_none(), "ids"),
+                    (action_slot.is_none(), "action"),
+                    (tags_slot.is_none(), "tags"),
+                ];
                 let (ids_slot, action_slot, tags_slot) = match (
-                    ids_slot,
-                    action_slot,
-                    tags_slot,
+                    de::fill(ids_slot),
+                    de::fill(action_slot),
+                    de::fill(tags_slot),
                 ) {
-                    (Some(ids_slot), Some(action_slot), Some(tags_slot)) => {
-                        (ids_slot, action_slot, tags_slot)
-                    }
-                    (ids_slot, action_slot, tags_slot) => {
-                        let missing = [
-                            (ids_slot.is_none(), "ids"),
-                            (action_slot.is_none(), "action"),
-                            (tags_slot.is_none(), "tags"),
-                        ];
-                        match (
-                            de::fill(ids_slot),
-                            de::fill(action_slot),
-                            de::fill(tags_slot),
-                        ) {
-                            (
-                                Some(ids_slot),
-                                Some(action_slot),
-                                Some(tags_slot),
-                            ) if de::absent(&missing) => {
-                                (ids_slot, action_slot, tags_slot)
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                    (
+                        Some(ids_slot),
+                        Some(action_slot),
+                        Some(tags_slot),
+                    ) if de::complete(&missing) => (ids_slot, action_slot, tags_slot),
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(BulkUpdateTagsRequest {
                     ids: ids_slot,
@@ -284,23 +271,19 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsResponse {
                         _ => de::skip(&mut map),
                     }?;
                 }
-                let (updated_slot, skipped_slot) = match (updated_slot, skipped_slot) {
-                    (Some(updated_slot), Some(skipped_slot)) => {
-                        (updated_slot, skipped_slot)
-                    }
-                    (updated_slot, skipped_slot) => {
-                        let missing = [
-                            (updated_slot.is_none(), "updated"),
-                            (skipped_slot.is_none(), "skipped"),
-                        ];
-                        match (de::fill(updated_slot), de::fill(skipped_slot)) {
-                            (
-                                Some(updated_slot),
-                                Some(skipped_slot),
-                            ) if de::absent(&missing) => (updated_slot, skipped_slot),
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                let missing = [
+                    (updated_slot.is_none(), "updated"),
+                    (skipped_slot.is_none(), "skipped"),
+                ];
+                let (updated_slot, skipped_slot) = match (
+                    de::fill(updated_slot),
+                    de::fill(skipped_slot),
+                ) {
+                    (
+                        Some(updated_slot),
+                        Some(skipped_slot),
+                    ) if de::complete(&missing) => (updated_slot, skipped_slot),
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(BulkUpdateTagsResponse {
                     updated: updated_slot,
@@ -376,21 +359,18 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsSkipped {
                         _ => de::skip(&mut map),
                     }?;
                 }
-                let (id_slot, reason_slot) = match (id_slot, reason_slot) {
-                    (Some(id_slot), Some(reason_slot)) => (id_slot, reason_slot),
-                    (id_slot, reason_slot) => {
-                        let missing = [
-                            (id_slot.is_none(), "id"),
-                            (reason_slot.is_none(), "reason"),
-                        ];
-                        match (de::fill(id_slot), de::fill(reason_slot)) {
-                            (
-                                Some(id_slot),
-                                Some(reason_slot),
-                            ) if de::absent(&missing) => (id_slot, reason_slot),
-                            _ => return Err(de::missing(&missing)),
-                        }
+                let missing = [
+                    (id_slot.is_none(), "id"),
+                    (reason_slot.is_none(), "reason"),
+                ];
+                let (id_slot, reason_slot) = match (
+                    de::fill(id_slot),
+                    de::fill(reason_slot),
+                ) {
+                    (Some(id_slot), Some(reason_slot)) if de::complete(&missing) => {
+                        (id_slot, reason_slot)
                     }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(BulkUpdateTagsSkipped {
                     id: id_slot,
@@ -464,20 +444,15 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsUpdated {
                         _ => de::skip(&mut map),
                     }?;
                 }
-                let (id_slot, tags_slot) = match (id_slot, tags_slot) {
-                    (Some(id_slot), Some(tags_slot)) => (id_slot, tags_slot),
-                    (id_slot, tags_slot) => {
-                        let missing = [
-                            (id_slot.is_none(), "id"),
-                            (tags_slot.is_none(), "tags"),
-                        ];
-                        match (de::fill(id_slot), de::fill(tags_slot)) {
-                            (Some(id_slot), Some(tags_slot)) if de::absent(&missing) => {
-                                (id_slot, tags_slot)
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
+                let missing = [(id_slot.is_none(), "id"), (tags_slot.is_none(), "tags")];
+                let (id_slot, tags_slot) = match (
+                    de::fill(id_slot),
+                    de::fill(tags_slot),
+                ) {
+                    (Some(id_slot), Some(tags_slot)) if de::complete(&missing) => {
+                        (id_slot, tags_slot)
                     }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(BulkUpdateTagsUpdated {
                     id: id_slot,
@@ -940,6 +915,19 @@ impl<'de> Deserialize<'de> for EnterprisePropertyDefinition {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (id_slot.is_none(), "id"),
+                    (name_slot.is_none(), "name"),
+                    (is_numerical_slot.is_none(), "is_numerical"),
+                    (updated_at_slot.is_none(), "updated_at"),
+                    (updated_by_slot.is_none(), "updated_by"),
+                    (
+                        is_seen_on_filtered_events_slot.is_none(),
+                        "is_seen_on_filtered_events",
+                    ),
+                    (verified_at_slot.is_none(), "verified_at"),
+                    (verified_by_slot.is_none(), "verified_by"),
+                ];
                 let (
                     id_slot,
                     name_slot,
@@ -950,14 +938,14 @@ impl<'de> Deserialize<'de> for EnterprisePropertyDefinition {
                     verified_at_slot,
                     verified_by_slot,
                 ) = match (
-                    id_slot,
-                    name_slot,
-                    is_numerical_slot,
-                    updated_at_slot,
-                    updated_by_slot,
-                    is_seen_on_filtered_events_slot,
-                    verified_at_slot,
-                    verified_by_slot,
+                    de::fill(id_slot),
+                    de::fill(name_slot),
+                    de::fill(is_numerical_slot),
+                    de::fill(updated_at_slot),
+                    de::fill(updated_by_slot),
+                    de::fill(is_seen_on_filtered_events_slot),
+                    de::fill(verified_at_slot),
+                    de::fill(verified_by_slot),
                 ) {
                     (
                         Some(id_slot),
@@ -968,7 +956,7 @@ impl<'de> Deserialize<'de> for EnterprisePropertyDefinition {
                         Some(is_seen_on_filtered_events_slot),
                         Some(verified_at_slot),
                         Some(verified_by_slot),
-                    ) => {
+                    ) if de::complete(&missing) => {
                         (
                             id_slot,
                             name_slot,
@@ -980,63 +968,7 @@ impl<'de> Deserialize<'de> for EnterprisePropertyDefinition {
                             verified_by_slot,
                         )
                     }
-                    (
-                        id_slot,
-                        name_slot,
-                        is_numerical_slot,
-                        updated_at_slot,
-                        updated_by_slot,
-                        is_seen_on_filtered_events_slot,
-                        verified_at_slot,
-                        verified_by_slot,
-                    ) => {
-                        let missing = [
-                            (id_slot.is_none(), "id"),
-                            (name_slot.is_none(), "name"),
-                            (is_numerical_slot.is_none(), "is_numerical"),
-                            (updated_at_slot.is_none(), "updated_at"),
-                            (updated_by_slot.is_none(), "updated_by"),
-                            (
-                                is_seen_on_filtered_events_slot.is_none(),
-                                "is_seen_on_filtered_events",
-                            ),
-                            (verified_at_slot.is_none(), "verified_at"),
-                            (verified_by_slot.is_none(), "verified_by"),
-                        ];
-                        match (
-                            de::fill(id_slot),
-                            de::fill(name_slot),
-                            de::fill(is_numerical_slot),
-                            de::fill(updated_at_slot),
-                            de::fill(updated_by_slot),
-                            de::fill(is_seen_on_filtered_events_slot),
-                            de::fill(verified_at_slot),
-                            de::fill(verified_by_slot),
-                        ) {
-                            (
-                                Some(id_slot),
-                                Some(name_slot),
-                                Some(is_numerical_slot),
-                                Some(updated_at_slot),
-                                Some(updated_by_slot),
-                                Some(is_seen_on_filtered_events_slot),
-                                Some(verified_at_slot),
-                                Some(verified_by_slot),
-                            ) if de::absent(&missing) => {
-                                (
-                                    id_slot,
-                                    name_slot,
-                                    is_numerical_slot,
-                                    updated_at_slot,
-                                    updated_by_slot,
-                                    is_seen_on_filtered_events_slot,
-                                    verified_at_slot,
-                                    verified_by_slot,
-                                )
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(EnterprisePropertyDefinition {
                     id: id_slot,
@@ -1153,35 +1085,22 @@ impl<'de> Deserialize<'de> for ErrorDetail {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (type_slot.is_none(), "type"),
+                    (code_slot.is_none(), "code"),
+                    (detail_slot.is_none(), "detail"),
+                ];
                 let (type_slot, code_slot, detail_slot) = match (
-                    type_slot,
-                    code_slot,
-                    detail_slot,
+                    de::fill(type_slot),
+                    de::fill(code_slot),
+                    de::fill(detail_slot),
                 ) {
-                    (Some(type_slot), Some(code_slot), Some(detail_slot)) => {
-                        (type_slot, code_slot, detail_slot)
-                    }
-                    (type_slot, code_slot, detail_slot) => {
-                        let missing = [
-                            (type_slot.is_none(), "type"),
-                            (code_slot.is_none(), "code"),
-                            (detail_slot.is_none(), "detail"),
-                        ];
-                        match (
-                            de::fill(type_slot),
-                            de::fill(code_slot),
-                            de::fill(detail_slot),
-                        ) {
-                            (
-                                Some(type_slot),
-                                Some(code_slot),
-                                Some(detail_slot),
-                            ) if de::absent(&missing) => {
-                                (type_slot, code_slot, detail_slot)
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                    (
+                        Some(type_slot),
+                        Some(code_slot),
+                        Some(detail_slot),
+                    ) if de::complete(&missing) => (type_slot, code_slot, detail_slot),
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(ErrorDetail {
                     r#type: type_slot,
@@ -1255,15 +1174,10 @@ impl<'de> Deserialize<'de> for ErrorResponse {
                         _ => de::skip(&mut map),
                     }?;
                 }
-                let (error_slot,) = match (error_slot,) {
-                    (Some(error_slot),) => (error_slot,),
-                    (error_slot,) => {
-                        let missing = [(error_slot.is_none(), "error")];
-                        match (de::fill(error_slot),) {
-                            (Some(error_slot),) if de::absent(&missing) => (error_slot,),
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                let missing = [(error_slot.is_none(), "error")];
+                let (error_slot,) = match (de::fill(error_slot),) {
+                    (Some(error_slot),) if de::complete(&missing) => (error_slot,),
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(ErrorResponse { error: error_slot })
             }
@@ -1667,6 +1581,31 @@ impl<'de> Deserialize<'de> for Organization {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (id_slot.is_none(), "id"),
+                    (name_slot.is_none(), "name"),
+                    (slug_slot.is_none(), "slug"),
+                    (created_at_slot.is_none(), "created_at"),
+                    (updated_at_slot.is_none(), "updated_at"),
+                    (membership_level_slot.is_none(), "membership_level"),
+                    (plugins_access_level_slot.is_none(), "plugins_access_level"),
+                    (teams_slot.is_none(), "teams"),
+                    (projects_slot.is_none(), "projects"),
+                    (
+                        available_product_features_slot.is_none(),
+                        "available_product_features",
+                    ),
+                    (
+                        is_member_join_email_enabled_slot.is_none(),
+                        "is_member_join_email_enabled",
+                    ),
+                    (metadata_slot.is_none(), "metadata"),
+                    (customer_id_slot.is_none(), "customer_id"),
+                    (member_count_slot.is_none(), "member_count"),
+                    (is_active_slot.is_none(), "is_active"),
+                    (is_not_active_reason_slot.is_none(), "is_not_active_reason"),
+                    (is_pending_deletion_slot.is_none(), "is_pending_deletion"),
+                ];
                 let (
                     id_slot,
                     name_slot,
@@ -1686,23 +1625,23 @@ impl<'de> Deserialize<'de> for Organization {
                     is_not_active_reason_slot,
                     is_pending_deletion_slot,
                 ) = match (
-                    id_slot,
-                    name_slot,
-                    slug_slot,
-                    created_at_slot,
-                    updated_at_slot,
-                    membership_level_slot,
-                    plugins_access_level_slot,
-                    teams_slot,
-                    projects_slot,
-                    available_product_features_slot,
-                    is_member_join_email_enabled_slot,
-                    metadata_slot,
-                    customer_id_slot,
-                    member_count_slot,
-                    is_active_slot,
-                    is_not_active_reason_slot,
-                    is_pending_deletion_slot,
+                    de::fill(id_slot),
+                    de::fill(name_slot),
+                    de::fill(slug_slot),
+                    de::fill(created_at_slot),
+                    de::fill(updated_at_slot),
+                    de::fill(membership_level_slot),
+                    de::fill(plugins_access_level_slot),
+                    de::fill(teams_slot),
+                    de::fill(projects_slot),
+                    de::fill(available_product_features_slot),
+                    de::fill(is_member_join_email_enabled_slot),
+                    de::fill(metadata_slot),
+                    de::fill(customer_id_slot),
+                    de::fill(member_count_slot),
+                    de::fill(is_active_slot),
+                    de::fill(is_not_active_reason_slot),
+                    de::fill(is_pending_deletion_slot),
                 ) {
                     (
                         Some(id_slot),
@@ -1722,7 +1661,7 @@ impl<'de> Deserialize<'de> for Organization {
                         Some(is_active_slot),
                         Some(is_not_active_reason_slot),
                         Some(is_pending_deletion_slot),
-                    ) => {
+                    ) if de::complete(&missing) => {
                         (
                             id_slot,
                             name_slot,
@@ -1743,117 +1682,7 @@ impl<'de> Deserialize<'de> for Organization {
                             is_pending_deletion_slot,
                         )
                     }
-                    (
-                        id_slot,
-                        name_slot,
-                        slug_slot,
-                        created_at_slot,
-                        updated_at_slot,
-                        membership_level_slot,
-                        plugins_access_level_slot,
-                        teams_slot,
-                        projects_slot,
-                        available_product_features_slot,
-                        is_member_join_email_enabled_slot,
-                        metadata_slot,
-                        customer_id_slot,
-                        member_count_slot,
-                        is_active_slot,
-                        is_not_active_reason_slot,
-                        is_pending_deletion_slot,
-                    ) => {
-                        let missing = [
-                            (id_slot.is_none(), "id"),
-                            (name_slot.is_none(), "name"),
-                            (slug_slot.is_none(), "slug"),
-                            (created_at_slot.is_none(), "created_at"),
-                            (updated_at_slot.is_none(), "updated_at"),
-                            (membership_level_slot.is_none(), "membership_level"),
-                            (
-                                plugins_access_level_slot.is_none(),
-                                "plugins_access_level",
-                            ),
-                            (teams_slot.is_none(), "teams"),
-                            (projects_slot.is_none(), "projects"),
-                            (
-                                available_product_features_slot.is_none(),
-                                "available_product_features",
-                            ),
-                            (
-                                is_member_join_email_enabled_slot.is_none(),
-                                "is_member_join_email_enabled",
-                            ),
-                            (metadata_slot.is_none(), "metadata"),
-                            (customer_id_slot.is_none(), "customer_id"),
-                            (member_count_slot.is_none(), "member_count"),
-                            (is_active_slot.is_none(), "is_active"),
-                            (
-                                is_not_active_reason_slot.is_none(),
-                                "is_not_active_reason",
-                            ),
-                            (is_pending_deletion_slot.is_none(), "is_pending_deletion"),
-                        ];
-                        match (
-                            de::fill(id_slot),
-                            de::fill(name_slot),
-                            de::fill(slug_slot),
-                            de::fill(created_at_slot),
-                            de::fill(updated_at_slot),
-                            de::fill(membership_level_slot),
-                            de::fill(plugins_access_level_slot),
-                            de::fill(teams_slot),
-                            de::fill(projects_slot),
-                            de::fill(available_product_features_slot),
-                            de::fill(is_member_join_email_enabled_slot),
-                            de::fill(metadata_slot),
-                            de::fill(customer_id_slot),
-                            de::fill(member_count_slot),
-                            de::fill(is_active_slot),
-                            de::fill(is_not_active_reason_slot),
-                            de::fill(is_pending_deletion_slot),
-                        ) {
-                            (
-                                Some(id_slot),
-                                Some(name_slot),
-                                Some(slug_slot),
-                                Some(created_at_slot),
-                                Some(updated_at_slot),
-                                Some(membership_level_slot),
-                                Some(plugins_access_level_slot),
-                                Some(teams_slot),
-                                Some(projects_slot),
-                                Some(available_product_features_slot),
-                                Some(is_member_join_email_enabled_slot),
-                                Some(metadata_slot),
-                                Some(customer_id_slot),
-                                Some(member_count_slot),
-                                Some(is_active_slot),
-                                Some(is_not_active_reason_slot),
-                                Some(is_pending_deletion_slot),
-                            ) if de::absent(&missing) => {
-                                (
-                                    id_slot,
-                                    name_slot,
-                                    slug_slot,
-                                    created_at_slot,
-                                    updated_at_slot,
-                                    membership_level_slot,
-                                    plugins_access_level_slot,
-                                    teams_slot,
-                                    projects_slot,
-                                    available_product_features_slot,
-                                    is_member_join_email_enabled_slot,
-                                    metadata_slot,
-                                    customer_id_slot,
-                                    member_count_slot,
-                                    is_active_slot,
-                                    is_not_active_reason_slot,
-                                    is_pending_deletion_slot,
-                                )
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(Organization {
                     id: id_slot,
@@ -2080,42 +1909,27 @@ impl<'de> Deserialize<'de> for OrganizationBasic {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (id_slot.is_none(), "id"),
+                    (name_slot.is_none(), "name"),
+                    (slug_slot.is_none(), "slug"),
+                    (membership_level_slot.is_none(), "membership_level"),
+                ];
                 let (id_slot, name_slot, slug_slot, membership_level_slot) = match (
-                    id_slot,
-                    name_slot,
-                    slug_slot,
-                    membership_level_slot,
+                    de::fill(id_slot),
+                    de::fill(name_slot),
+                    de::fill(slug_slot),
+                    de::fill(membership_level_slot),
                 ) {
                     (
                         Some(id_slot),
                         Some(name_slot),
                         Some(slug_slot),
                         Some(membership_level_slot),
-                    ) => (id_slot, name_slot, slug_slot, membership_level_slot),
-                    (id_slot, name_slot, slug_slot, membership_level_slot) => {
-                        let missing = [
-                            (id_slot.is_none(), "id"),
-                            (name_slot.is_none(), "name"),
-                            (slug_slot.is_none(), "slug"),
-                            (membership_level_slot.is_none(), "membership_level"),
-                        ];
-                        match (
-                            de::fill(id_slot),
-                            de::fill(name_slot),
-                            de::fill(slug_slot),
-                            de::fill(membership_level_slot),
-                        ) {
-                            (
-                                Some(id_slot),
-                                Some(name_slot),
-                                Some(slug_slot),
-                                Some(membership_level_slot),
-                            ) if de::absent(&missing) => {
-                                (id_slot, name_slot, slug_slot, membership_level_slot)
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
+                    ) if de::complete(&missing) => {
+                        (id_slot, name_slot, slug_slot, membership_level_slot)
                     }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(OrganizationBasic {
                     id: id_slot,
@@ -2225,21 +2039,18 @@ impl<'de> Deserialize<'de> for PaginatedSubscriptionList {
                         _ => de::skip(&mut map),
                     }?;
                 }
-                let (count_slot, results_slot) = match (count_slot, results_slot) {
-                    (Some(count_slot), Some(results_slot)) => (count_slot, results_slot),
-                    (count_slot, results_slot) => {
-                        let missing = [
-                            (count_slot.is_none(), "count"),
-                            (results_slot.is_none(), "results"),
-                        ];
-                        match (de::fill(count_slot), de::fill(results_slot)) {
-                            (
-                                Some(count_slot),
-                                Some(results_slot),
-                            ) if de::absent(&missing) => (count_slot, results_slot),
-                            _ => return Err(de::missing(&missing)),
-                        }
+                let missing = [
+                    (count_slot.is_none(), "count"),
+                    (results_slot.is_none(), "results"),
+                ];
+                let (count_slot, results_slot) = match (
+                    de::fill(count_slot),
+                    de::fill(results_slot),
+                ) {
+                    (Some(count_slot), Some(results_slot)) if de::complete(&missing) => {
+                        (count_slot, results_slot)
                     }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(PaginatedSubscriptionList {
                     count: count_slot,
@@ -2331,21 +2142,18 @@ impl<'de> Deserialize<'de> for PaginatedUserList {
                         _ => de::skip(&mut map),
                     }?;
                 }
-                let (count_slot, results_slot) = match (count_slot, results_slot) {
-                    (Some(count_slot), Some(results_slot)) => (count_slot, results_slot),
-                    (count_slot, results_slot) => {
-                        let missing = [
-                            (count_slot.is_none(), "count"),
-                            (results_slot.is_none(), "results"),
-                        ];
-                        match (de::fill(count_slot), de::fill(results_slot)) {
-                            (
-                                Some(count_slot),
-                                Some(results_slot),
-                            ) if de::absent(&missing) => (count_slot, results_slot),
-                            _ => return Err(de::missing(&missing)),
-                        }
+                let missing = [
+                    (count_slot.is_none(), "count"),
+                    (results_slot.is_none(), "results"),
+                ];
+                let (count_slot, results_slot) = match (
+                    de::fill(count_slot),
+                    de::fill(results_slot),
+                ) {
+                    (Some(count_slot), Some(results_slot)) if de::complete(&missing) => {
+                        (count_slot, results_slot)
                     }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(PaginatedUserList {
                     count: count_slot,
@@ -3130,6 +2938,13 @@ impl<'de> Deserialize<'de> for PendingInvite {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (id_slot.is_none(), "id"),
+                    (target_email_slot.is_none(), "target_email"),
+                    (organization_id_slot.is_none(), "organization_id"),
+                    (organization_name_slot.is_none(), "organization_name"),
+                    (created_at_slot.is_none(), "created_at"),
+                ];
                 let (
                     id_slot,
                     target_email_slot,
@@ -3137,11 +2952,11 @@ impl<'de> Deserialize<'de> for PendingInvite {
                     organization_name_slot,
                     created_at_slot,
                 ) = match (
-                    id_slot,
-                    target_email_slot,
-                    organization_id_slot,
-                    organization_name_slot,
-                    created_at_slot,
+                    de::fill(id_slot),
+                    de::fill(target_email_slot),
+                    de::fill(organization_id_slot),
+                    de::fill(organization_name_slot),
+                    de::fill(created_at_slot),
                 ) {
                     (
                         Some(id_slot),
@@ -3149,7 +2964,7 @@ impl<'de> Deserialize<'de> for PendingInvite {
                         Some(organization_id_slot),
                         Some(organization_name_slot),
                         Some(created_at_slot),
-                    ) => {
+                    ) if de::complete(&missing) => {
                         (
                             id_slot,
                             target_email_slot,
@@ -3158,45 +2973,7 @@ impl<'de> Deserialize<'de> for PendingInvite {
                             created_at_slot,
                         )
                     }
-                    (
-                        id_slot,
-                        target_email_slot,
-                        organization_id_slot,
-                        organization_name_slot,
-                        created_at_slot,
-                    ) => {
-                        let missing = [
-                            (id_slot.is_none(), "id"),
-                            (target_email_slot.is_none(), "target_email"),
-                            (organization_id_slot.is_none(), "organization_id"),
-                            (organization_name_slot.is_none(), "organization_name"),
-                            (created_at_slot.is_none(), "created_at"),
-                        ];
-                        match (
-                            de::fill(id_slot),
-                            de::fill(target_email_slot),
-                            de::fill(organization_id_slot),
-                            de::fill(organization_name_slot),
-                            de::fill(created_at_slot),
-                        ) {
-                            (
-                                Some(id_slot),
-                                Some(target_email_slot),
-                                Some(organization_id_slot),
-                                Some(organization_name_slot),
-                                Some(created_at_slot),
-                            ) if de::absent(&missing) => {
-                                (
-                                    id_slot,
-                                    target_email_slot,
-                                    organization_id_slot,
-                                    organization_name_slot,
-                                    created_at_slot,
-                                )
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(PendingInvite {
                     id: id_slot,
@@ -3537,15 +3314,10 @@ impl<'de> Deserialize<'de> for ScenePersonalisation {
                         _ => de::skip(&mut map),
                     }?;
                 }
-                let (scene_slot,) = match (scene_slot,) {
-                    (Some(scene_slot),) => (scene_slot,),
-                    (scene_slot,) => {
-                        let missing = [(scene_slot.is_none(), "scene")];
-                        match (de::fill(scene_slot),) {
-                            (Some(scene_slot),) if de::absent(&missing) => (scene_slot,),
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                let missing = [(scene_slot.is_none(), "scene")];
+                let (scene_slot,) = match (de::fill(scene_slot),) {
+                    (Some(scene_slot),) if de::complete(&missing) => (scene_slot,),
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(ScenePersonalisation {
                     scene: scene_slot,
@@ -3653,54 +3425,27 @@ impl<'de> Deserialize<'de> for SharePassword {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (id_slot.is_none(), "id"),
+                    (created_at_slot.is_none(), "created_at"),
+                    (created_by_email_slot.is_none(), "created_by_email"),
+                    (is_active_slot.is_none(), "is_active"),
+                ];
                 let (id_slot, created_at_slot, created_by_email_slot, is_active_slot) = match (
-                    id_slot,
-                    created_at_slot,
-                    created_by_email_slot,
-                    is_active_slot,
+                    de::fill(id_slot),
+                    de::fill(created_at_slot),
+                    de::fill(created_by_email_slot),
+                    de::fill(is_active_slot),
                 ) {
                     (
                         Some(id_slot),
                         Some(created_at_slot),
                         Some(created_by_email_slot),
                         Some(is_active_slot),
-                    ) => {
+                    ) if de::complete(&missing) => {
                         (id_slot, created_at_slot, created_by_email_slot, is_active_slot)
                     }
-                    (
-                        id_slot,
-                        created_at_slot,
-                        created_by_email_slot,
-                        is_active_slot,
-                    ) => {
-                        let missing = [
-                            (id_slot.is_none(), "id"),
-                            (created_at_slot.is_none(), "created_at"),
-                            (created_by_email_slot.is_none(), "created_by_email"),
-                            (is_active_slot.is_none(), "is_active"),
-                        ];
-                        match (
-                            de::fill(id_slot),
-                            de::fill(created_at_slot),
-                            de::fill(created_by_email_slot),
-                            de::fill(is_active_slot),
-                        ) {
-                            (
-                                Some(id_slot),
-                                Some(created_at_slot),
-                                Some(created_by_email_slot),
-                                Some(is_active_slot),
-                            ) if de::absent(&missing) => {
-                                (
-                                    id_slot,
-                                    created_at_slot,
-                                    created_by_email_slot,
-                                    is_active_slot,
-                                )
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(SharePassword {
                     id: id_slot,
@@ -3919,6 +3664,13 @@ impl<'de> Deserialize<'de> for SharePasswordCreated {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (id_slot.is_none(), "id"),
+                    (password_slot.is_none(), "password"),
+                    (note_slot.is_none(), "note"),
+                    (created_at_slot.is_none(), "created_at"),
+                    (created_by_email_slot.is_none(), "created_by_email"),
+                ];
                 let (
                     id_slot,
                     password_slot,
@@ -3926,11 +3678,11 @@ impl<'de> Deserialize<'de> for SharePasswordCreated {
                     created_at_slot,
                     created_by_email_slot,
                 ) = match (
-                    id_slot,
-                    password_slot,
-                    note_slot,
-                    created_at_slot,
-                    created_by_email_slot,
+                    de::fill(id_slot),
+                    de::fill(password_slot),
+                    de::fill(note_slot),
+                    de::fill(created_at_slot),
+                    de::fill(created_by_email_slot),
                 ) {
                     (
                         Some(id_slot),
@@ -3938,7 +3690,7 @@ impl<'de> Deserialize<'de> for SharePasswordCreated {
                         Some(note_slot),
                         Some(created_at_slot),
                         Some(created_by_email_slot),
-                    ) => {
+                    ) if de::complete(&missing) => {
                         (
                             id_slot,
                             password_slot,
@@ -3947,45 +3699,7 @@ impl<'de> Deserialize<'de> for SharePasswordCreated {
                             created_by_email_slot,
                         )
                     }
-                    (
-                        id_slot,
-                        password_slot,
-                        note_slot,
-                        created_at_slot,
-                        created_by_email_slot,
-                    ) => {
-                        let missing = [
-                            (id_slot.is_none(), "id"),
-                            (password_slot.is_none(), "password"),
-                            (note_slot.is_none(), "note"),
-                            (created_at_slot.is_none(), "created_at"),
-                            (created_by_email_slot.is_none(), "created_by_email"),
-                        ];
-                        match (
-                            de::fill(id_slot),
-                            de::fill(password_slot),
-                            de::fill(note_slot),
-                            de::fill(created_at_slot),
-                            de::fill(created_by_email_slot),
-                        ) {
-                            (
-                                Some(id_slot),
-                                Some(password_slot),
-                                Some(note_slot),
-                                Some(created_at_slot),
-                                Some(created_by_email_slot),
-                            ) if de::absent(&missing) => {
-                                (
-                                    id_slot,
-                                    password_slot,
-                                    note_slot,
-                                    created_at_slot,
-                                    created_by_email_slot,
-                                )
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(SharePasswordCreated {
                     id: id_slot,
@@ -4110,37 +3824,24 @@ impl<'de> Deserialize<'de> for SharingConfiguration {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (created_at_slot.is_none(), "created_at"),
+                    (access_token_slot.is_none(), "access_token"),
+                    (share_passwords_slot.is_none(), "share_passwords"),
+                ];
                 let (created_at_slot, access_token_slot, share_passwords_slot) = match (
-                    created_at_slot,
-                    access_token_slot,
-                    share_passwords_slot,
+                    de::fill(created_at_slot),
+                    de::fill(access_token_slot),
+                    de::fill(share_passwords_slot),
                 ) {
                     (
                         Some(created_at_slot),
                         Some(access_token_slot),
                         Some(share_passwords_slot),
-                    ) => (created_at_slot, access_token_slot, share_passwords_slot),
-                    (created_at_slot, access_token_slot, share_passwords_slot) => {
-                        let missing = [
-                            (created_at_slot.is_none(), "created_at"),
-                            (access_token_slot.is_none(), "access_token"),
-                            (share_passwords_slot.is_none(), "share_passwords"),
-                        ];
-                        match (
-                            de::fill(created_at_slot),
-                            de::fill(access_token_slot),
-                            de::fill(share_passwords_slot),
-                        ) {
-                            (
-                                Some(created_at_slot),
-                                Some(access_token_slot),
-                                Some(share_passwords_slot),
-                            ) if de::absent(&missing) => {
-                                (created_at_slot, access_token_slot, share_passwords_slot)
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
+                    ) if de::complete(&missing) => {
+                        (created_at_slot, access_token_slot, share_passwords_slot)
                     }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(SharingConfiguration {
                     created_at: created_at_slot,
@@ -4735,6 +4436,19 @@ impl<'de> Deserialize<'de> for Subscription {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (id_slot.is_none(), "id"),
+                    (insight_short_id_slot.is_none(), "insight_short_id"),
+                    (resource_name_slot.is_none(), "resource_name"),
+                    (target_type_slot.is_none(), "target_type"),
+                    (target_value_slot.is_none(), "target_value"),
+                    (frequency_slot.is_none(), "frequency"),
+                    (start_date_slot.is_none(), "start_date"),
+                    (created_at_slot.is_none(), "created_at"),
+                    (created_by_slot.is_none(), "created_by"),
+                    (summary_slot.is_none(), "summary"),
+                    (next_delivery_date_slot.is_none(), "next_delivery_date"),
+                ];
                 let (
                     id_slot,
                     insight_short_id_slot,
@@ -4748,17 +4462,17 @@ impl<'de> Deserialize<'de> for Subscription {
                     summary_slot,
                     next_delivery_date_slot,
                 ) = match (
-                    id_slot,
-                    insight_short_id_slot,
-                    resource_name_slot,
-                    target_type_slot,
-                    target_value_slot,
-                    frequency_slot,
-                    start_date_slot,
-                    created_at_slot,
-                    created_by_slot,
-                    summary_slot,
-                    next_delivery_date_slot,
+                    de::fill(id_slot),
+                    de::fill(insight_short_id_slot),
+                    de::fill(resource_name_slot),
+                    de::fill(target_type_slot),
+                    de::fill(target_value_slot),
+                    de::fill(frequency_slot),
+                    de::fill(start_date_slot),
+                    de::fill(created_at_slot),
+                    de::fill(created_by_slot),
+                    de::fill(summary_slot),
+                    de::fill(next_delivery_date_slot),
                 ) {
                     (
                         Some(id_slot),
@@ -4772,7 +4486,7 @@ impl<'de> Deserialize<'de> for Subscription {
                         Some(created_by_slot),
                         Some(summary_slot),
                         Some(next_delivery_date_slot),
-                    ) => {
+                    ) if de::complete(&missing) => {
                         (
                             id_slot,
                             insight_short_id_slot,
@@ -4787,75 +4501,7 @@ impl<'de> Deserialize<'de> for Subscription {
                             next_delivery_date_slot,
                         )
                     }
-                    (
-                        id_slot,
-                        insight_short_id_slot,
-                        resource_name_slot,
-                        target_type_slot,
-                        target_value_slot,
-                        frequency_slot,
-                        start_date_slot,
-                        created_at_slot,
-                        created_by_slot,
-                        summary_slot,
-                        next_delivery_date_slot,
-                    ) => {
-                        let missing = [
-                            (id_slot.is_none(), "id"),
-                            (insight_short_id_slot.is_none(), "insight_short_id"),
-                            (resource_name_slot.is_none(), "resource_name"),
-                            (target_type_slot.is_none(), "target_type"),
-                            (target_value_slot.is_none(), "target_value"),
-                            (frequency_slot.is_none(), "frequency"),
-                            (start_date_slot.is_none(), "start_date"),
-                            (created_at_slot.is_none(), "created_at"),
-                            (created_by_slot.is_none(), "created_by"),
-                            (summary_slot.is_none(), "summary"),
-                            (next_delivery_date_slot.is_none(), "next_delivery_date"),
-                        ];
-                        match (
-                            de::fill(id_slot),
-                            de::fill(insight_short_id_slot),
-                            de::fill(resource_name_slot),
-                            de::fill(target_type_slot),
-                            de::fill(target_value_slot),
-                            de::fill(frequency_slot),
-                            de::fill(start_date_slot),
-                            de::fill(created_at_slot),
-                            de::fill(created_by_slot),
-                            de::fill(summary_slot),
-                            de::fill(next_delivery_date_slot),
-                        ) {
-                            (
-                                Some(id_slot),
-                                Some(insight_short_id_slot),
-                                Some(resource_name_slot),
-                                Some(target_type_slot),
-                                Some(target_value_slot),
-                                Some(frequency_slot),
-                                Some(start_date_slot),
-                                Some(created_at_slot),
-                                Some(created_by_slot),
-                                Some(summary_slot),
-                                Some(next_delivery_date_slot),
-                            ) if de::absent(&missing) => {
-                                (
-                                    id_slot,
-                                    insight_short_id_slot,
-                                    resource_name_slot,
-                                    target_type_slot,
-                                    target_value_slot,
-                                    frequency_slot,
-                                    start_date_slot,
-                                    created_at_slot,
-                                    created_by_slot,
-                                    summary_slot,
-                                    next_delivery_date_slot,
-                                )
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(Subscription {
                     id: id_slot,
@@ -5124,23 +4770,29 @@ impl<'de> Deserialize<'de> for SubscriptionRequest {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (target_type_slot.is_none(), "target_type"),
+                    (target_value_slot.is_none(), "target_value"),
+                    (frequency_slot.is_none(), "frequency"),
+                    (start_date_slot.is_none(), "start_date"),
+                ];
                 let (
                     target_type_slot,
                     target_value_slot,
                     frequency_slot,
                     start_date_slot,
                 ) = match (
-                    target_type_slot,
-                    target_value_slot,
-                    frequency_slot,
-                    start_date_slot,
+                    de::fill(target_type_slot),
+                    de::fill(target_value_slot),
+                    de::fill(frequency_slot),
+                    de::fill(start_date_slot),
                 ) {
                     (
                         Some(target_type_slot),
                         Some(target_value_slot),
                         Some(frequency_slot),
                         Some(start_date_slot),
-                    ) => {
+                    ) if de::complete(&missing) => {
                         (
                             target_type_slot,
                             target_value_slot,
@@ -5148,40 +4800,7 @@ impl<'de> Deserialize<'de> for SubscriptionRequest {
                             start_date_slot,
                         )
                     }
-                    (
-                        target_type_slot,
-                        target_value_slot,
-                        frequency_slot,
-                        start_date_slot,
-                    ) => {
-                        let missing = [
-                            (target_type_slot.is_none(), "target_type"),
-                            (target_value_slot.is_none(), "target_value"),
-                            (frequency_slot.is_none(), "frequency"),
-                            (start_date_slot.is_none(), "start_date"),
-                        ];
-                        match (
-                            de::fill(target_type_slot),
-                            de::fill(target_value_slot),
-                            de::fill(frequency_slot),
-                            de::fill(start_date_slot),
-                        ) {
-                            (
-                                Some(target_type_slot),
-                                Some(target_value_slot),
-                                Some(frequency_slot),
-                                Some(start_date_slot),
-                            ) if de::absent(&missing) => {
-                                (
-                                    target_type_slot,
-                                    target_value_slot,
-                                    frequency_slot,
-                                    start_date_slot,
-                                )
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(SubscriptionRequest {
                     dashboard: dashboard_slot.unwrap_or_default(),
@@ -5322,35 +4941,24 @@ impl<'de> Deserialize<'de> for SubscriptionSummaryQuota {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (active_count_slot.is_none(), "active_count"),
+                    (limit_slot.is_none(), "limit"),
+                    (at_limit_slot.is_none(), "at_limit"),
+                ];
                 let (active_count_slot, limit_slot, at_limit_slot) = match (
-                    active_count_slot,
-                    limit_slot,
-                    at_limit_slot,
+                    de::fill(active_count_slot),
+                    de::fill(limit_slot),
+                    de::fill(at_limit_slot),
                 ) {
-                    (Some(active_count_slot), Some(limit_slot), Some(at_limit_slot)) => {
+                    (
+                        Some(active_count_slot),
+                        Some(limit_slot),
+                        Some(at_limit_slot),
+                    ) if de::complete(&missing) => {
                         (active_count_slot, limit_slot, at_limit_slot)
                     }
-                    (active_count_slot, limit_slot, at_limit_slot) => {
-                        let missing = [
-                            (active_count_slot.is_none(), "active_count"),
-                            (limit_slot.is_none(), "limit"),
-                            (at_limit_slot.is_none(), "at_limit"),
-                        ];
-                        match (
-                            de::fill(active_count_slot),
-                            de::fill(limit_slot),
-                            de::fill(at_limit_slot),
-                        ) {
-                            (
-                                Some(active_count_slot),
-                                Some(limit_slot),
-                                Some(at_limit_slot),
-                            ) if de::absent(&missing) => {
-                                (active_count_slot, limit_slot, at_limit_slot)
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(SubscriptionSummaryQuota {
                     active_count: active_count_slot,
@@ -5734,6 +5342,26 @@ impl<'de> Deserialize<'de> for TeamBasic {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (id_slot.is_none(), "id"),
+                    (uuid_slot.is_none(), "uuid"),
+                    (organization_slot.is_none(), "organization"),
+                    (project_id_slot.is_none(), "project_id"),
+                    (api_token_slot.is_none(), "api_token"),
+                    (name_slot.is_none(), "name"),
+                    (
+                        completed_snippet_onboarding_slot.is_none(),
+                        "completed_snippet_onboarding",
+                    ),
+                    (
+                        has_completed_onboarding_for_slot.is_none(),
+                        "has_completed_onboarding_for",
+                    ),
+                    (ingested_event_slot.is_none(), "ingested_event"),
+                    (is_demo_slot.is_none(), "is_demo"),
+                    (timezone_slot.is_none(), "timezone"),
+                    (access_control_slot.is_none(), "access_control"),
+                ];
                 let (
                     id_slot,
                     uuid_slot,
@@ -5748,18 +5376,18 @@ impl<'de> Deserialize<'de> for TeamBasic {
                     timezone_slot,
                     access_control_slot,
                 ) = match (
-                    id_slot,
-                    uuid_slot,
-                    organization_slot,
-                    project_id_slot,
-                    api_token_slot,
-                    name_slot,
-                    completed_snippet_onboarding_slot,
-                    has_completed_onboarding_for_slot,
-                    ingested_event_slot,
-                    is_demo_slot,
-                    timezone_slot,
-                    access_control_slot,
+                    de::fill(id_slot),
+                    de::fill(uuid_slot),
+                    de::fill(organization_slot),
+                    de::fill(project_id_slot),
+                    de::fill(api_token_slot),
+                    de::fill(name_slot),
+                    de::fill(completed_snippet_onboarding_slot),
+                    de::fill(has_completed_onboarding_for_slot),
+                    de::fill(ingested_event_slot),
+                    de::fill(is_demo_slot),
+                    de::fill(timezone_slot),
+                    de::fill(access_control_slot),
                 ) {
                     (
                         Some(id_slot),
@@ -5774,7 +5402,7 @@ impl<'de> Deserialize<'de> for TeamBasic {
                         Some(is_demo_slot),
                         Some(timezone_slot),
                         Some(access_control_slot),
-                    ) => {
+                    ) if de::complete(&missing) => {
                         (
                             id_slot,
                             uuid_slot,
@@ -5790,86 +5418,7 @@ impl<'de> Deserialize<'de> for TeamBasic {
                             access_control_slot,
                         )
                     }
-                    (
-                        id_slot,
-                        uuid_slot,
-                        organization_slot,
-                        project_id_slot,
-                        api_token_slot,
-                        name_slot,
-                        completed_snippet_onboarding_slot,
-                        has_completed_onboarding_for_slot,
-                        ingested_event_slot,
-                        is_demo_slot,
-                        timezone_slot,
-                        access_control_slot,
-                    ) => {
-                        let missing = [
-                            (id_slot.is_none(), "id"),
-                            (uuid_slot.is_none(), "uuid"),
-                            (organization_slot.is_none(), "organization"),
-                            (project_id_slot.is_none(), "project_id"),
-                            (api_token_slot.is_none(), "api_token"),
-                            (name_slot.is_none(), "name"),
-                            (
-                                completed_snippet_onboarding_slot.is_none(),
-                                "completed_snippet_onboarding",
-                            ),
-                            (
-                                has_completed_onboarding_for_slot.is_none(),
-                                "has_completed_onboarding_for",
-                            ),
-                            (ingested_event_slot.is_none(), "ingested_event"),
-                            (is_demo_slot.is_none(), "is_demo"),
-                            (timezone_slot.is_none(), "timezone"),
-                            (access_control_slot.is_none(), "access_control"),
-                        ];
-                        match (
-                            de::fill(id_slot),
-                            de::fill(uuid_slot),
-                            de::fill(organization_slot),
-                            de::fill(project_id_slot),
-                            de::fill(api_token_slot),
-                            de::fill(name_slot),
-                            de::fill(completed_snippet_onboarding_slot),
-                            de::fill(has_completed_onboarding_for_slot),
-                            de::fill(ingested_event_slot),
-                            de::fill(is_demo_slot),
-                            de::fill(timezone_slot),
-                            de::fill(access_control_slot),
-                        ) {
-                            (
-                                Some(id_slot),
-                                Some(uuid_slot),
-                                Some(organization_slot),
-                                Some(project_id_slot),
-                                Some(api_token_slot),
-                                Some(name_slot),
-                                Some(completed_snippet_onboarding_slot),
-                                Some(has_completed_onboarding_for_slot),
-                                Some(ingested_event_slot),
-                                Some(is_demo_slot),
-                                Some(timezone_slot),
-                                Some(access_control_slot),
-                            ) if de::absent(&missing) => {
-                                (
-                                    id_slot,
-                                    uuid_slot,
-                                    organization_slot,
-                                    project_id_slot,
-                                    api_token_slot,
-                                    name_slot,
-                                    completed_snippet_onboarding_slot,
-                                    has_completed_onboarding_for_slot,
-                                    ingested_event_slot,
-                                    is_demo_slot,
-                                    timezone_slot,
-                                    access_control_slot,
-                                )
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(TeamBasic {
                     id: id_slot,
@@ -6465,6 +6014,33 @@ impl<'de> Deserialize<'de> for User {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (date_joined_slot.is_none(), "date_joined"),
+                    (uuid_slot.is_none(), "uuid"),
+                    (distinct_id_slot.is_none(), "distinct_id"),
+                    (email_slot.is_none(), "email"),
+                    (pending_email_slot.is_none(), "pending_email"),
+                    (is_email_verified_slot.is_none(), "is_email_verified"),
+                    (has_password_slot.is_none(), "has_password"),
+                    (id_slot.is_none(), "id"),
+                    (is_impersonated_slot.is_none(), "is_impersonated"),
+                    (is_impersonated_until_slot.is_none(), "is_impersonated_until"),
+                    (
+                        is_impersonated_read_only_slot.is_none(),
+                        "is_impersonated_read_only",
+                    ),
+                    (
+                        sensitive_session_expires_at_slot.is_none(),
+                        "sensitive_session_expires_at",
+                    ),
+                    (team_slot.is_none(), "team"),
+                    (organization_slot.is_none(), "organization"),
+                    (organizations_slot.is_none(), "organizations"),
+                    (is_2fa_enabled_slot.is_none(), "is_2fa_enabled"),
+                    (has_social_auth_slot.is_none(), "has_social_auth"),
+                    (has_sso_enforcement_slot.is_none(), "has_sso_enforcement"),
+                    (scene_personalisation_slot.is_none(), "scene_personalisation"),
+                ];
                 let (
                     date_joined_slot,
                     uuid_slot,
@@ -6486,25 +6062,25 @@ impl<'de> Deserialize<'de> for User {
                     has_sso_enforcement_slot,
                     scene_personalisation_slot,
                 ) = match (
-                    date_joined_slot,
-                    uuid_slot,
-                    distinct_id_slot,
-                    email_slot,
-                    pending_email_slot,
-                    is_email_verified_slot,
-                    has_password_slot,
-                    id_slot,
-                    is_impersonated_slot,
-                    is_impersonated_until_slot,
-                    is_impersonated_read_only_slot,
-                    sensitive_session_expires_at_slot,
-                    team_slot,
-                    organization_slot,
-                    organizations_slot,
-                    is_2fa_enabled_slot,
-                    has_social_auth_slot,
-                    has_sso_enforcement_slot,
-                    scene_personalisation_slot,
+                    de::fill(date_joined_slot),
+                    de::fill(uuid_slot),
+                    de::fill(distinct_id_slot),
+                    de::fill(email_slot),
+                    de::fill(pending_email_slot),
+                    de::fill(is_email_verified_slot),
+                    de::fill(has_password_slot),
+                    de::fill(id_slot),
+                    de::fill(is_impersonated_slot),
+                    de::fill(is_impersonated_until_slot),
+                    de::fill(is_impersonated_read_only_slot),
+                    de::fill(sensitive_session_expires_at_slot),
+                    de::fill(team_slot),
+                    de::fill(organization_slot),
+                    de::fill(organizations_slot),
+                    de::fill(is_2fa_enabled_slot),
+                    de::fill(has_social_auth_slot),
+                    de::fill(has_sso_enforcement_slot),
+                    de::fill(scene_personalisation_slot),
                 ) {
                     (
                         Some(date_joined_slot),
@@ -6526,7 +6102,7 @@ impl<'de> Deserialize<'de> for User {
                         Some(has_social_auth_slot),
                         Some(has_sso_enforcement_slot),
                         Some(scene_personalisation_slot),
-                    ) => {
+                    ) if de::complete(&missing) => {
                         (
                             date_joined_slot,
                             uuid_slot,
@@ -6549,127 +6125,7 @@ impl<'de> Deserialize<'de> for User {
                             scene_personalisation_slot,
                         )
                     }
-                    (
-                        date_joined_slot,
-                        uuid_slot,
-                        distinct_id_slot,
-                        email_slot,
-                        pending_email_slot,
-                        is_email_verified_slot,
-                        has_password_slot,
-                        id_slot,
-                        is_impersonated_slot,
-                        is_impersonated_until_slot,
-                        is_impersonated_read_only_slot,
-                        sensitive_session_expires_at_slot,
-                        team_slot,
-                        organization_slot,
-                        organizations_slot,
-                        is_2fa_enabled_slot,
-                        has_social_auth_slot,
-                        has_sso_enforcement_slot,
-                        scene_personalisation_slot,
-                    ) => {
-                        let missing = [
-                            (date_joined_slot.is_none(), "date_joined"),
-                            (uuid_slot.is_none(), "uuid"),
-                            (distinct_id_slot.is_none(), "distinct_id"),
-                            (email_slot.is_none(), "email"),
-                            (pending_email_slot.is_none(), "pending_email"),
-                            (is_email_verified_slot.is_none(), "is_email_verified"),
-                            (has_password_slot.is_none(), "has_password"),
-                            (id_slot.is_none(), "id"),
-                            (is_impersonated_slot.is_none(), "is_impersonated"),
-                            (
-                                is_impersonated_until_slot.is_none(),
-                                "is_impersonated_until",
-                            ),
-                            (
-                                is_impersonated_read_only_slot.is_none(),
-                                "is_impersonated_read_only",
-                            ),
-                            (
-                                sensitive_session_expires_at_slot.is_none(),
-                                "sensitive_session_expires_at",
-                            ),
-                            (team_slot.is_none(), "team"),
-                            (organization_slot.is_none(), "organization"),
-                            (organizations_slot.is_none(), "organizations"),
-                            (is_2fa_enabled_slot.is_none(), "is_2fa_enabled"),
-                            (has_social_auth_slot.is_none(), "has_social_auth"),
-                            (has_sso_enforcement_slot.is_none(), "has_sso_enforcement"),
-                            (
-                                scene_personalisation_slot.is_none(),
-                                "scene_personalisation",
-                            ),
-                        ];
-                        match (
-                            de::fill(date_joined_slot),
-                            de::fill(uuid_slot),
-                            de::fill(distinct_id_slot),
-                            de::fill(email_slot),
-                            de::fill(pending_email_slot),
-                            de::fill(is_email_verified_slot),
-                            de::fill(has_password_slot),
-                            de::fill(id_slot),
-                            de::fill(is_impersonated_slot),
-                            de::fill(is_impersonated_until_slot),
-                            de::fill(is_impersonated_read_only_slot),
-                            de::fill(sensitive_session_expires_at_slot),
-                            de::fill(team_slot),
-                            de::fill(organization_slot),
-                            de::fill(organizations_slot),
-                            de::fill(is_2fa_enabled_slot),
-                            de::fill(has_social_auth_slot),
-                            de::fill(has_sso_enforcement_slot),
-                            de::fill(scene_personalisation_slot),
-                        ) {
-                            (
-                                Some(date_joined_slot),
-                                Some(uuid_slot),
-                                Some(distinct_id_slot),
-                                Some(email_slot),
-                                Some(pending_email_slot),
-                                Some(is_email_verified_slot),
-                                Some(has_password_slot),
-                                Some(id_slot),
-                                Some(is_impersonated_slot),
-                                Some(is_impersonated_until_slot),
-                                Some(is_impersonated_read_only_slot),
-                                Some(sensitive_session_expires_at_slot),
-                                Some(team_slot),
-                                Some(organization_slot),
-                                Some(organizations_slot),
-                                Some(is_2fa_enabled_slot),
-                                Some(has_social_auth_slot),
-                                Some(has_sso_enforcement_slot),
-                                Some(scene_personalisation_slot),
-                            ) if de::absent(&missing) => {
-                                (
-                                    date_joined_slot,
-                                    uuid_slot,
-                                    distinct_id_slot,
-                                    email_slot,
-                                    pending_email_slot,
-                                    is_email_verified_slot,
-                                    has_password_slot,
-                                    id_slot,
-                                    is_impersonated_slot,
-                                    is_impersonated_until_slot,
-                                    is_impersonated_read_only_slot,
-                                    sensitive_session_expires_at_slot,
-                                    team_slot,
-                                    organization_slot,
-                                    organizations_slot,
-                                    is_2fa_enabled_slot,
-                                    has_social_auth_slot,
-                                    has_sso_enforcement_slot,
-                                    scene_personalisation_slot,
-                                )
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(User {
                     date_joined: date_joined_slot,
@@ -6932,42 +6388,27 @@ impl<'de> Deserialize<'de> for UserBasic {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (id_slot.is_none(), "id"),
+                    (uuid_slot.is_none(), "uuid"),
+                    (email_slot.is_none(), "email"),
+                    (hedgehog_config_slot.is_none(), "hedgehog_config"),
+                ];
                 let (id_slot, uuid_slot, email_slot, hedgehog_config_slot) = match (
-                    id_slot,
-                    uuid_slot,
-                    email_slot,
-                    hedgehog_config_slot,
+                    de::fill(id_slot),
+                    de::fill(uuid_slot),
+                    de::fill(email_slot),
+                    de::fill(hedgehog_config_slot),
                 ) {
                     (
                         Some(id_slot),
                         Some(uuid_slot),
                         Some(email_slot),
                         Some(hedgehog_config_slot),
-                    ) => (id_slot, uuid_slot, email_slot, hedgehog_config_slot),
-                    (id_slot, uuid_slot, email_slot, hedgehog_config_slot) => {
-                        let missing = [
-                            (id_slot.is_none(), "id"),
-                            (uuid_slot.is_none(), "uuid"),
-                            (email_slot.is_none(), "email"),
-                            (hedgehog_config_slot.is_none(), "hedgehog_config"),
-                        ];
-                        match (
-                            de::fill(id_slot),
-                            de::fill(uuid_slot),
-                            de::fill(email_slot),
-                            de::fill(hedgehog_config_slot),
-                        ) {
-                            (
-                                Some(id_slot),
-                                Some(uuid_slot),
-                                Some(email_slot),
-                                Some(hedgehog_config_slot),
-                            ) if de::absent(&missing) => {
-                                (id_slot, uuid_slot, email_slot, hedgehog_config_slot)
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
+                    ) if de::complete(&missing) => {
+                        (id_slot, uuid_slot, email_slot, hedgehog_config_slot)
                     }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(UserBasic {
                     id: id_slot,
@@ -7057,17 +6498,12 @@ impl<'de> Deserialize<'de> for UserGithubLogin {
                         _ => de::skip(&mut map),
                     }?;
                 }
-                let (github_login_slot,) = match (github_login_slot,) {
-                    (Some(github_login_slot),) => (github_login_slot,),
-                    (github_login_slot,) => {
-                        let missing = [(github_login_slot.is_none(), "github_login")];
-                        match (de::fill(github_login_slot),) {
-                            (Some(github_login_slot),) if de::absent(&missing) => {
-                                (github_login_slot,)
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
+                let missing = [(github_login_slot.is_none(), "github_login")];
+                let (github_login_slot,) = match (de::fill(github_login_slot),) {
+                    (Some(github_login_slot),) if de::complete(&missing) => {
+                        (github_login_slot,)
                     }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(UserGithubLogin {
                     github_login: github_login_slot,

@@ -359,9 +359,11 @@ fn struct_decoder(name: &str, s: &Struct, cfg: &TokenStream) -> TokenStream {
     };
     // The required fields are unwrapped together: one match on their slots, and serde's
     // "missing field" error for the first one missing, rather than a `?` per field (which
-    // cost a quarter of a large client's check). In a client's recover pass (see the
-    // runtime's `decode`), `fill` gives a missing field its zero value and `absent` records
-    // it, unless the object has none of the required properties.
+    // cost a quarter of a large client's check). `fill` leaves a slot as it is, except in a
+    // client's recover pass (see the runtime's `decode`), where it gives a missing field its
+    // zero value; `complete` then records each as a deviation, unless the object has none of
+    // the required properties. One match, not a match for the common case and another for
+    // the recover pass: half the code per required field.
     let value = quote!(Ok(#ty { #(#inits,)* #other_init }));
     let build = if required.is_empty() {
         value
@@ -369,15 +371,10 @@ fn struct_decoder(name: &str, s: &Struct, cfg: &TokenStream) -> TokenStream {
         let slots: Vec<_> = required.iter().map(|(slot, _)| slot).collect();
         let wires = required.iter().map(|(_, wire)| wire);
         quote! {
-            let (#(#slots,)*) = match (#(#slots,)*) {
-                (#(Some(#slots),)*) => (#(#slots,)*),
-                (#(#slots,)*) => {
-                    let missing = [#((#slots.is_none(), #wires)),*];
-                    match (#(#helpers::fill(#slots),)*) {
-                        (#(Some(#slots),)*) if #helpers::absent(&missing) => (#(#slots,)*),
-                        _ => return Err(#helpers::missing(&missing)),
-                    }
-                }
+            let missing = [#((#slots.is_none(), #wires)),*];
+            let (#(#slots,)*) = match (#(#helpers::fill(#slots),)*) {
+                (#(Some(#slots),)*) if #helpers::complete(&missing) => (#(#slots,)*),
+                _ => return Err(#helpers::missing(&missing)),
             };
             #value
         }

@@ -114,28 +114,19 @@ impl<'de> Deserialize<'de> for AssistantMessage {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (message_type_slot.is_none(), "message_type"),
+                    (content_slot.is_none(), "content"),
+                ];
                 let (message_type_slot, content_slot) = match (
-                    message_type_slot,
-                    content_slot,
+                    de::fill(message_type_slot),
+                    de::fill(content_slot),
                 ) {
-                    (Some(message_type_slot), Some(content_slot)) => {
-                        (message_type_slot, content_slot)
-                    }
-                    (message_type_slot, content_slot) => {
-                        let missing = [
-                            (message_type_slot.is_none(), "message_type"),
-                            (content_slot.is_none(), "content"),
-                        ];
-                        match (de::fill(message_type_slot), de::fill(content_slot)) {
-                            (
-                                Some(message_type_slot),
-                                Some(content_slot),
-                            ) if de::absent(&missing) => {
-                                (message_type_slot, content_slot)
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                    (
+                        Some(message_type_slot),
+                        Some(content_slot),
+                    ) if de::complete(&missing) => (message_type_slot, content_slot),
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(AssistantMessage {
                     message_type: message_type_slot,
@@ -388,23 +379,18 @@ impl<'de> Deserialize<'de> for CountryList {
                         _ => de::skip(&mut map),
                     }?;
                 }
-                let (name_slot, countries_slot) = match (name_slot, countries_slot) {
-                    (Some(name_slot), Some(countries_slot)) => {
+                let missing = [
+                    (name_slot.is_none(), "name"),
+                    (countries_slot.is_none(), "countries"),
+                ];
+                let (name_slot, countries_slot) = match (
+                    de::fill(name_slot),
+                    de::fill(countries_slot),
+                ) {
+                    (Some(name_slot), Some(countries_slot)) if de::complete(&missing) => {
                         (name_slot, countries_slot)
                     }
-                    (name_slot, countries_slot) => {
-                        let missing = [
-                            (name_slot.is_none(), "name"),
-                            (countries_slot.is_none(), "countries"),
-                        ];
-                        match (de::fill(name_slot), de::fill(countries_slot)) {
-                            (
-                                Some(name_slot),
-                                Some(countries_slot),
-                            ) if de::absent(&missing) => (name_slot, countries_slot),
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(CountryList {
                     r#type: type_slot.unwrap_or_default(),
@@ -539,21 +525,18 @@ impl<'de> Deserialize<'de> for DomainList {
                         _ => de::skip(&mut map),
                     }?;
                 }
-                let (name_slot, domains_slot) = match (name_slot, domains_slot) {
-                    (Some(name_slot), Some(domains_slot)) => (name_slot, domains_slot),
-                    (name_slot, domains_slot) => {
-                        let missing = [
-                            (name_slot.is_none(), "name"),
-                            (domains_slot.is_none(), "domains"),
-                        ];
-                        match (de::fill(name_slot), de::fill(domains_slot)) {
-                            (
-                                Some(name_slot),
-                                Some(domains_slot),
-                            ) if de::absent(&missing) => (name_slot, domains_slot),
-                            _ => return Err(de::missing(&missing)),
-                        }
+                let missing = [
+                    (name_slot.is_none(), "name"),
+                    (domains_slot.is_none(), "domains"),
+                ];
+                let (name_slot, domains_slot) = match (
+                    de::fill(name_slot),
+                    de::fill(domains_slot),
+                ) {
+                    (Some(name_slot), Some(domains_slot)) if de::complete(&missing) => {
+                        (name_slot, domains_slot)
                     }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(DomainList {
                     r#type: type_slot.unwrap_or_default(),
@@ -760,35 +743,22 @@ impl<'de> Deserialize<'de> for FunctionCall {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (type_slot.is_none(), "type"),
+                    (name_slot.is_none(), "name"),
+                    (arguments_slot.is_none(), "arguments"),
+                ];
                 let (type_slot, name_slot, arguments_slot) = match (
-                    type_slot,
-                    name_slot,
-                    arguments_slot,
+                    de::fill(type_slot),
+                    de::fill(name_slot),
+                    de::fill(arguments_slot),
                 ) {
-                    (Some(type_slot), Some(name_slot), Some(arguments_slot)) => {
-                        (type_slot, name_slot, arguments_slot)
-                    }
-                    (type_slot, name_slot, arguments_slot) => {
-                        let missing = [
-                            (type_slot.is_none(), "type"),
-                            (name_slot.is_none(), "name"),
-                            (arguments_slot.is_none(), "arguments"),
-                        ];
-                        match (
-                            de::fill(type_slot),
-                            de::fill(name_slot),
-                            de::fill(arguments_slot),
-                        ) {
-                            (
-                                Some(type_slot),
-                                Some(name_slot),
-                                Some(arguments_slot),
-                            ) if de::absent(&missing) => {
-                                (type_slot, name_slot, arguments_slot)
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                    (
+                        Some(type_slot),
+                        Some(name_slot),
+                        Some(arguments_slot),
+                    ) if de::complete(&missing) => (type_slot, name_slot, arguments_slot),
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(FunctionCall {
                     r#type: type_slot,
@@ -919,28 +889,19 @@ impl<'de> Deserialize<'de> for LegacyToolReturn {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (message_type_slot.is_none(), "message_type"),
+                    (tool_return_slot.is_none(), "tool_return"),
+                ];
                 let (message_type_slot, tool_return_slot) = match (
-                    message_type_slot,
-                    tool_return_slot,
+                    de::fill(message_type_slot),
+                    de::fill(tool_return_slot),
                 ) {
-                    (Some(message_type_slot), Some(tool_return_slot)) => {
-                        (message_type_slot, tool_return_slot)
-                    }
-                    (message_type_slot, tool_return_slot) => {
-                        let missing = [
-                            (message_type_slot.is_none(), "message_type"),
-                            (tool_return_slot.is_none(), "tool_return"),
-                        ];
-                        match (de::fill(message_type_slot), de::fill(tool_return_slot)) {
-                            (
-                                Some(message_type_slot),
-                                Some(tool_return_slot),
-                            ) if de::absent(&missing) => {
-                                (message_type_slot, tool_return_slot)
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                    (
+                        Some(message_type_slot),
+                        Some(tool_return_slot),
+                    ) if de::complete(&missing) => (message_type_slot, tool_return_slot),
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(LegacyToolReturn {
                     message_type: message_type_slot,
@@ -1018,15 +979,10 @@ impl<'de> Deserialize<'de> for Limits {
                         _ => de::skip(&mut map),
                     }?;
                 }
-                let (max_slot,) = match (max_slot,) {
-                    (Some(max_slot),) => (max_slot,),
-                    (max_slot,) => {
-                        let missing = [(max_slot.is_none(), "max")];
-                        match (de::fill(max_slot),) {
-                            (Some(max_slot),) if de::absent(&missing) => (max_slot,),
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                let missing = [(max_slot.is_none(), "max")];
+                let (max_slot,) = match (de::fill(max_slot),) {
+                    (Some(max_slot),) if de::complete(&missing) => (max_slot,),
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(Limits { max: max_slot })
             }
@@ -1103,21 +1059,18 @@ impl<'de> Deserialize<'de> for MessageAssistant {
                         _ => de::skip(&mut map),
                     }?;
                 }
-                let (type_slot, content_slot) = match (type_slot, content_slot) {
-                    (Some(type_slot), Some(content_slot)) => (type_slot, content_slot),
-                    (type_slot, content_slot) => {
-                        let missing = [
-                            (type_slot.is_none(), "type"),
-                            (content_slot.is_none(), "content"),
-                        ];
-                        match (de::fill(type_slot), de::fill(content_slot)) {
-                            (
-                                Some(type_slot),
-                                Some(content_slot),
-                            ) if de::absent(&missing) => (type_slot, content_slot),
-                            _ => return Err(de::missing(&missing)),
-                        }
+                let missing = [
+                    (type_slot.is_none(), "type"),
+                    (content_slot.is_none(), "content"),
+                ];
+                let (type_slot, content_slot) = match (
+                    de::fill(type_slot),
+                    de::fill(content_slot),
+                ) {
+                    (Some(type_slot), Some(content_slot)) if de::complete(&missing) => {
+                        (type_slot, content_slot)
                     }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(MessageAssistant {
                     r#type: type_slot,
@@ -1262,35 +1215,22 @@ impl<'de> Deserialize<'de> for MessageSystem {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (type_slot.is_none(), "type"),
+                    (role_slot.is_none(), "role"),
+                    (content_slot.is_none(), "content"),
+                ];
                 let (type_slot, role_slot, content_slot) = match (
-                    type_slot,
-                    role_slot,
-                    content_slot,
+                    de::fill(type_slot),
+                    de::fill(role_slot),
+                    de::fill(content_slot),
                 ) {
-                    (Some(type_slot), Some(role_slot), Some(content_slot)) => {
-                        (type_slot, role_slot, content_slot)
-                    }
-                    (type_slot, role_slot, content_slot) => {
-                        let missing = [
-                            (type_slot.is_none(), "type"),
-                            (role_slot.is_none(), "role"),
-                            (content_slot.is_none(), "content"),
-                        ];
-                        match (
-                            de::fill(type_slot),
-                            de::fill(role_slot),
-                            de::fill(content_slot),
-                        ) {
-                            (
-                                Some(type_slot),
-                                Some(role_slot),
-                                Some(content_slot),
-                            ) if de::absent(&missing) => {
-                                (type_slot, role_slot, content_slot)
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                    (
+                        Some(type_slot),
+                        Some(role_slot),
+                        Some(content_slot),
+                    ) if de::complete(&missing) => (type_slot, role_slot, content_slot),
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(MessageSystem {
                     r#type: type_slot,
@@ -1495,35 +1435,22 @@ impl<'de> Deserialize<'de> for MessageUser {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (type_slot.is_none(), "type"),
+                    (role_slot.is_none(), "role"),
+                    (content_slot.is_none(), "content"),
+                ];
                 let (type_slot, role_slot, content_slot) = match (
-                    type_slot,
-                    role_slot,
-                    content_slot,
+                    de::fill(type_slot),
+                    de::fill(role_slot),
+                    de::fill(content_slot),
                 ) {
-                    (Some(type_slot), Some(role_slot), Some(content_slot)) => {
-                        (type_slot, role_slot, content_slot)
-                    }
-                    (type_slot, role_slot, content_slot) => {
-                        let missing = [
-                            (type_slot.is_none(), "type"),
-                            (role_slot.is_none(), "role"),
-                            (content_slot.is_none(), "content"),
-                        ];
-                        match (
-                            de::fill(type_slot),
-                            de::fill(role_slot),
-                            de::fill(content_slot),
-                        ) {
-                            (
-                                Some(type_slot),
-                                Some(role_slot),
-                                Some(content_slot),
-                            ) if de::absent(&missing) => {
-                                (type_slot, role_slot, content_slot)
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                    (
+                        Some(type_slot),
+                        Some(role_slot),
+                        Some(content_slot),
+                    ) if de::complete(&missing) => (type_slot, role_slot, content_slot),
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(MessageUser {
                     r#type: type_slot,
@@ -1882,21 +1809,18 @@ impl<'de> Deserialize<'de> for ShieldList {
                         _ => de::skip(&mut map),
                     }?;
                 }
-                let (id_slot, content_slot) = match (id_slot, content_slot) {
-                    (Some(id_slot), Some(content_slot)) => (id_slot, content_slot),
-                    (id_slot, content_slot) => {
-                        let missing = [
-                            (id_slot.is_none(), "id"),
-                            (content_slot.is_none(), "content"),
-                        ];
-                        match (de::fill(id_slot), de::fill(content_slot)) {
-                            (
-                                Some(id_slot),
-                                Some(content_slot),
-                            ) if de::absent(&missing) => (id_slot, content_slot),
-                            _ => return Err(de::missing(&missing)),
-                        }
+                let missing = [
+                    (id_slot.is_none(), "id"),
+                    (content_slot.is_none(), "content"),
+                ];
+                let (id_slot, content_slot) = match (
+                    de::fill(id_slot),
+                    de::fill(content_slot),
+                ) {
+                    (Some(id_slot), Some(content_slot)) if de::complete(&missing) => {
+                        (id_slot, content_slot)
                     }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(ShieldList {
                     id: id_slot,
@@ -2038,23 +1962,29 @@ impl<'de> Deserialize<'de> for ToolReturnMessage {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (message_type_slot.is_none(), "message_type"),
+                    (tool_call_id_slot.is_none(), "tool_call_id"),
+                    (status_slot.is_none(), "status"),
+                    (tool_return_slot.is_none(), "tool_return"),
+                ];
                 let (
                     message_type_slot,
                     tool_call_id_slot,
                     status_slot,
                     tool_return_slot,
                 ) = match (
-                    message_type_slot,
-                    tool_call_id_slot,
-                    status_slot,
-                    tool_return_slot,
+                    de::fill(message_type_slot),
+                    de::fill(tool_call_id_slot),
+                    de::fill(status_slot),
+                    de::fill(tool_return_slot),
                 ) {
                     (
                         Some(message_type_slot),
                         Some(tool_call_id_slot),
                         Some(status_slot),
                         Some(tool_return_slot),
-                    ) => {
+                    ) if de::complete(&missing) => {
                         (
                             message_type_slot,
                             tool_call_id_slot,
@@ -2062,40 +1992,7 @@ impl<'de> Deserialize<'de> for ToolReturnMessage {
                             tool_return_slot,
                         )
                     }
-                    (
-                        message_type_slot,
-                        tool_call_id_slot,
-                        status_slot,
-                        tool_return_slot,
-                    ) => {
-                        let missing = [
-                            (message_type_slot.is_none(), "message_type"),
-                            (tool_call_id_slot.is_none(), "tool_call_id"),
-                            (status_slot.is_none(), "status"),
-                            (tool_return_slot.is_none(), "tool_return"),
-                        ];
-                        match (
-                            de::fill(message_type_slot),
-                            de::fill(tool_call_id_slot),
-                            de::fill(status_slot),
-                            de::fill(tool_return_slot),
-                        ) {
-                            (
-                                Some(message_type_slot),
-                                Some(tool_call_id_slot),
-                                Some(status_slot),
-                                Some(tool_return_slot),
-                            ) if de::absent(&missing) => {
-                                (
-                                    message_type_slot,
-                                    tool_call_id_slot,
-                                    status_slot,
-                                    tool_return_slot,
-                                )
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(ToolReturnMessage {
                     message_type: message_type_slot,

@@ -49,15 +49,10 @@ impl<'de> Deserialize<'de> for Created {
                         _ => de::skip(&mut map),
                     }?;
                 }
-                let (id_slot,) = match (id_slot,) {
-                    (Some(id_slot),) => (id_slot,),
-                    (id_slot,) => {
-                        let missing = [(id_slot.is_none(), "id")];
-                        match (de::fill(id_slot),) {
-                            (Some(id_slot),) if de::absent(&missing) => (id_slot,),
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                let missing = [(id_slot.is_none(), "id")];
+                let (id_slot,) = match (de::fill(id_slot),) {
+                    (Some(id_slot),) if de::complete(&missing) => (id_slot,),
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(Created { id: id_slot })
             }
@@ -140,21 +135,18 @@ impl<'de> Deserialize<'de> for ListConversationsResponse {
                         _ => de::skip(&mut map),
                     }?;
                 }
-                let (ok_slot, channels_slot) = match (ok_slot, channels_slot) {
-                    (Some(ok_slot), Some(channels_slot)) => (ok_slot, channels_slot),
-                    (ok_slot, channels_slot) => {
-                        let missing = [
-                            (ok_slot.is_none(), "ok"),
-                            (channels_slot.is_none(), "channels"),
-                        ];
-                        match (de::fill(ok_slot), de::fill(channels_slot)) {
-                            (
-                                Some(ok_slot),
-                                Some(channels_slot),
-                            ) if de::absent(&missing) => (ok_slot, channels_slot),
-                            _ => return Err(de::missing(&missing)),
-                        }
+                let missing = [
+                    (ok_slot.is_none(), "ok"),
+                    (channels_slot.is_none(), "channels"),
+                ];
+                let (ok_slot, channels_slot) = match (
+                    de::fill(ok_slot),
+                    de::fill(channels_slot),
+                ) {
+                    (Some(ok_slot), Some(channels_slot)) if de::complete(&missing) => {
+                        (ok_slot, channels_slot)
                     }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(ListConversationsResponse {
                     ok: ok_slot,
@@ -227,17 +219,12 @@ impl<'de> Deserialize<'de> for ListConversationsResponseResponseMetadata {
                         _ => de::skip(&mut map),
                     }?;
                 }
-                let (next_cursor_slot,) = match (next_cursor_slot,) {
-                    (Some(next_cursor_slot),) => (next_cursor_slot,),
-                    (next_cursor_slot,) => {
-                        let missing = [(next_cursor_slot.is_none(), "next_cursor")];
-                        match (de::fill(next_cursor_slot),) {
-                            (Some(next_cursor_slot),) if de::absent(&missing) => {
-                                (next_cursor_slot,)
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
+                let missing = [(next_cursor_slot.is_none(), "next_cursor")];
+                let (next_cursor_slot,) = match (de::fill(next_cursor_slot),) {
+                    (Some(next_cursor_slot),) if de::complete(&missing) => {
+                        (next_cursor_slot,)
                     }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(ListConversationsResponseResponseMetadata {
                     next_cursor: next_cursor_slot,
@@ -324,42 +311,27 @@ impl<'de> Deserialize<'de> for ListCustomersResponse {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (data_slot.is_none(), "data"),
+                    (has_more_slot.is_none(), "has_more"),
+                    (object_slot.is_none(), "object"),
+                    (url_slot.is_none(), "url"),
+                ];
                 let (data_slot, has_more_slot, object_slot, url_slot) = match (
-                    data_slot,
-                    has_more_slot,
-                    object_slot,
-                    url_slot,
+                    de::fill(data_slot),
+                    de::fill(has_more_slot),
+                    de::fill(object_slot),
+                    de::fill(url_slot),
                 ) {
                     (
                         Some(data_slot),
                         Some(has_more_slot),
                         Some(object_slot),
                         Some(url_slot),
-                    ) => (data_slot, has_more_slot, object_slot, url_slot),
-                    (data_slot, has_more_slot, object_slot, url_slot) => {
-                        let missing = [
-                            (data_slot.is_none(), "data"),
-                            (has_more_slot.is_none(), "has_more"),
-                            (object_slot.is_none(), "object"),
-                            (url_slot.is_none(), "url"),
-                        ];
-                        match (
-                            de::fill(data_slot),
-                            de::fill(has_more_slot),
-                            de::fill(object_slot),
-                            de::fill(url_slot),
-                        ) {
-                            (
-                                Some(data_slot),
-                                Some(has_more_slot),
-                                Some(object_slot),
-                                Some(url_slot),
-                            ) if de::absent(&missing) => {
-                                (data_slot, has_more_slot, object_slot, url_slot)
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
+                    ) if de::complete(&missing) => {
+                        (data_slot, has_more_slot, object_slot, url_slot)
                     }
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(ListCustomersResponse {
                     data: data_slot,
@@ -438,15 +410,10 @@ impl<'de> Deserialize<'de> for ListCustomersResponseDataItem {
                         _ => de::skip(&mut map),
                     }?;
                 }
-                let (id_slot,) = match (id_slot,) {
-                    (Some(id_slot),) => (id_slot,),
-                    (id_slot,) => {
-                        let missing = [(id_slot.is_none(), "id")];
-                        match (de::fill(id_slot),) {
-                            (Some(id_slot),) if de::absent(&missing) => (id_slot,),
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                let missing = [(id_slot.is_none(), "id")];
+                let (id_slot,) = match (de::fill(id_slot),) {
+                    (Some(id_slot),) if de::complete(&missing) => (id_slot,),
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(ListCustomersResponseDataItem {
                     id: id_slot,
@@ -649,28 +616,19 @@ impl<'de> Deserialize<'de> for ListInstallationRepositoriesResponse {
                         _ => de::skip(&mut map),
                     }?;
                 }
+                let missing = [
+                    (total_count_slot.is_none(), "total_count"),
+                    (repositories_slot.is_none(), "repositories"),
+                ];
                 let (total_count_slot, repositories_slot) = match (
-                    total_count_slot,
-                    repositories_slot,
+                    de::fill(total_count_slot),
+                    de::fill(repositories_slot),
                 ) {
-                    (Some(total_count_slot), Some(repositories_slot)) => {
-                        (total_count_slot, repositories_slot)
-                    }
-                    (total_count_slot, repositories_slot) => {
-                        let missing = [
-                            (total_count_slot.is_none(), "total_count"),
-                            (repositories_slot.is_none(), "repositories"),
-                        ];
-                        match (de::fill(total_count_slot), de::fill(repositories_slot)) {
-                            (
-                                Some(total_count_slot),
-                                Some(repositories_slot),
-                            ) if de::absent(&missing) => {
-                                (total_count_slot, repositories_slot)
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                    (
+                        Some(total_count_slot),
+                        Some(repositories_slot),
+                    ) if de::complete(&missing) => (total_count_slot, repositories_slot),
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(ListInstallationRepositoriesResponse {
                     total_count: total_count_slot,
@@ -748,17 +706,10 @@ impl<'de> Deserialize<'de> for ListLogsResponse {
                         _ => de::skip(&mut map),
                     }?;
                 }
-                let (entries_slot,) = match (entries_slot,) {
-                    (Some(entries_slot),) => (entries_slot,),
-                    (entries_slot,) => {
-                        let missing = [(entries_slot.is_none(), "entries")];
-                        match (de::fill(entries_slot),) {
-                            (Some(entries_slot),) if de::absent(&missing) => {
-                                (entries_slot,)
-                            }
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                let missing = [(entries_slot.is_none(), "entries")];
+                let (entries_slot,) = match (de::fill(entries_slot),) {
+                    (Some(entries_slot),) if de::complete(&missing) => (entries_slot,),
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(ListLogsResponse {
                     entries: entries_slot,
@@ -987,15 +938,10 @@ impl<'de> Deserialize<'de> for ReplaceThingBody {
                         _ => de::skip(&mut map),
                     }?;
                 }
-                let (name_slot,) = match (name_slot,) {
-                    (Some(name_slot),) => (name_slot,),
-                    (name_slot,) => {
-                        let missing = [(name_slot.is_none(), "name")];
-                        match (de::fill(name_slot),) {
-                            (Some(name_slot),) if de::absent(&missing) => (name_slot,),
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                let missing = [(name_slot.is_none(), "name")];
+                let (name_slot,) = match (de::fill(name_slot),) {
+                    (Some(name_slot),) if de::complete(&missing) => (name_slot,),
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(ReplaceThingBody {
                     name: name_slot,
@@ -1147,15 +1093,10 @@ impl<'de> Deserialize<'de> for Thing {
                         _ => de::skip(&mut map),
                     }?;
                 }
-                let (name_slot,) = match (name_slot,) {
-                    (Some(name_slot),) => (name_slot,),
-                    (name_slot,) => {
-                        let missing = [(name_slot.is_none(), "name")];
-                        match (de::fill(name_slot),) {
-                            (Some(name_slot),) if de::absent(&missing) => (name_slot,),
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                let missing = [(name_slot.is_none(), "name")];
+                let (name_slot,) = match (de::fill(name_slot),) {
+                    (Some(name_slot),) if de::complete(&missing) => (name_slot,),
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(Thing {
                     name: name_slot,
@@ -1246,15 +1187,10 @@ impl<'de> Deserialize<'de> for UploadPhotoBody {
                         _ => de::skip(&mut map),
                     }?;
                 }
-                let (photo_slot,) = match (photo_slot,) {
-                    (Some(photo_slot),) => (photo_slot,),
-                    (photo_slot,) => {
-                        let missing = [(photo_slot.is_none(), "photo")];
-                        match (de::fill(photo_slot),) {
-                            (Some(photo_slot),) if de::absent(&missing) => (photo_slot,),
-                            _ => return Err(de::missing(&missing)),
-                        }
-                    }
+                let missing = [(photo_slot.is_none(), "photo")];
+                let (photo_slot,) = match (de::fill(photo_slot),) {
+                    (Some(photo_slot),) if de::complete(&missing) => (photo_slot,),
+                    _ => return Err(de::missing(&missing)),
                 };
                 Ok(UploadPhotoBody {
                     photo: photo_slot,

@@ -228,6 +228,12 @@ pub fn fill<T: DeserializeOwned>(slot: Option<T>) -> Option<T> {
     }
 }
 
+/// Whether a struct whose required properties are marked `true` when missing is delivered:
+/// when none is missing, or (see [`absent`]) in a client's recover pass.
+pub fn complete(fields: &[(bool, &'static str)]) -> bool {
+    !fields.iter().any(|(missing, _)| *missing) || absent(fields)
+}
+
 /// Whether a struct missing the required properties marked `true` is still delivered: only
 /// in a client's recover pass, which records each as a deviation, and not when the object has
 /// none of two or more required properties (it is then some other object, an error body
