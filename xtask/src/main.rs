@@ -139,6 +139,19 @@ const COMMANDS: &[(&str, &str)] = &[
 ",
     ),
     (
+        "bench-one",
+        "  bench-one SPEC RUNS (internal) one document's stage timings as JSON, for bench's child
+                      processes (each measured in its own process)
+",
+    ),
+    (
+        "bench-check",
+        "  bench-check DIR [TARGET]
+                      (internal) cargo check of the crate at DIR as JSON (peak memory, time),
+                      for bench and budget's child processes
+",
+    ),
+    (
         "help",
         "  help                show this text
 ",
