@@ -171,7 +171,7 @@ fn downstream_compiles(
     }
     std::fs::write(dir.join("src/lib.rs"), source).map_err(|e| e.to_string())?;
     let manifest = format!(
-        "[package]\nname = \"semver-downstream\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nposthog-api = {{ path = {:?} }}\nchrono = {{ version = \"0.4\", default-features = false }}\nfutures = \"0.3\"\n\n[workspace]\n",
+        "[package]\nname = \"semver-downstream\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nposthog-api = {{ path = {:?}, features = [\"test-util\"] }}\nchrono = {{ version = \"0.4\", default-features = false }}\nfutures = \"0.3\"\n\n[workspace]\n",
         client.display().to_string()
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
