@@ -151,12 +151,9 @@ pub fn one_file(files: &[GeneratedFile]) -> Result<String, String> {
         .ok_or("no src/lib.rs was generated")?;
     // An included file cannot carry inner attributes or docs at the including crate's root;
     // the crate's own root has its own.
-    let root_text: String = root
-        .contents
-        .lines()
-        .filter(|line| !line.starts_with("#![") && !line.starts_with("//!"))
-        .flat_map(|line| [line, "\n"])
-        .collect();
+    let root_text = keep_lines(&root.contents, |line| {
+        !line.starts_with("#![") && !line.starts_with("//!")
+    });
     let mut used = 1;
     let text = inline_modules(&root_text, "src", files, &mut used)?;
     if used != files.iter().filter(|f| f.path.ends_with(".rs")).count() {
@@ -204,13 +201,8 @@ fn inline_modules(
                 out.push_str(&format!("{head}mod {name} {{\n"));
                 // A module documented where it is declared keeps those docs only: an item
                 // has outer or inner docs, not both.
-                let body: String = if documented {
-                    child
-                        .contents
-                        .lines()
-                        .filter(|l| !l.trim_start().starts_with("//!"))
-                        .flat_map(|l| [l, "\n"])
-                        .collect()
+                let body = if documented {
+                    keep_lines(&child.contents, |l| !l.trim_start().starts_with("//!"))
                 } else {
                     child.contents.clone()
                 };
@@ -225,6 +217,14 @@ fn inline_modules(
         }
     }
     Ok(out)
+}
+
+/// The lines of `text` that `keep` accepts, each ending in a newline.
+fn keep_lines(text: &str, keep: impl Fn(&str) -> bool) -> String {
+    text.lines()
+        .filter(|line| keep(line))
+        .flat_map(|line| [line, "\n"])
+        .collect()
 }
 
 /// `pub mod name;` -> (`pub `, `name`): a declaration of a module in its own file.

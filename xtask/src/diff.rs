@@ -14,16 +14,11 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
     openapi_rust_cli::diff::parse_args(args, Some(DEFAULT_SPEC))
 }
 
-/// The settings a spec is generated with: its target's in `spec/codegen.yaml`, or those of
-/// `cargo xtask generate`.
+/// The settings a spec is generated with: its target's in `spec/codegen.yaml`, or those the
+/// installed command compares any document with.
 pub fn settings_for(root: &Path, spec: &str) -> Settings {
-    if let Some(settings) = crate::codegen::target_settings(root, spec) {
-        return settings;
-    }
-    let name = crate::generate::default_crate_name(Path::new(spec), "api");
-    let mut settings = crate::generate::settings(spec, name, generator::TagFeatures::Never);
-    settings.allow_no_operations = true;
-    settings
+    crate::codegen::target_settings(root, spec)
+        .unwrap_or_else(|| openapi_rust_cli::diff::default_settings(spec))
 }
 
 /// `cargo xtask diff`.

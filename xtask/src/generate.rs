@@ -2,7 +2,7 @@
 //! (`openapi_rust_cli::generate`), making crates that depend on this checkout's runtime crate
 //! unless `--runtime-path` or `--vendor-runtime` says otherwise.
 
-use generator::{Layout, RuntimeDependency, Settings, TagFeatures};
+use generator::{RuntimeDependency, Settings, TagFeatures};
 pub use openapi_rust_cli::generate::{
     default_crate_name, on_big_stack, parse_args, write_files, Args, Defaults, Generated,
 };
@@ -14,11 +14,13 @@ const GENERATED_BY: &str = "cargo xtask generate";
 /// Settings for a standalone crate that depends on this checkout's runtime crate (which the
 /// crates the xtask makes are built and tested against).
 pub fn settings(spec_label: &str, crate_name: String, tag_features: TagFeatures) -> Settings {
-    Settings {
+    openapi_rust_cli::generate::settings(
+        spec_label,
+        crate_name,
         tag_features,
-        runtime: checkout_runtime(),
-        ..Settings::new(crate_name, spec_label).with_layout(Layout::Standalone)
-    }
+        checkout_runtime(),
+        GENERATED_BY,
+    )
 }
 
 /// This checkout's runtime crate, by absolute path.

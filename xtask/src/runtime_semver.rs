@@ -10,7 +10,6 @@
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// `generator/runtime/released.yaml`.
 #[derive(Debug, Deserialize)]
@@ -89,38 +88,27 @@ fn check(
     cwd: &Path,
     target: &Path,
 ) -> Result<(bool, String), String> {
-    let output = Command::new(bin)
-        .args(["semver-checks", "check-release", "--manifest-path"])
-        .arg(manifest)
-        .args(["-p", "openapi-rust-runtime"])
-        .args(baseline)
-        // The features users build with; `client` is the runtime itself.
-        .args(["--only-explicit-features", "--features", "client,test-util"])
-        .current_dir(cwd)
-        .env("CARGO_TARGET_DIR", target)
-        .output()
-        .map_err(|e| format!("cannot run cargo-semver-checks: {e}"))?;
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let summary = text
-        .lines()
-        .find(|l| l.contains("Summary"))
-        .map(|l| l.trim().to_owned());
-    match summary {
-        Some(summary) => Ok((output.status.success(), summary)),
-        None => Err(format!(
-            "cargo-semver-checks did not check: {}",
-            text.chars()
-                .rev()
-                .take(3000)
-                .collect::<String>()
+    let verdict = crate::semver_oracle::check_release(bin, |command| {
+        command
+            .arg("--manifest-path")
+            .arg(manifest)
+            .args(["-p", "openapi-rust-runtime"])
+            .args(baseline)
+            // The features users build with; `client` is the runtime itself.
+            .args(["--only-explicit-features", "--features", "client,test-util"])
+            .current_dir(cwd)
+            .env("CARGO_TARGET_DIR", target);
+    })?;
+    match verdict.summary {
+        Some(summary) => Ok((verdict.passed, summary)),
+        None => {
+            let text = &verdict.text;
+            let tail: String = text
                 .chars()
-                .rev()
-                .collect::<String>()
-        )),
+                .skip(text.chars().count().saturating_sub(3000))
+                .collect();
+            Err(format!("cargo-semver-checks did not check: {tail}"))
+        }
     }
 }
 

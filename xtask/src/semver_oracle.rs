@@ -109,27 +109,23 @@ fn generate(root: &Path, overlays: &[String], out: &Path) -> Result<generator::i
     Ok(api)
 }
 
-/// Whether cargo-semver-checks accepts a minor release from `baseline` to `current`, and its
-/// summary line.
-fn semver_checks(
-    bin: &Path,
-    baseline: &Path,
-    current: &Path,
-    target: &Path,
-) -> Result<(bool, String), String> {
-    let output = Command::new(bin)
-        .args([
-            "semver-checks",
-            "check-release",
-            "--release-type",
-            "minor",
-            "--manifest-path",
-        ])
-        .arg(current.join("Cargo.toml"))
-        .arg("--baseline-root")
-        .arg(baseline)
-        .env("CARGO_TARGET_DIR", target)
-        .env("CARGO_NET_OFFLINE", "true")
+/// What one `cargo-semver-checks check-release` run said.
+pub struct Verdict {
+    /// Whether it passed.
+    pub passed: bool,
+    /// Its whole output, stdout then stderr.
+    pub text: String,
+    /// Its `Summary ...` line, when it got that far.
+    pub summary: Option<String>,
+}
+
+/// Runs `cargo-semver-checks check-release` with the arguments and environment `configure`
+/// adds.
+pub fn check_release(bin: &Path, configure: impl FnOnce(&mut Command)) -> Result<Verdict, String> {
+    let mut command = Command::new(bin);
+    command.args(["semver-checks", "check-release"]);
+    configure(&mut command);
+    let output = command
         .output()
         .map_err(|e| format!("cannot run cargo-semver-checks: {e}"))?;
     let text = format!(
@@ -140,15 +136,42 @@ fn semver_checks(
     let summary = text
         .lines()
         .find(|l| l.contains("Summary"))
-        .map(|l| l.trim().to_owned())
-        .unwrap_or_else(|| text.lines().last().unwrap_or("").trim().to_owned());
-    if !output.status.success() && !text.contains("semver requires new major version") {
+        .map(|l| l.trim().to_owned());
+    Ok(Verdict {
+        passed: output.status.success(),
+        text,
+        summary,
+    })
+}
+
+/// Whether cargo-semver-checks accepts a minor release from `baseline` to `current`, and its
+/// summary line.
+fn semver_checks(
+    bin: &Path,
+    baseline: &Path,
+    current: &Path,
+    target: &Path,
+) -> Result<(bool, String), String> {
+    let verdict = check_release(bin, |command| {
+        command
+            .args(["--release-type", "minor", "--manifest-path"])
+            .arg(current.join("Cargo.toml"))
+            .arg("--baseline-root")
+            .arg(baseline)
+            .env("CARGO_TARGET_DIR", target)
+            .env("CARGO_NET_OFFLINE", "true");
+    })?;
+    let summary = verdict
+        .summary
+        .clone()
+        .unwrap_or_else(|| verdict.text.lines().last().unwrap_or("").trim().to_owned());
+    if !verdict.passed && !verdict.text.contains("semver requires new major version") {
         return Err(format!(
             "cargo-semver-checks failed: {}",
-            text.chars().take(2000).collect::<String>()
+            verdict.text.chars().take(2000).collect::<String>()
         ));
     }
-    Ok((output.status.success(), summary))
+    Ok((verdict.passed, summary))
 }
 
 /// Compiles the downstream crate against the client in `client`, with a probe function
