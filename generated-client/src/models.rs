@@ -7,12 +7,13 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use crate::runtime::Nullable;
+use crate::runtime::record as de;
 
 /// The `BlankEnum` schema.
 ///
 /// Schema: `#/components/schemas/BlankEnum`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum BlankEnum {
     /// `""`
     Empty,
@@ -68,7 +69,7 @@ impl<'de> Deserialize<'de> for BlankEnum {
 ///
 /// Schema: `#/components/schemas/BulkUpdateTagsActionEnum`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum BulkUpdateTagsActionEnum {
     /// `add`
     Add,
@@ -131,7 +132,7 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsActionEnum {
 ///
 /// Schema: `#/components/schemas/BulkUpdateTagsRequest`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct BulkUpdateTagsRequest {
     /// The ids of the objects to update. PostHog's serializer takes integers here,
     /// although property definitions are keyed by UUID.
@@ -145,13 +146,47 @@ pub struct BulkUpdateTagsRequest {
     pub tags: Vec<String>,
 }
 
+impl std::fmt::Debug for BulkUpdateTagsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "BulkUpdateTagsRequest", f)
+    }
+}
+
+impl PartialEq for BulkUpdateTagsRequest {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for BulkUpdateTagsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("ids", &self.ids);
-        map.entry("action", &self.action);
-        map.entry("tags", &self.tags);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(&self.ids, &self.action, &self.tags),
+        )
+    }
+}
+
+impl de::Record for BulkUpdateTagsRequest {
+    type Fields = (
+        de::Required<Vec<i64>>,
+        de::Required<BulkUpdateTagsActionEnum>,
+        de::Required<Vec<String>>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["ids", "action", "tags"];
+
+    const EXPECTING: &'static str = "struct BulkUpdateTagsRequest";
+
+    fn build((ids, action, tags): <Self::Fields as de::Fields>::Values, _: ()) -> Self {
+        BulkUpdateTagsRequest {
+            ids,
+            action,
+            tags,
+        }
     }
 }
 
@@ -159,56 +194,7 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BulkUpdateTagsRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BulkUpdateTagsRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BulkUpdateTagsRequest, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut ids_slot = None;
-                let mut action_slot = None;
-                let mut tags_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["ids", "action", "tags"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut ids_slot, &key),
-                        Some(1) => de::next(&mut map, &mut action_slot, &key),
-                        Some(2) => de::next(&mut map, &mut tags_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (ids_slot.is_none(), "ids"),
-                    (action_slot.is_none(), "action"),
-                    (tags_slot.is_none(), "tags"),
-                ];
-                let (ids_slot, action_slot, tags_slot) = match (
-                    de::fill(ids_slot),
-                    de::fill(action_slot),
-                    de::fill(tags_slot),
-                ) {
-                    (
-                        Some(ids_slot),
-                        Some(action_slot),
-                        Some(tags_slot),
-                    ) if de::complete(&missing) => (ids_slot, action_slot, tags_slot),
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(BulkUpdateTagsRequest {
-                    ids: ids_slot,
-                    action: action_slot,
-                    tags: tags_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -227,7 +213,7 @@ impl BulkUpdateTagsRequest {
 ///
 /// Schema: `#/components/schemas/BulkUpdateTagsResponse`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct BulkUpdateTagsResponse {
     /// The `updated` field.
     pub updated: Vec<BulkUpdateTagsUpdated>,
@@ -235,12 +221,45 @@ pub struct BulkUpdateTagsResponse {
     pub skipped: Vec<BulkUpdateTagsSkipped>,
 }
 
+impl std::fmt::Debug for BulkUpdateTagsResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "BulkUpdateTagsResponse", f)
+    }
+}
+
+impl PartialEq for BulkUpdateTagsResponse {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for BulkUpdateTagsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("updated", &self.updated);
-        map.entry("skipped", &self.skipped);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(&self.updated, &self.skipped),
+        )
+    }
+}
+
+impl de::Record for BulkUpdateTagsResponse {
+    type Fields = (
+        de::Required<Vec<BulkUpdateTagsUpdated>>,
+        de::Required<Vec<BulkUpdateTagsSkipped>>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["updated", "skipped"];
+
+    const EXPECTING: &'static str = "struct BulkUpdateTagsResponse";
+
+    fn build((updated, skipped): <Self::Fields as de::Fields>::Values, _: ()) -> Self {
+        BulkUpdateTagsResponse {
+            updated,
+            skipped,
+        }
     }
 }
 
@@ -248,50 +267,7 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BulkUpdateTagsResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BulkUpdateTagsResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BulkUpdateTagsResponse, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut updated_slot = None;
-                let mut skipped_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["updated", "skipped"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut updated_slot, &key),
-                        Some(1) => de::next(&mut map, &mut skipped_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (updated_slot.is_none(), "updated"),
-                    (skipped_slot.is_none(), "skipped"),
-                ];
-                let (updated_slot, skipped_slot) = match (
-                    de::fill(updated_slot),
-                    de::fill(skipped_slot),
-                ) {
-                    (
-                        Some(updated_slot),
-                        Some(skipped_slot),
-                    ) if de::complete(&missing) => (updated_slot, skipped_slot),
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(BulkUpdateTagsResponse {
-                    updated: updated_slot,
-                    skipped: skipped_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -315,7 +291,7 @@ impl BulkUpdateTagsResponseBuilder {
 ///
 /// Schema: `#/components/schemas/BulkUpdateTagsSkipped`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct BulkUpdateTagsSkipped {
     /// The `id` field.
     pub id: i64,
@@ -323,12 +299,38 @@ pub struct BulkUpdateTagsSkipped {
     pub reason: String,
 }
 
+impl std::fmt::Debug for BulkUpdateTagsSkipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "BulkUpdateTagsSkipped", f)
+    }
+}
+
+impl PartialEq for BulkUpdateTagsSkipped {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for BulkUpdateTagsSkipped {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("id", &self.id);
-        map.entry("reason", &self.reason);
-        map.end()
+        de::write(serializer, <Self as de::Record>::NAMES, &(&self.id, &self.reason))
+    }
+}
+
+impl de::Record for BulkUpdateTagsSkipped {
+    type Fields = (de::RequiredInteger<i64>, de::Required<String>);
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["id", "reason"];
+
+    const EXPECTING: &'static str = "struct BulkUpdateTagsSkipped";
+
+    fn build((id, reason): <Self::Fields as de::Fields>::Values, _: ()) -> Self {
+        BulkUpdateTagsSkipped {
+            id,
+            reason,
+        }
     }
 }
 
@@ -336,49 +338,7 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsSkipped {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BulkUpdateTagsSkipped;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BulkUpdateTagsSkipped")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BulkUpdateTagsSkipped, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut id_slot = None;
-                let mut reason_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["id", "reason"], key.as_str()) {
-                        Some(0) => de::next_lenient(&mut map, &mut id_slot, &key),
-                        Some(1) => de::next(&mut map, &mut reason_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (id_slot.is_none(), "id"),
-                    (reason_slot.is_none(), "reason"),
-                ];
-                let (id_slot, reason_slot) = match (
-                    de::fill(id_slot),
-                    de::fill(reason_slot),
-                ) {
-                    (Some(id_slot), Some(reason_slot)) if de::complete(&missing) => {
-                        (id_slot, reason_slot)
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(BulkUpdateTagsSkipped {
-                    id: id_slot,
-                    reason: reason_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -400,7 +360,7 @@ impl BulkUpdateTagsSkippedBuilder {
 ///
 /// Schema: `#/components/schemas/BulkUpdateTagsUpdated`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct BulkUpdateTagsUpdated {
     /// The `id` field.
     pub id: i64,
@@ -408,12 +368,35 @@ pub struct BulkUpdateTagsUpdated {
     pub tags: Vec<String>,
 }
 
+impl std::fmt::Debug for BulkUpdateTagsUpdated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "BulkUpdateTagsUpdated", f)
+    }
+}
+
+impl PartialEq for BulkUpdateTagsUpdated {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for BulkUpdateTagsUpdated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("id", &self.id);
-        map.entry("tags", &self.tags);
-        map.end()
+        de::write(serializer, <Self as de::Record>::NAMES, &(&self.id, &self.tags))
+    }
+}
+
+impl de::Record for BulkUpdateTagsUpdated {
+    type Fields = (de::RequiredInteger<i64>, de::Required<Vec<String>>);
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["id", "tags"];
+
+    const EXPECTING: &'static str = "struct BulkUpdateTagsUpdated";
+
+    fn build((id, tags): <Self::Fields as de::Fields>::Values, _: ()) -> Self {
+        BulkUpdateTagsUpdated { id, tags }
     }
 }
 
@@ -421,46 +404,7 @@ impl<'de> Deserialize<'de> for BulkUpdateTagsUpdated {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BulkUpdateTagsUpdated;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BulkUpdateTagsUpdated")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BulkUpdateTagsUpdated, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut id_slot = None;
-                let mut tags_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["id", "tags"], key.as_str()) {
-                        Some(0) => de::next_lenient(&mut map, &mut id_slot, &key),
-                        Some(1) => de::next(&mut map, &mut tags_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [(id_slot.is_none(), "id"), (tags_slot.is_none(), "tags")];
-                let (id_slot, tags_slot) = match (
-                    de::fill(id_slot),
-                    de::fill(tags_slot),
-                ) {
-                    (Some(id_slot), Some(tags_slot)) if de::complete(&missing) => {
-                        (id_slot, tags_slot)
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(BulkUpdateTagsUpdated {
-                    id: id_slot,
-                    tags: tags_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -482,7 +426,7 @@ impl BulkUpdateTagsUpdatedBuilder {
 ///
 /// Schema: `#/components/schemas/ByweekdayEnum`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ByweekdayEnum {
     /// `monday`
     Monday,
@@ -574,7 +518,7 @@ impl<'de> Deserialize<'de> for ByweekdayEnum {
 ///
 /// Schema: `#/paths/~1api~1projects~1{project_id}~1property_definitions~1{id}~1/patch/requestBody/content`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ContentType {
     /// `application/json`
     Json,
@@ -644,7 +588,7 @@ impl<'de> Deserialize<'de> for ContentType {
 ///
 /// Schema: `#/components/schemas/DefaultExperimentStatsMethodEnum`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum DefaultExperimentStatsMethodEnum {
     /// `bayesian`
     Bayesian,
@@ -710,7 +654,7 @@ impl<'de> Deserialize<'de> for DefaultExperimentStatsMethodEnum {
 ///
 /// Schema: `#/components/schemas/EffectiveMembershipLevelEnum`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EffectiveMembershipLevelEnum {
     /// `1`
     V1,
@@ -776,7 +720,7 @@ impl std::fmt::Display for EffectiveMembershipLevelEnum {
 ///
 /// Schema: `#/components/schemas/EnterprisePropertyDefinition`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct EnterprisePropertyDefinition {
     /// The `id` field.
     ///
@@ -823,23 +767,118 @@ pub struct EnterprisePropertyDefinition {
     pub hidden: Nullable<bool>,
 }
 
+impl std::fmt::Debug for EnterprisePropertyDefinition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "EnterprisePropertyDefinition", f)
+    }
+}
+
+impl PartialEq for EnterprisePropertyDefinition {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for EnterprisePropertyDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("id", &self.id);
-        map.entry("name", &self.name);
-        map.nullable("description", &self.description);
-        map.option("tags", &self.tags);
-        map.entry("is_numerical", &self.is_numerical);
-        map.entry("updated_at", &self.updated_at);
-        map.entry("updated_by", &self.updated_by);
-        map.entry("is_seen_on_filtered_events", &self.is_seen_on_filtered_events);
-        map.nullable("property_type", &self.property_type);
-        map.option("verified", &self.verified);
-        map.entry("verified_at", &self.verified_at);
-        map.entry("verified_by", &self.verified_by);
-        map.nullable("hidden", &self.hidden);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(
+                (
+                    &self.id,
+                    &self.name,
+                    de::Skip(&self.description),
+                    de::Skip(&self.tags),
+                    &self.is_numerical,
+                    &self.updated_at,
+                    &self.updated_by,
+                    &self.is_seen_on_filtered_events,
+                    de::Skip(&self.property_type),
+                    de::Skip(&self.verified),
+                    &self.verified_at,
+                    &self.verified_by,
+                ),
+                (de::Skip(&self.hidden),),
+            ),
+        )
+    }
+}
+
+impl de::Record for EnterprisePropertyDefinition {
+    type Fields = (
+        (
+            de::Required<uuid::Uuid>,
+            de::Required<String>,
+            de::Defaulted<Nullable<String>>,
+            de::Optional<Vec<serde_json::Value>>,
+            de::Required<bool>,
+            de::Required<chrono::DateTime<chrono::Utc>>,
+            de::Required<Option<UserBasic>>,
+            de::Required<Option<bool>>,
+            de::Defaulted<Nullable<PropertyTypeEnum>>,
+            de::Optional<bool>,
+            de::Required<Option<chrono::DateTime<chrono::Utc>>>,
+            de::Required<Option<UserBasic>>,
+        ),
+        (de::Defaulted<Nullable<bool>>,),
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "tags",
+        "is_numerical",
+        "updated_at",
+        "updated_by",
+        "is_seen_on_filtered_events",
+        "property_type",
+        "verified",
+        "verified_at",
+        "verified_by",
+        "hidden",
+    ];
+
+    const EXPECTING: &'static str = "struct EnterprisePropertyDefinition";
+
+    fn build(
+        (
+            (
+                id,
+                name,
+                description,
+                tags,
+                is_numerical,
+                updated_at,
+                updated_by,
+                is_seen_on_filtered_events,
+                property_type,
+                verified,
+                verified_at,
+                verified_by,
+            ),
+            (hidden,),
+        ): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        EnterprisePropertyDefinition {
+            id,
+            name,
+            description,
+            tags,
+            is_numerical,
+            updated_at,
+            updated_by,
+            is_seen_on_filtered_events,
+            property_type,
+            verified,
+            verified_at,
+            verified_by,
+            hidden,
+        }
     }
 }
 
@@ -847,147 +886,7 @@ impl<'de> Deserialize<'de> for EnterprisePropertyDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EnterprisePropertyDefinition;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct EnterprisePropertyDefinition")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterprisePropertyDefinition, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut id_slot = None;
-                let mut name_slot = None;
-                let mut description_slot = None;
-                let mut tags_slot = None;
-                let mut is_numerical_slot = None;
-                let mut updated_at_slot = None;
-                let mut updated_by_slot = None;
-                let mut is_seen_on_filtered_events_slot = None;
-                let mut property_type_slot = None;
-                let mut verified_slot = None;
-                let mut verified_at_slot = None;
-                let mut verified_by_slot = None;
-                let mut hidden_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &[
-                            "id",
-                            "name",
-                            "description",
-                            "tags",
-                            "is_numerical",
-                            "updated_at",
-                            "updated_by",
-                            "is_seen_on_filtered_events",
-                            "property_type",
-                            "verified",
-                            "verified_at",
-                            "verified_by",
-                            "hidden",
-                        ],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next(&mut map, &mut id_slot, &key),
-                        Some(1) => de::next(&mut map, &mut name_slot, &key),
-                        Some(2) => de::next(&mut map, &mut description_slot, &key),
-                        Some(3) => de::next_optional(&mut map, &mut tags_slot, &key),
-                        Some(4) => de::next(&mut map, &mut is_numerical_slot, &key),
-                        Some(5) => de::next(&mut map, &mut updated_at_slot, &key),
-                        Some(6) => de::next(&mut map, &mut updated_by_slot, &key),
-                        Some(7) => {
-                            de::next(
-                                &mut map,
-                                &mut is_seen_on_filtered_events_slot,
-                                &key,
-                            )
-                        }
-                        Some(8) => de::next(&mut map, &mut property_type_slot, &key),
-                        Some(9) => de::next_optional(&mut map, &mut verified_slot, &key),
-                        Some(10) => de::next(&mut map, &mut verified_at_slot, &key),
-                        Some(11) => de::next(&mut map, &mut verified_by_slot, &key),
-                        Some(12) => de::next(&mut map, &mut hidden_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (id_slot.is_none(), "id"),
-                    (name_slot.is_none(), "name"),
-                    (is_numerical_slot.is_none(), "is_numerical"),
-                    (updated_at_slot.is_none(), "updated_at"),
-                    (updated_by_slot.is_none(), "updated_by"),
-                    (
-                        is_seen_on_filtered_events_slot.is_none(),
-                        "is_seen_on_filtered_events",
-                    ),
-                    (verified_at_slot.is_none(), "verified_at"),
-                    (verified_by_slot.is_none(), "verified_by"),
-                ];
-                let (
-                    id_slot,
-                    name_slot,
-                    is_numerical_slot,
-                    updated_at_slot,
-                    updated_by_slot,
-                    is_seen_on_filtered_events_slot,
-                    verified_at_slot,
-                    verified_by_slot,
-                ) = match (
-                    de::fill(id_slot),
-                    de::fill(name_slot),
-                    de::fill(is_numerical_slot),
-                    de::fill(updated_at_slot),
-                    de::fill(updated_by_slot),
-                    de::fill(is_seen_on_filtered_events_slot),
-                    de::fill(verified_at_slot),
-                    de::fill(verified_by_slot),
-                ) {
-                    (
-                        Some(id_slot),
-                        Some(name_slot),
-                        Some(is_numerical_slot),
-                        Some(updated_at_slot),
-                        Some(updated_by_slot),
-                        Some(is_seen_on_filtered_events_slot),
-                        Some(verified_at_slot),
-                        Some(verified_by_slot),
-                    ) if de::complete(&missing) => {
-                        (
-                            id_slot,
-                            name_slot,
-                            is_numerical_slot,
-                            updated_at_slot,
-                            updated_by_slot,
-                            is_seen_on_filtered_events_slot,
-                            verified_at_slot,
-                            verified_by_slot,
-                        )
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(EnterprisePropertyDefinition {
-                    id: id_slot,
-                    name: name_slot,
-                    description: description_slot.unwrap_or_default(),
-                    tags: tags_slot.unwrap_or_default(),
-                    is_numerical: is_numerical_slot,
-                    updated_at: updated_at_slot,
-                    updated_by: updated_by_slot,
-                    is_seen_on_filtered_events: is_seen_on_filtered_events_slot,
-                    property_type: property_type_slot.unwrap_or_default(),
-                    verified: verified_slot.unwrap_or_default(),
-                    verified_at: verified_at_slot,
-                    verified_by: verified_by_slot,
-                    hidden: hidden_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -1030,7 +929,7 @@ impl EnterprisePropertyDefinitionBuilder {
 ///
 /// Schema: `#/components/schemas/ErrorDetail`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct ErrorDetail {
     /// The kind of error: `authentication_error`, `invalid_request`, `server_error`,
     /// `throttled_error`, `validation_error` or `multiple`.
@@ -1043,14 +942,52 @@ pub struct ErrorDetail {
     pub attr: Nullable<String>,
 }
 
+impl std::fmt::Debug for ErrorDetail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "ErrorDetail", f)
+    }
+}
+
+impl PartialEq for ErrorDetail {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for ErrorDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("type", &self.r#type);
-        map.entry("code", &self.code);
-        map.entry("detail", &self.detail);
-        map.nullable("attr", &self.attr);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(&self.r#type, &self.code, &self.detail, de::Skip(&self.attr)),
+        )
+    }
+}
+
+impl de::Record for ErrorDetail {
+    type Fields = (
+        de::Required<String>,
+        de::Required<String>,
+        de::Required<String>,
+        de::Defaulted<Nullable<String>>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["type", "code", "detail", "attr"];
+
+    const EXPECTING: &'static str = "struct ErrorDetail";
+
+    fn build(
+        (r#type, code, detail, attr): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        ErrorDetail {
+            r#type,
+            code,
+            detail,
+            attr,
+        }
     }
 }
 
@@ -1058,59 +995,7 @@ impl<'de> Deserialize<'de> for ErrorDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ErrorDetail;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ErrorDetail")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorDetail, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut type_slot = None;
-                let mut code_slot = None;
-                let mut detail_slot = None;
-                let mut attr_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["type", "code", "detail", "attr"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut type_slot, &key),
-                        Some(1) => de::next(&mut map, &mut code_slot, &key),
-                        Some(2) => de::next(&mut map, &mut detail_slot, &key),
-                        Some(3) => de::next(&mut map, &mut attr_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (type_slot.is_none(), "type"),
-                    (code_slot.is_none(), "code"),
-                    (detail_slot.is_none(), "detail"),
-                ];
-                let (type_slot, code_slot, detail_slot) = match (
-                    de::fill(type_slot),
-                    de::fill(code_slot),
-                    de::fill(detail_slot),
-                ) {
-                    (
-                        Some(type_slot),
-                        Some(code_slot),
-                        Some(detail_slot),
-                    ) if de::complete(&missing) => (type_slot, code_slot, detail_slot),
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(ErrorDetail {
-                    r#type: type_slot,
-                    code: code_slot,
-                    detail: detail_slot,
-                    attr: attr_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -1135,17 +1020,41 @@ impl ErrorDetailBuilder {
 ///
 /// Schema: `#/components/schemas/ErrorResponse`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct ErrorResponse {
     /// A human-readable explanation.
     pub error: String,
 }
 
+impl std::fmt::Debug for ErrorResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "ErrorResponse", f)
+    }
+}
+
+impl PartialEq for ErrorResponse {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for ErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("error", &self.error);
-        map.end()
+        de::write(serializer, <Self as de::Record>::NAMES, &(&self.error,))
+    }
+}
+
+impl de::Record for ErrorResponse {
+    type Fields = (de::Required<String>,);
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["error"];
+
+    const EXPECTING: &'static str = "struct ErrorResponse";
+
+    fn build((error,): <Self::Fields as de::Fields>::Values, _: ()) -> Self {
+        ErrorResponse { error }
     }
 }
 
@@ -1153,36 +1062,7 @@ impl<'de> Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ErrorResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ErrorResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorResponse, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut error_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["error"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut error_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [(error_slot.is_none(), "error")];
-                let (error_slot,) = match (de::fill(error_slot),) {
-                    (Some(error_slot),) if de::complete(&missing) => (error_slot,),
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(ErrorResponse { error: error_slot })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -1203,7 +1083,7 @@ impl ErrorResponseBuilder {
 ///
 /// Schema: `#/components/schemas/FrequencyEnum`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum FrequencyEnum {
     /// `daily`
     Daily,
@@ -1289,7 +1169,7 @@ pub type NullEnum = ();
 ///
 /// Schema: `#/components/schemas/Organization`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct Organization {
     /// The `id` field.
     ///
@@ -1379,48 +1259,186 @@ pub struct Organization {
     pub is_pending_deletion: Option<bool>,
 }
 
+impl std::fmt::Debug for Organization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "Organization", f)
+    }
+}
+
+impl PartialEq for Organization {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for Organization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("id", &self.id);
-        map.entry("name", &self.name);
-        map.entry("slug", &self.slug);
-        map.nullable("logo_media_id", &self.logo_media_id);
-        map.entry("created_at", &self.created_at);
-        map.entry("updated_at", &self.updated_at);
-        map.entry("membership_level", &self.membership_level);
-        map.entry("plugins_access_level", &self.plugins_access_level);
-        map.entry("teams", &self.teams);
-        map.entry("projects", &self.projects);
-        map.entry("available_product_features", &self.available_product_features);
-        map.entry("is_member_join_email_enabled", &self.is_member_join_email_enabled);
-        map.entry("metadata", &self.metadata);
-        map.entry("customer_id", &self.customer_id);
-        map.nullable("enforce_2fa", &self.enforce_2fa);
-        map.nullable("members_can_invite", &self.members_can_invite);
-        map.option(
-            "members_can_use_personal_api_keys",
-            &self.members_can_use_personal_api_keys,
-        );
-        map.option(
-            "allow_publicly_shared_resources",
-            &self.allow_publicly_shared_resources,
-        );
-        map.entry("member_count", &self.member_count);
-        map.nullable(
-            "is_ai_data_processing_approved",
-            &self.is_ai_data_processing_approved,
-        );
-        map.nullable(
-            "default_experiment_stats_method",
-            &self.default_experiment_stats_method,
-        );
-        map.option("default_anonymize_ips", &self.default_anonymize_ips);
-        map.nullable("default_role_id", &self.default_role_id);
-        map.entry("is_active", &self.is_active);
-        map.entry("is_not_active_reason", &self.is_not_active_reason);
-        map.entry("is_pending_deletion", &self.is_pending_deletion);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(
+                (
+                    &self.id,
+                    &self.name,
+                    &self.slug,
+                    de::Skip(&self.logo_media_id),
+                    &self.created_at,
+                    &self.updated_at,
+                    &self.membership_level,
+                    &self.plugins_access_level,
+                    &self.teams,
+                    &self.projects,
+                    &self.available_product_features,
+                    &self.is_member_join_email_enabled,
+                ),
+                (
+                    &self.metadata,
+                    &self.customer_id,
+                    de::Skip(&self.enforce_2fa),
+                    de::Skip(&self.members_can_invite),
+                    de::Skip(&self.members_can_use_personal_api_keys),
+                    de::Skip(&self.allow_publicly_shared_resources),
+                    &self.member_count,
+                    de::Skip(&self.is_ai_data_processing_approved),
+                    de::Skip(&self.default_experiment_stats_method),
+                    de::Skip(&self.default_anonymize_ips),
+                    de::Skip(&self.default_role_id),
+                    &self.is_active,
+                ),
+                (&self.is_not_active_reason, &self.is_pending_deletion),
+            ),
+        )
+    }
+}
+
+impl de::Record for Organization {
+    type Fields = (
+        (
+            de::Required<uuid::Uuid>,
+            de::Required<String>,
+            de::Required<String>,
+            de::Defaulted<Nullable<uuid::Uuid>>,
+            de::Required<chrono::DateTime<chrono::Utc>>,
+            de::Required<chrono::DateTime<chrono::Utc>>,
+            de::Required<Option<EffectiveMembershipLevelEnum>>,
+            de::Required<PluginsAccessLevelEnum>,
+            de::Required<Vec<BTreeMap<String, serde_json::Value>>>,
+            de::Required<Vec<BTreeMap<String, serde_json::Value>>>,
+            de::Required<Option<Vec<serde_json::Value>>>,
+            de::Required<bool>,
+        ),
+        (
+            de::Required<BTreeMap<String, String>>,
+            de::Required<Option<String>>,
+            de::Defaulted<Nullable<bool>>,
+            de::Defaulted<Nullable<bool>>,
+            de::Optional<bool>,
+            de::Optional<bool>,
+            de::RequiredInteger<i64>,
+            de::Defaulted<Nullable<bool>>,
+            de::Defaulted<Nullable<DefaultExperimentStatsMethodEnum>>,
+            de::Optional<bool>,
+            de::Defaulted<Nullable<String>>,
+            de::Required<Option<bool>>,
+        ),
+        (de::Required<Option<String>>, de::Required<Option<bool>>),
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "name",
+        "slug",
+        "logo_media_id",
+        "created_at",
+        "updated_at",
+        "membership_level",
+        "plugins_access_level",
+        "teams",
+        "projects",
+        "available_product_features",
+        "is_member_join_email_enabled",
+        "metadata",
+        "customer_id",
+        "enforce_2fa",
+        "members_can_invite",
+        "members_can_use_personal_api_keys",
+        "allow_publicly_shared_resources",
+        "member_count",
+        "is_ai_data_processing_approved",
+        "default_experiment_stats_method",
+        "default_anonymize_ips",
+        "default_role_id",
+        "is_active",
+        "is_not_active_reason",
+        "is_pending_deletion",
+    ];
+
+    const EXPECTING: &'static str = "struct Organization";
+
+    fn build(
+        (
+            (
+                id,
+                name,
+                slug,
+                logo_media_id,
+                created_at,
+                updated_at,
+                membership_level,
+                plugins_access_level,
+                teams,
+                projects,
+                available_product_features,
+                is_member_join_email_enabled,
+            ),
+            (
+                metadata,
+                customer_id,
+                enforce_2fa,
+                members_can_invite,
+                members_can_use_personal_api_keys,
+                allow_publicly_shared_resources,
+                member_count,
+                is_ai_data_processing_approved,
+                default_experiment_stats_method,
+                default_anonymize_ips,
+                default_role_id,
+                is_active,
+            ),
+            (is_not_active_reason, is_pending_deletion),
+        ): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        Organization {
+            id,
+            name,
+            slug,
+            logo_media_id,
+            created_at,
+            updated_at,
+            membership_level,
+            plugins_access_level,
+            teams,
+            projects,
+            available_product_features,
+            is_member_join_email_enabled,
+            metadata,
+            customer_id,
+            enforce_2fa,
+            members_can_invite,
+            members_can_use_personal_api_keys,
+            allow_publicly_shared_resources,
+            member_count,
+            is_ai_data_processing_approved,
+            default_experiment_stats_method,
+            default_anonymize_ips,
+            default_role_id,
+            is_active,
+            is_not_active_reason,
+            is_pending_deletion,
+        }
     }
 }
 
@@ -1428,298 +1446,7 @@ impl<'de> Deserialize<'de> for Organization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Organization;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Organization")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Organization, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut id_slot = None;
-                let mut name_slot = None;
-                let mut slug_slot = None;
-                let mut logo_media_id_slot = None;
-                let mut created_at_slot = None;
-                let mut updated_at_slot = None;
-                let mut membership_level_slot = None;
-                let mut plugins_access_level_slot = None;
-                let mut teams_slot = None;
-                let mut projects_slot = None;
-                let mut available_product_features_slot = None;
-                let mut is_member_join_email_enabled_slot = None;
-                let mut metadata_slot = None;
-                let mut customer_id_slot = None;
-                let mut enforce_2fa_slot = None;
-                let mut members_can_invite_slot = None;
-                let mut members_can_use_personal_api_keys_slot = None;
-                let mut allow_publicly_shared_resources_slot = None;
-                let mut member_count_slot = None;
-                let mut is_ai_data_processing_approved_slot = None;
-                let mut default_experiment_stats_method_slot = None;
-                let mut default_anonymize_ips_slot = None;
-                let mut default_role_id_slot = None;
-                let mut is_active_slot = None;
-                let mut is_not_active_reason_slot = None;
-                let mut is_pending_deletion_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &[
-                            "id",
-                            "name",
-                            "slug",
-                            "logo_media_id",
-                            "created_at",
-                            "updated_at",
-                            "membership_level",
-                            "plugins_access_level",
-                            "teams",
-                            "projects",
-                            "available_product_features",
-                            "is_member_join_email_enabled",
-                            "metadata",
-                            "customer_id",
-                            "enforce_2fa",
-                            "members_can_invite",
-                            "members_can_use_personal_api_keys",
-                            "allow_publicly_shared_resources",
-                            "member_count",
-                            "is_ai_data_processing_approved",
-                            "default_experiment_stats_method",
-                            "default_anonymize_ips",
-                            "default_role_id",
-                            "is_active",
-                            "is_not_active_reason",
-                            "is_pending_deletion",
-                        ],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next(&mut map, &mut id_slot, &key),
-                        Some(1) => de::next(&mut map, &mut name_slot, &key),
-                        Some(2) => de::next(&mut map, &mut slug_slot, &key),
-                        Some(3) => de::next(&mut map, &mut logo_media_id_slot, &key),
-                        Some(4) => de::next(&mut map, &mut created_at_slot, &key),
-                        Some(5) => de::next(&mut map, &mut updated_at_slot, &key),
-                        Some(6) => de::next(&mut map, &mut membership_level_slot, &key),
-                        Some(7) => {
-                            de::next(&mut map, &mut plugins_access_level_slot, &key)
-                        }
-                        Some(8) => de::next(&mut map, &mut teams_slot, &key),
-                        Some(9) => de::next(&mut map, &mut projects_slot, &key),
-                        Some(10) => {
-                            de::next(
-                                &mut map,
-                                &mut available_product_features_slot,
-                                &key,
-                            )
-                        }
-                        Some(11) => {
-                            de::next(
-                                &mut map,
-                                &mut is_member_join_email_enabled_slot,
-                                &key,
-                            )
-                        }
-                        Some(12) => de::next(&mut map, &mut metadata_slot, &key),
-                        Some(13) => de::next(&mut map, &mut customer_id_slot, &key),
-                        Some(14) => de::next(&mut map, &mut enforce_2fa_slot, &key),
-                        Some(15) => {
-                            de::next(&mut map, &mut members_can_invite_slot, &key)
-                        }
-                        Some(16) => {
-                            de::next_optional(
-                                &mut map,
-                                &mut members_can_use_personal_api_keys_slot,
-                                &key,
-                            )
-                        }
-                        Some(17) => {
-                            de::next_optional(
-                                &mut map,
-                                &mut allow_publicly_shared_resources_slot,
-                                &key,
-                            )
-                        }
-                        Some(18) => {
-                            de::next_lenient(&mut map, &mut member_count_slot, &key)
-                        }
-                        Some(19) => {
-                            de::next(
-                                &mut map,
-                                &mut is_ai_data_processing_approved_slot,
-                                &key,
-                            )
-                        }
-                        Some(20) => {
-                            de::next(
-                                &mut map,
-                                &mut default_experiment_stats_method_slot,
-                                &key,
-                            )
-                        }
-                        Some(21) => {
-                            de::next_optional(
-                                &mut map,
-                                &mut default_anonymize_ips_slot,
-                                &key,
-                            )
-                        }
-                        Some(22) => de::next(&mut map, &mut default_role_id_slot, &key),
-                        Some(23) => de::next(&mut map, &mut is_active_slot, &key),
-                        Some(24) => {
-                            de::next(&mut map, &mut is_not_active_reason_slot, &key)
-                        }
-                        Some(25) => {
-                            de::next(&mut map, &mut is_pending_deletion_slot, &key)
-                        }
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (id_slot.is_none(), "id"),
-                    (name_slot.is_none(), "name"),
-                    (slug_slot.is_none(), "slug"),
-                    (created_at_slot.is_none(), "created_at"),
-                    (updated_at_slot.is_none(), "updated_at"),
-                    (membership_level_slot.is_none(), "membership_level"),
-                    (plugins_access_level_slot.is_none(), "plugins_access_level"),
-                    (teams_slot.is_none(), "teams"),
-                    (projects_slot.is_none(), "projects"),
-                    (
-                        available_product_features_slot.is_none(),
-                        "available_product_features",
-                    ),
-                    (
-                        is_member_join_email_enabled_slot.is_none(),
-                        "is_member_join_email_enabled",
-                    ),
-                    (metadata_slot.is_none(), "metadata"),
-                    (customer_id_slot.is_none(), "customer_id"),
-                    (member_count_slot.is_none(), "member_count"),
-                    (is_active_slot.is_none(), "is_active"),
-                    (is_not_active_reason_slot.is_none(), "is_not_active_reason"),
-                    (is_pending_deletion_slot.is_none(), "is_pending_deletion"),
-                ];
-                let (
-                    id_slot,
-                    name_slot,
-                    slug_slot,
-                    created_at_slot,
-                    updated_at_slot,
-                    membership_level_slot,
-                    plugins_access_level_slot,
-                    teams_slot,
-                    projects_slot,
-                    available_product_features_slot,
-                    is_member_join_email_enabled_slot,
-                    metadata_slot,
-                    customer_id_slot,
-                    member_count_slot,
-                    is_active_slot,
-                    is_not_active_reason_slot,
-                    is_pending_deletion_slot,
-                ) = match (
-                    de::fill(id_slot),
-                    de::fill(name_slot),
-                    de::fill(slug_slot),
-                    de::fill(created_at_slot),
-                    de::fill(updated_at_slot),
-                    de::fill(membership_level_slot),
-                    de::fill(plugins_access_level_slot),
-                    de::fill(teams_slot),
-                    de::fill(projects_slot),
-                    de::fill(available_product_features_slot),
-                    de::fill(is_member_join_email_enabled_slot),
-                    de::fill(metadata_slot),
-                    de::fill(customer_id_slot),
-                    de::fill(member_count_slot),
-                    de::fill(is_active_slot),
-                    de::fill(is_not_active_reason_slot),
-                    de::fill(is_pending_deletion_slot),
-                ) {
-                    (
-                        Some(id_slot),
-                        Some(name_slot),
-                        Some(slug_slot),
-                        Some(created_at_slot),
-                        Some(updated_at_slot),
-                        Some(membership_level_slot),
-                        Some(plugins_access_level_slot),
-                        Some(teams_slot),
-                        Some(projects_slot),
-                        Some(available_product_features_slot),
-                        Some(is_member_join_email_enabled_slot),
-                        Some(metadata_slot),
-                        Some(customer_id_slot),
-                        Some(member_count_slot),
-                        Some(is_active_slot),
-                        Some(is_not_active_reason_slot),
-                        Some(is_pending_deletion_slot),
-                    ) if de::complete(&missing) => {
-                        (
-                            id_slot,
-                            name_slot,
-                            slug_slot,
-                            created_at_slot,
-                            updated_at_slot,
-                            membership_level_slot,
-                            plugins_access_level_slot,
-                            teams_slot,
-                            projects_slot,
-                            available_product_features_slot,
-                            is_member_join_email_enabled_slot,
-                            metadata_slot,
-                            customer_id_slot,
-                            member_count_slot,
-                            is_active_slot,
-                            is_not_active_reason_slot,
-                            is_pending_deletion_slot,
-                        )
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(Organization {
-                    id: id_slot,
-                    name: name_slot,
-                    slug: slug_slot,
-                    logo_media_id: logo_media_id_slot.unwrap_or_default(),
-                    created_at: created_at_slot,
-                    updated_at: updated_at_slot,
-                    membership_level: membership_level_slot,
-                    plugins_access_level: plugins_access_level_slot,
-                    teams: teams_slot,
-                    projects: projects_slot,
-                    available_product_features: available_product_features_slot,
-                    is_member_join_email_enabled: is_member_join_email_enabled_slot,
-                    metadata: metadata_slot,
-                    customer_id: customer_id_slot,
-                    enforce_2fa: enforce_2fa_slot.unwrap_or_default(),
-                    members_can_invite: members_can_invite_slot.unwrap_or_default(),
-                    members_can_use_personal_api_keys: members_can_use_personal_api_keys_slot
-                        .unwrap_or_default(),
-                    allow_publicly_shared_resources: allow_publicly_shared_resources_slot
-                        .unwrap_or_default(),
-                    member_count: member_count_slot,
-                    is_ai_data_processing_approved: is_ai_data_processing_approved_slot
-                        .unwrap_or_default(),
-                    default_experiment_stats_method: default_experiment_stats_method_slot
-                        .unwrap_or_default(),
-                    default_anonymize_ips: default_anonymize_ips_slot
-                        .unwrap_or_default(),
-                    default_role_id: default_role_id_slot.unwrap_or_default(),
-                    is_active: is_active_slot,
-                    is_not_active_reason: is_not_active_reason_slot,
-                    is_pending_deletion: is_pending_deletion_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -1794,7 +1521,7 @@ impl OrganizationBuilder {
 ///
 /// Schema: `#/components/schemas/OrganizationBasic`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct OrganizationBasic {
     /// The `id` field.
     ///
@@ -1826,22 +1553,92 @@ pub struct OrganizationBasic {
     pub is_pending_deletion: Nullable<bool>,
 }
 
+impl std::fmt::Debug for OrganizationBasic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "OrganizationBasic", f)
+    }
+}
+
+impl PartialEq for OrganizationBasic {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for OrganizationBasic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("id", &self.id);
-        map.entry("name", &self.name);
-        map.entry("slug", &self.slug);
-        map.nullable("logo_media_id", &self.logo_media_id);
-        map.entry("membership_level", &self.membership_level);
-        map.option(
-            "members_can_use_personal_api_keys",
-            &self.members_can_use_personal_api_keys,
-        );
-        map.nullable("is_active", &self.is_active);
-        map.nullable("is_not_active_reason", &self.is_not_active_reason);
-        map.nullable("is_pending_deletion", &self.is_pending_deletion);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(
+                &self.id,
+                &self.name,
+                &self.slug,
+                de::Skip(&self.logo_media_id),
+                &self.membership_level,
+                de::Skip(&self.members_can_use_personal_api_keys),
+                de::Skip(&self.is_active),
+                de::Skip(&self.is_not_active_reason),
+                de::Skip(&self.is_pending_deletion),
+            ),
+        )
+    }
+}
+
+impl de::Record for OrganizationBasic {
+    type Fields = (
+        de::Required<uuid::Uuid>,
+        de::Required<String>,
+        de::Required<String>,
+        de::Defaulted<Nullable<uuid::Uuid>>,
+        de::Required<Option<EffectiveMembershipLevelEnum>>,
+        de::Optional<bool>,
+        de::Defaulted<Nullable<bool>>,
+        de::Defaulted<Nullable<String>>,
+        de::Defaulted<Nullable<bool>>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "name",
+        "slug",
+        "logo_media_id",
+        "membership_level",
+        "members_can_use_personal_api_keys",
+        "is_active",
+        "is_not_active_reason",
+        "is_pending_deletion",
+    ];
+
+    const EXPECTING: &'static str = "struct OrganizationBasic";
+
+    fn build(
+        (
+            id,
+            name,
+            slug,
+            logo_media_id,
+            membership_level,
+            members_can_use_personal_api_keys,
+            is_active,
+            is_not_active_reason,
+            is_pending_deletion,
+        ): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        OrganizationBasic {
+            id,
+            name,
+            slug,
+            logo_media_id,
+            membership_level,
+            members_can_use_personal_api_keys,
+            is_active,
+            is_not_active_reason,
+            is_pending_deletion,
+        }
     }
 }
 
@@ -1849,103 +1646,7 @@ impl<'de> Deserialize<'de> for OrganizationBasic {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationBasic;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct OrganizationBasic")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationBasic, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut id_slot = None;
-                let mut name_slot = None;
-                let mut slug_slot = None;
-                let mut logo_media_id_slot = None;
-                let mut membership_level_slot = None;
-                let mut members_can_use_personal_api_keys_slot = None;
-                let mut is_active_slot = None;
-                let mut is_not_active_reason_slot = None;
-                let mut is_pending_deletion_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &[
-                            "id",
-                            "name",
-                            "slug",
-                            "logo_media_id",
-                            "membership_level",
-                            "members_can_use_personal_api_keys",
-                            "is_active",
-                            "is_not_active_reason",
-                            "is_pending_deletion",
-                        ],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next(&mut map, &mut id_slot, &key),
-                        Some(1) => de::next(&mut map, &mut name_slot, &key),
-                        Some(2) => de::next(&mut map, &mut slug_slot, &key),
-                        Some(3) => de::next(&mut map, &mut logo_media_id_slot, &key),
-                        Some(4) => de::next(&mut map, &mut membership_level_slot, &key),
-                        Some(5) => {
-                            de::next_optional(
-                                &mut map,
-                                &mut members_can_use_personal_api_keys_slot,
-                                &key,
-                            )
-                        }
-                        Some(6) => de::next(&mut map, &mut is_active_slot, &key),
-                        Some(7) => {
-                            de::next(&mut map, &mut is_not_active_reason_slot, &key)
-                        }
-                        Some(8) => {
-                            de::next(&mut map, &mut is_pending_deletion_slot, &key)
-                        }
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (id_slot.is_none(), "id"),
-                    (name_slot.is_none(), "name"),
-                    (slug_slot.is_none(), "slug"),
-                    (membership_level_slot.is_none(), "membership_level"),
-                ];
-                let (id_slot, name_slot, slug_slot, membership_level_slot) = match (
-                    de::fill(id_slot),
-                    de::fill(name_slot),
-                    de::fill(slug_slot),
-                    de::fill(membership_level_slot),
-                ) {
-                    (
-                        Some(id_slot),
-                        Some(name_slot),
-                        Some(slug_slot),
-                        Some(membership_level_slot),
-                    ) if de::complete(&missing) => {
-                        (id_slot, name_slot, slug_slot, membership_level_slot)
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(OrganizationBasic {
-                    id: id_slot,
-                    name: name_slot,
-                    slug: slug_slot,
-                    logo_media_id: logo_media_id_slot.unwrap_or_default(),
-                    membership_level: membership_level_slot,
-                    members_can_use_personal_api_keys: members_can_use_personal_api_keys_slot
-                        .unwrap_or_default(),
-                    is_active: is_active_slot.unwrap_or_default(),
-                    is_not_active_reason: is_not_active_reason_slot.unwrap_or_default(),
-                    is_pending_deletion: is_pending_deletion_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -1982,7 +1683,7 @@ impl OrganizationBasicBuilder {
 ///
 /// Schema: `#/components/schemas/PaginatedSubscriptionList`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct PaginatedSubscriptionList {
     /// The number of subscriptions on all pages.
     pub count: i64,
@@ -1994,14 +1695,52 @@ pub struct PaginatedSubscriptionList {
     pub results: Vec<Subscription>,
 }
 
+impl std::fmt::Debug for PaginatedSubscriptionList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "PaginatedSubscriptionList", f)
+    }
+}
+
+impl PartialEq for PaginatedSubscriptionList {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for PaginatedSubscriptionList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("count", &self.count);
-        map.nullable("next", &self.next);
-        map.nullable("previous", &self.previous);
-        map.entry("results", &self.results);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(&self.count, de::Skip(&self.next), de::Skip(&self.previous), &self.results),
+        )
+    }
+}
+
+impl de::Record for PaginatedSubscriptionList {
+    type Fields = (
+        de::RequiredInteger<i64>,
+        de::Defaulted<Nullable<String>>,
+        de::Defaulted<Nullable<String>>,
+        de::Required<Vec<Subscription>>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["count", "next", "previous", "results"];
+
+    const EXPECTING: &'static str = "struct PaginatedSubscriptionList";
+
+    fn build(
+        (count, next, previous, results): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        PaginatedSubscriptionList {
+            count,
+            next,
+            previous,
+            results,
+        }
     }
 }
 
@@ -2009,58 +1748,7 @@ impl<'de> Deserialize<'de> for PaginatedSubscriptionList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PaginatedSubscriptionList;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PaginatedSubscriptionList")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PaginatedSubscriptionList, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut count_slot = None;
-                let mut next_slot = None;
-                let mut previous_slot = None;
-                let mut results_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &["count", "next", "previous", "results"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next_lenient(&mut map, &mut count_slot, &key),
-                        Some(1) => de::next(&mut map, &mut next_slot, &key),
-                        Some(2) => de::next(&mut map, &mut previous_slot, &key),
-                        Some(3) => de::next(&mut map, &mut results_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (count_slot.is_none(), "count"),
-                    (results_slot.is_none(), "results"),
-                ];
-                let (count_slot, results_slot) = match (
-                    de::fill(count_slot),
-                    de::fill(results_slot),
-                ) {
-                    (Some(count_slot), Some(results_slot)) if de::complete(&missing) => {
-                        (count_slot, results_slot)
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(PaginatedSubscriptionList {
-                    count: count_slot,
-                    next: next_slot.unwrap_or_default(),
-                    previous: previous_slot.unwrap_or_default(),
-                    results: results_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -2085,7 +1773,7 @@ impl PaginatedSubscriptionListBuilder {
 ///
 /// Schema: `#/components/schemas/PaginatedUserList`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct PaginatedUserList {
     /// The number of users on all pages.
     pub count: i64,
@@ -2097,14 +1785,52 @@ pub struct PaginatedUserList {
     pub results: Vec<User>,
 }
 
+impl std::fmt::Debug for PaginatedUserList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "PaginatedUserList", f)
+    }
+}
+
+impl PartialEq for PaginatedUserList {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for PaginatedUserList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("count", &self.count);
-        map.nullable("next", &self.next);
-        map.nullable("previous", &self.previous);
-        map.entry("results", &self.results);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(&self.count, de::Skip(&self.next), de::Skip(&self.previous), &self.results),
+        )
+    }
+}
+
+impl de::Record for PaginatedUserList {
+    type Fields = (
+        de::RequiredInteger<i64>,
+        de::Defaulted<Nullable<String>>,
+        de::Defaulted<Nullable<String>>,
+        de::Required<Vec<User>>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["count", "next", "previous", "results"];
+
+    const EXPECTING: &'static str = "struct PaginatedUserList";
+
+    fn build(
+        (count, next, previous, results): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        PaginatedUserList {
+            count,
+            next,
+            previous,
+            results,
+        }
     }
 }
 
@@ -2112,58 +1838,7 @@ impl<'de> Deserialize<'de> for PaginatedUserList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PaginatedUserList;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PaginatedUserList")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PaginatedUserList, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut count_slot = None;
-                let mut next_slot = None;
-                let mut previous_slot = None;
-                let mut results_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &["count", "next", "previous", "results"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next_lenient(&mut map, &mut count_slot, &key),
-                        Some(1) => de::next(&mut map, &mut next_slot, &key),
-                        Some(2) => de::next(&mut map, &mut previous_slot, &key),
-                        Some(3) => de::next(&mut map, &mut results_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (count_slot.is_none(), "count"),
-                    (results_slot.is_none(), "results"),
-                ];
-                let (count_slot, results_slot) = match (
-                    de::fill(count_slot),
-                    de::fill(results_slot),
-                ) {
-                    (Some(count_slot), Some(results_slot)) if de::complete(&missing) => {
-                        (count_slot, results_slot)
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(PaginatedUserList {
-                    count: count_slot,
-                    next: next_slot.unwrap_or_default(),
-                    previous: previous_slot.unwrap_or_default(),
-                    results: results_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -2188,7 +1863,7 @@ impl PaginatedUserListBuilder {
 ///
 /// Schema: `#/components/schemas/PatchedEnterprisePropertyDefinition`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Default)]
 pub struct PatchedEnterprisePropertyDefinition {
     /// The `description` field.
     pub description: Nullable<String>,
@@ -2202,15 +1877,72 @@ pub struct PatchedEnterprisePropertyDefinition {
     pub hidden: Nullable<bool>,
 }
 
+impl std::fmt::Debug for PatchedEnterprisePropertyDefinition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "PatchedEnterprisePropertyDefinition", f)
+    }
+}
+
+impl PartialEq for PatchedEnterprisePropertyDefinition {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for PatchedEnterprisePropertyDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.nullable("description", &self.description);
-        map.option("tags", &self.tags);
-        map.nullable("property_type", &self.property_type);
-        map.option("verified", &self.verified);
-        map.nullable("hidden", &self.hidden);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(
+                de::Skip(&self.description),
+                de::Skip(&self.tags),
+                de::Skip(&self.property_type),
+                de::Skip(&self.verified),
+                de::Skip(&self.hidden),
+            ),
+        )
+    }
+}
+
+impl de::Record for PatchedEnterprisePropertyDefinition {
+    type Fields = (
+        de::Defaulted<Nullable<String>>,
+        de::Optional<Vec<serde_json::Value>>,
+        de::Defaulted<Nullable<PropertyTypeEnum>>,
+        de::Optional<bool>,
+        de::Defaulted<Nullable<bool>>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &[
+        "description",
+        "tags",
+        "property_type",
+        "verified",
+        "hidden",
+    ];
+
+    const EXPECTING: &'static str = "struct PatchedEnterprisePropertyDefinition";
+
+    fn build(
+        (
+            description,
+            tags,
+            property_type,
+            verified,
+            hidden,
+        ): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        PatchedEnterprisePropertyDefinition {
+            description,
+            tags,
+            property_type,
+            verified,
+            hidden,
+        }
     }
 }
 
@@ -2218,48 +1950,7 @@ impl<'de> Deserialize<'de> for PatchedEnterprisePropertyDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PatchedEnterprisePropertyDefinition;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PatchedEnterprisePropertyDefinition")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PatchedEnterprisePropertyDefinition, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut description_slot = None;
-                let mut tags_slot = None;
-                let mut property_type_slot = None;
-                let mut verified_slot = None;
-                let mut hidden_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &["description", "tags", "property_type", "verified", "hidden"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next(&mut map, &mut description_slot, &key),
-                        Some(1) => de::next_optional(&mut map, &mut tags_slot, &key),
-                        Some(2) => de::next(&mut map, &mut property_type_slot, &key),
-                        Some(3) => de::next_optional(&mut map, &mut verified_slot, &key),
-                        Some(4) => de::next(&mut map, &mut hidden_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                Ok(PatchedEnterprisePropertyDefinition {
-                    description: description_slot.unwrap_or_default(),
-                    tags: tags_slot.unwrap_or_default(),
-                    property_type: property_type_slot.unwrap_or_default(),
-                    verified: verified_slot.unwrap_or_default(),
-                    hidden: hidden_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -2288,7 +1979,7 @@ impl PatchedEnterprisePropertyDefinition {
 ///
 /// Schema: `#/components/schemas/PatchedSubscription`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Default)]
 pub struct PatchedSubscription {
     /// The `dashboard` field.
     pub dashboard: Nullable<i64>,
@@ -2334,29 +2025,154 @@ pub struct PatchedSubscription {
     pub summary_prompt_guide: Option<String>,
 }
 
+impl std::fmt::Debug for PatchedSubscription {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "PatchedSubscription", f)
+    }
+}
+
+impl PartialEq for PatchedSubscription {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for PatchedSubscription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.nullable("dashboard", &self.dashboard);
-        map.nullable("insight", &self.insight);
-        map.option("dashboard_export_insights", &self.dashboard_export_insights);
-        map.option("target_type", &self.target_type);
-        map.option("target_value", &self.target_value);
-        map.option("frequency", &self.frequency);
-        map.option("interval", &self.interval);
-        map.nullable("byweekday", &self.byweekday);
-        map.nullable("bysetpos", &self.bysetpos);
-        map.nullable("count", &self.count);
-        map.option("start_date", &self.start_date);
-        map.nullable("until_date", &self.until_date);
-        map.option("deleted", &self.deleted);
-        map.option("enabled", &self.enabled);
-        map.nullable("title", &self.title);
-        map.nullable("integration_id", &self.integration_id);
-        map.nullable("invite_message", &self.invite_message);
-        map.option("summary_enabled", &self.summary_enabled);
-        map.option("summary_prompt_guide", &self.summary_prompt_guide);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(
+                (
+                    de::Skip(&self.dashboard),
+                    de::Skip(&self.insight),
+                    de::Skip(&self.dashboard_export_insights),
+                    de::Skip(&self.target_type),
+                    de::Skip(&self.target_value),
+                    de::Skip(&self.frequency),
+                    de::Skip(&self.interval),
+                    de::Skip(&self.byweekday),
+                    de::Skip(&self.bysetpos),
+                    de::Skip(&self.count),
+                    de::Skip(&self.start_date),
+                    de::Skip(&self.until_date),
+                ),
+                (
+                    de::Skip(&self.deleted),
+                    de::Skip(&self.enabled),
+                    de::Skip(&self.title),
+                    de::Skip(&self.integration_id),
+                    de::Skip(&self.invite_message),
+                    de::Skip(&self.summary_enabled),
+                    de::Skip(&self.summary_prompt_guide),
+                ),
+            ),
+        )
+    }
+}
+
+impl de::Record for PatchedSubscription {
+    type Fields = (
+        (
+            de::DefaultedInteger<Nullable<i64>>,
+            de::DefaultedInteger<Nullable<i64>>,
+            de::Optional<Vec<i64>>,
+            de::Optional<TargetTypeEnum>,
+            de::Optional<String>,
+            de::Optional<FrequencyEnum>,
+            de::DefaultedInteger<Option<i32>>,
+            de::Defaulted<Nullable<Vec<ByweekdayEnum>>>,
+            de::DefaultedInteger<Nullable<i32>>,
+            de::DefaultedInteger<Nullable<i32>>,
+            de::Optional<chrono::DateTime<chrono::Utc>>,
+            de::Defaulted<Nullable<chrono::DateTime<chrono::Utc>>>,
+        ),
+        (
+            de::Optional<bool>,
+            de::Optional<bool>,
+            de::Defaulted<Nullable<String>>,
+            de::DefaultedInteger<Nullable<i64>>,
+            de::Defaulted<Nullable<String>>,
+            de::Optional<bool>,
+            de::Optional<String>,
+        ),
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &[
+        "dashboard",
+        "insight",
+        "dashboard_export_insights",
+        "target_type",
+        "target_value",
+        "frequency",
+        "interval",
+        "byweekday",
+        "bysetpos",
+        "count",
+        "start_date",
+        "until_date",
+        "deleted",
+        "enabled",
+        "title",
+        "integration_id",
+        "invite_message",
+        "summary_enabled",
+        "summary_prompt_guide",
+    ];
+
+    const EXPECTING: &'static str = "struct PatchedSubscription";
+
+    fn build(
+        (
+            (
+                dashboard,
+                insight,
+                dashboard_export_insights,
+                target_type,
+                target_value,
+                frequency,
+                interval,
+                byweekday,
+                bysetpos,
+                count,
+                start_date,
+                until_date,
+            ),
+            (
+                deleted,
+                enabled,
+                title,
+                integration_id,
+                invite_message,
+                summary_enabled,
+                summary_prompt_guide,
+            ),
+        ): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        PatchedSubscription {
+            dashboard,
+            insight,
+            dashboard_export_insights,
+            target_type,
+            target_value,
+            frequency,
+            interval,
+            byweekday,
+            bysetpos,
+            count,
+            start_date,
+            until_date,
+            deleted,
+            enabled,
+            title,
+            integration_id,
+            invite_message,
+            summary_enabled,
+            summary_prompt_guide,
+        }
     }
 }
 
@@ -2364,133 +2180,7 @@ impl<'de> Deserialize<'de> for PatchedSubscription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PatchedSubscription;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PatchedSubscription")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PatchedSubscription, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut dashboard_slot = None;
-                let mut insight_slot = None;
-                let mut dashboard_export_insights_slot = None;
-                let mut target_type_slot = None;
-                let mut target_value_slot = None;
-                let mut frequency_slot = None;
-                let mut interval_slot = None;
-                let mut byweekday_slot = None;
-                let mut bysetpos_slot = None;
-                let mut count_slot = None;
-                let mut start_date_slot = None;
-                let mut until_date_slot = None;
-                let mut deleted_slot = None;
-                let mut enabled_slot = None;
-                let mut title_slot = None;
-                let mut integration_id_slot = None;
-                let mut invite_message_slot = None;
-                let mut summary_enabled_slot = None;
-                let mut summary_prompt_guide_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &[
-                            "dashboard",
-                            "insight",
-                            "dashboard_export_insights",
-                            "target_type",
-                            "target_value",
-                            "frequency",
-                            "interval",
-                            "byweekday",
-                            "bysetpos",
-                            "count",
-                            "start_date",
-                            "until_date",
-                            "deleted",
-                            "enabled",
-                            "title",
-                            "integration_id",
-                            "invite_message",
-                            "summary_enabled",
-                            "summary_prompt_guide",
-                        ],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next_lenient(&mut map, &mut dashboard_slot, &key),
-                        Some(1) => de::next_lenient(&mut map, &mut insight_slot, &key),
-                        Some(2) => {
-                            de::next_optional(
-                                &mut map,
-                                &mut dashboard_export_insights_slot,
-                                &key,
-                            )
-                        }
-                        Some(3) => {
-                            de::next_optional(&mut map, &mut target_type_slot, &key)
-                        }
-                        Some(4) => {
-                            de::next_optional(&mut map, &mut target_value_slot, &key)
-                        }
-                        Some(5) => de::next_optional(&mut map, &mut frequency_slot, &key),
-                        Some(6) => de::next_lenient(&mut map, &mut interval_slot, &key),
-                        Some(7) => de::next(&mut map, &mut byweekday_slot, &key),
-                        Some(8) => de::next_lenient(&mut map, &mut bysetpos_slot, &key),
-                        Some(9) => de::next_lenient(&mut map, &mut count_slot, &key),
-                        Some(10) => {
-                            de::next_optional(&mut map, &mut start_date_slot, &key)
-                        }
-                        Some(11) => de::next(&mut map, &mut until_date_slot, &key),
-                        Some(12) => de::next_optional(&mut map, &mut deleted_slot, &key),
-                        Some(13) => de::next_optional(&mut map, &mut enabled_slot, &key),
-                        Some(14) => de::next(&mut map, &mut title_slot, &key),
-                        Some(15) => {
-                            de::next_lenient(&mut map, &mut integration_id_slot, &key)
-                        }
-                        Some(16) => de::next(&mut map, &mut invite_message_slot, &key),
-                        Some(17) => {
-                            de::next_optional(&mut map, &mut summary_enabled_slot, &key)
-                        }
-                        Some(18) => {
-                            de::next_optional(
-                                &mut map,
-                                &mut summary_prompt_guide_slot,
-                                &key,
-                            )
-                        }
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                Ok(PatchedSubscription {
-                    dashboard: dashboard_slot.unwrap_or_default(),
-                    insight: insight_slot.unwrap_or_default(),
-                    dashboard_export_insights: dashboard_export_insights_slot
-                        .unwrap_or_default(),
-                    target_type: target_type_slot.unwrap_or_default(),
-                    target_value: target_value_slot.unwrap_or_default(),
-                    frequency: frequency_slot.unwrap_or_default(),
-                    interval: interval_slot.unwrap_or_default(),
-                    byweekday: byweekday_slot.unwrap_or_default(),
-                    bysetpos: bysetpos_slot.unwrap_or_default(),
-                    count: count_slot.unwrap_or_default(),
-                    start_date: start_date_slot.unwrap_or_default(),
-                    until_date: until_date_slot.unwrap_or_default(),
-                    deleted: deleted_slot.unwrap_or_default(),
-                    enabled: enabled_slot.unwrap_or_default(),
-                    title: title_slot.unwrap_or_default(),
-                    integration_id: integration_id_slot.unwrap_or_default(),
-                    invite_message: invite_message_slot.unwrap_or_default(),
-                    summary_enabled: summary_enabled_slot.unwrap_or_default(),
-                    summary_prompt_guide: summary_prompt_guide_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -2551,7 +2241,7 @@ impl PatchedSubscription {
 ///
 /// Schema: `#/components/schemas/PatchedUser`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Default)]
 pub struct PatchedUser {
     /// The `first_name` field.
     ///
@@ -2612,31 +2302,164 @@ pub struct PatchedUser {
     pub hide_mcp_hints: Option<bool>,
 }
 
+impl std::fmt::Debug for PatchedUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "PatchedUser", f)
+    }
+}
+
+impl PartialEq for PatchedUser {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for PatchedUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.option("first_name", &self.first_name);
-        map.option("last_name", &self.last_name);
-        map.option("email", &self.email);
-        map.option("notification_settings", &self.notification_settings);
-        map.nullable("anonymize_data", &self.anonymize_data);
-        map.nullable("allow_impersonation", &self.allow_impersonation);
-        map.nullable("toolbar_mode", &self.toolbar_mode);
-        map.option("is_staff", &self.is_staff);
-        map.option("set_current_organization", &self.set_current_organization);
-        map.option("set_current_team", &self.set_current_team);
-        map.option("password", &self.password);
-        map.option("current_password", &self.current_password);
-        map.option("events_column_config", &self.events_column_config);
-        map.option("has_seen_product_intro_for", &self.has_seen_product_intro_for);
-        map.nullable("theme_mode", &self.theme_mode);
-        map.option("hedgehog_config", &self.hedgehog_config);
-        map.nullable("allow_sidebar_suggestions", &self.allow_sidebar_suggestions);
-        map.nullable("shortcut_position", &self.shortcut_position);
-        map.option("role_at_organization", &self.role_at_organization);
-        map.nullable("passkeys_enabled_for_2fa", &self.passkeys_enabled_for_2fa);
-        map.option("hide_mcp_hints", &self.hide_mcp_hints);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(
+                (
+                    de::Skip(&self.first_name),
+                    de::Skip(&self.last_name),
+                    de::Skip(&self.email),
+                    de::Skip(&self.notification_settings),
+                    de::Skip(&self.anonymize_data),
+                    de::Skip(&self.allow_impersonation),
+                    de::Skip(&self.toolbar_mode),
+                    de::Skip(&self.is_staff),
+                    de::Skip(&self.set_current_organization),
+                    de::Skip(&self.set_current_team),
+                    de::Skip(&self.password),
+                    de::Skip(&self.current_password),
+                ),
+                (
+                    de::Skip(&self.events_column_config),
+                    de::Skip(&self.has_seen_product_intro_for),
+                    de::Skip(&self.theme_mode),
+                    de::Skip(&self.hedgehog_config),
+                    de::Skip(&self.allow_sidebar_suggestions),
+                    de::Skip(&self.shortcut_position),
+                    de::Skip(&self.role_at_organization),
+                    de::Skip(&self.passkeys_enabled_for_2fa),
+                    de::Skip(&self.hide_mcp_hints),
+                ),
+            ),
+        )
+    }
+}
+
+impl de::Record for PatchedUser {
+    type Fields = (
+        (
+            de::Optional<String>,
+            de::Optional<String>,
+            de::Optional<String>,
+            de::Optional<NotificationSettings>,
+            de::Defaulted<Nullable<bool>>,
+            de::Defaulted<Nullable<bool>>,
+            de::Defaulted<Nullable<ToolbarModeEnum>>,
+            de::Optional<bool>,
+            de::Optional<String>,
+            de::Optional<String>,
+            de::Optional<String>,
+            de::Optional<String>,
+        ),
+        (
+            de::Untyped,
+            de::Untyped,
+            de::Defaulted<Nullable<ThemeModeEnum>>,
+            de::Untyped,
+            de::Defaulted<Nullable<bool>>,
+            de::Defaulted<Nullable<ShortcutPositionEnum>>,
+            de::Optional<RoleAtOrganizationEnum>,
+            de::Defaulted<Nullable<bool>>,
+            de::Optional<bool>,
+        ),
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &[
+        "first_name",
+        "last_name",
+        "email",
+        "notification_settings",
+        "anonymize_data",
+        "allow_impersonation",
+        "toolbar_mode",
+        "is_staff",
+        "set_current_organization",
+        "set_current_team",
+        "password",
+        "current_password",
+        "events_column_config",
+        "has_seen_product_intro_for",
+        "theme_mode",
+        "hedgehog_config",
+        "allow_sidebar_suggestions",
+        "shortcut_position",
+        "role_at_organization",
+        "passkeys_enabled_for_2fa",
+        "hide_mcp_hints",
+    ];
+
+    const EXPECTING: &'static str = "struct PatchedUser";
+
+    fn build(
+        (
+            (
+                first_name,
+                last_name,
+                email,
+                notification_settings,
+                anonymize_data,
+                allow_impersonation,
+                toolbar_mode,
+                is_staff,
+                set_current_organization,
+                set_current_team,
+                password,
+                current_password,
+            ),
+            (
+                events_column_config,
+                has_seen_product_intro_for,
+                theme_mode,
+                hedgehog_config,
+                allow_sidebar_suggestions,
+                shortcut_position,
+                role_at_organization,
+                passkeys_enabled_for_2fa,
+                hide_mcp_hints,
+            ),
+        ): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        PatchedUser {
+            first_name,
+            last_name,
+            email,
+            notification_settings,
+            anonymize_data,
+            allow_impersonation,
+            toolbar_mode,
+            is_staff,
+            set_current_organization,
+            set_current_team,
+            password,
+            current_password,
+            events_column_config,
+            has_seen_product_intro_for,
+            theme_mode,
+            hedgehog_config,
+            allow_sidebar_suggestions,
+            shortcut_position,
+            role_at_organization,
+            passkeys_enabled_for_2fa,
+            hide_mcp_hints,
+        }
     }
 }
 
@@ -2644,162 +2467,7 @@ impl<'de> Deserialize<'de> for PatchedUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PatchedUser;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PatchedUser")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PatchedUser, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut first_name_slot = None;
-                let mut last_name_slot = None;
-                let mut email_slot = None;
-                let mut notification_settings_slot = None;
-                let mut anonymize_data_slot = None;
-                let mut allow_impersonation_slot = None;
-                let mut toolbar_mode_slot = None;
-                let mut is_staff_slot = None;
-                let mut set_current_organization_slot = None;
-                let mut set_current_team_slot = None;
-                let mut password_slot = None;
-                let mut current_password_slot = None;
-                let mut events_column_config_slot = None;
-                let mut has_seen_product_intro_for_slot = None;
-                let mut theme_mode_slot = None;
-                let mut hedgehog_config_slot = None;
-                let mut allow_sidebar_suggestions_slot = None;
-                let mut shortcut_position_slot = None;
-                let mut role_at_organization_slot = None;
-                let mut passkeys_enabled_for_2fa_slot = None;
-                let mut hide_mcp_hints_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &[
-                            "first_name",
-                            "last_name",
-                            "email",
-                            "notification_settings",
-                            "anonymize_data",
-                            "allow_impersonation",
-                            "toolbar_mode",
-                            "is_staff",
-                            "set_current_organization",
-                            "set_current_team",
-                            "password",
-                            "current_password",
-                            "events_column_config",
-                            "has_seen_product_intro_for",
-                            "theme_mode",
-                            "hedgehog_config",
-                            "allow_sidebar_suggestions",
-                            "shortcut_position",
-                            "role_at_organization",
-                            "passkeys_enabled_for_2fa",
-                            "hide_mcp_hints",
-                        ],
-                        key.as_str(),
-                    ) {
-                        Some(0) => {
-                            de::next_optional(&mut map, &mut first_name_slot, &key)
-                        }
-                        Some(1) => de::next_optional(&mut map, &mut last_name_slot, &key),
-                        Some(2) => de::next_optional(&mut map, &mut email_slot, &key),
-                        Some(3) => {
-                            de::next_optional(
-                                &mut map,
-                                &mut notification_settings_slot,
-                                &key,
-                            )
-                        }
-                        Some(4) => de::next(&mut map, &mut anonymize_data_slot, &key),
-                        Some(5) => {
-                            de::next(&mut map, &mut allow_impersonation_slot, &key)
-                        }
-                        Some(6) => de::next(&mut map, &mut toolbar_mode_slot, &key),
-                        Some(7) => de::next_optional(&mut map, &mut is_staff_slot, &key),
-                        Some(8) => {
-                            de::next_optional(
-                                &mut map,
-                                &mut set_current_organization_slot,
-                                &key,
-                            )
-                        }
-                        Some(9) => {
-                            de::next_optional(&mut map, &mut set_current_team_slot, &key)
-                        }
-                        Some(10) => de::next_optional(&mut map, &mut password_slot, &key),
-                        Some(11) => {
-                            de::next_optional(&mut map, &mut current_password_slot, &key)
-                        }
-                        Some(12) => {
-                            de::next(&mut map, &mut events_column_config_slot, &key)
-                        }
-                        Some(13) => {
-                            de::next(
-                                &mut map,
-                                &mut has_seen_product_intro_for_slot,
-                                &key,
-                            )
-                        }
-                        Some(14) => de::next(&mut map, &mut theme_mode_slot, &key),
-                        Some(15) => de::next(&mut map, &mut hedgehog_config_slot, &key),
-                        Some(16) => {
-                            de::next(&mut map, &mut allow_sidebar_suggestions_slot, &key)
-                        }
-                        Some(17) => de::next(&mut map, &mut shortcut_position_slot, &key),
-                        Some(18) => {
-                            de::next_optional(
-                                &mut map,
-                                &mut role_at_organization_slot,
-                                &key,
-                            )
-                        }
-                        Some(19) => {
-                            de::next(&mut map, &mut passkeys_enabled_for_2fa_slot, &key)
-                        }
-                        Some(20) => {
-                            de::next_optional(&mut map, &mut hide_mcp_hints_slot, &key)
-                        }
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                Ok(PatchedUser {
-                    first_name: first_name_slot.unwrap_or_default(),
-                    last_name: last_name_slot.unwrap_or_default(),
-                    email: email_slot.unwrap_or_default(),
-                    notification_settings: notification_settings_slot
-                        .unwrap_or_default(),
-                    anonymize_data: anonymize_data_slot.unwrap_or_default(),
-                    allow_impersonation: allow_impersonation_slot.unwrap_or_default(),
-                    toolbar_mode: toolbar_mode_slot.unwrap_or_default(),
-                    is_staff: is_staff_slot.unwrap_or_default(),
-                    set_current_organization: set_current_organization_slot
-                        .unwrap_or_default(),
-                    set_current_team: set_current_team_slot.unwrap_or_default(),
-                    password: password_slot.unwrap_or_default(),
-                    current_password: current_password_slot.unwrap_or_default(),
-                    events_column_config: events_column_config_slot,
-                    has_seen_product_intro_for: has_seen_product_intro_for_slot,
-                    theme_mode: theme_mode_slot.unwrap_or_default(),
-                    hedgehog_config: hedgehog_config_slot,
-                    allow_sidebar_suggestions: allow_sidebar_suggestions_slot
-                        .unwrap_or_default(),
-                    shortcut_position: shortcut_position_slot.unwrap_or_default(),
-                    role_at_organization: role_at_organization_slot.unwrap_or_default(),
-                    passkeys_enabled_for_2fa: passkeys_enabled_for_2fa_slot
-                        .unwrap_or_default(),
-                    hide_mcp_hints: hide_mcp_hints_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -2870,7 +2538,7 @@ impl PatchedUser {
 ///
 /// Schema: `#/components/schemas/PendingInvite`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct PendingInvite {
     /// The `id` field.
     pub id: String,
@@ -2884,15 +2552,72 @@ pub struct PendingInvite {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl std::fmt::Debug for PendingInvite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "PendingInvite", f)
+    }
+}
+
+impl PartialEq for PendingInvite {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for PendingInvite {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("id", &self.id);
-        map.entry("target_email", &self.target_email);
-        map.entry("organization_id", &self.organization_id);
-        map.entry("organization_name", &self.organization_name);
-        map.entry("created_at", &self.created_at);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(
+                &self.id,
+                &self.target_email,
+                &self.organization_id,
+                &self.organization_name,
+                &self.created_at,
+            ),
+        )
+    }
+}
+
+impl de::Record for PendingInvite {
+    type Fields = (
+        de::Required<String>,
+        de::Required<String>,
+        de::Required<String>,
+        de::Required<String>,
+        de::Required<chrono::DateTime<chrono::Utc>>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "target_email",
+        "organization_id",
+        "organization_name",
+        "created_at",
+    ];
+
+    const EXPECTING: &'static str = "struct PendingInvite";
+
+    fn build(
+        (
+            id,
+            target_email,
+            organization_id,
+            organization_name,
+            created_at,
+        ): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        PendingInvite {
+            id,
+            target_email,
+            organization_id,
+            organization_name,
+            created_at,
+        }
     }
 }
 
@@ -2900,91 +2625,7 @@ impl<'de> Deserialize<'de> for PendingInvite {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PendingInvite;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PendingInvite")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PendingInvite, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut id_slot = None;
-                let mut target_email_slot = None;
-                let mut organization_id_slot = None;
-                let mut organization_name_slot = None;
-                let mut created_at_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &[
-                            "id",
-                            "target_email",
-                            "organization_id",
-                            "organization_name",
-                            "created_at",
-                        ],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next(&mut map, &mut id_slot, &key),
-                        Some(1) => de::next(&mut map, &mut target_email_slot, &key),
-                        Some(2) => de::next(&mut map, &mut organization_id_slot, &key),
-                        Some(3) => de::next(&mut map, &mut organization_name_slot, &key),
-                        Some(4) => de::next(&mut map, &mut created_at_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (id_slot.is_none(), "id"),
-                    (target_email_slot.is_none(), "target_email"),
-                    (organization_id_slot.is_none(), "organization_id"),
-                    (organization_name_slot.is_none(), "organization_name"),
-                    (created_at_slot.is_none(), "created_at"),
-                ];
-                let (
-                    id_slot,
-                    target_email_slot,
-                    organization_id_slot,
-                    organization_name_slot,
-                    created_at_slot,
-                ) = match (
-                    de::fill(id_slot),
-                    de::fill(target_email_slot),
-                    de::fill(organization_id_slot),
-                    de::fill(organization_name_slot),
-                    de::fill(created_at_slot),
-                ) {
-                    (
-                        Some(id_slot),
-                        Some(target_email_slot),
-                        Some(organization_id_slot),
-                        Some(organization_name_slot),
-                        Some(created_at_slot),
-                    ) if de::complete(&missing) => {
-                        (
-                            id_slot,
-                            target_email_slot,
-                            organization_id_slot,
-                            organization_name_slot,
-                            created_at_slot,
-                        )
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(PendingInvite {
-                    id: id_slot,
-                    target_email: target_email_slot,
-                    organization_id: organization_id_slot,
-                    organization_name: organization_name_slot,
-                    created_at: created_at_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -3013,7 +2654,7 @@ impl PendingInviteBuilder {
 ///
 /// Schema: `#/components/schemas/PluginsAccessLevelEnum`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PluginsAccessLevelEnum {
     /// `0`
     V0,
@@ -3090,7 +2731,7 @@ pub type PropertyDefinitionsPartialUpdateContentType = ContentType;
 ///
 /// Schema: `#/components/schemas/PropertyTypeEnum`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PropertyTypeEnum {
     /// `DateTime`
     DateTime,
@@ -3168,7 +2809,7 @@ impl<'de> Deserialize<'de> for PropertyTypeEnum {
 ///
 /// Schema: `#/components/schemas/RoleAtOrganizationEnum`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RoleAtOrganizationEnum {
     /// `engineering`
     Engineering,
@@ -3268,7 +2909,7 @@ impl<'de> Deserialize<'de> for RoleAtOrganizationEnum {
 ///
 /// Schema: `#/components/schemas/ScenePersonalisation`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct ScenePersonalisation {
     /// The `scene` field.
     ///
@@ -3278,12 +2919,42 @@ pub struct ScenePersonalisation {
     pub dashboard: Nullable<i64>,
 }
 
+impl std::fmt::Debug for ScenePersonalisation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "ScenePersonalisation", f)
+    }
+}
+
+impl PartialEq for ScenePersonalisation {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for ScenePersonalisation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("scene", &self.scene);
-        map.nullable("dashboard", &self.dashboard);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(&self.scene, de::Skip(&self.dashboard)),
+        )
+    }
+}
+
+impl de::Record for ScenePersonalisation {
+    type Fields = (de::Required<String>, de::DefaultedInteger<Nullable<i64>>);
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["scene", "dashboard"];
+
+    const EXPECTING: &'static str = "struct ScenePersonalisation";
+
+    fn build((scene, dashboard): <Self::Fields as de::Fields>::Values, _: ()) -> Self {
+        ScenePersonalisation {
+            scene,
+            dashboard,
+        }
     }
 }
 
@@ -3291,41 +2962,7 @@ impl<'de> Deserialize<'de> for ScenePersonalisation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ScenePersonalisation;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ScenePersonalisation")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ScenePersonalisation, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut scene_slot = None;
-                let mut dashboard_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["scene", "dashboard"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut scene_slot, &key),
-                        Some(1) => de::next_lenient(&mut map, &mut dashboard_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [(scene_slot.is_none(), "scene")];
-                let (scene_slot,) = match (de::fill(scene_slot),) {
-                    (Some(scene_slot),) if de::complete(&missing) => (scene_slot,),
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(ScenePersonalisation {
-                    scene: scene_slot,
-                    dashboard: dashboard_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -3353,7 +2990,7 @@ pub type SeenTogether = BTreeMap<String, bool>;
 ///
 /// Schema: `#/components/schemas/SharePassword`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct SharePassword {
     /// The `id` field.
     ///
@@ -3377,15 +3014,72 @@ pub struct SharePassword {
     pub is_active: bool,
 }
 
+impl std::fmt::Debug for SharePassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "SharePassword", f)
+    }
+}
+
+impl PartialEq for SharePassword {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for SharePassword {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("id", &self.id);
-        map.entry("created_at", &self.created_at);
-        map.nullable("note", &self.note);
-        map.entry("created_by_email", &self.created_by_email);
-        map.entry("is_active", &self.is_active);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(
+                &self.id,
+                &self.created_at,
+                de::Skip(&self.note),
+                &self.created_by_email,
+                &self.is_active,
+            ),
+        )
+    }
+}
+
+impl de::Record for SharePassword {
+    type Fields = (
+        de::RequiredInteger<i64>,
+        de::Required<chrono::DateTime<chrono::Utc>>,
+        de::Defaulted<Nullable<String>>,
+        de::Required<String>,
+        de::Required<bool>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "note",
+        "created_by_email",
+        "is_active",
+    ];
+
+    const EXPECTING: &'static str = "struct SharePassword";
+
+    fn build(
+        (
+            id,
+            created_at,
+            note,
+            created_by_email,
+            is_active,
+        ): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        SharePassword {
+            id,
+            created_at,
+            note,
+            created_by_email,
+            is_active,
+        }
     }
 }
 
@@ -3393,70 +3087,7 @@ impl<'de> Deserialize<'de> for SharePassword {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SharePassword;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SharePassword")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SharePassword, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut id_slot = None;
-                let mut created_at_slot = None;
-                let mut note_slot = None;
-                let mut created_by_email_slot = None;
-                let mut is_active_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &["id", "created_at", "note", "created_by_email", "is_active"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next_lenient(&mut map, &mut id_slot, &key),
-                        Some(1) => de::next(&mut map, &mut created_at_slot, &key),
-                        Some(2) => de::next(&mut map, &mut note_slot, &key),
-                        Some(3) => de::next(&mut map, &mut created_by_email_slot, &key),
-                        Some(4) => de::next(&mut map, &mut is_active_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (id_slot.is_none(), "id"),
-                    (created_at_slot.is_none(), "created_at"),
-                    (created_by_email_slot.is_none(), "created_by_email"),
-                    (is_active_slot.is_none(), "is_active"),
-                ];
-                let (id_slot, created_at_slot, created_by_email_slot, is_active_slot) = match (
-                    de::fill(id_slot),
-                    de::fill(created_at_slot),
-                    de::fill(created_by_email_slot),
-                    de::fill(is_active_slot),
-                ) {
-                    (
-                        Some(id_slot),
-                        Some(created_at_slot),
-                        Some(created_by_email_slot),
-                        Some(is_active_slot),
-                    ) if de::complete(&missing) => {
-                        (id_slot, created_at_slot, created_by_email_slot, is_active_slot)
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(SharePassword {
-                    id: id_slot,
-                    created_at: created_at_slot,
-                    note: note_slot.unwrap_or_default(),
-                    created_by_email: created_by_email_slot,
-                    is_active: is_active_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -3484,7 +3115,7 @@ impl SharePasswordBuilder {
 ///
 /// Schema: `#/components/schemas/SharePasswordCreate`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Default)]
 pub struct SharePasswordCreate {
     /// The `enabled` field.
     pub enabled: Option<bool>,
@@ -3502,15 +3133,72 @@ pub struct SharePasswordCreate {
     pub note: Option<String>,
 }
 
+impl std::fmt::Debug for SharePasswordCreate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "SharePasswordCreate", f)
+    }
+}
+
+impl PartialEq for SharePasswordCreate {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for SharePasswordCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.option("enabled", &self.enabled);
-        map.nullable("settings", &self.settings);
-        map.option("password_required", &self.password_required);
-        map.option("raw_password", &self.raw_password);
-        map.option("note", &self.note);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(
+                de::Skip(&self.enabled),
+                de::Skip(&self.settings),
+                de::Skip(&self.password_required),
+                de::Skip(&self.raw_password),
+                de::Skip(&self.note),
+            ),
+        )
+    }
+}
+
+impl de::Record for SharePasswordCreate {
+    type Fields = (
+        de::Optional<bool>,
+        de::Defaulted<Nullable<SharingConfigurationSettings>>,
+        de::Optional<bool>,
+        de::Optional<String>,
+        de::Optional<String>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &[
+        "enabled",
+        "settings",
+        "password_required",
+        "raw_password",
+        "note",
+    ];
+
+    const EXPECTING: &'static str = "struct SharePasswordCreate";
+
+    fn build(
+        (
+            enabled,
+            settings,
+            password_required,
+            raw_password,
+            note,
+        ): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        SharePasswordCreate {
+            enabled,
+            settings,
+            password_required,
+            raw_password,
+            note,
+        }
     }
 }
 
@@ -3518,62 +3206,7 @@ impl<'de> Deserialize<'de> for SharePasswordCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SharePasswordCreate;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SharePasswordCreate")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SharePasswordCreate, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut enabled_slot = None;
-                let mut settings_slot = None;
-                let mut password_required_slot = None;
-                let mut raw_password_slot = None;
-                let mut note_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &[
-                            "enabled",
-                            "settings",
-                            "password_required",
-                            "raw_password",
-                            "note",
-                        ],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next_optional(&mut map, &mut enabled_slot, &key),
-                        Some(1) => de::next(&mut map, &mut settings_slot, &key),
-                        Some(2) => {
-                            de::next_optional(
-                                &mut map,
-                                &mut password_required_slot,
-                                &key,
-                            )
-                        }
-                        Some(3) => {
-                            de::next_optional(&mut map, &mut raw_password_slot, &key)
-                        }
-                        Some(4) => de::next_optional(&mut map, &mut note_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                Ok(SharePasswordCreate {
-                    enabled: enabled_slot.unwrap_or_default(),
-                    settings: settings_slot.unwrap_or_default(),
-                    password_required: password_required_slot.unwrap_or_default(),
-                    raw_password: raw_password_slot.unwrap_or_default(),
-                    note: note_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -3602,7 +3235,7 @@ impl SharePasswordCreate {
 ///
 /// Schema: `#/components/schemas/SharePasswordCreated`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct SharePasswordCreated {
     /// The `id` field.
     pub id: i64,
@@ -3616,15 +3249,72 @@ pub struct SharePasswordCreated {
     pub created_by_email: String,
 }
 
+impl std::fmt::Debug for SharePasswordCreated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "SharePasswordCreated", f)
+    }
+}
+
+impl PartialEq for SharePasswordCreated {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for SharePasswordCreated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("id", &self.id);
-        map.entry("password", &self.password);
-        map.entry("note", &self.note);
-        map.entry("created_at", &self.created_at);
-        map.entry("created_by_email", &self.created_by_email);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(
+                &self.id,
+                &self.password,
+                &self.note,
+                &self.created_at,
+                &self.created_by_email,
+            ),
+        )
+    }
+}
+
+impl de::Record for SharePasswordCreated {
+    type Fields = (
+        de::RequiredInteger<i64>,
+        de::Required<String>,
+        de::Required<Option<String>>,
+        de::Required<chrono::DateTime<chrono::Utc>>,
+        de::Required<String>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "password",
+        "note",
+        "created_at",
+        "created_by_email",
+    ];
+
+    const EXPECTING: &'static str = "struct SharePasswordCreated";
+
+    fn build(
+        (
+            id,
+            password,
+            note,
+            created_at,
+            created_by_email,
+        ): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        SharePasswordCreated {
+            id,
+            password,
+            note,
+            created_at,
+            created_by_email,
+        }
     }
 }
 
@@ -3632,85 +3322,7 @@ impl<'de> Deserialize<'de> for SharePasswordCreated {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SharePasswordCreated;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SharePasswordCreated")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SharePasswordCreated, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut id_slot = None;
-                let mut password_slot = None;
-                let mut note_slot = None;
-                let mut created_at_slot = None;
-                let mut created_by_email_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &["id", "password", "note", "created_at", "created_by_email"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next_lenient(&mut map, &mut id_slot, &key),
-                        Some(1) => de::next(&mut map, &mut password_slot, &key),
-                        Some(2) => de::next(&mut map, &mut note_slot, &key),
-                        Some(3) => de::next(&mut map, &mut created_at_slot, &key),
-                        Some(4) => de::next(&mut map, &mut created_by_email_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (id_slot.is_none(), "id"),
-                    (password_slot.is_none(), "password"),
-                    (note_slot.is_none(), "note"),
-                    (created_at_slot.is_none(), "created_at"),
-                    (created_by_email_slot.is_none(), "created_by_email"),
-                ];
-                let (
-                    id_slot,
-                    password_slot,
-                    note_slot,
-                    created_at_slot,
-                    created_by_email_slot,
-                ) = match (
-                    de::fill(id_slot),
-                    de::fill(password_slot),
-                    de::fill(note_slot),
-                    de::fill(created_at_slot),
-                    de::fill(created_by_email_slot),
-                ) {
-                    (
-                        Some(id_slot),
-                        Some(password_slot),
-                        Some(note_slot),
-                        Some(created_at_slot),
-                        Some(created_by_email_slot),
-                    ) if de::complete(&missing) => {
-                        (
-                            id_slot,
-                            password_slot,
-                            note_slot,
-                            created_at_slot,
-                            created_by_email_slot,
-                        )
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(SharePasswordCreated {
-                    id: id_slot,
-                    password: password_slot,
-                    note: note_slot,
-                    created_at: created_at_slot,
-                    created_by_email: created_by_email_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -3738,7 +3350,7 @@ impl SharePasswordCreatedBuilder {
 ///
 /// Schema: `#/components/schemas/SharingConfiguration`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct SharingConfiguration {
     /// The `created_at` field.
     ///
@@ -3760,16 +3372,77 @@ pub struct SharingConfiguration {
     pub share_passwords: Vec<SharePassword>,
 }
 
+impl std::fmt::Debug for SharingConfiguration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "SharingConfiguration", f)
+    }
+}
+
+impl PartialEq for SharingConfiguration {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for SharingConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("created_at", &self.created_at);
-        map.option("enabled", &self.enabled);
-        map.entry("access_token", &self.access_token);
-        map.nullable("settings", &self.settings);
-        map.option("password_required", &self.password_required);
-        map.entry("share_passwords", &self.share_passwords);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(
+                &self.created_at,
+                de::Skip(&self.enabled),
+                &self.access_token,
+                de::Skip(&self.settings),
+                de::Skip(&self.password_required),
+                &self.share_passwords,
+            ),
+        )
+    }
+}
+
+impl de::Record for SharingConfiguration {
+    type Fields = (
+        de::Required<chrono::DateTime<chrono::Utc>>,
+        de::Optional<bool>,
+        de::Required<Option<String>>,
+        de::Defaulted<Nullable<SharingConfigurationSettings>>,
+        de::Optional<bool>,
+        de::Required<Vec<SharePassword>>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &[
+        "created_at",
+        "enabled",
+        "access_token",
+        "settings",
+        "password_required",
+        "share_passwords",
+    ];
+
+    const EXPECTING: &'static str = "struct SharingConfiguration";
+
+    fn build(
+        (
+            created_at,
+            enabled,
+            access_token,
+            settings,
+            password_required,
+            share_passwords,
+        ): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        SharingConfiguration {
+            created_at,
+            enabled,
+            access_token,
+            settings,
+            password_required,
+            share_passwords,
+        }
     }
 }
 
@@ -3777,83 +3450,7 @@ impl<'de> Deserialize<'de> for SharingConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SharingConfiguration;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SharingConfiguration")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SharingConfiguration, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut created_at_slot = None;
-                let mut enabled_slot = None;
-                let mut access_token_slot = None;
-                let mut settings_slot = None;
-                let mut password_required_slot = None;
-                let mut share_passwords_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &[
-                            "created_at",
-                            "enabled",
-                            "access_token",
-                            "settings",
-                            "password_required",
-                            "share_passwords",
-                        ],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next(&mut map, &mut created_at_slot, &key),
-                        Some(1) => de::next_optional(&mut map, &mut enabled_slot, &key),
-                        Some(2) => de::next(&mut map, &mut access_token_slot, &key),
-                        Some(3) => de::next(&mut map, &mut settings_slot, &key),
-                        Some(4) => {
-                            de::next_optional(
-                                &mut map,
-                                &mut password_required_slot,
-                                &key,
-                            )
-                        }
-                        Some(5) => de::next(&mut map, &mut share_passwords_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (created_at_slot.is_none(), "created_at"),
-                    (access_token_slot.is_none(), "access_token"),
-                    (share_passwords_slot.is_none(), "share_passwords"),
-                ];
-                let (created_at_slot, access_token_slot, share_passwords_slot) = match (
-                    de::fill(created_at_slot),
-                    de::fill(access_token_slot),
-                    de::fill(share_passwords_slot),
-                ) {
-                    (
-                        Some(created_at_slot),
-                        Some(access_token_slot),
-                        Some(share_passwords_slot),
-                    ) if de::complete(&missing) => {
-                        (created_at_slot, access_token_slot, share_passwords_slot)
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(SharingConfiguration {
-                    created_at: created_at_slot,
-                    enabled: enabled_slot.unwrap_or_default(),
-                    access_token: access_token_slot,
-                    settings: settings_slot.unwrap_or_default(),
-                    password_required: password_required_slot.unwrap_or_default(),
-                    share_passwords: share_passwords_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -3884,7 +3481,7 @@ impl SharingConfigurationBuilder {
 ///
 /// Schema: `#/components/schemas/SharingConfigurationOrList`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum SharingConfigurationOrList {
     /// A [`SharingConfiguration`].
     SharingConfiguration(SharingConfiguration),
@@ -3921,7 +3518,7 @@ impl<'de> Deserialize<'de> for SharingConfigurationOrList {
 ///
 /// Schema: `#/components/schemas/SharingConfiguration`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Default)]
 pub struct SharingConfigurationRequest {
     /// The `enabled` field.
     pub enabled: Option<bool>,
@@ -3931,13 +3528,54 @@ pub struct SharingConfigurationRequest {
     pub password_required: Option<bool>,
 }
 
+impl std::fmt::Debug for SharingConfigurationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "SharingConfigurationRequest", f)
+    }
+}
+
+impl PartialEq for SharingConfigurationRequest {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for SharingConfigurationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.option("enabled", &self.enabled);
-        map.nullable("settings", &self.settings);
-        map.option("password_required", &self.password_required);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(
+                de::Skip(&self.enabled),
+                de::Skip(&self.settings),
+                de::Skip(&self.password_required),
+            ),
+        )
+    }
+}
+
+impl de::Record for SharingConfigurationRequest {
+    type Fields = (
+        de::Optional<bool>,
+        de::Defaulted<Nullable<SharingConfigurationSettings>>,
+        de::Optional<bool>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["enabled", "settings", "password_required"];
+
+    const EXPECTING: &'static str = "struct SharingConfigurationRequest";
+
+    fn build(
+        (enabled, settings, password_required): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        SharingConfigurationRequest {
+            enabled,
+            settings,
+            password_required,
+        }
     }
 }
 
@@ -3945,48 +3583,7 @@ impl<'de> Deserialize<'de> for SharingConfigurationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SharingConfigurationRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SharingConfigurationRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SharingConfigurationRequest, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut enabled_slot = None;
-                let mut settings_slot = None;
-                let mut password_required_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &["enabled", "settings", "password_required"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next_optional(&mut map, &mut enabled_slot, &key),
-                        Some(1) => de::next(&mut map, &mut settings_slot, &key),
-                        Some(2) => {
-                            de::next_optional(
-                                &mut map,
-                                &mut password_required_slot,
-                                &key,
-                            )
-                        }
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                Ok(SharingConfigurationRequest {
-                    enabled: enabled_slot.unwrap_or_default(),
-                    settings: settings_slot.unwrap_or_default(),
-                    password_required: password_required_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -4011,7 +3608,7 @@ impl SharingConfigurationRequest {
 ///
 /// Schema: `#/components/schemas/SharingConfigurationSettings`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Default)]
 pub struct SharingConfigurationSettings {
     /// The `detailed` field.
     pub detailed: Option<bool>,
@@ -4027,16 +3624,77 @@ pub struct SharingConfigurationSettings {
     pub whitelabel: Option<bool>,
 }
 
+impl std::fmt::Debug for SharingConfigurationSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "SharingConfigurationSettings", f)
+    }
+}
+
+impl PartialEq for SharingConfigurationSettings {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for SharingConfigurationSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.option("detailed", &self.detailed);
-        map.option("hideExtraDetails", &self.hide_extra_details);
-        map.option("legend", &self.legend);
-        map.option("noHeader", &self.no_header);
-        map.option("showInspector", &self.show_inspector);
-        map.option("whitelabel", &self.whitelabel);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(
+                de::Skip(&self.detailed),
+                de::Skip(&self.hide_extra_details),
+                de::Skip(&self.legend),
+                de::Skip(&self.no_header),
+                de::Skip(&self.show_inspector),
+                de::Skip(&self.whitelabel),
+            ),
+        )
+    }
+}
+
+impl de::Record for SharingConfigurationSettings {
+    type Fields = (
+        de::Optional<bool>,
+        de::Optional<bool>,
+        de::Optional<bool>,
+        de::Optional<bool>,
+        de::Optional<bool>,
+        de::Optional<bool>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &[
+        "detailed",
+        "hideExtraDetails",
+        "legend",
+        "noHeader",
+        "showInspector",
+        "whitelabel",
+    ];
+
+    const EXPECTING: &'static str = "struct SharingConfigurationSettings";
+
+    fn build(
+        (
+            detailed,
+            hide_extra_details,
+            legend,
+            no_header,
+            show_inspector,
+            whitelabel,
+        ): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        SharingConfigurationSettings {
+            detailed,
+            hide_extra_details,
+            legend,
+            no_header,
+            show_inspector,
+            whitelabel,
+        }
     }
 }
 
@@ -4044,68 +3702,7 @@ impl<'de> Deserialize<'de> for SharingConfigurationSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SharingConfigurationSettings;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SharingConfigurationSettings")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SharingConfigurationSettings, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut detailed_slot = None;
-                let mut hide_extra_details_slot = None;
-                let mut legend_slot = None;
-                let mut no_header_slot = None;
-                let mut show_inspector_slot = None;
-                let mut whitelabel_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &[
-                            "detailed",
-                            "hideExtraDetails",
-                            "legend",
-                            "noHeader",
-                            "showInspector",
-                            "whitelabel",
-                        ],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next_optional(&mut map, &mut detailed_slot, &key),
-                        Some(1) => {
-                            de::next_optional(
-                                &mut map,
-                                &mut hide_extra_details_slot,
-                                &key,
-                            )
-                        }
-                        Some(2) => de::next_optional(&mut map, &mut legend_slot, &key),
-                        Some(3) => de::next_optional(&mut map, &mut no_header_slot, &key),
-                        Some(4) => {
-                            de::next_optional(&mut map, &mut show_inspector_slot, &key)
-                        }
-                        Some(5) => {
-                            de::next_optional(&mut map, &mut whitelabel_slot, &key)
-                        }
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                Ok(SharingConfigurationSettings {
-                    detailed: detailed_slot.unwrap_or_default(),
-                    hide_extra_details: hide_extra_details_slot.unwrap_or_default(),
-                    legend: legend_slot.unwrap_or_default(),
-                    no_header: no_header_slot.unwrap_or_default(),
-                    show_inspector: show_inspector_slot.unwrap_or_default(),
-                    whitelabel: whitelabel_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -4135,7 +3732,7 @@ impl SharingConfigurationSettings {
 ///
 /// Schema: `#/components/schemas/ShortcutPositionEnum`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ShortcutPositionEnum {
     /// `above`
     Above,
@@ -4205,7 +3802,7 @@ impl<'de> Deserialize<'de> for ShortcutPositionEnum {
 ///
 /// Schema: `#/components/schemas/Subscription`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct Subscription {
     /// The `id` field.
     ///
@@ -4280,36 +3877,186 @@ pub struct Subscription {
     pub summary_prompt_guide: Option<String>,
 }
 
+impl std::fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "Subscription", f)
+    }
+}
+
+impl PartialEq for Subscription {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for Subscription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("id", &self.id);
-        map.nullable("dashboard", &self.dashboard);
-        map.nullable("insight", &self.insight);
-        map.entry("insight_short_id", &self.insight_short_id);
-        map.entry("resource_name", &self.resource_name);
-        map.option("dashboard_export_insights", &self.dashboard_export_insights);
-        map.entry("target_type", &self.target_type);
-        map.entry("target_value", &self.target_value);
-        map.entry("frequency", &self.frequency);
-        map.option("interval", &self.interval);
-        map.nullable("byweekday", &self.byweekday);
-        map.nullable("bysetpos", &self.bysetpos);
-        map.nullable("count", &self.count);
-        map.entry("start_date", &self.start_date);
-        map.nullable("until_date", &self.until_date);
-        map.entry("created_at", &self.created_at);
-        map.entry("created_by", &self.created_by);
-        map.option("deleted", &self.deleted);
-        map.option("enabled", &self.enabled);
-        map.nullable("title", &self.title);
-        map.entry("summary", &self.summary);
-        map.entry("next_delivery_date", &self.next_delivery_date);
-        map.nullable("integration_id", &self.integration_id);
-        map.nullable("invite_message", &self.invite_message);
-        map.option("summary_enabled", &self.summary_enabled);
-        map.option("summary_prompt_guide", &self.summary_prompt_guide);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(
+                (
+                    &self.id,
+                    de::Skip(&self.dashboard),
+                    de::Skip(&self.insight),
+                    &self.insight_short_id,
+                    &self.resource_name,
+                    de::Skip(&self.dashboard_export_insights),
+                    &self.target_type,
+                    &self.target_value,
+                    &self.frequency,
+                    de::Skip(&self.interval),
+                    de::Skip(&self.byweekday),
+                    de::Skip(&self.bysetpos),
+                ),
+                (
+                    de::Skip(&self.count),
+                    &self.start_date,
+                    de::Skip(&self.until_date),
+                    &self.created_at,
+                    &self.created_by,
+                    de::Skip(&self.deleted),
+                    de::Skip(&self.enabled),
+                    de::Skip(&self.title),
+                    &self.summary,
+                    &self.next_delivery_date,
+                    de::Skip(&self.integration_id),
+                    de::Skip(&self.invite_message),
+                ),
+                (de::Skip(&self.summary_enabled), de::Skip(&self.summary_prompt_guide)),
+            ),
+        )
+    }
+}
+
+impl de::Record for Subscription {
+    type Fields = (
+        (
+            de::RequiredInteger<i64>,
+            de::DefaultedInteger<Nullable<i64>>,
+            de::DefaultedInteger<Nullable<i64>>,
+            de::Required<Option<String>>,
+            de::Required<Option<String>>,
+            de::Optional<Vec<i64>>,
+            de::Required<TargetTypeEnum>,
+            de::Required<String>,
+            de::Required<FrequencyEnum>,
+            de::DefaultedInteger<Option<i32>>,
+            de::Defaulted<Nullable<Vec<ByweekdayEnum>>>,
+            de::DefaultedInteger<Nullable<i32>>,
+        ),
+        (
+            de::DefaultedInteger<Nullable<i32>>,
+            de::Required<chrono::DateTime<chrono::Utc>>,
+            de::Defaulted<Nullable<chrono::DateTime<chrono::Utc>>>,
+            de::Required<chrono::DateTime<chrono::Utc>>,
+            de::Required<UserBasic>,
+            de::Optional<bool>,
+            de::Optional<bool>,
+            de::Defaulted<Nullable<String>>,
+            de::Required<String>,
+            de::Required<Option<chrono::DateTime<chrono::Utc>>>,
+            de::DefaultedInteger<Nullable<i64>>,
+            de::Defaulted<Nullable<String>>,
+        ),
+        (de::Optional<bool>, de::Optional<String>),
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "dashboard",
+        "insight",
+        "insight_short_id",
+        "resource_name",
+        "dashboard_export_insights",
+        "target_type",
+        "target_value",
+        "frequency",
+        "interval",
+        "byweekday",
+        "bysetpos",
+        "count",
+        "start_date",
+        "until_date",
+        "created_at",
+        "created_by",
+        "deleted",
+        "enabled",
+        "title",
+        "summary",
+        "next_delivery_date",
+        "integration_id",
+        "invite_message",
+        "summary_enabled",
+        "summary_prompt_guide",
+    ];
+
+    const EXPECTING: &'static str = "struct Subscription";
+
+    fn build(
+        (
+            (
+                id,
+                dashboard,
+                insight,
+                insight_short_id,
+                resource_name,
+                dashboard_export_insights,
+                target_type,
+                target_value,
+                frequency,
+                interval,
+                byweekday,
+                bysetpos,
+            ),
+            (
+                count,
+                start_date,
+                until_date,
+                created_at,
+                created_by,
+                deleted,
+                enabled,
+                title,
+                summary,
+                next_delivery_date,
+                integration_id,
+                invite_message,
+            ),
+            (summary_enabled, summary_prompt_guide),
+        ): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        Subscription {
+            id,
+            dashboard,
+            insight,
+            insight_short_id,
+            resource_name,
+            dashboard_export_insights,
+            target_type,
+            target_value,
+            frequency,
+            interval,
+            byweekday,
+            bysetpos,
+            count,
+            start_date,
+            until_date,
+            created_at,
+            created_by,
+            deleted,
+            enabled,
+            title,
+            summary,
+            next_delivery_date,
+            integration_id,
+            invite_message,
+            summary_enabled,
+            summary_prompt_guide,
+        }
     }
 }
 
@@ -4317,224 +4064,7 @@ impl<'de> Deserialize<'de> for Subscription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Subscription;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Subscription")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Subscription, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut id_slot = None;
-                let mut dashboard_slot = None;
-                let mut insight_slot = None;
-                let mut insight_short_id_slot = None;
-                let mut resource_name_slot = None;
-                let mut dashboard_export_insights_slot = None;
-                let mut target_type_slot = None;
-                let mut target_value_slot = None;
-                let mut frequency_slot = None;
-                let mut interval_slot = None;
-                let mut byweekday_slot = None;
-                let mut bysetpos_slot = None;
-                let mut count_slot = None;
-                let mut start_date_slot = None;
-                let mut until_date_slot = None;
-                let mut created_at_slot = None;
-                let mut created_by_slot = None;
-                let mut deleted_slot = None;
-                let mut enabled_slot = None;
-                let mut title_slot = None;
-                let mut summary_slot = None;
-                let mut next_delivery_date_slot = None;
-                let mut integration_id_slot = None;
-                let mut invite_message_slot = None;
-                let mut summary_enabled_slot = None;
-                let mut summary_prompt_guide_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &[
-                            "id",
-                            "dashboard",
-                            "insight",
-                            "insight_short_id",
-                            "resource_name",
-                            "dashboard_export_insights",
-                            "target_type",
-                            "target_value",
-                            "frequency",
-                            "interval",
-                            "byweekday",
-                            "bysetpos",
-                            "count",
-                            "start_date",
-                            "until_date",
-                            "created_at",
-                            "created_by",
-                            "deleted",
-                            "enabled",
-                            "title",
-                            "summary",
-                            "next_delivery_date",
-                            "integration_id",
-                            "invite_message",
-                            "summary_enabled",
-                            "summary_prompt_guide",
-                        ],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next_lenient(&mut map, &mut id_slot, &key),
-                        Some(1) => de::next_lenient(&mut map, &mut dashboard_slot, &key),
-                        Some(2) => de::next_lenient(&mut map, &mut insight_slot, &key),
-                        Some(3) => de::next(&mut map, &mut insight_short_id_slot, &key),
-                        Some(4) => de::next(&mut map, &mut resource_name_slot, &key),
-                        Some(5) => {
-                            de::next_optional(
-                                &mut map,
-                                &mut dashboard_export_insights_slot,
-                                &key,
-                            )
-                        }
-                        Some(6) => de::next(&mut map, &mut target_type_slot, &key),
-                        Some(7) => de::next(&mut map, &mut target_value_slot, &key),
-                        Some(8) => de::next(&mut map, &mut frequency_slot, &key),
-                        Some(9) => de::next_lenient(&mut map, &mut interval_slot, &key),
-                        Some(10) => de::next(&mut map, &mut byweekday_slot, &key),
-                        Some(11) => de::next_lenient(&mut map, &mut bysetpos_slot, &key),
-                        Some(12) => de::next_lenient(&mut map, &mut count_slot, &key),
-                        Some(13) => de::next(&mut map, &mut start_date_slot, &key),
-                        Some(14) => de::next(&mut map, &mut until_date_slot, &key),
-                        Some(15) => de::next(&mut map, &mut created_at_slot, &key),
-                        Some(16) => de::next(&mut map, &mut created_by_slot, &key),
-                        Some(17) => de::next_optional(&mut map, &mut deleted_slot, &key),
-                        Some(18) => de::next_optional(&mut map, &mut enabled_slot, &key),
-                        Some(19) => de::next(&mut map, &mut title_slot, &key),
-                        Some(20) => de::next(&mut map, &mut summary_slot, &key),
-                        Some(21) => {
-                            de::next(&mut map, &mut next_delivery_date_slot, &key)
-                        }
-                        Some(22) => {
-                            de::next_lenient(&mut map, &mut integration_id_slot, &key)
-                        }
-                        Some(23) => de::next(&mut map, &mut invite_message_slot, &key),
-                        Some(24) => {
-                            de::next_optional(&mut map, &mut summary_enabled_slot, &key)
-                        }
-                        Some(25) => {
-                            de::next_optional(
-                                &mut map,
-                                &mut summary_prompt_guide_slot,
-                                &key,
-                            )
-                        }
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (id_slot.is_none(), "id"),
-                    (insight_short_id_slot.is_none(), "insight_short_id"),
-                    (resource_name_slot.is_none(), "resource_name"),
-                    (target_type_slot.is_none(), "target_type"),
-                    (target_value_slot.is_none(), "target_value"),
-                    (frequency_slot.is_none(), "frequency"),
-                    (start_date_slot.is_none(), "start_date"),
-                    (created_at_slot.is_none(), "created_at"),
-                    (created_by_slot.is_none(), "created_by"),
-                    (summary_slot.is_none(), "summary"),
-                    (next_delivery_date_slot.is_none(), "next_delivery_date"),
-                ];
-                let (
-                    id_slot,
-                    insight_short_id_slot,
-                    resource_name_slot,
-                    target_type_slot,
-                    target_value_slot,
-                    frequency_slot,
-                    start_date_slot,
-                    created_at_slot,
-                    created_by_slot,
-                    summary_slot,
-                    next_delivery_date_slot,
-                ) = match (
-                    de::fill(id_slot),
-                    de::fill(insight_short_id_slot),
-                    de::fill(resource_name_slot),
-                    de::fill(target_type_slot),
-                    de::fill(target_value_slot),
-                    de::fill(frequency_slot),
-                    de::fill(start_date_slot),
-                    de::fill(created_at_slot),
-                    de::fill(created_by_slot),
-                    de::fill(summary_slot),
-                    de::fill(next_delivery_date_slot),
-                ) {
-                    (
-                        Some(id_slot),
-                        Some(insight_short_id_slot),
-                        Some(resource_name_slot),
-                        Some(target_type_slot),
-                        Some(target_value_slot),
-                        Some(frequency_slot),
-                        Some(start_date_slot),
-                        Some(created_at_slot),
-                        Some(created_by_slot),
-                        Some(summary_slot),
-                        Some(next_delivery_date_slot),
-                    ) if de::complete(&missing) => {
-                        (
-                            id_slot,
-                            insight_short_id_slot,
-                            resource_name_slot,
-                            target_type_slot,
-                            target_value_slot,
-                            frequency_slot,
-                            start_date_slot,
-                            created_at_slot,
-                            created_by_slot,
-                            summary_slot,
-                            next_delivery_date_slot,
-                        )
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(Subscription {
-                    id: id_slot,
-                    dashboard: dashboard_slot.unwrap_or_default(),
-                    insight: insight_slot.unwrap_or_default(),
-                    insight_short_id: insight_short_id_slot,
-                    resource_name: resource_name_slot,
-                    dashboard_export_insights: dashboard_export_insights_slot
-                        .unwrap_or_default(),
-                    target_type: target_type_slot,
-                    target_value: target_value_slot,
-                    frequency: frequency_slot,
-                    interval: interval_slot.unwrap_or_default(),
-                    byweekday: byweekday_slot.unwrap_or_default(),
-                    bysetpos: bysetpos_slot.unwrap_or_default(),
-                    count: count_slot.unwrap_or_default(),
-                    start_date: start_date_slot,
-                    until_date: until_date_slot.unwrap_or_default(),
-                    created_at: created_at_slot,
-                    created_by: created_by_slot,
-                    deleted: deleted_slot.unwrap_or_default(),
-                    enabled: enabled_slot.unwrap_or_default(),
-                    title: title_slot.unwrap_or_default(),
-                    summary: summary_slot,
-                    next_delivery_date: next_delivery_date_slot,
-                    integration_id: integration_id_slot.unwrap_or_default(),
-                    invite_message: invite_message_slot.unwrap_or_default(),
-                    summary_enabled: summary_enabled_slot.unwrap_or_default(),
-                    summary_prompt_guide: summary_prompt_guide_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -4597,7 +4127,7 @@ impl SubscriptionBuilder {
 ///
 /// Schema: `#/components/schemas/Subscription`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct SubscriptionRequest {
     /// The `dashboard` field.
     pub dashboard: Nullable<i64>,
@@ -4644,29 +4174,154 @@ pub struct SubscriptionRequest {
     pub summary_prompt_guide: Option<String>,
 }
 
+impl std::fmt::Debug for SubscriptionRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "SubscriptionRequest", f)
+    }
+}
+
+impl PartialEq for SubscriptionRequest {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for SubscriptionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.nullable("dashboard", &self.dashboard);
-        map.nullable("insight", &self.insight);
-        map.option("dashboard_export_insights", &self.dashboard_export_insights);
-        map.entry("target_type", &self.target_type);
-        map.entry("target_value", &self.target_value);
-        map.entry("frequency", &self.frequency);
-        map.option("interval", &self.interval);
-        map.nullable("byweekday", &self.byweekday);
-        map.nullable("bysetpos", &self.bysetpos);
-        map.nullable("count", &self.count);
-        map.entry("start_date", &self.start_date);
-        map.nullable("until_date", &self.until_date);
-        map.option("deleted", &self.deleted);
-        map.option("enabled", &self.enabled);
-        map.nullable("title", &self.title);
-        map.nullable("integration_id", &self.integration_id);
-        map.nullable("invite_message", &self.invite_message);
-        map.option("summary_enabled", &self.summary_enabled);
-        map.option("summary_prompt_guide", &self.summary_prompt_guide);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(
+                (
+                    de::Skip(&self.dashboard),
+                    de::Skip(&self.insight),
+                    de::Skip(&self.dashboard_export_insights),
+                    &self.target_type,
+                    &self.target_value,
+                    &self.frequency,
+                    de::Skip(&self.interval),
+                    de::Skip(&self.byweekday),
+                    de::Skip(&self.bysetpos),
+                    de::Skip(&self.count),
+                    &self.start_date,
+                    de::Skip(&self.until_date),
+                ),
+                (
+                    de::Skip(&self.deleted),
+                    de::Skip(&self.enabled),
+                    de::Skip(&self.title),
+                    de::Skip(&self.integration_id),
+                    de::Skip(&self.invite_message),
+                    de::Skip(&self.summary_enabled),
+                    de::Skip(&self.summary_prompt_guide),
+                ),
+            ),
+        )
+    }
+}
+
+impl de::Record for SubscriptionRequest {
+    type Fields = (
+        (
+            de::DefaultedInteger<Nullable<i64>>,
+            de::DefaultedInteger<Nullable<i64>>,
+            de::Optional<Vec<i64>>,
+            de::Required<TargetTypeEnum>,
+            de::Required<String>,
+            de::Required<FrequencyEnum>,
+            de::DefaultedInteger<Option<i32>>,
+            de::Defaulted<Nullable<Vec<ByweekdayEnum>>>,
+            de::DefaultedInteger<Nullable<i32>>,
+            de::DefaultedInteger<Nullable<i32>>,
+            de::Required<chrono::DateTime<chrono::Utc>>,
+            de::Defaulted<Nullable<chrono::DateTime<chrono::Utc>>>,
+        ),
+        (
+            de::Optional<bool>,
+            de::Optional<bool>,
+            de::Defaulted<Nullable<String>>,
+            de::DefaultedInteger<Nullable<i64>>,
+            de::Defaulted<Nullable<String>>,
+            de::Optional<bool>,
+            de::Optional<String>,
+        ),
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &[
+        "dashboard",
+        "insight",
+        "dashboard_export_insights",
+        "target_type",
+        "target_value",
+        "frequency",
+        "interval",
+        "byweekday",
+        "bysetpos",
+        "count",
+        "start_date",
+        "until_date",
+        "deleted",
+        "enabled",
+        "title",
+        "integration_id",
+        "invite_message",
+        "summary_enabled",
+        "summary_prompt_guide",
+    ];
+
+    const EXPECTING: &'static str = "struct SubscriptionRequest";
+
+    fn build(
+        (
+            (
+                dashboard,
+                insight,
+                dashboard_export_insights,
+                target_type,
+                target_value,
+                frequency,
+                interval,
+                byweekday,
+                bysetpos,
+                count,
+                start_date,
+                until_date,
+            ),
+            (
+                deleted,
+                enabled,
+                title,
+                integration_id,
+                invite_message,
+                summary_enabled,
+                summary_prompt_guide,
+            ),
+        ): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        SubscriptionRequest {
+            dashboard,
+            insight,
+            dashboard_export_insights,
+            target_type,
+            target_value,
+            frequency,
+            interval,
+            byweekday,
+            bysetpos,
+            count,
+            start_date,
+            until_date,
+            deleted,
+            enabled,
+            title,
+            integration_id,
+            invite_message,
+            summary_enabled,
+            summary_prompt_guide,
+        }
     }
 }
 
@@ -4674,159 +4329,7 @@ impl<'de> Deserialize<'de> for SubscriptionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SubscriptionRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SubscriptionRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SubscriptionRequest, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut dashboard_slot = None;
-                let mut insight_slot = None;
-                let mut dashboard_export_insights_slot = None;
-                let mut target_type_slot = None;
-                let mut target_value_slot = None;
-                let mut frequency_slot = None;
-                let mut interval_slot = None;
-                let mut byweekday_slot = None;
-                let mut bysetpos_slot = None;
-                let mut count_slot = None;
-                let mut start_date_slot = None;
-                let mut until_date_slot = None;
-                let mut deleted_slot = None;
-                let mut enabled_slot = None;
-                let mut title_slot = None;
-                let mut integration_id_slot = None;
-                let mut invite_message_slot = None;
-                let mut summary_enabled_slot = None;
-                let mut summary_prompt_guide_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &[
-                            "dashboard",
-                            "insight",
-                            "dashboard_export_insights",
-                            "target_type",
-                            "target_value",
-                            "frequency",
-                            "interval",
-                            "byweekday",
-                            "bysetpos",
-                            "count",
-                            "start_date",
-                            "until_date",
-                            "deleted",
-                            "enabled",
-                            "title",
-                            "integration_id",
-                            "invite_message",
-                            "summary_enabled",
-                            "summary_prompt_guide",
-                        ],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next_lenient(&mut map, &mut dashboard_slot, &key),
-                        Some(1) => de::next_lenient(&mut map, &mut insight_slot, &key),
-                        Some(2) => {
-                            de::next_optional(
-                                &mut map,
-                                &mut dashboard_export_insights_slot,
-                                &key,
-                            )
-                        }
-                        Some(3) => de::next(&mut map, &mut target_type_slot, &key),
-                        Some(4) => de::next(&mut map, &mut target_value_slot, &key),
-                        Some(5) => de::next(&mut map, &mut frequency_slot, &key),
-                        Some(6) => de::next_lenient(&mut map, &mut interval_slot, &key),
-                        Some(7) => de::next(&mut map, &mut byweekday_slot, &key),
-                        Some(8) => de::next_lenient(&mut map, &mut bysetpos_slot, &key),
-                        Some(9) => de::next_lenient(&mut map, &mut count_slot, &key),
-                        Some(10) => de::next(&mut map, &mut start_date_slot, &key),
-                        Some(11) => de::next(&mut map, &mut until_date_slot, &key),
-                        Some(12) => de::next_optional(&mut map, &mut deleted_slot, &key),
-                        Some(13) => de::next_optional(&mut map, &mut enabled_slot, &key),
-                        Some(14) => de::next(&mut map, &mut title_slot, &key),
-                        Some(15) => {
-                            de::next_lenient(&mut map, &mut integration_id_slot, &key)
-                        }
-                        Some(16) => de::next(&mut map, &mut invite_message_slot, &key),
-                        Some(17) => {
-                            de::next_optional(&mut map, &mut summary_enabled_slot, &key)
-                        }
-                        Some(18) => {
-                            de::next_optional(
-                                &mut map,
-                                &mut summary_prompt_guide_slot,
-                                &key,
-                            )
-                        }
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (target_type_slot.is_none(), "target_type"),
-                    (target_value_slot.is_none(), "target_value"),
-                    (frequency_slot.is_none(), "frequency"),
-                    (start_date_slot.is_none(), "start_date"),
-                ];
-                let (
-                    target_type_slot,
-                    target_value_slot,
-                    frequency_slot,
-                    start_date_slot,
-                ) = match (
-                    de::fill(target_type_slot),
-                    de::fill(target_value_slot),
-                    de::fill(frequency_slot),
-                    de::fill(start_date_slot),
-                ) {
-                    (
-                        Some(target_type_slot),
-                        Some(target_value_slot),
-                        Some(frequency_slot),
-                        Some(start_date_slot),
-                    ) if de::complete(&missing) => {
-                        (
-                            target_type_slot,
-                            target_value_slot,
-                            frequency_slot,
-                            start_date_slot,
-                        )
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(SubscriptionRequest {
-                    dashboard: dashboard_slot.unwrap_or_default(),
-                    insight: insight_slot.unwrap_or_default(),
-                    dashboard_export_insights: dashboard_export_insights_slot
-                        .unwrap_or_default(),
-                    target_type: target_type_slot,
-                    target_value: target_value_slot,
-                    frequency: frequency_slot,
-                    interval: interval_slot.unwrap_or_default(),
-                    byweekday: byweekday_slot.unwrap_or_default(),
-                    bysetpos: bysetpos_slot.unwrap_or_default(),
-                    count: count_slot.unwrap_or_default(),
-                    start_date: start_date_slot,
-                    until_date: until_date_slot.unwrap_or_default(),
-                    deleted: deleted_slot.unwrap_or_default(),
-                    enabled: enabled_slot.unwrap_or_default(),
-                    title: title_slot.unwrap_or_default(),
-                    integration_id: integration_id_slot.unwrap_or_default(),
-                    invite_message: invite_message_slot.unwrap_or_default(),
-                    summary_enabled: summary_enabled_slot.unwrap_or_default(),
-                    summary_prompt_guide: summary_prompt_guide_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -4887,7 +4390,7 @@ impl SubscriptionRequest {
 ///
 /// Schema: `#/components/schemas/SubscriptionSummaryQuota`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct SubscriptionSummaryQuota {
     /// How many subscriptions have AI summaries enabled.
     pub active_count: i64,
@@ -4897,13 +4400,50 @@ pub struct SubscriptionSummaryQuota {
     pub at_limit: bool,
 }
 
+impl std::fmt::Debug for SubscriptionSummaryQuota {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "SubscriptionSummaryQuota", f)
+    }
+}
+
+impl PartialEq for SubscriptionSummaryQuota {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for SubscriptionSummaryQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("active_count", &self.active_count);
-        map.entry("limit", &self.limit);
-        map.entry("at_limit", &self.at_limit);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(&self.active_count, &self.limit, &self.at_limit),
+        )
+    }
+}
+
+impl de::Record for SubscriptionSummaryQuota {
+    type Fields = (
+        de::RequiredInteger<i64>,
+        de::RequiredInteger<Option<i64>>,
+        de::Required<bool>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["active_count", "limit", "at_limit"];
+
+    const EXPECTING: &'static str = "struct SubscriptionSummaryQuota";
+
+    fn build(
+        (active_count, limit, at_limit): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        SubscriptionSummaryQuota {
+            active_count,
+            limit,
+            at_limit,
+        }
     }
 }
 
@@ -4911,63 +4451,7 @@ impl<'de> Deserialize<'de> for SubscriptionSummaryQuota {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SubscriptionSummaryQuota;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SubscriptionSummaryQuota")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SubscriptionSummaryQuota, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut active_count_slot = None;
-                let mut limit_slot = None;
-                let mut at_limit_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &["active_count", "limit", "at_limit"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => {
-                            de::next_lenient(&mut map, &mut active_count_slot, &key)
-                        }
-                        Some(1) => de::next_lenient(&mut map, &mut limit_slot, &key),
-                        Some(2) => de::next(&mut map, &mut at_limit_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (active_count_slot.is_none(), "active_count"),
-                    (limit_slot.is_none(), "limit"),
-                    (at_limit_slot.is_none(), "at_limit"),
-                ];
-                let (active_count_slot, limit_slot, at_limit_slot) = match (
-                    de::fill(active_count_slot),
-                    de::fill(limit_slot),
-                    de::fill(at_limit_slot),
-                ) {
-                    (
-                        Some(active_count_slot),
-                        Some(limit_slot),
-                        Some(at_limit_slot),
-                    ) if de::complete(&missing) => {
-                        (active_count_slot, limit_slot, at_limit_slot)
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(SubscriptionSummaryQuota {
-                    active_count: active_count_slot,
-                    limit: limit_slot,
-                    at_limit: at_limit_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -4998,7 +4482,7 @@ pub type SubscriptionsCreateContentType = ContentType;
 ///
 /// Schema: `#/paths/~1api~1projects~1{project_id}~1subscriptions~1/get/parameters/6/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SubscriptionsListResourceType {
     /// `dashboard`
     Dashboard,
@@ -5057,7 +4541,7 @@ impl<'de> Deserialize<'de> for SubscriptionsListResourceType {
 ///
 /// Schema: `#/paths/~1api~1projects~1{project_id}~1subscriptions~1/get/parameters/8/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SubscriptionsListTargetType {
     /// `email`
     Email,
@@ -5130,7 +4614,7 @@ pub type SubscriptionsPartialUpdateContentType = ContentType;
 ///
 /// Schema: `#/components/schemas/TargetTypeEnum`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TargetTypeEnum {
     /// `email`
     Email,
@@ -5196,7 +4680,7 @@ impl<'de> Deserialize<'de> for TargetTypeEnum {
 ///
 /// Schema: `#/components/schemas/TeamBasic`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct TeamBasic {
     /// The `id` field.
     ///
@@ -5248,22 +4732,107 @@ pub struct TeamBasic {
     pub access_control: bool,
 }
 
+impl std::fmt::Debug for TeamBasic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "TeamBasic", f)
+    }
+}
+
+impl PartialEq for TeamBasic {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for TeamBasic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("id", &self.id);
-        map.entry("uuid", &self.uuid);
-        map.entry("organization", &self.organization);
-        map.entry("project_id", &self.project_id);
-        map.entry("api_token", &self.api_token);
-        map.entry("name", &self.name);
-        map.entry("completed_snippet_onboarding", &self.completed_snippet_onboarding);
-        map.entry("has_completed_onboarding_for", &self.has_completed_onboarding_for);
-        map.entry("ingested_event", &self.ingested_event);
-        map.entry("is_demo", &self.is_demo);
-        map.entry("timezone", &self.timezone);
-        map.entry("access_control", &self.access_control);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(
+                &self.id,
+                &self.uuid,
+                &self.organization,
+                &self.project_id,
+                &self.api_token,
+                &self.name,
+                &self.completed_snippet_onboarding,
+                &self.has_completed_onboarding_for,
+                &self.ingested_event,
+                &self.is_demo,
+                &self.timezone,
+                &self.access_control,
+            ),
+        )
+    }
+}
+
+impl de::Record for TeamBasic {
+    type Fields = (
+        de::RequiredInteger<i64>,
+        de::Required<uuid::Uuid>,
+        de::Required<uuid::Uuid>,
+        de::RequiredInteger<i64>,
+        de::Required<String>,
+        de::Required<String>,
+        de::Required<bool>,
+        de::Required<serde_json::Value>,
+        de::Required<bool>,
+        de::Required<bool>,
+        de::Required<String>,
+        de::Required<bool>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "uuid",
+        "organization",
+        "project_id",
+        "api_token",
+        "name",
+        "completed_snippet_onboarding",
+        "has_completed_onboarding_for",
+        "ingested_event",
+        "is_demo",
+        "timezone",
+        "access_control",
+    ];
+
+    const EXPECTING: &'static str = "struct TeamBasic";
+
+    fn build(
+        (
+            id,
+            uuid,
+            organization,
+            project_id,
+            api_token,
+            name,
+            completed_snippet_onboarding,
+            has_completed_onboarding_for,
+            ingested_event,
+            is_demo,
+            timezone,
+            access_control,
+        ): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        TeamBasic {
+            id,
+            uuid,
+            organization,
+            project_id,
+            api_token,
+            name,
+            completed_snippet_onboarding,
+            has_completed_onboarding_for,
+            ingested_event,
+            is_demo,
+            timezone,
+            access_control,
+        }
     }
 }
 
@@ -5271,172 +4840,7 @@ impl<'de> Deserialize<'de> for TeamBasic {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TeamBasic;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct TeamBasic")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TeamBasic, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut id_slot = None;
-                let mut uuid_slot = None;
-                let mut organization_slot = None;
-                let mut project_id_slot = None;
-                let mut api_token_slot = None;
-                let mut name_slot = None;
-                let mut completed_snippet_onboarding_slot = None;
-                let mut has_completed_onboarding_for_slot = None;
-                let mut ingested_event_slot = None;
-                let mut is_demo_slot = None;
-                let mut timezone_slot = None;
-                let mut access_control_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &[
-                            "id",
-                            "uuid",
-                            "organization",
-                            "project_id",
-                            "api_token",
-                            "name",
-                            "completed_snippet_onboarding",
-                            "has_completed_onboarding_for",
-                            "ingested_event",
-                            "is_demo",
-                            "timezone",
-                            "access_control",
-                        ],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next_lenient(&mut map, &mut id_slot, &key),
-                        Some(1) => de::next(&mut map, &mut uuid_slot, &key),
-                        Some(2) => de::next(&mut map, &mut organization_slot, &key),
-                        Some(3) => de::next_lenient(&mut map, &mut project_id_slot, &key),
-                        Some(4) => de::next(&mut map, &mut api_token_slot, &key),
-                        Some(5) => de::next(&mut map, &mut name_slot, &key),
-                        Some(6) => {
-                            de::next(
-                                &mut map,
-                                &mut completed_snippet_onboarding_slot,
-                                &key,
-                            )
-                        }
-                        Some(7) => {
-                            de::next(
-                                &mut map,
-                                &mut has_completed_onboarding_for_slot,
-                                &key,
-                            )
-                        }
-                        Some(8) => de::next(&mut map, &mut ingested_event_slot, &key),
-                        Some(9) => de::next(&mut map, &mut is_demo_slot, &key),
-                        Some(10) => de::next(&mut map, &mut timezone_slot, &key),
-                        Some(11) => de::next(&mut map, &mut access_control_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (id_slot.is_none(), "id"),
-                    (uuid_slot.is_none(), "uuid"),
-                    (organization_slot.is_none(), "organization"),
-                    (project_id_slot.is_none(), "project_id"),
-                    (api_token_slot.is_none(), "api_token"),
-                    (name_slot.is_none(), "name"),
-                    (
-                        completed_snippet_onboarding_slot.is_none(),
-                        "completed_snippet_onboarding",
-                    ),
-                    (
-                        has_completed_onboarding_for_slot.is_none(),
-                        "has_completed_onboarding_for",
-                    ),
-                    (ingested_event_slot.is_none(), "ingested_event"),
-                    (is_demo_slot.is_none(), "is_demo"),
-                    (timezone_slot.is_none(), "timezone"),
-                    (access_control_slot.is_none(), "access_control"),
-                ];
-                let (
-                    id_slot,
-                    uuid_slot,
-                    organization_slot,
-                    project_id_slot,
-                    api_token_slot,
-                    name_slot,
-                    completed_snippet_onboarding_slot,
-                    has_completed_onboarding_for_slot,
-                    ingested_event_slot,
-                    is_demo_slot,
-                    timezone_slot,
-                    access_control_slot,
-                ) = match (
-                    de::fill(id_slot),
-                    de::fill(uuid_slot),
-                    de::fill(organization_slot),
-                    de::fill(project_id_slot),
-                    de::fill(api_token_slot),
-                    de::fill(name_slot),
-                    de::fill(completed_snippet_onboarding_slot),
-                    de::fill(has_completed_onboarding_for_slot),
-                    de::fill(ingested_event_slot),
-                    de::fill(is_demo_slot),
-                    de::fill(timezone_slot),
-                    de::fill(access_control_slot),
-                ) {
-                    (
-                        Some(id_slot),
-                        Some(uuid_slot),
-                        Some(organization_slot),
-                        Some(project_id_slot),
-                        Some(api_token_slot),
-                        Some(name_slot),
-                        Some(completed_snippet_onboarding_slot),
-                        Some(has_completed_onboarding_for_slot),
-                        Some(ingested_event_slot),
-                        Some(is_demo_slot),
-                        Some(timezone_slot),
-                        Some(access_control_slot),
-                    ) if de::complete(&missing) => {
-                        (
-                            id_slot,
-                            uuid_slot,
-                            organization_slot,
-                            project_id_slot,
-                            api_token_slot,
-                            name_slot,
-                            completed_snippet_onboarding_slot,
-                            has_completed_onboarding_for_slot,
-                            ingested_event_slot,
-                            is_demo_slot,
-                            timezone_slot,
-                            access_control_slot,
-                        )
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(TeamBasic {
-                    id: id_slot,
-                    uuid: uuid_slot,
-                    organization: organization_slot,
-                    project_id: project_id_slot,
-                    api_token: api_token_slot,
-                    name: name_slot,
-                    completed_snippet_onboarding: completed_snippet_onboarding_slot,
-                    has_completed_onboarding_for: has_completed_onboarding_for_slot,
-                    ingested_event: ingested_event_slot,
-                    is_demo: is_demo_slot,
-                    timezone: timezone_slot,
-                    access_control: access_control_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -5475,7 +4879,7 @@ impl TeamBasicBuilder {
 ///
 /// Schema: `#/components/schemas/ThemeModeEnum`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ThemeModeEnum {
     /// `light`
     Light,
@@ -5545,7 +4949,7 @@ impl<'de> Deserialize<'de> for ThemeModeEnum {
 ///
 /// Schema: `#/components/schemas/ToolbarModeEnum`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ToolbarModeEnum {
     /// `disabled`
     Disabled,
@@ -5611,7 +5015,7 @@ impl<'de> Deserialize<'de> for ToolbarModeEnum {
 ///
 /// Schema: `#/components/schemas/User`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct User {
     /// The `date_joined` field.
     ///
@@ -5754,51 +5158,276 @@ pub struct User {
     pub hide_mcp_hints: Option<bool>,
 }
 
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "User", f)
+    }
+}
+
+impl PartialEq for User {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("date_joined", &self.date_joined);
-        map.entry("uuid", &self.uuid);
-        map.entry("distinct_id", &self.distinct_id);
-        map.option("first_name", &self.first_name);
-        map.option("last_name", &self.last_name);
-        map.entry("email", &self.email);
-        map.entry("pending_email", &self.pending_email);
-        map.entry("is_email_verified", &self.is_email_verified);
-        map.option("notification_settings", &self.notification_settings);
-        map.nullable("anonymize_data", &self.anonymize_data);
-        map.nullable("allow_impersonation", &self.allow_impersonation);
-        map.nullable("toolbar_mode", &self.toolbar_mode);
-        map.entry("has_password", &self.has_password);
-        map.entry("id", &self.id);
-        map.option("is_staff", &self.is_staff);
-        map.entry("is_impersonated", &self.is_impersonated);
-        map.entry("is_impersonated_until", &self.is_impersonated_until);
-        map.entry("is_impersonated_read_only", &self.is_impersonated_read_only);
-        map.entry("sensitive_session_expires_at", &self.sensitive_session_expires_at);
-        map.entry("team", &self.team);
-        map.entry("organization", &self.organization);
-        map.entry("organizations", &self.organizations);
-        map.option("set_current_organization", &self.set_current_organization);
-        map.option("set_current_team", &self.set_current_team);
-        map.option("password", &self.password);
-        map.option("current_password", &self.current_password);
-        map.option("events_column_config", &self.events_column_config);
-        map.entry("is_2fa_enabled", &self.is_2fa_enabled);
-        map.entry("has_social_auth", &self.has_social_auth);
-        map.entry("has_sso_enforcement", &self.has_sso_enforcement);
-        map.option("has_seen_product_intro_for", &self.has_seen_product_intro_for);
-        map.entry("scene_personalisation", &self.scene_personalisation);
-        map.nullable("theme_mode", &self.theme_mode);
-        map.option("hedgehog_config", &self.hedgehog_config);
-        map.nullable("allow_sidebar_suggestions", &self.allow_sidebar_suggestions);
-        map.nullable("shortcut_position", &self.shortcut_position);
-        map.option("role_at_organization", &self.role_at_organization);
-        map.nullable("passkeys_enabled_for_2fa", &self.passkeys_enabled_for_2fa);
-        map.nullable("is_organization_first_user", &self.is_organization_first_user);
-        map.option("pending_invites", &self.pending_invites);
-        map.option("hide_mcp_hints", &self.hide_mcp_hints);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(
+                (
+                    &self.date_joined,
+                    &self.uuid,
+                    &self.distinct_id,
+                    de::Skip(&self.first_name),
+                    de::Skip(&self.last_name),
+                    &self.email,
+                    &self.pending_email,
+                    &self.is_email_verified,
+                    de::Skip(&self.notification_settings),
+                    de::Skip(&self.anonymize_data),
+                    de::Skip(&self.allow_impersonation),
+                    de::Skip(&self.toolbar_mode),
+                ),
+                (
+                    &self.has_password,
+                    &self.id,
+                    de::Skip(&self.is_staff),
+                    &self.is_impersonated,
+                    &self.is_impersonated_until,
+                    &self.is_impersonated_read_only,
+                    &self.sensitive_session_expires_at,
+                    &self.team,
+                    &self.organization,
+                    &self.organizations,
+                    de::Skip(&self.set_current_organization),
+                    de::Skip(&self.set_current_team),
+                ),
+                (
+                    de::Skip(&self.password),
+                    de::Skip(&self.current_password),
+                    de::Skip(&self.events_column_config),
+                    &self.is_2fa_enabled,
+                    &self.has_social_auth,
+                    &self.has_sso_enforcement,
+                    de::Skip(&self.has_seen_product_intro_for),
+                    &self.scene_personalisation,
+                    de::Skip(&self.theme_mode),
+                    de::Skip(&self.hedgehog_config),
+                    de::Skip(&self.allow_sidebar_suggestions),
+                    de::Skip(&self.shortcut_position),
+                ),
+                (
+                    de::Skip(&self.role_at_organization),
+                    de::Skip(&self.passkeys_enabled_for_2fa),
+                    de::Skip(&self.is_organization_first_user),
+                    de::Skip(&self.pending_invites),
+                    de::Skip(&self.hide_mcp_hints),
+                ),
+            ),
+        )
+    }
+}
+
+impl de::Record for User {
+    type Fields = (
+        (
+            de::Required<chrono::DateTime<chrono::Utc>>,
+            de::Required<uuid::Uuid>,
+            de::Required<Option<String>>,
+            de::Optional<String>,
+            de::Optional<String>,
+            de::Required<String>,
+            de::Required<Option<String>>,
+            de::Required<Option<bool>>,
+            de::Optional<NotificationSettings>,
+            de::Defaulted<Nullable<bool>>,
+            de::Defaulted<Nullable<bool>>,
+            de::Defaulted<Nullable<ToolbarModeEnum>>,
+        ),
+        (
+            de::Required<bool>,
+            de::RequiredInteger<i64>,
+            de::Optional<bool>,
+            de::Required<Option<bool>>,
+            de::Required<Option<String>>,
+            de::Required<Option<bool>>,
+            de::Required<Option<String>>,
+            de::Required<Option<TeamBasic>>,
+            de::Required<Option<Organization>>,
+            de::Required<Vec<OrganizationBasic>>,
+            de::Optional<String>,
+            de::Optional<String>,
+        ),
+        (
+            de::Optional<String>,
+            de::Optional<String>,
+            de::Untyped,
+            de::Required<bool>,
+            de::Required<bool>,
+            de::Required<bool>,
+            de::Untyped,
+            de::Required<Vec<ScenePersonalisation>>,
+            de::Defaulted<Nullable<ThemeModeEnum>>,
+            de::Untyped,
+            de::Defaulted<Nullable<bool>>,
+            de::Defaulted<Nullable<ShortcutPositionEnum>>,
+        ),
+        (
+            de::Optional<RoleAtOrganizationEnum>,
+            de::Defaulted<Nullable<bool>>,
+            de::Defaulted<Nullable<bool>>,
+            de::Optional<Vec<PendingInvite>>,
+            de::Optional<bool>,
+        ),
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &[
+        "date_joined",
+        "uuid",
+        "distinct_id",
+        "first_name",
+        "last_name",
+        "email",
+        "pending_email",
+        "is_email_verified",
+        "notification_settings",
+        "anonymize_data",
+        "allow_impersonation",
+        "toolbar_mode",
+        "has_password",
+        "id",
+        "is_staff",
+        "is_impersonated",
+        "is_impersonated_until",
+        "is_impersonated_read_only",
+        "sensitive_session_expires_at",
+        "team",
+        "organization",
+        "organizations",
+        "set_current_organization",
+        "set_current_team",
+        "password",
+        "current_password",
+        "events_column_config",
+        "is_2fa_enabled",
+        "has_social_auth",
+        "has_sso_enforcement",
+        "has_seen_product_intro_for",
+        "scene_personalisation",
+        "theme_mode",
+        "hedgehog_config",
+        "allow_sidebar_suggestions",
+        "shortcut_position",
+        "role_at_organization",
+        "passkeys_enabled_for_2fa",
+        "is_organization_first_user",
+        "pending_invites",
+        "hide_mcp_hints",
+    ];
+
+    const EXPECTING: &'static str = "struct User";
+
+    fn build(
+        (
+            (
+                date_joined,
+                uuid,
+                distinct_id,
+                first_name,
+                last_name,
+                email,
+                pending_email,
+                is_email_verified,
+                notification_settings,
+                anonymize_data,
+                allow_impersonation,
+                toolbar_mode,
+            ),
+            (
+                has_password,
+                id,
+                is_staff,
+                is_impersonated,
+                is_impersonated_until,
+                is_impersonated_read_only,
+                sensitive_session_expires_at,
+                team,
+                organization,
+                organizations,
+                set_current_organization,
+                set_current_team,
+            ),
+            (
+                password,
+                current_password,
+                events_column_config,
+                is_2fa_enabled,
+                has_social_auth,
+                has_sso_enforcement,
+                has_seen_product_intro_for,
+                scene_personalisation,
+                theme_mode,
+                hedgehog_config,
+                allow_sidebar_suggestions,
+                shortcut_position,
+            ),
+            (
+                role_at_organization,
+                passkeys_enabled_for_2fa,
+                is_organization_first_user,
+                pending_invites,
+                hide_mcp_hints,
+            ),
+        ): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        User {
+            date_joined,
+            uuid,
+            distinct_id,
+            first_name,
+            last_name,
+            email,
+            pending_email,
+            is_email_verified,
+            notification_settings,
+            anonymize_data,
+            allow_impersonation,
+            toolbar_mode,
+            has_password,
+            id,
+            is_staff,
+            is_impersonated,
+            is_impersonated_until,
+            is_impersonated_read_only,
+            sensitive_session_expires_at,
+            team,
+            organization,
+            organizations,
+            set_current_organization,
+            set_current_team,
+            password,
+            current_password,
+            events_column_config,
+            is_2fa_enabled,
+            has_social_auth,
+            has_sso_enforcement,
+            has_seen_product_intro_for,
+            scene_personalisation,
+            theme_mode,
+            hedgehog_config,
+            allow_sidebar_suggestions,
+            shortcut_position,
+            role_at_organization,
+            passkeys_enabled_for_2fa,
+            is_organization_first_user,
+            pending_invites,
+            hide_mcp_hints,
+        }
     }
 }
 
@@ -5806,378 +5435,7 @@ impl<'de> Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = User;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct User")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<User, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut date_joined_slot = None;
-                let mut uuid_slot = None;
-                let mut distinct_id_slot = None;
-                let mut first_name_slot = None;
-                let mut last_name_slot = None;
-                let mut email_slot = None;
-                let mut pending_email_slot = None;
-                let mut is_email_verified_slot = None;
-                let mut notification_settings_slot = None;
-                let mut anonymize_data_slot = None;
-                let mut allow_impersonation_slot = None;
-                let mut toolbar_mode_slot = None;
-                let mut has_password_slot = None;
-                let mut id_slot = None;
-                let mut is_staff_slot = None;
-                let mut is_impersonated_slot = None;
-                let mut is_impersonated_until_slot = None;
-                let mut is_impersonated_read_only_slot = None;
-                let mut sensitive_session_expires_at_slot = None;
-                let mut team_slot = None;
-                let mut organization_slot = None;
-                let mut organizations_slot = None;
-                let mut set_current_organization_slot = None;
-                let mut set_current_team_slot = None;
-                let mut password_slot = None;
-                let mut current_password_slot = None;
-                let mut events_column_config_slot = None;
-                let mut is_2fa_enabled_slot = None;
-                let mut has_social_auth_slot = None;
-                let mut has_sso_enforcement_slot = None;
-                let mut has_seen_product_intro_for_slot = None;
-                let mut scene_personalisation_slot = None;
-                let mut theme_mode_slot = None;
-                let mut hedgehog_config_slot = None;
-                let mut allow_sidebar_suggestions_slot = None;
-                let mut shortcut_position_slot = None;
-                let mut role_at_organization_slot = None;
-                let mut passkeys_enabled_for_2fa_slot = None;
-                let mut is_organization_first_user_slot = None;
-                let mut pending_invites_slot = None;
-                let mut hide_mcp_hints_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &[
-                            "date_joined",
-                            "uuid",
-                            "distinct_id",
-                            "first_name",
-                            "last_name",
-                            "email",
-                            "pending_email",
-                            "is_email_verified",
-                            "notification_settings",
-                            "anonymize_data",
-                            "allow_impersonation",
-                            "toolbar_mode",
-                            "has_password",
-                            "id",
-                            "is_staff",
-                            "is_impersonated",
-                            "is_impersonated_until",
-                            "is_impersonated_read_only",
-                            "sensitive_session_expires_at",
-                            "team",
-                            "organization",
-                            "organizations",
-                            "set_current_organization",
-                            "set_current_team",
-                            "password",
-                            "current_password",
-                            "events_column_config",
-                            "is_2fa_enabled",
-                            "has_social_auth",
-                            "has_sso_enforcement",
-                            "has_seen_product_intro_for",
-                            "scene_personalisation",
-                            "theme_mode",
-                            "hedgehog_config",
-                            "allow_sidebar_suggestions",
-                            "shortcut_position",
-                            "role_at_organization",
-                            "passkeys_enabled_for_2fa",
-                            "is_organization_first_user",
-                            "pending_invites",
-                            "hide_mcp_hints",
-                        ],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next(&mut map, &mut date_joined_slot, &key),
-                        Some(1) => de::next(&mut map, &mut uuid_slot, &key),
-                        Some(2) => de::next(&mut map, &mut distinct_id_slot, &key),
-                        Some(3) => {
-                            de::next_optional(&mut map, &mut first_name_slot, &key)
-                        }
-                        Some(4) => de::next_optional(&mut map, &mut last_name_slot, &key),
-                        Some(5) => de::next(&mut map, &mut email_slot, &key),
-                        Some(6) => de::next(&mut map, &mut pending_email_slot, &key),
-                        Some(7) => de::next(&mut map, &mut is_email_verified_slot, &key),
-                        Some(8) => {
-                            de::next_optional(
-                                &mut map,
-                                &mut notification_settings_slot,
-                                &key,
-                            )
-                        }
-                        Some(9) => de::next(&mut map, &mut anonymize_data_slot, &key),
-                        Some(10) => {
-                            de::next(&mut map, &mut allow_impersonation_slot, &key)
-                        }
-                        Some(11) => de::next(&mut map, &mut toolbar_mode_slot, &key),
-                        Some(12) => de::next(&mut map, &mut has_password_slot, &key),
-                        Some(13) => de::next_lenient(&mut map, &mut id_slot, &key),
-                        Some(14) => de::next_optional(&mut map, &mut is_staff_slot, &key),
-                        Some(15) => de::next(&mut map, &mut is_impersonated_slot, &key),
-                        Some(16) => {
-                            de::next(&mut map, &mut is_impersonated_until_slot, &key)
-                        }
-                        Some(17) => {
-                            de::next(&mut map, &mut is_impersonated_read_only_slot, &key)
-                        }
-                        Some(18) => {
-                            de::next(
-                                &mut map,
-                                &mut sensitive_session_expires_at_slot,
-                                &key,
-                            )
-                        }
-                        Some(19) => de::next(&mut map, &mut team_slot, &key),
-                        Some(20) => de::next(&mut map, &mut organization_slot, &key),
-                        Some(21) => de::next(&mut map, &mut organizations_slot, &key),
-                        Some(22) => {
-                            de::next_optional(
-                                &mut map,
-                                &mut set_current_organization_slot,
-                                &key,
-                            )
-                        }
-                        Some(23) => {
-                            de::next_optional(&mut map, &mut set_current_team_slot, &key)
-                        }
-                        Some(24) => de::next_optional(&mut map, &mut password_slot, &key),
-                        Some(25) => {
-                            de::next_optional(&mut map, &mut current_password_slot, &key)
-                        }
-                        Some(26) => {
-                            de::next(&mut map, &mut events_column_config_slot, &key)
-                        }
-                        Some(27) => de::next(&mut map, &mut is_2fa_enabled_slot, &key),
-                        Some(28) => de::next(&mut map, &mut has_social_auth_slot, &key),
-                        Some(29) => {
-                            de::next(&mut map, &mut has_sso_enforcement_slot, &key)
-                        }
-                        Some(30) => {
-                            de::next(
-                                &mut map,
-                                &mut has_seen_product_intro_for_slot,
-                                &key,
-                            )
-                        }
-                        Some(31) => {
-                            de::next(&mut map, &mut scene_personalisation_slot, &key)
-                        }
-                        Some(32) => de::next(&mut map, &mut theme_mode_slot, &key),
-                        Some(33) => de::next(&mut map, &mut hedgehog_config_slot, &key),
-                        Some(34) => {
-                            de::next(&mut map, &mut allow_sidebar_suggestions_slot, &key)
-                        }
-                        Some(35) => de::next(&mut map, &mut shortcut_position_slot, &key),
-                        Some(36) => {
-                            de::next_optional(
-                                &mut map,
-                                &mut role_at_organization_slot,
-                                &key,
-                            )
-                        }
-                        Some(37) => {
-                            de::next(&mut map, &mut passkeys_enabled_for_2fa_slot, &key)
-                        }
-                        Some(38) => {
-                            de::next(
-                                &mut map,
-                                &mut is_organization_first_user_slot,
-                                &key,
-                            )
-                        }
-                        Some(39) => {
-                            de::next_optional(&mut map, &mut pending_invites_slot, &key)
-                        }
-                        Some(40) => {
-                            de::next_optional(&mut map, &mut hide_mcp_hints_slot, &key)
-                        }
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (date_joined_slot.is_none(), "date_joined"),
-                    (uuid_slot.is_none(), "uuid"),
-                    (distinct_id_slot.is_none(), "distinct_id"),
-                    (email_slot.is_none(), "email"),
-                    (pending_email_slot.is_none(), "pending_email"),
-                    (is_email_verified_slot.is_none(), "is_email_verified"),
-                    (has_password_slot.is_none(), "has_password"),
-                    (id_slot.is_none(), "id"),
-                    (is_impersonated_slot.is_none(), "is_impersonated"),
-                    (is_impersonated_until_slot.is_none(), "is_impersonated_until"),
-                    (
-                        is_impersonated_read_only_slot.is_none(),
-                        "is_impersonated_read_only",
-                    ),
-                    (
-                        sensitive_session_expires_at_slot.is_none(),
-                        "sensitive_session_expires_at",
-                    ),
-                    (team_slot.is_none(), "team"),
-                    (organization_slot.is_none(), "organization"),
-                    (organizations_slot.is_none(), "organizations"),
-                    (is_2fa_enabled_slot.is_none(), "is_2fa_enabled"),
-                    (has_social_auth_slot.is_none(), "has_social_auth"),
-                    (has_sso_enforcement_slot.is_none(), "has_sso_enforcement"),
-                    (scene_personalisation_slot.is_none(), "scene_personalisation"),
-                ];
-                let (
-                    date_joined_slot,
-                    uuid_slot,
-                    distinct_id_slot,
-                    email_slot,
-                    pending_email_slot,
-                    is_email_verified_slot,
-                    has_password_slot,
-                    id_slot,
-                    is_impersonated_slot,
-                    is_impersonated_until_slot,
-                    is_impersonated_read_only_slot,
-                    sensitive_session_expires_at_slot,
-                    team_slot,
-                    organization_slot,
-                    organizations_slot,
-                    is_2fa_enabled_slot,
-                    has_social_auth_slot,
-                    has_sso_enforcement_slot,
-                    scene_personalisation_slot,
-                ) = match (
-                    de::fill(date_joined_slot),
-                    de::fill(uuid_slot),
-                    de::fill(distinct_id_slot),
-                    de::fill(email_slot),
-                    de::fill(pending_email_slot),
-                    de::fill(is_email_verified_slot),
-                    de::fill(has_password_slot),
-                    de::fill(id_slot),
-                    de::fill(is_impersonated_slot),
-                    de::fill(is_impersonated_until_slot),
-                    de::fill(is_impersonated_read_only_slot),
-                    de::fill(sensitive_session_expires_at_slot),
-                    de::fill(team_slot),
-                    de::fill(organization_slot),
-                    de::fill(organizations_slot),
-                    de::fill(is_2fa_enabled_slot),
-                    de::fill(has_social_auth_slot),
-                    de::fill(has_sso_enforcement_slot),
-                    de::fill(scene_personalisation_slot),
-                ) {
-                    (
-                        Some(date_joined_slot),
-                        Some(uuid_slot),
-                        Some(distinct_id_slot),
-                        Some(email_slot),
-                        Some(pending_email_slot),
-                        Some(is_email_verified_slot),
-                        Some(has_password_slot),
-                        Some(id_slot),
-                        Some(is_impersonated_slot),
-                        Some(is_impersonated_until_slot),
-                        Some(is_impersonated_read_only_slot),
-                        Some(sensitive_session_expires_at_slot),
-                        Some(team_slot),
-                        Some(organization_slot),
-                        Some(organizations_slot),
-                        Some(is_2fa_enabled_slot),
-                        Some(has_social_auth_slot),
-                        Some(has_sso_enforcement_slot),
-                        Some(scene_personalisation_slot),
-                    ) if de::complete(&missing) => {
-                        (
-                            date_joined_slot,
-                            uuid_slot,
-                            distinct_id_slot,
-                            email_slot,
-                            pending_email_slot,
-                            is_email_verified_slot,
-                            has_password_slot,
-                            id_slot,
-                            is_impersonated_slot,
-                            is_impersonated_until_slot,
-                            is_impersonated_read_only_slot,
-                            sensitive_session_expires_at_slot,
-                            team_slot,
-                            organization_slot,
-                            organizations_slot,
-                            is_2fa_enabled_slot,
-                            has_social_auth_slot,
-                            has_sso_enforcement_slot,
-                            scene_personalisation_slot,
-                        )
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(User {
-                    date_joined: date_joined_slot,
-                    uuid: uuid_slot,
-                    distinct_id: distinct_id_slot,
-                    first_name: first_name_slot.unwrap_or_default(),
-                    last_name: last_name_slot.unwrap_or_default(),
-                    email: email_slot,
-                    pending_email: pending_email_slot,
-                    is_email_verified: is_email_verified_slot,
-                    notification_settings: notification_settings_slot
-                        .unwrap_or_default(),
-                    anonymize_data: anonymize_data_slot.unwrap_or_default(),
-                    allow_impersonation: allow_impersonation_slot.unwrap_or_default(),
-                    toolbar_mode: toolbar_mode_slot.unwrap_or_default(),
-                    has_password: has_password_slot,
-                    id: id_slot,
-                    is_staff: is_staff_slot.unwrap_or_default(),
-                    is_impersonated: is_impersonated_slot,
-                    is_impersonated_until: is_impersonated_until_slot,
-                    is_impersonated_read_only: is_impersonated_read_only_slot,
-                    sensitive_session_expires_at: sensitive_session_expires_at_slot,
-                    team: team_slot,
-                    organization: organization_slot,
-                    organizations: organizations_slot,
-                    set_current_organization: set_current_organization_slot
-                        .unwrap_or_default(),
-                    set_current_team: set_current_team_slot.unwrap_or_default(),
-                    password: password_slot.unwrap_or_default(),
-                    current_password: current_password_slot.unwrap_or_default(),
-                    events_column_config: events_column_config_slot,
-                    is_2fa_enabled: is_2fa_enabled_slot,
-                    has_social_auth: has_social_auth_slot,
-                    has_sso_enforcement: has_sso_enforcement_slot,
-                    has_seen_product_intro_for: has_seen_product_intro_for_slot,
-                    scene_personalisation: scene_personalisation_slot,
-                    theme_mode: theme_mode_slot.unwrap_or_default(),
-                    hedgehog_config: hedgehog_config_slot,
-                    allow_sidebar_suggestions: allow_sidebar_suggestions_slot
-                        .unwrap_or_default(),
-                    shortcut_position: shortcut_position_slot.unwrap_or_default(),
-                    role_at_organization: role_at_organization_slot.unwrap_or_default(),
-                    passkeys_enabled_for_2fa: passkeys_enabled_for_2fa_slot
-                        .unwrap_or_default(),
-                    is_organization_first_user: is_organization_first_user_slot
-                        .unwrap_or_default(),
-                    pending_invites: pending_invites_slot.unwrap_or_default(),
-                    hide_mcp_hints: hide_mcp_hints_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -6278,7 +5536,7 @@ impl UserBuilder {
 ///
 /// Schema: `#/components/schemas/UserBasic`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct UserBasic {
     /// The `id` field.
     ///
@@ -6314,19 +5572,92 @@ pub struct UserBasic {
     pub role_at_organization: Nullable<RoleAtOrganizationEnum>,
 }
 
+impl std::fmt::Debug for UserBasic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "UserBasic", f)
+    }
+}
+
+impl PartialEq for UserBasic {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for UserBasic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("id", &self.id);
-        map.entry("uuid", &self.uuid);
-        map.nullable("distinct_id", &self.distinct_id);
-        map.option("first_name", &self.first_name);
-        map.option("last_name", &self.last_name);
-        map.entry("email", &self.email);
-        map.nullable("is_email_verified", &self.is_email_verified);
-        map.entry("hedgehog_config", &self.hedgehog_config);
-        map.nullable("role_at_organization", &self.role_at_organization);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(
+                &self.id,
+                &self.uuid,
+                de::Skip(&self.distinct_id),
+                de::Skip(&self.first_name),
+                de::Skip(&self.last_name),
+                &self.email,
+                de::Skip(&self.is_email_verified),
+                &self.hedgehog_config,
+                de::Skip(&self.role_at_organization),
+            ),
+        )
+    }
+}
+
+impl de::Record for UserBasic {
+    type Fields = (
+        de::RequiredInteger<i64>,
+        de::Required<uuid::Uuid>,
+        de::Defaulted<Nullable<String>>,
+        de::Optional<String>,
+        de::Optional<String>,
+        de::Required<String>,
+        de::Defaulted<Nullable<bool>>,
+        de::Required<Option<BTreeMap<String, serde_json::Value>>>,
+        de::Defaulted<Nullable<RoleAtOrganizationEnum>>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &[
+        "id",
+        "uuid",
+        "distinct_id",
+        "first_name",
+        "last_name",
+        "email",
+        "is_email_verified",
+        "hedgehog_config",
+        "role_at_organization",
+    ];
+
+    const EXPECTING: &'static str = "struct UserBasic";
+
+    fn build(
+        (
+            id,
+            uuid,
+            distinct_id,
+            first_name,
+            last_name,
+            email,
+            is_email_verified,
+            hedgehog_config,
+            role_at_organization,
+        ): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        UserBasic {
+            id,
+            uuid,
+            distinct_id,
+            first_name,
+            last_name,
+            email,
+            is_email_verified,
+            hedgehog_config,
+            role_at_organization,
+        }
     }
 }
 
@@ -6334,96 +5665,7 @@ impl<'de> Deserialize<'de> for UserBasic {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UserBasic;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UserBasic")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserBasic, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut id_slot = None;
-                let mut uuid_slot = None;
-                let mut distinct_id_slot = None;
-                let mut first_name_slot = None;
-                let mut last_name_slot = None;
-                let mut email_slot = None;
-                let mut is_email_verified_slot = None;
-                let mut hedgehog_config_slot = None;
-                let mut role_at_organization_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &[
-                            "id",
-                            "uuid",
-                            "distinct_id",
-                            "first_name",
-                            "last_name",
-                            "email",
-                            "is_email_verified",
-                            "hedgehog_config",
-                            "role_at_organization",
-                        ],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next_lenient(&mut map, &mut id_slot, &key),
-                        Some(1) => de::next(&mut map, &mut uuid_slot, &key),
-                        Some(2) => de::next(&mut map, &mut distinct_id_slot, &key),
-                        Some(3) => {
-                            de::next_optional(&mut map, &mut first_name_slot, &key)
-                        }
-                        Some(4) => de::next_optional(&mut map, &mut last_name_slot, &key),
-                        Some(5) => de::next(&mut map, &mut email_slot, &key),
-                        Some(6) => de::next(&mut map, &mut is_email_verified_slot, &key),
-                        Some(7) => de::next(&mut map, &mut hedgehog_config_slot, &key),
-                        Some(8) => {
-                            de::next(&mut map, &mut role_at_organization_slot, &key)
-                        }
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (id_slot.is_none(), "id"),
-                    (uuid_slot.is_none(), "uuid"),
-                    (email_slot.is_none(), "email"),
-                    (hedgehog_config_slot.is_none(), "hedgehog_config"),
-                ];
-                let (id_slot, uuid_slot, email_slot, hedgehog_config_slot) = match (
-                    de::fill(id_slot),
-                    de::fill(uuid_slot),
-                    de::fill(email_slot),
-                    de::fill(hedgehog_config_slot),
-                ) {
-                    (
-                        Some(id_slot),
-                        Some(uuid_slot),
-                        Some(email_slot),
-                        Some(hedgehog_config_slot),
-                    ) if de::complete(&missing) => {
-                        (id_slot, uuid_slot, email_slot, hedgehog_config_slot)
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(UserBasic {
-                    id: id_slot,
-                    uuid: uuid_slot,
-                    distinct_id: distinct_id_slot.unwrap_or_default(),
-                    first_name: first_name_slot.unwrap_or_default(),
-                    last_name: last_name_slot.unwrap_or_default(),
-                    email: email_slot,
-                    is_email_verified: is_email_verified_slot.unwrap_or_default(),
-                    hedgehog_config: hedgehog_config_slot,
-                    role_at_organization: role_at_organization_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -6459,17 +5701,41 @@ impl UserBasicBuilder {
 ///
 /// Schema: `#/components/schemas/UserGithubLogin`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct UserGithubLogin {
     /// The `github_login` field.
     pub github_login: Option<String>,
 }
 
+impl std::fmt::Debug for UserGithubLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "UserGithubLogin", f)
+    }
+}
+
+impl PartialEq for UserGithubLogin {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for UserGithubLogin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("github_login", &self.github_login);
-        map.end()
+        de::write(serializer, <Self as de::Record>::NAMES, &(&self.github_login,))
+    }
+}
+
+impl de::Record for UserGithubLogin {
+    type Fields = (de::Required<Option<String>>,);
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["github_login"];
+
+    const EXPECTING: &'static str = "struct UserGithubLogin";
+
+    fn build((github_login,): <Self::Fields as de::Fields>::Values, _: ()) -> Self {
+        UserGithubLogin { github_login }
     }
 }
 
@@ -6477,40 +5743,7 @@ impl<'de> Deserialize<'de> for UserGithubLogin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UserGithubLogin;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UserGithubLogin")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserGithubLogin, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut github_login_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["github_login"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut github_login_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [(github_login_slot.is_none(), "github_login")];
-                let (github_login_slot,) = match (de::fill(github_login_slot),) {
-                    (Some(github_login_slot),) if de::complete(&missing) => {
-                        (github_login_slot,)
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(UserGithubLogin {
-                    github_login: github_login_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 

@@ -169,15 +169,20 @@ pub struct TypeDef {
     pub features: Vec<String>,
 }
 
-/// Derives beyond the ones every model has (`Debug, Clone, PartialEq, Serialize, Deserialize`).
+/// Traits beyond the ones every model has (`Debug`, `Clone`, `PartialEq`, `Serialize`,
+/// `Deserialize`), and how some are written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Derives {
-    /// `Eq` (no floats, no free-form JSON anywhere inside).
+    /// `Eq` (enums only: see `lower::types::compute_derives`).
     pub eq: bool,
-    /// `Hash` (as `Eq`, and no maps).
+    /// `Hash` (as `Eq`).
     pub hash: bool,
     /// `Default` (every field optional).
     pub default: bool,
+    /// A struct's `Debug` and `PartialEq` are written through its `Serialize` (its wire form)
+    /// rather than derived: every struct but those with a file inside, whose wire form is not
+    /// all of their value (see `lower::types::compute_derives`).
+    pub through_wire_form: bool,
 }
 
 /// The shape of a model type.

@@ -166,12 +166,18 @@ impl ProjectPropertyDefinitionsApi {
 }
 
 /// A request to [`PropertyDefinitionsApi::destroy`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DestroyRequest {
     client: ClientCore,
     project_id: String,
     id: uuid::Uuid,
+}
+
+impl std::fmt::Debug for DestroyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "DestroyRequest", f)
+    }
 }
 
 impl DestroyRequest {
@@ -236,7 +242,7 @@ impl DestroyRequest {
 }
 
 /// A request to [`PropertyDefinitionsApi::partial_update`]: set optional parameters, then call [`send`](Self::send).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PartialUpdateRequest {
     client: ClientCore,
@@ -244,6 +250,12 @@ pub struct PartialUpdateRequest {
     id: uuid::Uuid,
     body: Option<models::PatchedEnterprisePropertyDefinition>,
     content_type: Option<models::PropertyDefinitionsPartialUpdateContentType>,
+}
+
+impl std::fmt::Debug for PartialUpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "PartialUpdateRequest", f)
+    }
 }
 
 impl PartialUpdateRequest {
@@ -336,12 +348,18 @@ impl PartialUpdateRequest {
 }
 
 /// A request to [`PropertyDefinitionsApi::bulk_update_tags_create`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BulkUpdateTagsCreateRequest {
     client: ClientCore,
     project_id: String,
     body: models::BulkUpdateTagsRequest,
+}
+
+impl std::fmt::Debug for BulkUpdateTagsCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "BulkUpdateTagsCreateRequest", f)
+    }
 }
 
 impl BulkUpdateTagsCreateRequest {
@@ -411,13 +429,19 @@ impl BulkUpdateTagsCreateRequest {
 }
 
 /// A request to [`PropertyDefinitionsApi::seen_together_retrieve`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SeenTogetherRetrieveRequest {
     client: ClientCore,
     project_id: String,
     event_names: Vec<String>,
     property_name: String,
+}
+
+impl std::fmt::Debug for SeenTogetherRetrieveRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "SeenTogetherRetrieveRequest", f)
+    }
 }
 
 impl SeenTogetherRetrieveRequest {

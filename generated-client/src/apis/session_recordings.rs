@@ -174,12 +174,18 @@ impl ProjectSessionRecordingsApi {
 }
 
 /// A request to [`SessionRecordingsApi::sharing_list`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SharingListRequest {
     client: ClientCore,
     project_id: String,
     recording_id: String,
+}
+
+impl std::fmt::Debug for SharingListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "SharingListRequest", f)
+    }
 }
 
 impl SharingListRequest {
@@ -250,13 +256,19 @@ impl SharingListRequest {
 }
 
 /// A request to [`SessionRecordingsApi::sharing_passwords_create`]: set optional parameters, then call [`send`](Self::send).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SharingPasswordsCreateRequest {
     client: ClientCore,
     project_id: String,
     recording_id: String,
     body: Option<models::SharePasswordCreate>,
+}
+
+impl std::fmt::Debug for SharingPasswordsCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "SharingPasswordsCreateRequest", f)
+    }
 }
 
 impl SharingPasswordsCreateRequest {
@@ -352,13 +364,19 @@ pub enum SharingPasswordsCreateResponse {
 }
 
 /// A request to [`SessionRecordingsApi::sharing_passwords_destroy`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SharingPasswordsDestroyRequest {
     client: ClientCore,
     project_id: String,
     recording_id: String,
     password_id: String,
+}
+
+impl std::fmt::Debug for SharingPasswordsDestroyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "SharingPasswordsDestroyRequest", f)
+    }
 }
 
 impl SharingPasswordsDestroyRequest {
@@ -425,13 +443,19 @@ impl SharingPasswordsDestroyRequest {
 }
 
 /// A request to [`SessionRecordingsApi::sharing_refresh_create`]: set optional parameters, then call [`send`](Self::send).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SharingRefreshCreateRequest {
     client: ClientCore,
     project_id: String,
     recording_id: String,
     body: Option<models::SharingConfigurationRequest>,
+}
+
+impl std::fmt::Debug for SharingRefreshCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "SharingRefreshCreateRequest", f)
+    }
 }
 
 impl SharingRefreshCreateRequest {

@@ -217,7 +217,7 @@ impl ProjectSubscriptionsApi {
 }
 
 /// A request to [`SubscriptionsApi::list`]: set optional parameters, then call [`send`](Self::send).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRequest {
     client: ClientCore,
@@ -231,6 +231,12 @@ pub struct ListRequest {
     resource_type: Option<models::SubscriptionsListResourceType>,
     search: Option<String>,
     target_type: Option<models::SubscriptionsListTargetType>,
+}
+
+impl std::fmt::Debug for ListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "ListRequest", f)
+    }
 }
 
 impl ListRequest {
@@ -383,13 +389,19 @@ impl ListRequest {
 }
 
 /// A request to [`SubscriptionsApi::create`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRequest {
     client: ClientCore,
     project_id: String,
     body: models::SubscriptionRequest,
     content_type: Option<models::SubscriptionsCreateContentType>,
+}
+
+impl std::fmt::Debug for CreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "CreateRequest", f)
+    }
 }
 
 impl CreateRequest {
@@ -470,12 +482,18 @@ impl CreateRequest {
 }
 
 /// A request to [`SubscriptionsApi::retrieve`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RetrieveRequest {
     client: ClientCore,
     project_id: String,
     id: i64,
+}
+
+impl std::fmt::Debug for RetrieveRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "RetrieveRequest", f)
+    }
 }
 
 impl RetrieveRequest {
@@ -544,12 +562,18 @@ impl RetrieveRequest {
 }
 
 /// A request to [`SubscriptionsApi::destroy`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DestroyRequest {
     client: ClientCore,
     project_id: String,
     id: i64,
+}
+
+impl std::fmt::Debug for DestroyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "DestroyRequest", f)
+    }
 }
 
 impl DestroyRequest {
@@ -614,7 +638,7 @@ impl DestroyRequest {
 }
 
 /// A request to [`SubscriptionsApi::partial_update`]: set optional parameters, then call [`send`](Self::send).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PartialUpdateRequest {
     client: ClientCore,
@@ -622,6 +646,12 @@ pub struct PartialUpdateRequest {
     id: i64,
     body: Option<models::PatchedSubscription>,
     content_type: Option<models::SubscriptionsPartialUpdateContentType>,
+}
+
+impl std::fmt::Debug for PartialUpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "PartialUpdateRequest", f)
+    }
 }
 
 impl PartialUpdateRequest {
@@ -712,12 +742,18 @@ impl PartialUpdateRequest {
 }
 
 /// A request to [`SubscriptionsApi::test_delivery_create`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct TestDeliveryCreateRequest {
     client: ClientCore,
     project_id: String,
     id: i64,
+}
+
+impl std::fmt::Debug for TestDeliveryCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "TestDeliveryCreateRequest", f)
+    }
 }
 
 impl TestDeliveryCreateRequest {
@@ -782,11 +818,17 @@ impl TestDeliveryCreateRequest {
 }
 
 /// A request to [`SubscriptionsApi::summary_quota_retrieve`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SummaryQuotaRetrieveRequest {
     client: ClientCore,
     project_id: String,
+}
+
+impl std::fmt::Debug for SummaryQuotaRetrieveRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "SummaryQuotaRetrieveRequest", f)
+    }
 }
 
 impl SummaryQuotaRetrieveRequest {

@@ -161,7 +161,7 @@ impl UsersApi {
 }
 
 /// A request to [`UsersApi::list`]: set optional parameters, then call [`send`](Self::send).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRequest {
     client: ClientCore,
@@ -169,6 +169,12 @@ pub struct ListRequest {
     is_staff: Option<bool>,
     limit: Option<i64>,
     offset: Option<i64>,
+}
+
+impl std::fmt::Debug for ListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "ListRequest", f)
+    }
 }
 
 impl ListRequest {
@@ -264,11 +270,17 @@ impl ListRequest {
 }
 
 /// A request to [`UsersApi::retrieve`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RetrieveRequest {
     client: ClientCore,
     uuid: String,
+}
+
+impl std::fmt::Debug for RetrieveRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "RetrieveRequest", f)
+    }
 }
 
 impl RetrieveRequest {
@@ -325,11 +337,17 @@ impl RetrieveRequest {
 }
 
 /// A request to [`UsersApi::destroy`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DestroyRequest {
     client: ClientCore,
     uuid: String,
+}
+
+impl std::fmt::Debug for DestroyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "DestroyRequest", f)
+    }
 }
 
 impl DestroyRequest {
@@ -386,13 +404,19 @@ impl DestroyRequest {
 }
 
 /// A request to [`UsersApi::partial_update`]: set optional parameters, then call [`send`](Self::send).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PartialUpdateRequest {
     client: ClientCore,
     uuid: String,
     body: Option<models::PatchedUser>,
     content_type: Option<models::UsersPartialUpdateContentType>,
+}
+
+impl std::fmt::Debug for PartialUpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "PartialUpdateRequest", f)
+    }
 }
 
 impl PartialUpdateRequest {
@@ -468,11 +492,17 @@ impl PartialUpdateRequest {
 }
 
 /// A request to [`UsersApi::credentials_review_complete_create`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CredentialsReviewCompleteCreateRequest {
     client: ClientCore,
     uuid: String,
+}
+
+impl std::fmt::Debug for CredentialsReviewCompleteCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "CredentialsReviewCompleteCreateRequest", f)
+    }
 }
 
 impl CredentialsReviewCompleteCreateRequest {
@@ -529,11 +559,17 @@ impl CredentialsReviewCompleteCreateRequest {
 }
 
 /// A request to [`UsersApi::github_login_retrieve`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GithubLoginRetrieveRequest {
     client: ClientCore,
     uuid: String,
+}
+
+impl std::fmt::Debug for GithubLoginRetrieveRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "GithubLoginRetrieveRequest", f)
+    }
 }
 
 impl GithubLoginRetrieveRequest {
@@ -594,11 +630,17 @@ impl GithubLoginRetrieveRequest {
 }
 
 /// A request to [`UsersApi::hedgehog_config_retrieve`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct HedgehogConfigRetrieveRequest {
     client: ClientCore,
     uuid: String,
+}
+
+impl std::fmt::Debug for HedgehogConfigRetrieveRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "HedgehogConfigRetrieveRequest", f)
+    }
 }
 
 impl HedgehogConfigRetrieveRequest {
@@ -659,12 +701,18 @@ impl HedgehogConfigRetrieveRequest {
 }
 
 /// A request to [`UsersApi::hedgehog_config_partial_update`]: set optional parameters, then call [`send`](Self::send).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct HedgehogConfigPartialUpdateRequest {
     client: ClientCore,
     uuid: String,
     body: Option<models::HedgehogConfig>,
+}
+
+impl std::fmt::Debug for HedgehogConfigPartialUpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "HedgehogConfigPartialUpdateRequest", f)
+    }
 }
 
 impl HedgehogConfigPartialUpdateRequest {

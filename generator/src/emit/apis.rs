@@ -671,12 +671,20 @@ fn builder(
         }
         _ => None,
     };
+    let shown = name.to_string();
     quote! {
         #builder_doc
-        #[derive(Debug, Clone)]
+        #[derive(Clone)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #name {
             #(#fields,)*
+        }
+
+        // The call the builder would make (see the runtime's `Request::show`).
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                Request::show(&self.to_request(), #shown, f)
+            }
         }
 
         impl #name {

@@ -82,6 +82,7 @@ fn type_file(
         matches!(&t.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.presence == Presence::OptionalNullable))
     });
     let uses_serde = types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_)));
+    let uses_record = types.iter().any(|t| matches!(t.kind, TypeKind::Struct(_)));
     let imports = [
         use_siblings.then(|| {
             quote!(
@@ -106,6 +107,12 @@ fn type_file(
         uses_base64.then(|| {
             quote!(
                 use crate::runtime::Base64;
+            )
+        }),
+        // Named short: the structs' field lists name a marker from it per field.
+        uses_record.then(|| {
+            quote!(
+                use crate::runtime::record as de;
             )
         }),
     ];
@@ -140,7 +147,11 @@ fn type_refs(t: &TypeDef) -> Vec<&TypeRef> {
 }
 
 fn derives(t: &TypeDef) -> TokenStream {
-    let mut list = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
+    // Or written through the wire form (see `wire_form_traits`).
+    let mut list = vec![quote!(Clone)];
+    if !t.derives.through_wire_form {
+        list.extend([quote!(Debug), quote!(PartialEq)]);
+    }
     if t.derives.eq {
         list.push(quote!(Eq));
     }
@@ -173,9 +184,14 @@ fn type_def(t: &TypeDef, non_exhaustive: bool, test_kit: Option<&str>) -> TokenS
     let name = ident(&t.name);
     match &t.kind {
         TypeKind::Struct(s) => {
-            // Encoding and decoding are written out (see `struct_encoder`, `struct_decoder`).
+            // Encoding, decoding and `Debug` are written out (see `struct_encoder`,
+            // `struct_decoder`, `struct_debug`).
             let derive = derives(t);
             let body = struct_body(s);
+            let debug = t
+                .derives
+                .through_wire_form
+                .then(|| wire_form_traits(&t.name, cfg));
             let encoder = struct_encoder(&t.name, s, cfg);
             let decoder = struct_decoder(&t.name, s, cfg);
             let constructor = super::construction::construction(t, s, cfg, test_kit);
@@ -185,6 +201,8 @@ fn type_def(t: &TypeDef, non_exhaustive: bool, test_kit: Option<&str>) -> TokenS
                 #markers
                 #derive
                 pub struct #name { #body }
+
+                #debug
 
                 #encoder
 
@@ -222,17 +240,7 @@ fn struct_body(s: &Struct) -> TokenStream {
 fn field(f: &Field) -> TokenStream {
     let docs = doc(&f.doc);
     let name = ident(&f.name);
-    let mut value = type_tokens(&f.ty, Place::Models);
-    if f.boxed {
-        value = quote!(Box<#value>);
-    }
-    let ty = match f.presence {
-        Presence::Required => value,
-        Presence::RequiredNullable | Presence::Optional | Presence::OptionalJson => {
-            quote!(Option<#value>)
-        }
-        Presence::OptionalNullable => quote!(Nullable<#value>),
-    };
+    let ty = field_type(f);
     let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #docs
@@ -241,170 +249,180 @@ fn field(f: &Field) -> TokenStream {
     }
 }
 
-/// `Serialize` for a struct, written out: one map entry per field, in the schema's order,
-/// leaving out absent optional fields, then the additional properties. It writes what
-/// serde's derive would (with `skip_serializing_if` on optional fields) at a fraction of the
-/// compile cost: one call per field on the runtime's `MapEncoder`, which keeps the first
-/// error, instead of the derive's field count, `skip_field` calls and a `?` per field.
-fn struct_encoder(name: &str, s: &Struct, cfg: &TokenStream) -> TokenStream {
-    let ty = ident(name);
-    let entries = s.fields.iter().map(|f| {
-        let field = ident(&f.name);
-        let wire = &f.wire;
-        match f.presence {
-            Presence::Required | Presence::RequiredNullable => {
-                quote!(map.entry(#wire, &self.#field);)
-            }
-            Presence::Optional | Presence::OptionalJson => {
-                quote!(map.option(#wire, &self.#field);)
-            }
-            Presence::OptionalNullable => quote!(map.nullable(#wire, &self.#field);),
+/// A field's value type, boxed where the type contains itself, without its presence wrapper.
+fn value_type(f: &Field) -> TokenStream {
+    let value = type_tokens(&f.ty, Place::Models);
+    if f.boxed {
+        quote!(Box<#value>)
+    } else {
+        value
+    }
+}
+
+/// A field's type: its value type in the wrapper its presence asks for.
+fn field_type(f: &Field) -> TokenStream {
+    let value = value_type(f);
+    match f.presence {
+        Presence::Required => value,
+        Presence::RequiredNullable | Presence::Optional | Presence::OptionalJson => {
+            quote!(Option<#value>)
         }
-    });
-    let additional = s
-        .additional
-        .as_ref()
-        .map(|_| quote!(map.additional(&self.additional_properties);));
-    let mutable = (!s.fields.is_empty() || s.additional.is_some()).then(|| quote!(mut));
+        Presence::OptionalNullable => quote!(Nullable<#value>),
+    }
+}
+
+/// `Debug` and `PartialEq` for a struct, through its `Serialize` (`runtime::debug`):
+/// derived `Debug`'s form (`{:#?}` too) with the properties' wire names and without absent
+/// optional ones; equal when the wire forms are. Derived, they cost the compiler a `&dyn
+/// Debug` and a comparison per field: a fifth of what a large client cost to check.
+fn wire_form_traits(name: &str, cfg: &TokenStream) -> TokenStream {
+    let ty = ident(name);
+    let shown = crate::names::unraw(name);
     quote! {
         #cfg
-        impl Serialize for #ty {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let #mutable map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-                #(#entries)*
-                #additional
-                map.end()
+        impl std::fmt::Debug for #ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::debug::fields(self, #shown, f)
+            }
+        }
+
+        #cfg
+        impl PartialEq for #ty {
+            fn eq(&self, other: &Self) -> bool {
+                crate::runtime::debug::same(self, other)
             }
         }
     }
 }
 
-/// `Deserialize` for a struct, written out: a visitor that reads the object's properties in
-/// one pass into a slot per field and ignores (or, with additional properties, keeps) the
-/// rest. It decodes what serde's derive would (a missing optional field is `None` or
-/// `Absent`, a missing required one is serde's "missing field" error, a present `null` of an
-/// untyped optional field is `Some(Value::Null)`), at about half the compile cost: no field
-/// enum and its visitor, no sequence form, no wrapper type per `deserialize_with`.
+/// `Serialize` for a struct: the runtime's one struct writer (`runtime::record`), handed a
+/// reference to each field (an optional one in `Skip`, left out when absent), nested as the
+/// decoder's field list is, then the additional properties. It writes what serde's derive
+/// would (with `skip_serializing_if` on optional fields); the property names are the
+/// decoder's (`Record::NAMES`).
+fn struct_encoder(name: &str, s: &Struct, cfg: &TokenStream) -> TokenStream {
+    let ty = ident(name);
+    let entries = nested(
+        s.fields
+            .iter()
+            .map(|f| {
+                let field = ident(&f.name);
+                match f.presence {
+                    Presence::Required | Presence::RequiredNullable => quote!(&self.#field),
+                    Presence::Optional | Presence::OptionalJson | Presence::OptionalNullable => {
+                        quote!(de::Skip(&self.#field))
+                    }
+                }
+            })
+            .collect(),
+    );
+    let write = match &s.additional {
+        None => quote!(de::write(serializer, <Self as de::Record>::NAMES, &#entries)),
+        Some(_) => quote! {
+            de::write_with_additional(
+                serializer, <Self as de::Record>::NAMES, &#entries, &self.additional_properties,
+            )
+        },
+    };
+    quote! {
+        #cfg
+        impl Serialize for #ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #write
+            }
+        }
+    }
+}
+
+/// `Deserialize` for a struct: the runtime's one struct reader (`runtime::record`), told the
+/// fields as a type, a marker per field saying how it reads. It decodes what serde's derive
+/// would (a missing optional field is `None` or `Absent`, a missing required one is serde's
+/// "missing field" error, a present `null` of an untyped optional field is
+/// `Some(Value::Null)`), and costs the compiler a call and a move per field: the reading loop
+/// written out per struct was half of what a large client cost to check.
 fn struct_decoder(name: &str, s: &Struct, cfg: &TokenStream) -> TokenStream {
     let ty = ident(name);
     let expecting = format!("struct {}", crate::names::unraw(name));
-    // Named short in the visitor, so that each match arm reads as one line.
-    let helpers = quote!(de);
-    let mut slots = Vec::new();
-    let mut arms = Vec::new();
-    let mut inits = Vec::new();
-    let mut required = Vec::new();
-    let mut names = Vec::new();
-    // Each field's slot: not the field's own name, since a field may be called `map` or
-    // `key`; numbered in the rare case two fields' names give the same slot name.
-    let mut slot_names = std::collections::HashSet::new();
-    for (i, f) in s.fields.iter().enumerate() {
-        let field = ident(&f.name);
-        let base = crate::names::unraw(&f.name)
-            .trim_end_matches('_')
-            .to_owned();
-        let mut slot_name = format!("{base}_slot");
-        if !slot_names.insert(slot_name.clone()) {
-            slot_name = format!("{base}_slot{i}");
-            slot_names.insert(slot_name.clone());
-        }
-        let slot = quote::format_ident!("{}", slot_name);
-        let wire = &f.wire;
-        let lenient =
-            f.decode == crate::ir::Decode::LenientInteger && f.presence != Presence::OptionalJson;
-        let read = if lenient {
-            quote!(#helpers::next_lenient(&mut map, &mut #slot, &key))
-        } else if f.presence == Presence::Optional {
-            quote!(#helpers::next_optional(&mut map, &mut #slot, &key))
-        } else {
-            quote!(#helpers::next(&mut map, &mut #slot, &key))
-        };
-        slots.push(quote!(let mut #slot = None;));
-        let index = proc_macro2::Literal::usize_unsuffixed(i);
-        names.push(wire.clone());
-        arms.push(quote!(Some(#index) => #read,));
-        if matches!(f.presence, Presence::Required | Presence::RequiredNullable) {
-            required.push((slot.clone(), wire.clone()));
-        }
-        inits.push(match f.presence {
-            // Unwrapped by the match that builds the value (below).
-            Presence::Required | Presence::RequiredNullable => quote!(#field: #slot),
-            // A present `null` is kept: the slot holds the value, `Value::Null` included.
-            Presence::OptionalJson => quote!(#field: #slot),
-            _ => quote!(#field: #slot.unwrap_or_default()),
-        });
-    }
-    let (other_slot, other, other_init) = match &s.additional {
-        Some(_) => (
-            Some(quote!(let mut additional_properties = BTreeMap::new();)),
-            quote!(#helpers::keep(&mut map, key, &mut additional_properties)),
-            Some(quote!(additional_properties,)),
-        ),
-        None => (None, quote!(#helpers::skip(&mut map)), None),
-    };
-    let key = if s.fields.is_empty() && s.additional.is_none() {
-        quote!(_key)
-    } else {
-        quote!(key)
-    };
-    let matched = if s.fields.is_empty() {
-        other
-    } else {
-        quote! {
-            match #helpers::field(&[#(#names),*], key.as_str()) {
-                #(#arms)*
-                _ => #other,
-            }
-        }
-    };
-    // The required fields are unwrapped together: one match on their slots, and serde's
-    // "missing field" error for the first one missing, rather than a `?` per field (which
-    // cost a quarter of a large client's check). `fill` leaves a slot as it is, except in a
-    // client's recover pass (see the runtime's `decode`), where it gives a missing field its
-    // zero value; `complete` then records each as a deviation, unless the object has none of
-    // the required properties. One match, not a match for the common case and another for
-    // the recover pass: half the code per required field.
-    let value = quote!(Ok(#ty { #(#inits,)* #other_init }));
-    let build = if required.is_empty() {
-        value
-    } else {
-        let slots: Vec<_> = required.iter().map(|(slot, _)| slot).collect();
-        let wires = required.iter().map(|(_, wire)| wire);
-        quote! {
-            let missing = [#((#slots.is_none(), #wires)),*];
-            let (#(#slots,)*) = match (#(#helpers::fill(#slots),)*) {
-                (#(Some(#slots),)*) if #helpers::complete(&missing) => (#(#slots,)*),
-                _ => return Err(#helpers::missing(&missing)),
-            };
-            #value
+    let markers = nested(s.fields.iter().map(field_marker).collect());
+    let bindings = nested(
+        s.fields
+            .iter()
+            .map(|f| {
+                let field = ident(&f.name);
+                quote!(#field)
+            })
+            .collect(),
+    );
+    let names = s.fields.iter().map(|f| &f.wire);
+    let fields = s.fields.iter().map(|f| ident(&f.name));
+    let (additional, kept, init) = match &s.additional {
+        None => (quote!(()), quote!(_), None),
+        Some(value) => {
+            let value = type_tokens(value, Place::Models);
+            (
+                quote!(BTreeMap<String, #value>),
+                quote!(additional_properties),
+                Some(quote!(additional_properties)),
+            )
         }
     };
     quote! {
         #cfg
+        impl de::Record for #ty {
+            type Fields = #markers;
+            type Additional = #additional;
+            const NAMES: &'static [&'static str] = &[#(#names),*];
+            const EXPECTING: &'static str = #expecting;
+
+            fn build(#bindings: <Self::Fields as de::Fields>::Values, #kept: #additional) -> Self {
+                #ty { #(#fields,)* #init }
+            }
+        }
+
+        #cfg
         impl<'de> Deserialize<'de> for #ty {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> serde::de::Visitor<'de> for Visitor {
-                    type Value = #ty;
-
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#ty, A::Error> {
-                        use crate::runtime::serde_helpers as de;
-                        #(#slots)*
-                        #other_slot
-                        while let Some(#key) = map.next_key::<#helpers::Key<'de>>()? {
-                            #matched?;
-                        }
-                        #build
-                    }
-                }
-                deserializer.deserialize_map(Visitor)
+                crate::runtime::record::read(deserializer)
             }
         }
     }
+}
+
+/// How a field reads: the `runtime::record` marker for its presence and decoding.
+fn field_marker(f: &Field) -> TokenStream {
+    let lenient =
+        f.decode == crate::ir::Decode::LenientInteger && f.presence != Presence::OptionalJson;
+    let ty = field_type(f);
+    match (f.presence, lenient) {
+        (Presence::Required | Presence::RequiredNullable, false) => quote!(de::Required<#ty>),
+        (Presence::Required | Presence::RequiredNullable, true) => {
+            quote!(de::RequiredInteger<#ty>)
+        }
+        (Presence::Optional, false) => {
+            let value = value_type(f);
+            quote!(de::Optional<#value>)
+        }
+        (Presence::OptionalNullable, false) => quote!(de::Defaulted<#ty>),
+        (Presence::Optional | Presence::OptionalNullable, true) => {
+            quote!(de::DefaultedInteger<#ty>)
+        }
+        (Presence::OptionalJson, _) => quote!(de::Untyped),
+    }
+}
+
+/// Items as a tuple, nested in tuples of at most twelve (the most the standard library's
+/// traits, and so the runtime's field lists, take): the shape both of a decoder's field list
+/// and of the pattern that takes its values.
+fn nested(items: Vec<TokenStream>) -> TokenStream {
+    const MOST: usize = 12;
+    if items.len() <= MOST {
+        return quote!((#(#items,)*));
+    }
+    let groups: Vec<TokenStream> = items
+        .chunks(MOST)
+        .map(|chunk| quote!((#(#chunk,)*)))
+        .collect();
+    nested(groups)
 }
 
 fn enum_def(

@@ -231,38 +231,26 @@ pub fn plan_model_modules(types: &[TypeDef]) -> Vec<ModelModule> {
 }
 
 /// Decides `Eq`, `Hash` and `Default` for every type.
+///
+/// `Eq` and `Hash` go on enums only. A struct or union could have them while nothing inside
+/// is a float, but would lose them with the first float field the API adds: a breaking change
+/// for an additive one, which is how APIs evolve. And they are the compiler's work per field
+/// of every model (a tenth of what a large client costs to check) for what a client's models
+/// are seldom used for (set members, map keys), where enums are.
+///
+/// A struct's `Debug` and `PartialEq` go through its `Serialize`: derived, they were a fifth of
+/// what a large client costs to check (a `&dyn Debug` and a comparison per field of every
+/// struct). Equal wire forms are what equality means for an API's values; a file's is not
+/// (its name and type are not in it, a stream has none), so structs with a file inside keep
+/// the derives.
 pub fn compute_derives(types: &mut [TypeDef]) {
-    // Start from "every type can be Eq" and knock out types that contain floats, repeating
-    // until nothing changes (types refer to each other, sometimes in cycles).
-    let mut eq: HashMap<String, bool> = types.iter().map(|t| (t.name.clone(), true)).collect();
-    loop {
-        let mut changed = false;
-        for t in types.iter() {
-            if !eq[&t.name] {
-                continue;
-            }
-            let ok = match &t.kind {
-                TypeKind::Struct(s) => {
-                    s.fields.iter().all(|f| ty_eq(&f.ty, &eq))
-                        && s.additional.as_ref().is_none_or(|a| ty_eq(a, &eq))
-                }
-                TypeKind::Union(u) => u.variants.iter().all(|v| ty_eq(&v.ty, &eq)),
-                TypeKind::Alias(target) => ty_eq(target, &eq),
-                TypeKind::Enum(_) => true,
-            };
-            if !ok {
-                eq.insert(t.name.clone(), false);
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
+    let with_files = types_with_files(types);
     for t in types.iter_mut() {
-        let is_eq = eq[&t.name];
-        t.derives.eq = is_eq;
-        t.derives.hash = is_eq;
+        let is_enum = matches!(t.kind, TypeKind::Enum(_));
+        t.derives.through_wire_form =
+            matches!(t.kind, TypeKind::Struct(_)) && !with_files.contains(&t.name);
+        t.derives.eq = is_enum;
+        t.derives.hash = is_enum;
         t.derives.default = match &t.kind {
             TypeKind::Struct(s) => s.fields.iter().all(|f| {
                 matches!(
@@ -275,14 +263,38 @@ pub fn compute_derives(types: &mut [TypeDef]) {
     }
 }
 
-fn ty_eq(ty: &TypeRef, eq: &HashMap<String, bool>) -> bool {
+/// The types with a file somewhere inside, through the types they refer to.
+fn types_with_files(types: &[TypeDef]) -> HashSet<String> {
+    let mut found = HashSet::new();
+    loop {
+        let before = found.len();
+        for t in types {
+            if found.contains(&t.name) {
+                continue;
+            }
+            let refs: Vec<&TypeRef> = match &t.kind {
+                TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).chain(&s.additional).collect(),
+                TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+                TypeKind::Alias(target) => vec![target],
+                TypeKind::Enum(_) => Vec::new(),
+            };
+            if refs.iter().any(|ty| has_file(ty, &found)) {
+                found.insert(t.name.clone());
+            }
+        }
+        if found.len() == before {
+            return found;
+        }
+    }
+}
+
+fn has_file(ty: &TypeRef, found: &HashSet<String>) -> bool {
     match ty {
-        // Floats, and files, whose contents may be a stream.
-        TypeRef::F32 | TypeRef::F64 | TypeRef::File => false,
-        TypeRef::Named(name) => eq.get(name).copied().unwrap_or(true),
-        TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) => ty_eq(inner, eq),
-        TypeRef::Tuple(items) => items.iter().all(|t| ty_eq(t, eq)),
-        _ => true,
+        TypeRef::File => true,
+        TypeRef::Named(name) => found.contains(name),
+        TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) => has_file(inner, found),
+        TypeRef::Tuple(items) => items.iter().any(|t| has_file(t, found)),
+        _ => false,
     }
 }
 

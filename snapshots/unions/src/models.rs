@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 use crate::runtime::Nullable;
+use crate::runtime::record as de;
 
 /// A message of an agent's history. `tool_return` is mapped to `ToolReturnMessage` and fixed by `LegacyToolReturn` too: nothing but their required properties tells them apart.
 ///
@@ -15,7 +16,7 @@ use crate::runtime::Nullable;
 ///
 /// Schema: `#/components/schemas/AgentMessage`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum AgentMessage {
     /// A [`AssistantMessage`].
     AssistantMessage(AssistantMessage),
@@ -70,7 +71,7 @@ impl Serialize for AgentMessage {
 ///
 /// Schema: `#/components/schemas/AssistantMessage`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct AssistantMessage {
     /// The `message_type` field.
     pub message_type: AssistantMessageMessageType,
@@ -78,12 +79,45 @@ pub struct AssistantMessage {
     pub content: String,
 }
 
+impl std::fmt::Debug for AssistantMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "AssistantMessage", f)
+    }
+}
+
+impl PartialEq for AssistantMessage {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for AssistantMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("message_type", &self.message_type);
-        map.entry("content", &self.content);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(&self.message_type, &self.content),
+        )
+    }
+}
+
+impl de::Record for AssistantMessage {
+    type Fields = (de::Required<AssistantMessageMessageType>, de::Required<String>);
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["message_type", "content"];
+
+    const EXPECTING: &'static str = "struct AssistantMessage";
+
+    fn build(
+        (message_type, content): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        AssistantMessage {
+            message_type,
+            content,
+        }
     }
 }
 
@@ -91,50 +125,7 @@ impl<'de> Deserialize<'de> for AssistantMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AssistantMessage;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AssistantMessage")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AssistantMessage, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut message_type_slot = None;
-                let mut content_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["message_type", "content"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut message_type_slot, &key),
-                        Some(1) => de::next(&mut map, &mut content_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (message_type_slot.is_none(), "message_type"),
-                    (content_slot.is_none(), "content"),
-                ];
-                let (message_type_slot, content_slot) = match (
-                    de::fill(message_type_slot),
-                    de::fill(content_slot),
-                ) {
-                    (
-                        Some(message_type_slot),
-                        Some(content_slot),
-                    ) if de::complete(&missing) => (message_type_slot, content_slot),
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(AssistantMessage {
-                    message_type: message_type_slot,
-                    content: content_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -158,7 +149,7 @@ impl AssistantMessageBuilder {
 ///
 /// Schema: `#/components/schemas/AssistantMessage/properties/message_type`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AssistantMessageMessageType {
     /// `assistant_message`
     AssistantMessage,
@@ -213,7 +204,7 @@ impl<'de> Deserialize<'de> for AssistantMessageMessageType {
 ///
 /// Schema: `#/components/schemas/Contact`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Contact {
     /// A [`PhoneContact`].
     PhoneContact(PhoneContact),
@@ -257,7 +248,7 @@ impl<'de> Deserialize<'de> for Contact {
 ///
 /// Schema: `#/components/schemas/ConversationItem`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ConversationItem {
     /// A [`MessageSystem`].
     MessageSystem(MessageSystem),
@@ -330,7 +321,7 @@ impl Serialize for ConversationItem {
 ///
 /// Schema: `#/components/schemas/CountryList`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct CountryList {
     /// The `type` field.
     pub r#type: Option<CountryListType>,
@@ -340,13 +331,50 @@ pub struct CountryList {
     pub countries: Vec<String>,
 }
 
+impl std::fmt::Debug for CountryList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "CountryList", f)
+    }
+}
+
+impl PartialEq for CountryList {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for CountryList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.option("type", &self.r#type);
-        map.entry("name", &self.name);
-        map.entry("countries", &self.countries);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(de::Skip(&self.r#type), &self.name, &self.countries),
+        )
+    }
+}
+
+impl de::Record for CountryList {
+    type Fields = (
+        de::Optional<CountryListType>,
+        de::Required<String>,
+        de::Required<Vec<String>>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["type", "name", "countries"];
+
+    const EXPECTING: &'static str = "struct CountryList";
+
+    fn build(
+        (r#type, name, countries): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        CountryList {
+            r#type,
+            name,
+            countries,
+        }
     }
 }
 
@@ -354,52 +382,7 @@ impl<'de> Deserialize<'de> for CountryList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CountryList;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CountryList")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CountryList, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut type_slot = None;
-                let mut name_slot = None;
-                let mut countries_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["type", "name", "countries"], key.as_str()) {
-                        Some(0) => de::next_optional(&mut map, &mut type_slot, &key),
-                        Some(1) => de::next(&mut map, &mut name_slot, &key),
-                        Some(2) => de::next(&mut map, &mut countries_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (name_slot.is_none(), "name"),
-                    (countries_slot.is_none(), "countries"),
-                ];
-                let (name_slot, countries_slot) = match (
-                    de::fill(name_slot),
-                    de::fill(countries_slot),
-                ) {
-                    (Some(name_slot), Some(countries_slot)) if de::complete(&missing) => {
-                        (name_slot, countries_slot)
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(CountryList {
-                    r#type: type_slot.unwrap_or_default(),
-                    name: name_slot,
-                    countries: countries_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -421,7 +404,7 @@ impl CountryList {
 ///
 /// Schema: `#/components/schemas/CountryList/properties/type`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CountryListType {
     /// `country`
     Country,
@@ -476,7 +459,7 @@ impl<'de> Deserialize<'de> for CountryListType {
 ///
 /// Schema: `#/components/schemas/DomainList`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct DomainList {
     /// The `type` field.
     pub r#type: Option<DomainListType>,
@@ -486,13 +469,50 @@ pub struct DomainList {
     pub domains: Vec<String>,
 }
 
+impl std::fmt::Debug for DomainList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "DomainList", f)
+    }
+}
+
+impl PartialEq for DomainList {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for DomainList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.option("type", &self.r#type);
-        map.entry("name", &self.name);
-        map.entry("domains", &self.domains);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(de::Skip(&self.r#type), &self.name, &self.domains),
+        )
+    }
+}
+
+impl de::Record for DomainList {
+    type Fields = (
+        de::Optional<DomainListType>,
+        de::Required<String>,
+        de::Required<Vec<String>>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["type", "name", "domains"];
+
+    const EXPECTING: &'static str = "struct DomainList";
+
+    fn build(
+        (r#type, name, domains): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        DomainList {
+            r#type,
+            name,
+            domains,
+        }
     }
 }
 
@@ -500,52 +520,7 @@ impl<'de> Deserialize<'de> for DomainList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DomainList;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DomainList")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DomainList, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut type_slot = None;
-                let mut name_slot = None;
-                let mut domains_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["type", "name", "domains"], key.as_str()) {
-                        Some(0) => de::next_optional(&mut map, &mut type_slot, &key),
-                        Some(1) => de::next(&mut map, &mut name_slot, &key),
-                        Some(2) => de::next(&mut map, &mut domains_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (name_slot.is_none(), "name"),
-                    (domains_slot.is_none(), "domains"),
-                ];
-                let (name_slot, domains_slot) = match (
-                    de::fill(name_slot),
-                    de::fill(domains_slot),
-                ) {
-                    (Some(name_slot), Some(domains_slot)) if de::complete(&missing) => {
-                        (name_slot, domains_slot)
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(DomainList {
-                    r#type: type_slot.unwrap_or_default(),
-                    name: name_slot,
-                    domains: domains_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -567,7 +542,7 @@ impl DomainList {
 ///
 /// Schema: `#/components/schemas/DomainList/properties/type`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum DomainListType {
     /// `domain`
     Domain,
@@ -622,7 +597,7 @@ impl<'de> Deserialize<'de> for DomainListType {
 ///
 /// Schema: `#/components/schemas/EmailContact`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Default)]
 pub struct EmailContact {
     /// The `name` field.
     pub name: Option<String>,
@@ -630,12 +605,39 @@ pub struct EmailContact {
     pub email: Option<String>,
 }
 
+impl std::fmt::Debug for EmailContact {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "EmailContact", f)
+    }
+}
+
+impl PartialEq for EmailContact {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for EmailContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.option("name", &self.name);
-        map.option("email", &self.email);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(de::Skip(&self.name), de::Skip(&self.email)),
+        )
+    }
+}
+
+impl de::Record for EmailContact {
+    type Fields = (de::Optional<String>, de::Optional<String>);
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["name", "email"];
+
+    const EXPECTING: &'static str = "struct EmailContact";
+
+    fn build((name, email): <Self::Fields as de::Fields>::Values, _: ()) -> Self {
+        EmailContact { name, email }
     }
 }
 
@@ -643,36 +645,7 @@ impl<'de> Deserialize<'de> for EmailContact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EmailContact;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct EmailContact")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmailContact, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut name_slot = None;
-                let mut email_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["name", "email"], key.as_str()) {
-                        Some(0) => de::next_optional(&mut map, &mut name_slot, &key),
-                        Some(1) => de::next_optional(&mut map, &mut email_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                Ok(EmailContact {
-                    name: name_slot.unwrap_or_default(),
-                    email: email_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -694,7 +667,7 @@ impl EmailContactBuilder {
 ///
 /// Schema: `#/components/schemas/FunctionCall`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct FunctionCall {
     /// The `type` field.
     pub r#type: FunctionCallType,
@@ -704,13 +677,50 @@ pub struct FunctionCall {
     pub arguments: String,
 }
 
+impl std::fmt::Debug for FunctionCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "FunctionCall", f)
+    }
+}
+
+impl PartialEq for FunctionCall {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for FunctionCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("type", &self.r#type);
-        map.entry("name", &self.name);
-        map.entry("arguments", &self.arguments);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(&self.r#type, &self.name, &self.arguments),
+        )
+    }
+}
+
+impl de::Record for FunctionCall {
+    type Fields = (
+        de::Required<FunctionCallType>,
+        de::Required<String>,
+        de::Required<String>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["type", "name", "arguments"];
+
+    const EXPECTING: &'static str = "struct FunctionCall";
+
+    fn build(
+        (r#type, name, arguments): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        FunctionCall {
+            r#type,
+            name,
+            arguments,
+        }
     }
 }
 
@@ -718,56 +728,7 @@ impl<'de> Deserialize<'de> for FunctionCall {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FunctionCall;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct FunctionCall")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FunctionCall, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut type_slot = None;
-                let mut name_slot = None;
-                let mut arguments_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["type", "name", "arguments"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut type_slot, &key),
-                        Some(1) => de::next(&mut map, &mut name_slot, &key),
-                        Some(2) => de::next(&mut map, &mut arguments_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (type_slot.is_none(), "type"),
-                    (name_slot.is_none(), "name"),
-                    (arguments_slot.is_none(), "arguments"),
-                ];
-                let (type_slot, name_slot, arguments_slot) = match (
-                    de::fill(type_slot),
-                    de::fill(name_slot),
-                    de::fill(arguments_slot),
-                ) {
-                    (
-                        Some(type_slot),
-                        Some(name_slot),
-                        Some(arguments_slot),
-                    ) if de::complete(&missing) => (type_slot, name_slot, arguments_slot),
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(FunctionCall {
-                    r#type: type_slot,
-                    name: name_slot,
-                    arguments: arguments_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -790,7 +751,7 @@ impl FunctionCall {
 ///
 /// Schema: `#/components/schemas/FunctionCall/properties/type`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum FunctionCallType {
     /// `function_call`
     FunctionCall,
@@ -845,7 +806,7 @@ impl<'de> Deserialize<'de> for FunctionCallType {
 ///
 /// Schema: `#/components/schemas/LegacyToolReturn`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct LegacyToolReturn {
     /// The `message_type` field.
     pub message_type: LegacyToolReturnMessageType,
@@ -853,12 +814,45 @@ pub struct LegacyToolReturn {
     pub tool_return: String,
 }
 
+impl std::fmt::Debug for LegacyToolReturn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "LegacyToolReturn", f)
+    }
+}
+
+impl PartialEq for LegacyToolReturn {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for LegacyToolReturn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("message_type", &self.message_type);
-        map.entry("tool_return", &self.tool_return);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(&self.message_type, &self.tool_return),
+        )
+    }
+}
+
+impl de::Record for LegacyToolReturn {
+    type Fields = (de::Required<LegacyToolReturnMessageType>, de::Required<String>);
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["message_type", "tool_return"];
+
+    const EXPECTING: &'static str = "struct LegacyToolReturn";
+
+    fn build(
+        (message_type, tool_return): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        LegacyToolReturn {
+            message_type,
+            tool_return,
+        }
     }
 }
 
@@ -866,50 +860,7 @@ impl<'de> Deserialize<'de> for LegacyToolReturn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LegacyToolReturn;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LegacyToolReturn")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LegacyToolReturn, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut message_type_slot = None;
-                let mut tool_return_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["message_type", "tool_return"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut message_type_slot, &key),
-                        Some(1) => de::next(&mut map, &mut tool_return_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (message_type_slot.is_none(), "message_type"),
-                    (tool_return_slot.is_none(), "tool_return"),
-                ];
-                let (message_type_slot, tool_return_slot) = match (
-                    de::fill(message_type_slot),
-                    de::fill(tool_return_slot),
-                ) {
-                    (
-                        Some(message_type_slot),
-                        Some(tool_return_slot),
-                    ) if de::complete(&missing) => (message_type_slot, tool_return_slot),
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(LegacyToolReturn {
-                    message_type: message_type_slot,
-                    tool_return: tool_return_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -940,17 +891,41 @@ pub type LegacyToolReturnMessageType = ToolReturnMessageType;
 ///
 /// Schema: `#/components/schemas/Limits`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct Limits {
     /// The `max` field.
     pub max: i64,
 }
 
+impl std::fmt::Debug for Limits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "Limits", f)
+    }
+}
+
+impl PartialEq for Limits {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for Limits {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("max", &self.max);
-        map.end()
+        de::write(serializer, <Self as de::Record>::NAMES, &(&self.max,))
+    }
+}
+
+impl de::Record for Limits {
+    type Fields = (de::RequiredInteger<i64>,);
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["max"];
+
+    const EXPECTING: &'static str = "struct Limits";
+
+    fn build((max,): <Self::Fields as de::Fields>::Values, _: ()) -> Self {
+        Limits { max }
     }
 }
 
@@ -958,36 +933,7 @@ impl<'de> Deserialize<'de> for Limits {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Limits;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Limits")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Limits, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut max_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["max"], key.as_str()) {
-                        Some(0) => de::next_lenient(&mut map, &mut max_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [(max_slot.is_none(), "max")];
-                let (max_slot,) = match (de::fill(max_slot),) {
-                    (Some(max_slot),) if de::complete(&missing) => (max_slot,),
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(Limits { max: max_slot })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -1002,7 +948,7 @@ impl Limits {
 ///
 /// Schema: `#/components/schemas/MessageAssistant`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct MessageAssistant {
     /// The `type` field.
     pub r#type: MessageAssistantType,
@@ -1014,14 +960,52 @@ pub struct MessageAssistant {
     pub refusal: Option<String>,
 }
 
+impl std::fmt::Debug for MessageAssistant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "MessageAssistant", f)
+    }
+}
+
+impl PartialEq for MessageAssistant {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for MessageAssistant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("type", &self.r#type);
-        map.option("role", &self.role);
-        map.entry("content", &self.content);
-        map.option("refusal", &self.refusal);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(&self.r#type, de::Skip(&self.role), &self.content, de::Skip(&self.refusal)),
+        )
+    }
+}
+
+impl de::Record for MessageAssistant {
+    type Fields = (
+        de::Required<MessageAssistantType>,
+        de::Optional<MessageAssistantRole>,
+        de::Required<String>,
+        de::Optional<String>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["type", "role", "content", "refusal"];
+
+    const EXPECTING: &'static str = "struct MessageAssistant";
+
+    fn build(
+        (r#type, role, content, refusal): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        MessageAssistant {
+            r#type,
+            role,
+            content,
+            refusal,
+        }
     }
 }
 
@@ -1029,58 +1013,7 @@ impl<'de> Deserialize<'de> for MessageAssistant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageAssistant;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MessageAssistant")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageAssistant, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut type_slot = None;
-                let mut role_slot = None;
-                let mut content_slot = None;
-                let mut refusal_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &["type", "role", "content", "refusal"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next(&mut map, &mut type_slot, &key),
-                        Some(1) => de::next_optional(&mut map, &mut role_slot, &key),
-                        Some(2) => de::next(&mut map, &mut content_slot, &key),
-                        Some(3) => de::next_optional(&mut map, &mut refusal_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (type_slot.is_none(), "type"),
-                    (content_slot.is_none(), "content"),
-                ];
-                let (type_slot, content_slot) = match (
-                    de::fill(type_slot),
-                    de::fill(content_slot),
-                ) {
-                    (Some(type_slot), Some(content_slot)) if de::complete(&missing) => {
-                        (type_slot, content_slot)
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(MessageAssistant {
-                    r#type: type_slot,
-                    role: role_slot.unwrap_or_default(),
-                    content: content_slot,
-                    refusal: refusal_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -1104,7 +1037,7 @@ impl MessageAssistant {
 ///
 /// Schema: `#/components/schemas/MessageAssistant/properties/role`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MessageAssistantRole {
     /// `assistant`
     Assistant,
@@ -1166,7 +1099,7 @@ pub type MessageAssistantType = MessageType;
 ///
 /// Schema: `#/components/schemas/MessageSystem`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct MessageSystem {
     /// The `type` field.
     pub r#type: MessageSystemType,
@@ -1176,13 +1109,50 @@ pub struct MessageSystem {
     pub content: String,
 }
 
+impl std::fmt::Debug for MessageSystem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "MessageSystem", f)
+    }
+}
+
+impl PartialEq for MessageSystem {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for MessageSystem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("type", &self.r#type);
-        map.entry("role", &self.role);
-        map.entry("content", &self.content);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(&self.r#type, &self.role, &self.content),
+        )
+    }
+}
+
+impl de::Record for MessageSystem {
+    type Fields = (
+        de::Required<MessageSystemType>,
+        de::Required<MessageSystemRole>,
+        de::Required<String>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["type", "role", "content"];
+
+    const EXPECTING: &'static str = "struct MessageSystem";
+
+    fn build(
+        (r#type, role, content): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        MessageSystem {
+            r#type,
+            role,
+            content,
+        }
     }
 }
 
@@ -1190,56 +1160,7 @@ impl<'de> Deserialize<'de> for MessageSystem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageSystem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MessageSystem")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageSystem, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut type_slot = None;
-                let mut role_slot = None;
-                let mut content_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["type", "role", "content"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut type_slot, &key),
-                        Some(1) => de::next(&mut map, &mut role_slot, &key),
-                        Some(2) => de::next(&mut map, &mut content_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (type_slot.is_none(), "type"),
-                    (role_slot.is_none(), "role"),
-                    (content_slot.is_none(), "content"),
-                ];
-                let (type_slot, role_slot, content_slot) = match (
-                    de::fill(type_slot),
-                    de::fill(role_slot),
-                    de::fill(content_slot),
-                ) {
-                    (
-                        Some(type_slot),
-                        Some(role_slot),
-                        Some(content_slot),
-                    ) if de::complete(&missing) => (type_slot, role_slot, content_slot),
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(MessageSystem {
-                    r#type: type_slot,
-                    role: role_slot,
-                    content: content_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -1262,7 +1183,7 @@ impl MessageSystem {
 ///
 /// Schema: `#/components/schemas/MessageSystem/properties/role`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MessageSystemRole {
     /// `system`
     System,
@@ -1326,7 +1247,7 @@ pub type MessageSystemType = MessageType;
 ///
 /// Schema: `#/components/schemas/MessageAssistant/properties/type`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MessageType {
     /// `message`
     Message,
@@ -1381,7 +1302,7 @@ impl<'de> Deserialize<'de> for MessageType {
 ///
 /// Schema: `#/components/schemas/MessageUser`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct MessageUser {
     /// The `type` field.
     pub r#type: MessageUserType,
@@ -1393,14 +1314,52 @@ pub struct MessageUser {
     pub name: Option<String>,
 }
 
+impl std::fmt::Debug for MessageUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "MessageUser", f)
+    }
+}
+
+impl PartialEq for MessageUser {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for MessageUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("type", &self.r#type);
-        map.entry("role", &self.role);
-        map.entry("content", &self.content);
-        map.option("name", &self.name);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(&self.r#type, &self.role, &self.content, de::Skip(&self.name)),
+        )
+    }
+}
+
+impl de::Record for MessageUser {
+    type Fields = (
+        de::Required<MessageUserType>,
+        de::Required<MessageUserRole>,
+        de::Required<String>,
+        de::Optional<String>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["type", "role", "content", "name"];
+
+    const EXPECTING: &'static str = "struct MessageUser";
+
+    fn build(
+        (r#type, role, content, name): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        MessageUser {
+            r#type,
+            role,
+            content,
+            name,
+        }
     }
 }
 
@@ -1408,59 +1367,7 @@ impl<'de> Deserialize<'de> for MessageUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MessageUser;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MessageUser")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageUser, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut type_slot = None;
-                let mut role_slot = None;
-                let mut content_slot = None;
-                let mut name_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["type", "role", "content", "name"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut type_slot, &key),
-                        Some(1) => de::next(&mut map, &mut role_slot, &key),
-                        Some(2) => de::next(&mut map, &mut content_slot, &key),
-                        Some(3) => de::next_optional(&mut map, &mut name_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (type_slot.is_none(), "type"),
-                    (role_slot.is_none(), "role"),
-                    (content_slot.is_none(), "content"),
-                ];
-                let (type_slot, role_slot, content_slot) = match (
-                    de::fill(type_slot),
-                    de::fill(role_slot),
-                    de::fill(content_slot),
-                ) {
-                    (
-                        Some(type_slot),
-                        Some(role_slot),
-                        Some(content_slot),
-                    ) if de::complete(&missing) => (type_slot, role_slot, content_slot),
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(MessageUser {
-                    r#type: type_slot,
-                    role: role_slot,
-                    content: content_slot,
-                    name: name_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -1487,7 +1394,7 @@ impl MessageUser {
 ///
 /// Schema: `#/components/schemas/MessageUser/properties/role`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MessageUserRole {
     /// `user`
     User,
@@ -1549,7 +1456,7 @@ pub type MessageUserType = MessageType;
 ///
 /// Schema: `#/components/schemas/PhoneContact`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Default)]
 pub struct PhoneContact {
     /// The `name` field.
     pub name: Option<String>,
@@ -1559,13 +1466,46 @@ pub struct PhoneContact {
     pub extension: Option<String>,
 }
 
+impl std::fmt::Debug for PhoneContact {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "PhoneContact", f)
+    }
+}
+
+impl PartialEq for PhoneContact {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for PhoneContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.option("name", &self.name);
-        map.option("phone", &self.phone);
-        map.option("extension", &self.extension);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(de::Skip(&self.name), de::Skip(&self.phone), de::Skip(&self.extension)),
+        )
+    }
+}
+
+impl de::Record for PhoneContact {
+    type Fields = (de::Optional<String>, de::Optional<String>, de::Optional<String>);
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["name", "phone", "extension"];
+
+    const EXPECTING: &'static str = "struct PhoneContact";
+
+    fn build(
+        (name, phone, extension): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        PhoneContact {
+            name,
+            phone,
+            extension,
+        }
     }
 }
 
@@ -1573,39 +1513,7 @@ impl<'de> Deserialize<'de> for PhoneContact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PhoneContact;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PhoneContact")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneContact, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut name_slot = None;
-                let mut phone_slot = None;
-                let mut extension_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["name", "phone", "extension"], key.as_str()) {
-                        Some(0) => de::next_optional(&mut map, &mut name_slot, &key),
-                        Some(1) => de::next_optional(&mut map, &mut phone_slot, &key),
-                        Some(2) => de::next_optional(&mut map, &mut extension_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                Ok(PhoneContact {
-                    name: name_slot.unwrap_or_default(),
-                    phone: phone_slot.unwrap_or_default(),
-                    extension: extension_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -1633,7 +1541,7 @@ impl PhoneContactBuilder {
 ///
 /// Schema: `#/components/schemas/Settings`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Default)]
 pub struct Settings {
     /// "Limits or null", as schemars and pydantic write it in 3.0.
     pub limits: Nullable<Limits>,
@@ -1645,14 +1553,67 @@ pub struct Settings {
     pub strict_limits: Option<Limits>,
 }
 
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "Settings", f)
+    }
+}
+
+impl PartialEq for Settings {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for Settings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.nullable("limits", &self.limits);
-        map.nullable("fallback_limits", &self.fallback_limits);
-        map.option("metadata", &self.metadata);
-        map.option("strict_limits", &self.strict_limits);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(
+                de::Skip(&self.limits),
+                de::Skip(&self.fallback_limits),
+                de::Skip(&self.metadata),
+                de::Skip(&self.strict_limits),
+            ),
+        )
+    }
+}
+
+impl de::Record for Settings {
+    type Fields = (
+        de::Defaulted<Nullable<Limits>>,
+        de::Defaulted<Nullable<Limits>>,
+        de::Optional<SettingsMetadata>,
+        de::Optional<Limits>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &[
+        "limits",
+        "fallback_limits",
+        "metadata",
+        "strict_limits",
+    ];
+
+    const EXPECTING: &'static str = "struct Settings";
+
+    fn build(
+        (
+            limits,
+            fallback_limits,
+            metadata,
+            strict_limits,
+        ): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        Settings {
+            limits,
+            fallback_limits,
+            metadata,
+            strict_limits,
+        }
     }
 }
 
@@ -1660,47 +1621,7 @@ impl<'de> Deserialize<'de> for Settings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Settings;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Settings")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Settings, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut limits_slot = None;
-                let mut fallback_limits_slot = None;
-                let mut metadata_slot = None;
-                let mut strict_limits_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &["limits", "fallback_limits", "metadata", "strict_limits"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next(&mut map, &mut limits_slot, &key),
-                        Some(1) => de::next(&mut map, &mut fallback_limits_slot, &key),
-                        Some(2) => de::next_optional(&mut map, &mut metadata_slot, &key),
-                        Some(3) => {
-                            de::next_optional(&mut map, &mut strict_limits_slot, &key)
-                        }
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                Ok(Settings {
-                    limits: limits_slot.unwrap_or_default(),
-                    fallback_limits: fallback_limits_slot.unwrap_or_default(),
-                    metadata: metadata_slot.unwrap_or_default(),
-                    strict_limits: strict_limits_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -1731,7 +1652,7 @@ impl Settings {
 ///
 /// Schema: `#/components/schemas/Settings/properties/metadata`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum SettingsMetadata {
     /// A [`Limits`].
     Limits(Limits),
@@ -1765,7 +1686,7 @@ impl<'de> Deserialize<'de> for SettingsMetadata {
 ///
 /// Schema: `#/components/schemas/ShieldList`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct ShieldList {
     /// The `id` field.
     pub id: String,
@@ -1773,12 +1694,35 @@ pub struct ShieldList {
     pub content: ShieldListRequest,
 }
 
+impl std::fmt::Debug for ShieldList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "ShieldList", f)
+    }
+}
+
+impl PartialEq for ShieldList {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for ShieldList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("id", &self.id);
-        map.entry("content", &self.content);
-        map.end()
+        de::write(serializer, <Self as de::Record>::NAMES, &(&self.id, &self.content))
+    }
+}
+
+impl de::Record for ShieldList {
+    type Fields = (de::Required<String>, de::Required<ShieldListRequest>);
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["id", "content"];
+
+    const EXPECTING: &'static str = "struct ShieldList";
+
+    fn build((id, content): <Self::Fields as de::Fields>::Values, _: ()) -> Self {
+        ShieldList { id, content }
     }
 }
 
@@ -1786,49 +1730,7 @@ impl<'de> Deserialize<'de> for ShieldList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ShieldList;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ShieldList")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ShieldList, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut id_slot = None;
-                let mut content_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["id", "content"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut id_slot, &key),
-                        Some(1) => de::next(&mut map, &mut content_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (id_slot.is_none(), "id"),
-                    (content_slot.is_none(), "content"),
-                ];
-                let (id_slot, content_slot) = match (
-                    de::fill(id_slot),
-                    de::fill(content_slot),
-                ) {
-                    (Some(id_slot), Some(content_slot)) if de::complete(&missing) => {
-                        (id_slot, content_slot)
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(ShieldList {
-                    id: id_slot,
-                    content: content_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -1850,7 +1752,7 @@ impl ShieldListBuilder {
 ///
 /// Schema: `#/components/schemas/ShieldListRequest`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ShieldListRequest {
     /// A [`CountryList`].
     CountryList(CountryList),
@@ -1905,7 +1807,7 @@ impl Serialize for ShieldListRequest {
 ///
 /// Schema: `#/components/schemas/ToolReturnMessage`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct ToolReturnMessage {
     /// The `message_type` field.
     pub message_type: ToolReturnMessageMessageType,
@@ -1917,14 +1819,62 @@ pub struct ToolReturnMessage {
     pub tool_return: String,
 }
 
+impl std::fmt::Debug for ToolReturnMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "ToolReturnMessage", f)
+    }
+}
+
+impl PartialEq for ToolReturnMessage {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for ToolReturnMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("message_type", &self.message_type);
-        map.entry("tool_call_id", &self.tool_call_id);
-        map.entry("status", &self.status);
-        map.entry("tool_return", &self.tool_return);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(&self.message_type, &self.tool_call_id, &self.status, &self.tool_return),
+        )
+    }
+}
+
+impl de::Record for ToolReturnMessage {
+    type Fields = (
+        de::Required<ToolReturnMessageMessageType>,
+        de::Required<String>,
+        de::Required<ToolReturnMessageStatus>,
+        de::Required<String>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &[
+        "message_type",
+        "tool_call_id",
+        "status",
+        "tool_return",
+    ];
+
+    const EXPECTING: &'static str = "struct ToolReturnMessage";
+
+    fn build(
+        (
+            message_type,
+            tool_call_id,
+            status,
+            tool_return,
+        ): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        ToolReturnMessage {
+            message_type,
+            tool_call_id,
+            status,
+            tool_return,
+        }
     }
 }
 
@@ -1932,77 +1882,7 @@ impl<'de> Deserialize<'de> for ToolReturnMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolReturnMessage;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ToolReturnMessage")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolReturnMessage, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut message_type_slot = None;
-                let mut tool_call_id_slot = None;
-                let mut status_slot = None;
-                let mut tool_return_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &["message_type", "tool_call_id", "status", "tool_return"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next(&mut map, &mut message_type_slot, &key),
-                        Some(1) => de::next(&mut map, &mut tool_call_id_slot, &key),
-                        Some(2) => de::next(&mut map, &mut status_slot, &key),
-                        Some(3) => de::next(&mut map, &mut tool_return_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (message_type_slot.is_none(), "message_type"),
-                    (tool_call_id_slot.is_none(), "tool_call_id"),
-                    (status_slot.is_none(), "status"),
-                    (tool_return_slot.is_none(), "tool_return"),
-                ];
-                let (
-                    message_type_slot,
-                    tool_call_id_slot,
-                    status_slot,
-                    tool_return_slot,
-                ) = match (
-                    de::fill(message_type_slot),
-                    de::fill(tool_call_id_slot),
-                    de::fill(status_slot),
-                    de::fill(tool_return_slot),
-                ) {
-                    (
-                        Some(message_type_slot),
-                        Some(tool_call_id_slot),
-                        Some(status_slot),
-                        Some(tool_return_slot),
-                    ) if de::complete(&missing) => {
-                        (
-                            message_type_slot,
-                            tool_call_id_slot,
-                            status_slot,
-                            tool_return_slot,
-                        )
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(ToolReturnMessage {
-                    message_type: message_type_slot,
-                    tool_call_id: tool_call_id_slot,
-                    status: status_slot,
-                    tool_return: tool_return_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -2036,7 +1916,7 @@ pub type ToolReturnMessageMessageType = ToolReturnMessageType;
 ///
 /// Schema: `#/components/schemas/ToolReturnMessage/properties/status`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ToolReturnMessageStatus {
     /// `success`
     Success,
@@ -2097,7 +1977,7 @@ impl<'de> Deserialize<'de> for ToolReturnMessageStatus {
 ///
 /// Schema: `#/components/schemas/LegacyToolReturn/properties/message_type`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ToolReturnMessageType {
     /// `tool_return`
     ToolReturn,

@@ -5,22 +5,47 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use serde::{Deserialize, Serialize};
+use crate::runtime::record as de;
 
 /// The `Created` schema.
 ///
 /// Schema: `#/components/schemas/Created`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct Created {
     /// The `id` field.
     pub id: String,
 }
 
+impl std::fmt::Debug for Created {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "Created", f)
+    }
+}
+
+impl PartialEq for Created {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for Created {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("id", &self.id);
-        map.end()
+        de::write(serializer, <Self as de::Record>::NAMES, &(&self.id,))
+    }
+}
+
+impl de::Record for Created {
+    type Fields = (de::Required<String>,);
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["id"];
+
+    const EXPECTING: &'static str = "struct Created";
+
+    fn build((id,): <Self::Fields as de::Fields>::Values, _: ()) -> Self {
+        Created { id }
     }
 }
 
@@ -28,36 +53,7 @@ impl<'de> Deserialize<'de> for Created {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Created;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Created")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Created, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut id_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["id"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut id_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [(id_slot.is_none(), "id")];
-                let (id_slot,) = match (de::fill(id_slot),) {
-                    (Some(id_slot),) if de::complete(&missing) => (id_slot,),
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(Created { id: id_slot })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -77,7 +73,7 @@ impl CreatedBuilder {
 ///
 /// Schema: `#/paths/~1conversations.list/get/responses/200/content/application~1json/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct ListConversationsResponse {
     /// The `ok` field.
     pub ok: bool,
@@ -87,13 +83,50 @@ pub struct ListConversationsResponse {
     pub response_metadata: Option<ListConversationsResponseResponseMetadata>,
 }
 
+impl std::fmt::Debug for ListConversationsResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "ListConversationsResponse", f)
+    }
+}
+
+impl PartialEq for ListConversationsResponse {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for ListConversationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("ok", &self.ok);
-        map.entry("channels", &self.channels);
-        map.option("response_metadata", &self.response_metadata);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(&self.ok, &self.channels, de::Skip(&self.response_metadata)),
+        )
+    }
+}
+
+impl de::Record for ListConversationsResponse {
+    type Fields = (
+        de::Required<bool>,
+        de::Required<Vec<Thing>>,
+        de::Optional<ListConversationsResponseResponseMetadata>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["ok", "channels", "response_metadata"];
+
+    const EXPECTING: &'static str = "struct ListConversationsResponse";
+
+    fn build(
+        (ok, channels, response_metadata): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        ListConversationsResponse {
+            ok,
+            channels,
+            response_metadata,
+        }
     }
 }
 
@@ -101,61 +134,7 @@ impl<'de> Deserialize<'de> for ListConversationsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListConversationsResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListConversationsResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListConversationsResponse, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut ok_slot = None;
-                let mut channels_slot = None;
-                let mut response_metadata_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &["ok", "channels", "response_metadata"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next(&mut map, &mut ok_slot, &key),
-                        Some(1) => de::next(&mut map, &mut channels_slot, &key),
-                        Some(2) => {
-                            de::next_optional(
-                                &mut map,
-                                &mut response_metadata_slot,
-                                &key,
-                            )
-                        }
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (ok_slot.is_none(), "ok"),
-                    (channels_slot.is_none(), "channels"),
-                ];
-                let (ok_slot, channels_slot) = match (
-                    de::fill(ok_slot),
-                    de::fill(channels_slot),
-                ) {
-                    (Some(ok_slot), Some(channels_slot)) if de::complete(&missing) => {
-                        (ok_slot, channels_slot)
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(ListConversationsResponse {
-                    ok: ok_slot,
-                    channels: channels_slot,
-                    response_metadata: response_metadata_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -180,17 +159,47 @@ impl ListConversationsResponseBuilder {
 ///
 /// Schema: `#/paths/~1conversations.list/get/responses/200/content/application~1json/schema/properties/response_metadata`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct ListConversationsResponseResponseMetadata {
     /// The `next_cursor` field.
     pub next_cursor: String,
 }
 
+impl std::fmt::Debug for ListConversationsResponseResponseMetadata {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(
+            self,
+            "ListConversationsResponseResponseMetadata",
+            f,
+        )
+    }
+}
+
+impl PartialEq for ListConversationsResponseResponseMetadata {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for ListConversationsResponseResponseMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("next_cursor", &self.next_cursor);
-        map.end()
+        de::write(serializer, <Self as de::Record>::NAMES, &(&self.next_cursor,))
+    }
+}
+
+impl de::Record for ListConversationsResponseResponseMetadata {
+    type Fields = (de::Required<String>,);
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["next_cursor"];
+
+    const EXPECTING: &'static str = "struct ListConversationsResponseResponseMetadata";
+
+    fn build((next_cursor,): <Self::Fields as de::Fields>::Values, _: ()) -> Self {
+        ListConversationsResponseResponseMetadata {
+            next_cursor,
+        }
     }
 }
 
@@ -198,40 +207,7 @@ impl<'de> Deserialize<'de> for ListConversationsResponseResponseMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListConversationsResponseResponseMetadata;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListConversationsResponseResponseMetadata")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListConversationsResponseResponseMetadata, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut next_cursor_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["next_cursor"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut next_cursor_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [(next_cursor_slot.is_none(), "next_cursor")];
-                let (next_cursor_slot,) = match (de::fill(next_cursor_slot),) {
-                    (Some(next_cursor_slot),) if de::complete(&missing) => {
-                        (next_cursor_slot,)
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(ListConversationsResponseResponseMetadata {
-                    next_cursor: next_cursor_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -254,7 +230,7 @@ impl ListConversationsResponseResponseMetadataBuilder {
 ///
 /// Schema: `#/paths/~1v1~1customers/get/responses/200/content/application~1json/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct ListCustomersResponse {
     /// The `data` field.
     pub data: Vec<ListCustomersResponseDataItem>,
@@ -266,14 +242,52 @@ pub struct ListCustomersResponse {
     pub url: String,
 }
 
+impl std::fmt::Debug for ListCustomersResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "ListCustomersResponse", f)
+    }
+}
+
+impl PartialEq for ListCustomersResponse {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for ListCustomersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("data", &self.data);
-        map.entry("has_more", &self.has_more);
-        map.entry("object", &self.object);
-        map.entry("url", &self.url);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(&self.data, &self.has_more, &self.object, &self.url),
+        )
+    }
+}
+
+impl de::Record for ListCustomersResponse {
+    type Fields = (
+        de::Required<Vec<ListCustomersResponseDataItem>>,
+        de::Required<bool>,
+        de::Required<ListCustomersResponseObject>,
+        de::Required<String>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["data", "has_more", "object", "url"];
+
+    const EXPECTING: &'static str = "struct ListCustomersResponse";
+
+    fn build(
+        (data, has_more, object, url): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        ListCustomersResponse {
+            data,
+            has_more,
+            object,
+            url,
+        }
     }
 }
 
@@ -281,67 +295,7 @@ impl<'de> Deserialize<'de> for ListCustomersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListCustomersResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListCustomersResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListCustomersResponse, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut data_slot = None;
-                let mut has_more_slot = None;
-                let mut object_slot = None;
-                let mut url_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &["data", "has_more", "object", "url"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next(&mut map, &mut data_slot, &key),
-                        Some(1) => de::next(&mut map, &mut has_more_slot, &key),
-                        Some(2) => de::next(&mut map, &mut object_slot, &key),
-                        Some(3) => de::next(&mut map, &mut url_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (data_slot.is_none(), "data"),
-                    (has_more_slot.is_none(), "has_more"),
-                    (object_slot.is_none(), "object"),
-                    (url_slot.is_none(), "url"),
-                ];
-                let (data_slot, has_more_slot, object_slot, url_slot) = match (
-                    de::fill(data_slot),
-                    de::fill(has_more_slot),
-                    de::fill(object_slot),
-                    de::fill(url_slot),
-                ) {
-                    (
-                        Some(data_slot),
-                        Some(has_more_slot),
-                        Some(object_slot),
-                        Some(url_slot),
-                    ) if de::complete(&missing) => {
-                        (data_slot, has_more_slot, object_slot, url_slot)
-                    }
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(ListCustomersResponse {
-                    data: data_slot,
-                    has_more: has_more_slot,
-                    object: object_slot,
-                    url: url_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -366,7 +320,7 @@ impl ListCustomersResponseBuilder {
 ///
 /// Schema: `#/paths/~1v1~1customers/get/responses/200/content/application~1json/schema/properties/data/items`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct ListCustomersResponseDataItem {
     /// The `id` field.
     pub id: String,
@@ -374,12 +328,42 @@ pub struct ListCustomersResponseDataItem {
     pub email: Option<String>,
 }
 
+impl std::fmt::Debug for ListCustomersResponseDataItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "ListCustomersResponseDataItem", f)
+    }
+}
+
+impl PartialEq for ListCustomersResponseDataItem {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for ListCustomersResponseDataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("id", &self.id);
-        map.option("email", &self.email);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(&self.id, de::Skip(&self.email)),
+        )
+    }
+}
+
+impl de::Record for ListCustomersResponseDataItem {
+    type Fields = (de::Required<String>, de::Optional<String>);
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["id", "email"];
+
+    const EXPECTING: &'static str = "struct ListCustomersResponseDataItem";
+
+    fn build((id, email): <Self::Fields as de::Fields>::Values, _: ()) -> Self {
+        ListCustomersResponseDataItem {
+            id,
+            email,
+        }
     }
 }
 
@@ -387,41 +371,7 @@ impl<'de> Deserialize<'de> for ListCustomersResponseDataItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListCustomersResponseDataItem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListCustomersResponseDataItem")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListCustomersResponseDataItem, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut id_slot = None;
-                let mut email_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["id", "email"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut id_slot, &key),
-                        Some(1) => de::next_optional(&mut map, &mut email_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [(id_slot.is_none(), "id")];
-                let (id_slot,) = match (de::fill(id_slot),) {
-                    (Some(id_slot),) if de::complete(&missing) => (id_slot,),
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(ListCustomersResponseDataItem {
-                    id: id_slot,
-                    email: email_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -443,7 +393,7 @@ impl ListCustomersResponseDataItemBuilder {
 ///
 /// Schema: `#/paths/~1v1~1customers/get/responses/200/content/application~1json/schema/properties/object`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ListCustomersResponseObject {
     /// `list`
     List,
@@ -498,7 +448,7 @@ impl<'de> Deserialize<'de> for ListCustomersResponseObject {
 ///
 /// Schema: `#/paths/~1entries/get/responses/200/content/application~1json/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Default)]
 pub struct ListEntriesResponse {
     /// The `total` field.
     pub total: Option<i64>,
@@ -506,12 +456,42 @@ pub struct ListEntriesResponse {
     pub entries: Option<Vec<Thing>>,
 }
 
+impl std::fmt::Debug for ListEntriesResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "ListEntriesResponse", f)
+    }
+}
+
+impl PartialEq for ListEntriesResponse {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for ListEntriesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.option("total", &self.total);
-        map.option("entries", &self.entries);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(de::Skip(&self.total), de::Skip(&self.entries)),
+        )
+    }
+}
+
+impl de::Record for ListEntriesResponse {
+    type Fields = (de::DefaultedInteger<Option<i64>>, de::Optional<Vec<Thing>>);
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["total", "entries"];
+
+    const EXPECTING: &'static str = "struct ListEntriesResponse";
+
+    fn build((total, entries): <Self::Fields as de::Fields>::Values, _: ()) -> Self {
+        ListEntriesResponse {
+            total,
+            entries,
+        }
     }
 }
 
@@ -519,36 +499,7 @@ impl<'de> Deserialize<'de> for ListEntriesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListEntriesResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListEntriesResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListEntriesResponse, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut total_slot = None;
-                let mut entries_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["total", "entries"], key.as_str()) {
-                        Some(0) => de::next_lenient(&mut map, &mut total_slot, &key),
-                        Some(1) => de::next_optional(&mut map, &mut entries_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                Ok(ListEntriesResponse {
-                    total: total_slot.unwrap_or_default(),
-                    entries: entries_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -570,7 +521,7 @@ impl ListEntriesResponseBuilder {
 ///
 /// Schema: `#/paths/~1installation~1repositories/get/responses/200/content/application~1json/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct ListInstallationRepositoriesResponse {
     /// The `total_count` field.
     pub total_count: i64,
@@ -578,12 +529,45 @@ pub struct ListInstallationRepositoriesResponse {
     pub repositories: Vec<Thing>,
 }
 
+impl std::fmt::Debug for ListInstallationRepositoriesResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "ListInstallationRepositoriesResponse", f)
+    }
+}
+
+impl PartialEq for ListInstallationRepositoriesResponse {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for ListInstallationRepositoriesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("total_count", &self.total_count);
-        map.entry("repositories", &self.repositories);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(&self.total_count, &self.repositories),
+        )
+    }
+}
+
+impl de::Record for ListInstallationRepositoriesResponse {
+    type Fields = (de::RequiredInteger<i64>, de::Required<Vec<Thing>>);
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["total_count", "repositories"];
+
+    const EXPECTING: &'static str = "struct ListInstallationRepositoriesResponse";
+
+    fn build(
+        (total_count, repositories): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        ListInstallationRepositoriesResponse {
+            total_count,
+            repositories,
+        }
     }
 }
 
@@ -591,52 +575,7 @@ impl<'de> Deserialize<'de> for ListInstallationRepositoriesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListInstallationRepositoriesResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListInstallationRepositoriesResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListInstallationRepositoriesResponse, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut total_count_slot = None;
-                let mut repositories_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["total_count", "repositories"], key.as_str()) {
-                        Some(0) => {
-                            de::next_lenient(&mut map, &mut total_count_slot, &key)
-                        }
-                        Some(1) => de::next(&mut map, &mut repositories_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [
-                    (total_count_slot.is_none(), "total_count"),
-                    (repositories_slot.is_none(), "repositories"),
-                ];
-                let (total_count_slot, repositories_slot) = match (
-                    de::fill(total_count_slot),
-                    de::fill(repositories_slot),
-                ) {
-                    (
-                        Some(total_count_slot),
-                        Some(repositories_slot),
-                    ) if de::complete(&missing) => (total_count_slot, repositories_slot),
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(ListInstallationRepositoriesResponse {
-                    total_count: total_count_slot,
-                    repositories: repositories_slot,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -660,7 +599,7 @@ impl ListInstallationRepositoriesResponseBuilder {
 ///
 /// Schema: `#/paths/~1logs/get/responses/200/content/application~1json/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct ListLogsResponse {
     /// The `entries` field.
     pub entries: Vec<Thing>,
@@ -668,12 +607,45 @@ pub struct ListLogsResponse {
     pub next_page_token: Option<String>,
 }
 
+impl std::fmt::Debug for ListLogsResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "ListLogsResponse", f)
+    }
+}
+
+impl PartialEq for ListLogsResponse {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for ListLogsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("entries", &self.entries);
-        map.option("nextPageToken", &self.next_page_token);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(&self.entries, de::Skip(&self.next_page_token)),
+        )
+    }
+}
+
+impl de::Record for ListLogsResponse {
+    type Fields = (de::Required<Vec<Thing>>, de::Optional<String>);
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["entries", "nextPageToken"];
+
+    const EXPECTING: &'static str = "struct ListLogsResponse";
+
+    fn build(
+        (entries, next_page_token): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        ListLogsResponse {
+            entries,
+            next_page_token,
+        }
     }
 }
 
@@ -681,43 +653,7 @@ impl<'de> Deserialize<'de> for ListLogsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListLogsResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListLogsResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListLogsResponse, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut entries_slot = None;
-                let mut next_page_token_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["entries", "nextPageToken"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut entries_slot, &key),
-                        Some(1) => {
-                            de::next_optional(&mut map, &mut next_page_token_slot, &key)
-                        }
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [(entries_slot.is_none(), "entries")];
-                let (entries_slot,) = match (de::fill(entries_slot),) {
-                    (Some(entries_slot),) if de::complete(&missing) => (entries_slot,),
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(ListLogsResponse {
-                    entries: entries_slot,
-                    next_page_token: next_page_token_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -740,7 +676,7 @@ impl ListLogsResponseBuilder {
 ///
 /// Schema: `#/paths/~1patches~1{id}/patch/requestBody/content`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PatchThingContentType {
     /// `application/merge-patch+json`
     MergePatchJson,
@@ -815,7 +751,7 @@ impl<'de> Deserialize<'de> for PatchThingContentType {
 ///
 /// Schema: `#/components/schemas/Problem`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Default)]
 pub struct Problem {
     /// The `title` field.
     pub title: Option<String>,
@@ -823,12 +759,39 @@ pub struct Problem {
     pub status: Option<i64>,
 }
 
+impl std::fmt::Debug for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "Problem", f)
+    }
+}
+
+impl PartialEq for Problem {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for Problem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.option("title", &self.title);
-        map.option("status", &self.status);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(de::Skip(&self.title), de::Skip(&self.status)),
+        )
+    }
+}
+
+impl de::Record for Problem {
+    type Fields = (de::Optional<String>, de::DefaultedInteger<Option<i64>>);
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["title", "status"];
+
+    const EXPECTING: &'static str = "struct Problem";
+
+    fn build((title, status): <Self::Fields as de::Fields>::Values, _: ()) -> Self {
+        Problem { title, status }
     }
 }
 
@@ -836,36 +799,7 @@ impl<'de> Deserialize<'de> for Problem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Problem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Problem")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Problem, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut title_slot = None;
-                let mut status_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["title", "status"], key.as_str()) {
-                        Some(0) => de::next_optional(&mut map, &mut title_slot, &key),
-                        Some(1) => de::next_lenient(&mut map, &mut status_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                Ok(Problem {
-                    title: title_slot.unwrap_or_default(),
-                    status: status_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -887,7 +821,7 @@ impl ProblemBuilder {
 ///
 /// Schema: `#/paths/~1things~1{id}/put/requestBody/content/application~1x-www-form-urlencoded/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct ReplaceThingBody {
     /// The `name` field.
     pub name: String,
@@ -897,13 +831,50 @@ pub struct ReplaceThingBody {
     pub dimensions: Option<ReplaceThingBodyDimensions>,
 }
 
+impl std::fmt::Debug for ReplaceThingBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "ReplaceThingBody", f)
+    }
+}
+
+impl PartialEq for ReplaceThingBody {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for ReplaceThingBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("name", &self.name);
-        map.option("tags", &self.tags);
-        map.option("dimensions", &self.dimensions);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(&self.name, de::Skip(&self.tags), de::Skip(&self.dimensions)),
+        )
+    }
+}
+
+impl de::Record for ReplaceThingBody {
+    type Fields = (
+        de::Required<String>,
+        de::Optional<Vec<String>>,
+        de::Optional<ReplaceThingBodyDimensions>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["name", "tags", "dimensions"];
+
+    const EXPECTING: &'static str = "struct ReplaceThingBody";
+
+    fn build(
+        (name, tags, dimensions): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        ReplaceThingBody {
+            name,
+            tags,
+            dimensions,
+        }
     }
 }
 
@@ -911,46 +882,7 @@ impl<'de> Deserialize<'de> for ReplaceThingBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ReplaceThingBody;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ReplaceThingBody")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReplaceThingBody, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut name_slot = None;
-                let mut tags_slot = None;
-                let mut dimensions_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["name", "tags", "dimensions"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut name_slot, &key),
-                        Some(1) => de::next_optional(&mut map, &mut tags_slot, &key),
-                        Some(2) => {
-                            de::next_optional(&mut map, &mut dimensions_slot, &key)
-                        }
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [(name_slot.is_none(), "name")];
-                let (name_slot,) = match (de::fill(name_slot),) {
-                    (Some(name_slot),) if de::complete(&missing) => (name_slot,),
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(ReplaceThingBody {
-                    name: name_slot,
-                    tags: tags_slot.unwrap_or_default(),
-                    dimensions: dimensions_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -973,7 +905,7 @@ impl ReplaceThingBody {
 ///
 /// Schema: `#/paths/~1things~1{id}/put/requestBody/content/application~1x-www-form-urlencoded/schema/properties/dimensions`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Default)]
 pub struct ReplaceThingBodyDimensions {
     /// The `width` field.
     pub width: Option<i64>,
@@ -981,12 +913,42 @@ pub struct ReplaceThingBodyDimensions {
     pub height: Option<i64>,
 }
 
+impl std::fmt::Debug for ReplaceThingBodyDimensions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "ReplaceThingBodyDimensions", f)
+    }
+}
+
+impl PartialEq for ReplaceThingBodyDimensions {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for ReplaceThingBodyDimensions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.option("width", &self.width);
-        map.option("height", &self.height);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(de::Skip(&self.width), de::Skip(&self.height)),
+        )
+    }
+}
+
+impl de::Record for ReplaceThingBodyDimensions {
+    type Fields = (de::DefaultedInteger<Option<i64>>, de::DefaultedInteger<Option<i64>>);
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["width", "height"];
+
+    const EXPECTING: &'static str = "struct ReplaceThingBodyDimensions";
+
+    fn build((width, height): <Self::Fields as de::Fields>::Values, _: ()) -> Self {
+        ReplaceThingBodyDimensions {
+            width,
+            height,
+        }
     }
 }
 
@@ -994,36 +956,7 @@ impl<'de> Deserialize<'de> for ReplaceThingBodyDimensions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ReplaceThingBodyDimensions;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ReplaceThingBodyDimensions")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReplaceThingBodyDimensions, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut width_slot = None;
-                let mut height_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["width", "height"], key.as_str()) {
-                        Some(0) => de::next_lenient(&mut map, &mut width_slot, &key),
-                        Some(1) => de::next_lenient(&mut map, &mut height_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                Ok(ReplaceThingBodyDimensions {
-                    width: width_slot.unwrap_or_default(),
-                    height: height_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -1042,7 +975,7 @@ impl ReplaceThingBodyDimensions {
 ///
 /// Schema: `#/components/schemas/Thing`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct Thing {
     /// The `name` field.
     pub name: String,
@@ -1054,13 +987,43 @@ pub struct Thing {
     pub label: Option<String>,
 }
 
+impl std::fmt::Debug for Thing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "Thing", f)
+    }
+}
+
+impl PartialEq for Thing {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for Thing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("name", &self.name);
-        map.option("size", &self.size);
-        map.option("label", &self.label);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(&self.name, de::Skip(&self.size), de::Skip(&self.label)),
+        )
+    }
+}
+
+impl de::Record for Thing {
+    type Fields = (
+        de::Required<String>,
+        de::DefaultedInteger<Option<i64>>,
+        de::Optional<String>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["name", "size", "label"];
+
+    const EXPECTING: &'static str = "struct Thing";
+
+    fn build((name, size, label): <Self::Fields as de::Fields>::Values, _: ()) -> Self {
+        Thing { name, size, label }
     }
 }
 
@@ -1068,44 +1031,7 @@ impl<'de> Deserialize<'de> for Thing {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Thing;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Thing")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Thing, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut name_slot = None;
-                let mut size_slot = None;
-                let mut label_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["name", "size", "label"], key.as_str()) {
-                        Some(0) => de::next(&mut map, &mut name_slot, &key),
-                        Some(1) => de::next_lenient(&mut map, &mut size_slot, &key),
-                        Some(2) => de::next_optional(&mut map, &mut label_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [(name_slot.is_none(), "name")];
-                let (name_slot,) = match (de::fill(name_slot),) {
-                    (Some(name_slot),) if de::complete(&missing) => (name_slot,),
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(Thing {
-                    name: name_slot,
-                    size: size_slot.unwrap_or_default(),
-                    label: label_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -1128,7 +1054,7 @@ impl Thing {
 ///
 /// Schema: `#/paths/~1things~1{id}~1photo/post/requestBody/content/multipart~1form-data/schema`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UploadPhotoBody {
     /// The image file.
     pub photo: crate::runtime::FilePart,
@@ -1142,12 +1068,48 @@ pub struct UploadPhotoBody {
 
 impl Serialize for UploadPhotoBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.entry("photo", &self.photo);
-        map.option("thumbnails", &self.thumbnails);
-        map.option("caption", &self.caption);
-        map.option("metadata", &self.metadata);
-        map.end()
+        de::write(
+            serializer,
+            <Self as de::Record>::NAMES,
+            &(
+                &self.photo,
+                de::Skip(&self.thumbnails),
+                de::Skip(&self.caption),
+                de::Skip(&self.metadata),
+            ),
+        )
+    }
+}
+
+impl de::Record for UploadPhotoBody {
+    type Fields = (
+        de::Required<crate::runtime::FilePart>,
+        de::Optional<Vec<crate::runtime::FilePart>>,
+        de::Optional<String>,
+        de::Optional<UploadPhotoBodyMetadata>,
+    );
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &[
+        "photo",
+        "thumbnails",
+        "caption",
+        "metadata",
+    ];
+
+    const EXPECTING: &'static str = "struct UploadPhotoBody";
+
+    fn build(
+        (photo, thumbnails, caption, metadata): <Self::Fields as de::Fields>::Values,
+        _: (),
+    ) -> Self {
+        UploadPhotoBody {
+            photo,
+            thumbnails,
+            caption,
+            metadata,
+        }
     }
 }
 
@@ -1155,52 +1117,7 @@ impl<'de> Deserialize<'de> for UploadPhotoBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UploadPhotoBody;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UploadPhotoBody")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadPhotoBody, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut photo_slot = None;
-                let mut thumbnails_slot = None;
-                let mut caption_slot = None;
-                let mut metadata_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(
-                        &["photo", "thumbnails", "caption", "metadata"],
-                        key.as_str(),
-                    ) {
-                        Some(0) => de::next(&mut map, &mut photo_slot, &key),
-                        Some(1) => {
-                            de::next_optional(&mut map, &mut thumbnails_slot, &key)
-                        }
-                        Some(2) => de::next_optional(&mut map, &mut caption_slot, &key),
-                        Some(3) => de::next_optional(&mut map, &mut metadata_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                let missing = [(photo_slot.is_none(), "photo")];
-                let (photo_slot,) = match (de::fill(photo_slot),) {
-                    (Some(photo_slot),) if de::complete(&missing) => (photo_slot,),
-                    _ => return Err(de::missing(&missing)),
-                };
-                Ok(UploadPhotoBody {
-                    photo: photo_slot,
-                    thumbnails: thumbnails_slot.unwrap_or_default(),
-                    caption: caption_slot.unwrap_or_default(),
-                    metadata: metadata_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 
@@ -1226,17 +1143,43 @@ impl UploadPhotoBody {
 ///
 /// Schema: `#/paths/~1things~1{id}~1photo/post/requestBody/content/multipart~1form-data/schema/properties/metadata`
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Default)]
 pub struct UploadPhotoBodyMetadata {
     /// The `taken_at` field.
     pub taken_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl std::fmt::Debug for UploadPhotoBodyMetadata {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug::fields(self, "UploadPhotoBodyMetadata", f)
+    }
+}
+
+impl PartialEq for UploadPhotoBodyMetadata {
+    fn eq(&self, other: &Self) -> bool {
+        crate::runtime::debug::same(self, other)
+    }
+}
+
 impl Serialize for UploadPhotoBodyMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::serde_helpers::MapEncoder::new(serializer);
-        map.option("taken_at", &self.taken_at);
-        map.end()
+        de::write(serializer, <Self as de::Record>::NAMES, &(de::Skip(&self.taken_at),))
+    }
+}
+
+impl de::Record for UploadPhotoBodyMetadata {
+    type Fields = (de::Optional<chrono::DateTime<chrono::Utc>>,);
+
+    type Additional = ();
+
+    const NAMES: &'static [&'static str] = &["taken_at"];
+
+    const EXPECTING: &'static str = "struct UploadPhotoBodyMetadata";
+
+    fn build((taken_at,): <Self::Fields as de::Fields>::Values, _: ()) -> Self {
+        UploadPhotoBodyMetadata {
+            taken_at,
+        }
     }
 }
 
@@ -1244,33 +1187,7 @@ impl<'de> Deserialize<'de> for UploadPhotoBodyMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UploadPhotoBodyMetadata;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UploadPhotoBodyMetadata")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadPhotoBodyMetadata, A::Error> {
-                use crate::runtime::serde_helpers as de;
-                let mut taken_at_slot = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match de::field(&["taken_at"], key.as_str()) {
-                        Some(0) => de::next_optional(&mut map, &mut taken_at_slot, &key),
-                        _ => de::skip(&mut map),
-                    }?;
-                }
-                Ok(UploadPhotoBodyMetadata {
-                    taken_at: taken_at_slot.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::record::read(deserializer)
     }
 }
 

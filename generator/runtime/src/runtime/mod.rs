@@ -13,8 +13,9 @@
 #![allow(dead_code)]
 
 // The modules import each other in one direction (`tests/layers.rs` keeps it so), in this
-// order: what stands alone (`base64`, `build`, `decode`, `file`, `messages`, `nullable`,
-// `options`, `pacing`, `retry`, `serde_helpers`), the API's facts and errors (`api`,
+// order: what stands alone (`base64`, `build`, `debug`, `decode`, `file`, `messages`, `nullable`,
+// `options`, `pacing`, `retry`, `serde_helpers`, then `record`, which reads structs with
+// `serde_helpers`), the API's facts and errors (`api`,
 // `deviations`, `error`), one call (`request`, then `stream`, then `response`), the
 // `client` that sends requests and makes responses, and what is built on the client
 // (`pagination`, `mock`).
@@ -22,6 +23,8 @@ mod api;
 mod base64;
 mod build;
 mod client;
+#[doc(hidden)]
+pub mod debug;
 mod decode;
 mod deviations;
 mod error;
@@ -34,6 +37,8 @@ mod nullable;
 mod options;
 mod pacing;
 mod pagination;
+#[doc(hidden)]
+pub mod record;
 mod request;
 mod response;
 mod retry;

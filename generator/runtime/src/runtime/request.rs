@@ -108,6 +108,29 @@ impl Clone for FirstError {
 }
 
 impl Request {
+    /// A request builder's `Debug` (generated code calls it with the builder's
+    /// `to_request()`): the call it would make, or the error putting it together met; not the
+    /// builder's fields, whose client is configuration rather than the call. Written once here:
+    /// a derived `Debug` per operation was a share of what a large client cost to check.
+    #[doc(hidden)]
+    pub fn show(
+        request: &Result<Request, Error>,
+        name: &str,
+        f: &mut std::fmt::Formatter<'_>,
+    ) -> std::fmt::Result {
+        let mut out = f.debug_struct(name);
+        match request {
+            Ok(request) => out
+                .field("method", &request.method)
+                .field("path", &request.path)
+                .field("query", &request.query)
+                .field("headers", &request.headers)
+                .field("body", &request.body),
+            Err(error) => out.field("error", error),
+        };
+        out.finish()
+    }
+
     /// A request for `operation`, to be completed by the push methods.
     pub fn new(method: Method, template: &'static str, operation: &'static str) -> Self {
         Request {

@@ -38,11 +38,17 @@ impl AgentsApi {
 }
 
 /// A request to [`AgentsApi::list_agent_messages`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAgentMessagesRequest {
     client: ClientCore,
     id: String,
+}
+
+impl std::fmt::Debug for ListAgentMessagesRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "ListAgentMessagesRequest", f)
+    }
 }
 
 impl ListAgentMessagesRequest {

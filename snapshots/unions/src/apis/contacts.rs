@@ -34,10 +34,16 @@ impl ContactsApi {
 }
 
 /// A request to [`ContactsApi::list_contacts`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListContactsRequest {
     client: ClientCore,
+}
+
+impl std::fmt::Debug for ListContactsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "ListContactsRequest", f)
+    }
 }
 
 impl ListContactsRequest {

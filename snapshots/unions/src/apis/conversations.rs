@@ -50,11 +50,17 @@ impl ConversationsApi {
 }
 
 /// A request to [`ConversationsApi::list_items`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListItemsRequest {
     client: ClientCore,
     id: String,
+}
+
+impl std::fmt::Debug for ListItemsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "ListItemsRequest", f)
+    }
 }
 
 impl ListItemsRequest {
@@ -117,12 +123,18 @@ impl ListItemsRequest {
 }
 
 /// A request to [`ConversationsApi::create_item`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateItemRequest {
     client: ClientCore,
     id: String,
     body: models::ConversationItem,
+}
+
+impl std::fmt::Debug for CreateItemRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "CreateItemRequest", f)
+    }
 }
 
 impl CreateItemRequest {

@@ -44,10 +44,16 @@ impl SettingsApi {
 }
 
 /// A request to [`SettingsApi::get_settings`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSettingsRequest {
     client: ClientCore,
+}
+
+impl std::fmt::Debug for GetSettingsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "GetSettingsRequest", f)
+    }
 }
 
 impl GetSettingsRequest {
@@ -102,11 +108,17 @@ impl GetSettingsRequest {
 }
 
 /// A request to [`SettingsApi::replace_settings`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceSettingsRequest {
     client: ClientCore,
     body: models::Settings,
+}
+
+impl std::fmt::Debug for ReplaceSettingsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "ReplaceSettingsRequest", f)
+    }
 }
 
 impl ReplaceSettingsRequest {

@@ -53,11 +53,17 @@ impl ShieldListsApi {
 }
 
 /// A request to [`ShieldListsApi::create_shield_list`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateShieldListRequest {
     client: ClientCore,
     body: models::ShieldListRequest,
+}
+
+impl std::fmt::Debug for CreateShieldListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "CreateShieldListRequest", f)
+    }
 }
 
 impl CreateShieldListRequest {
@@ -117,12 +123,18 @@ impl CreateShieldListRequest {
 }
 
 /// A request to [`ShieldListsApi::replace_shield_list`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceShieldListRequest {
     client: ClientCore,
     id: String,
     body: models::ShieldListRequest,
+}
+
+impl std::fmt::Debug for ReplaceShieldListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "ReplaceShieldListRequest", f)
+    }
 }
 
 impl ReplaceShieldListRequest {

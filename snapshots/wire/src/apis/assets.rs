@@ -48,11 +48,17 @@ impl AssetsApi {
 }
 
 /// A request to [`AssetsApi::put_anything`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutAnythingRequest {
     client: ClientCore,
     body: models::Thing,
+}
+
+impl std::fmt::Debug for PutAnythingRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "PutAnythingRequest", f)
+    }
 }
 
 impl PutAnythingRequest {
@@ -104,11 +110,17 @@ impl PutAnythingRequest {
 }
 
 /// A request to [`AssetsApi::upload_asset`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadAssetRequest {
     client: ClientCore,
     body: crate::runtime::FilePart,
+}
+
+impl std::fmt::Debug for UploadAssetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "UploadAssetRequest", f)
+    }
 }
 
 impl UploadAssetRequest {

@@ -35,11 +35,17 @@ impl CompletionsApi {
 }
 
 /// A request to [`CompletionsApi::stream_completion`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct StreamCompletionRequest {
     client: ClientCore,
     body: models::Thing,
+}
+
+impl std::fmt::Debug for StreamCompletionRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "StreamCompletionRequest", f)
+    }
 }
 
 impl StreamCompletionRequest {

@@ -36,12 +36,18 @@ impl ConversationsApi {
 }
 
 /// A request to [`ConversationsApi::list_conversations`]: set optional parameters, then call [`send`](Self::send).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListConversationsRequest {
     client: ClientCore,
     cursor: Option<String>,
     limit: Option<i64>,
+}
+
+impl std::fmt::Debug for ListConversationsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "ListConversationsRequest", f)
+    }
 }
 
 impl ListConversationsRequest {

@@ -36,12 +36,18 @@ impl CustomersApi {
 }
 
 /// A request to [`CustomersApi::list_customers`]: set optional parameters, then call [`send`](Self::send).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCustomersRequest {
     client: ClientCore,
     starting_after: Option<String>,
     limit: Option<i64>,
+}
+
+impl std::fmt::Debug for ListCustomersRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "ListCustomersRequest", f)
+    }
 }
 
 impl ListCustomersRequest {

@@ -36,12 +36,18 @@ impl EntriesApi {
 }
 
 /// A request to [`EntriesApi::list_entries`]: set optional parameters, then call [`send`](Self::send).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListEntriesRequest {
     client: ClientCore,
     offset: Option<i64>,
     limit: Option<i64>,
+}
+
+impl std::fmt::Debug for ListEntriesRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "ListEntriesRequest", f)
+    }
 }
 
 impl ListEntriesRequest {

@@ -35,11 +35,17 @@ impl EventsApi {
 }
 
 /// A request to [`EventsApi::list_events`]: set optional parameters, then call [`send`](Self::send).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListEventsRequest {
     client: ClientCore,
     per_page: Option<i64>,
+}
+
+impl std::fmt::Debug for ListEventsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "ListEventsRequest", f)
+    }
 }
 
 impl ListEventsRequest {

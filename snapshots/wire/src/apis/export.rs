@@ -34,10 +34,16 @@ impl ExportApi {
 }
 
 /// A request to [`ExportApi::things`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ThingsRequest {
     client: ClientCore,
+}
+
+impl std::fmt::Debug for ThingsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "ThingsRequest", f)
+    }
 }
 
 impl ThingsRequest {

@@ -41,11 +41,17 @@ impl ImagesApi {
 }
 
 /// A request to [`ImagesApi::upload_image`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadImageRequest {
     client: ClientCore,
     body: crate::runtime::FilePart,
+}
+
+impl std::fmt::Debug for UploadImageRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "UploadImageRequest", f)
+    }
 }
 
 impl UploadImageRequest {

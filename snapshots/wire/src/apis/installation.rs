@@ -36,12 +36,18 @@ impl InstallationApi {
 }
 
 /// A request to [`InstallationApi::list_installation_repositories`]: set optional parameters, then call [`send`](Self::send).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInstallationRepositoriesRequest {
     client: ClientCore,
     per_page: Option<i64>,
     page: Option<i64>,
+}
+
+impl std::fmt::Debug for ListInstallationRepositoriesRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "ListInstallationRepositoriesRequest", f)
+    }
 }
 
 impl ListInstallationRepositoriesRequest {

@@ -34,12 +34,18 @@ impl LogsApi {
 }
 
 /// A request to [`LogsApi::list_logs`]: set optional parameters, then call [`send`](Self::send).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListLogsRequest {
     client: ClientCore,
     page_token: Option<String>,
     page_size: Option<i64>,
+}
+
+impl std::fmt::Debug for ListLogsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "ListLogsRequest", f)
+    }
 }
 
 impl ListLogsRequest {

@@ -33,10 +33,16 @@ impl ModelsApi {
 }
 
 /// A request to [`ModelsApi::list_models`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListModelsRequest {
     client: ClientCore,
+}
+
+impl std::fmt::Debug for ListModelsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "ListModelsRequest", f)
+    }
 }
 
 impl ListModelsRequest {

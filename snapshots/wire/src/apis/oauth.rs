@@ -31,10 +31,16 @@ impl OauthApi {
 }
 
 /// A request to [`OauthApi::authorize`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AuthorizeRequest {
     client: ClientCore,
+}
+
+impl std::fmt::Debug for AuthorizeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "AuthorizeRequest", f)
+    }
 }
 
 impl AuthorizeRequest {

@@ -41,13 +41,19 @@ impl PatchesApi {
 }
 
 /// A request to [`PatchesApi::patch_thing`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PatchThingRequest {
     client: ClientCore,
     id: String,
     body: models::Thing,
     content_type: Option<models::PatchThingContentType>,
+}
+
+impl std::fmt::Debug for PatchThingRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "PatchThingRequest", f)
+    }
 }
 
 impl PatchThingRequest {

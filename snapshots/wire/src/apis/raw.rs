@@ -32,11 +32,17 @@ impl RawApi {
 }
 
 /// A request to [`RawApi::upload_raw`]: set optional parameters, then call [`send`](Self::send).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadRawRequest {
     client: ClientCore,
     body: Option<crate::runtime::FilePart>,
+}
+
+impl std::fmt::Debug for UploadRawRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "UploadRawRequest", f)
+    }
 }
 
 impl UploadRawRequest {

@@ -36,11 +36,17 @@ impl ReportsApi {
 }
 
 /// A request to [`ReportsApi::get_full_report`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetFullReportRequest {
     client: ClientCore,
     id: String,
+}
+
+impl std::fmt::Debug for GetFullReportRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "GetFullReportRequest", f)
+    }
 }
 
 impl GetFullReportRequest {

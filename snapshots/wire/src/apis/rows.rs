@@ -34,12 +34,18 @@ impl RowsApi {
 }
 
 /// A request to [`RowsApi::list_rows`]: set optional parameters, then call [`send`](Self::send).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRowsRequest {
     client: ClientCore,
     page: Option<i64>,
     per_page: Option<i64>,
+}
+
+impl std::fmt::Debug for ListRowsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "ListRowsRequest", f)
+    }
 }
 
 impl ListRowsRequest {

@@ -35,11 +35,17 @@ impl SearchApi {
 }
 
 /// A request to [`SearchApi::search`]: set optional parameters, then call [`send`](Self::send).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchRequest {
     client: ClientCore,
     p: Option<i64>,
+}
+
+impl std::fmt::Debug for SearchRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "SearchRequest", f)
+    }
 }
 
 impl SearchRequest {

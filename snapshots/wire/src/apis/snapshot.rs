@@ -35,11 +35,17 @@ impl SnapshotApi {
 }
 
 /// A request to [`SnapshotApi::snapshot`]: set optional parameters, then call [`send`](Self::send).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SnapshotRequest {
     client: ClientCore,
     page: Option<i64>,
+}
+
+impl std::fmt::Debug for SnapshotRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "SnapshotRequest", f)
+    }
 }
 
 impl SnapshotRequest {

@@ -117,11 +117,17 @@ impl ThingsApi {
 }
 
 /// A request to [`ThingsApi::list_things`]: set optional parameters, then call [`send`](Self::send).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListThingsRequest {
     client: ClientCore,
     client2: Option<String>,
+}
+
+impl std::fmt::Debug for ListThingsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "ListThingsRequest", f)
+    }
 }
 
 impl ListThingsRequest {
@@ -183,11 +189,17 @@ impl ListThingsRequest {
 }
 
 /// A request to [`ThingsApi::create_thing`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateThingRequest {
     client: ClientCore,
     body: models::Thing,
+}
+
+impl std::fmt::Debug for CreateThingRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "CreateThingRequest", f)
+    }
 }
 
 impl CreateThingRequest {
@@ -263,12 +275,18 @@ pub enum CreateThingResponse {
 }
 
 /// A request to [`ThingsApi::replace_thing`]: set optional parameters, then call [`send`](Self::send).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceThingRequest {
     client: ClientCore,
     id: String,
     body: Option<models::ReplaceThingBody>,
+}
+
+impl std::fmt::Debug for ReplaceThingRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "ReplaceThingRequest", f)
+    }
 }
 
 impl ReplaceThingRequest {
@@ -331,11 +349,17 @@ impl ReplaceThingRequest {
 }
 
 /// A request to [`ThingsApi::create_thing2`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateThing2Request {
     client: ClientCore,
     id: String,
+}
+
+impl std::fmt::Debug for CreateThing2Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "CreateThing2Request", f)
+    }
 }
 
 impl CreateThing2Request {
@@ -387,11 +411,17 @@ impl CreateThing2Request {
 }
 
 /// A request to [`ThingsApi::get_photo`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPhotoRequest {
     client: ClientCore,
     id: String,
+}
+
+impl std::fmt::Debug for GetPhotoRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "GetPhotoRequest", f)
+    }
 }
 
 impl GetPhotoRequest {
@@ -456,12 +486,18 @@ impl GetPhotoRequest {
 }
 
 /// A request to [`ThingsApi::upload_photo`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadPhotoRequest {
     client: ClientCore,
     id: String,
     body: models::UploadPhotoBody,
+}
+
+impl std::fmt::Debug for UploadPhotoRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "UploadPhotoRequest", f)
+    }
 }
 
 impl UploadPhotoRequest {
@@ -519,11 +555,17 @@ impl UploadPhotoRequest {
 }
 
 /// A request to [`ThingsApi::get_notes`]: call [`send`](Self::send) to run it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetNotesRequest {
     client: ClientCore,
     id: String,
+}
+
+impl std::fmt::Debug for GetNotesRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "GetNotesRequest", f)
+    }
 }
 
 impl GetNotesRequest {
@@ -577,12 +619,18 @@ impl GetNotesRequest {
 }
 
 /// A request to [`ThingsApi::put_notes`]: set optional parameters, then call [`send`](Self::send).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutNotesRequest {
     client: ClientCore,
     id: String,
     body: Option<String>,
+}
+
+impl std::fmt::Debug for PutNotesRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Request::show(&self.to_request(), "PutNotesRequest", f)
+    }
 }
 
 impl PutNotesRequest {
