@@ -1,12 +1,13 @@
 //! `cargo xtask budget [--record]`: what generated clients cost to compile, held to recorded
 //! budgets so that a regression fails where it is made.
 //!
-//! For each document of `xtask/tools/compile-budgets.json` (PostHog and a medium directory
-//! document), the standalone crate is generated and `cargo check`ed from scratch with its
-//! dependencies already built; the check's peak memory must stay within 15% of the recorded
-//! budget. Peak memory, unlike time, is stable across machines with the same toolchain, so the
-//! check needs no allowance for a slow or busy runner. `--record` writes the measured values
-//! as the new budgets, for a change that costs more on purpose (or a new toolchain).
+//! For each document of `xtask/tools/compile-budgets.json` (PostHog, a medium directory
+//! document and GitHub's), the standalone crate is generated and `cargo check`ed from scratch
+//! with its dependencies already built; the check's peak memory must stay within 15% of the
+//! recorded budget, and under the budget's ceiling where it has one (GitHub's client: 1.2 GB).
+//! Peak memory, unlike time, is stable across machines with the same toolchain, so the check
+//! needs no allowance for a slow or busy runner. `--record` writes the measured values as the
+//! new budgets, for a change that costs more on purpose (or a new toolchain).
 
 use crate::corpus::{corpus_api_dir, ensure_corpus};
 use serde::{Deserialize, Serialize};
@@ -39,6 +40,10 @@ struct Budget {
     check_peak_rss_mb: f64,
     /// Its time on the machine that recorded it, in seconds (for reading, not checked).
     check_seconds: f64,
+    /// A limit the check's peak memory must stay under whatever the budget (a target the
+    /// project committed to, such as GitHub's 1.2 GB), in MB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ceiling_mb: Option<f64>,
 }
 
 fn spec_path(root: &Path, spec: &str) -> Result<PathBuf, String> {
@@ -163,6 +168,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
             continue;
         }
         let limit = budget.check_peak_rss_mb * (1.0 + TOLERANCE);
+        let limit = budget.ceiling_mb.map_or(limit, |ceiling| limit.min(ceiling));
         let within = check.peak_rss_mb <= limit;
         eprintln!(
             "budget: {}: cargo check peak {:.0} MB in {:.1} s (budget {:.0} MB, limit {:.0} MB){}",
