@@ -168,7 +168,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
             continue;
         }
         let limit = budget.check_peak_rss_mb * (1.0 + TOLERANCE);
-        let limit = budget.ceiling_mb.map_or(limit, |ceiling| limit.min(ceiling));
+        let limit = budget
+            .ceiling_mb
+            .map_or(limit, |ceiling| limit.min(ceiling));
         let within = check.peak_rss_mb <= limit;
         eprintln!(
             "budget: {}: cargo check peak {:.0} MB in {:.1} s (budget {:.0} MB, limit {:.0} MB){}",

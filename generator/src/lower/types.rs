@@ -273,7 +273,12 @@ fn types_with_files(types: &[TypeDef]) -> HashSet<String> {
                 continue;
             }
             let refs: Vec<&TypeRef> = match &t.kind {
-                TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).chain(&s.additional).collect(),
+                TypeKind::Struct(s) => s
+                    .fields
+                    .iter()
+                    .map(|f| &f.ty)
+                    .chain(&s.additional)
+                    .collect(),
                 TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
                 TypeKind::Alias(target) => vec![target],
                 TypeKind::Enum(_) => Vec::new(),
@@ -292,7 +297,9 @@ fn has_file(ty: &TypeRef, found: &HashSet<String>) -> bool {
     match ty {
         TypeRef::File => true,
         TypeRef::Named(name) => found.contains(name),
-        TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) => has_file(inner, found),
+        TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) => {
+            has_file(inner, found)
+        }
         TypeRef::Tuple(items) => items.iter().any(|t| has_file(t, found)),
         _ => false,
     }

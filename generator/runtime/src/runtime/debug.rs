@@ -17,7 +17,10 @@ use std::fmt::{self, Debug, Formatter};
 /// Writes `value`, a struct called `name` that serializes as a map, in `Debug`'s form.
 pub fn fields<T: Serialize + ?Sized>(value: &T, name: &str, f: &mut Formatter<'_>) -> fmt::Result {
     value
-        .serialize(Writer { f, name: Some(name) })
+        .serialize(Writer {
+            f,
+            name: Some(name),
+        })
         .map_err(|_| fmt::Error)
 }
 
@@ -36,7 +39,9 @@ struct Shown<'a, T: ?Sized>(&'a T);
 
 impl<T: Serialize + ?Sized> Debug for Shown<'_, T> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        self.0.serialize(Writer { f, name: None }).map_err(|_| fmt::Error)
+        self.0
+            .serialize(Writer { f, name: None })
+            .map_err(|_| fmt::Error)
     }
 }
 
@@ -105,10 +110,22 @@ impl<'a, 'b> ser::Serializer for Writer<'a, 'b> {
     type SerializeStructVariant = Map<'a, 'b>;
 
     shown!(
-        serialize_bool(bool), serialize_i8(i8), serialize_i16(i16), serialize_i32(i32),
-        serialize_i64(i64), serialize_i128(i128), serialize_u8(u8), serialize_u16(u16),
-        serialize_u32(u32), serialize_u64(u64), serialize_u128(u128), serialize_f32(f32),
-        serialize_f64(f64), serialize_char(char), serialize_str(&str), serialize_bytes(&[u8])
+        serialize_bool(bool),
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_i128(i128),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
+        serialize_u128(u128),
+        serialize_f32(f32),
+        serialize_f64(f64),
+        serialize_char(char),
+        serialize_str(&str),
+        serialize_bytes(&[u8])
     );
 
     fn serialize_none(self) -> Result<(), Failed> {
@@ -128,7 +145,12 @@ impl<'a, 'b> ser::Serializer for Writer<'a, 'b> {
         Ok(self.f.write_str(name)?)
     }
 
-    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), Failed> {
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), Failed> {
         Ok(self.f.write_str(variant)?)
     }
 
@@ -354,7 +376,9 @@ mod tests {
     #[test]
     fn a_struct_reads_as_derived_debug_with_wire_names() {
         // In the names' order, which a `Value` keeps with or without `preserve_order`.
-        let pet = Pet(json!({"id": 1, "name": "Rex", "owner": {"first_name": "Al"}, "tags": ["a"], "x": null}));
+        let pet = Pet(
+            json!({"id": 1, "name": "Rex", "owner": {"first_name": "Al"}, "tags": ["a"], "x": null}),
+        );
         assert_eq!(
             format!("{pet:?}"),
             r#"Pet { id: 1, name: "Rex", owner: {first_name: "Al"}, tags: ["a"], x: null }"#

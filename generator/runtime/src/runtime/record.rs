@@ -23,8 +23,8 @@
 //! properties), a missing required property is serde's "missing field" error, except in a
 //! client's recover pass, which gives it its zero value and records a deviation.
 
-use super::serde_helpers::{self as helpers, Key, LenientInteger};
 use super::nullable::Nullable;
+use super::serde_helpers::{self as helpers, Key, LenientInteger};
 use serde::de::{DeserializeOwned, MapAccess};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -456,7 +456,10 @@ mod tests {
             r#"{"age": "7", "id": 1, "other": [1], "name": "Rex", "tags": ["a"], "extra": null}"#,
         )
         .unwrap();
-        assert_eq!((id, name.as_deref(), tags, age), (1, Some("Rex"), vec!["a".to_owned()], 7));
+        assert_eq!(
+            (id, name.as_deref(), tags, age),
+            (1, Some("Rex"), vec!["a".to_owned()], 7)
+        );
         assert_eq!(extra, Some(serde_json::Value::Null));
     }
 
@@ -489,7 +492,12 @@ mod tests {
     fn writes_each_entry_by_name_leaving_out_absent_optional_ones() {
         let (id, name, tags, note) = (1, None::<String>, vec!["a"], Nullable::<i64>::Null);
         let absent = Nullable::<i64>::Absent;
-        let entries = (&id, Skip(&name), (&tags, Skip(&note), Skip(&absent)), &None::<i64>);
+        let entries = (
+            &id,
+            Skip(&name),
+            (&tags, Skip(&note), Skip(&absent)),
+            &None::<i64>,
+        );
         let names = ["id", "name", "tags", "note", "gone", "kept"];
         let mut out = Vec::new();
         write(&mut serde_json::Serializer::new(&mut out), &names, &entries).unwrap();
