@@ -1,25 +1,31 @@
 //! Reading and writing a model struct: one generic reader and one writer for every struct,
 //! told the struct's fields as a type (reading) or as a tuple of references (writing).
 //!
-//! A generated decoder names its struct's fields as a tuple of markers (each marker says how
-//! its field reads: [`Required`], [`Optional`], [`Defaulted`], [`Untyped`], or an integer
+//! A generated struct implements [`Record`]: its fields as a tuple of markers (each marker says
+//! how its field reads: [`Required`], [`Optional`], [`Defaulted`], [`Untyped`], or an integer
 //! that reads leniently), nested by twelves since the standard library's tuples stop there,
-//! and calls [`object`] (or [`object_with_additional`]). That reads the map into a slot per
-//! field and hands back the values as a tuple of the same shape, which the decoder moves into
-//! the struct:
+//! their property names, and how the struct is made from the values. Its `Deserialize` calls
+//! [`read`], which reads the map into a slot per field and hands `build` the values as a tuple
+//! of the same shape:
 //!
-//! ```ignore
-//! let (id, name) = de::object::<(de::Required<i64>, de::Optional<String>), D>(
-//!     deserializer, "struct Pet", &["id", "name"])?;
-//! Ok(Pet { id, name })
+//! ```text
+//! impl de::Record for Pet {
+//!     type Fields = (de::Required<i64>, de::Optional<String>);
+//!     type Additional = ();
+//!     const NAMES: &'static [&'static str] = &["id", "name"];
+//!     const EXPECTING: &'static str = "struct Pet";
+//!     fn build((id, name): <Self::Fields as de::Fields>::Values, _: ()) -> Self {
+//!         Pet { id, name }
+//!     }
+//! }
 //! ```
 //!
 //! Writing is the same in reverse: the encoder hands [`write`] a tuple of references to its
 //! fields (in the same nesting), each optional one in [`Skip`].
 //!
-//! The reading and writing are written once here instead of once per struct: a large client's decoders
-//! were half of what the compiler spent on it. The decoding is the one the per-struct decoders
-//! did (see `serde_helpers`): unknown properties are skipped (or kept as additional
+//! The reading and writing are written once here instead of once per struct: a large client's
+//! decoders were half of what the compiler spent on it. The decoding is the one the per-struct
+//! decoders did (see `serde_helpers`): unknown properties are skipped (or kept as additional
 //! properties), a missing required property is serde's "missing field" error, except in a
 //! client's recover pass, which gives it its zero value and records a deviation.
 

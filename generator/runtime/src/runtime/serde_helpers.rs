@@ -1,70 +1,17 @@
 //! Helpers the generated models' encoders and decoders call.
 //!
-//! The decoders read each property through [`next`] (or [`next_optional`], [`next_lenient`])
-//! and build the value once every property is read, through [`fill`] and [`absent`] when a
-//! required property is missing. What these do depends on the decoding mode (see
+//! The struct reader (`record`) reads each property through [`next`] (or [`next_optional`],
+//! [`next_lenient`]) and builds the value once every property is read, through [`fill`] and
+//! [`absent`] when a required property is missing. What these do depends on the decoding mode (see
 //! `runtime::decode`): as serde always has outside a client's decoding; failing at the first
 //! deviation from the API description in a client's first pass; recording each deviation and
 //! reading past it in its second.
 
 use super::decode::{self, DeviationKind, Mode};
 use serde::de::{DeserializeOwned, Error as _, MapAccess};
-use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
-
-/// Writes a struct as a map, one call per field, keeping the first error for [`MapEncoder::end`].
-/// The encoders call it rather than writing `map.serialize_entry(..)?` per field: a `?` on
-/// the serializer's associated error type per field was half of what the encoders cost to
-/// compile.
-pub struct MapEncoder<S: Serializer> {
-    state: Result<S::SerializeMap, S::Error>,
-}
-
-impl<S: Serializer> MapEncoder<S> {
-    /// Starts the map.
-    pub fn new(serializer: S) -> Self {
-        MapEncoder {
-            state: serializer.serialize_map(None),
-        }
-    }
-
-    /// Writes a property.
-    pub fn entry<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
-        if let Ok(map) = &mut self.state {
-            if let Err(e) = map.serialize_entry(key, value) {
-                self.state = Err(e);
-            }
-        }
-    }
-
-    /// Writes an optional property when it is there (`Some`).
-    pub fn option<T: Serialize>(&mut self, key: &str, value: &Option<T>) {
-        if let Some(value) = value {
-            self.entry(key, value);
-        }
-    }
-
-    /// Writes a nullable property unless it is absent (`null` is written).
-    pub fn nullable<T: Serialize>(&mut self, key: &str, value: &super::Nullable<T>) {
-        if !value.is_absent() {
-            self.entry(key, value);
-        }
-    }
-
-    /// Writes each additional property.
-    pub fn additional<T: Serialize>(&mut self, properties: &BTreeMap<String, T>) {
-        for (key, value) in properties {
-            self.entry(key, value);
-        }
-    }
-
-    /// Ends the map, or gives the first error.
-    pub fn end(self) -> Result<S::Ok, S::Error> {
-        self.state?.end()
-    }
-}
 
 /// An object key as it is read: borrowed from the input where it can be. The models' decoders
 /// (written out per struct rather than derived, which costs the compiler far less) match on it.
