@@ -305,13 +305,49 @@ fn strip_group_prefixes(routes: &[Route<'_>], names: &mut [(Vec<String>, Origin)
 #[derive(PartialEq)]
 enum Segment {
     Literal(String),
-    Param,
+    /// A parameter, with the item it names when its name says (`comic` for `{comicId}`).
+    Param(Option<String>),
     /// The caller's own item (`/users/~`, `/users/@me`, `/users/me`).
     Current,
 }
 
 /// Segments that name the caller's own item rather than a resource.
 const CURRENT: &[&str] = &["~", "@me", "me", "self", "@current", "current"];
+
+/// A path segment without what names a file's format rather than a resource: an extension
+/// (`.json`, `.xml`) and the version numbers before it (`info.0.json` is `info`).
+fn without_suffixes(segment: &str) -> &str {
+    const EXTENSIONS: &[&str] = &[
+        ".json", ".xml", ".yaml", ".yml", ".txt", ".csv", ".html", ".htm", ".atom", ".rss",
+    ];
+    let lower = segment.to_ascii_lowercase();
+    let mut end = EXTENSIONS
+        .iter()
+        .find(|ext| lower.ends_with(*ext) && lower.len() > ext.len())
+        .map_or(segment.len(), |ext| segment.len() - ext.len());
+    if end == segment.len() {
+        return segment;
+    }
+    // Then `.0`, `.2.1`: a version of the file's format.
+    while let Some(dot) = segment[..end].rfind('.') {
+        let tail = &segment[dot + 1..end];
+        if dot == 0 || tail.is_empty() || !tail.bytes().all(|b| b.is_ascii_digit()) {
+            break;
+        }
+        end = dot;
+    }
+    &segment[..end]
+}
+
+/// The item a path parameter names, when its name is the item's and `Id` (`comicId`,
+/// `comic_id`): `comic`.
+fn named_item(param: &str) -> Option<String> {
+    let parts = words(param);
+    match parts.as_slice() {
+        [item @ .., last] if last == "id" && !item.is_empty() => Some(item.join("_")),
+        _ => None,
+    }
+}
 
 /// A name made from an operation's method and path, plain and (for when two plain names
 /// collide within a group) qualified by the item the resource hangs under
@@ -354,11 +390,11 @@ fn route_name(method: &str, path: &str, only_operation_on_path: bool) -> RouteNa
         .filter(|s| !s.is_empty())
         .map(|s| {
             if s.starts_with('{') {
-                Segment::Param
+                Segment::Param(named_item(s.trim_matches(['{', '}'])))
             } else if CURRENT.contains(&s.to_ascii_lowercase().as_str()) {
                 Segment::Current
             } else {
-                Segment::Literal(words(s).join("_"))
+                Segment::Literal(words(without_suffixes(s)).join("_"))
             }
         })
         .filter(|s| !matches!(s, Segment::Literal(l) if l.is_empty()))
@@ -379,13 +415,19 @@ fn route_name(method: &str, path: &str, only_operation_on_path: bool) -> RouteNa
     };
     let item = at + 1 < segments.len();
     let current = segments.get(at + 1) == Some(&Segment::Current);
-    let after_item = at > 0 && matches!(segments[at - 1], Segment::Param | Segment::Current);
-    // The item the resource hangs under (`conversation` in `/conversations/{id}/statuses`).
+    let after_item = at > 0 && matches!(segments[at - 1], Segment::Param(_) | Segment::Current);
+    // The item the resource hangs under (`conversation` in `/conversations/{id}/statuses`),
+    // or that its parameter names when no resource comes before it (`comic` in
+    // `/{comicId}/info.0.json`).
     let parent = segments[..at]
         .iter()
         .rev()
         .find_map(|s| match s {
             Segment::Literal(l) => Some(singular(l)),
+            _ => None,
+        })
+        .or_else(|| match &segments[..at] {
+            [.., Segment::Param(Some(item))] => Some(item.clone()),
             _ => None,
         })
         .filter(|_| after_item);
@@ -567,6 +609,23 @@ mod tests {
         assert_eq!(name("get", "/api/entries"), "list_entries");
         assert_eq!(singular("entries"), "entry");
         assert_eq!(singular("boxes"), "box");
+    }
+
+    #[test]
+    fn file_formats_are_not_resources_and_an_id_parameter_names_its_item() {
+        let name = |method, path| route_name(method, path, true).plain.join("_");
+        // xkcd's two operations.
+        assert_eq!(name("get", "/info.0.json"), "get_info");
+        assert_eq!(name("get", "/{comicId}/info.0.json"), "get_comic_info");
+        assert_eq!(name("get", "/users.json"), "list_users");
+        assert_eq!(name("get", "/v2.1/report.2.xml"), "get_report");
+        assert_eq!(name("get", "/{id}/stats"), "list_stats");
+        assert_eq!(without_suffixes("openapi.json"), "openapi");
+        assert_eq!(without_suffixes("v1.2"), "v1.2");
+        assert_eq!(without_suffixes(".json"), ".json");
+        assert_eq!(named_item("comic_id").as_deref(), Some("comic"));
+        assert_eq!(named_item("id"), None);
+        assert_eq!(named_item("owner"), None);
     }
 
     #[test]

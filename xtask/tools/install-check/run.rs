@@ -15,7 +15,7 @@ async fn main() {
     let _mock = server
         .mock()
         .info()
-        .get_info_0_json2(614.0)
+        .get_comic_info(614.0)
         .respond(comic)
         .expect(1)
         .mount()
@@ -23,7 +23,7 @@ async fn main() {
     let got = server
         .client()
         .info()
-        .get_info_0_json2(614.0)
+        .get_comic_info(614.0)
         .send()
         .await
         .expect("the call");
