@@ -214,7 +214,7 @@ fn measure_check(exe: &Path, root: &Path, dir: &Path) -> Result<CheckResult, Str
 /// which Cargo compiles without incremental compilation (a checkout's own crates are
 /// incremental, which costs rustc about 8 MB more on PostHog's crate). Set for the warm-up
 /// too, so that the dependencies' fingerprints match and nothing but the crate is built.
-const CHECK_INCREMENTAL: &str = "0";
+pub const CHECK_INCREMENTAL: &str = "0";
 
 pub fn measure_check_in(
     exe: &Path,

@@ -98,6 +98,8 @@ fn runtime_units(root: &Path, clients: &[PathBuf], target: &Path) -> Result<usiz
             .args(["check", "--offline", "--message-format=json", "--lib"])
             .current_dir(&dir)
             .env("CARGO_TARGET_DIR", target)
+            // As the budgets were checked, so that the clients' artifacts are reused.
+            .env("CARGO_INCREMENTAL", crate::bench::CHECK_INCREMENTAL)
             .output()
             .map_err(|e| format!("cargo check: {e}"))?;
     if !output.status.success() {

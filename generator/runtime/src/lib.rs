@@ -9,8 +9,8 @@
 //! # For users and for generated code
 //!
 //! Everything shown in these docs is the runtime's public API, under semver: a generated
-//! client's users reach it through that client's crate. Items hidden from the docs
-//! (`Api`, `ApiInfo`, `Request`, `RawResponse`, `serde_helpers`, `record`, the `mock` module's
+//! client's users reach it through that client's crate. Items hidden from the docs (`Api`,
+//! `ApiInfo`, `Request`, `RawResponse`, `serde_helpers`, `record`, `debug`, the `mock` module's
 //! internals, the macros) are the interface between the runtime and the code the generator
 //! writes. They are not for hand-written code and may change in any release that changes
 //! the minor version while the major version is 0 (the major version after 1.0).

@@ -147,7 +147,8 @@ fn type_refs(t: &TypeDef) -> Vec<&TypeRef> {
 }
 
 fn derives(t: &TypeDef) -> TokenStream {
-    // Or written through the wire form (see `wire_form_traits`).
+    // A struct's `Debug` and `PartialEq` are derived only when not written through its wire
+    // form (see `wire_form_traits`).
     let mut list = vec![quote!(Clone)];
     if !t.derives.through_wire_form {
         list.extend([quote!(Debug), quote!(PartialEq)]);
@@ -184,11 +185,11 @@ fn type_def(t: &TypeDef, non_exhaustive: bool, test_kit: Option<&str>) -> TokenS
     let name = ident(&t.name);
     match &t.kind {
         TypeKind::Struct(s) => {
-            // Encoding, decoding and `Debug` are written out (see `struct_encoder`,
-            // `struct_decoder`, `struct_debug`).
+            // Encoding and decoding are written out (see `struct_encoder`, `struct_decoder`),
+            // `Debug` and `PartialEq` too for most structs (see `wire_form_traits`).
             let derive = derives(t);
             let body = struct_body(s);
-            let debug = t
+            let wire_form = t
                 .derives
                 .through_wire_form
                 .then(|| wire_form_traits(&t.name, cfg));
@@ -202,7 +203,7 @@ fn type_def(t: &TypeDef, non_exhaustive: bool, test_kit: Option<&str>) -> TokenS
                 #derive
                 pub struct #name { #body }
 
-                #debug
+                #wire_form
 
                 #encoder
 
