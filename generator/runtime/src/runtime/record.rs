@@ -211,9 +211,9 @@ impl<'de, V: Deserialize<'de>> Rest<'de> for BTreeMap<String, V> {
     }
 }
 
-/// A model struct as [`read`] decodes it: its fields, their property names, and how the
-/// struct is made from their values. Implemented by the generated code, outside any generic
-/// function, so the compiler works out each struct's field list once.
+/// A model struct as [`read`] decodes it: its fields, their property names (which its
+/// encoder hands [`write`] too), and how the struct is made from their values. Implemented
+/// by the generated code.
 pub trait Record: Sized {
     /// How each field reads.
     type Fields: Fields;
