@@ -177,19 +177,27 @@ macro_rules! list {
     };
 }
 
-list!();
-list!(T0 0);
-list!(T0 0, T1 1);
-list!(T0 0, T1 1, T2 2);
-list!(T0 0, T1 1, T2 2, T3 3);
-list!(T0 0, T1 1, T2 2, T3 3, T4 4);
-list!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5);
-list!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6);
-list!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7);
-list!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8);
-list!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9);
-list!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9, T10 10);
-list!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9, T10 10, T11 11);
+/// Implements a tuple macro (`list`, `entries`) for every arity the standard library's tuples
+/// have traits for.
+macro_rules! for_each_arity {
+    ($macro:ident) => {
+        $macro!();
+        $macro!(T0 0);
+        $macro!(T0 0, T1 1);
+        $macro!(T0 0, T1 1, T2 2);
+        $macro!(T0 0, T1 1, T2 2, T3 3);
+        $macro!(T0 0, T1 1, T2 2, T3 3, T4 4);
+        $macro!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5);
+        $macro!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6);
+        $macro!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7);
+        $macro!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8);
+        $macro!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9);
+        $macro!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9, T10 10);
+        $macro!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9, T10 10, T11 11);
+    };
+}
+
+for_each_arity!(list);
 
 /// What becomes of the properties a struct does not name.
 pub trait Rest<'de>: Default {
@@ -399,19 +407,7 @@ macro_rules! entries {
     };
 }
 
-entries!();
-entries!(T0 0);
-entries!(T0 0, T1 1);
-entries!(T0 0, T1 1, T2 2);
-entries!(T0 0, T1 1, T2 2, T3 3);
-entries!(T0 0, T1 1, T2 2, T3 3, T4 4);
-entries!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5);
-entries!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6);
-entries!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7);
-entries!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8);
-entries!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9);
-entries!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9, T10 10);
-entries!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9, T10 10, T11 11);
+for_each_arity!(entries);
 
 /// Writes a struct as a map: its fields' `entries` (references to them, in the shape of its
 /// [`Fields`]), named by `names`.
