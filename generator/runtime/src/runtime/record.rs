@@ -248,16 +248,7 @@ pub fn read<'de, R: Record, D: Deserializer<'de>>(deserializer: D) -> Result<R, 
 }
 
 /// Decodes a map into the fields `F`, whose properties are `names` (in the fields' order),
-/// skipping every other property.
-pub fn object<'de, F: Fields, D: Deserializer<'de>>(
-    deserializer: D,
-    expecting: &'static str,
-    names: &'static [&'static str],
-) -> Result<F::Values, D::Error> {
-    object_with_additional::<F, (), D>(deserializer, expecting, names).map(|(values, ())| values)
-}
-
-/// [`object`] keeping every other property in `R` (a map of additional properties).
+/// handing every other property to `R` (skipped, or kept as additional properties).
 pub fn object_with_additional<'de, F: Fields, R: Rest<'de>, D: Deserializer<'de>>(
     deserializer: D,
     expecting: &'static str,
@@ -449,7 +440,8 @@ mod tests {
 
     fn pet(json: &str) -> Result<<Pet as Fields>::Values, serde_json::Error> {
         let mut de = serde_json::Deserializer::from_str(json);
-        object::<Pet, _>(&mut de, "struct Pet", NAMES)
+        object_with_additional::<Pet, (), _>(&mut de, "struct Pet", NAMES)
+            .map(|(values, ())| values)
     }
 
     #[test]
@@ -487,7 +479,7 @@ mod tests {
     #[test]
     fn a_struct_without_fields_reads_any_map() {
         let mut de = serde_json::Deserializer::from_str(r#"{"a": 1}"#);
-        object::<(), _>(&mut de, "struct Empty", &[]).unwrap();
+        object_with_additional::<(), (), _>(&mut de, "struct Empty", &[]).unwrap();
     }
 
     #[test]
